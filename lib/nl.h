@@ -1,0 +1,80 @@
+/* rtnetlink over libmnl: dumps, change notifications, and the few changes ped
+ * makes (addresses, link moves/state, core routes). Every message read from
+ * the kernel is parsed with bounds (mnl_attr_validate) and unknown attributes
+ * are ignored. IPv4 only for now. */
+#ifndef PE_NL_H
+#define PE_NL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/prefix.h"
+
+#define NL_MAX_NEXTHOPS 16
+#define NL_IFNAMSIZ 16
+
+struct nl_link {
+	int ifindex;
+	char name[NL_IFNAMSIZ];
+	unsigned flags; /* IFF_* */
+	bool up;        /* IFF_UP */
+	bool running;   /* IFF_RUNNING (carrier) */
+	uint32_t mtu;
+	uint8_t mac[6];
+	char kind[16];  /* IFLA_INFO_KIND ("veth", "" if none) */
+};
+
+struct nl_addr {
+	int ifindex;
+	struct prefix4 pfx; /* pfx.addr is the interface address (not masked) */
+};
+
+struct nl_nexthop {
+	uint32_t gw; /* 0 if none (host order) */
+	int ifindex; /* 0 if none */
+};
+
+struct nl_route {
+	struct prefix4 dst;
+	uint32_t table;   /* RT_TABLE_MAIN = 254 */
+	uint8_t protocol; /* RTPROT_* */
+	uint8_t scope;
+	uint8_t type;     /* RTN_UNICAST, RTN_BLACKHOLE, ... */
+	uint32_t metric;  /* RTA_PRIORITY */
+	int nh_count;
+	struct nl_nexthop nh[NL_MAX_NEXTHOPS]; /* RTA_MULTIPATH expanded */
+};
+
+struct nl_cbs {
+	void (*link)(void *arg, bool add, const struct nl_link *l);
+	void (*addr)(void *arg, bool add, const struct nl_addr *a);
+	void (*route)(void *arg, bool add, const struct nl_route *r);
+};
+
+struct nl_sock;
+
+/* nl.c */
+/* A listening socket inside namespace nsfd (-1: current) subscribed to
+ * link, IPv4 address and IPv4 route groups; callbacks get every change.
+ * Receive buffer is enlarged; on ENOBUFS (overrun) nl_dispatch() redumps. */
+struct nl_sock *nl_listen(int nsfd, const struct nl_cbs *cbs, void *arg);
+void nl_close(struct nl_sock *nl);
+int nl_fd(const struct nl_sock *nl);
+/* Reads and dispatches whatever is pending (non-blocking). -1 on fatal error. */
+int nl_dispatch(struct nl_sock *nl);
+/* Synchronous full dump of links, then addresses, then IPv4 routes (all
+ * tables), delivered through the callbacks with add = true. */
+int nl_dump(struct nl_sock *nl);
+
+/* One-shot synchronous requests (own socket each, ACK awaited); return 0
+ * or -1 with the kernel's reason in err. */
+int nl_link_move(int from_nsfd, const char *ifname, int to_nsfd, char *err, size_t errlen);
+int nl_link_set_up(int nsfd, const char *ifname, bool up, char *err, size_t errlen);
+int nl_ifindex(int nsfd, const char *ifname); /* -1 if absent */
+int nl_addr_change(int nsfd, bool add, const char *ifname, const struct prefix4 *addr, char *err,
+		   size_t errlen);
+/* Route in the main table with the given protocol; nh_count 0 = blackhole. */
+int nl_route_change(int nsfd, bool add, const struct nl_route *r, char *err, size_t errlen);
+
+#endif
