@@ -1,5 +1,8 @@
 /* Strict IPv4 address/prefix parsing: dotted quad only, every octet 0..255,
- * no leading '+', no spaces, no trailing garbage, length 0..32. */
+ * no leading '+', no spaces, no trailing garbage, length 0..32. Leading
+ * zeros ("01.2.3.4", "10.0.0.0/08") are rejected, as glibc inet_pton does:
+ * inet_aton() and iproute2 read "010" as octal 8, so accepting it as
+ * decimal would make one config line mean two different addresses. */
 #include "config.h"
 
 #include <stdio.h>
@@ -17,6 +20,8 @@ static const char *parse_octets(const char *s, uint32_t *out)
 		int digits = 0;
 
 		while (*s >= '0' && *s <= '9') {
+			if (digits == 1 && v == 0)
+				return NULL; /* leading zero */
 			v = v * 10 + (unsigned)(*s - '0');
 			if (++digits > 3 || v > 255)
 				return NULL;
@@ -35,12 +40,16 @@ static const char *parse_octets(const char *s, uint32_t *out)
 	return s;
 }
 
-/* Returns 0 on success, -1 on any syntax error. */
+/* Returns 0 on success, -1 on any syntax error (*out untouched). */
 int addr4_parse(const char *s, uint32_t *out)
 {
-	const char *end = parse_octets(s, out);
+	uint32_t a;
+	const char *end = parse_octets(s, &a);
 
-	return (end != NULL && *end == '\0') ? 0 : -1;
+	if (end == NULL || *end != '\0')
+		return -1;
+	*out = a;
+	return 0;
 }
 
 /* Parses "A.B.C.D/M". host_bits (optional) tells whether bits beyond the
@@ -56,6 +65,8 @@ int prefix4_parse(const char *s, struct prefix4 *p, bool *host_bits)
 		return -1;
 	end++;
 	while (*end >= '0' && *end <= '9') {
+		if (digits == 1 && len == 0)
+			return -1; /* leading zero */
 		len = len * 10 + (unsigned)(*end - '0');
 		if (++digits > 2 || len > 32)
 			return -1;
@@ -91,9 +102,11 @@ void prefix4_apply_mask(struct prefix4 *p)
 	p->addr &= prefix4_mask(p->len);
 }
 
+/* Compares only the first len bits, so a prefix that still has host bits
+ * set (built by hand, not by prefix4_parse) contains its own addresses. */
 bool prefix4_contains(const struct prefix4 *p, uint32_t addr)
 {
-	return (addr & prefix4_mask(p->len)) == p->addr;
+	return ((addr ^ p->addr) & prefix4_mask(p->len)) == 0;
 }
 
 bool prefix4_equal(const struct prefix4 *a, const struct prefix4 *b)

@@ -1,0 +1,157 @@
+/* Core (default VRF) routes.
+ *
+ * In: every IPv4 route of the main table of ped's namespace, whatever put it
+ * there (an IGP such as FRR's ospfd+zebra, `ip route`, a DHCP client), read
+ * over rtnetlink and followed as it changes. Routes the kernel derives from
+ * addresses (protocol "kernel") are skipped: connected routes come from the
+ * addresses themselves, as zebra does. Routes ped installed (RTPROT_PED) are
+ * skipped too: they are already in the RIB as static routes.
+ * Out: the selected static routes of the default VRF go into the kernel
+ * table with protocol RTPROT_PED; they are removed at shutdown. */
+#include "config.h"
+
+#include <linux/rtnetlink.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/netns.h"
+#include "lib/nl.h"
+#include "pe/iface.h"
+#include "pe/ped.h"
+
+static enum rib_proto proto_from_kernel(uint8_t p)
+{
+	switch (p) {
+	case 188: /* RTPROT_OSPF */
+		return RIB_OSPF;
+	case 186: /* RTPROT_BGP */
+		return RIB_BGP;
+	default:
+		return RIB_KERNEL;
+	}
+}
+
+void core_route_cb(void *arg, bool add, const struct nl_route *r)
+{
+	struct vrf *vrf = vrf_default();
+	struct rib_nh nh[RIB_MAX_NH];
+	enum rib_proto proto;
+	int i, n = 0;
+
+	(void)arg;
+	if (r->table != RT_TABLE_MAIN || r->protocol == RTPROT_KERNEL ||
+	    r->protocol == RTPROT_PED)
+		return;
+	if (r->type != RTN_UNICAST && r->type != RTN_BLACKHOLE && r->type != RTN_UNREACHABLE &&
+	    r->type != RTN_PROHIBIT)
+		return;
+	proto = proto_from_kernel(r->protocol);
+	if (!add) {
+		rib_withdraw(vrf->rib, &r->dst, proto, r->metric);
+		return;
+	}
+	memset(nh, 0, sizeof(nh));
+	if (r->type != RTN_UNICAST || r->nh_count == 0) {
+		nh[0].blackhole = true;
+		n = 1;
+	}
+	for (i = 0; i < r->nh_count && n < RIB_MAX_NH; i++, n++) {
+		struct iface *ifp = iface_by_ifindex(VRF_DEFAULT_ID, r->nh[i].ifindex);
+
+		nh[n].gw = r->nh[i].gw;
+		nh[n].ifindex = r->nh[i].ifindex;
+		if (ifp != NULL)
+			memcpy(nh[n].res_ifname, ifp->name, sizeof(nh[n].res_ifname));
+		if (ifp != NULL && nh[n].gw == 0)
+			memcpy(nh[n].ifname, ifp->name, sizeof(nh[n].ifname));
+	}
+	/* kernel routes of equal metric are one route; several metrics coexist */
+	if (rib_update(vrf->rib, &r->dst, proto, r->metric, rib_proto_distance(proto), r->metric,
+		       nh, n) != 0)
+		log_warnx("core route refused");
+}
+
+static void route_to_nl(const struct rib_dest *d, const struct rib_route *sel, struct nl_route *r)
+{
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	r->dst = d->pfx;
+	r->table = RT_TABLE_MAIN;
+	r->protocol = RTPROT_PED;
+	r->type = RTN_UNICAST;
+	r->scope = RT_SCOPE_UNIVERSE;
+	r->metric = 20;
+	for (i = 0; sel != NULL && i < sel->nh_count && r->nh_count < NL_MAX_NEXTHOPS; i++) {
+		const struct rib_nh *nh = &sel->nh[i];
+
+		if (!nh->active)
+			continue;
+		if (nh->blackhole) {
+			r->type = RTN_BLACKHOLE;
+			r->nh_count = 0;
+			return;
+		}
+		r->nh[r->nh_count].gw = nh->gw;
+		r->nh[r->nh_count].ifindex = nh->ifindex;
+		r->nh_count++;
+	}
+}
+
+/* Default VRF install hook: the LPM FIB as every VRF, plus the kernel for
+ * our static routes. */
+static bool core_install(void *arg, struct rib *rib, struct rib_dest *d, struct rib_route *sel)
+{
+	struct nl_route r;
+	char err[160], buf[PREFIX4_STRLEN];
+	bool fib = vrf_fib_install(arg, rib, d, sel);
+
+	if (!ped.kernel_apply)
+		return sel != NULL && sel->proto != RIB_STATIC && fib;
+	route_to_nl(d, sel, &r);
+	if (sel != NULL && sel->proto == RIB_STATIC && fib) {
+		if (nl_route_change(netns_self(), true, &r, err, sizeof(err)) != 0) {
+			log_warnx("static route %s: kernel refused: %s",
+				  prefix4_ntop(&d->pfx, buf, sizeof(buf)), err);
+			return false;
+		}
+		return true;
+	}
+	/* not (or no longer) ours: remove any route of ours for the prefix */
+	r.nh_count = 0;
+	r.type = RTN_UNSPEC; /* any type: the delete matches on protocol */
+	nl_route_change(netns_self(), false, &r, err, sizeof(err));
+	return fib && sel != NULL;
+}
+
+void core_init(void)
+{
+	struct rib_hooks h = { .install = core_install, .arg = NULL };
+
+	rib_set_hooks(vrf_default()->rib, &h);
+}
+
+void core_start(void)
+{
+	iface_start();
+}
+
+static int remove_ours(void *arg, struct rib_dest *d)
+{
+	struct nl_route r;
+	char err[160];
+
+	(void)arg;
+	if (d->selected != NULL && d->selected->proto == RIB_STATIC && d->selected->installed) {
+		route_to_nl(d, NULL, &r);
+		r.type = RTN_UNSPEC;
+		nl_route_change(netns_self(), false, &r, err, sizeof(err));
+	}
+	return 0;
+}
+
+void core_fini(void)
+{
+	if (ped.kernel_apply)
+		rib_walk(vrf_default()->rib, remove_ours, NULL);
+}

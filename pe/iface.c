@@ -1,0 +1,795 @@
+/* Interfaces and VRF namespaces.
+ *
+ * A VRF is backed by a network namespace (ARCHITECTURE.md): `interface eth1
+ * vrf CUST-A` moves eth1 into CUST-A's namespace and sets its addresses there,
+ * so overlapping customer addresses never meet in one kernel table. ped
+ * watches its own namespace and every VRF namespace over netlink; what the
+ * kernel reports (links, addresses) is the truth from which connected routes
+ * are derived, and configuration is re-applied whenever an interface
+ * (re)appears. While the startup config is checked nothing is applied. */
+#include "config.h"
+
+#include <errno.h>
+#include <event2/event.h>
+#include <json-c/json.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cmd.h"
+#include "lib/log.h"
+#include "lib/netns.h"
+#include "lib/nl.h"
+#include "pe/iface.h"
+#include "pe/ped.h"
+
+static struct iface *ifaces; /* sorted by name */
+static struct nswatch main_ns;
+
+static struct iface *iface_find(const char *name)
+{
+	struct iface *i;
+
+	for (i = ifaces; i != NULL; i = i->next)
+		if (strcmp(i->name, name) == 0)
+			return i;
+	return NULL;
+}
+
+static struct iface *iface_get(const char *name)
+{
+	struct iface *i = iface_find(name), **ip;
+
+	if (i != NULL)
+		return i;
+	i = xcalloc(1, sizeof(*i));
+	snprintf(i->name, sizeof(i->name), "%s", name);
+	for (ip = &ifaces; *ip != NULL && strcmp((*ip)->name, name) < 0; ip = &(*ip)->next)
+		;
+	i->next = *ip;
+	*ip = i;
+	return i;
+}
+
+static void iface_forget_if_unused(struct iface *i)
+{
+	struct iface **ip;
+
+	if (i->configured || i->present)
+		return;
+	for (ip = &ifaces; *ip != i; ip = &(*ip)->next)
+		;
+	*ip = i->next;
+	free(i);
+}
+
+struct iface *iface_by_ifindex(uint32_t vrf_id, int ifindex)
+{
+	struct iface *i;
+
+	for (i = ifaces; i != NULL; i = i->next)
+		if (i->present && i->kvrf == vrf_id && i->ifindex == ifindex)
+			return i;
+	return NULL;
+}
+
+static struct vrf *iface_cfg_vrf(const struct iface *i)
+{
+	return i->vrf[0] ? vrf_lookup(i->vrf) : vrf_default();
+}
+
+/* RIB callback: is ifname up in vrf's namespace? */
+static bool iface_state(const struct vrf *vrf, const char *ifname, int *ifindex)
+{
+	struct iface *i = iface_find(ifname);
+
+	if (i == NULL || !i->present || i->kvrf != vrf->id)
+		return false;
+	*ifindex = i->ifindex;
+	return i->up && i->running;
+}
+
+/* ---- connected routes ---- */
+
+static void connected_sync(struct iface *i, const struct prefix4 *a, bool add)
+{
+	struct vrf *vrf = vrf_lookup_id(i->kvrf);
+	struct prefix4 p = *a;
+	struct rib_nh nh;
+
+	if (vrf == NULL)
+		return;
+	prefix4_apply_mask(&p);
+	if (add && i->up && i->running) {
+		memset(&nh, 0, sizeof(nh));
+		snprintf(nh.ifname, sizeof(nh.ifname), "%s", i->name);
+		nh.ifindex = i->ifindex;
+		if (rib_update(vrf->rib, &p, RIB_CONNECTED, (uint32_t)i->ifindex, 0, 0, &nh, 1) != 0)
+			log_warnx("VRF %s: connected route of %s refused (route limit)", vrf->name,
+				  i->name);
+	} else {
+		rib_withdraw(vrf->rib, &p, RIB_CONNECTED, (uint32_t)i->ifindex);
+	}
+}
+
+static void connected_all(struct iface *i, bool add)
+{
+	int k;
+
+	for (k = 0; k < i->nkaddr; k++)
+		connected_sync(i, &i->kaddr[k], add);
+}
+
+/* ---- applying configuration to the kernel ---- */
+
+static bool kaddr_has(const struct iface *i, const struct prefix4 *a)
+{
+	int k;
+
+	for (k = 0; k < i->nkaddr; k++)
+		if (i->kaddr[k].addr == a->addr && i->kaddr[k].len == a->len)
+			return true;
+	return false;
+}
+
+static int iface_apply(struct iface *i)
+{
+	struct vrf *vrf;
+	char err[160];
+	int k, rc = 0;
+
+	if (!ped.kernel_apply || !i->configured || !i->present)
+		return 0;
+	if ((vrf = iface_cfg_vrf(i)) == NULL || (vrf->id != VRF_DEFAULT_ID && vrf->nsfd < 0))
+		return 0;
+	if (i->kvrf != vrf->id) {
+		struct vrf *from = vrf_lookup_id(i->kvrf);
+		int from_fd = (from == NULL || from->id == VRF_DEFAULT_ID) ? netns_self() : from->nsfd;
+		int to_fd = vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd;
+
+		if (nl_link_move(from_fd, i->name, to_fd, err, sizeof(err)) != 0) {
+			snprintf(i->last_error, sizeof(i->last_error), "move to VRF %s: %s",
+				 vrf->name, err);
+			log_warnx("interface %s: %s", i->name, i->last_error);
+			return -1;
+		}
+		log_info("interface %s moved to VRF %s (namespace %s)", i->name, vrf->name,
+			 vrf->netns[0] ? vrf->netns : "main");
+		/* the link reappears in the new namespace; apply continues there */
+		return 0;
+	}
+	if (!i->shutdown && !i->up) {
+		if (nl_link_set_up(vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd, i->name, true,
+				   err, sizeof(err)) != 0) {
+			snprintf(i->last_error, sizeof(i->last_error), "set up: %s", err);
+			rc = -1;
+		}
+	} else if (i->shutdown && i->up) {
+		nl_link_set_up(vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd, i->name, false,
+			       err, sizeof(err));
+	}
+	for (k = 0; k < i->naddr; k++) {
+		if (kaddr_has(i, &i->addr[k]))
+			continue;
+		if (nl_addr_change(vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd, true,
+				   i->name, &i->addr[k], err, sizeof(err)) != 0 &&
+		    !kaddr_has(i, &i->addr[k])) {
+			char a[PREFIX4_STRLEN];
+
+			snprintf(i->last_error, sizeof(i->last_error), "address %s: %s",
+				 prefix4_ntop(&i->addr[k], a, sizeof(a)), err);
+			log_warnx("interface %s: %s", i->name, i->last_error);
+			rc = -1;
+		}
+	}
+	if (rc == 0)
+		i->last_error[0] = '\0';
+	return rc;
+}
+
+void iface_apply_all(void)
+{
+	struct iface *i;
+
+	for (i = ifaces; i != NULL; i = i->next)
+		iface_apply(i);
+}
+
+/* ---- netlink callbacks, one namespace each ---- */
+
+static void link_cb(void *arg, bool add, const struct nl_link *l)
+{
+	struct nswatch *w = arg;
+	struct iface *i = iface_find(l->name);
+	bool was_oper;
+
+	if (!add) {
+		if (i != NULL && i->present && i->kvrf == w->vrf->id && i->ifindex == l->ifindex) {
+			connected_all(i, false);
+			i->present = false;
+			i->nkaddr = 0;
+			rib_reevaluate(w->vrf->rib);
+			iface_forget_if_unused(i);
+		}
+		return;
+	}
+	if (i == NULL)
+		i = iface_get(l->name);
+	/* a link renamed or moved away from us in the same namespace */
+	if (i->present && (i->kvrf != w->vrf->id || i->ifindex != l->ifindex)) {
+		connected_all(i, false);
+		i->nkaddr = 0;
+	}
+	was_oper = i->present && i->kvrf == w->vrf->id && i->up && i->running;
+	i->present = true;
+	i->kvrf = w->vrf->id;
+	i->ifindex = l->ifindex;
+	i->up = l->up;
+	i->running = l->running;
+	i->mtu = l->mtu;
+	memcpy(i->mac, l->mac, sizeof(i->mac));
+	if (was_oper != (i->up && i->running)) {
+		connected_all(i, i->up && i->running);
+		rib_reevaluate(w->vrf->rib);
+	}
+	iface_apply(i);
+}
+
+static void addr_cb(void *arg, bool add, const struct nl_addr *a)
+{
+	struct nswatch *w = arg;
+	struct iface *i = iface_by_ifindex(w->vrf->id, a->ifindex);
+	int k;
+
+	if (i == NULL)
+		return;
+	for (k = 0; k < i->nkaddr; k++)
+		if (i->kaddr[k].addr == a->pfx.addr && i->kaddr[k].len == a->pfx.len)
+			break;
+	if (add) {
+		if (k < i->nkaddr)
+			return; /* redump */
+		if (i->nkaddr >= IFACE_MAX_ADDR) {
+			log_warnx("interface %s: more than %d addresses, ignoring the rest", i->name,
+				  IFACE_MAX_ADDR);
+			return;
+		}
+		i->kaddr[i->nkaddr++] = a->pfx;
+		connected_sync(i, &a->pfx, true);
+	} else {
+		if (k == i->nkaddr)
+			return;
+		i->kaddr[k] = i->kaddr[--i->nkaddr];
+		connected_sync(i, &a->pfx, false);
+		/* another address of the same subnet keeps the route */
+		for (k = 0; k < i->nkaddr; k++)
+			connected_sync(i, &i->kaddr[k], true);
+	}
+}
+
+static void ns_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct nswatch *w = arg;
+
+	(void)fd;
+	(void)what;
+	if (nl_dispatch(w->nl) < 0)
+		log_warnx("netlink: read error in namespace of VRF %s", w->vrf->name);
+}
+
+static int ns_watch_start(struct nswatch *w, struct vrf *vrf, int nsfd, bool routes)
+{
+	struct nl_cbs cbs = { .link = link_cb, .addr = addr_cb,
+			      .route = routes ? core_route_cb : NULL };
+
+	w->vrf = vrf;
+	w->nsfd = nsfd;
+	w->nl = nl_listen(nsfd, &cbs, w);
+	if (w->nl == NULL)
+		return -1;
+	w->ev = event_new(ped.base, nl_fd(w->nl), EV_READ | EV_PERSIST, ns_read, w);
+	event_add(w->ev, NULL);
+	return nl_dump(w->nl);
+}
+
+static void ns_watch_stop(struct nswatch *w)
+{
+	struct iface *i, *next;
+
+	if (w->ev != NULL)
+		event_free(w->ev);
+	if (w->nl != NULL)
+		nl_close(w->nl);
+	w->ev = NULL;
+	w->nl = NULL;
+	for (i = ifaces; i != NULL; i = next) {
+		next = i->next;
+		if (i->present && w->vrf != NULL && i->kvrf == w->vrf->id) {
+			i->present = false;
+			i->nkaddr = 0;
+			iface_forget_if_unused(i);
+		}
+	}
+}
+
+void iface_start(void)
+{
+	if (ns_watch_start(&main_ns, vrf_default(), -1, true) != 0)
+		fatalx("cannot watch the kernel of ped's namespace over netlink");
+}
+
+int iface_vrf_ns_start(struct vrf *vrf, char *err, size_t errlen)
+{
+	struct nswatch *w;
+	int created = 0;
+
+	if (vrf->owner != NULL)
+		return 0;
+	snprintf(vrf->netns, sizeof(vrf->netns), "%s%s", ped.netns_prefix, vrf->name);
+	if (netns_create(vrf->netns, &created, err, errlen) != 0)
+		return -1;
+	vrf->netns_created = created;
+	if ((vrf->nsfd = netns_open(vrf->netns)) < 0) {
+		snprintf(err, errlen, "cannot open namespace %s: %s", vrf->netns, strerror(errno));
+		return -1;
+	}
+	w = xcalloc(1, sizeof(*w));
+	vrf->owner = w;
+	if (ns_watch_start(w, vrf, vrf->nsfd, false) != 0) {
+		snprintf(err, errlen, "cannot watch namespace %s over netlink", vrf->netns);
+		return -1;
+	}
+	log_info("VRF %s: namespace %s %s", vrf->name, vrf->netns,
+		 created ? "created" : "already present, used");
+	return 0;
+}
+
+void iface_vrf_ns_stop(struct vrf *vrf)
+{
+	struct nswatch *w = vrf->owner;
+	char err[160];
+
+	if (w != NULL) {
+		ns_watch_stop(w);
+		free(w);
+		vrf->owner = NULL;
+	}
+	if (vrf->nsfd >= 0)
+		close(vrf->nsfd);
+	vrf->nsfd = -1;
+	if (vrf->netns_created && netns_delete(vrf->netns, err, sizeof(err)) != 0)
+		log_warnx("VRF %s: %s", vrf->name, err);
+}
+
+/* ---- VRF hooks ---- */
+
+static int vrf_users(const struct vrf *vrf, char *buf, size_t len)
+{
+	struct iface *i;
+	int n = 0;
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (i = ifaces; i != NULL; i = i->next) {
+		if (!i->configured || strcmp(i->vrf, vrf->name) != 0)
+			continue;
+		if (off < len)
+			off += (size_t)snprintf(buf + off, len - off, "%s%s", n ? ", " : "", i->name);
+		n++;
+	}
+	return n;
+}
+
+static void vrf_created(struct vrf *vrf)
+{
+	char err[200];
+
+	if (ped.kernel_apply && iface_vrf_ns_start(vrf, err, sizeof(err)) != 0)
+		log_warnx("VRF %s: %s", vrf->name, err);
+	else if (!ped.kernel_apply)
+		snprintf(vrf->netns, sizeof(vrf->netns), "%s%s", ped.netns_prefix, vrf->name);
+}
+
+static void vrf_deleted(struct vrf *vrf)
+{
+	iface_vrf_ns_stop(vrf);
+}
+
+static void vrf_ifaces_json(const struct vrf *vrf, json_object *arr)
+{
+	struct iface *i;
+
+	for (i = ifaces; i != NULL; i = i->next)
+		if ((i->configured && strcmp(i->vrf, vrf->name) == 0) ||
+		    (i->present && i->kvrf == vrf->id))
+			json_object_array_add(arr, json_object_new_string(i->name));
+}
+
+void iface_init(void)
+{
+	static const struct vrf_hooks h = { vrf_users, vrf_created, vrf_deleted };
+
+	vrf_set_hooks(&h);
+	rib_set_ifstate_fn(iface_state);
+	vrf_cli_set_ifaces_fn(vrf_ifaces_json);
+}
+
+void iface_fini(void)
+{
+	struct iface *i, *next;
+	struct vrf *vrf;
+
+	for (vrf = vrf_first(); vrf != NULL; vrf = vrf_next(vrf)) {
+		struct nswatch *w = vrf->owner;
+
+		/* keep the namespaces (and the interfaces in them) across restarts */
+		if (w != NULL) {
+			ns_watch_stop(w);
+			free(w);
+			vrf->owner = NULL;
+		}
+		if (vrf->nsfd >= 0)
+			close(vrf->nsfd);
+		vrf->nsfd = -1;
+	}
+	ns_watch_stop(&main_ns);
+	for (i = ifaces; i != NULL; i = next) {
+		next = i->next;
+		free(i);
+	}
+	ifaces = NULL;
+}
+
+/* ---- commands ---- */
+
+static struct iface *ctx_iface(struct cli *cli)
+{
+	struct iface *i = iface_find(cli_ctx(cli));
+
+	if (i == NULL || !i->configured)
+		cli_out(cli, "%% Interface %s is no longer configured\n", cli_ctx(cli));
+	return (i != NULL && i->configured) ? i : NULL;
+}
+
+static int interface_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	const char *name = cmd_arg(a, "IFNAME"), *vname = cmd_arg(a, "vrf");
+	struct iface *i;
+	char err[160];
+
+	if (strlen(name) >= IFNAMSIZ) {
+		cli_out(cli, "%% Interface name \"%s\" is longer than %d characters\n", name,
+			IFNAMSIZ - 1);
+		return CMD_ERROR;
+	}
+	if (vname != NULL && strcmp(vname, VRF_DEFAULT_NAME) == 0)
+		vname = NULL;
+	i = iface_find(name);
+	if (i != NULL && i->configured && strcmp(i->vrf, vname ? vname : "") != 0) {
+		cli_out(cli, "%% Interface %s is configured in VRF %s; remove it first with `no interface %s%s%s`\n",
+			name, i->vrf[0] ? i->vrf : VRF_DEFAULT_NAME, name, i->vrf[0] ? " vrf " : "",
+			i->vrf);
+		return CMD_ERROR;
+	}
+	if (vname != NULL && vrf_lookup(vname) == NULL && vrf_create(vname, err, sizeof(err)) == NULL) {
+		cli_out(cli, "%% %s\n", err);
+		return CMD_ERROR;
+	}
+	i = iface_get(name);
+	if (!i->configured) {
+		i->configured = true;
+		snprintf(i->vrf, sizeof(i->vrf), "%s", vname ? vname : "");
+		iface_apply(i);
+	}
+	cli_set_node(cli, NODE_INTERFACE, i->name);
+	return CMD_SUCCESS;
+}
+
+static int iface_unconfigure(struct cli *cli, struct iface *i)
+{
+	struct vrf *vrf = iface_cfg_vrf(i);
+	char err[160];
+	int k, nsfd;
+
+	if (ped.kernel_apply && i->present && vrf != NULL && i->kvrf == vrf->id) {
+		nsfd = vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd;
+		for (k = 0; k < i->naddr; k++)
+			if (kaddr_has(i, &i->addr[k]))
+				nl_addr_change(nsfd, false, i->name, &i->addr[k], err, sizeof(err));
+		if (vrf->id != VRF_DEFAULT_ID &&
+		    nl_link_move(nsfd, i->name, netns_self(), err, sizeof(err)) != 0) {
+			cli_out(cli, "%% Could not move %s back to the default VRF: %s\n", i->name, err);
+			return CMD_ERROR;
+		}
+	}
+	i->configured = false;
+	i->naddr = 0;
+	i->vrf[0] = '\0';
+	i->description[0] = '\0';
+	i->shutdown = false;
+	iface_forget_if_unused(i);
+	return CMD_SUCCESS;
+}
+
+static int no_interface_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct iface *i = iface_find(cmd_arg(a, "IFNAME"));
+	const char *vname = cmd_arg(a, "vrf");
+
+	if (i == NULL || !i->configured) {
+		cli_out(cli, "%% Interface %s is not configured\n", cmd_arg(a, "IFNAME"));
+		return CMD_ERROR;
+	}
+	if (vname != NULL && strcmp(vname, i->vrf[0] ? i->vrf : VRF_DEFAULT_NAME) != 0) {
+		cli_out(cli, "%% Interface %s is not in VRF %s\n", i->name, vname);
+		return CMD_ERROR;
+	}
+	return iface_unconfigure(cli, i);
+}
+
+static int ip_address_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct iface *i = ctx_iface(cli), *o;
+	struct prefix4 p, net;
+	struct vrf *vrf;
+	char err[160];
+	int k;
+
+	if (i == NULL)
+		return CMD_ERROR;
+	if (prefix4_parse(cmd_arg(a, "A.B.C.D/M"), &p, NULL) != 0) {
+		cli_out(cli, "%% Invalid address \"%s\"\n", cmd_arg(a, "A.B.C.D/M"));
+		return CMD_ERROR;
+	}
+	/* keep the host part: it is the interface address */
+	snprintf(err, sizeof(err), "%.*s", (int)strcspn(cmd_arg(a, "A.B.C.D/M"), "/"),
+		 cmd_arg(a, "A.B.C.D/M"));
+	addr4_parse(err, &p.addr);
+	net = p;
+	prefix4_apply_mask(&net);
+	for (k = 0; k < i->naddr; k++)
+		if (i->addr[k].addr == p.addr && i->addr[k].len == p.len)
+			break;
+	if (cmd_is_no(a)) {
+		if (k == i->naddr) {
+			cli_out(cli, "%% Address %s is not configured on %s\n",
+				cmd_arg(a, "A.B.C.D/M"), i->name);
+			return CMD_ERROR;
+		}
+		i->addr[k] = i->addr[--i->naddr];
+		vrf = iface_cfg_vrf(i);
+		if (ped.kernel_apply && i->present && vrf != NULL && i->kvrf == vrf->id &&
+		    kaddr_has(i, &p) &&
+		    nl_addr_change(vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd, false,
+				   i->name, &p, err, sizeof(err)) != 0) {
+			cli_out(cli, "%% Kernel refused to remove the address: %s\n", err);
+			return CMD_WARNING;
+		}
+		return CMD_SUCCESS;
+	}
+	if (k < i->naddr) {
+		cli_out(cli, "%% Address %s is already configured on %s\n", cmd_arg(a, "A.B.C.D/M"),
+			i->name);
+		return CMD_WARNING;
+	}
+	if (p.len < 31 && (p.addr == net.addr || p.addr == (net.addr | ~prefix4_mask(p.len)))) {
+		cli_out(cli, "%% %s is the %s address of its subnet, not a host address\n",
+			cmd_arg(a, "A.B.C.D/M"), p.addr == net.addr ? "network" : "broadcast");
+		return CMD_ERROR;
+	}
+	/* within one VRF an address may be configured once; across VRFs freely */
+	for (o = ifaces; o != NULL; o = o->next) {
+		if (!o->configured || o == i || strcmp(o->vrf, i->vrf) != 0)
+			continue;
+		for (k = 0; k < o->naddr; k++)
+			if (o->addr[k].addr == p.addr) {
+				cli_out(cli, "%% Address %s is already used by %s in VRF %s\n",
+					cmd_arg(a, "A.B.C.D/M"), o->name,
+					i->vrf[0] ? i->vrf : VRF_DEFAULT_NAME);
+				return CMD_ERROR;
+			}
+	}
+	if (i->naddr >= IFACE_MAX_ADDR) {
+		cli_out(cli, "%% At most %d addresses per interface\n", IFACE_MAX_ADDR);
+		return CMD_ERROR;
+	}
+	i->addr[i->naddr++] = p;
+	if (iface_apply(i) != 0) {
+		cli_out(cli, "%% %s\n", i->last_error);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+static int description_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct iface *i = ctx_iface(cli);
+
+	if (i == NULL)
+		return CMD_ERROR;
+	if (cmd_is_no(a))
+		i->description[0] = '\0';
+	else
+		snprintf(i->description, sizeof(i->description), "%s", cmd_arg(a, "LINE"));
+	return CMD_SUCCESS;
+}
+
+static int shutdown_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct iface *i = ctx_iface(cli);
+	struct vrf *vrf;
+	char err[160];
+
+	if (i == NULL)
+		return CMD_ERROR;
+	i->shutdown = !cmd_is_no(a);
+	vrf = iface_cfg_vrf(i);
+	if (ped.kernel_apply && i->present && vrf != NULL && i->kvrf == vrf->id &&
+	    nl_link_set_up(vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd, i->name,
+			   !i->shutdown, err, sizeof(err)) != 0) {
+		cli_out(cli, "%% %s\n", err);
+		return CMD_WARNING;
+	}
+	return CMD_SUCCESS;
+}
+
+static int exit_if_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	(void)a;
+	cli_set_node(cli, NODE_CONFIG, NULL);
+	return CMD_SUCCESS;
+}
+
+static const char *iface_vrf_name(const struct iface *i)
+{
+	const struct vrf *v;
+
+	if (i->present && (v = vrf_lookup_id(i->kvrf)) != NULL)
+		return v->name;
+	return i->vrf[0] ? i->vrf : VRF_DEFAULT_NAME;
+}
+
+static json_object *iface_json(const struct iface *i)
+{
+	json_object *o = json_object_new_object(), *addrs = json_object_new_array();
+	char buf[PREFIX4_STRLEN];
+	int k;
+
+	json_object_object_add(o, "administrativeStatus",
+			       json_object_new_string(i->present && i->up ? "up" : "down"));
+	json_object_object_add(o, "operationalStatus",
+			       json_object_new_string(i->present && i->up && i->running ? "up"
+											: "down"));
+	json_object_object_add(o, "present", json_object_new_boolean(i->present));
+	json_object_object_add(o, "vrfName", json_object_new_string(iface_vrf_name(i)));
+	json_object_object_add(o, "configuredVrf",
+			       json_object_new_string(i->vrf[0] ? i->vrf : VRF_DEFAULT_NAME));
+	if (i->present) {
+		json_object_object_add(o, "index", json_object_new_int(i->ifindex));
+		json_object_object_add(o, "mtu", json_object_new_int64(i->mtu));
+		snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", i->mac[0], i->mac[1],
+			 i->mac[2], i->mac[3], i->mac[4], i->mac[5]);
+		json_object_object_add(o, "hardwareAddress", json_object_new_string(buf));
+	}
+	if (i->description[0])
+		json_object_object_add(o, "description", json_object_new_string(i->description));
+	for (k = 0; k < i->nkaddr; k++) {
+		json_object *a = json_object_new_object();
+
+		json_object_object_add(a, "address", json_object_new_string(
+							     prefix4_ntop(&i->kaddr[k], buf, sizeof(buf))));
+		json_object_array_add(addrs, a);
+	}
+	json_object_object_add(o, "ipAddresses", addrs);
+	if (i->last_error[0])
+		json_object_object_add(o, "lastError", json_object_new_string(i->last_error));
+	return o;
+}
+
+static int show_interface_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct iface *i;
+	const char *only = cmd_arg(a, "IFNAME");
+	char buf[PREFIX4_STRLEN];
+	int k;
+
+	if (cmd_has(a, "json")) {
+		json_object *top = json_object_new_object();
+
+		for (i = ifaces; i != NULL; i = i->next)
+			if (only == NULL || strcmp(only, i->name) == 0)
+				json_object_object_add(top, i->name, iface_json(i));
+		cli_json(cli, top);
+		return CMD_SUCCESS;
+	}
+	if (only != NULL && iface_find(only) == NULL) {
+		cli_out(cli, "%% Can't find interface %s\n", only);
+		return CMD_ERROR;
+	}
+	if (cmd_has(a, "brief") || only == NULL)
+		cli_out(cli, "%-16s %-6s %-16s %s\n", "Interface", "Status", "VRF", "Addresses");
+	for (i = ifaces; i != NULL; i = i->next) {
+		const char *st = !i->present ? "absent" : !i->up ? "down" : !i->running ? "no-carrier" : "up";
+
+		if (only != NULL && strcmp(only, i->name) != 0)
+			continue;
+		if (cmd_has(a, "brief") || only == NULL) {
+			cli_out(cli, "%-16s %-6s %-16s", i->name, st, iface_vrf_name(i));
+			for (k = 0; k < i->nkaddr; k++)
+				cli_out(cli, "%s%s", k ? ", " : " ",
+					prefix4_ntop(&i->kaddr[k], buf, sizeof(buf)));
+			cli_out(cli, "\n");
+			continue;
+		}
+		cli_out(cli, "Interface %s is %s\n", i->name, st);
+		if (i->description[0])
+			cli_out(cli, "  Description: %s\n", i->description);
+		cli_out(cli, "  vrf: %s\n", iface_vrf_name(i));
+		if (i->present)
+			cli_out(cli, "  index %d mtu %u HWaddr %02x:%02x:%02x:%02x:%02x:%02x\n",
+				i->ifindex, i->mtu, i->mac[0], i->mac[1], i->mac[2], i->mac[3],
+				i->mac[4], i->mac[5]);
+		for (k = 0; k < i->nkaddr; k++)
+			cli_out(cli, "  inet %s\n", prefix4_ntop(&i->kaddr[k], buf, sizeof(buf)));
+		if (i->last_error[0])
+			cli_out(cli, "  last error: %s\n", i->last_error);
+	}
+	return CMD_SUCCESS;
+}
+
+void iface_config_write(struct cli *cli)
+{
+	struct iface *i;
+	char buf[PREFIX4_STRLEN];
+	int k;
+
+	for (i = ifaces; i != NULL; i = i->next) {
+		if (!i->configured)
+			continue;
+		cli_out(cli, "interface %s%s%s\n", i->name, i->vrf[0] ? " vrf " : "", i->vrf);
+		if (i->description[0])
+			cli_out(cli, " description %s\n", i->description);
+		for (k = 0; k < i->naddr; k++)
+			cli_out(cli, " ip address %s\n", prefix4_ntop(&i->addr[k], buf, sizeof(buf)));
+		if (i->shutdown)
+			cli_out(cli, " shutdown\n");
+		cli_out(cli, "exit\n!\n");
+	}
+}
+
+static const struct cmd_def config_cmds[] = {
+	{ "interface IFNAME [vrf NAME$vrf]",
+	  "Select an interface to configure\nInterface name\n" VRF_STR "VRF name\n", interface_cmd },
+	{ "no interface IFNAME [vrf NAME$vrf]",
+	  NO_STR "Delete an interface's configuration\nInterface name\n" VRF_STR "VRF name\n",
+	  no_interface_cmd },
+};
+
+static const struct cmd_def if_cmds[] = {
+	{ "[no] ip address A.B.C.D/M",
+	  NO_STR IP_STR "Set the IP address of an interface\nIP address (e.g. 10.0.0.1/24)\n",
+	  ip_address_cmd },
+	{ "description LINE", "Interface specific description\nCharacters describing this interface\n",
+	  description_cmd },
+	{ "no description", NO_STR "Interface specific description\n", description_cmd },
+	{ "[no] shutdown", NO_STR "Shutdown the selected interface\n", shutdown_cmd },
+	{ "exit-interface", "Exit from the interface configuration mode\n", exit_if_cmd },
+};
+
+static const struct cmd_def view_cmds[] = {
+	{ "show interface [brief] [json]",
+	  SHOW_STR "Interface status and configuration\nInterface status summary\n" JSON_STR,
+	  show_interface_cmd },
+	{ "show interface IFNAME [json]",
+	  SHOW_STR "Interface status and configuration\nInterface name\n" JSON_STR,
+	  show_interface_cmd },
+};
+
+void iface_cli_init(void)
+{
+	cmd_install_table(NODE_CONFIG, config_cmds, ARRAY_SIZE(config_cmds));
+	cmd_install_table(NODE_INTERFACE, if_cmds, ARRAY_SIZE(if_cmds));
+	cmd_install_table(NODE_VIEW, view_cmds, ARRAY_SIZE(view_cmds));
+}

@@ -1,0 +1,60 @@
+/* Interfaces: configuration (`interface IFNAME [vrf NAME]`, addresses) and the
+ * kernel's view of links and addresses in ped's namespace and in every VRF
+ * namespace, followed over netlink; connected routes are derived here. */
+#ifndef PE_IFACE_H
+#define PE_IFACE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/prefix.h"
+#include "vrf/vrf.h"
+
+#define IFACE_MAX_ADDR 16
+
+struct nl_sock;
+struct event;
+
+/* One namespace ped watches: its own (default VRF) or a VRF's. */
+struct nswatch {
+	struct vrf *vrf;
+	int nsfd;
+	struct nl_sock *nl;
+	struct event *ev;
+};
+
+struct iface {
+	struct iface *next;
+	char name[16];
+	/* configuration */
+	bool configured;
+	char vrf[VRF_NAMSIZ]; /* "" = default VRF */
+	char description[128];
+	bool shutdown;
+	int naddr;
+	struct prefix4 addr[IFACE_MAX_ADDR]; /* address + length (not masked) */
+	/* kernel state */
+	bool present;
+	uint32_t kvrf; /* VRF id whose namespace holds it */
+	int ifindex;
+	bool up, running;
+	uint32_t mtu;
+	uint8_t mac[6];
+	int nkaddr;
+	struct prefix4 kaddr[IFACE_MAX_ADDR];
+	char last_error[160];
+};
+
+/* iface.c */
+void iface_init(void);
+void iface_fini(void);
+void iface_cli_init(void);
+void iface_config_write(struct cli *cli);
+/* Starts watching ped's own namespace; then VRF namespaces as VRFs appear. */
+void iface_start(void);
+int iface_vrf_ns_start(struct vrf *vrf, char *err, size_t errlen);
+void iface_vrf_ns_stop(struct vrf *vrf);
+void iface_apply_all(void);
+struct iface *iface_by_ifindex(uint32_t vrf_id, int ifindex);
+
+#endif

@@ -1,0 +1,518 @@
+/* VRF registry, static routes, and the hand-off from a VRF's RIB to its LPM
+ * FIB through interned next-hop groups. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "vrf/fib.h"
+#include "vrf/vrf.h"
+
+static struct vrf *vrf_def;
+static struct vrf *vrf_list; /* non-default, sorted by name */
+static uint32_t vrf_next_id = 1;
+static struct vrf_hooks hooks;
+
+/* ---- next-hop groups: the FIB stores a 24-bit id per prefix ---- */
+
+struct nhg {
+	struct nhg *hnext;
+	uint32_t id;
+	uint32_t refcnt;
+	uint32_t hash;
+	uint32_t vrf_id;
+	int count;
+	struct {
+		uint32_t gw;
+		char ifname[RIB_IFNAMSIZ];
+		bool blackhole;
+	} nh[RIB_MAX_NH];
+};
+
+#define NHG_BUCKETS 4096
+static struct nhg *nhg_hash[NHG_BUCKETS];
+static struct nhg **nhg_by_id; /* index id -> group */
+static uint32_t nhg_cap, nhg_free_hint = 1;
+
+static uint32_t nhg_hash_of(const struct nhg *g)
+{
+	uint32_t h = 2166136261u ^ g->vrf_id;
+	const unsigned char *p = (const unsigned char *)g->nh;
+	size_t i, n = sizeof(g->nh[0]) * (size_t)g->count;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+static uint32_t nhg_get(const struct vrf *vrf, const struct rib_route *r)
+{
+	struct nhg key, *g;
+	uint32_t id;
+	int i;
+
+	memset(&key, 0, sizeof(key));
+	key.vrf_id = vrf->id;
+	for (i = 0; i < r->nh_count; i++) {
+		const struct rib_nh *nh = &r->nh[i];
+
+		if (!nh->active)
+			continue;
+		key.nh[key.count].gw = nh->gw;
+		memcpy(key.nh[key.count].ifname, nh->ifname[0] ? nh->ifname : nh->res_ifname,
+		       RIB_IFNAMSIZ);
+		key.nh[key.count].blackhole = nh->blackhole;
+		key.count++;
+	}
+	key.hash = nhg_hash_of(&key);
+	for (g = nhg_hash[key.hash % NHG_BUCKETS]; g != NULL; g = g->hnext)
+		if (g->hash == key.hash && g->vrf_id == key.vrf_id && g->count == key.count &&
+		    memcmp(g->nh, key.nh, sizeof(key.nh[0]) * (size_t)key.count) == 0) {
+			g->refcnt++;
+			return g->id;
+		}
+	for (id = nhg_free_hint; id < nhg_cap && nhg_by_id[id] != NULL; id++)
+		;
+	if (id >= nhg_cap) {
+		uint32_t ncap = nhg_cap ? nhg_cap * 2 : 256;
+
+		if (ncap > FIB_NH_MAX)
+			fatalx("next-hop group ids exhausted");
+		nhg_by_id = xrealloc(nhg_by_id, ncap * sizeof(*nhg_by_id));
+		memset(nhg_by_id + nhg_cap, 0, (ncap - nhg_cap) * sizeof(*nhg_by_id));
+		if (nhg_cap == 0)
+			id = 1;
+		nhg_cap = ncap;
+	}
+	g = xmalloc(sizeof(*g));
+	*g = key;
+	g->id = id;
+	g->refcnt = 1;
+	g->hnext = nhg_hash[key.hash % NHG_BUCKETS];
+	nhg_hash[key.hash % NHG_BUCKETS] = g;
+	nhg_by_id[id] = g;
+	nhg_free_hint = id + 1;
+	return id;
+}
+
+static void nhg_put(uint32_t id)
+{
+	struct nhg *g, **gp;
+
+	if (id == 0 || id >= nhg_cap || (g = nhg_by_id[id]) == NULL)
+		fatalx("nhg_put: bad id %u", id);
+	if (--g->refcnt > 0)
+		return;
+	for (gp = &nhg_hash[g->hash % NHG_BUCKETS]; *gp != g; gp = &(*gp)->hnext)
+		;
+	*gp = g->hnext;
+	nhg_by_id[id] = NULL;
+	if (id < nhg_free_hint)
+		nhg_free_hint = id;
+	free(g);
+}
+
+/* Default install hook: the selected route's active next hops go into the
+ * VRF's LPM FIB (the forwarding plane reads it). */
+bool vrf_fib_install(void *arg, struct rib *rib, struct rib_dest *d, struct rib_route *sel)
+{
+	struct vrf *vrf = rib_vrf(rib);
+	uint32_t old = d->fib_nh;
+	int i, active = 0;
+
+	(void)arg;
+	if (sel != NULL)
+		for (i = 0; i < sel->nh_count; i++)
+			active += sel->nh[i].active;
+	if (sel != NULL && active > 0) {
+		d->fib_nh = nhg_get(vrf, sel);
+		if (fib_add(vrf->fib, d->pfx.addr, d->pfx.len, d->fib_nh) != 0)
+			fatalx("fib_add failed");
+	} else {
+		d->fib_nh = 0;
+		if (old != 0)
+			fib_del(vrf->fib, d->pfx.addr, d->pfx.len);
+	}
+	if (old != 0)
+		nhg_put(old);
+	return d->fib_nh != 0;
+}
+
+static struct vrf *vrf_alloc(const char *name, uint32_t id)
+{
+	struct vrf *vrf = xcalloc(1, sizeof(*vrf));
+	struct rib_hooks rh = { .install = vrf_fib_install, .arg = NULL };
+
+	snprintf(vrf->name, sizeof(vrf->name), "%s", name);
+	vrf->id = id;
+	vrf->nsfd = -1;
+	vrf->rib = rib_new(vrf);
+	vrf->fib = fib_new();
+	rib_set_hooks(vrf->rib, &rh);
+	return vrf;
+}
+
+static void statics_free(struct vrf *vrf)
+{
+	struct static_route *s, *next;
+
+	for (s = vrf->statics; s != NULL; s = next) {
+		next = s->next;
+		free(s);
+	}
+	vrf->statics = NULL;
+}
+
+static int release_fib(void *arg, struct rib_dest *d)
+{
+	(void)arg;
+	if (d->fib_nh != 0) {
+		nhg_put(d->fib_nh);
+		d->fib_nh = 0;
+	}
+	return 0;
+}
+
+static void vrf_free(struct vrf *vrf)
+{
+	statics_free(vrf);
+	rib_walk(vrf->rib, release_fib, NULL);
+	rib_free(vrf->rib);
+	fib_free(vrf->fib);
+	free(vrf);
+}
+
+void vrf_init(void)
+{
+	vrf_def = vrf_alloc(VRF_DEFAULT_NAME, VRF_DEFAULT_ID);
+}
+
+void vrf_fini(void)
+{
+	struct vrf *v, *next;
+
+	for (v = vrf_list; v != NULL; v = next) {
+		next = v->next;
+		vrf_free(v);
+	}
+	vrf_list = NULL;
+	if (vrf_def != NULL)
+		vrf_free(vrf_def);
+	vrf_def = NULL;
+	free(nhg_by_id);
+	nhg_by_id = NULL;
+	nhg_cap = 0;
+	nhg_free_hint = 1;
+	vrf_next_id = 1;
+}
+
+void vrf_set_hooks(const struct vrf_hooks *h)
+{
+	hooks = *h;
+}
+
+struct vrf *vrf_default(void)
+{
+	return vrf_def;
+}
+
+struct vrf *vrf_lookup(const char *name)
+{
+	struct vrf *v;
+
+	if (strcmp(name, VRF_DEFAULT_NAME) == 0)
+		return vrf_def;
+	for (v = vrf_list; v != NULL; v = v->next)
+		if (strcmp(v->name, name) == 0)
+			return v;
+	return NULL;
+}
+
+struct vrf *vrf_lookup_id(uint32_t id)
+{
+	struct vrf *v;
+
+	if (id == VRF_DEFAULT_ID)
+		return vrf_def;
+	for (v = vrf_list; v != NULL; v = v->next)
+		if (v->id == id)
+			return v;
+	return NULL;
+}
+
+struct vrf *vrf_first(void)
+{
+	return vrf_list;
+}
+
+struct vrf *vrf_next(const struct vrf *vrf)
+{
+	return vrf->next;
+}
+
+int vrf_count(void)
+{
+	int n = 0;
+	struct vrf *v;
+
+	for (v = vrf_list; v != NULL; v = v->next)
+		n++;
+	return n;
+}
+
+/* VRF names become namespace names and appear in config: keep them to
+ * letters, digits, '-', '_' and '.', starting with a letter or digit. */
+static int vrf_name_check(const char *name, char *err, size_t errlen)
+{
+	size_t i, len = strlen(name);
+
+	if (len == 0 || len >= VRF_NAMSIZ) {
+		snprintf(err, errlen, "VRF name must be 1 to %d characters", VRF_NAMSIZ - 1);
+		return -1;
+	}
+	if (strcmp(name, VRF_DEFAULT_NAME) == 0) {
+		snprintf(err, errlen, "\"default\" is the default VRF and cannot be created");
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      (i > 0 && (c == '-' || c == '_' || c == '.')))) {
+			snprintf(err, errlen, "invalid character '%c' in VRF name \"%s\"", c, name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct vrf *vrf_create(const char *name, char *err, size_t errlen)
+{
+	struct vrf *vrf, **vp;
+
+	if ((vrf = vrf_lookup(name)) != NULL)
+		return vrf;
+	if (vrf_name_check(name, err, errlen) != 0)
+		return NULL;
+	vrf = vrf_alloc(name, vrf_next_id++);
+	for (vp = &vrf_list; *vp != NULL && strcmp((*vp)->name, name) < 0; vp = &(*vp)->next)
+		;
+	vrf->next = *vp;
+	*vp = vrf;
+	if (hooks.created != NULL)
+		hooks.created(vrf);
+	return vrf;
+}
+
+int vrf_delete(struct vrf *vrf, char *err, size_t errlen)
+{
+	struct vrf **vp;
+	char users[256];
+
+	if (vrf == vrf_def) {
+		snprintf(err, errlen, "the default VRF cannot be deleted");
+		return -1;
+	}
+	if (hooks.users != NULL && hooks.users(vrf, users, sizeof(users)) > 0) {
+		snprintf(err, errlen, "VRF %s is in use by interface(s) %s; remove them first",
+			 vrf->name, users);
+		return -1;
+	}
+	for (vp = &vrf_list; *vp != NULL && *vp != vrf; vp = &(*vp)->next)
+		;
+	if (*vp == NULL)
+		fatalx("vrf_delete: %s not in list", vrf->name);
+	*vp = vrf->next;
+	if (hooks.deleted != NULL)
+		hooks.deleted(vrf);
+	vrf_free(vrf);
+	return 0;
+}
+
+int rt_set_add(struct rt_set *s, const struct ecomm *rt)
+{
+	int i, j;
+
+	for (i = 0; i < s->count; i++) {
+		int c = ecomm_cmp(&s->rt[i], rt);
+
+		if (c == 0)
+			return 1; /* already there */
+		if (c > 0)
+			break;
+	}
+	if (s->count >= VRF_MAX_RT)
+		return -1;
+	for (j = s->count; j > i; j--)
+		s->rt[j] = s->rt[j - 1];
+	s->rt[i] = *rt;
+	s->count++;
+	return 0;
+}
+
+int rt_set_del(struct rt_set *s, const struct ecomm *rt)
+{
+	int i;
+
+	for (i = 0; i < s->count; i++)
+		if (ecomm_cmp(&s->rt[i], rt) == 0) {
+			memmove(&s->rt[i], &s->rt[i + 1], (size_t)(s->count - i - 1) * sizeof(*rt));
+			s->count--;
+			return 0;
+		}
+	return -1;
+}
+
+bool rt_set_has(const struct rt_set *s, const struct ecomm *rt)
+{
+	int i;
+
+	for (i = 0; i < s->count; i++)
+		if (ecomm_cmp(&s->rt[i], rt) == 0)
+			return true;
+	return false;
+}
+
+int vrf_route_limit_check(struct vrf *vrf, uint64_t current)
+{
+	if (vrf == NULL || vrf->max_routes == 0 || current < vrf->max_routes)
+		return 0;
+	if (vrf->max_warn_only) {
+		if (!vrf->limit_warned)
+			log_warnx("VRF %s: %llu routes, over the maximum of %u (warning only)",
+				  vrf->name, (unsigned long long)current + 1, vrf->max_routes);
+		vrf->limit_warned = true;
+		return 0;
+	}
+	if (!vrf->limit_warned)
+		log_warnx("VRF %s: maximum of %u routes reached, refusing new prefixes", vrf->name,
+			  vrf->max_routes);
+	vrf->limit_warned = true;
+	return -1;
+}
+
+/* ---- static routes ---- */
+
+static bool static_same_nh(const struct static_route *a, const struct static_route *b)
+{
+	return a->gw == b->gw && a->blackhole == b->blackhole && strcmp(a->ifname, b->ifname) == 0;
+}
+
+/* Pushes the statics of one prefix into the RIB: one route per distance,
+ * with all next hops of that distance as ECMP members (zebra's model). */
+static int static_push(struct vrf *vrf, const struct prefix4 *pfx)
+{
+	bool present[256] = { false };
+	struct rib_dest *d;
+	struct rib_route *r;
+	struct static_route *s;
+	int dist, rc = 0;
+
+	for (s = vrf->statics; s != NULL; s = s->next)
+		if (prefix4_equal(&s->pfx, pfx))
+			present[s->distance] = true;
+	d = rib_lookup_exact(vrf->rib, pfx);
+	if (d != NULL) {
+		bool again = true;
+
+		while (again) {
+			again = false;
+			d = rib_lookup_exact(vrf->rib, pfx);
+			for (r = d ? d->routes : NULL; r != NULL; r = r->next)
+				if (r->proto == RIB_STATIC && !present[r->key]) {
+					rib_withdraw(vrf->rib, pfx, RIB_STATIC, r->key);
+					again = true;
+					break;
+				}
+		}
+	}
+	for (dist = 1; dist < 256; dist++) {
+		struct rib_nh nh[RIB_MAX_NH];
+		int n = 0;
+
+		if (!present[dist])
+			continue;
+		memset(nh, 0, sizeof(nh));
+		for (s = vrf->statics; s != NULL && n < RIB_MAX_NH; s = s->next) {
+			if (!prefix4_equal(&s->pfx, pfx) || s->distance != dist)
+				continue;
+			nh[n].gw = s->gw;
+			nh[n].blackhole = s->blackhole;
+			memcpy(nh[n].ifname, s->ifname, RIB_IFNAMSIZ);
+			n++;
+		}
+		if (rib_update(vrf->rib, pfx, RIB_STATIC, (uint32_t)dist, (uint8_t)dist, 0, nh, n) != 0)
+			rc = -1;
+	}
+	return rc;
+}
+
+enum static_result static_add(struct vrf *vrf, const struct static_route *sr)
+{
+	struct static_route *s, **sp;
+	int nh_same_pfx = 0;
+
+	for (s = vrf->statics; s != NULL; s = s->next) {
+		if (!prefix4_equal(&s->pfx, &sr->pfx))
+			continue;
+		nh_same_pfx++;
+		if (static_same_nh(s, sr)) {
+			if (s->distance == sr->distance)
+				return STATIC_EXISTS;
+			s->distance = sr->distance;
+			static_push(vrf, &sr->pfx);
+			return STATIC_UPDATED;
+		}
+	}
+	if (nh_same_pfx >= RIB_MAX_NH)
+		return STATIC_LIMIT;
+	if (rib_lookup_exact(vrf->rib, &sr->pfx) == NULL && vrf->max_routes != 0 &&
+	    !vrf->max_warn_only && rib_count(vrf->rib) >= vrf->max_routes) {
+		rib_count_rejected(vrf->rib);
+		vrf_route_limit_check(vrf, rib_count(vrf->rib));
+		return STATIC_LIMIT;
+	}
+	s = xmalloc(sizeof(*s));
+	*s = *sr;
+	/* keep config order stable: sorted by prefix, then insertion order */
+	for (sp = &vrf->statics; *sp != NULL && prefix4_cmp(&(*sp)->pfx, &sr->pfx) <= 0;
+	     sp = &(*sp)->next)
+		;
+	s->next = *sp;
+	*sp = s;
+	static_push(vrf, &sr->pfx);
+	return STATIC_ADDED;
+}
+
+enum static_result static_del(struct vrf *vrf, const struct static_route *sr, bool any_distance)
+{
+	struct static_route *s, **sp;
+	bool found = false;
+
+	for (sp = &vrf->statics; (s = *sp) != NULL;) {
+		if (prefix4_equal(&s->pfx, &sr->pfx) && static_same_nh(s, sr) &&
+		    (any_distance || s->distance == sr->distance)) {
+			*sp = s->next;
+			free(s);
+			found = true;
+			continue;
+		}
+		sp = &s->next;
+	}
+	if (!found)
+		return STATIC_NOTFOUND;
+	static_push(vrf, &sr->pfx);
+	return STATIC_ADDED;
+}
+
+/* Re-feeds every static prefix (after the route limit was raised, say). */
+void static_refresh(struct vrf *vrf)
+{
+	struct static_route *s;
+
+	for (s = vrf->statics; s != NULL; s = s->next)
+		if (s->next == NULL || !prefix4_equal(&s->pfx, &s->next->pfx))
+			static_push(vrf, &s->pfx);
+}

@@ -1,0 +1,94 @@
+/* The VRF registry: name, id, RD, import/export route targets, route limit,
+ * the namespace backing it, its RIB and its LPM FIB. VRF 0 is "default". */
+#ifndef PE_VRF_H
+#define PE_VRF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/prefix.h"
+#include "lib/rdrt.h"
+#include "vrf/rib.h"
+
+#define VRF_NAMSIZ 32
+#define VRF_DEFAULT_ID 0
+#define VRF_DEFAULT_NAME "default"
+#define VRF_MAX_RT 64
+
+struct fib;
+
+struct rt_set {
+	int count;
+	struct ecomm rt[VRF_MAX_RT];
+};
+
+struct static_route {
+	struct static_route *next;
+	struct prefix4 pfx;
+	uint32_t gw;                 /* 0 = interface or blackhole route */
+	char ifname[RIB_IFNAMSIZ];   /* "" = none */
+	bool blackhole;
+	uint8_t distance;
+};
+
+struct vrf {
+	struct vrf *next;
+	char name[VRF_NAMSIZ];
+	uint32_t id;
+	bool rd_set;
+	struct rd rd;
+	struct rt_set rt_import;
+	struct rt_set rt_export;
+	uint32_t max_routes;  /* 0 = no limit */
+	bool max_warn_only;
+	bool limit_warned;
+	char netns[64];       /* backing namespace ("" for default) */
+	bool netns_created;   /* ped created it (and so may delete it) */
+	int nsfd;             /* -1 until opened */
+	struct rib *rib;
+	struct fib *fib;
+	struct static_route *statics;
+	void *owner;          /* per-VRF state of pe/ (netlink listener...) */
+};
+
+/* vrf.c */
+void vrf_init(void);
+void vrf_fini(void);
+struct vrf *vrf_default(void);
+struct vrf *vrf_lookup(const char *name); /* "default" gives the default VRF */
+struct vrf *vrf_lookup_id(uint32_t id);
+struct vrf *vrf_create(const char *name, char *err, size_t errlen);
+/* Refuses (-1 + err naming them) while interfaces use the VRF. */
+int vrf_delete(struct vrf *vrf, char *err, size_t errlen);
+struct vrf *vrf_first(void); /* non-default VRFs in name order */
+struct vrf *vrf_next(const struct vrf *vrf);
+int vrf_count(void);
+int rt_set_add(struct rt_set *s, const struct ecomm *rt);
+int rt_set_del(struct rt_set *s, const struct ecomm *rt);
+bool rt_set_has(const struct rt_set *s, const struct ecomm *rt);
+/* Static routes (FRR semantics: same prefix+nexthop replaces the distance). */
+enum static_result { STATIC_ADDED, STATIC_UPDATED, STATIC_EXISTS, STATIC_LIMIT, STATIC_NOTFOUND };
+enum static_result static_add(struct vrf *vrf, const struct static_route *sr);
+enum static_result static_del(struct vrf *vrf, const struct static_route *sr, bool any_distance);
+void static_refresh(struct vrf *vrf);
+/* Hooks set by pe/: interfaces using a VRF (for delete refusal), lifecycle. */
+struct vrf_hooks {
+	/* writes the names of interfaces bound to vrf into buf; returns count */
+	int (*users)(const struct vrf *vrf, char *buf, size_t len);
+	void (*created)(struct vrf *vrf);
+	void (*deleted)(struct vrf *vrf);
+};
+void vrf_set_hooks(const struct vrf_hooks *h);
+/* The default RIB install hook (VRF LPM FIB); owners that wrap it call it. */
+bool vrf_fib_install(void *arg, struct rib *rib, struct rib_dest *d, struct rib_route *sel);
+
+/* vrf_cli.c */
+void vrf_cli_init(void);
+struct cli;
+void vrf_config_write(struct cli *cli);
+/* VRF route limit check used by the RIB when a new prefix arrives. */
+int vrf_route_limit_check(struct vrf *vrf, uint64_t current);
+struct json_object;
+void vrf_cli_set_ifaces_fn(void (*fn)(const struct vrf *vrf, struct json_object *arr));
+
+#endif
