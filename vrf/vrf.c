@@ -292,10 +292,10 @@ struct vrf *vrf_create(const char *name, char *err, size_t errlen)
 {
 	struct vrf *vrf, **vp;
 
-	if ((vrf = vrf_lookup(name)) != NULL)
-		return vrf;
 	if (vrf_name_check(name, err, errlen) != 0)
 		return NULL;
+	if ((vrf = vrf_lookup(name)) != NULL)
+		return vrf;
 	vrf = vrf_alloc(name, vrf_next_id++);
 	for (vp = &vrf_list; *vp != NULL && strcmp((*vp)->name, name) < 0; vp = &(*vp)->next)
 		;
