@@ -4,6 +4,7 @@
 #define PE_LOG_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdbool.h>
 
 #define PE_PRINTF(a, b) __attribute__((format(printf, a, b)))

@@ -46,10 +46,22 @@ struct nl_route {
 	struct nl_nexthop nh[NL_MAX_NEXTHOPS]; /* RTA_MULTIPATH expanded */
 };
 
+/* Callbacks (any may be NULL). Consumers MUST be idempotent: a dump reports
+ * everything as add = true, including what they already know, and
+ * notifications queued while a dump ran arrive after it (replaying changes
+ * the dump already showed). After a receive-queue overrun (ENOBUFS) the
+ * notifications lost are not replayed: nl_dispatch() redumps everything, so
+ * deletions are only visible as "absent from the dump" -- use resync for
+ * a mark-and-sweep if that matters. */
 struct nl_cbs {
 	void (*link)(void *arg, bool add, const struct nl_link *l);
 	void (*addr)(void *arg, bool add, const struct nl_addr *a);
 	void (*route)(void *arg, bool add, const struct nl_route *r);
+	/* Added: brackets every full dump (nl_dump() and the redump after an
+	 * overrun): end = false before the first entry, end = true after the
+	 * last one, only when the dump completed. What was not reported in
+	 * between is gone from the kernel. */
+	void (*resync)(void *arg, bool end);
 };
 
 struct nl_sock;
@@ -61,11 +73,21 @@ struct nl_sock;
 struct nl_sock *nl_listen(int nsfd, const struct nl_cbs *cbs, void *arg);
 void nl_close(struct nl_sock *nl);
 int nl_fd(const struct nl_sock *nl);
-/* Reads and dispatches whatever is pending (non-blocking). -1 on fatal error. */
+/* Reads and dispatches whatever is pending (non-blocking), at most a few
+ * thousand datagrams per call (the fd stays readable if more is queued). On
+ * an overrun it discards the queue and redumps (see struct nl_cbs).
+ * Callbacks must not call nl_close() on this socket. -1 on fatal error. */
 int nl_dispatch(struct nl_sock *nl);
 /* Synchronous full dump of links, then addresses, then IPv4 routes (all
- * tables), delivered through the callbacks with add = true. */
+ * tables), delivered through the callbacks with add = true. Uses its own
+ * socket: notifications meanwhile stay queued on nl_fd() and should be
+ * dispatched afterwards (listen first, then dump, then dispatch). */
 int nl_dump(struct nl_sock *nl);
+
+/* Added: parses a buffer of rtnetlink messages exactly as nl_dispatch()
+ * parses a datagram from the kernel and calls cbs (replay, tests). buf
+ * should be 4-byte aligned. */
+void nl_feed(const struct nl_cbs *cbs, void *arg, const void *buf, size_t len);
 
 /* One-shot synchronous requests (own socket each, ACK awaited); return 0
  * or -1 with the kernel's reason in err. */
