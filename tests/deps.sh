@@ -1,0 +1,16 @@
+#!/bin/bash
+# Installs everything the suite needs to build and test on Debian 12 (root).
+set -eu
+PKGS="build-essential autoconf automake pkg-config libevent-dev libjson-c-dev check
+libmnl-dev libreadline-dev libyaml-dev liburcu-dev iproute2 iputils-ping procps
+python3 gzip"
+missing=""
+for p in $PKGS; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update
+	# shellcheck disable=SC2086
+	apt-get install -y --no-install-recommends $missing
+fi
