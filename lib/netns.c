@@ -104,7 +104,7 @@ struct ns_reply {
 	int err;        /* errno */
 	int err_in_msg; /* msg is complete, do not append strerror(err) */
 	int created;    /* netns_create */
-	char msg[200];
+	char msg[384];
 };
 
 enum ns_op { NS_CREATE, NS_DELETE, NS_OPEN };

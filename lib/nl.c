@@ -8,7 +8,7 @@
  *   notifications and sequence numbers stay simple.
  *
  * Everything read from the kernel is walked with explicit bounds: message
- * headers with mnl_nlmsg_ok(), attributes with mnl_attr_ok() and
+ * headers with unsigned length checks (nl_msg_ok), attributes with mnl_attr_ok() and
  * mnl_attr_validate(), RTA_MULTIPATH entries against rtnh_len. A message that
  * does not fit is skipped with a log line; the rest of its datagram cannot be
  * trusted and is dropped too. */
@@ -97,6 +97,25 @@ static const char *nl_type_name(uint16_t type)
 }
 
 /* ---- parsing ----------------------------------------------------------- */
+
+/* mnl_nlmsg_ok() compares (int)nlmsg_len, so a length >= 2^31 passes it and
+ * mnl_nlmsg_next() then jumps outside the buffer: use unsigned checks. */
+static bool nl_msg_ok(const struct nlmsghdr *h, size_t rem)
+{
+	return rem >= sizeof(*h) && h->nlmsg_len >= sizeof(*h) && h->nlmsg_len <= rem;
+}
+
+static const struct nlmsghdr *nl_msg_next(const struct nlmsghdr *h, size_t *rem)
+{
+	size_t step = MNL_ALIGN((size_t)h->nlmsg_len);
+
+	if (step >= *rem) {
+		*rem = 0;
+		return h;
+	}
+	*rem -= step;
+	return (const struct nlmsghdr *)(const void *)((const char *)h + step);
+}
 
 /* Indexes the attributes in [start, start + len) by type into tb[0..max]
  * (last one wins; types above max are ignored). -1 if an attribute header
@@ -508,7 +527,7 @@ static int nl_txn_run(struct mnl_socket *mnl, struct nlmsghdr *nlh, struct nl_tx
 	const struct nlmsghdr *h;
 	int fd = mnl_socket_get_fd(mnl), error, saved;
 	ssize_t n;
-	int rem;
+	size_t rem;
 
 	nlh->nlmsg_flags |= NLM_F_REQUEST;
 	nlh->nlmsg_seq = seq;
@@ -532,9 +551,9 @@ static int nl_txn_run(struct mnl_socket *mnl, struct nlmsghdr *nlh, struct nl_tx
 			errno = saved == EAGAIN || saved == EWOULDBLOCK ? ETIMEDOUT : saved;
 			return -1;
 		}
-		rem = (int)n;
-		for (h = (const struct nlmsghdr *)(const void *)buf; mnl_nlmsg_ok(h, rem);
-		     h = mnl_nlmsg_next(h, &rem)) {
+		rem = (size_t)n;
+		for (h = (const struct nlmsghdr *)(const void *)buf; nl_msg_ok(h, rem);
+		     h = nl_msg_next(h, &rem)) {
 			if (h->nlmsg_pid != portid || h->nlmsg_seq != seq)
 				continue; /* late reply to an earlier request */
 			if (h->nlmsg_flags & NLM_F_DUMP_INTR)
@@ -570,7 +589,7 @@ static int nl_txn_run(struct mnl_socket *mnl, struct nlmsghdr *nlh, struct nl_tx
 			}
 		}
 		if (rem > 0)
-			log_warnx("netlink: %d bytes with bad lengths at the end of a datagram, "
+			log_warnx("netlink: %zu bytes with bad lengths at the end of a datagram, "
 				  "skipped",
 				  rem);
 	}
@@ -758,17 +777,16 @@ static bool nl_walk(const struct nl_cbs *cbs, void *arg, const void *buf, size_t
 {
 	const struct nlmsghdr *h;
 	bool overrun = false;
-	int rem;
+	size_t rem = len;
 
-	rem = len > INT_MAX ? INT_MAX : (int)len;
-	for (h = buf; mnl_nlmsg_ok(h, rem); h = mnl_nlmsg_next(h, &rem)) {
+	for (h = buf; nl_msg_ok(h, rem); h = nl_msg_next(h, &rem)) {
 		if (h->nlmsg_type == NLMSG_OVERRUN)
 			overrun = true;
 		else if (h->nlmsg_type >= NLMSG_MIN_TYPE)
 			nl_deliver(cbs, arg, h);
 	}
 	if (rem > 0)
-		log_warnx("netlink: %d bytes with bad lengths at the end of a notification, "
+		log_warnx("netlink: %zu bytes with bad lengths at the end of a notification, "
 			  "skipped",
 			  rem);
 	return overrun;
