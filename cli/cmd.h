@@ -20,9 +20,19 @@
  *   WORD, NAME, IFNAME, LINE (anything uppercase)   any single word; LINE
  *                   as the last token swallows the rest of the line
  *   [x]             optional;  <a|b|c>  one of;  [a|b]  optional one of
- *   {a|b}           any of, each at most once, any order (keywords w/ args ok)
+ *   {a|b}           any of, each at most once, any order (keywords w/ args ok);
+ *                   as in FRR at least one must be given: [{a|b}] for none
  *   tok$name        names the argument for cmd_arg(); default name is the
- *                   token text itself (keyword text, or "A.B.C.D" etc.)
+ *                   token text itself (keyword text, or "A.B.C.D" etc.);
+ *                   an explicit name shadows the same default name in
+ *                   the command: in "vrf <NAME$vrf|all$all>" cmd_arg(a,
+ *                   "vrf") is the VRF name, or NULL with `all`.
+ *                   [a|b]$mode names the last token of each alternative.
+ * Matching: keywords by unique prefix; per word, exact keyword > keyword
+ * prefix > address/prefix/range/RD > WORD > LINE, so `vrf all` picks the
+ * keyword `all` over NAME. Commands are matched in the session's node; an
+ * unknown line is retried in the parent nodes up to CONFIG and the session
+ * moves to the node that took it (FRR "walk-up"), or stays if it fails.
  * help: one line per token in order of appearance in the syntax string,
  * each ending with '\n'.
  */
@@ -106,7 +116,8 @@ void cli_out(struct cli *cli, const char *fmt, ...) __attribute__((format(printf
 /* Prints the json tree (pretty, no slash escaping) followed by '\n', then puts it. */
 void cli_json(struct cli *cli, struct json_object *obj);
 /* Executes one line in the session's current node. Blank lines and lines
- * starting with '!' or '#' are CMD_SUCCESS. On engine errors prints the line,
+ * starting with '!' or '#' are CMD_SUCCESS. Lines over 4096 characters or
+ * 256 words are refused (CMD_ERR_INVALID). On engine errors prints the line,
  * a caret under the offending word and the message
  * ("% Unknown command", "% Incomplete command", "% Ambiguous command",
  *  "% Invalid value \"300.1.1.1\" for A.B.C.D/M"). */
@@ -120,10 +131,20 @@ enum cli_node cli_node(const struct cli *cli);
 const char *cli_ctx(const struct cli *cli);
 /* Used by handlers that enter a sub-mode (`vrf NAME`, `interface IFNAME`). */
 void cli_set_node(struct cli *cli, enum cli_node node, const char *ctx);
+/* Context of an enclosing node, e.g. the BGP AS while in NODE_BGP_AF. */
+const char *cli_node_ctx(const struct cli *cli, enum cli_node node);
+/* Back to the parent node, as `exit` does (for exit-vrf, exit-address-family). */
+void cli_exit_node(struct cli *cli);
+/* true once the user ended the session (`exit`/`quit` in VIEW): the server
+ * closes the connection after sending the reply. */
+bool cli_closing(const struct cli *cli);
+/* Raw output (no formatting, no size limit). */
+void cli_write(struct cli *cli, const char *buf, size_t len);
 /* "pe1(config-vrf)# " for hostname "pe1". */
 const char *cli_prompt(const struct cli *cli, const char *hostname, char *buf, size_t len);
-/* Config file mode: errors are reported as "file:line: % message" without
- * caret lines. */
+/* Config file mode: errors are reported as "file:line: % message (word N)"
+ * without caret lines; `end` and `exit` never leave CONFIG. file NULL ends
+ * file mode. */
 void cli_set_source(struct cli *cli, const char *file, unsigned line);
 /* Free-form per-session pointer for the daemon. */
 void cli_set_user(struct cli *cli, void *user);
