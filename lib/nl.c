@@ -1053,6 +1053,8 @@ int nl_route_change(int nsfd, bool add, const struct nl_route *r, char *err, siz
 	rtm->rtm_protocol = r->protocol;
 	rtm->rtm_type = r->nh_count == 0 ? RTN_BLACKHOLE : RTN_UNICAST;
 	if (!add)
+		rtm->rtm_type = r->type; /* RTN_UNSPEC deletes a route of any type */
+	if (!add)
 		rtm->rtm_scope = RT_SCOPE_NOWHERE; /* any scope, as `ip route del` */
 	else if (r->nh_count == 1 && r->nh[0].gw == 0)
 		rtm->rtm_scope = RT_SCOPE_LINK; /* directly connected */

@@ -96,7 +96,8 @@ int nl_link_set_up(int nsfd, const char *ifname, bool up, char *err, size_t errl
 int nl_ifindex(int nsfd, const char *ifname); /* -1 if absent */
 int nl_addr_change(int nsfd, bool add, const char *ifname, const struct prefix4 *addr, char *err,
 		   size_t errlen);
-/* Route in the main table with the given protocol; nh_count 0 = blackhole. */
+/* Route in the main table with the given protocol; nh_count 0 = blackhole.
+ * A delete matches r->type (RTN_UNSPEC: any type) and r->protocol. */
 int nl_route_change(int nsfd, bool add, const struct nl_route *r, char *err, size_t errlen);
 
 #endif

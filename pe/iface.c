@@ -99,8 +99,8 @@ static void connected_sync(struct iface *i, const struct prefix4 *a, bool add)
 	struct prefix4 p = *a;
 	struct rib_nh nh;
 
-	if (vrf == NULL)
-		return;
+	if (vrf == NULL || (p.addr >> 24) == 127)
+		return; /* the loopback net is no route (zebra skips it too) */
 	prefix4_apply_mask(&p);
 	if (add && i->up && i->running) {
 		memset(&nh, 0, sizeof(nh));
@@ -392,8 +392,23 @@ static void vrf_created(struct vrf *vrf)
 		snprintf(vrf->netns, sizeof(vrf->netns), "%s%s", ped.netns_prefix, vrf->name);
 }
 
+/* A VRF's namespace goes with the VRF when ped created it or when nothing
+ * but lo is left in it; one that still holds interfaces stays. */
 static void vrf_deleted(struct vrf *vrf)
 {
+	struct iface *i;
+	bool empty = true;
+
+	for (i = ifaces; i != NULL; i = i->next)
+		if (i->present && i->kvrf == vrf->id && strcmp(i->name, "lo") != 0)
+			empty = false;
+	if (vrf->owner != NULL && empty)
+		vrf->netns_created = true;
+	else if (!empty)
+		log_info("VRF %s deleted; namespace %s kept: it still holds interfaces", vrf->name,
+			 vrf->netns);
+	if (!empty)
+		vrf->netns_created = false;
 	iface_vrf_ns_stop(vrf);
 }
 

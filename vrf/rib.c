@@ -276,6 +276,7 @@ static bool nh_eval(const struct rib *rib, const struct rib_dest *d, const struc
 		nh->active = true;
 	} else if (r->proto != RIB_STATIC && r->proto != RIB_CONNECTED) {
 		nh->active = true; /* learned from the kernel, which resolved it */
+		return was != nh->active;
 	} else if (nh->ifname[0] != '\0') {
 		int ifindex = 0;
 
@@ -428,7 +429,8 @@ int rib_update(struct rib *rib, const struct prefix4 *pfx, enum rib_proto proto,
 		r->nh[i] = nh[i];
 		r->nh[i].active = false;
 		r->nh[i].fib = false;
-		r->nh[i].res_ifname[0] = '\0';
+		if (proto == RIB_STATIC || proto == RIB_CONNECTED)
+			r->nh[i].res_ifname[0] = '\0'; /* others come resolved */
 	}
 	dest_process(rib, d, r == d->selected || d->selected == NULL);
 	if (proto == RIB_CONNECTED)

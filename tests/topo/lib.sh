@@ -42,7 +42,8 @@ ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
 fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
 check() { # check "description" command...
 	local d="$1"; shift
-	if "$@" >/dev/null 2>&1; then ok "$d"; else fail "$d"; fi
+	local out
+	if out=$("$@" 2>&1); then ok "$d"; else fail "$d"; printf '%s\n' "$out" | sed 's/^/    /' | tail -20; fi
 }
 
 # start_ped NODE_NS NODE CONFIG [args]: ped inside namespace NODE_NS, waits for its socket
