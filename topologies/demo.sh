@@ -24,6 +24,7 @@ down() {
 	for ns in $(ip netns list | awk '{print $1}' | grep "^$P-" || true); do
 		ip netns del "$ns"
 	done
+	rm -rf "/run/pe/$P-pe1"
 }
 
 if [ "${1:-}" = "--down" ]; then down; exit 0; fi
