@@ -1,28 +1,36 @@
 #!/bin/bash
-# The test command of README.md: installs dependencies, builds with -Werror,
-# runs `make check` (unit tests + namespace tests, as root), then the unit
-# tests once more under AddressSanitizer + UndefinedBehaviorSanitizer, then
-# `make distcheck` (unit tests only, the namespace tests already ran).
+# The test command of README.md: installs dependencies, builds with -Werror
+# (out of tree, in build/), runs `make check` (unit tests + namespace tests, as
+# root), then the unit tests once more under AddressSanitizer +
+# UndefinedBehaviorSanitizer (build-asan/), then `make distcheck` (unit tests
+# only; the namespace tests already ran).
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
+jobs=$(nproc)
 bash tests/deps.sh
+[ -f Makefile ] && make distclean >/dev/null 2>&1 || true
 autoreconf -fi
-./configure --enable-werror
-make -j"$(nproc)"
-make check || { cat tests/unit/*.log tests/topo/*.log 2>/dev/null | tail -200; exit 1; }
-for f in tests/unit/*.log tests/topo/*.log; do
-	tail -n 1 "$f"
+
+showlogs() { for f in $(find "$1" -name '*.log' -path '*tests*'); do echo "== $f"; tail -60 "$f"; done; }
+
+rm -rf build && mkdir build && cd build
+../configure --enable-werror
+make -j"$jobs"
+make check || { showlogs .; exit 1; }
+for f in tests/unit/*.log tests/topo/*.log topologies/*.log; do
+	[ -f "$f" ] && printf '%-40s %s\n' "$f" "$(grep -E '^[0-9]+%: Checks|passed, [0-9]+ failed' "$f" | tail -1)"
 done
 
-unit=$(sed -n 's/^UNIT_TESTS = //p; /^UNIT_TESTS =/,/^$/p' tests/subdir.am | grep -o 'tests/unit/test_[a-z_]*' | sort -u | tr '\n' ' ')
-rm -rf "$top/build-asan" && mkdir "$top/build-asan" && cd "$top/build-asan"
-"$top/configure" --enable-werror --enable-sanitizers CC="${CC:-gcc}"
-make -j"$(nproc)"
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	make check TESTS="$unit" || { cat tests/unit/*.log | tail -200; exit 1; }
+unit=$(sed -n '/^UNIT_TESTS =/,/^$/p' "$top/tests/subdir.am" | grep -o 'tests/unit/test_[a-z_]*' | tr '\n' ' ')
+cd "$top" && rm -rf build-asan && mkdir build-asan && cd build-asan
+../configure --enable-werror --enable-sanitizers
+make -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	make check TESTS="$unit" || { showlogs .; exit 1; }
 echo "ASan/UBSan unit run:"
-for f in tests/unit/*.log; do tail -n 1 "$f"; done
-cd "$top"
-make distcheck TESTS="$unit" PE_SHARED_DIR="$top/../shared"
+for f in tests/unit/*.log; do printf '%-40s %s\n' "$f" "$(grep -E '^[0-9]+%: Checks' "$f" | tail -1)"; done
+
+cd "$top/build"
+make distcheck TESTS="$unit" DISTCHECK_CONFIGURE_FLAGS="--enable-werror"
 echo "all checks passed"
