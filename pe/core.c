@@ -13,6 +13,7 @@
 #include <linux/rtnetlink.h>
 #include <string.h>
 
+#include "cli/cmd.h"
 #include "lib/log.h"
 #include "lib/netns.h"
 #include "lib/nl.h"
@@ -28,6 +29,23 @@ static enum rib_proto proto_from_kernel(uint8_t p)
 		return RIB_BGP;
 	default:
 		return RIB_KERNEL;
+	}
+}
+
+static const enum rib_proto kernel_protos[] = { RIB_KERNEL, RIB_OSPF, RIB_BGP };
+
+/* A full redump (after a netlink overrun) is bracketed by these: routes of
+ * the kernel's that the dump did not bring again are gone. */
+void core_resync(bool end)
+{
+	struct rib *rib = vrf_default()->rib;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(kernel_protos); i++) {
+		if (end)
+			rib_sweep_stale(rib, kernel_protos[i]);
+		else
+			rib_mark_stale(rib, kernel_protos[i]);
 	}
 }
 

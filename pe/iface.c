@@ -223,6 +223,7 @@ static void link_cb(void *arg, bool add, const struct nl_link *l)
 		i->nkaddr = 0;
 	}
 	was_oper = i->present && i->kvrf == w->vrf->id && i->up && i->running;
+	i->stale = false;
 	i->present = true;
 	i->kvrf = w->vrf->id;
 	i->ifindex = l->ifindex;
@@ -269,6 +270,32 @@ static void addr_cb(void *arg, bool add, const struct nl_addr *a)
 	}
 }
 
+/* Full redump bracket: links (and so their addresses and connected routes)
+ * not reported again are gone; kernel routes likewise (core.c). */
+static void resync_cb(void *arg, bool end)
+{
+	struct nswatch *w = arg;
+	struct iface *i, *next;
+
+	for (i = ifaces; i != NULL; i = next) {
+		next = i->next;
+		if (!i->present || i->kvrf != w->vrf->id)
+			continue;
+		if (!end) {
+			i->stale = true;
+		} else if (i->stale) {
+			connected_all(i, false);
+			i->present = false;
+			i->nkaddr = 0;
+			iface_forget_if_unused(i);
+		}
+	}
+	if (end)
+		rib_reevaluate(w->vrf->rib);
+	if (w->vrf->id == VRF_DEFAULT_ID)
+		core_resync(end);
+}
+
 static void ns_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct nswatch *w = arg;
@@ -282,7 +309,7 @@ static void ns_read(evutil_socket_t fd, short what, void *arg)
 static int ns_watch_start(struct nswatch *w, struct vrf *vrf, int nsfd, bool routes)
 {
 	struct nl_cbs cbs = { .link = link_cb, .addr = addr_cb,
-			      .route = routes ? core_route_cb : NULL };
+			      .route = routes ? core_route_cb : NULL, .resync = resync_cb };
 
 	w->vrf = vrf;
 	w->nsfd = nsfd;

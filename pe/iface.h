@@ -35,6 +35,7 @@ struct iface {
 	struct prefix4 addr[IFACE_MAX_ADDR]; /* address + length (not masked) */
 	/* kernel state */
 	bool present;
+	bool stale; /* not reported again by a running redump */
 	uint32_t kvrf; /* VRF id whose namespace holds it */
 	int ifindex;
 	bool up, running;

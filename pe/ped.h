@@ -36,5 +36,6 @@ void core_init(void);
 void core_start(void);
 void core_fini(void);
 void core_route_cb(void *arg, bool add, const struct nl_route *r);
+void core_resync(bool end);
 
 #endif

@@ -409,8 +409,10 @@ int rib_update(struct rib *rib, const struct prefix4 *pfx, enum rib_proto proto,
 	for (rp = &d->routes; (r = *rp) != NULL; rp = &r->next)
 		if (r->proto == proto && r->key == key)
 			break;
-	if (r != NULL && route_same(r, distance, metric, nh, nh_count))
+	if (r != NULL && route_same(r, distance, metric, nh, nh_count)) {
+		r->stale = false;
 		return 0; /* idempotent: a redump brings the same route again */
+	}
 	if (r == NULL) {
 		r = xcalloc(1, sizeof(*r));
 		r->proto = proto;
@@ -424,6 +426,7 @@ int rib_update(struct rib *rib, const struct prefix4 *pfx, enum rib_proto proto,
 	}
 	r->distance = distance;
 	r->metric = metric;
+	r->stale = false;
 	r->nh_count = nh_count;
 	for (i = 0; i < nh_count; i++) {
 		r->nh[i] = nh[i];
@@ -493,6 +496,46 @@ void rib_withdraw_proto(struct rib *rib, enum rib_proto proto)
 				break;
 		if (r != NULL)
 			rib_withdraw(rib, &v[i]->pfx, proto, r->key);
+	}
+	free(v);
+}
+
+void rib_mark_stale(struct rib *rib, enum rib_proto proto)
+{
+	struct rib_dest **v = NULL;
+	struct rib_route *r;
+	size_t cnt = 0, cap = 0, i;
+
+	collect(rib->root, &v, &cnt, &cap);
+	for (i = 0; i < cnt; i++)
+		for (r = v[i]->routes; r != NULL; r = r->next)
+			if (r->proto == proto)
+				r->stale = true;
+	free(v);
+}
+
+void rib_sweep_stale(struct rib *rib, enum rib_proto proto)
+{
+	struct rib_dest **v = NULL;
+	struct rib_route *r;
+	size_t cnt = 0, cap = 0, i;
+	bool again;
+
+	collect(rib->root, &v, &cnt, &cap);
+	for (i = 0; i < cnt; i++) {
+		struct prefix4 p = v[i]->pfx;
+
+		do {
+			struct rib_dest *d = rib_lookup_exact(rib, &p);
+
+			again = false;
+			for (r = d ? d->routes : NULL; r != NULL; r = r->next)
+				if (r->proto == proto && r->stale) {
+					rib_withdraw(rib, &p, proto, r->key);
+					again = true;
+					break;
+				}
+		} while (again);
 	}
 	free(v);
 }

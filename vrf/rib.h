@@ -42,6 +42,7 @@ struct rib_route {
 	time_t uptime;
 	bool selected;
 	bool installed;
+	bool stale; /* not seen again since rib_mark_stale() */
 	int nh_count;
 	struct rib_nh nh[RIB_MAX_NH];
 };
@@ -89,6 +90,10 @@ struct rib_dest *rib_match(const struct rib *rib, uint32_t addr);
 /* Recomputes next-hop activity and selection for every prefix (after an
  * interface or connected-route change). */
 void rib_reevaluate(struct rib *rib);
+/* Mark-and-sweep after a full resync from a source (e.g. a netlink redump):
+ * mark every route of proto, let the dump refresh them, withdraw the rest. */
+void rib_mark_stale(struct rib *rib, enum rib_proto proto);
+void rib_sweep_stale(struct rib *rib, enum rib_proto proto);
 /* In prefix order (address, then length). Stop early by returning non-zero. */
 int rib_walk(const struct rib *rib, int (*fn)(void *arg, struct rib_dest *d), void *arg);
 uint64_t rib_count(const struct rib *rib);

@@ -402,6 +402,29 @@ START_TEST(test_trie_random)
 }
 END_TEST
 
+START_TEST(test_mark_sweep)
+{
+	struct vrf *v = vrf_default();
+	struct rib_nh nh;
+	struct prefix4 a = P("10.1.0.0/16"), b = P("10.2.0.0/16");
+
+	memset(&nh, 0, sizeof(nh));
+	nh.gw = A("10.255.0.2");
+	ck_assert_int_eq(rib_update(v->rib, &a, RIB_KERNEL, 0, 0, 0, &nh, 1), 0);
+	ck_assert_int_eq(rib_update(v->rib, &b, RIB_KERNEL, 0, 0, 0, &nh, 1), 0);
+	add_connected(v, "10.2.0.0/16", "eth1");
+	rib_mark_stale(v->rib, RIB_KERNEL);
+	/* the redump brings a again, not b */
+	ck_assert_int_eq(rib_update(v->rib, &a, RIB_KERNEL, 0, 0, 0, &nh, 1), 0);
+	rib_sweep_stale(v->rib, RIB_KERNEL);
+	ck_assert_ptr_nonnull(rib_lookup_exact(v->rib, &a));
+	ck_assert_ptr_nonnull(rib_lookup_exact(v->rib, &b)); /* connected route stays */
+	ck_assert_int_eq(rib_lookup_exact(v->rib, &b)->routes->proto, RIB_CONNECTED);
+	ck_assert_ptr_null(rib_lookup_exact(v->rib, &b)->routes->next);
+	ck_assert_uint_eq(rib_count(v->rib), 2);
+}
+END_TEST
+
 static Suite *rib_suite(void)
 {
 	Suite *s = suite_create("rib");
@@ -418,6 +441,7 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, test_vrf_registry);
 	tcase_add_test(tc, test_rt_set);
 	tcase_add_test(tc, test_trie_random);
+	tcase_add_test(tc, test_mark_sweep);
 	suite_add_tcase(s, tc);
 	return s;
 }
