@@ -569,6 +569,100 @@ static int show_ip_route_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
+/* ---- show ip route summary ---- */
+
+struct summary {
+	uint64_t rib[RIB_PROTO_MAX];
+	uint64_t fib[RIB_PROTO_MAX];
+};
+
+static int summary_dest(void *arg, struct rib_dest *d)
+{
+	struct summary *sm = arg;
+	struct rib_route *r;
+
+	for (r = d->routes; r != NULL; r = r->next) {
+		sm->rib[r->proto]++;
+		if (r->installed)
+			sm->fib[r->proto]++;
+	}
+	return 0;
+}
+
+static void summary_vrf(struct cli *cli, const struct vrf *vrf, json_object *top)
+{
+	struct summary sm;
+	uint64_t trib = 0, tfib = 0;
+	json_object *arr = top ? json_object_new_array() : NULL;
+	int p;
+
+	memset(&sm, 0, sizeof(sm));
+	rib_walk(vrf->rib, summary_dest, &sm);
+	if (!top)
+		cli_out(cli, "%-20s %-20s %s  (vrf %s)\n", "Route Source", "Routes", "FIB", vrf->name);
+	for (p = 0; p < RIB_PROTO_MAX; p++) {
+		if (sm.rib[p] == 0)
+			continue;
+		trib += sm.rib[p];
+		tfib += sm.fib[p];
+		if (top) {
+			json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "fib", json_object_new_int64((int64_t)sm.fib[p]));
+			json_object_object_add(o, "rib", json_object_new_int64((int64_t)sm.rib[p]));
+			json_object_object_add(o, "type", json_object_new_string(rib_proto_name(p)));
+			json_object_array_add(arr, o);
+		} else {
+			cli_out(cli, "%-20s %-20llu %llu\n", rib_proto_name(p),
+				(unsigned long long)sm.rib[p], (unsigned long long)sm.fib[p]);
+		}
+	}
+	if (top) {
+		json_object_object_add(top, "routes", arr);
+		json_object_object_add(top, "routesTotal", json_object_new_int64((int64_t)trib));
+		json_object_object_add(top, "routesTotalFib", json_object_new_int64((int64_t)tfib));
+	} else {
+		cli_out(cli, "------\n%-20s %-20llu %llu\n\n", "Totals", (unsigned long long)trib,
+			(unsigned long long)tfib);
+	}
+}
+
+static int show_ip_route_summary_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	bool json = cmd_has(a, "json");
+	const char *name = cmd_arg(a, "vrf");
+	struct vrf *vrf;
+
+	if (cmd_has(a, "all")) {
+		json_object *top = json ? json_object_new_object() : NULL;
+
+		for (vrf = vrf_default(); vrf != NULL;
+		     vrf = (vrf == vrf_default()) ? vrf_first() : vrf_next(vrf)) {
+			json_object *o = json ? json_object_new_object() : NULL;
+
+			summary_vrf(cli, vrf, o);
+			if (json)
+				json_object_object_add(top, vrf->name, o);
+		}
+		if (json)
+			cli_json(cli, top);
+		return CMD_SUCCESS;
+	}
+	if ((vrf = name ? vrf_lookup(name) : vrf_default()) == NULL) {
+		cli_out(cli, "%% VRF %s does not exist\n", name);
+		return CMD_ERROR;
+	}
+	if (json) {
+		json_object *o = json_object_new_object();
+
+		summary_vrf(cli, vrf, o);
+		cli_json(cli, o);
+	} else {
+		summary_vrf(cli, vrf, NULL);
+	}
+	return CMD_SUCCESS;
+}
+
 /* ---- running config ---- */
 
 static void static_write(struct cli *cli, const struct vrf *vrf, const char *indent)
@@ -673,6 +767,9 @@ static const struct cmd_def view_cmds[] = {
 	  SHOW_STR IP_STR ROUTE_STR VRF_STR "VRF name\n" "All VRFs\n"
 		  "Longest match for this address\nExact prefix\n" JSON_STR,
 	  show_ip_route_cmd },
+	{ "show ip route [vrf <NAME$vrf|all$all>] summary [json]",
+	  SHOW_STR IP_STR ROUTE_STR VRF_STR "VRF name\n" "All VRFs\n" "Summary of all routes\n" JSON_STR,
+	  show_ip_route_summary_cmd },
 };
 
 void vrf_cli_init(void)

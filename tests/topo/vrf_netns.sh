@@ -70,6 +70,9 @@ check "limit message names the VRF" grep -q "CUST-B" "$TMPD/lim.out"
 check "limit visible in show vrf json" wait_json "$PE" "show vrf json" '{"vrfs":{"CUST-B":{"routeCount":3,"limitExceeded":true,"routesRejected":1}}}'
 psh -c "conf t" -c "ip route 10.50.0.0/16 10.9.1.2 vrf CUST-B" >"$TMPD/dup.out" 2>&1
 check "duplicate static route says it exists" grep -q "already exists" "$TMPD/dup.out"
+check "route summary per source" wait_json "$PE" "show ip route vrf CUST-B summary json" \
+	'{"routes":[{"type":"connected","rib":1,"fib":1},{"type":"static","rib":2,"fib":2}],"routesTotal":3,"routesTotalFib":3}'
+
 
 # core routes follow the kernel table of ped's namespace
 ip -n "$PE" route add 10.200.0.0/16 via 10.255.0.2
