@@ -80,6 +80,12 @@ static struct vrf *iface_cfg_vrf(const struct iface *i)
 	return i->vrf[0] ? vrf_lookup(i->vrf) : vrf_default();
 }
 
+/* The namespace holding vrf's interfaces: ped's own for the default VRF. */
+static int vrf_nsfd(const struct vrf *vrf)
+{
+	return vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd;
+}
+
 /* RIB callback: is ifname up in vrf's namespace? */
 static bool iface_state(const struct vrf *vrf, const char *ifname, int *ifindex)
 {
@@ -147,7 +153,7 @@ static int iface_apply(struct iface *i)
 	if (i->kvrf != vrf->id) {
 		struct vrf *from = vrf_lookup_id(i->kvrf);
 		int from_fd = (from == NULL || from->id == VRF_DEFAULT_ID) ? netns_self() : from->nsfd;
-		int to_fd = vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd;
+		int to_fd = vrf_nsfd(vrf);
 
 		if (nl_link_move(from_fd, i->name, to_fd, err, sizeof(err)) != 0) {
 			snprintf(i->last_error, sizeof(i->last_error), "move to VRF %s: %s",
@@ -161,19 +167,19 @@ static int iface_apply(struct iface *i)
 		return 0;
 	}
 	if (!i->shutdown && !i->up) {
-		if (nl_link_set_up(vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd, i->name, true,
+		if (nl_link_set_up(vrf_nsfd(vrf), i->name, true,
 				   err, sizeof(err)) != 0) {
 			snprintf(i->last_error, sizeof(i->last_error), "set up: %s", err);
 			rc = -1;
 		}
 	} else if (i->shutdown && i->up) {
-		nl_link_set_up(vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd, i->name, false,
+		nl_link_set_up(vrf_nsfd(vrf), i->name, false,
 			       err, sizeof(err));
 	}
 	for (k = 0; k < i->naddr; k++) {
 		if (kaddr_has(i, &i->addr[k]))
 			continue;
-		if (nl_addr_change(vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd, true,
+		if (nl_addr_change(vrf_nsfd(vrf), true,
 				   i->name, &i->addr[k], err, sizeof(err)) != 0 &&
 		    !kaddr_has(i, &i->addr[k])) {
 			char a[PREFIX4_STRLEN];
@@ -373,10 +379,9 @@ int iface_vrf_ns_start(struct vrf *vrf, char *err, size_t errlen)
 	return 0;
 }
 
-void iface_vrf_ns_stop(struct vrf *vrf)
+static void vrf_ns_unwatch(struct vrf *vrf)
 {
 	struct nswatch *w = vrf->owner;
-	char err[160];
 
 	if (w != NULL) {
 		ns_watch_stop(w);
@@ -386,6 +391,13 @@ void iface_vrf_ns_stop(struct vrf *vrf)
 	if (vrf->nsfd >= 0)
 		close(vrf->nsfd);
 	vrf->nsfd = -1;
+}
+
+void iface_vrf_ns_stop(struct vrf *vrf)
+{
+	char err[160];
+
+	vrf_ns_unwatch(vrf);
 	if (vrf->netns_created && netns_delete(vrf->netns, err, sizeof(err)) != 0)
 		log_warnx("VRF %s: %s", vrf->name, err);
 }
@@ -463,19 +475,9 @@ void iface_fini(void)
 	struct iface *i, *next;
 	struct vrf *vrf;
 
-	for (vrf = vrf_first(); vrf != NULL; vrf = vrf_next(vrf)) {
-		struct nswatch *w = vrf->owner;
-
-		/* keep the namespaces (and the interfaces in them) across restarts */
-		if (w != NULL) {
-			ns_watch_stop(w);
-			free(w);
-			vrf->owner = NULL;
-		}
-		if (vrf->nsfd >= 0)
-			close(vrf->nsfd);
-		vrf->nsfd = -1;
-	}
+	/* keep the namespaces (and the interfaces in them) across restarts */
+	for (vrf = vrf_first(); vrf != NULL; vrf = vrf_next(vrf))
+		vrf_ns_unwatch(vrf);
 	ns_watch_stop(&main_ns);
 	for (i = ifaces; i != NULL; i = next) {
 		next = i->next;
@@ -536,7 +538,7 @@ static int iface_unconfigure(struct cli *cli, struct iface *i)
 	int k, nsfd;
 
 	if (ped.kernel_apply && i->present && vrf != NULL && i->kvrf == vrf->id) {
-		nsfd = vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd;
+		nsfd = vrf_nsfd(vrf);
 		for (k = 0; k < i->naddr; k++)
 			if (kaddr_has(i, &i->addr[k]))
 				nl_addr_change(nsfd, false, i->name, &i->addr[k], err, sizeof(err));
@@ -604,7 +606,7 @@ static int ip_address_cmd(struct cli *cli, const struct cmd_args *a)
 		vrf = iface_cfg_vrf(i);
 		if (ped.kernel_apply && i->present && vrf != NULL && i->kvrf == vrf->id &&
 		    kaddr_has(i, &p) &&
-		    nl_addr_change(vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd, false,
+		    nl_addr_change(vrf_nsfd(vrf), false,
 				   i->name, &p, err, sizeof(err)) != 0) {
 			cli_out(cli, "%% Kernel refused to remove the address: %s\n", err);
 			return CMD_WARNING;
@@ -669,7 +671,7 @@ static int shutdown_cmd(struct cli *cli, const struct cmd_args *a)
 	i->shutdown = !cmd_is_no(a);
 	vrf = iface_cfg_vrf(i);
 	if (ped.kernel_apply && i->present && vrf != NULL && i->kvrf == vrf->id &&
-	    nl_link_set_up(vrf->id == VRF_DEFAULT_ID ? netns_self() : vrf->nsfd, i->name,
+	    nl_link_set_up(vrf_nsfd(vrf), i->name,
 			   !i->shutdown, err, sizeof(err)) != 0) {
 		cli_out(cli, "%% %s\n", err);
 		return CMD_WARNING;
