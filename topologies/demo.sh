@@ -1,93 +1,63 @@
 #!/bin/bash
-# The demo testbed (until petopo lands): one PE with two customers that use the
-# very same addresses, each in its own VRF backed by a network namespace.
+# The demo: the l3vpn-basic testbed built by petopo. Two customers, A and B,
+# use the very same addresses at both of their sites; VRFs CUST-A and CUST-B
+# on pe1 and pe2 keep them apart.
 #
-#   ce1a (10.9.1.2) --eth1-- [ pe1: VRF CUST-A | VRF CUST-B ] --eth2-- ce1b (10.9.1.2)
+#   ce1a --+                         +-- ce2a     192.168.1.0/24 behind ce1a and ce1b
+#          pe1 ---- p1 ---- pe2                   192.168.2.0/24 behind ce2a and ce2b
+#   ce1b --+                         +-- ce2b     (topologies/l3vpn-basic.yml)
 #
-# Installs dependencies, builds, brings the testbed up, shows the VRF tables,
-# pings each CE's PE address inside its VRF, and tears everything down
-# (also on failure or Ctrl-C). With --keep it stays up for you to explore:
-#   pesh -N demo-pe1          then e.g.  show ip route vrf all
-# and `topologies/demo.sh --down` removes it.
+# Installs the dependencies, builds if needed, brings the testbed up, shows
+# the VRFs and their routes, pings each CE's PE inside its VRF, and tears
+# everything down (also on failure or Ctrl-C). With --keep it stays up for
+# you to explore:
+#   pesh -N pe1                       then e.g.  show ip route vrf all
+#   topologies/petopo exec ce1a -- ping 10.1.1.1
+#   topologies/petopo status l3vpn-basic
+# and `topologies/demo.sh --down` (or `petopo down l3vpn-basic`) removes it.
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
-P=demo
-export PE_RUNDIR=/run/pe
+TOPO=l3vpn-basic
+PETOPO="$top/topologies/petopo"
+PESH="$top/cli/pesh"
 
-down() {
-	if [ -f "/run/pe/$P-pe1/ped.pid" ]; then
-		pid=$(cat "/run/pe/$P-pe1/ped.pid")
-		kill "$pid" 2>/dev/null || true
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-	fi
-	for ns in $(ip netns list | awk '{print $1}' | grep "^$P-" || true); do
-		ip netns del "$ns"
-	done
-	rm -rf "/run/pe/$P-pe1"
-}
-
-if [ "${1:-}" = "--down" ]; then down; exit 0; fi
+if [ "${1:-}" = "--down" ]; then
+	"$PETOPO" down "$TOPO"
+	exit 0
+fi
 keep=0
 [ "${1:-}" = "--keep" ] && keep=1
 
 bash tests/deps.sh
-if [ ! -x pe/ped ] || [ ! -x cli/pesh ]; then
+if [ ! -x pe/ped ] || [ ! -x cli/pesh ] || [ ! -x topologies/petopo ]; then
 	[ -x configure ] || autoreconf -fi
 	[ -f Makefile ] || ./configure
 	make -j"$(nproc)"
 fi
-[ $keep -eq 1 ] || trap down EXIT INT TERM
-down
 
-ip netns add $P-pe1; ip netns add $P-ce1a; ip netns add $P-ce1b
-for ns in $P-pe1 $P-ce1a $P-ce1b; do ip -n $ns link set lo up; done
-ip link add eth1 netns $P-pe1 type veth peer name eth0 netns $P-ce1a
-ip link add eth2 netns $P-pe1 type veth peer name eth0 netns $P-ce1b
-for ce in $P-ce1a $P-ce1b; do
-	ip -n $ce addr add 10.9.1.2/24 dev eth0
-	ip -n $ce link set eth0 up
-	ip -n $ce route add default via 10.9.1.1
+"$PETOPO" down "$TOPO" >/dev/null 2>&1 || true # a testbed left up by --keep
+[ $keep -eq 1 ] || trap '"$PETOPO" down "$TOPO"' EXIT
+"$PETOPO" up "topologies/$TOPO.yml"
+echo
+
+run() { echo "$1# $2"; "$PESH" -N "$1" -c "$2"; echo; }
+run pe1 "show vrf"
+run pe1 "show ip route vrf all"
+run pe2 "show ip route vrf all"
+for c in "ce1a CUST-A 10.1.1.1 pe1" "ce1b CUST-B 10.1.1.1 pe1" \
+	"ce2a CUST-A 10.2.1.1 pe2" "ce2b CUST-B 10.2.1.1 pe2"; do
+	set -- $c
+	echo "$1\$ ping $3    (its PE $4, in VRF $2: both customers use this address)"
+	"$PETOPO" exec "$1" -- ping -c 2 -W 2 "$3"
 done
-
-conf=$(mktemp /tmp/demo-pe1.XXXXXX.conf)
-cat >"$conf" <<'CONF'
-hostname pe1
-vrf CUST-A
- rd 65000:1
- route-target both 65000:1
- ip route 192.168.1.0/24 10.9.1.2
-exit-vrf
-vrf CUST-B
- rd 65000:2
- route-target both 65000:2
- ip route 192.168.1.0/24 10.9.1.2
- ip route 192.168.9.0/24 blackhole
-exit-vrf
-interface eth1 vrf CUST-A
- description to ce1a
- ip address 10.9.1.1/24
-exit
-interface eth2 vrf CUST-B
- description to ce1b
- ip address 10.9.1.1/24
-exit
-CONF
-ip netns exec $P-pe1 "$top/pe/ped" -d -N $P-pe1 -f "$conf" -l /tmp/$P-pe1.log
-for _ in $(seq 50); do [ -S /run/pe/$P-pe1/ped.sock ] && break; sleep 0.1; done
-sleep 1
-
-run() { echo "pe1# $1"; "$top/cli/pesh" -N $P-pe1 -c "$1"; echo; }
-run "show vrf"
-run "show interface brief"
-run "show ip route vrf all"
-run "show ip route vrf CUST-A 192.168.1.0/24 json"
-echo "ce1a$ ping 10.9.1.1 (its PE, inside VRF CUST-A)"
-ip netns exec $P-ce1a ping -c 2 -W 2 10.9.1.1
-echo "ce1b$ ping 10.9.1.1 (its PE, inside VRF CUST-B: same address, other VRF)"
-ip netns exec $P-ce1b ping -c 2 -W 2 10.9.1.1
+echo
+"$PETOPO" status "$TOPO"
 if [ $keep -eq 1 ]; then
-	echo "testbed is up: pesh -N $P-pe1 ; remove it with: $0 --down"
+	echo
+	echo "the testbed is up: pesh -N pe1, $PETOPO exec ce1a -- ..., $PETOPO audit $TOPO"
+	echo "remove it with: $0 --down"
 else
+	echo
 	echo "demo done; tearing down"
 fi

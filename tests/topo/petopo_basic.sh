@@ -1,0 +1,104 @@
+#!/bin/bash
+# petopo on the shipped l3vpn-basic topology: up; every namespace, link and
+# address exists; the two ends of every link ping each other; pesh reaches
+# ped by node name; status shows every daemon alive; exec passes the exit
+# status; audit is one valid JSON document; a second topology with the same
+# ped node names and a second up are refused without creating anything;
+# down leaves nothing (namespaces, recorded pids, state, control sockets).
+. "$(dirname "$0")/petopo_lib.sh"
+pt_init b
+
+t0=$(date +%s%N)
+"$PETOPO" up --name "$T" "$TOPOS/l3vpn-basic.yml" >"$TMPD/up.out" 2>&1
+rc=$?
+t1=$(date +%s%N)
+check "petopo up l3vpn-basic succeeds" test $rc -eq 0
+[ $rc -eq 0 ] || { cat "$TMPD/up.out"; pt_done; exit 1; }
+echo "# up took $(((t1 - t0) / 1000000)) ms"
+
+for n in pe1 p1 pe2 ce1a ce1b ce2a ce2b; do
+	check "namespace $T-$n exists" ip netns exec "$T-$n" true
+done
+for v in pe1-CUST-A pe1-CUST-B pe2-CUST-A pe2-CUST-B; do
+	check "VRF namespace $T-$v exists" ip netns exec "$T-$v" true
+done
+
+"$PETOPO" status "$T" --json >"$TMPD/status.json"
+check "status --json is valid JSON" $PY -m json.tool "$TMPD/status.json"
+check "status: every daemon alive" $JSONCMP \
+	'{"phase":"up","nodes":{"pe1":{"kind":"ped","daemons":[{"name":"ped","alive":true}]},
+	  "p1":{"daemons":[{"name":"ped","alive":true}]},"pe2":{"daemons":[{"name":"ped","alive":true}]},
+	  "ce1a":{"kind":"host","netns":"'"$T"'-ce1a","netnsExists":true}}}' <"$TMPD/status.json"
+check "status: 6 links" $PY -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["links"]) == 6' "$TMPD/status.json"
+
+# For every link end: the namespace holding it (the VRF's for interfaces ped
+# moved), its interface and address; then each end pings the other.
+$PY - "$TMPD/status.json" "$T" >"$TMPD/ends" <<'PYEOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+for l in s["links"]:
+    e = l["endpoints"]
+    for a, b in ((e[0], e[1]), (e[1], e[0])):
+        ns = a["netns"] + ("-" + a["vrf"] if "vrf" in a else "")
+        print(ns, a["ifname"], a["addresses"][0], b["addresses"][0].split("/")[0])
+PYEOF
+check "link ends listed" test "$(wc -l <"$TMPD/ends")" -eq 12
+while read -r ns ifn addr peer; do
+	check "$ns $ifn has $addr" retry 20 sh -c "ip -n $ns -br addr show $ifn | grep -q ' $addr'"
+	check "$ns ($ifn) pings $peer" retry 8 ip netns exec "$ns" ping -c1 -W1 "$peer"
+done <"$TMPD/ends"
+check "pe1 has its loopback" sh -c "ip -n $T-pe1 -br addr show lo | grep -q 10.255.0.1/32"
+check "ce1a has 192.168.1.1/24 on lo" sh -c "ip -n $T-ce1a -br addr show lo | grep -q 192.168.1.1/24"
+check "ce1b has the same 192.168.1.1/24" sh -c "ip -n $T-ce1b -br addr show lo | grep -q 192.168.1.1/24"
+check "ce2a default route via its PE" sh -c "ip -n $T-ce2a route show default | grep -q 'via 10.2.1.1'"
+check "ip_forward on in pe1" sh -c "test \$(ip netns exec $T-pe1 cat /proc/sys/net/ipv4/ip_forward) = 1"
+check "ip_forward off in pe1's VRF CUST-A" sh -c "test \$(ip netns exec $T-pe1-CUST-A cat /proc/sys/net/ipv4/ip_forward) = 0"
+check "ip_forward off on host ce1a" sh -c "test \$(ip netns exec $T-ce1a cat /proc/sys/net/ipv4/ip_forward) = 0"
+check "core: pe1 loopback reaches pe2 loopback through p1 (ped static routes)" \
+	retry 20 ip netns exec "$T-pe1" ping -c1 -W1 -I 10.255.0.1 10.255.0.3
+
+check "pesh -N pe1: show vrf json has CUST-A and CUST-B" retry 10 sh -c \
+	"'$PESH' -N pe1 -c 'show vrf json' | $JSONCMP '{\"vrfs\":{\"CUST-A\":{\"rd\":\"65000:1\",\"netns\":\"$T-pe1-CUST-A\"},\"CUST-B\":{\"rd\":\"65000:2\",\"netns\":\"$T-pe1-CUST-B\"}}}'"
+check "pesh -N pe2: CE prefix in both VRFs" retry 10 sh -c \
+	"'$PESH' -N pe2 -c 'show ip route vrf all json' | $JSONCMP '{\"CUST-A\":{\"192.168.2.0/24\":[{\"protocol\":\"static\"}]},\"CUST-B\":{\"192.168.2.0/24\":[{\"protocol\":\"static\"}]}}'"
+
+"$PETOPO" exec ce1a -- sh -c 'exit 7'
+check "exec passes the exit status" test $? -eq 7
+check "exec NAME:NODE" "$PETOPO" exec "$T:ce2b" -- ping -c1 -W2 10.2.1.1
+check "exec --vrf runs in the VRF namespace" sh -c "'$PETOPO' exec --vrf CUST-B pe1 -- ip -br addr | grep -q '^eth2'"
+"$PETOPO" exec nosuchnode -- true >/dev/null 2>&1
+check "exec on an unknown node fails" test $? -ne 0
+
+"$PETOPO" audit "$T" --out "$TMPD/audit.json"
+check "audit exits 0" test $? -eq 0
+check "audit is one JSON document with every router" $JSONCMP \
+	'{"schemaVersion":1,"topology":"'"$T"'","nodes":{"pe1":{"kind":"ped","commands":{"show vrf json":{"vrfs":{"CUST-A":{},"CUST-B":{}}},"show ip route vrf all json":{"CUST-A":{}}}},
+	  "p1":{"kind":"ped","commands":{"show vrf json":{}}},"pe2":{"commands":{"show ip route vrf all json":{"CUST-B":{"192.168.2.0/24":[]}}}},"ce1a":null}}' <"$TMPD/audit.json"
+check "audit has a time stamp" $PY -c 'import json,sys,datetime; datetime.datetime.strptime(json.load(open(sys.argv[1]))["time"], "%Y-%m-%dT%H:%M:%S.%fZ")' "$TMPD/audit.json"
+
+# refusals: nothing created by them
+"$PETOPO" up --name "$T" "$TOPOS/l3vpn-basic.yml" >"$TMPD/again.out" 2>&1
+check "a second up of the same topology is refused" test $? -ne 0
+check "the refusal says how to proceed" grep -q "already up" "$TMPD/again.out"
+"$PETOPO" up --name "${T}x" "$TOPOS/l3vpn-basic.yml" >"$TMPD/clash.out" 2>&1
+check "a topology with the same ped node names is refused" test $? -ne 0
+check "the refusal names the node and the socket" grep -q "node pe1: a ped already answers" "$TMPD/clash.out"
+check "the refused topology created nothing" nothing_left "${T}x"
+
+pt_pids "$T" >"$TMPD/pids"
+check "3 daemons recorded" test "$(wc -l <"$TMPD/pids")" -eq 3
+t0=$(date +%s%N)
+"$PETOPO" down "$T"
+rc=$?
+t1=$(date +%s%N)
+check "petopo down succeeds" test $rc -eq 0
+echo "# down took $(((t1 - t0) / 1000000)) ms"
+check "nothing left: namespaces, state" nothing_left "$T"
+check "nothing left: no recorded pid alive" pids_gone <"$TMPD/pids"
+check "nothing left: ped control socket directories" sh -c "! ls '$PE_RUNDIR'/pe1 '$PE_RUNDIR'/p1 '$PE_RUNDIR'/pe2 2>/dev/null"
+"$PETOPO" down "$T" >/dev/null 2>&1
+check "down again is a no-op" test $? -eq 0
+check "up works again right after down" "$PETOPO" up --name "$T" "$TOPOS/l3vpn-basic.yml"
+check "and down again" "$PETOPO" down "$T"
+check "nothing left at the end" nothing_left "$T"
+pt_done

@@ -1,0 +1,111 @@
+# Shared by the petopo tests (source it, then pt_init LETTER). Each test
+# works in its own temporary directory, with its own PETOPO_RUNDIR (petopo
+# state) and PE_RUNDIR (ped control sockets), and names its topologies with
+# a unique prefix ($T = pt<pid><letter>). On exit, whatever happened, every
+# topology it brought up is taken down by petopo (recorded pids only), and
+# any namespace still carrying its prefix is removed.
+set -u
+
+: "${top_builddir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_srcdir:=$top_builddir}"
+PETOPO="$top_builddir/topologies/petopo"
+PESH="$top_builddir/cli/pesh"
+PED="$top_builddir/pe/ped"
+TOPOS="$top_srcdir/topologies"
+PY=/usr/bin/python3
+JSONCMP="$PY $top_srcdir/tests/topo/jsoncmp.py"
+FAILS=0
+PASSES=0
+
+pt_init() {
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP: namespace tests need root"
+		exit 77
+	fi
+	T="pt$$$1"
+	TMPD=$(mktemp -d "/tmp/$T.XXXXXX")
+	chmod 755 "$TMPD" # FRR daemons run as user frr
+	export PETOPO_RUNDIR="$TMPD/run" PE_RUNDIR="$TMPD/pe"
+	trap pt_cleanup EXIT
+	trap 'exit 1' INT TERM
+}
+
+pt_cleanup() {
+	local ns
+	"$PETOPO" down --all >/dev/null 2>&1
+	for ns in $(ip netns list | awk '{print $1}' | grep "^$T" || true); do
+		echo "cleanup: namespace $ns was left behind" >&2
+		ip netns del "$ns" 2>/dev/null
+	done
+	rm -rf "$TMPD"
+}
+
+ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
+fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
+check() { # check "description" command...
+	local d="$1"; shift
+	local out
+	if out=$("$@" 2>&1); then ok "$d"; else fail "$d"; printf '%s\n' "$out" | sed 's/^/    /' | tail -20; fi
+}
+pt_done() {
+	echo "$PASSES passed, $FAILS failed"
+	[ "$FAILS" -eq 0 ]
+}
+
+# retry TRIES CMD...: bounded retries, 0.25 s apart
+retry() {
+	local n="$1" i; shift
+	for i in $(seq "$n"); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	"$@"
+}
+
+# Namespaces of topology $1 (its prefix) that exist now.
+pt_netns() { ip netns list | awk '{print $1}' | grep "^$1-" || true; }
+
+# "pid startTime" of every daemon recorded for topology $1.
+pt_pids() {
+	local f="$PETOPO_RUNDIR/$1/state.json"
+	[ -f "$f" ] || return 0
+	$PY -c 'import json,sys
+for d in json.load(open(sys.argv[1])).get("daemons", []):
+    print(d["pid"], d["startTime"])' "$f"
+}
+
+# True if no pid of the list on stdin ("pid startTime") is still that process.
+pids_gone() {
+	local pid st cur
+	while read -r pid st; do
+		[ -r "/proc/$pid/stat" ] || continue
+		cur=$(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $1, $20}')
+		case "$cur" in
+		"Z "*|"X "*) ;;
+		*" $st") echo "pid $pid still runs"; return 1 ;;
+		esac
+	done
+	return 0
+}
+
+# Nothing of topology $1 is left: namespaces, state directory.
+nothing_left() {
+	local left
+	left=$(pt_netns "$1")
+	[ -z "$left" ] || { echo "namespaces left: $left"; return 1; }
+	[ ! -e "$PETOPO_RUNDIR/$1" ] || { echo "state left: $PETOPO_RUNDIR/$1"; return 1; }
+}
+
+# wait_state NAME PYTHON-EXPR: until the state file satisfies expr (s = state)
+wait_state() {
+	local f="$PETOPO_RUNDIR/$1/state.json" i
+	for i in $(seq 200); do
+		if [ -f "$f" ] && $PY -c "import json,sys
+s=json.load(open(sys.argv[1]))
+sys.exit(0 if ($2) else 1)" "$f" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}
