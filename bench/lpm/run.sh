@@ -51,6 +51,8 @@ cmd="taskset -c $cpu $work/bench_lpm -f $table -r $runs -n $keys"
 	echo
 	[ -n "${NO_MAIN:-}" ] || $cmd
 } >"$out"
+# the record names no path of this machine
+sed -i -e "s|$top/\\.\\./shared/|../shared/|g" -e "s|$top/|./|g" -e "s|$work/|\\$BUILD/|g" "$out"
 
 if [ -z "${NO_DPDK:-}" ]; then
 	{
