@@ -51,8 +51,6 @@ cmd="taskset -c $cpu $work/bench_lpm -f $table -r $runs -n $keys"
 	echo
 	[ -n "${NO_MAIN:-}" ] || $cmd
 } >"$out"
-# the record names no path of this machine
-sed -i -e "s|$top/\\.\\./shared/|../shared/|g" -e "s|$top/|./|g" -e "s|$work/|\\$BUILD/|g" "$out"
 
 if [ -z "${NO_DPDK:-}" ]; then
 	{
@@ -142,3 +140,6 @@ if [ -z "${NO_CALLGRIND:-}" ]; then
 		echo "valgrind not installed; skipped." >>"$out"
 	fi
 fi
+
+# the record names no path of this machine
+sed -i -e "s|$top/\\.\\./shared/|../shared/|g" -e "s|$top/|./|g" -e "s|$work/|\\$BUILD/|g" "$out"
