@@ -32,5 +32,5 @@ echo "ASan/UBSan unit run:"
 for f in tests/unit/*.log; do printf '%-40s %s\n' "$f" "$(grep -E '^[0-9]+%: Checks' "$f" | tail -1)"; done
 
 cd "$top/build"
-make distcheck TESTS="$unit" DISTCHECK_CONFIGURE_FLAGS="--enable-werror"
+PE_SHARED_DIR="$top/../shared" make distcheck TESTS="$unit" DISTCHECK_CONFIGURE_FLAGS="--enable-werror"
 echo "all checks passed"

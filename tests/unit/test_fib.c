@@ -15,7 +15,21 @@
 #include "lib/log.h"
 #include "vrf/fib.h"
 
-#define TABLE_FILE TOP_SRCDIR "/../shared/data/full-table-prefixes.txt.gz"
+#define TABLE_REL "/data/full-table-prefixes.txt.gz"
+
+/* ../shared beside the repository; PE_SHARED_DIR overrides (make distcheck
+ * builds from a copy of the tree elsewhere). */
+static const char *table_file(void)
+{
+	static char path[4096];
+	const char *dir = getenv("PE_SHARED_DIR");
+
+	if (dir != NULL && dir[0] != '\0')
+		snprintf(path, sizeof(path), "%s" TABLE_REL, dir);
+	else
+		snprintf(path, sizeof(path), "%s/../shared" TABLE_REL, TOP_SRCDIR);
+	return path;
+}
 
 /* ------------------------------------------------------------ helpers */
 
@@ -667,10 +681,16 @@ static struct pfx *load_table(size_t *np)
 	size_t n = 0, cap = 1 << 20;
 	struct pfx *p;
 
-	ck_assert_msg(access(TABLE_FILE, R_OK) == 0,
-		      "missing %s: the real-table test needs ../shared/data/ beside the repository", TABLE_FILE);
-	fp = popen("gzip -dc '" TABLE_FILE "'", "r");
-	ck_assert_msg(fp != NULL, "cannot run gzip -dc %s", TABLE_FILE);
+	const char *file = table_file();
+	char cmd[4200];
+
+	ck_assert_msg(access(file, R_OK) == 0,
+		      "missing %s: the real-table test needs ../shared/data/ beside the repository (or PE_SHARED_DIR)",
+		      file);
+	ck_assert_msg(strchr(file, '\'') == NULL, "quote in path %s", file);
+	snprintf(cmd, sizeof(cmd), "gzip -dc '%s'", file);
+	fp = popen(cmd, "r");
+	ck_assert_msg(fp != NULL, "cannot run gzip -dc %s", file);
 	p = xcalloc(cap, sizeof(*p));
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		unsigned b[4], len;
@@ -688,7 +708,7 @@ static struct pfx *load_table(size_t *np)
 		p[n].nh = 1 + (uint32_t)(n % 1000);
 		n++;
 	}
-	ck_assert_msg(pclose(fp) == 0, "gzip -dc %s failed", TABLE_FILE);
+	ck_assert_msg(pclose(fp) == 0, "gzip -dc %s failed", file);
 	*np = n;
 	return p;
 }
