@@ -27,8 +27,6 @@
 #include "lib/log.h"
 #include "pe/ctl.h"
 
-/* ped's control socket is not in a library: link the real file. */
-#include "pe/ctl.c"
 
 /* ---- output capture and recording handlers ---- */
 
