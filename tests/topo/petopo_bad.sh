@@ -7,7 +7,7 @@
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init x
 
-DATA="$top_srcdir/tests/data/topo"
+DATA=$(cd "$top_srcdir/tests/data/topo" && pwd -P) # canonical: petopo prints real paths
 norm() { sed -e "s|$DATA/||g" -E -e 's/^(    [^ ]+:[0-9]+:) .*/\1 .../'; }
 
 cd "$DATA" || exit 1
