@@ -1,0 +1,160 @@
+/* The BGP speaker's shared objects: instances (`router bgp ASN [vrf NAME]`),
+ * peers, paths. Stage files (session/fsm, rib/decide/adjout, vpn, cli)
+ * share these; each keeps its private state behind the void pointers. */
+#ifndef PE_BGP_H
+#define PE_BGP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "mpbgp/wire.h"
+
+struct event_base;
+struct vrf;
+struct bgp;
+
+/* RFC 4271 8.2.2 */
+enum bgp_state {
+	BGP_ST_IDLE,
+	BGP_ST_CONNECT,
+	BGP_ST_ACTIVE,
+	BGP_ST_OPENSENT,
+	BGP_ST_OPENCONFIRM,
+	BGP_ST_ESTABLISHED,
+	BGP_ST_MAX
+};
+
+struct bgp_peer_counters {
+	uint64_t msgs_in[6], msgs_out[6]; /* by message type 1..5 */
+	uint64_t updates_treat_as_withdraw;
+	uint64_t updates_attr_discard;
+	uint64_t updates_reset;
+	uint64_t prefixes_received[BGP_AF_MAX]; /* currently in Adj-RIB-In */
+	uint64_t prefixes_sent[BGP_AF_MAX];
+	uint64_t established_count;
+	uint64_t dropped_count;
+};
+
+/* `neighbor A.B.C.D ...` configuration */
+struct bgp_peer_cfg {
+	uint32_t addr;             /* peer address, host order */
+	uint32_t remote_as;        /* 0 = not configured yet */
+	char description[80];
+	char update_source[16];    /* interface name (its first address), or "" */
+	uint32_t update_source_addr; /* or an address, 0 = kernel's choice */
+	uint8_t ebgp_multihop;     /* TTL for eBGP (1 = directly connected) */
+	uint16_t holdtime;         /* 0 = instance default */
+	uint16_t keepalive;
+	uint16_t connect_retry;
+	char password[81];         /* TCP MD5, "" = none */
+	bool passive;
+	bool shutdown;
+	bool af_active[BGP_AF_MAX];
+	bool rr_client[BGP_AF_MAX];
+	bool next_hop_self[BGP_AF_MAX];
+	bool as_override;
+	uint8_t allowas_in;        /* 0 = off */
+	struct ecomm soo;          /* all zero = none */
+	uint32_t max_prefix[BGP_AF_MAX];
+	uint16_t max_prefix_restart; /* minutes, 0 = stay down */
+	bool max_prefix_warning_only[BGP_AF_MAX];
+};
+
+struct bgp_peer {
+	struct bgp_peer *next;
+	struct bgp *bgp;
+	struct bgp_peer_cfg cfg;
+	/* session (session.c / fsm.c) */
+	enum bgp_state state;
+	time_t state_since;
+	uint32_t remote_id;
+	uint32_t local_addr;       /* of the TCP connection */
+	uint16_t local_port, remote_port;
+	uint16_t holdtime;         /* negotiated */
+	uint16_t keepalive;        /* negotiated */
+	struct bgp_capa capa_sent, capa_rcvd;
+	bool af_nego[BGP_AF_MAX];  /* sent and received */
+	bool as4;
+	char last_error[160];      /* last NOTIFICATION sent/received or reason */
+	struct bgp_peer_counters cnt;
+	void *sess;                /* session.c private */
+	/* routes (rib.c / adjout.c) */
+	void *adj_in[BGP_AF_MAX];
+	void *adj_out[BGP_AF_MAX];
+};
+
+static inline bool bgp_peer_ebgp(const struct bgp_peer *p, uint32_t local_as)
+{
+	return p->cfg.remote_as != local_as;
+}
+
+/* A path of a route: one per source (peer, or a local origination). */
+enum bgp_path_src { BGP_SRC_PEER, BGP_SRC_LOCAL /* network/redistribute/VRF export */,
+		    BGP_SRC_IMPORTED /* leaked from the VPN table into a VRF */ };
+
+struct bgp_path {
+	struct bgp_path *next;
+	enum bgp_path_src src;
+	struct bgp_peer *peer;          /* BGP_SRC_PEER (NULL otherwise) */
+	const struct bgp_attr *attr;    /* interned */
+	int nlabels;
+	mpls_label_t labels[BGP_MAX_LABELS];
+	time_t uptime;
+	uint32_t flags;
+	uint32_t igp_metric;            /* to the next hop, from the core RIB */
+	const struct bgp_path *origin;  /* IMPORTED: the VPN path it came from */
+	struct bgp *origin_bgp;         /* IMPORTED/exported: the instance it came from */
+	uint32_t weight;
+};
+#define BGP_PATH_VALID       0x01 /* usable: not looped, next hop accessible */
+#define BGP_PATH_NH_OK       0x02 /* next hop resolved through the core */
+#define BGP_PATH_STALE       0x04
+#define BGP_PATH_LOOP        0x08 /* own AS / originator / cluster loop */
+#define BGP_PATH_BEST        0x10
+#define BGP_PATH_MULTIPATH   0x20
+
+/* RFC 4271 9.1.2.2 plus the usual tie-breaks; returned by the comparator
+ * and shown as bestpath.selectionReason with FRR's words. */
+enum bgp_select_reason {
+	BGP_SEL_NONE,           /* "none" (only one path) */
+	BGP_SEL_WEIGHT,         /* "Weight" */
+	BGP_SEL_LOCAL_PREF,     /* "Local Pref" */
+	BGP_SEL_LOCAL_ROUTE,    /* "Local Route" */
+	BGP_SEL_AS_PATH,        /* "AS Path" */
+	BGP_SEL_ORIGIN,         /* "Origin" */
+	BGP_SEL_MED,            /* "MED" */
+	BGP_SEL_EBGP,           /* "Peer Type" (eBGP over iBGP) */
+	BGP_SEL_IGP_METRIC,     /* "IGP Metric" */
+	BGP_SEL_ROUTER_ID,      /* "Router ID" (originator id when reflected) */
+	BGP_SEL_CLUSTER_LEN,    /* "Cluster length" */
+	BGP_SEL_PEER_ADDR,      /* "Neighbor IP" */
+	BGP_SEL_MAX
+};
+
+struct bgp_dest {
+	struct bgp_prefix p;
+	struct bgp_path *paths;
+	struct bgp_path *best;
+	enum bgp_select_reason reason;
+	void *sel_state;             /* rib.c private */
+};
+
+/* `router bgp ASN [vrf NAME]` */
+struct bgp {
+	struct bgp *next;
+	uint32_t asn;
+	uint32_t router_id;          /* 0 = derived (highest loopback address) */
+	uint32_t cluster_id;         /* 0 = router id */
+	struct vrf *vrf;             /* NULL: the default instance (VPN table lives here) */
+	char vrf_name[32];
+	uint16_t holdtime, keepalive; /* timers bgp K H (defaults 60 180, FRR's) */
+	bool retain_rt_all;          /* bgp retain route-target all (default true) */
+	bool default_ipv4_unicast;   /* FRR: `no bgp default ipv4-unicast` */
+	struct bgp_peer *peers;
+	void *rib[BGP_AF_MAX];       /* Loc-RIB per family (rib.c private) */
+	void *vpn;                   /* vpn.c private per VRF instance */
+	void *listen;                /* session.c private (listening socket) */
+};
+
+#endif
