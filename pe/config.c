@@ -15,6 +15,7 @@
 #include "cli/cmd.h"
 #include "lib/log.h"
 #include "pe/iface.h"
+#include "pe/label.h"
 #include "pe/ped.h"
 
 #define CONFIG_MAX_LINE 4096
@@ -124,6 +125,7 @@ void config_write(struct cli *cli)
 {
 	cli_out(cli, "! pesuite %s running configuration\n!\n", PACKAGE_VERSION);
 	cli_out(cli, "hostname %s\n!\n", ped.hostname);
+	label_config_write(cli);
 	vrf_config_write(cli);
 	iface_config_write(cli);
 	cli_out(cli, "end\n");

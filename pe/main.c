@@ -18,6 +18,7 @@
 #include "lib/log.h"
 #include "pe/ctl.h"
 #include "pe/iface.h"
+#include "pe/label.h"
 #include "pe/ped.h"
 #include "vrf/vrf.h"
 
@@ -62,12 +63,14 @@ static void register_all(void)
 	cmd_node_install(NODE_CONFIG, "config", NODE_VIEW);
 	cmd_node_install(NODE_VRF, "config-vrf", NODE_CONFIG);
 	cmd_node_install(NODE_INTERFACE, "config-if", NODE_CONFIG);
+	label_mgr_init();
 	vrf_init();
 	iface_init();
 	core_init();
 	vrf_cli_init();
 	iface_cli_init();
 	config_cli_init();
+	label_cli_init();
 }
 
 static int write_pidfile(const char *path)
@@ -183,6 +186,7 @@ int main(int argc, char **argv)
 	core_fini();
 	iface_fini();
 	vrf_fini();
+	label_mgr_fini();
 	cmd_fini();
 	for (i = 0; i < 3; i++)
 		event_free(sigev[i]);

@@ -1,0 +1,370 @@
+/* Label manager: a bitmap of the whole 20-bit space (128 KiB) for
+ * allocation, and an open-addressing table of the labels in use with their
+ * client, purpose and reference count. Dynamic allocation walks the bitmap
+ * from a rotating cursor so a released label is not reused at once (a label
+ * a neighbour may still be sending on should rest a while). */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cmd.h"
+#include "lib/log.h"
+#include "pe/label.h"
+
+#define LABEL_SPACE (MPLS_LABEL_MAX + 1)
+
+struct label_ent {
+	mpls_label_t label; /* MPLS_LABEL_NONE: empty slot */
+	uint8_t client;
+	uint32_t refcnt;
+	char purpose[LABEL_PURPOSE_LEN];
+};
+
+static uint64_t *bitmap;
+static struct label_ent *tab;
+static size_t tab_cap, tab_used;
+static size_t per_client[LABEL_CLIENT_MAX];
+static mpls_label_t dyn_lo = LABEL_DYN_DEFAULT_LO, dyn_hi = LABEL_DYN_DEFAULT_HI, cursor;
+
+static const char *client_names[LABEL_CLIENT_MAX] = { "static", "bgp", "ldp" };
+
+const char *label_client_name(enum label_client c)
+{
+	return c < LABEL_CLIENT_MAX ? client_names[c] : "?";
+}
+
+static inline bool bit_get(mpls_label_t l)
+{
+	return (bitmap[l >> 6] >> (l & 63)) & 1;
+}
+
+static inline void bit_set(mpls_label_t l, bool v)
+{
+	if (v)
+		bitmap[l >> 6] |= 1ull << (l & 63);
+	else
+		bitmap[l >> 6] &= ~(1ull << (l & 63));
+}
+
+static size_t slot_of(mpls_label_t l, size_t cap)
+{
+	return (size_t)(l * 2654435761u) & (cap - 1);
+}
+
+static struct label_ent *ent_find(mpls_label_t l)
+{
+	size_t i;
+
+	if (tab_cap == 0)
+		return NULL;
+	for (i = slot_of(l, tab_cap);; i = (i + 1) & (tab_cap - 1)) {
+		if (tab[i].label == l)
+			return &tab[i];
+		if (tab[i].label == MPLS_LABEL_NONE)
+			return NULL;
+	}
+}
+
+static void tab_insert_raw(struct label_ent *t, size_t cap, const struct label_ent *e)
+{
+	size_t i;
+
+	for (i = slot_of(e->label, cap); t[i].label != MPLS_LABEL_NONE; i = (i + 1) & (cap - 1))
+		;
+	t[i] = *e;
+}
+
+static void tab_grow(void)
+{
+	size_t ncap = tab_cap ? tab_cap * 2 : 256, i;
+	struct label_ent *nt = xcalloc(ncap, sizeof(*nt));
+
+	for (i = 0; i < ncap; i++)
+		nt[i].label = MPLS_LABEL_NONE;
+	for (i = 0; i < tab_cap; i++)
+		if (tab[i].label != MPLS_LABEL_NONE)
+			tab_insert_raw(nt, ncap, &tab[i]);
+	free(tab);
+	tab = nt;
+	tab_cap = ncap;
+}
+
+static void ent_add(enum label_client c, mpls_label_t l, const char *purpose)
+{
+	struct label_ent e;
+
+	if ((tab_used + 1) * 2 > tab_cap)
+		tab_grow();
+	memset(&e, 0, sizeof(e));
+	e.label = l;
+	e.client = (uint8_t)c;
+	e.refcnt = 1;
+	snprintf(e.purpose, sizeof(e.purpose), "%s", purpose ? purpose : "");
+	tab_insert_raw(tab, tab_cap, &e);
+	tab_used++;
+	per_client[c]++;
+	bit_set(l, true);
+}
+
+/* Backward-shift deletion keeps probe chains intact without tombstones. */
+static void ent_del(struct label_ent *e)
+{
+	size_t i = (size_t)(e - tab), j = i;
+
+	per_client[e->client]--;
+	bit_set(e->label, false);
+	tab[i].label = MPLS_LABEL_NONE;
+	tab_used--;
+	for (;;) {
+		size_t home;
+
+		j = (j + 1) & (tab_cap - 1);
+		if (tab[j].label == MPLS_LABEL_NONE)
+			return;
+		home = slot_of(tab[j].label, tab_cap);
+		/* can tab[j] move to the hole at i? (home not in (i, j]) */
+		if ((i <= j) ? (home <= i || home > j) : (home <= i && home > j)) {
+			tab[i] = tab[j];
+			tab[j].label = MPLS_LABEL_NONE;
+			i = j;
+		}
+	}
+}
+
+void label_mgr_init(void)
+{
+	bitmap = xcalloc(LABEL_SPACE / 64, sizeof(*bitmap));
+	tab = NULL;
+	tab_cap = tab_used = 0;
+	memset(per_client, 0, sizeof(per_client));
+	dyn_lo = LABEL_DYN_DEFAULT_LO;
+	dyn_hi = LABEL_DYN_DEFAULT_HI;
+	cursor = dyn_lo;
+}
+
+void label_mgr_fini(void)
+{
+	free(bitmap);
+	free(tab);
+	bitmap = NULL;
+	tab = NULL;
+	tab_cap = tab_used = 0;
+}
+
+int label_set_dynamic_block(mpls_label_t lo, mpls_label_t hi, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (lo < MPLS_LABEL_FIRST_UNRESERVED || hi > MPLS_LABEL_MAX || lo > hi) {
+		snprintf(err, errlen, "the dynamic block must lie within %u..%u with start <= end",
+			 MPLS_LABEL_FIRST_UNRESERVED, MPLS_LABEL_MAX);
+		return -1;
+	}
+	for (i = 0; i < tab_cap; i++) {
+		mpls_label_t l = tab[i].label;
+
+		if (l == MPLS_LABEL_NONE || tab[i].client == LABEL_CLIENT_STATIC)
+			continue;
+		if (l >= dyn_lo && l <= dyn_hi && (l < lo || l > hi)) {
+			snprintf(err, errlen, "label %u (%s, %s) is in use outside the new block", l,
+				 label_client_name(tab[i].client), tab[i].purpose);
+			return -1;
+		}
+	}
+	dyn_lo = lo;
+	dyn_hi = hi;
+	if (cursor < lo || cursor > hi)
+		cursor = lo;
+	return 0;
+}
+
+void label_get_dynamic_block(mpls_label_t *lo, mpls_label_t *hi)
+{
+	*lo = dyn_lo;
+	*hi = dyn_hi;
+}
+
+/* First clear bit in [from, to], word at a time. */
+static mpls_label_t find_free(mpls_label_t from, mpls_label_t to)
+{
+	mpls_label_t l = from;
+
+	while (l <= to) {
+		uint64_t w = ~bitmap[l >> 6] & (~0ull << (l & 63));
+
+		if (w != 0) {
+			mpls_label_t f = (l & ~63u) + (mpls_label_t)__builtin_ctzll(w);
+
+			return f <= to ? f : MPLS_LABEL_NONE;
+		}
+		l = (l | 63u) + 1;
+	}
+	return MPLS_LABEL_NONE;
+}
+
+mpls_label_t label_alloc(enum label_client c, const char *purpose)
+{
+	mpls_label_t l = find_free(cursor, dyn_hi);
+
+	if (l == MPLS_LABEL_NONE && cursor > dyn_lo)
+		l = find_free(dyn_lo, cursor - 1);
+	if (l == MPLS_LABEL_NONE) {
+		log_warnx("label manager: dynamic block %u-%u exhausted (%s, %s)", dyn_lo, dyn_hi,
+			  label_client_name(c), purpose);
+		return MPLS_LABEL_NONE;
+	}
+	ent_add(c, l, purpose);
+	cursor = l < dyn_hi ? l + 1 : dyn_lo;
+	return l;
+}
+
+int label_alloc_specific(enum label_client c, mpls_label_t l, const char *purpose, char *err,
+			 size_t errlen)
+{
+	struct label_ent *e;
+
+	if (l < MPLS_LABEL_FIRST_UNRESERVED || l > MPLS_LABEL_MAX) {
+		snprintf(err, errlen, "label %u is reserved or out of range (16-1048575)", l);
+		return -1;
+	}
+	if ((e = ent_find(l)) != NULL) {
+		if (e->client == c && strcmp(e->purpose, purpose ? purpose : "") == 0) {
+			e->refcnt++;
+			return 0;
+		}
+		snprintf(err, errlen, "label %u is in use by %s (%s)", l, label_client_name(e->client),
+			 e->purpose);
+		return -1;
+	}
+	ent_add(c, l, purpose);
+	return 0;
+}
+
+int label_release(enum label_client c, mpls_label_t l)
+{
+	struct label_ent *e = ent_find(l);
+
+	if (e == NULL || e->client != c)
+		return -1;
+	if (--e->refcnt == 0)
+		ent_del(e);
+	return 0;
+}
+
+bool label_in_use(mpls_label_t l, enum label_client *c)
+{
+	struct label_ent *e = l <= MPLS_LABEL_MAX ? ent_find(l) : NULL;
+
+	if (e != NULL && c != NULL)
+		*c = e->client;
+	return e != NULL;
+}
+
+size_t label_count(enum label_client c)
+{
+	return c < LABEL_CLIENT_MAX ? per_client[c] : 0;
+}
+
+/* ---- shell ---- */
+
+static int cmp_ent(const void *a, const void *b)
+{
+	const struct label_ent *x = *(const struct label_ent *const *)a;
+	const struct label_ent *y = *(const struct label_ent *const *)b;
+
+	return x->label < y->label ? -1 : x->label > y->label;
+}
+
+static int show_labels_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct label_ent **v = xcalloc(tab_used + 1, sizeof(*v));
+	size_t i, n = 0;
+
+	for (i = 0; i < tab_cap; i++)
+		if (tab[i].label != MPLS_LABEL_NONE)
+			v[n++] = &tab[i];
+	qsort(v, n, sizeof(*v), cmp_ent);
+	if (cmd_has(a, "json")) {
+		json_object *top = json_object_new_object(), *blk = json_object_new_object();
+		json_object *labels = json_object_new_object(), *cnt = json_object_new_object();
+		char key[16];
+		int c;
+
+		json_object_object_add(top, "schemaVersion", json_object_new_int(1));
+		json_object_object_add(blk, "start", json_object_new_int64(dyn_lo));
+		json_object_object_add(blk, "end", json_object_new_int64(dyn_hi));
+		json_object_object_add(top, "dynamicBlock", blk);
+		for (c = 0; c < LABEL_CLIENT_MAX; c++)
+			json_object_object_add(cnt, client_names[c],
+					       json_object_new_int64((int64_t)per_client[c]));
+		json_object_object_add(top, "counts", cnt);
+		for (i = 0; i < n; i++) {
+			json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "client",
+					       json_object_new_string(label_client_name(v[i]->client)));
+			json_object_object_add(o, "purpose", json_object_new_string(v[i]->purpose));
+			json_object_object_add(o, "references", json_object_new_int64(v[i]->refcnt));
+			snprintf(key, sizeof(key), "%u", v[i]->label);
+			json_object_object_add(labels, key, o);
+		}
+		json_object_object_add(top, "labels", labels);
+		cli_json(cli, top);
+	} else {
+		cli_out(cli, "Dynamic block %u-%u, %zu labels in use\n", dyn_lo, dyn_hi, n);
+		cli_out(cli, "%-8s %-7s %4s  %s\n", "Label", "Client", "Refs", "Purpose");
+		for (i = 0; i < n; i++)
+			cli_out(cli, "%-8u %-7s %4u  %s\n", v[i]->label,
+				label_client_name(v[i]->client), v[i]->refcnt, v[i]->purpose);
+	}
+	free(v);
+	return CMD_SUCCESS;
+}
+
+static int dynamic_block_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	char err[160];
+	mpls_label_t lo = LABEL_DYN_DEFAULT_LO, hi = LABEL_DYN_DEFAULT_HI;
+
+	if (!cmd_is_no(a)) {
+		lo = (mpls_label_t)cmd_arg_u64(a, "start");
+		hi = (mpls_label_t)cmd_arg_u64(a, "end");
+	}
+	if (label_set_dynamic_block(lo, hi, err, sizeof(err)) != 0) {
+		cli_out(cli, "%% %s\n", err);
+		return CMD_ERROR;
+	}
+	return CMD_SUCCESS;
+}
+
+void label_config_write(struct cli *cli)
+{
+	if (dyn_lo != LABEL_DYN_DEFAULT_LO || dyn_hi != LABEL_DYN_DEFAULT_HI)
+		cli_out(cli, "mpls label dynamic-block %u %u\n!\n", dyn_lo, dyn_hi);
+}
+
+static const struct cmd_def view_cmds[] = {
+	{ "show mpls label allocation [json]",
+	  SHOW_STR "MPLS information\nLabel information\nLabels in use, by client\n" JSON_STR,
+	  show_labels_cmd },
+};
+
+static const struct cmd_def config_cmds[] = {
+	{ "mpls label dynamic-block (16-1048575)$start (16-1048575)$end",
+	  "Global MPLS configuration subcommands\nLabel configuration\n"
+	  "Dynamic label block used by BGP and LDP\nFirst label of the block\nLast label of the block\n",
+	  dynamic_block_cmd },
+	{ "no mpls label dynamic-block [(16-1048575) (16-1048575)]",
+	  NO_STR "Global MPLS configuration subcommands\nLabel configuration\n"
+		 "Dynamic label block used by BGP and LDP\nFirst label of the block\nLast label of the block\n",
+	  dynamic_block_cmd },
+};
+
+void label_cli_init(void)
+{
+	cmd_install_table(NODE_VIEW, view_cmds, ARRAY_SIZE(view_cmds));
+	cmd_install_table(NODE_CONFIG, config_cmds, ARRAY_SIZE(config_cmds));
+}
