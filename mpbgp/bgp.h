@@ -140,6 +140,14 @@ struct bgp_dest {
 	void *sel_state;             /* rib.c private */
 };
 
+struct bgp_network {
+	struct bgp_network *next;
+	enum bgp_af af;
+	struct bgp_prefix p;   /* VPN networks (`network P rd RD label L`) carry an RD */
+	mpls_label_t label;
+	bool label_set;
+};
+
 /* `router bgp ASN [vrf NAME]` */
 struct bgp {
 	struct bgp *next;
@@ -151,7 +159,17 @@ struct bgp {
 	uint16_t holdtime, keepalive; /* timers bgp K H (defaults 60 180, FRR's) */
 	bool retain_rt_all;          /* bgp retain route-target all (default true) */
 	bool default_ipv4_unicast;   /* FRR: `no bgp default ipv4-unicast` */
+	bool always_compare_med;
 	struct bgp_peer *peers;
+	/* VRF instances: VRF <-> VPN (FRR's `address-family ipv4 unicast` of
+	 * `router bgp ASN vrf NAME`); RD and RTs live in the VRF object. */
+	enum bgp_label_mode { BGP_LABEL_NONE, BGP_LABEL_AUTO, BGP_LABEL_FIXED } label_mode;
+	mpls_label_t label_fixed;
+	enum bgp_label_alloc { BGP_LABEL_PER_VRF, BGP_LABEL_PER_NEXTHOP, BGP_LABEL_PER_PREFIX }
+		label_alloc;
+	bool export_vpn, import_vpn;
+	bool redist_connected, redist_static;
+	struct bgp_network *networks;  /* `network A.B.C.D/M` per instance */
 	void *rib[BGP_AF_MAX];       /* Loc-RIB per family (rib.c private) */
 	void *vpn;                   /* vpn.c private per VRF instance */
 	void *listen;                /* session.c private (listening socket) */

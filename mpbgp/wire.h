@@ -200,7 +200,7 @@ struct bgp_open {
 	bool has_capabilities;
 };
 
-/* msg.c: every decoder returns 0, or -1 with *code/*subcode for the
+/* msg.c: every decoder returns 0, or -1 with *code and *subcode set for the
  * NOTIFICATION to send (and a reason in err). */
 /* Checks marker, length (19..4096, per-type minimum) and type of a header
  * at the start of buf (at least 19 bytes). */

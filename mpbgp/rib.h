@@ -1,0 +1,145 @@
+/* Loc-RIB, Adj-RIB-In index and Adj-RIB-Out of the BGP speaker
+ * (RFC 4271 3.2, 9.1; RFC 4456 for reflection; RFC 4724 2 End-of-RIB).
+ *
+ * One struct bgp_rib per (instance, family), keyed by struct bgp_prefix
+ * (RD + prefix). Each dest holds the paths of every source; the paths of a
+ * peer are also threaded on a per-peer list (peer->adj_in[af]), which is the
+ * Adj-RIB-In: withdraw-all on session down touches only that peer's paths.
+ * Paths hold one reference on their interned attribute set. */
+#ifndef PE_BGP_RIB_H
+#define PE_BGP_RIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mpbgp/bgp.h"
+
+struct bgp_rib;
+struct wbuf;
+
+/* decide.c */
+struct bgp_decide_ctx {
+	uint32_t local_as;
+	bool always_compare_med;
+};
+/* <0: a is better, >0: b is better, 0: equal. *reason (may be NULL) gets
+ * the step that decided. Pure. */
+int bgp_path_cmp(const struct bgp_path *a, const struct bgp_path *b,
+		 const struct bgp_decide_ctx *ctx, enum bgp_select_reason *reason);
+const char *bgp_select_reason_str(enum bgp_select_reason r);
+
+/* rib.c */
+/* Who a path comes from: (src, peer, origin_bgp, origin) is its identity
+ * within a dest. A peer path: {BGP_SRC_PEER, peer}. A network statement or
+ * VRF export into the VPN table: {BGP_SRC_LOCAL, NULL, vrf_bgp}. A leak into
+ * a VRF: {BGP_SRC_IMPORTED, NULL, vpn_bgp, vpn_path}. */
+struct bgp_rib_src {
+	enum bgp_path_src src;
+	struct bgp_peer *peer;
+	struct bgp *origin_bgp;
+	const struct bgp_path *origin;
+};
+
+/* Called after the best path of dest changed (another path, its attributes
+ * or labels changed, or it is gone: dest->best == NULL). old_best is only
+ * for comparison by address (it may be freed). When the last path went away
+ * the dest is freed right after the hook returns: key on dest->p, never keep
+ * the dest pointer. */
+typedef void (*bgp_rib_change_fn)(struct bgp_rib *rib, struct bgp_dest *dest,
+				  const struct bgp_path *old_best, void *arg);
+/* Next-hop accessibility from the core RIB (IGP/LDP): true and the metric. */
+typedef bool (*bgp_rib_nh_fn)(uint32_t nexthop, uint32_t *igp_metric, void *arg);
+typedef void (*bgp_rib_walk_fn)(struct bgp_dest *dest, void *arg);
+
+#define BGP_RIB_MAX_HOOKS 4
+
+struct bgp_rib *bgp_rib_new(struct bgp *bgp, enum bgp_af af);
+void bgp_rib_free(struct bgp_rib *rib); /* frees every path (no hooks called) */
+struct bgp *bgp_rib_bgp(const struct bgp_rib *rib);
+enum bgp_af bgp_rib_af(const struct bgp_rib *rib);
+/* Up to BGP_RIB_MAX_HOOKS change hooks (adj-out, VRF<->VPN); -1 when full. */
+int bgp_rib_add_hook(struct bgp_rib *rib, bgp_rib_change_fn fn, void *arg);
+void bgp_rib_set_nh(struct bgp_rib *rib, bgp_rib_nh_fn fn, void *arg); /* NULL: all accessible */
+void bgp_rib_set_always_compare_med(struct bgp_rib *rib, bool on);
+
+/* Adds or replaces the path of src for n->p with attr (interned; the RIB
+ * takes its own reference) and n's labels, sets VALID/NH_OK/LOOP, runs the
+ * decision for that dest and calls the hooks if the best changed. Returns
+ * the path (owned by the RIB). */
+struct bgp_path *bgp_rib_update(struct bgp_rib *rib, const struct bgp_rib_src *src,
+				const struct bgp_nlri *n, const struct bgp_attr *attr,
+				uint32_t weight);
+/* Removes the path of src for p; 0, or -1 when there was none. */
+int bgp_rib_withdraw(struct bgp_rib *rib, const struct bgp_rib_src *src,
+		     const struct bgp_prefix *p);
+/* Session down: removes every path of peer in this family; returns how many. */
+size_t bgp_rib_withdraw_peer(struct bgp_rib *rib, struct bgp_peer *peer);
+struct bgp_dest *bgp_rib_lookup(const struct bgp_rib *rib, const struct bgp_prefix *p);
+/* Every dest ordered by RD then prefix (as `show bgp ipv4 vpn` groups by
+ * RD); sorts on demand. The callback must not change the RIB. */
+void bgp_rib_walk_sorted(struct bgp_rib *rib, bgp_rib_walk_fn fn, void *arg);
+/* Every dest in hash order (cheap; initial table dumps). */
+void bgp_rib_walk(struct bgp_rib *rib, bgp_rib_walk_fn fn, void *arg);
+size_t bgp_rib_dest_count(const struct bgp_rib *rib);
+size_t bgp_rib_path_count(const struct bgp_rib *rib);
+size_t bgp_rib_peer_path_count(const struct bgp_rib *rib, const struct bgp_peer *peer);
+/* Next-hop accessibility or metrics changed: re-checks every peer path with
+ * the nh callback (nexthop == 0: all; else only paths with that next hop)
+ * and reruns the decision where a flag or metric changed. Returns how many
+ * dests changed best path. */
+size_t bgp_rib_revalidate(struct bgp_rib *rib, uint32_t nexthop);
+/* The dest of a path the RIB owns. */
+struct bgp_dest *bgp_rib_path_dest(const struct bgp_path *path);
+/* Loop checks of RFC 4271 9.1.2 / RFC 4456 8 for a peer path: own AS in
+ * AS_PATH more than allowas-in times, ORIGINATOR_ID == our router id, our
+ * cluster id in CLUSTER_LIST. */
+bool bgp_rib_path_looped(const struct bgp *bgp, const struct bgp_peer *peer,
+			 const struct bgp_attr *attr);
+uint32_t bgp_cluster_id(const struct bgp *bgp);
+
+/* adjout.c */
+/* Result of the send hook. */
+#define BGP_SEND_OK 0    /* queued */
+#define BGP_SEND_FULL 1  /* queued, and the queue is now full: stop */
+#define BGP_SEND_ERR (-1) /* not queued (stop, retry on flush) */
+
+/* The export policy: fill out (a deep copy of best->attr, a template) and
+ * out_nlri (prefix and best's labels) for peer; false: do not advertise
+ * (withdraw if advertised). The lead's filter calls bgp_export_default()
+ * and then adds VPN specifics. */
+typedef bool (*bgp_export_fn)(struct bgp_peer *peer, enum bgp_af af, const struct bgp_dest *dest,
+			      const struct bgp_path *best, struct bgp_attr *out,
+			      struct bgp_nlri *out_nlri, void *arg);
+typedef int (*bgp_send_fn)(struct bgp_peer *peer, const uint8_t *msg, size_t len, void *arg);
+
+struct bgp_adjout_ops {
+	bgp_export_fn export_filter; /* NULL: bgp_export_default */
+	bgp_send_fn send;
+	void *arg;
+};
+
+/* Standard rules: no reflection back to the source peer; iBGP split
+ * horizon with RFC 4456 8 reflection (ORIGINATOR_ID, CLUSTER_LIST); eBGP:
+ * prepend our AS, next hop self, strip LOCAL_PREF, MED from another AS,
+ * ORIGINATOR_ID and CLUSTER_LIST; iBGP: LOCAL_PREF 100 when absent, next
+ * hop self for local paths and next-hop-self peers. */
+bool bgp_export_default(struct bgp_peer *peer, enum bgp_af af, const struct bgp_dest *dest,
+			const struct bgp_path *best, struct bgp_attr *out,
+			struct bgp_nlri *out_nlri);
+/* Registers adj-out on rib (a change hook); ops is copied. */
+int bgp_adjout_attach(struct bgp_rib *rib, const struct bgp_adjout_ops *ops);
+/* Session Established and family negotiated: dump the table, then EoR. */
+void bgp_adjout_peer_up(struct bgp_rib *rib, struct bgp_peer *peer);
+/* Session down: forget what was sent. */
+void bgp_adjout_peer_down(struct bgp_rib *rib, struct bgp_peer *peer);
+/* Send what is pending for peer (every family), until the send hook says
+ * the queue is full; call again when the output queue drains. */
+void bgp_adjout_flush(struct bgp_peer *peer);
+size_t bgp_adjout_count(const struct bgp_peer *peer, enum bgp_af af);  /* advertised */
+size_t bgp_adjout_pending(const struct bgp_peer *peer, enum bgp_af af);
+/* The advertised attributes/labels of p to peer, or NULL. */
+const struct bgp_attr *bgp_adjout_lookup(const struct bgp_peer *peer, enum bgp_af af,
+					 const struct bgp_prefix *p, struct bgp_nlri *out);
+
+#endif
