@@ -281,16 +281,19 @@ int bgp_nlri_decode(enum bgp_af af, struct wbuf *buf, struct bgp_nlri_list *out,
 		return -1;
 	}
 	while (wbuf_left(buf) > 0) {
-		r = codec[af].decode(buf, &n, withdraw, err, errlen);
-		if (r < 0)
+		/* once a reason is kept, later ones go to scratch (except fatal) */
+		char scratch[160];
+		char *e = ret == 0 ? err : scratch;
+		size_t el = ret == 0 ? errlen : sizeof(scratch);
+
+		r = codec[af].decode(buf, &n, withdraw, e, el);
+		if (r < 0) {
+			if (e != err)
+				snprintf(err, errlen, "%s", scratch);
 			return -1;
-		if (r > 0) {
-			/* keep the first reason, keep parsing */
-			if (ret == 0)
-				ret = 1;
-			else
-				; /* reason already set by first */
 		}
+		if (r > 0)
+			ret = 1;
 		bgp_nlri_list_add(out, &n);
 	}
 	return ret;

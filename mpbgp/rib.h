@@ -97,6 +97,8 @@ struct bgp_dest *bgp_rib_path_dest(const struct bgp_path *path);
 bool bgp_rib_path_looped(const struct bgp *bgp, const struct bgp_peer *peer,
 			 const struct bgp_attr *attr);
 uint32_t bgp_cluster_id(const struct bgp *bgp);
+/* adjout.c's slot (a malloc'd object freed by bgp_rib_free). */
+void **bgp_rib_adjout_slot(struct bgp_rib *rib);
 
 /* adjout.c */
 /* Result of the send hook. */

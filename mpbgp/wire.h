@@ -160,6 +160,7 @@ struct bgp_attr {
 	/* interning */
 	uint32_t refcnt;       /* 0 for a template */
 	uint32_t hash;
+	struct bgp_attr *next; /* intern hash chain (attr.c private) */
 };
 
 /* attr.c */
@@ -180,6 +181,18 @@ uint32_t bgp_aspath_first_as(const struct bgp_attr *a); /* neighbor AS, 0 if emp
 void bgp_aspath_prepend(struct bgp_attr *a, uint32_t asn);
 /* "65001 65002 {65003,65004}" */
 char *bgp_aspath_str(const struct bgp_attr *a, char *buf, size_t len);
+/* Additions (attr.c). Decodes the path attributes field of an UPDATE into
+ * u->attr; MP_REACH/MP_UNREACH NLRI go to u->reach/u->withdrawn; verdicts
+ * via bgp_update_verdict(). AS4_PATH/AS4_AGGREGATOR are merged (RFC 6793
+ * 4.2.3) when !ctx->as4. */
+struct bgp_update;
+struct bgp_decode_ctx;
+void bgp_attr_decode(struct wbuf *attrs, const struct bgp_decode_ctx *ctx, struct bgp_update *u);
+/* Encodes every attribute of a except MP_REACH/MP_UNREACH, by ascending
+ * type code; NEXT_HOP only for BGP_AF_IPV4_UNICAST; 2-octet AS_PATH with
+ * AS_TRANS + AS4_PATH (and AS4_AGGREGATOR) when !as4. 0 or -1 (w unchanged). */
+int bgp_attr_encode(struct wbuf *w, const struct bgp_attr *a, int af, bool as4);
+const char *bgp_attr_name(uint8_t type);
 
 /* ---- messages ---- */
 
@@ -276,6 +289,10 @@ int bgp_update_encode_reach(struct wbuf *w, enum bgp_af af, const struct bgp_att
 int bgp_update_encode_withdraw(struct wbuf *w, enum bgp_af af, const struct bgp_nlri *nlri,
 			       int n);
 int bgp_update_encode_eor(struct wbuf *w, enum bgp_af af);
+/* Addition: record a verdict; the most severe wins (RESET > WITHDRAW >
+ * DISCARD), its first reason is kept. code/subcode only for RESET. */
+void bgp_update_verdict(struct bgp_update *u, enum bgp_upd_action a, uint8_t code,
+			uint8_t subcode, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* nlri.c */
 /* Decode all NLRI of family af in buf; -1 (with reason) on the first bad one. */
@@ -287,5 +304,12 @@ void bgp_nlri_list_add(struct bgp_nlri_list *l, const struct bgp_nlri *n);
 void bgp_nlri_list_free(struct bgp_nlri_list *l);
 char *bgp_prefix_str(const struct bgp_prefix *p, enum bgp_af af, char *buf, size_t len);
 int bgp_prefix_cmp(const struct bgp_prefix *a, const struct bgp_prefix *b);
+/* Additions (nlri.c). bgp_nlri_decode() also returns 1 when every NLRI
+ * parsed but one is invalid (unknown RD type): treat-as-withdraw. */
+size_t bgp_nlri_size_withdraw(enum bgp_af af, const struct bgp_nlri *n);
+/* MP_REACH next hop: the whole next-hop field in b (its length checked
+ * for af); encode writes the length byte and the next hop. */
+int bgp_nh_decode(enum bgp_af af, struct wbuf *b, uint32_t *nh, char *err, size_t errlen);
+int bgp_nh_encode(enum bgp_af af, struct wbuf *w, uint32_t nh);
 
 #endif

@@ -39,6 +39,7 @@ struct vrf {
 	struct rd rd;
 	struct rt_set rt_import;
 	struct rt_set rt_export;
+	bool rd_rt_in_bgp;    /* set with FRR's `rd vpn export`/`rt vpn`: printed there */
 	uint32_t max_routes;  /* 0 = no limit */
 	bool max_warn_only;
 	bool limit_warned;

@@ -75,6 +75,7 @@ static int rd_cmd(struct cli *cli, const struct cmd_args *a)
 	}
 	vrf->rd = rd;
 	vrf->rd_set = true;
+	vrf->rd_rt_in_bgp = false;
 	return CMD_SUCCESS;
 }
 
@@ -140,6 +141,7 @@ static int route_target_cmd(struct cli *cli, const struct cmd_args *a)
 		rt_set_add(&vrf->rt_import, &rt);
 	if (exp)
 		rt_set_add(&vrf->rt_export, &rt);
+	vrf->rd_rt_in_bgp = false;
 	return CMD_SUCCESS;
 }
 
@@ -696,16 +698,16 @@ void vrf_config_write(struct cli *cli)
 	}
 	for (vrf = vrf_first(); vrf != NULL; vrf = vrf_next(vrf)) {
 		cli_out(cli, "vrf %s\n", vrf->name);
-		if (vrf->rd_set)
+		if (vrf->rd_set && !vrf->rd_rt_in_bgp)
 			cli_out(cli, " rd %s\n", rd_format(&vrf->rd, buf, sizeof(buf)));
-		for (i = 0; i < vrf->rt_import.count; i++) {
+		for (i = 0; !vrf->rd_rt_in_bgp && i < vrf->rt_import.count; i++) {
 			const char *dir = rt_set_has(&vrf->rt_export, &vrf->rt_import.rt[i]) ? "both"
 											      : "import";
 
 			cli_out(cli, " route-target %s %s\n", dir,
 				ecomm_format(&vrf->rt_import.rt[i], buf, sizeof(buf)));
 		}
-		for (i = 0; i < vrf->rt_export.count; i++)
+		for (i = 0; !vrf->rd_rt_in_bgp && i < vrf->rt_export.count; i++)
 			if (!rt_set_has(&vrf->rt_import, &vrf->rt_export.rt[i]))
 				cli_out(cli, " route-target export %s\n",
 					ecomm_format(&vrf->rt_export.rt[i], buf, sizeof(buf)));

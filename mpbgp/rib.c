@@ -1,0 +1,575 @@
+/* Loc-RIB and Adj-RIB-In (RFC 4271 3.2, 9.1). One table per instance and
+ * family, keyed by RD + prefix: a chained hash table (the chain link is the
+ * dest's private sel_state pointer, so a dest is exactly struct bgp_dest),
+ * doubled when the load passes 1. Ordered output sorts on demand.
+ *
+ * Adj-RIB-In is not a copy: a peer's paths live in the Loc-RIB dests and are
+ * also on a doubly linked per-peer list (peer->adj_in[af]) so that session
+ * down removes them without scanning the table. A path is struct bgp_path
+ * plus a dest back pointer and the two list links; its attributes are one
+ * interned pointer. We keep only post-policy paths (no soft-reconfiguration
+ * inbound copy).
+ *
+ * Loop detection (RFC 4271 9.1.2 AS loop, with allowas-in; RFC 4456 8
+ * ORIGINATOR_ID and CLUSTER_LIST) and next-hop accessibility (RFC 4271
+ * 9.1.2.1, through the owner's callback) set BGP_PATH_LOOP / NH_OK / VALID;
+ * invalid paths stay in the RIB (shown, never best). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/log.h"
+#include "mpbgp/rib.h"
+
+struct rib_path {
+	struct bgp_path p; /* first: a bgp_path * is a rib_path * */
+	struct bgp_dest *dest;
+	struct rib_path *pnext, **pprev; /* per-peer list */
+};
+
+struct rib_adjin {
+	struct rib_path *head;
+	size_t count;
+};
+
+struct rib_hook {
+	bgp_rib_change_fn fn;
+	void *arg;
+};
+
+struct bgp_rib {
+	struct bgp *bgp;
+	enum bgp_af af;
+	struct bgp_dest **tab;
+	size_t mask; /* buckets - 1 */
+	size_t ndest, npath;
+	struct rib_hook hooks[BGP_RIB_MAX_HOOKS];
+	int nhooks;
+	bgp_rib_nh_fn nh;
+	void *nh_arg;
+	struct bgp_decide_ctx ctx;
+	void *adjout; /* adjout.c's per-RIB state, freed with the RIB */
+};
+
+#define DEST_NEXT(d) (*(struct bgp_dest **)&(d)->sel_state)
+
+static uint32_t prefix_hash(const struct bgp_prefix *p)
+{
+	uint64_t rd;
+	uint64_t h;
+
+	memcpy(&rd, p->rd.b, 8);
+	h = rd * 0x9e3779b97f4a7c15ull;
+	h ^= ((uint64_t)p->pfx.addr << 8 | p->pfx.len) * 0xc2b2ae3d27d4eb4full;
+	h ^= h >> 29;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+static bool prefix_eq(const struct bgp_prefix *a, const struct bgp_prefix *b)
+{
+	return a->pfx.addr == b->pfx.addr && a->pfx.len == b->pfx.len &&
+	       memcmp(a->rd.b, b->rd.b, 8) == 0;
+}
+
+struct bgp_rib *bgp_rib_new(struct bgp *bgp, enum bgp_af af)
+{
+	struct bgp_rib *rib = xcalloc(1, sizeof(*rib));
+
+	rib->bgp = bgp;
+	rib->af = af;
+	rib->mask = 1023;
+	rib->tab = xcalloc(rib->mask + 1, sizeof(*rib->tab));
+	rib->ctx.local_as = bgp->asn;
+	return rib;
+}
+
+struct bgp *bgp_rib_bgp(const struct bgp_rib *rib)
+{
+	return rib->bgp;
+}
+
+enum bgp_af bgp_rib_af(const struct bgp_rib *rib)
+{
+	return rib->af;
+}
+
+int bgp_rib_add_hook(struct bgp_rib *rib, bgp_rib_change_fn fn, void *arg)
+{
+	if (rib->nhooks >= BGP_RIB_MAX_HOOKS)
+		return -1;
+	rib->hooks[rib->nhooks].fn = fn;
+	rib->hooks[rib->nhooks].arg = arg;
+	rib->nhooks++;
+	return 0;
+}
+
+void bgp_rib_set_nh(struct bgp_rib *rib, bgp_rib_nh_fn fn, void *arg)
+{
+	rib->nh = fn;
+	rib->nh_arg = arg;
+}
+
+void bgp_rib_set_always_compare_med(struct bgp_rib *rib, bool on)
+{
+	rib->ctx.always_compare_med = on;
+}
+
+static void free_path(struct bgp_rib *rib, struct rib_path *rp)
+{
+	bgp_attr_unref(rp->p.attr);
+	free(rp);
+	rib->npath--;
+}
+
+void bgp_rib_free(struct bgp_rib *rib)
+{
+	struct bgp_peer *peer;
+	size_t i;
+
+	if (rib == NULL)
+		return;
+	for (i = 0; i <= rib->mask; i++) {
+		struct bgp_dest *d = rib->tab[i];
+
+		while (d != NULL) {
+			struct bgp_dest *dn = DEST_NEXT(d);
+			struct bgp_path *p = d->paths;
+
+			while (p != NULL) {
+				struct bgp_path *pn = p->next;
+
+				free_path(rib, (struct rib_path *)p);
+				p = pn;
+			}
+			free(d);
+			d = dn;
+		}
+	}
+	for (peer = rib->bgp->peers; peer != NULL; peer = peer->next) {
+		free(peer->adj_in[rib->af]);
+		peer->adj_in[rib->af] = NULL;
+	}
+	free(rib->adjout);
+	free(rib->tab);
+	free(rib);
+}
+
+void **bgp_rib_adjout_slot(struct bgp_rib *rib)
+{
+	return &rib->adjout;
+}
+
+static void grow(struct bgp_rib *rib)
+{
+	size_t nmask = rib->mask * 2 + 1;
+	struct bgp_dest **ntab = xcalloc(nmask + 1, sizeof(*ntab));
+	size_t i;
+
+	for (i = 0; i <= rib->mask; i++) {
+		struct bgp_dest *d = rib->tab[i];
+
+		while (d != NULL) {
+			struct bgp_dest *dn = DEST_NEXT(d);
+			size_t b = prefix_hash(&d->p) & nmask;
+
+			DEST_NEXT(d) = ntab[b];
+			ntab[b] = d;
+			d = dn;
+		}
+	}
+	free(rib->tab);
+	rib->tab = ntab;
+	rib->mask = nmask;
+}
+
+struct bgp_dest *bgp_rib_lookup(const struct bgp_rib *rib, const struct bgp_prefix *p)
+{
+	struct bgp_dest *d = rib->tab[prefix_hash(p) & rib->mask];
+
+	for (; d != NULL; d = DEST_NEXT(d))
+		if (prefix_eq(&d->p, p))
+			return d;
+	return NULL;
+}
+
+static struct bgp_dest *dest_get(struct bgp_rib *rib, const struct bgp_prefix *p)
+{
+	struct bgp_dest *d = bgp_rib_lookup(rib, p);
+	size_t b;
+
+	if (d != NULL)
+		return d;
+	if (rib->ndest > rib->mask)
+		grow(rib);
+	d = xcalloc(1, sizeof(*d));
+	d->p = *p;
+	b = prefix_hash(p) & rib->mask;
+	DEST_NEXT(d) = rib->tab[b];
+	rib->tab[b] = d;
+	rib->ndest++;
+	return d;
+}
+
+static void dest_unlink_free(struct bgp_rib *rib, struct bgp_dest *d)
+{
+	struct bgp_dest **pp = &rib->tab[prefix_hash(&d->p) & rib->mask];
+
+	while (*pp != d)
+		pp = (struct bgp_dest **)&(*pp)->sel_state;
+	*pp = DEST_NEXT(d);
+	free(d);
+	rib->ndest--;
+}
+
+/* Runs the decision over every path of d (RFC 4271 9.1.2); the dest's
+ * reason is the step of the last comparison, as FRR shows it. */
+static struct bgp_path *select_best(struct bgp_rib *rib, struct bgp_dest *d)
+{
+	struct bgp_path *best = NULL, *p;
+	enum bgp_select_reason r = BGP_SEL_NONE;
+
+	for (p = d->paths; p != NULL; p = p->next) {
+		p->flags &= ~BGP_PATH_BEST;
+		if (!(p->flags & BGP_PATH_VALID))
+			continue;
+		if (best == NULL) {
+			best = p;
+			continue;
+		}
+		if (bgp_path_cmp(p, best, &rib->ctx, &r) < 0)
+			best = p;
+	}
+	if (best != NULL)
+		best->flags |= BGP_PATH_BEST;
+	d->best = best;
+	d->reason = r;
+	return best;
+}
+
+static void run_hooks(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *old)
+{
+	int i;
+
+	for (i = 0; i < rib->nhooks; i++)
+		rib->hooks[i].fn(rib, d, old, rib->hooks[i].arg);
+}
+
+/* Decision after a change of path `changed` (NULL: none in particular);
+ * hooks when the best moved or the best itself changed; frees an empty dest. */
+static bool reselect(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *changed,
+		     const struct bgp_path *old_best)
+{
+	struct bgp_path *best = select_best(rib, d);
+	bool moved = best != old_best || (changed != NULL && best == changed);
+
+	if (moved)
+		run_hooks(rib, d, old_best);
+	if (d->paths == NULL)
+		dest_unlink_free(rib, d);
+	return moved;
+}
+
+uint32_t bgp_cluster_id(const struct bgp *bgp)
+{
+	return bgp->cluster_id != 0 ? bgp->cluster_id : bgp->router_id;
+}
+
+static int aspath_count(const struct bgp_attr *a, uint32_t asn)
+{
+	size_t off = 0;
+	int n = 0;
+
+	if (a->aspath == NULL)
+		return 0;
+	while (off + 2 <= a->aspath_len) {
+		size_t cnt = a->aspath[off + 1], i;
+		const uint8_t *v = a->aspath + off + 2;
+
+		for (i = 0; i < cnt && off + 2 + i * 4 + 4 <= a->aspath_len; i++) {
+			const uint8_t *q = v + i * 4;
+
+			if (((uint32_t)q[0] << 24 | (uint32_t)q[1] << 16 | (uint32_t)q[2] << 8 | q[3]) == asn)
+				n++;
+		}
+		off += 2 + cnt * 4;
+	}
+	return n;
+}
+
+bool bgp_rib_path_looped(const struct bgp *bgp, const struct bgp_peer *peer,
+			 const struct bgp_attr *attr)
+{
+	uint32_t cid = bgp_cluster_id(bgp);
+	uint16_t i;
+
+	/* RFC 4271 9.1.2: own AS in the path; allowas-in tolerates N copies */
+	if (aspath_count(attr, bgp->asn) > (peer != NULL ? peer->cfg.allowas_in : 0))
+		return true;
+	/* RFC 4456 8: "SHOULD ignore a route received with its BGP Identifier
+	 * as the ORIGINATOR_ID" */
+	if ((attr->present & BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID)) && bgp->router_id != 0 &&
+	    attr->originator_id == bgp->router_id)
+		return true;
+	/* RFC 4456 8: "MUST ignore ... its local CLUSTER_ID" in CLUSTER_LIST */
+	if ((attr->present & BGP_ATTR_BIT(BGP_ATTR_CLUSTER_LIST)) && cid != 0)
+		for (i = 0; i < attr->ncluster; i++)
+			if (attr->cluster_list[i] == cid)
+				return true;
+	return false;
+}
+
+/* Sets LOOP/NH_OK/VALID and the IGP metric of a path; true if any changed. */
+static bool path_validate(struct bgp_rib *rib, struct bgp_path *p)
+{
+	uint32_t old = p->flags, oldm = p->igp_metric, metric = 0;
+	uint32_t f = p->flags & ~(BGP_PATH_VALID | BGP_PATH_NH_OK | BGP_PATH_LOOP);
+	bool nh_ok = true;
+
+	if (p->src == BGP_SRC_PEER) {
+		if (bgp_rib_path_looped(rib->bgp, p->peer, p->attr))
+			f |= BGP_PATH_LOOP;
+		if (rib->nh != NULL)
+			nh_ok = rib->nh(p->attr->nexthop, &metric, rib->nh_arg);
+	}
+	if (nh_ok)
+		f |= BGP_PATH_NH_OK;
+	if (nh_ok && !(f & BGP_PATH_LOOP))
+		f |= BGP_PATH_VALID;
+	p->flags = f;
+	p->igp_metric = nh_ok ? metric : 0;
+	return f != old || p->igp_metric != oldm;
+}
+
+static bool same_src(const struct bgp_path *p, const struct bgp_rib_src *s)
+{
+	return p->src == s->src && p->peer == s->peer && p->origin_bgp == s->origin_bgp &&
+	       p->origin == s->origin;
+}
+
+static struct rib_adjin *adjin_get(struct bgp_rib *rib, struct bgp_peer *peer)
+{
+	if (peer->adj_in[rib->af] == NULL)
+		peer->adj_in[rib->af] = xcalloc(1, sizeof(struct rib_adjin));
+	return peer->adj_in[rib->af];
+}
+
+struct bgp_path *bgp_rib_update(struct bgp_rib *rib, const struct bgp_rib_src *src,
+				const struct bgp_nlri *n, const struct bgp_attr *attr,
+				uint32_t weight)
+{
+	struct bgp_dest *d = dest_get(rib, &n->p);
+	struct bgp_path *p, *old_best = d->best;
+	struct rib_path *rp;
+	int nl = n->nlabels < 0 ? 0 : n->nlabels > BGP_MAX_LABELS ? BGP_MAX_LABELS : n->nlabels;
+
+	for (p = d->paths; p != NULL; p = p->next)
+		if (same_src(p, src))
+			break;
+	if (p != NULL) {
+		/* implicit withdraw (RFC 4271 3.1): replace in place */
+		bool same = p->attr == attr && p->nlabels == nl && p->weight == weight &&
+			    memcmp(p->labels, n->labels, sizeof(mpls_label_t) * (size_t)nl) == 0;
+
+		if (same) {
+			p->flags &= ~BGP_PATH_STALE;
+			return p;
+		}
+		bgp_attr_ref(attr);
+		bgp_attr_unref(p->attr);
+		p->attr = attr;
+	} else {
+		rp = xcalloc(1, sizeof(*rp));
+		p = &rp->p;
+		rp->dest = d;
+		p->src = src->src;
+		p->peer = src->peer;
+		p->origin_bgp = src->origin_bgp;
+		p->origin = src->origin;
+		bgp_attr_ref(attr);
+		p->attr = attr;
+		p->next = d->paths;
+		d->paths = p;
+		rib->npath++;
+		if (src->src == BGP_SRC_PEER && src->peer != NULL) {
+			struct rib_adjin *ai = adjin_get(rib, src->peer);
+
+			rp->pnext = ai->head;
+			if (ai->head != NULL)
+				ai->head->pprev = &rp->pnext;
+			rp->pprev = &ai->head;
+			ai->head = rp;
+			ai->count++;
+			src->peer->cnt.prefixes_received[rib->af] = ai->count;
+		}
+	}
+	p->nlabels = nl;
+	memset(p->labels, 0, sizeof(p->labels));
+	memcpy(p->labels, n->labels, sizeof(mpls_label_t) * (size_t)nl);
+	p->weight = weight;
+	p->uptime = time(NULL);
+	p->flags &= ~BGP_PATH_STALE;
+	path_validate(rib, p);
+	reselect(rib, d, p, old_best);
+	return p;
+}
+
+/* Unlinks and frees one path, then reruns the decision of its dest. */
+static void path_remove(struct bgp_rib *rib, struct rib_path *rp)
+{
+	struct bgp_dest *d = rp->dest;
+	struct bgp_path **pp = &d->paths, *old_best = d->best;
+
+	while (*pp != &rp->p)
+		pp = &(*pp)->next;
+	*pp = rp->p.next;
+	if (rp->pprev != NULL) {
+		struct rib_adjin *ai = rp->p.peer->adj_in[rib->af];
+
+		*rp->pprev = rp->pnext;
+		if (rp->pnext != NULL)
+			rp->pnext->pprev = rp->pprev;
+		ai->count--;
+		rp->p.peer->cnt.prefixes_received[rib->af] = ai->count;
+	}
+	if (d->best == &rp->p)
+		d->best = NULL;
+	free_path(rib, rp);
+	reselect(rib, d, NULL, old_best);
+}
+
+int bgp_rib_withdraw(struct bgp_rib *rib, const struct bgp_rib_src *src,
+		     const struct bgp_prefix *pfx)
+{
+	struct bgp_dest *d = bgp_rib_lookup(rib, pfx);
+	struct bgp_path *p;
+
+	if (d == NULL)
+		return -1;
+	for (p = d->paths; p != NULL; p = p->next)
+		if (same_src(p, src))
+			break;
+	if (p == NULL)
+		return -1;
+	path_remove(rib, (struct rib_path *)p);
+	return 0;
+}
+
+size_t bgp_rib_withdraw_peer(struct bgp_rib *rib, struct bgp_peer *peer)
+{
+	struct rib_adjin *ai = peer->adj_in[rib->af];
+	size_t n = 0;
+
+	if (ai == NULL)
+		return 0;
+	while (ai->head != NULL) {
+		path_remove(rib, ai->head);
+		n++;
+	}
+	free(ai);
+	peer->adj_in[rib->af] = NULL;
+	peer->cnt.prefixes_received[rib->af] = 0;
+	return n;
+}
+
+void bgp_rib_walk(struct bgp_rib *rib, bgp_rib_walk_fn fn, void *arg)
+{
+	size_t i;
+
+	for (i = 0; i <= rib->mask; i++) {
+		struct bgp_dest *d = rib->tab[i];
+
+		while (d != NULL) {
+			struct bgp_dest *dn = DEST_NEXT(d);
+
+			fn(d, arg);
+			d = dn;
+		}
+	}
+}
+
+static int dest_sort_cmp(const void *a, const void *b)
+{
+	const struct bgp_dest *x = *(const struct bgp_dest *const *)a;
+	const struct bgp_dest *y = *(const struct bgp_dest *const *)b;
+	int c = memcmp(x->p.rd.b, y->p.rd.b, 8); /* wire order: type, then value */
+
+	if (c != 0)
+		return c;
+	if (x->p.pfx.addr != y->p.pfx.addr)
+		return x->p.pfx.addr < y->p.pfx.addr ? -1 : 1;
+	return (int)x->p.pfx.len - (int)y->p.pfx.len;
+}
+
+void bgp_rib_walk_sorted(struct bgp_rib *rib, bgp_rib_walk_fn fn, void *arg)
+{
+	struct bgp_dest **v;
+	size_t i, n = 0;
+
+	if (rib->ndest == 0)
+		return;
+	v = xcalloc(rib->ndest, sizeof(*v));
+	for (i = 0; i <= rib->mask; i++) {
+		struct bgp_dest *d;
+
+		for (d = rib->tab[i]; d != NULL; d = DEST_NEXT(d))
+			v[n++] = d;
+	}
+	qsort(v, n, sizeof(*v), dest_sort_cmp);
+	for (i = 0; i < n; i++)
+		fn(v[i], arg);
+	free(v);
+}
+
+size_t bgp_rib_dest_count(const struct bgp_rib *rib)
+{
+	return rib->ndest;
+}
+
+size_t bgp_rib_path_count(const struct bgp_rib *rib)
+{
+	return rib->npath;
+}
+
+size_t bgp_rib_peer_path_count(const struct bgp_rib *rib, const struct bgp_peer *peer)
+{
+	const struct rib_adjin *ai = peer->adj_in[rib->af];
+
+	return ai != NULL ? ai->count : 0;
+}
+
+struct bgp_dest *bgp_rib_path_dest(const struct bgp_path *path)
+{
+	return ((const struct rib_path *)path)->dest;
+}
+
+size_t bgp_rib_revalidate(struct bgp_rib *rib, uint32_t nexthop)
+{
+	size_t i, changed = 0;
+
+	for (i = 0; i <= rib->mask; i++) {
+		struct bgp_dest *d = rib->tab[i];
+
+		while (d != NULL) {
+			struct bgp_dest *dn = DEST_NEXT(d);
+			struct bgp_path *p, *old_best = d->best;
+			bool any = false;
+
+			for (p = d->paths; p != NULL; p = p->next) {
+				if (p->src != BGP_SRC_PEER ||
+				    (nexthop != 0 && p->attr->nexthop != nexthop))
+					continue;
+				if (path_validate(rib, p))
+					any = true;
+			}
+			/* a metric change of the best itself is not a new best */
+			if (any && reselect(rib, d, NULL, old_best))
+				changed++;
+			d = dn;
+		}
+	}
+	return changed;
+}
