@@ -368,7 +368,10 @@ static void dest_remove(struct rib *rib, struct rib_node *n)
 
 static bool nh_same(const struct rib_nh *a, const struct rib_nh *b)
 {
-	return a->gw == b->gw && a->blackhole == b->blackhole && strcmp(a->ifname, b->ifname) == 0;
+	return a->gw == b->gw && a->blackhole == b->blackhole && strcmp(a->ifname, b->ifname) == 0 &&
+	       a->nh_vrf_set == b->nh_vrf_set && a->nh_vrf_id == b->nh_vrf_id &&
+	       a->nlabels == b->nlabels &&
+	       memcmp(a->labels, b->labels, sizeof(a->labels[0]) * (size_t)a->nlabels) == 0;
 }
 
 static bool route_same(const struct rib_route *r, uint8_t distance, uint32_t metric,

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "lib/label.h"
 #include "lib/prefix.h"
 
 #define RIB_MAX_NH 16
@@ -27,6 +28,10 @@ struct rib_nh {
 	char ifname[RIB_IFNAMSIZ];   /* "" = none (resolved via gw) */
 	int ifindex;                 /* 0 = unknown */
 	bool blackhole;
+	uint32_t nh_vrf_id;          /* VRF the gateway lives in (imported VPN routes: 0) */
+	bool nh_vrf_set;
+	int nlabels;                 /* labels to push (VPN label, outermost first) */
+	uint32_t labels[2];
 	/* computed */
 	bool active;
 	bool fib;

@@ -427,8 +427,22 @@ static json_object *route_json(const struct vrf *vrf, const struct rib_dest *d,
 						       json_object_new_int(nh->ifindex));
 			json_object_object_add(n, "interfaceName", json_object_new_string(ifn));
 		}
+		if (nh->nh_vrf_set && nh->nh_vrf_id != vrf->id) {
+			const struct vrf *nv = vrf_lookup_id(nh->nh_vrf_id);
+
+			json_object_object_add(n, "vrf",
+					       json_object_new_string(nv ? nv->name : "unknown"));
+		}
 		if (nh->active)
 			json_object_object_add(n, "active", json_object_new_boolean(true));
+		if (nh->nlabels > 0) {
+			json_object *labels = json_object_new_array();
+			int k;
+
+			for (k = 0; k < nh->nlabels; k++)
+				json_object_array_add(labels, json_object_new_int64(nh->labels[k]));
+			json_object_object_add(n, "labels", labels);
+		}
 		if (r->proto == RIB_STATIC && !nh->blackhole)
 			json_object_object_add(n, "weight", json_object_new_int(1));
 		json_object_array_add(nhs, n);
@@ -469,6 +483,13 @@ static void route_text(struct cli *cli, const struct rib_dest *d, const struct r
 			cli_out(cli, " via %s", addr4_ntop(nh->gw, gw, sizeof(gw)));
 			if (ifn[0] != '\0')
 				cli_out(cli, ", %s", ifn);
+			if (nh->nh_vrf_set) {
+				const struct vrf *nv = vrf_lookup_id(nh->nh_vrf_id);
+
+				cli_out(cli, " (vrf %s)", nv ? nv->name : "unknown");
+			}
+			if (nh->nlabels > 0)
+				cli_out(cli, ", label %u", nh->labels[0]);
 		}
 		if (!nh->active)
 			cli_out(cli, " inactive");
