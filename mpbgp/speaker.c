@@ -1,0 +1,644 @@
+/* The running BGP speaker: glue between the session layer (session.h), the
+ * UPDATE codec (wire.h), the RIBs and Adj-RIB-Out (rib.h), VRF <-> VPN
+ * leaking (vpn.h) and the VRF routing tables (vrf/).
+ *
+ * - an UPDATE is decoded (RFC 7606 verdict applied here: reset, treat as
+ *   withdraw, attribute discard), attributes interned, NLRI applied to the
+ *   family's Loc-RIB; maximum-prefix is checked after each UPDATE;
+ * - best-path changes go to Adj-RIB-Out (attached per RIB), to VPN export
+ *   (VRF instance RIBs) or VPN import (the VPN RIB), and to the VRF's own
+ *   routing table (vrf/rib.c) as `bgp` routes;
+ * - next hops are resolved through the default VRF's RIB (the core routes)
+ *   for the default instance, through the VRF's RIB for PE-CE sessions. */
+#include "config.h"
+
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "lib/wbuf.h"
+#include "mpbgp/bgp_cfg.h"
+#include "mpbgp/rib.h"
+#include "mpbgp/session.h"
+#include "mpbgp/speaker.h"
+#include "mpbgp/vpn.h"
+#include "vrf/vrf.h"
+
+static bool running;
+static struct event *flush_ev, *reval_ev;
+static uint32_t (*router_id_fn)(void);
+
+/* ---- next-hop resolution ---- */
+
+static bool nh_resolve(uint32_t nexthop, uint32_t *igp_metric, void *arg)
+{
+	struct vrf *vrf = arg ? arg : vrf_default();
+	struct rib_dest *d = rib_match(vrf->rib, nexthop);
+
+	/* the default route does not resolve a BGP next hop (FRR's default) */
+	if (d == NULL || d->selected == NULL || d->pfx.len == 0)
+		return false;
+	*igp_metric = d->selected->metric;
+	return true;
+}
+
+/* Core or VRF routes changed: re-check next hops a little later, once per
+ * burst of changes. */
+static void reval_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct bgp *b;
+	int af;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	for (b = bgp_first(); b != NULL; b = bgp_next(b))
+		for (af = 0; af < BGP_AF_MAX; af++)
+			if (b->rib[af] != NULL)
+				bgp_rib_revalidate(b->rib[af], 0);
+}
+
+/* ---- RIB change hooks ---- */
+
+/* A VRF instance's (or, for a CE, the default instance's) IPv4 unicast best
+ * path goes into the VRF routing table as a `bgp` route. */
+static void install_in_vrf(struct bgp *b, const struct bgp_dest *d)
+{
+	struct vrf *vrf = b->vrf ? b->vrf : vrf_default();
+	const struct bgp_path *best = d->best;
+	struct rib_nh nh;
+	uint8_t dist;
+
+	if (best == NULL || best->src == BGP_SRC_LOCAL) {
+		/* local paths came from this RIB; nothing to install */
+		rib_withdraw(vrf->rib, &d->p.pfx, RIB_BGP, 0);
+		return;
+	}
+	memset(&nh, 0, sizeof(nh));
+	nh.gw = best->attr->nexthop;
+	if (best->src == BGP_SRC_IMPORTED) {
+		nh.nh_vrf_set = true; /* the remote PE is reached through the core */
+		nh.nh_vrf_id = VRF_DEFAULT_ID;
+		nh.nlabels = best->nlabels > 2 ? 2 : best->nlabels;
+		memcpy(nh.labels, best->labels, sizeof(nh.labels[0]) * (size_t)nh.nlabels);
+	}
+	dist = (best->src == BGP_SRC_PEER && bgp_peer_ebgp(best->peer, b->asn)) ||
+			       best->src == BGP_SRC_IMPORTED
+		       ? 20
+		       : 200;
+	if (rib_update(vrf->rib, &d->p.pfx, RIB_BGP, 0, dist,
+		       (best->attr->present & BGP_ATTR_BIT(BGP_ATTR_MED)) ? best->attr->med : 0, &nh,
+		       1) != 0)
+		log_warnx("VRF %s: BGP route refused (route limit)", vrf->name);
+}
+
+static void unicast_changed(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *old,
+			    void *arg)
+{
+	struct bgp *b = bgp_rib_bgp(rib);
+
+	(void)old;
+	(void)arg;
+	install_in_vrf(b, d);
+	if (b->vrf != NULL)
+		vpn_leak_from_vrf_update(b, &d->p.pfx, d->best);
+}
+
+static void vpn_changed_hook(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *old,
+			     void *arg)
+{
+	(void)rib;
+	(void)old;
+	(void)arg;
+	vpn_leak_to_vrf_update(d);
+}
+
+/* ---- export policy ---- */
+
+static bool ecomm_has(const struct bgp_attr *a, const struct ecomm *e)
+{
+	int i;
+
+	for (i = 0; i < a->necomms; i++)
+		if (memcmp(a->ecomms[i].b + 2, e->b + 2, 6) == 0 && a->ecomms[i].b[1] == e->b[1] &&
+		    a->ecomms[i].b[0] == e->b[0])
+			return true;
+	return false;
+}
+
+static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bgp_dest *dest,
+			  const struct bgp_path *best, struct bgp_attr *out, struct bgp_nlri *out_nlri,
+			  void *arg)
+{
+	const struct bgp_peer_cfg *c = &peer->cfg;
+	struct bgp *b = peer->bgp;
+
+	(void)arg;
+	/* RFC 4364 7: Site of Origin: never back into the site it came from */
+	if (c->soo.b[1] == ECOMM_SUB_SOO && ecomm_has(best->attr, &c->soo))
+		return false;
+	if (!bgp_export_default(peer, af, dest, best, out, out_nlri))
+		return false;
+	if (af == BGP_AF_VPNV4 && out->nexthop == 0)
+		out->nexthop = peer->local_addr;
+	if (b->vrf != NULL && bgp_peer_ebgp(peer, b->asn)) {
+		int i, n = 0;
+
+		/* PE-CE: route targets stay inside the provider */
+		for (i = 0; i < out->necomms; i++)
+			if (out->ecomms[i].b[1] != ECOMM_SUB_RT)
+				out->ecomms[n++] = out->ecomms[i];
+		out->necomms = (uint16_t)n;
+		if (n == 0)
+			out->present &= ~BGP_ATTR_BIT(BGP_ATTR_EXT_COMMUNITIES);
+		if (c->as_override)
+			aspath_override(out, c->remote_as, b->asn);
+	}
+	return true;
+}
+
+/* as-override (PE-CE): the customer's AS in the path becomes ours, so that a
+ * site with the same AS as another accepts the route. Segments are in the
+ * 4-octet form (type, count, count x 4 bytes). */
+static void aspath_override(struct bgp_attr *a, uint32_t cust_as, uint32_t our_as)
+{
+	size_t off = 0;
+
+	while (a->aspath != NULL && off + 2 <= a->aspath_len) {
+		size_t cnt = a->aspath[off + 1], i;
+
+		off += 2;
+		for (i = 0; i < cnt && off + 4 <= a->aspath_len; i++, off += 4) {
+			uint32_t as = (uint32_t)a->aspath[off] << 24 | (uint32_t)a->aspath[off + 1] << 16 |
+				      (uint32_t)a->aspath[off + 2] << 8 | a->aspath[off + 3];
+
+			if (as == cust_as) {
+				a->aspath[off] = (uint8_t)(our_as >> 24);
+				a->aspath[off + 1] = (uint8_t)(our_as >> 16);
+				a->aspath[off + 2] = (uint8_t)(our_as >> 8);
+				a->aspath[off + 3] = (uint8_t)our_as;
+			}
+		}
+	}
+}
+
+static int send_hook(struct bgp_peer *peer, const uint8_t *msg, size_t len, void *arg)
+{
+	(void)arg;
+	if (bgp_peer_send(peer, msg, len) != 0) {
+		event_add(flush_ev, &(struct timeval){ 0, 20000 });
+		return BGP_SEND_ERR;
+	}
+	if (bgp_peer_outq(peer) > bgp_outq_max / 2) {
+		event_add(flush_ev, &(struct timeval){ 0, 20000 });
+		return BGP_SEND_FULL;
+	}
+	return BGP_SEND_OK;
+}
+
+static void flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct bgp *b;
+	struct bgp_peer *p;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	for (b = bgp_first(); b != NULL; b = bgp_next(b))
+		for (p = b->peers; p != NULL; p = p->next)
+			if (p->state == BGP_ST_ESTABLISHED)
+				bgp_adjout_flush(p);
+}
+
+/* ---- instances ---- */
+
+static void rib_setup(struct bgp *b, enum bgp_af af)
+{
+	struct bgp_adjout_ops ops = { export_filter, send_hook, NULL };
+	struct bgp_rib *rib = bgp_rib_new(b, af);
+
+	b->rib[af] = rib;
+	bgp_rib_set_nh(rib, nh_resolve, af == BGP_AF_IPV4_UNICAST && b->vrf ? b->vrf : NULL);
+	bgp_rib_set_always_compare_med(rib, b->always_compare_med);
+	if (af == BGP_AF_VPNV4)
+		bgp_rib_add_hook(rib, vpn_changed_hook, NULL);
+	else
+		bgp_rib_add_hook(rib, unicast_changed, NULL);
+	bgp_adjout_attach(rib, &ops);
+}
+
+static void instance_start(struct bgp *b)
+{
+	char err[200];
+	int nsfd = b->vrf ? b->vrf->nsfd : -1;
+	struct bgp_peer *p;
+
+	if (b->vrf != NULL && nsfd < 0) {
+		log_warnx("BGP VRF %s: namespace not ready; sessions wait", b->vrf_name);
+		return;
+	}
+	if (b->listen == NULL && bgp_listen_start(b, nsfd, err, sizeof(err)) != 0)
+		log_warnx("BGP%s%s: cannot listen: %s", b->vrf ? " VRF " : "", b->vrf_name, err);
+	for (p = b->peers; p != NULL; p = p->next)
+		if (!p->cfg.shutdown && p->cfg.remote_as != 0)
+			bgp_peer_start(p);
+}
+
+static void instance_created(struct bgp *b)
+{
+	struct vpn_state *vs = xcalloc(1, sizeof(*vs));
+
+	vs->label = MPLS_LABEL_NONE;
+	b->vpn = vs;
+	rib_setup(b, BGP_AF_IPV4_UNICAST);
+	if (b->vrf == NULL)
+		rib_setup(b, BGP_AF_VPNV4);
+	if (running)
+		instance_start(b);
+}
+
+static void instance_deleted(struct bgp *b)
+{
+	int af;
+
+	if (b->vrf != NULL) {
+		b->export_vpn = false;
+		b->import_vpn = false;
+		vpn_vrf_refresh(b); /* withdraws exports and imports */
+	}
+	bgp_listen_stop(b);
+	for (af = 0; af < BGP_AF_MAX; af++)
+		if (b->rib[af] != NULL) {
+			bgp_rib_free(b->rib[af]);
+			b->rib[af] = NULL;
+		}
+	vpn_label_release(b);
+	free(b->vpn);
+	b->vpn = NULL;
+}
+
+static void peer_created(struct bgp_peer *p)
+{
+	if (running && !p->cfg.shutdown)
+		bgp_peer_start(p);
+}
+
+static void peer_routes_drop(struct bgp_peer *p)
+{
+	int af;
+
+	for (af = 0; af < BGP_AF_MAX; af++)
+		if (p->bgp->rib[af] != NULL) {
+			bgp_rib_withdraw_peer(p->bgp->rib[af], p);
+			bgp_adjout_peer_down(p->bgp->rib[af], p);
+		}
+}
+
+static void peer_deleted(struct bgp_peer *p)
+{
+	bgp_peer_free_session(p);
+	peer_routes_drop(p);
+}
+
+static void peer_changed(struct bgp_peer *p, bool needs_reset)
+{
+	if (!running)
+		return;
+	if (p->cfg.shutdown) {
+		bgp_peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN);
+		return;
+	}
+	if (needs_reset && p->state != BGP_ST_IDLE)
+		bgp_peer_stop(p, BGP_CEASE_CONFIG_CHANGE);
+	if (p->cfg.password[0] || needs_reset)
+		bgp_listen_md5_update(p);
+	bgp_peer_start(p);
+}
+
+static void vpn_cfg_changed(struct bgp *b)
+{
+	struct bgp_rib *rib = b->rib[BGP_AF_IPV4_UNICAST];
+
+	if (rib != NULL)
+		bgp_rib_set_always_compare_med(rib, b->always_compare_med);
+	speaker_redistribute_refresh(b);
+	if (b->vrf != NULL)
+		vpn_vrf_refresh(b);
+}
+
+/* ---- session hooks ---- */
+
+static void established(struct bgp_peer *p)
+{
+	int af;
+
+	for (af = 0; af < BGP_AF_MAX; af++)
+		if (p->af_nego[af] && p->bgp->rib[af] != NULL)
+			bgp_adjout_peer_up(p->bgp->rib[af], p);
+}
+
+static void down(struct bgp_peer *p, const char *reason)
+{
+	log_info("BGP peer %u.%u.%u.%u down: %s", p->cfg.addr >> 24, (p->cfg.addr >> 16) & 0xff,
+		 (p->cfg.addr >> 8) & 0xff, p->cfg.addr & 0xff, reason);
+	peer_routes_drop(p);
+}
+
+static void log_update(const struct bgp_peer *p, const struct bgp_update *u)
+{
+	log_warnx("BGP peer %u.%u.%u.%u: UPDATE %s: %s", p->cfg.addr >> 24,
+		  (p->cfg.addr >> 16) & 0xff, (p->cfg.addr >> 8) & 0xff, p->cfg.addr & 0xff,
+		  u->action == BGP_UPD_TREAT_AS_WITHDRAW ? "treated as withdraw"
+		  : u->action == BGP_UPD_ATTR_DISCARD   ? "attribute discarded"
+							: "session reset",
+		  u->reason);
+}
+
+static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
+{
+	struct bgp *b = p->bgp;
+	struct bgp_decode_ctx ctx;
+	struct bgp_update u;
+	struct bgp_rib_src src = { BGP_SRC_PEER, p, NULL, NULL };
+	const struct bgp_attr *ia = NULL;
+	int af, i;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.as4 = p->as4;
+	ctx.ebgp = bgp_peer_ebgp(p, b->asn);
+	ctx.local_as = b->asn;
+	ctx.peer_as = p->cfg.remote_as;
+	for (af = 0; af < BGP_AF_MAX; af++)
+		ctx.af[af] = p->af_nego[af];
+	bgp_update_init(&u);
+	bgp_update_decode(body, len, &ctx, &u);
+	if (u.action == BGP_UPD_SESSION_RESET) {
+		p->cnt.updates_reset++;
+		log_update(p, &u);
+		bgp_peer_reset(p, u.code, u.subcode, u.errdata, u.errdata_len);
+		bgp_update_free(&u);
+		return;
+	}
+	if (u.action == BGP_UPD_TREAT_AS_WITHDRAW) {
+		p->cnt.updates_treat_as_withdraw++;
+		log_update(p, &u);
+	} else if (u.action == BGP_UPD_ATTR_DISCARD) {
+		p->cnt.updates_attr_discard++;
+		log_update(p, &u);
+	}
+	for (af = 0; af < BGP_AF_MAX; af++) {
+		struct bgp_rib *rib = b->rib[af];
+
+		if (rib == NULL || !p->af_nego[af])
+			continue;
+		for (i = 0; i < u.withdrawn[af].n; i++)
+			bgp_rib_withdraw(rib, &src, &u.withdrawn[af].v[i].p);
+		if (u.reach[af].n == 0)
+			continue;
+		if (u.action == BGP_UPD_TREAT_AS_WITHDRAW) {
+			for (i = 0; i < u.reach[af].n; i++)
+				bgp_rib_withdraw(rib, &src, &u.reach[af].v[i].p);
+			continue;
+		}
+		if (ia == NULL)
+			ia = bgp_attr_intern(&u.attr);
+		for (i = 0; i < u.reach[af].n; i++)
+			bgp_rib_update(rib, &src, &u.reach[af].v[i], ia, 0);
+	}
+	if (ia != NULL)
+		bgp_attr_unref(ia);
+	bgp_update_free(&u);
+	/* maximum-prefix (after the UPDATE, as FRR) */
+	for (af = 0; af < BGP_AF_MAX; af++) {
+		size_t n;
+
+		if (b->rib[af] == NULL)
+			continue;
+		n = bgp_rib_peer_path_count(b->rib[af], p);
+		p->cnt.prefixes_received[af] = n;
+		if (p->cfg.max_prefix[af] == 0 || n <= p->cfg.max_prefix[af])
+			continue;
+		log_warnx("BGP peer %u.%u.%u.%u: %zu prefixes exceed maximum-prefix %u%s",
+			  p->cfg.addr >> 24, (p->cfg.addr >> 16) & 0xff, (p->cfg.addr >> 8) & 0xff,
+			  p->cfg.addr & 0xff, n, p->cfg.max_prefix[af],
+			  p->cfg.max_prefix_warning_only[af] ? " (warning only)" : "");
+		if (!p->cfg.max_prefix_warning_only[af]) {
+			uint8_t data[7] = { 0 };
+
+			data[0] = (uint8_t)(bgp_af_table[af].afi >> 8);
+			data[1] = (uint8_t)bgp_af_table[af].afi;
+			data[2] = bgp_af_table[af].safi;
+			data[3] = (uint8_t)(p->cfg.max_prefix[af] >> 24);
+			data[4] = (uint8_t)(p->cfg.max_prefix[af] >> 16);
+			data[5] = (uint8_t)(p->cfg.max_prefix[af] >> 8);
+			data[6] = (uint8_t)p->cfg.max_prefix[af];
+			bgp_peer_reset(p, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, data, sizeof(data));
+			return;
+		}
+	}
+}
+
+static void route_refresh(struct bgp_peer *p, int af)
+{
+	if (af >= 0 && af < BGP_AF_MAX && p->bgp->rib[af] != NULL) {
+		bgp_adjout_peer_down(p->bgp->rib[af], p);
+		bgp_adjout_peer_up(p->bgp->rib[af], p);
+	}
+}
+
+static uint32_t hook_router_id(const struct bgp *bgp)
+{
+	return bgp_effective_router_id(bgp);
+}
+
+static uint32_t auto_router_id(void)
+{
+	return router_id_fn ? router_id_fn() : 0;
+}
+
+/* ---- redistribution: VRF routing table -> BGP ---- */
+
+static void redist_one(struct bgp *b, const struct prefix4 *pfx, const struct rib_route *sel)
+{
+	struct bgp_rib *rib = b->rib[BGP_AF_IPV4_UNICAST];
+	struct bgp_rib_src src = { BGP_SRC_LOCAL, NULL, b, NULL };
+	struct bgp_nlri n;
+	bool redist = sel != NULL && ((sel->proto == RIB_CONNECTED && b->redist_connected) ||
+				      (sel->proto == RIB_STATIC && b->redist_static));
+	bool network = false;
+	struct bgp_network *net;
+
+	if (rib == NULL)
+		return;
+	memset(&n, 0, sizeof(n));
+	n.p.pfx = *pfx;
+	for (net = b->networks; net != NULL; net = net->next)
+		if (net->af == BGP_AF_IPV4_UNICAST && prefix4_equal(&net->p.pfx, pfx))
+			network = true;
+	if (!redist && !network) {
+		bgp_rib_withdraw(rib, &src, &n.p);
+		return;
+	}
+	{
+		struct bgp_attr a;
+		const struct bgp_attr *ia;
+
+		bgp_attr_init(&a);
+		a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
+			    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
+		a.origin = network ? BGP_ORIGIN_IGP : BGP_ORIGIN_INCOMPLETE;
+		if (sel != NULL) {
+			a.present |= BGP_ATTR_BIT(BGP_ATTR_MED);
+			a.med = sel->metric;
+			a.nexthop = sel->nh[0].gw;
+		}
+		ia = bgp_attr_intern(&a);
+		bgp_attr_clear(&a);
+		bgp_rib_update(rib, &src, &n, ia, 32768); /* local routes: FRR's weight */
+		bgp_attr_unref(ia);
+	}
+}
+
+static struct bgp *instance_of_vrf(const struct vrf *vrf)
+{
+	struct bgp *b;
+
+	for (b = bgp_first(); b != NULL; b = bgp_next(b))
+		if ((b->vrf == NULL && vrf->id == VRF_DEFAULT_ID) || b->vrf == vrf)
+			return b;
+	return NULL;
+}
+
+/* Called by the VRF tables on every change of a selected route. */
+void speaker_vrf_route_changed(struct vrf *vrf, const struct rib_dest *d)
+{
+	struct bgp *b;
+
+	if (!running)
+		return;
+	if (vrf->id == VRF_DEFAULT_ID && reval_ev != NULL)
+		event_add(reval_ev, &(struct timeval){ 0, 100000 });
+	b = instance_of_vrf(vrf);
+	if (b == NULL || (d->selected != NULL && d->selected->proto == RIB_BGP))
+		return;
+	redist_one(b, &d->pfx, d->selected);
+}
+
+struct redist_walk {
+	struct bgp *b;
+};
+
+static int redist_walk_fn(void *arg, struct rib_dest *d)
+{
+	struct redist_walk *w = arg;
+
+	if (d->selected == NULL || d->selected->proto != RIB_BGP)
+		redist_one(w->b, &d->pfx, d->selected);
+	return 0;
+}
+
+void speaker_redistribute_refresh(struct bgp *b)
+{
+	struct vrf *vrf = b->vrf ? b->vrf : vrf_default();
+	struct redist_walk w = { b };
+	struct bgp_network *net;
+
+	if (!running)
+		return;
+	rib_walk(vrf->rib, redist_walk_fn, &w);
+	/* networks without a route in the table */
+	for (net = b->networks; net != NULL; net = net->next)
+		if (net->af == BGP_AF_IPV4_UNICAST && rib_lookup_exact(vrf->rib, &net->p.pfx) == NULL)
+			redist_one(b, &net->p.pfx, NULL);
+	speaker_vpn_networks_refresh();
+}
+
+/* `network P rd RD label L` under address-family ipv4 vpn */
+void speaker_vpn_networks_refresh(void)
+{
+	struct bgp *def = bgp_default_instance();
+	struct bgp_network *net;
+	struct bgp_rib_src src = { BGP_SRC_LOCAL, NULL, NULL, NULL };
+
+	if (def == NULL || def->rib[BGP_AF_VPNV4] == NULL)
+		return;
+	src.origin_bgp = def;
+	for (net = def->networks; net != NULL; net = net->next) {
+		struct bgp_nlri n;
+		struct bgp_attr a;
+		const struct bgp_attr *ia;
+
+		if (net->af != BGP_AF_VPNV4)
+			continue;
+		memset(&n, 0, sizeof(n));
+		n.p = net->p;
+		n.nlabels = 1;
+		n.labels[0] = net->label;
+		bgp_attr_init(&a);
+		a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
+		a.origin = BGP_ORIGIN_IGP;
+		ia = bgp_attr_intern(&a);
+		bgp_attr_clear(&a);
+		bgp_rib_update(def->rib[BGP_AF_VPNV4], &src, &n, ia, 32768);
+		bgp_attr_unref(ia);
+	}
+}
+
+/* ---- life cycle ---- */
+
+void speaker_init(struct event_base *base, uint32_t (*rid)(void),
+		  const struct speaker_label_ops *lops)
+{
+	static struct bgp_session_hooks h;
+	struct bgp_ops ops;
+
+	memset(&h, 0, sizeof(h));
+	h.established = established;
+	h.down = down;
+	h.update = update;
+	h.route_refresh = route_refresh;
+	h.router_id = hook_router_id;
+	router_id_fn = rid;
+	memset(&ops, 0, sizeof(ops));
+	ops.instance_created = instance_created;
+	ops.instance_deleted = instance_deleted;
+	ops.peer_created = peer_created;
+	ops.peer_deleted = peer_deleted;
+	ops.peer_changed = peer_changed;
+	ops.vpn_changed = vpn_cfg_changed;
+	ops.auto_router_id = auto_router_id;
+	ops.label_alloc = lops->alloc;
+	ops.label_alloc_specific = lops->alloc_specific;
+	ops.label_release = lops->release;
+	bgp_set_ops(&ops);
+	bgp_session_init(base, &h);
+	flush_ev = event_new(base, -1, 0, flush_cb, NULL);
+	reval_ev = event_new(base, -1, 0, reval_cb, NULL);
+}
+
+/* After the startup configuration: listeners, sessions, local routes. */
+void speaker_start(void)
+{
+	struct bgp *b;
+
+	running = true;
+	for (b = bgp_first(); b != NULL; b = bgp_next(b)) {
+		instance_start(b);
+		speaker_redistribute_refresh(b);
+		if (b->vrf != NULL)
+			vpn_vrf_refresh(b);
+	}
+}
+
+void speaker_fini(void)
+{
+	running = false;
+	bgp_fini();
+	if (flush_ev != NULL)
+		event_free(flush_ev);
+	if (reval_ev != NULL)
+		event_free(reval_ev);
+	flush_ev = reval_ev = NULL;
+}

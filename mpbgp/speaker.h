@@ -1,0 +1,25 @@
+/* The running BGP speaker (speaker.c). */
+#ifndef PE_BGP_SPEAKER_H
+#define PE_BGP_SPEAKER_H
+
+#include "mpbgp/bgp.h"
+
+struct event_base;
+struct vrf;
+struct rib_dest;
+
+struct speaker_label_ops {
+	mpls_label_t (*alloc)(const char *purpose);
+	int (*alloc_specific)(mpls_label_t l, const char *purpose, char *err, size_t errlen);
+	void (*release)(mpls_label_t l);
+};
+
+void speaker_init(struct event_base *base, uint32_t (*router_id)(void),
+		  const struct speaker_label_ops *lops);
+void speaker_start(void);
+void speaker_fini(void);
+void speaker_vrf_route_changed(struct vrf *vrf, const struct rib_dest *d);
+void speaker_redistribute_refresh(struct bgp *b);
+void speaker_vpn_networks_refresh(void);
+
+#endif
