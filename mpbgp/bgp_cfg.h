@@ -43,4 +43,7 @@ uint32_t bgp_effective_router_id(const struct bgp *bgp);
 void bgp_cli_init(void);
 void bgp_config_write(struct cli *cli);
 
+/* bgp_show.c */
+void bgp_show_init(void);
+
 #endif

@@ -1,0 +1,719 @@
+/* BGP show and clear commands, one data path and two renderers: a json-c
+ * tree with FRR's field names, printed as JSON or as text. */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cmd.h"
+#include "lib/log.h"
+#include "mpbgp/bgp_cfg.h"
+#include "mpbgp/rib.h"
+#include "mpbgp/session.h"
+#include "mpbgp/vpn.h"
+#include "vrf/vrf.h"
+
+#define BGP_STR "BGP information\n"
+
+static const char *a4(uint32_t a, char *buf)
+{
+	return addr4_ntop(a, buf, ADDR4_STRLEN);
+}
+
+static void uptime_str(time_t since, char *buf, size_t len)
+{
+	long s = since ? (long)(time(NULL) - since) : 0;
+
+	if (s < 86400)
+		snprintf(buf, len, "%02ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+	else
+		snprintf(buf, len, "%ldd%02ldh%02ldm", s / 86400, (s / 3600) % 24, (s / 60) % 60);
+}
+
+static struct bgp *instance_arg(struct cli *cli, const struct cmd_args *a)
+{
+	const char *v = cmd_arg(a, "vrf");
+	struct bgp *b = bgp_lookup(v);
+
+	if (b == NULL)
+		cli_out(cli, "%% No BGP instance%s%s\n", v ? " for VRF " : "", v ? v : "");
+	return b;
+}
+
+/* ---- summary ---- */
+
+static uint64_t msgs(const uint64_t *v)
+{
+	uint64_t n = 0;
+	int i;
+
+	for (i = 1; i < 6; i++)
+		n += v[i];
+	return n;
+}
+
+static json_object *summary_json(struct bgp *b, enum bgp_af af)
+{
+	json_object *o = json_object_new_object(), *peers = json_object_new_object();
+	struct bgp_peer *p;
+	char buf[32];
+	int n = 0, failed = 0;
+
+	json_object_object_add(o, "routerId",
+			       json_object_new_string(a4(bgp_effective_router_id(b), buf)));
+	json_object_object_add(o, "as", json_object_new_int64(b->asn));
+	json_object_object_add(o, "vrfId", json_object_new_int64(b->vrf ? b->vrf->id : 0));
+	json_object_object_add(o, "vrfName",
+			       json_object_new_string(b->vrf_name[0] ? b->vrf_name : VRF_DEFAULT_NAME));
+	json_object_object_add(o, "ribCount",
+			       json_object_new_int64(b->rib[af] ? (int64_t)bgp_rib_dest_count(b->rib[af]) : 0));
+	for (p = b->peers; p != NULL; p = p->next) {
+		json_object *j = json_object_new_object();
+
+		if (!p->cfg.af_active[af])
+			continue;
+		n++;
+		failed += p->state != BGP_ST_ESTABLISHED;
+		json_object_object_add(j, "remoteAs", json_object_new_int64(p->cfg.remote_as));
+		json_object_object_add(j, "localAs", json_object_new_int64(b->asn));
+		json_object_object_add(j, "version", json_object_new_int(4));
+		json_object_object_add(j, "msgRcvd", json_object_new_int64((int64_t)msgs(p->cnt.msgs_in)));
+		json_object_object_add(j, "msgSent", json_object_new_int64((int64_t)msgs(p->cnt.msgs_out)));
+		json_object_object_add(j, "outq", json_object_new_int64((int64_t)bgp_peer_outq(p)));
+		json_object_object_add(j, "inq", json_object_new_int(0));
+		uptime_str(p->state_since, buf, sizeof(buf));
+		json_object_object_add(j, "peerUptime", json_object_new_string(buf));
+		json_object_object_add(j, "pfxRcd",
+				       json_object_new_int64(b->rib[af] ? (int64_t)bgp_rib_peer_path_count(b->rib[af], p) : 0));
+		json_object_object_add(j, "pfxSnt", json_object_new_int64((int64_t)bgp_adjout_count(p, af)));
+		json_object_object_add(j, "state", json_object_new_string(bgp_state_name(p->state)));
+		json_object_object_add(j, "peerState",
+				       json_object_new_string(p->cfg.shutdown ? "Admin" : "OK"));
+		json_object_object_add(j, "connectionsEstablished",
+				       json_object_new_int64((int64_t)p->cnt.established_count));
+		json_object_object_add(j, "connectionsDropped",
+				       json_object_new_int64((int64_t)p->cnt.dropped_count));
+		if (p->cfg.description[0])
+			json_object_object_add(j, "desc", json_object_new_string(p->cfg.description));
+		json_object_object_add(j, "idType", json_object_new_string("ipv4"));
+		json_object_object_add(peers, a4(p->cfg.addr, buf), j);
+	}
+	json_object_object_add(o, "peers", peers);
+	json_object_object_add(o, "failedPeers", json_object_new_int(failed));
+	json_object_object_add(o, "totalPeers", json_object_new_int(n));
+	return o;
+}
+
+static void summary_text(struct cli *cli, struct bgp *b, enum bgp_af af)
+{
+	json_object *o = summary_json(b, af), *peers;
+	char buf[32];
+
+	cli_out(cli, "\n%s Summary (VRF %s):\n", bgp_af_table[af].json_name,
+		b->vrf_name[0] ? b->vrf_name : VRF_DEFAULT_NAME);
+	cli_out(cli, "BGP router identifier %s, local AS number %u\n",
+		a4(bgp_effective_router_id(b), buf), b->asn);
+	cli_out(cli, "RIB entries %lld\n\n",
+		(long long)json_object_get_int64(json_object_object_get(o, "ribCount")));
+	cli_out(cli, "%-16s %1s %10s %8s %8s %5s %10s %12s %8s %s\n", "Neighbor", "V", "AS", "MsgRcvd",
+		"MsgSent", "OutQ", "Up/Down", "State/PfxRcd", "PfxSnt", "Desc");
+	peers = json_object_object_get(o, "peers");
+	json_object_object_foreach(peers, addr, j)
+	{
+		const char *st = json_object_get_string(json_object_object_get(j, "state"));
+		char sp[32];
+
+		if (strcmp(st, "Established") == 0)
+			snprintf(sp, sizeof(sp), "%lld",
+				 (long long)json_object_get_int64(json_object_object_get(j, "pfxRcd")));
+		else
+			snprintf(sp, sizeof(sp), "%s", st);
+		cli_out(cli, "%-16s 4 %10lld %8lld %8lld %5lld %10s %12s %8lld %s\n", addr,
+			(long long)json_object_get_int64(json_object_object_get(j, "remoteAs")),
+			(long long)json_object_get_int64(json_object_object_get(j, "msgRcvd")),
+			(long long)json_object_get_int64(json_object_object_get(j, "msgSent")),
+			(long long)json_object_get_int64(json_object_object_get(j, "outq")),
+			json_object_get_string(json_object_object_get(j, "peerUptime")), sp,
+			(long long)json_object_get_int64(json_object_object_get(j, "pfxSnt")),
+			json_object_object_get(j, "desc")
+				? json_object_get_string(json_object_object_get(j, "desc"))
+				: "N/A");
+	}
+	cli_out(cli, "\nTotal number of neighbors %d\n",
+		json_object_get_int(json_object_object_get(o, "totalPeers")));
+	json_object_put(o);
+}
+
+static int show_summary_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct bgp *b = instance_arg(cli, a);
+	bool json = cmd_has(a, "json");
+	int af, only = cmd_has(a, "vpn") ? BGP_AF_VPNV4 : cmd_has(a, "unicast") || cmd_has(a, "ipv4") ? BGP_AF_IPV4_UNICAST : -1;
+	json_object *top;
+
+	if (b == NULL)
+		return json ? (cli_out(cli, "{}\n"), CMD_SUCCESS) : CMD_ERROR;
+	if (only >= 0 && b->rib[only] == NULL) {
+		cli_out(cli, json ? "{}\n" : "%% No such address family in this instance\n");
+		return json ? CMD_SUCCESS : CMD_ERROR;
+	}
+	if (only >= 0) {
+		if (json)
+			cli_json(cli, summary_json(b, (enum bgp_af)only));
+		else
+			summary_text(cli, b, (enum bgp_af)only);
+		return CMD_SUCCESS;
+	}
+	top = json ? json_object_new_object() : NULL;
+	for (af = 0; af < BGP_AF_MAX; af++) {
+		struct bgp_peer *p;
+		bool any = false;
+
+		for (p = b->peers; p != NULL; p = p->next)
+			any |= p->cfg.af_active[af];
+		if (b->rib[af] == NULL || !any)
+			continue;
+		if (json)
+			json_object_object_add(top, bgp_af_table[af].json_name,
+					       summary_json(b, (enum bgp_af)af));
+		else
+			summary_text(cli, b, (enum bgp_af)af);
+	}
+	if (json)
+		cli_json(cli, top);
+	return CMD_SUCCESS;
+}
+
+/* ---- routes ---- */
+
+static const char *origin_str(uint8_t o)
+{
+	return o == BGP_ORIGIN_IGP ? "IGP" : o == BGP_ORIGIN_EGP ? "EGP" : "incomplete";
+}
+
+static json_object *ecomm_json(const struct bgp_attr *at)
+{
+	char buf[1024], one[RD_STRLEN];
+	size_t off = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < at->necomms && off < sizeof(buf) - 40; i++) {
+		const char *kind = at->ecomms[i].b[1] == ECOMM_SUB_RT    ? "RT:"
+				   : at->ecomms[i].b[1] == ECOMM_SUB_SOO ? "SoO:"
+									 : "";
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s%s", i ? " " : "", kind,
+					ecomm_format(&at->ecomms[i], one, sizeof(one)));
+	}
+	{
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "string", json_object_new_string(buf));
+		return o;
+	}
+}
+
+static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const struct bgp_path *p,
+			      bool detail)
+{
+	json_object *o = json_object_new_object(), *nhs = json_object_new_array(), *nh;
+	const struct bgp_attr *at = p->attr;
+	char buf[512];
+
+	json_object_object_add(o, "valid", json_object_new_boolean((p->flags & BGP_PATH_VALID) != 0));
+	if (!detail && d->best == p) {
+		json_object_object_add(o, "bestpath", json_object_new_boolean(true));
+		json_object_object_add(o, "selectionReason",
+				       json_object_new_string(bgp_select_reason_str(d->reason)));
+	}
+	if (detail) {
+		json_object *bp = json_object_new_object();
+
+		json_object_object_add(bp, "overall", json_object_new_boolean(d->best == p));
+		if (d->best == p)
+			json_object_object_add(bp, "selectionReason",
+					       json_object_new_string(bgp_select_reason_str(d->reason)));
+		json_object_object_add(o, "bestpath", bp);
+	}
+	json_object_object_add(o, "pathFrom",
+			       json_object_new_string(p->src != BGP_SRC_PEER ? "local"
+						      : bgp_peer_ebgp(p->peer, b->asn) ? "external"
+										   : "internal"));
+	json_object_object_add(o, "prefix", json_object_new_string(a4(d->p.pfx.addr, buf)));
+	json_object_object_add(o, "prefixLen", json_object_new_int(d->p.pfx.len));
+	json_object_object_add(o, "network",
+			       json_object_new_string(prefix4_ntop(&d->p.pfx, buf, sizeof(buf))));
+	if (at->present & BGP_ATTR_BIT(BGP_ATTR_MED))
+		json_object_object_add(o, "metric", json_object_new_int64(at->med));
+	if (at->present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF))
+		json_object_object_add(o, "locPrf", json_object_new_int64(at->local_pref));
+	json_object_object_add(o, "weight", json_object_new_int64(p->weight));
+	bgp_aspath_str(at, buf, sizeof(buf));
+	if (detail) {
+		json_object *ap = json_object_new_object();
+
+		json_object_object_add(ap, "string", json_object_new_string(buf[0] ? buf : "Local"));
+		json_object_object_add(ap, "length", json_object_new_int(bgp_aspath_length(at)));
+		json_object_object_add(o, "aspath", ap);
+	} else {
+		json_object_object_add(o, "path", json_object_new_string(buf));
+	}
+	json_object_object_add(o, "origin", json_object_new_string(origin_str(at->origin)));
+	if (at->necomms > 0)
+		json_object_object_add(o, "extendedCommunity", ecomm_json(at));
+	if (at->present & BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID))
+		json_object_object_add(o, "originatorId", json_object_new_string(a4(at->originator_id, buf)));
+	if (at->ncluster > 0) {
+		json_object *cl = json_object_new_array();
+		int i;
+
+		for (i = 0; i < at->ncluster; i++)
+			json_object_array_add(cl, json_object_new_string(a4(at->cluster_list[i], buf)));
+		json_object_object_add(o, "clusterList", cl);
+	}
+	if (p->nlabels > 0)
+		json_object_object_add(o, "remoteLabel", json_object_new_int64(p->labels[0]));
+	if (p->src == BGP_SRC_PEER)
+		json_object_object_add(o, "peerId", json_object_new_string(a4(p->peer->cfg.addr, buf)));
+	nh = json_object_new_object();
+	json_object_object_add(nh, "ip", json_object_new_string(a4(at->nexthop, buf)));
+	json_object_object_add(nh, "afi", json_object_new_string("ipv4"));
+	json_object_object_add(nh, "metric", json_object_new_int64(p->igp_metric));
+	json_object_object_add(nh, "accessible",
+			       json_object_new_boolean(p->src != BGP_SRC_PEER || (p->flags & BGP_PATH_NH_OK)));
+	json_object_object_add(nh, "used", json_object_new_boolean(true));
+	json_object_array_add(nhs, nh);
+	json_object_object_add(o, "nexthops", nhs);
+	if (p->src == BGP_SRC_IMPORTED)
+		json_object_object_add(o, "importedFrom", json_object_new_string("vpn"));
+	if (!(p->flags & BGP_PATH_VALID)) {
+		const char *why = (p->flags & BGP_PATH_LOOP)     ? "as-path, originator or cluster loop"
+				  : !(p->flags & BGP_PATH_NH_OK) ? "next hop inaccessible"
+								 : "invalid";
+		json_object_object_add(o, "notUsedReason", json_object_new_string(why));
+	}
+	return o;
+}
+
+struct walk_ctx {
+	struct cli *cli;
+	struct bgp *b;
+	json_object *routes;   /* VPN: rd -> prefix -> [paths]; unicast: prefix -> [paths] */
+	bool vpn;
+	uint64_t count;
+	struct rd last_rd;
+	bool have_rd;
+	struct prefix4 pfx;    /* prefix detail */
+	bool rd_filter;
+	struct rd rd;
+};
+
+/* `show bgp ipv4 vpn [rd RD] A.B.C.D/M`: FRR's shape, keyed by RD. */
+static void prefix_detail(struct bgp_dest *d, void *arg)
+{
+	struct walk_ctx *w = arg;
+	json_object *o, *paths;
+	struct bgp_path *p;
+	char buf[RD_STRLEN + PREFIX4_STRLEN];
+
+	if (!prefix4_equal(&d->p.pfx, &w->pfx) || (w->rd_filter && rd_cmp(&d->p.rd, &w->rd) != 0))
+		return;
+	o = json_object_new_object();
+	paths = json_object_new_array();
+	json_object_object_add(o, "prefix", json_object_new_string(prefix4_ntop(&d->p.pfx, buf, sizeof(buf))));
+	for (p = d->paths; p != NULL; p = p->next)
+		json_object_array_add(paths, path_json(w->b, d, p, true));
+	json_object_object_add(o, "paths", paths);
+	json_object_object_add(w->routes, w->vpn ? rd_format(&d->p.rd, buf, sizeof(buf)) : "", o);
+}
+
+static void dest_json(struct bgp_dest *d, void *arg)
+{
+	struct walk_ctx *w = arg;
+	json_object *arr = json_object_new_array(), *into = w->routes;
+	struct bgp_path *p;
+	char buf[RD_STRLEN + PREFIX4_STRLEN];
+
+	for (p = d->paths; p != NULL; p = p->next)
+		json_object_array_add(arr, path_json(w->b, d, p, false));
+	if (w->vpn) {
+		rd_format(&d->p.rd, buf, sizeof(buf));
+		if (!json_object_object_get_ex(w->routes, buf, &into)) {
+			into = json_object_new_object();
+			json_object_object_add(w->routes, buf, into);
+		}
+	}
+	json_object_object_add(into, prefix4_ntop(&d->p.pfx, buf, sizeof(buf)), arr);
+	w->count++;
+}
+
+static void dest_text(struct bgp_dest *d, void *arg)
+{
+	struct walk_ctx *w = arg;
+	struct bgp_path *p;
+	char pfx[PREFIX4_STRLEN], nh[ADDR4_STRLEN], path[256], rd[RD_STRLEN];
+
+	if (w->vpn && (!w->have_rd || rd_cmp(&w->last_rd, &d->p.rd) != 0)) {
+		cli_out(w->cli, "Route Distinguisher: %s\n", rd_format(&d->p.rd, rd, sizeof(rd)));
+		w->last_rd = d->p.rd;
+		w->have_rd = true;
+	}
+	for (p = d->paths; p != NULL; p = p->next) {
+		const struct bgp_attr *at = p->attr;
+		char med[16] = "", lp[16] = "";
+
+		if (at->present & BGP_ATTR_BIT(BGP_ATTR_MED))
+			snprintf(med, sizeof(med), "%u", at->med);
+		if (at->present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF))
+			snprintf(lp, sizeof(lp), "%u", at->local_pref);
+		bgp_aspath_str(at, path, sizeof(path));
+		cli_out(w->cli, "%c%c%c %-18s %-15s %6s %6s %6u %s%s%s", (p->flags & BGP_PATH_VALID) ? '*' : ' ',
+			d->best == p ? '>' : ' ', p->src == BGP_SRC_PEER && !bgp_peer_ebgp(p->peer, w->b->asn) ? 'i' : ' ',
+			p == d->paths ? prefix4_ntop(&d->p.pfx, pfx, sizeof(pfx)) : "",
+			at->nexthop ? a4(at->nexthop, nh) : "0.0.0.0", med, lp, p->weight, path,
+			path[0] ? " " : "",
+			at->origin == BGP_ORIGIN_IGP ? "i" : at->origin == BGP_ORIGIN_EGP ? "e" : "?");
+		if (p->nlabels > 0)
+			cli_out(w->cli, "  label %u", p->labels[0]);
+		cli_out(w->cli, "\n");
+	}
+	w->count++;
+}
+
+static int show_routes(struct cli *cli, struct bgp *b, enum bgp_af af, bool json,
+		       const struct rd *only_rd)
+{
+	struct walk_ctx w;
+	char buf[32];
+
+	memset(&w, 0, sizeof(w));
+	w.cli = cli;
+	w.b = b;
+	w.vpn = af == BGP_AF_VPNV4;
+	if (b->rib[af] == NULL) {
+		cli_out(cli, json ? "{}\n" : "%% No such address family in this instance\n");
+		return json ? CMD_SUCCESS : CMD_ERROR;
+	}
+	(void)only_rd;
+	if (json) {
+		json_object *top = json_object_new_object(), *routes = json_object_new_object();
+
+		json_object_object_add(top, "vrfId", json_object_new_int64(b->vrf ? b->vrf->id : 0));
+		json_object_object_add(top, "vrfName",
+				       json_object_new_string(b->vrf_name[0] ? b->vrf_name : VRF_DEFAULT_NAME));
+		json_object_object_add(top, "routerId",
+				       json_object_new_string(a4(bgp_effective_router_id(b), buf)));
+		json_object_object_add(top, "defaultLocPrf", json_object_new_int(100));
+		json_object_object_add(top, "localAS", json_object_new_int64(b->asn));
+		w.routes = w.vpn ? json_object_new_object() : routes;
+		bgp_rib_walk_sorted(b->rib[af], dest_json, &w);
+		if (w.vpn) {
+			json_object_object_add(routes, "routeDistinguishers", w.routes);
+		}
+		json_object_object_add(top, "routes", routes);
+		json_object_object_add(top, "totalRoutes", json_object_new_int64((int64_t)w.count));
+		cli_json(cli, top);
+		return CMD_SUCCESS;
+	}
+	cli_out(cli, "BGP table version 0, local router ID is %s, vrf %s\n",
+		a4(bgp_effective_router_id(b), buf), b->vrf_name[0] ? b->vrf_name : VRF_DEFAULT_NAME);
+	cli_out(cli, "Status codes: * valid, > best, i internal\nOrigin codes: i - IGP, e - EGP, ? - incomplete\n\n");
+	cli_out(cli, "    %-18s %-15s %6s %6s %6s %s\n", "Network", "Next Hop", "Metric", "LocPrf",
+		"Weight", "Path");
+	bgp_rib_walk_sorted(b->rib[af], dest_text, &w);
+	cli_out(cli, "\nDisplayed %llu routes\n", (unsigned long long)w.count);
+	return CMD_SUCCESS;
+}
+
+static int show_prefix(struct cli *cli, struct bgp *b, enum bgp_af af, bool json,
+		       const char *rdstr, const char *pfxstr)
+{
+	struct prefix4 pfx;
+	struct rd rd;
+	char err[128], buf[RD_STRLEN];
+	json_object *top = json_object_new_object();
+	struct walk_ctx w;
+
+	memset(&rd, 0, sizeof(rd));
+	if (prefix4_parse(pfxstr, &pfx, NULL) != 0 ||
+	    (rdstr != NULL && rd_parse(rdstr, &rd, err, sizeof(err)) != 0)) {
+		json_object_put(top);
+		cli_out(cli, "%% Malformed prefix or route distinguisher\n");
+		return CMD_ERROR;
+	}
+	if (b->rib[af] == NULL) {
+		json_object_put(top);
+		cli_out(cli, json ? "{}\n" : "%% No such address family in this instance\n");
+		return json ? CMD_SUCCESS : CMD_ERROR;
+	}
+	memset(&w, 0, sizeof(w));
+	w.b = b;
+	w.cli = cli;
+	w.pfx = pfx;
+	w.rd_filter = rdstr != NULL;
+	w.rd = rd;
+	w.routes = top;
+	w.vpn = af == BGP_AF_VPNV4;
+	bgp_rib_walk_sorted(b->rib[af], prefix_detail, &w);
+	if (json) {
+		if (!w.vpn) {
+			json_object *inner = NULL;
+
+			json_object_object_get_ex(top, "", &inner);
+			if (inner != NULL) {
+				json_object_get(inner);
+				json_object_put(top);
+				top = inner;
+			}
+		}
+		cli_json(cli, top);
+		return CMD_SUCCESS;
+	}
+	json_object_object_foreach(top, rdk, po)
+	{
+		json_object *paths = json_object_object_get(po, "paths");
+		size_t i;
+
+		if (w.vpn)
+			cli_out(cli, "Route Distinguisher: %s\n", rdk);
+		cli_out(cli, "BGP routing table entry for %s\nPaths: (%zu available)\n", pfxstr,
+			json_object_array_length(paths));
+		for (i = 0; i < json_object_array_length(paths); i++) {
+			json_object *p = json_object_array_get_idx(paths, i), *v, *nh;
+
+			nh = json_object_array_get_idx(json_object_object_get(p, "nexthops"), 0);
+			cli_out(cli, "  %s\n    %s%s from %s\n",
+				json_object_get_string(json_object_object_get(json_object_object_get(p, "aspath"), "string")),
+				json_object_get_string(json_object_object_get(nh, "ip")),
+				json_object_get_boolean(json_object_object_get(nh, "accessible")) ? "" : " (inaccessible)",
+				json_object_object_get_ex(p, "peerId", &v) ? json_object_get_string(v) : "local");
+			cli_out(cli, "      Origin %s", json_object_get_string(json_object_object_get(p, "origin")));
+			if (json_object_object_get_ex(p, "metric", &v))
+				cli_out(cli, ", metric %lld", (long long)json_object_get_int64(v));
+			if (json_object_object_get_ex(p, "locPrf", &v))
+				cli_out(cli, ", localpref %lld", (long long)json_object_get_int64(v));
+			cli_out(cli, ", %s", json_object_get_boolean(json_object_object_get(p, "valid")) ? "valid" : "invalid");
+			v = json_object_object_get(p, "bestpath");
+			if (json_object_get_boolean(json_object_object_get(v, "overall")))
+				cli_out(cli, ", best (%s)", json_object_get_string(json_object_object_get(v, "selectionReason")));
+			cli_out(cli, "\n");
+			if (json_object_object_get_ex(p, "extendedCommunity", &v))
+				cli_out(cli, "      Extended Community: %s\n",
+					json_object_get_string(json_object_object_get(v, "string")));
+			if (json_object_object_get_ex(p, "remoteLabel", &v))
+				cli_out(cli, "      Remote label: %lld\n", (long long)json_object_get_int64(v));
+			if (json_object_object_get_ex(p, "notUsedReason", &v))
+				cli_out(cli, "      Not used: %s\n", json_object_get_string(v));
+		}
+	}
+	(void)buf;
+	json_object_put(top);
+	return CMD_SUCCESS;
+}
+
+static int show_bgp_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct bgp *b = instance_arg(cli, a);
+	enum bgp_af af = cmd_has(a, "vpn") ? BGP_AF_VPNV4 : BGP_AF_IPV4_UNICAST;
+	bool json = cmd_has(a, "json");
+
+	if (b == NULL) {
+		if (json)
+			cli_out(cli, "{}\n");
+		return json ? CMD_SUCCESS : CMD_ERROR;
+	}
+	if (cmd_arg(a, "prefix") != NULL)
+		return show_prefix(cli, b, af, json, cmd_arg(a, "rd"), cmd_arg(a, "prefix"));
+	return show_routes(cli, b, af, json, NULL);
+}
+
+/* ---- neighbors ---- */
+
+static json_object *neighbor_json(struct bgp *b, struct bgp_peer *p)
+{
+	json_object *o = json_object_new_object(), *caps = json_object_new_object();
+	json_object *msgs_o = json_object_new_object(), *afs = json_object_new_object();
+	char buf[64];
+	int af;
+
+	json_object_object_add(o, "remoteAs", json_object_new_int64(p->cfg.remote_as));
+	json_object_object_add(o, "localAs", json_object_new_int64(b->asn));
+	json_object_object_add(o, "nbrInternalLink", json_object_new_boolean(!bgp_peer_ebgp(p, b->asn)));
+	if (p->cfg.description[0])
+		json_object_object_add(o, "nbrDesc", json_object_new_string(p->cfg.description));
+	json_object_object_add(o, "bgpVersion", json_object_new_int(4));
+	json_object_object_add(o, "remoteRouterId", json_object_new_string(a4(p->remote_id, buf)));
+	json_object_object_add(o, "localRouterId",
+			       json_object_new_string(a4(bgp_effective_router_id(b), buf)));
+	json_object_object_add(o, "bgpState", json_object_new_string(bgp_state_name(p->state)));
+	uptime_str(p->state_since, buf, sizeof(buf));
+	json_object_object_add(o, "bgpTimerUp", json_object_new_string(buf));
+	json_object_object_add(o, "bgpTimerHoldTimeMsecs", json_object_new_int64((int64_t)p->holdtime * 1000));
+	json_object_object_add(o, "bgpTimerKeepAliveIntervalMsecs",
+			       json_object_new_int64((int64_t)p->keepalive * 1000));
+	json_object_object_add(caps, "4byteAs", json_object_new_string(p->as4 ? "advertisedAndReceived" : "no"));
+	json_object_object_add(caps, "routeRefresh",
+			       json_object_new_string(p->capa_rcvd.route_refresh && p->capa_sent.route_refresh
+							      ? "advertisedAndReceived" : "no"));
+	for (af = 0; af < BGP_AF_MAX; af++) {
+		json_object *x = json_object_new_object();
+
+		json_object_object_add(caps, bgp_af_table[af].json_name,
+				       json_object_new_string(p->af_nego[af] ? "advertisedAndReceived"
+						       : p->capa_sent.mp[af] ? "advertised"
+						       : p->capa_rcvd.mp[af] ? "received" : "no"));
+		if (!p->cfg.af_active[af])
+			continue;
+		json_object_object_add(x, "acceptedPrefixCounter",
+				       json_object_new_int64(p->bgp->rib[af] ? (int64_t)bgp_rib_peer_path_count(p->bgp->rib[af], p) : 0));
+		json_object_object_add(x, "sentPrefixCounter", json_object_new_int64((int64_t)bgp_adjout_count(p, (enum bgp_af)af)));
+		if (p->cfg.rr_client[af])
+			json_object_object_add(x, "routeReflectorClient", json_object_new_boolean(true));
+		if (p->cfg.max_prefix[af])
+			json_object_object_add(x, "prefixAllowedMax", json_object_new_int64(p->cfg.max_prefix[af]));
+		json_object_object_add(afs, bgp_af_table[af].json_name, x);
+	}
+	json_object_object_add(o, "neighborCapabilities", caps);
+	json_object_object_add(o, "addressFamilyInfo", afs);
+	json_object_object_add(msgs_o, "opensSent", json_object_new_int64((int64_t)p->cnt.msgs_out[1]));
+	json_object_object_add(msgs_o, "opensRecv", json_object_new_int64((int64_t)p->cnt.msgs_in[1]));
+	json_object_object_add(msgs_o, "updatesSent", json_object_new_int64((int64_t)p->cnt.msgs_out[2]));
+	json_object_object_add(msgs_o, "updatesRecv", json_object_new_int64((int64_t)p->cnt.msgs_in[2]));
+	json_object_object_add(msgs_o, "notificationsSent", json_object_new_int64((int64_t)p->cnt.msgs_out[3]));
+	json_object_object_add(msgs_o, "notificationsRecv", json_object_new_int64((int64_t)p->cnt.msgs_in[3]));
+	json_object_object_add(msgs_o, "keepalivesSent", json_object_new_int64((int64_t)p->cnt.msgs_out[4]));
+	json_object_object_add(msgs_o, "keepalivesRecv", json_object_new_int64((int64_t)p->cnt.msgs_in[4]));
+	json_object_object_add(msgs_o, "routeRefreshSent", json_object_new_int64((int64_t)p->cnt.msgs_out[5]));
+	json_object_object_add(msgs_o, "routeRefreshRecv", json_object_new_int64((int64_t)p->cnt.msgs_in[5]));
+	json_object_object_add(o, "messageStats", msgs_o);
+	json_object_object_add(o, "updatesTreatAsWithdraw", json_object_new_int64((int64_t)p->cnt.updates_treat_as_withdraw));
+	json_object_object_add(o, "updatesAttributeDiscard", json_object_new_int64((int64_t)p->cnt.updates_attr_discard));
+	json_object_object_add(o, "updatesSessionReset", json_object_new_int64((int64_t)p->cnt.updates_reset));
+	json_object_object_add(o, "connectionsEstablished", json_object_new_int64((int64_t)p->cnt.established_count));
+	json_object_object_add(o, "connectionsDropped", json_object_new_int64((int64_t)p->cnt.dropped_count));
+	if (p->local_addr) {
+		json_object_object_add(o, "hostLocal", json_object_new_string(a4(p->local_addr, buf)));
+		json_object_object_add(o, "portLocal", json_object_new_int(p->local_port));
+		json_object_object_add(o, "portForeign", json_object_new_int(p->remote_port));
+	}
+	if (p->last_error[0])
+		json_object_object_add(o, "lastErrorCodeSubcode", json_object_new_string(p->last_error));
+	return o;
+}
+
+static int show_neighbors_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct bgp *b = instance_arg(cli, a);
+	const char *only = cmd_arg(a, "peer");
+	json_object *top;
+	struct bgp_peer *p;
+	char buf[32];
+	uint32_t addr = 0;
+
+	if (b == NULL)
+		return cmd_has(a, "json") ? (cli_out(cli, "{}\n"), CMD_SUCCESS) : CMD_ERROR;
+	if (only != NULL && (addr4_parse(only, &addr) != 0 || bgp_peer_lookup(b, addr) == NULL)) {
+		cli_out(cli, cmd_has(a, "json") ? "{}\n" : "%% No such neighbor in this view/vrf\n");
+		return cmd_has(a, "json") ? CMD_SUCCESS : CMD_ERROR;
+	}
+	top = json_object_new_object();
+	for (p = b->peers; p != NULL; p = p->next)
+		if (only == NULL || p->cfg.addr == addr)
+			json_object_object_add(top, a4(p->cfg.addr, buf), neighbor_json(b, p));
+	if (cmd_has(a, "json")) {
+		cli_json(cli, top);
+		return CMD_SUCCESS;
+	}
+	json_object_object_foreach(top, k, v)
+	{
+		cli_out(cli, "BGP neighbor is %s, remote AS %lld, local AS %u, %s link\n", k,
+			(long long)json_object_get_int64(json_object_object_get(v, "remoteAs")), b->asn,
+			json_object_get_boolean(json_object_object_get(v, "nbrInternalLink")) ? "internal" : "external");
+		cli_out(cli, "  BGP version 4, remote router ID %s, local router ID %s\n",
+			json_object_get_string(json_object_object_get(v, "remoteRouterId")),
+			json_object_get_string(json_object_object_get(v, "localRouterId")));
+		cli_out(cli, "  BGP state = %s, up for %s\n",
+			json_object_get_string(json_object_object_get(v, "bgpState")),
+			json_object_get_string(json_object_object_get(v, "bgpTimerUp")));
+		cli_out(cli, "  Message statistics: %s\n",
+			json_object_to_json_string_ext(json_object_object_get(v, "messageStats"), JSON_C_TO_STRING_PLAIN));
+		cli_out(cli, "  RFC 7606: %lld treated as withdraw, %lld attribute discard, %lld session resets\n",
+			(long long)json_object_get_int64(json_object_object_get(v, "updatesTreatAsWithdraw")),
+			(long long)json_object_get_int64(json_object_object_get(v, "updatesAttributeDiscard")),
+			(long long)json_object_get_int64(json_object_object_get(v, "updatesSessionReset")));
+		if (json_object_object_get(v, "lastErrorCodeSubcode"))
+			cli_out(cli, "  Last reset: %s\n",
+				json_object_get_string(json_object_object_get(v, "lastErrorCodeSubcode")));
+		cli_out(cli, "\n");
+	}
+	json_object_put(top);
+	return CMD_SUCCESS;
+}
+
+static int clear_bgp_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct bgp *b = instance_arg(cli, a);
+	struct bgp_peer *p;
+	uint32_t addr = 0;
+	bool soft = cmd_has(a, "soft"), found = false;
+
+	if (b == NULL)
+		return CMD_ERROR;
+	if (cmd_arg(a, "peer") != NULL)
+		addr4_parse(cmd_arg(a, "peer"), &addr);
+	for (p = b->peers; p != NULL; p = p->next) {
+		int af;
+
+		if (addr != 0 && p->cfg.addr != addr)
+			continue;
+		found = true;
+		if (!soft) {
+			bgp_peer_stop(p, BGP_CEASE_ADMIN_RESET);
+			if (!p->cfg.shutdown)
+				bgp_peer_start(p);
+			continue;
+		}
+		for (af = 0; af < BGP_AF_MAX; af++)
+			if (p->state == BGP_ST_ESTABLISHED && p->af_nego[af] && b->rib[af] != NULL) {
+				bgp_adjout_peer_down(b->rib[af], p);
+				bgp_adjout_peer_up(b->rib[af], p);
+			}
+	}
+	if (!found) {
+		cli_out(cli, "%% No such neighbor\n");
+		return CMD_ERROR;
+	}
+	return CMD_SUCCESS;
+}
+
+static const struct cmd_def view_cmds[] = {
+	{ "show bgp [vrf NAME$vrf] [ipv4 [<unicast|vpn>]] summary [json]",
+	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family modifier\n"
+	  "Address Family modifier\n" "Summary of BGP neighbor status\n" JSON_STR,
+	  show_summary_cmd },
+	{ "show bgp [vrf NAME$vrf] ipv4 [<unicast|vpn>] [json]",
+	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family modifier\n"
+	  "Address Family modifier\n" JSON_STR,
+	  show_bgp_cmd },
+	{ "show bgp [vrf NAME$vrf] ipv4 <unicast|vpn> [rd ASN:NN_OR_IP-ADDRESS:NN$rd] A.B.C.D/M$prefix [json]",
+	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family modifier\n"
+	  "Address Family modifier\n" "Display information for a route distinguisher\n"
+	  "Route distinguisher\n" "Network in the BGP routing table to display\n" JSON_STR,
+	  show_bgp_cmd },
+	{ "show bgp [vrf NAME$vrf] neighbors [A.B.C.D$peer] [json]",
+	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Detailed information on TCP and BGP neighbor connections\n"
+	  "Neighbor to display information about\n" JSON_STR,
+	  show_neighbors_cmd },
+	{ "clear bgp [vrf NAME$vrf] <*|A.B.C.D$peer> [soft]",
+	  "Reset functions\n" BGP_STR VRF_STR "VRF name\n" "Clear all peers\n" "BGP neighbor address to clear\n"
+	  "Soft reconfig: send the table again, keep the session\n",
+	  clear_bgp_cmd },
+};
+
+void bgp_show_init(void)
+{
+	cmd_install_table(NODE_VIEW, view_cmds, ARRAY_SIZE(view_cmds));
+}
