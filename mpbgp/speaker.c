@@ -511,19 +511,58 @@ static struct bgp *instance_of_vrf(const struct vrf *vrf)
 	return NULL;
 }
 
-/* Called by the VRF tables on every change of a selected route. */
+/* Called by the VRF tables on every change of a selected route, from inside
+ * their own processing: the change is queued and handled from the event
+ * loop, so BGP never modifies a VRF table re-entrantly. */
+struct redist_item {
+	uint32_t vrf_id;
+	struct prefix4 pfx;
+};
+static struct redist_item *redist_q;
+static size_t redist_n, redist_cap;
+static struct event *redist_ev;
+
+static void redist_cb(evutil_socket_t fd, short what, void *arg)
+{
+	size_t i, n = redist_n;
+	struct redist_item *q = redist_q;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	redist_q = NULL;
+	redist_n = redist_cap = 0;
+	for (i = 0; i < n; i++) {
+		struct vrf *vrf = vrf_lookup_id(q[i].vrf_id);
+		struct bgp *b = vrf ? instance_of_vrf(vrf) : NULL;
+		struct rib_dest *d;
+
+		if (b == NULL)
+			continue;
+		d = rib_lookup_exact(vrf->rib, &q[i].pfx);
+		if (d != NULL && d->selected != NULL && d->selected->proto == RIB_BGP)
+			continue; /* ours: never redistributed back */
+		redist_one(b, &q[i].pfx, d ? d->selected : NULL);
+	}
+	free(q);
+}
+
 void speaker_vrf_route_changed(struct vrf *vrf, const struct rib_dest *d)
 {
-	struct bgp *b;
-
 	if (!running)
 		return;
 	if (vrf->id == VRF_DEFAULT_ID && reval_ev != NULL)
 		event_add(reval_ev, &(struct timeval){ 0, 100000 });
-	b = instance_of_vrf(vrf);
-	if (b == NULL || (d->selected != NULL && d->selected->proto == RIB_BGP))
+	if (instance_of_vrf(vrf) == NULL)
 		return;
-	redist_one(b, &d->pfx, d->selected);
+	if (redist_n == redist_cap) {
+		redist_cap = redist_cap ? redist_cap * 2 : 64;
+		redist_q = xrealloc(redist_q, redist_cap * sizeof(*redist_q));
+	}
+	redist_q[redist_n].vrf_id = vrf->id;
+	redist_q[redist_n].pfx = d->pfx;
+	redist_n++;
+	event_active(redist_ev, 0, 0);
 }
 
 struct redist_walk {
@@ -588,18 +627,10 @@ void speaker_vpn_networks_refresh(void)
 
 /* ---- life cycle ---- */
 
-void speaker_init(struct event_base *base, uint32_t (*rid)(void),
-		  const struct speaker_label_ops *lops)
+void speaker_init(uint32_t (*rid)(void), const struct speaker_label_ops *lops)
 {
-	static struct bgp_session_hooks h;
 	struct bgp_ops ops;
 
-	memset(&h, 0, sizeof(h));
-	h.established = established;
-	h.down = down;
-	h.update = update;
-	h.route_refresh = route_refresh;
-	h.router_id = hook_router_id;
 	router_id_fn = rid;
 	memset(&ops, 0, sizeof(ops));
 	ops.instance_created = instance_created;
@@ -613,16 +644,24 @@ void speaker_init(struct event_base *base, uint32_t (*rid)(void),
 	ops.label_alloc_specific = lops->alloc_specific;
 	ops.label_release = lops->release;
 	bgp_set_ops(&ops);
-	bgp_session_init(base, &h);
-	flush_ev = event_new(base, -1, 0, flush_cb, NULL);
-	reval_ev = event_new(base, -1, 0, reval_cb, NULL);
 }
 
 /* After the startup configuration: listeners, sessions, local routes. */
-void speaker_start(void)
+void speaker_start(struct event_base *base)
 {
+	static struct bgp_session_hooks h;
 	struct bgp *b;
 
+	memset(&h, 0, sizeof(h));
+	h.established = established;
+	h.down = down;
+	h.update = update;
+	h.route_refresh = route_refresh;
+	h.router_id = hook_router_id;
+	bgp_session_init(base, &h);
+	flush_ev = event_new(base, -1, 0, flush_cb, NULL);
+	reval_ev = event_new(base, -1, 0, reval_cb, NULL);
+	redist_ev = event_new(base, -1, 0, redist_cb, NULL);
 	running = true;
 	for (b = bgp_first(); b != NULL; b = bgp_next(b)) {
 		instance_start(b);
@@ -640,5 +679,10 @@ void speaker_fini(void)
 		event_free(flush_ev);
 	if (reval_ev != NULL)
 		event_free(reval_ev);
-	flush_ev = reval_ev = NULL;
+	if (redist_ev != NULL)
+		event_free(redist_ev);
+	flush_ev = reval_ev = redist_ev = NULL;
+	free(redist_q);
+	redist_q = NULL;
+	redist_n = redist_cap = 0;
 }

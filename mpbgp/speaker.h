@@ -14,9 +14,10 @@ struct speaker_label_ops {
 	void (*release)(mpls_label_t l);
 };
 
-void speaker_init(struct event_base *base, uint32_t (*router_id)(void),
-		  const struct speaker_label_ops *lops);
-void speaker_start(void);
+/* Before the configuration is read (commands need the hooks). */
+void speaker_init(uint32_t (*router_id)(void), const struct speaker_label_ops *lops);
+/* After it was accepted: sessions start. */
+void speaker_start(struct event_base *base);
 void speaker_fini(void);
 void speaker_vrf_route_changed(struct vrf *vrf, const struct rib_dest *d);
 void speaker_redistribute_refresh(struct bgp *b);

@@ -16,6 +16,7 @@
 #include "lib/log.h"
 #include "pe/iface.h"
 #include "pe/label.h"
+#include "mpbgp/bgp_cfg.h"
 #include "pe/ped.h"
 
 #define CONFIG_MAX_LINE 4096
@@ -128,6 +129,7 @@ void config_write(struct cli *cli)
 	label_config_write(cli);
 	vrf_config_write(cli);
 	iface_config_write(cli);
+	bgp_config_write(cli);
 	cli_out(cli, "end\n");
 }
 

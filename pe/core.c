@@ -25,14 +25,12 @@ static enum rib_proto proto_from_kernel(uint8_t p)
 	switch (p) {
 	case 188: /* RTPROT_OSPF */
 		return RIB_OSPF;
-	case 186: /* RTPROT_BGP */
-		return RIB_BGP;
-	default:
+	default: /* including 186 (a zebra's BGP): ours are RIB_BGP */
 		return RIB_KERNEL;
 	}
 }
 
-static const enum rib_proto kernel_protos[] = { RIB_KERNEL, RIB_OSPF, RIB_BGP };
+static const enum rib_proto kernel_protos[] = { RIB_KERNEL, RIB_OSPF };
 
 /* A full redump (after a netlink overrun) is bracketed by these: routes of
  * the kernel's that the dump did not bring again are gone. */
@@ -125,9 +123,9 @@ static bool core_install(void *arg, struct rib *rib, struct rib_dest *d, struct 
 	bool fib = vrf_fib_install(arg, rib, d, sel);
 
 	if (!ped.kernel_apply)
-		return sel != NULL && sel->proto != RIB_STATIC && fib;
+		return sel != NULL && sel->proto != RIB_STATIC && sel->proto != RIB_BGP && fib;
 	route_to_nl(d, sel, &r);
-	if (sel != NULL && sel->proto == RIB_STATIC && fib) {
+	if (sel != NULL && (sel->proto == RIB_STATIC || sel->proto == RIB_BGP) && fib) {
 		if (nl_route_change(netns_self(), true, &r, err, sizeof(err)) != 0) {
 			log_warnx("static route %s: kernel refused: %s",
 				  prefix4_ntop(&d->pfx, buf, sizeof(buf)), err);
@@ -160,7 +158,8 @@ static int remove_ours(void *arg, struct rib_dest *d)
 	char err[160];
 
 	(void)arg;
-	if (d->selected != NULL && d->selected->proto == RIB_STATIC && d->selected->installed) {
+	if (d->selected != NULL && (d->selected->proto == RIB_STATIC || d->selected->proto == RIB_BGP) &&
+	    d->selected->installed) {
 		route_to_nl(d, NULL, &r);
 		r.type = RTN_UNSPEC;
 		nl_route_change(netns_self(), false, &r, err, sizeof(err));

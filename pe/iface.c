@@ -402,6 +402,29 @@ void iface_vrf_ns_stop(struct vrf *vrf)
 		log_warnx("VRF %s: %s", vrf->name, err);
 }
 
+uint32_t iface_router_id(void)
+{
+	struct iface *i;
+	uint32_t best_lo = 0, best = 0;
+	int k;
+
+	for (i = ifaces; i != NULL; i = i->next) {
+		if (!i->present || i->kvrf != VRF_DEFAULT_ID)
+			continue;
+		for (k = 0; k < i->nkaddr; k++) {
+			uint32_t a = i->kaddr[k].addr;
+
+			if ((a >> 24) == 127)
+				continue;
+			if (strcmp(i->name, "lo") == 0 && a > best_lo)
+				best_lo = a;
+			if (a > best)
+				best = a;
+		}
+	}
+	return best_lo ? best_lo : best;
+}
+
 /* ---- VRF hooks ---- */
 
 static int vrf_users(const struct vrf *vrf, char *buf, size_t len)

@@ -19,6 +19,8 @@
 #include "pe/ctl.h"
 #include "pe/iface.h"
 #include "pe/label.h"
+#include "mpbgp/bgp_cfg.h"
+#include "mpbgp/speaker.h"
 #include "pe/ped.h"
 #include "vrf/vrf.h"
 
@@ -56,6 +58,24 @@ static void print_stdout(void *arg, const char *buf, size_t len)
 	fwrite(buf, 1, len, stdout);
 }
 
+static mpls_label_t bgp_label_alloc(const char *purpose)
+{
+	return label_alloc(LABEL_CLIENT_BGP, purpose);
+}
+
+static int bgp_label_alloc_specific(mpls_label_t l, const char *purpose, char *err, size_t errlen)
+{
+	return label_alloc_specific(LABEL_CLIENT_BGP, l, purpose, err, errlen);
+}
+
+static void bgp_label_release(mpls_label_t l)
+{
+	label_release(LABEL_CLIENT_BGP, l);
+}
+
+static const struct speaker_label_ops bgp_labels = { bgp_label_alloc, bgp_label_alloc_specific,
+						     bgp_label_release };
+
 static void register_all(void)
 {
 	cmd_init();
@@ -63,6 +83,8 @@ static void register_all(void)
 	cmd_node_install(NODE_CONFIG, "config", NODE_VIEW);
 	cmd_node_install(NODE_VRF, "config-vrf", NODE_CONFIG);
 	cmd_node_install(NODE_INTERFACE, "config-if", NODE_CONFIG);
+	cmd_node_install(NODE_BGP, "config-router", NODE_CONFIG);
+	cmd_node_install(NODE_BGP_AF, "config-router-af", NODE_BGP);
 	label_mgr_init();
 	vrf_init();
 	iface_init();
@@ -71,6 +93,10 @@ static void register_all(void)
 	iface_cli_init();
 	config_cli_init();
 	label_cli_init();
+	bgp_cli_init();
+	bgp_show_init();
+	speaker_init(iface_router_id, &bgp_labels);
+	vrf_set_route_notify(speaker_vrf_route_changed);
 }
 
 static int write_pidfile(const char *path)
@@ -159,6 +185,7 @@ int main(int argc, char **argv)
 	}
 	core_start();
 	iface_apply_all();
+	speaker_start(ped.base);
 
 	if (sock == NULL) {
 		ctl_socket_path(sockbuf, sizeof(sockbuf), ped.node[0] ? ped.node : NULL);
@@ -183,6 +210,7 @@ int main(int argc, char **argv)
 	event_base_dispatch(ped.base);
 
 	ctl_stop(ctl);
+	speaker_fini();
 	core_fini();
 	iface_fini();
 	vrf_fini();

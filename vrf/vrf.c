@@ -14,6 +14,12 @@ static struct vrf *vrf_def;
 static struct vrf *vrf_list; /* non-default, sorted by name */
 static uint32_t vrf_next_id = 1;
 static struct vrf_hooks hooks;
+static void (*route_notify)(struct vrf *vrf, const struct rib_dest *d);
+
+void vrf_set_route_notify(void (*fn)(struct vrf *vrf, const struct rib_dest *d))
+{
+	route_notify = fn;
+}
 
 /* ---- next-hop groups: the FIB stores a 24-bit id per prefix ---- */
 
@@ -137,6 +143,8 @@ bool vrf_fib_install(void *arg, struct rib *rib, struct rib_dest *d, struct rib_
 	}
 	if (old != 0)
 		nhg_put(old);
+	if (route_notify != NULL)
+		route_notify(vrf, d);
 	return d->fib_nh != 0;
 }
 

@@ -82,6 +82,9 @@ struct vrf_hooks {
 void vrf_set_hooks(const struct vrf_hooks *h);
 /* The default RIB install hook (VRF LPM FIB); owners that wrap it call it. */
 bool vrf_fib_install(void *arg, struct rib *rib, struct rib_dest *d, struct rib_route *sel);
+/* Told of every change of a selected route in any VRF (BGP redistribution,
+ * next-hop tracking). */
+void vrf_set_route_notify(void (*fn)(struct vrf *vrf, const struct rib_dest *d));
 
 /* vrf_cli.c */
 void vrf_cli_init(void);
