@@ -709,7 +709,7 @@ void bgp_config_write(struct cli *cli)
 				cli_out(cli, " neighbor %s ebgp-multihop %u\n", a, c->ebgp_multihop);
 			if (c->update_source[0])
 				cli_out(cli, " neighbor %s update-source %s\n", a, c->update_source);
-			else if (c->update_source_addr) {
+			else if (c->update_source_addr) { /* (resolved from update_source when set) */
 				char s[ADDR4_STRLEN];
 
 				cli_out(cli, " neighbor %s update-source %s\n", a,

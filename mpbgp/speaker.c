@@ -29,6 +29,30 @@
 static bool running;
 static struct event *flush_ev, *reval_ev;
 static uint32_t (*router_id_fn)(void);
+static uint32_t (*iface_addr_fn)(const struct vrf *vrf, const char *ifname);
+
+void speaker_set_iface_addr_fn(uint32_t (*fn)(const struct vrf *vrf, const char *ifname))
+{
+	iface_addr_fn = fn;
+}
+
+/* `update-source IFNAME`: the session binds to that interface's address,
+ * looked up when the session starts (a loopback's 10.255.0.1, not lo's
+ * 127.0.0.1 that SIOCGIFADDR would give). */
+static void peer_start(struct bgp_peer *p)
+{
+	if (p->cfg.update_source[0] != '\0' && iface_addr_fn != NULL) {
+		uint32_t a = iface_addr_fn(p->bgp->vrf ? p->bgp->vrf : vrf_default(),
+					   p->cfg.update_source);
+
+		if (a == 0)
+			log_warnx("BGP peer %u.%u.%u.%u: update-source %s has no address yet",
+				  p->cfg.addr >> 24, (p->cfg.addr >> 16) & 0xff, (p->cfg.addr >> 8) & 0xff,
+				  p->cfg.addr & 0xff, p->cfg.update_source);
+		p->cfg.update_source_addr = a;
+	}
+	bgp_peer_start(p);
+}
 
 /* ---- next-hop resolution ---- */
 
@@ -212,6 +236,20 @@ static void flush_cb(evutil_socket_t fd, short what, void *arg)
 				bgp_adjout_flush(p);
 }
 
+/* Adj-RIB-Out queues what changed; the queues are flushed once the event
+ * loop is idle, so one burst of changes (a whole UPDATE, a VRF refresh)
+ * leaves in as few UPDATEs as possible. */
+static void flush_soon(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *old,
+		       void *arg)
+{
+	(void)rib;
+	(void)d;
+	(void)old;
+	(void)arg;
+	if (flush_ev != NULL)
+		event_active(flush_ev, 0, 0);
+}
+
 /* ---- instances ---- */
 
 static void rib_setup(struct bgp *b, enum bgp_af af)
@@ -227,6 +265,7 @@ static void rib_setup(struct bgp *b, enum bgp_af af)
 	else
 		bgp_rib_add_hook(rib, unicast_changed, NULL);
 	bgp_adjout_attach(rib, &ops);
+	bgp_rib_add_hook(rib, flush_soon, NULL);
 }
 
 static void instance_start(struct bgp *b)
@@ -243,7 +282,7 @@ static void instance_start(struct bgp *b)
 		log_warnx("BGP%s%s: cannot listen: %s", b->vrf ? " VRF " : "", b->vrf_name, err);
 	for (p = b->peers; p != NULL; p = p->next)
 		if (!p->cfg.shutdown && p->cfg.remote_as != 0)
-			bgp_peer_start(p);
+			peer_start(p);
 }
 
 static void instance_created(struct bgp *b)
@@ -282,7 +321,7 @@ static void instance_deleted(struct bgp *b)
 static void peer_created(struct bgp_peer *p)
 {
 	if (running && !p->cfg.shutdown)
-		bgp_peer_start(p);
+		peer_start(p);
 }
 
 static void peer_routes_drop(struct bgp_peer *p)
@@ -314,7 +353,7 @@ static void peer_changed(struct bgp_peer *p, bool needs_reset)
 		bgp_peer_stop(p, BGP_CEASE_CONFIG_CHANGE);
 	if (p->cfg.password[0] || needs_reset)
 		bgp_listen_md5_update(p);
-	bgp_peer_start(p);
+	peer_start(p);
 }
 
 static void vpn_cfg_changed(struct bgp *b)

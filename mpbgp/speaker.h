@@ -16,6 +16,9 @@ struct speaker_label_ops {
 
 /* Before the configuration is read (commands need the hooks). */
 void speaker_init(uint32_t (*router_id)(void), const struct speaker_label_ops *lops);
+/* The address `update-source IFNAME` stands for (first non-loopback-net
+ * address of IFNAME in vrf's namespace; 0 if none). */
+void speaker_set_iface_addr_fn(uint32_t (*fn)(const struct vrf *vrf, const char *ifname));
 /* After it was accepted: sessions start. */
 void speaker_start(struct event_base *base);
 void speaker_fini(void);

@@ -156,6 +156,8 @@ static int iface_apply(struct iface *i)
 		int to_fd = vrf_nsfd(vrf);
 
 		if (nl_link_move(from_fd, i->name, to_fd, err, sizeof(err)) != 0) {
+			if (nl_ifindex(from_fd, i->name) < 0)
+				return 0; /* already on its way: a stale event of the old namespace */
 			snprintf(i->last_error, sizeof(i->last_error), "move to VRF %s: %s",
 				 vrf->name, err);
 			log_warnx("interface %s: %s", i->name, i->last_error);
@@ -181,7 +183,7 @@ static int iface_apply(struct iface *i)
 			continue;
 		if (nl_addr_change(vrf_nsfd(vrf), true,
 				   i->name, &i->addr[k], err, sizeof(err)) != 0 &&
-		    !kaddr_has(i, &i->addr[k])) {
+		    !kaddr_has(i, &i->addr[k]) && strstr(err, "already present") == NULL) {
 			char a[PREFIX4_STRLEN];
 
 			snprintf(i->last_error, sizeof(i->last_error), "address %s: %s",
@@ -400,6 +402,19 @@ void iface_vrf_ns_stop(struct vrf *vrf)
 	vrf_ns_unwatch(vrf);
 	if (vrf->netns_created && netns_delete(vrf->netns, err, sizeof(err)) != 0)
 		log_warnx("VRF %s: %s", vrf->name, err);
+}
+
+uint32_t iface_addr_of(const struct vrf *vrf, const char *ifname)
+{
+	struct iface *i = iface_find(ifname);
+	int k;
+
+	if (i == NULL || !i->present || i->kvrf != vrf->id)
+		return 0;
+	for (k = 0; k < i->nkaddr; k++)
+		if ((i->kaddr[k].addr >> 24) != 127)
+			return i->kaddr[k].addr;
+	return 0;
 }
 
 uint32_t iface_router_id(void)

@@ -60,5 +60,6 @@ struct iface *iface_by_ifindex(uint32_t vrf_id, int ifindex);
 /* Router id when none is configured: the highest address on lo, else the
  * highest interface address, of the default VRF (0 if none). */
 uint32_t iface_router_id(void);
+uint32_t iface_addr_of(const struct vrf *vrf, const char *ifname);
 
 #endif

@@ -96,6 +96,7 @@ static void register_all(void)
 	bgp_cli_init();
 	bgp_show_init();
 	speaker_init(iface_router_id, &bgp_labels);
+	speaker_set_iface_addr_fn(iface_addr_of);
 	vrf_set_route_notify(speaker_vrf_route_changed);
 }
 

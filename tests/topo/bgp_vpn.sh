@@ -1,0 +1,70 @@
+#!/bin/bash
+# MP-BGP between two ped PEs (l3vpn-basic): VPNv4 over iBGP between the
+# loopbacks, two customers with the very same prefixes, each VRF importing
+# only its route target. Checks that routes appear with RD, label and RT,
+# land only in their own VRF on the remote PE, and go away when withdrawn.
+. "$(dirname "$0")/petopo_lib.sh"
+pt_init b
+
+wait_json() { # wait_json NODE 'show cmd json' 'expected subset' [tries]
+	local node="$1" cmd="$2" exp="$3" tries="${4:-60}" out i
+	for i in $(seq "$tries"); do
+		out=$("$PESH" -N "$node" -c "$cmd" 2>&1)
+		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	printf '%s' "$out" | $JSONCMP "$exp"
+	return 1
+}
+
+"$PETOPO" up --name "$T" "$TOPOS/l3vpn-basic.yml" >"$TMPD/up.out" 2>&1 || { cat "$TMPD/up.out"; fail "up"; pt_done; exit 1; }
+
+check "pe1: VPNv4 session with pe2 Established" wait_json pe1 "show bgp ipv4 vpn summary json" \
+	'{"peers":{"10.255.0.3":{"state":"Established","remoteAs":65000}}}'
+check "pe2: VPNv4 session with pe1 Established" wait_json pe2 "show bgp ipv4 vpn summary json" \
+	'{"peers":{"10.255.0.1":{"state":"Established"}}}'
+
+# both customers' 192.168.2.0/24 (site 2) reach pe1's VPN table under their own RDs
+check "pe1 VPN table: 192.168.2.0/24 under both RDs, from pe2" wait_json pe1 "show bgp ipv4 vpn json" \
+	'{"routes":{"routeDistinguishers":{"65000:1":{"192.168.2.0/24":[{"valid":true,"bestpath":true,"pathFrom":"internal","peerId":"10.255.0.3","nexthops":[{"ip":"10.255.0.3"}]}]},
+	  "65000:2":{"192.168.2.0/24":[{"valid":true,"bestpath":true,"peerId":"10.255.0.3"}]}}}}'
+check "pe1: label and route target of CUST-A's route" wait_json pe1 "show bgp ipv4 vpn rd 65000:1 192.168.2.0/24 json" \
+	'{"65000:1":{"prefix":"192.168.2.0/24","paths":[{"extendedCommunity":{"string":"RT:65000:1"},"bestpath":{"overall":true},"nexthops":[{"ip":"10.255.0.3","accessible":true}]}]}}'
+lblA=$("$PESH" -N pe1 -c "show bgp ipv4 vpn rd 65000:1 192.168.2.0/24 json" | $PY -c 'import json,sys; print(json.load(sys.stdin)["65000:1"]["paths"][0]["remoteLabel"])')
+lblB=$("$PESH" -N pe1 -c "show bgp ipv4 vpn rd 65000:2 192.168.2.0/24 json" | $PY -c 'import json,sys; print(json.load(sys.stdin)["65000:2"]["paths"][0]["remoteLabel"])')
+check "the two customers' routes carry different labels ($lblA, $lblB)" test -n "$lblA" -a -n "$lblB" -a "$lblA" != "$lblB"
+check "pe2 allocated those labels to its VRFs" wait_json pe2 "show mpls label allocation json" \
+	"{\"labels\":{\"$lblA\":{\"client\":\"bgp\",\"purpose\":\"vrf CUST-A\"},\"$lblB\":{\"client\":\"bgp\",\"purpose\":\"vrf CUST-B\"}}}"
+
+# each VRF on pe1 imports only its own customer's routes
+check "pe1 VRF CUST-A: 192.168.2.0/24 via pe2 with CUST-A's label" wait_json pe1 "show ip route vrf CUST-A json" \
+	"{\"192.168.2.0/24\":[{\"protocol\":\"bgp\",\"selected\":true,\"nexthops\":[{\"ip\":\"10.255.0.3\",\"vrf\":\"default\",\"labels\":[$lblA]}]}],\"192.168.1.0/24\":[{\"protocol\":\"static\"}]}"
+check "pe1 VRF CUST-B: 192.168.2.0/24 with CUST-B's label" wait_json pe1 "show ip route vrf CUST-B json" \
+	"{\"192.168.2.0/24\":[{\"protocol\":\"bgp\",\"nexthops\":[{\"ip\":\"10.255.0.3\",\"labels\":[$lblB]}]}]}"
+check "pe1 BGP VRF table CUST-A: imported path" wait_json pe1 "show bgp vrf CUST-A ipv4 unicast json" \
+	'{"routes":{"192.168.2.0/24":[{"valid":true,"bestpath":true,"importedFrom":"vpn"}],"192.168.1.0/24":[{"pathFrom":"local"}]}}'
+check "default VRF has no customer route" wait_json pe1 "show ip route json" '{"192.168.2.0/24":null}'
+
+# withdrawal: CUST-A's site-2 route goes away on pe2; CUST-B's stays
+"$PESH" -N pe2 -c "conf t" -c "vrf CUST-A" -c "no ip route 192.168.2.0/24 10.2.1.2" >/dev/null
+check "withdrawn from pe1's VPN table (RD 65000:1)" wait_json pe1 "show bgp ipv4 vpn json" \
+	'{"routes":{"routeDistinguishers":{"65000:1":{"192.168.2.0/24":null},"65000:2":{"192.168.2.0/24":[{"valid":true}]}}}}'
+check "gone from pe1 VRF CUST-A" wait_json pe1 "show ip route vrf CUST-A json" '{"192.168.2.0/24":null}'
+check "still in pe1 VRF CUST-B" wait_json pe1 "show ip route vrf CUST-B json" '{"192.168.2.0/24":[{"protocol":"bgp"}]}'
+"$PESH" -N pe2 -c "conf t" -c "vrf CUST-A" -c "ip route 192.168.2.0/24 10.2.1.2" >/dev/null
+check "re-announced" wait_json pe1 "show ip route vrf CUST-A json" '{"192.168.2.0/24":[{"protocol":"bgp"}]}'
+
+# an RT change re-evaluates imports: CUST-A on pe1 stops importing 65000:1
+"$PESH" -N pe1 -c "conf t" -c "vrf CUST-A" -c "no route-target import 65000:1" >/dev/null
+"$PESH" -N pe1 -c "conf t" -c "router bgp 65000 vrf CUST-A" -c "address-family ipv4 unicast" -c "no import vpn" -c "import vpn" >/dev/null
+check "import RT removed: CUST-A loses the remote route" wait_json pe1 "show ip route vrf CUST-A json" '{"192.168.2.0/24":null}'
+
+# session down: every route learned from the peer goes
+"$PESH" -N pe2 -c "conf t" -c "router bgp 65000" -c "neighbor 10.255.0.1 shutdown" >/dev/null
+check "pe1 sees the session down" wait_json pe1 "show bgp ipv4 vpn summary json" '{"peers":{"10.255.0.3":{"state":"Active"}}}' 80
+check "pe1's VPN table lost pe2's routes" wait_json pe1 "show bgp ipv4 vpn json" '{"routes":{"routeDistinguishers":{"65000:2":{"192.168.2.0/24":null}}}}'
+check "pe1 VRF CUST-B lost them" wait_json pe1 "show ip route vrf CUST-B json" '{"192.168.2.0/24":null}'
+
+"$PETOPO" down "$T" >/dev/null 2>&1
+check "down leaves nothing" nothing_left "$T"
+pt_done
