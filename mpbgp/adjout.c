@@ -1,19 +1,26 @@
 /* Adj-RIB-Out and UPDATE generation (RFC 4271 3.2, 9.2, 9.1.3; RFC 4456 8
- * route reflection; RFC 4724 2 End-of-RIB).
+ * route reflection; RFC 4724 2 End-of-RIB; RFC 8277 labels).
  *
  * Per peer and family we remember what was advertised: prefix -> interned
- * outgoing attribute set + labels. A best-path change (the RIB's change
- * hook) runs the export policy for every Established peer and, when the
- * result differs from what the peer has, queues the prefix. Nothing is sent
- * from the hook: the owner calls bgp_adjout_flush() after a batch of input
- * (and when the peer's output queue drains), so that queued prefixes are
- * grouped by identical outgoing attributes (interned pointer equality) and
- * packed many NLRI per UPDATE; withdrawals go first. The send hook may say
- * the queue is full: we stop and keep the rest queued. After the initial
- * table dump of a session, End-of-RIB is sent once the dump is out.
+ * outgoing attribute set + label stack, in a 40-byte pooled entry (~51
+ * bytes per prefix per peer with the hash table). A best-path change (the RIB's
+ * change hook) runs the export policy for every peer that is up and, when
+ * the result differs from what the peer has, appends a pending record
+ * (prefix, wanted attributes or NULL = withdraw, labels) to the peer's
+ * queue. Nothing is sent from the hook: the owner calls bgp_adjout_flush()
+ * after a batch of input (and when the peer's output queue drains). The
+ * flush keeps the newest record per prefix, drops those that change
+ * nothing, groups the rest by identical outgoing attributes (interned
+ * pointer equality) and packs many NLRI per UPDATE; withdrawals go first.
+ * The send hook may say the queue is full: we stop and keep the rest. After
+ * the initial table dump of a session, End-of-RIB is sent once it is out.
+ *
+ * Labels remembered per advertised prefix: the first two exactly, deeper
+ * ones as a 12-bit hash (only used to notice a change; VPN-IPv4 withdrawals
+ * carry 0x800000, RFC 8277 2.4, so they need no label).
  *
  * Deviations: no MRAI timer (RFC 4271 9.2.1.1) - batching is per flush;
- * no per-update-group sharing of encoded messages between peers. */
+ * no sharing of encoded messages between peers with the same policy. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -25,24 +32,35 @@
 
 #define ADJ_BATCH 1024 /* NLRI handed to one encode call at most */
 
+/* w: label 0 (20 bits) | label count << 20 (3 bits) | flags */
+#define W_LABEL_MASK 0xfffffu
+#define W_NL_SHIFT 20
+#define W_QUEUED 0x01000000u /* a pending record exists */
+#define W_SEEN 0x02000000u   /* flush: newest record found */
+
 struct adj_entry {
 	struct bgp_prefix p;
-	const struct bgp_attr *adv;  /* advertised (interned, our ref), NULL: not */
-	const struct bgp_attr *pend; /* when queued: wanted, NULL = withdraw */
+	const struct bgp_attr *adv; /* advertised (interned, our ref); NULL: not yet */
 	struct adj_entry *hnext;
-	struct adj_entry *qnext;
-	uint8_t nl_adv, nl_pend;
-	bool queued;
-	mpls_label_t lab_adv[BGP_MAX_LABELS];
-	mpls_label_t lab_pend[BGP_MAX_LABELS];
+	uint32_t w;
+	uint32_t lx; /* label 1 (20 bits) | hash of labels 2.. << 20 */
+};
+
+/* A wanted change, only while queued. */
+struct adj_pend {
+	struct adj_entry *e;
+	const struct bgp_attr *attr; /* our ref; NULL = withdraw */
+	uint32_t w, lx;              /* label words as in adj_entry (w: label bits only) */
+	mpls_label_t labels[BGP_MAX_LABELS]; /* the exact stack to send */
 };
 
 struct adjout {
+	struct bgp_pool entries;
 	struct bgp_rib *rib;
 	struct adj_entry **tab;
 	size_t mask, nentry, nadv;
-	struct adj_entry *qhead, **qtail;
-	size_t npending;
+	struct adj_pend *q;
+	size_t nq, qcap;
 	bool eor_pending;
 	bool eor_sent;
 	bool blocked; /* the send hook said full */
@@ -51,6 +69,26 @@ struct adjout {
 struct adj_rib {
 	struct bgp_adjout_ops ops;
 };
+
+static void label_words(const struct bgp_nlri *n, uint32_t *w, uint32_t *lx)
+{
+	int nl = n->nlabels < 0 ? 0 : n->nlabels > BGP_MAX_LABELS ? BGP_MAX_LABELS : n->nlabels;
+	uint32_t h = 0;
+	int i;
+
+	*w = (nl > 0 ? n->labels[0] & W_LABEL_MASK : 0) | (uint32_t)nl << W_NL_SHIFT;
+	*lx = nl > 1 ? n->labels[1] & W_LABEL_MASK : 0;
+	for (i = 2; i < nl; i++)
+		h = h * 0x9e3779b1u + (n->labels[i] & W_LABEL_MASK) + 1;
+	*lx |= (h ^ h >> 12 ^ h >> 24) << 20;
+}
+
+static void labels_out(uint32_t w, uint32_t lx, struct bgp_nlri *n)
+{
+	n->nlabels = (int)(w >> W_NL_SHIFT & 7);
+	n->labels[0] = w & W_LABEL_MASK;
+	n->labels[1] = lx & W_LABEL_MASK;
+}
 
 static uint32_t pfx_hash(const struct bgp_prefix *p)
 {
@@ -108,7 +146,7 @@ static struct adj_entry *entry_get(struct adjout *ao, const struct bgp_prefix *p
 		return e;
 	if (ao->nentry > ao->mask)
 		ao_grow(ao);
-	e = xcalloc(1, sizeof(*e));
+	e = bgp_pool_get(&ao->entries);
 	e->p = *p;
 	b = pfx_hash(p) & ao->mask;
 	e->hnext = ao->tab[b];
@@ -124,23 +162,30 @@ static void entry_del(struct adjout *ao, struct adj_entry *e)
 	while (*pp != e)
 		pp = &(*pp)->hnext;
 	*pp = e->hnext;
-	if (e->adv != NULL)
+	if (e->adv != NULL) {
 		bgp_attr_unref(e->adv);
-	if (e->pend != NULL)
-		bgp_attr_unref(e->pend);
-	free(e);
+		ao->nadv--;
+	}
+	bgp_pool_put(&ao->entries, e);
 	ao->nentry--;
 }
 
-static void enqueue(struct adjout *ao, struct adj_entry *e)
+static void enqueue(struct adjout *ao, struct adj_entry *e, const struct bgp_attr *attr,
+		    uint32_t w, uint32_t lx, const struct bgp_nlri *n)
 {
-	if (e->queued)
-		return;
-	e->queued = true;
-	e->qnext = NULL;
-	*ao->qtail = e;
-	ao->qtail = &e->qnext;
-	ao->npending++;
+	struct adj_pend *r;
+
+	if (ao->nq == ao->qcap) {
+		ao->qcap = ao->qcap ? ao->qcap * 2 : 256;
+		ao->q = xrealloc(ao->q, ao->qcap * sizeof(*ao->q));
+	}
+	r = &ao->q[ao->nq++];
+	r->e = e;
+	r->attr = attr;
+	r->w = w;
+	r->lx = lx;
+	memcpy(r->labels, n->labels, sizeof(r->labels));
+	e->w |= W_QUEUED;
 }
 
 /* What peer should have for dest now: attr (interned, a new reference) or
@@ -153,15 +198,16 @@ static const struct bgp_attr *export_one(struct adj_rib *ar, struct bgp_peer *pe
 	const struct bgp_attr *res = NULL;
 	bool ok;
 
-	if (best == NULL || !(best->flags & BGP_PATH_VALID))
-		return NULL;
 	memset(n, 0, sizeof(*n));
 	n->p = d->p;
+	if (best == NULL || !(best->flags & BGP_PATH_VALID))
+		return NULL;
+	if (best->src == BGP_SRC_PEER && best->peer == peer)
+		return NULL; /* never back to its source: skip the copy */
 	n->nlabels = best->nlabels;
 	memcpy(n->labels, best->labels, sizeof(n->labels));
 	bgp_attr_init(&tmpl);
 	bgp_attr_copy(&tmpl, best->attr);
-	tmpl.refcnt = 0;
 	if (ar->ops.export_filter != NULL)
 		ok = ar->ops.export_filter(peer, af, d, best, &tmpl, n, ar->ops.arg);
 	else
@@ -177,32 +223,21 @@ static void adj_set(struct adjout *ao, const struct bgp_prefix *p, const struct 
 		    const struct bgp_nlri *n)
 {
 	struct adj_entry *e = entry_find(ao, p);
-	int nl = attr != NULL ? n->nlabels : 0;
+	uint32_t w = 0, lx = 0;
 
-	if (nl < 0 || nl > BGP_MAX_LABELS)
-		nl = nl < 0 ? 0 : BGP_MAX_LABELS;
-	if (attr == NULL) {
-		if (e == NULL)
-			return;
-		if (e->adv == NULL && !e->queued)
-			return;
-	} else {
-		if (e == NULL)
-			e = entry_get(ao, p);
-		if (!e->queued && e->adv == attr && e->nl_adv == nl &&
-		    memcmp(e->lab_adv, n->labels, sizeof(mpls_label_t) * (size_t)nl) == 0) {
+	if (attr != NULL)
+		label_words(n, &w, &lx);
+	if (e == NULL) {
+		if (attr == NULL)
+			return; /* never advertised, nothing queued */
+		e = entry_get(ao, p);
+	} else if (!(e->w & W_QUEUED) && e->adv == attr && (e->w & ~0xff000000u) == w &&
+		   e->lx == lx) {
+		if (attr != NULL)
 			bgp_attr_unref(attr); /* unchanged */
-			return;
-		}
+		return;
 	}
-	if (e->pend != NULL)
-		bgp_attr_unref(e->pend);
-	e->pend = attr;
-	e->nl_pend = (uint8_t)nl;
-	memset(e->lab_pend, 0, sizeof(e->lab_pend));
-	if (nl > 0)
-		memcpy(e->lab_pend, n->labels, sizeof(mpls_label_t) * (size_t)nl);
-	enqueue(ao, e);
+	enqueue(ao, e, attr, w, lx, n);
 }
 
 static void change_hook(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *old_best,
@@ -218,7 +253,8 @@ static void change_hook(struct bgp_rib *rib, struct bgp_dest *d, const struct bg
 		struct bgp_nlri n;
 		const struct bgp_attr *a;
 
-		if (ao == NULL || ao->rib != rib)
+		/* a session going down: its adj-out is about to go */
+		if (ao == NULL || ao->rib != rib || peer->state != BGP_ST_ESTABLISHED)
 			continue;
 		a = export_one(ar, peer, af, d, &n);
 		adj_set(ao, &d->p, a, &n);
@@ -271,10 +307,10 @@ void bgp_adjout_peer_up(struct bgp_rib *rib, struct bgp_peer *peer)
 	if (peer->adj_out[af] != NULL)
 		bgp_adjout_peer_down(rib, peer);
 	ao = xcalloc(1, sizeof(*ao));
+	bgp_pool_init(&ao->entries, sizeof(struct adj_entry));
 	ao->rib = rib;
 	ao->mask = 255;
 	ao->tab = xcalloc(ao->mask + 1, sizeof(*ao->tab));
-	ao->qtail = &ao->qhead;
 	ao->eor_pending = true;
 	peer->adj_out[af] = ao;
 	peer->cnt.prefixes_sent[af] = 0;
@@ -294,10 +330,15 @@ void bgp_adjout_peer_down(struct bgp_rib *rib, struct bgp_peer *peer)
 
 	if (ao == NULL)
 		return;
+	for (i = 0; i < ao->nq; i++)
+		if (ao->q[i].attr != NULL)
+			bgp_attr_unref(ao->q[i].attr);
 	for (i = 0; i <= ao->mask; i++)
 		while (ao->tab[i] != NULL)
 			entry_del(ao, ao->tab[i]);
+	free(ao->q);
 	free(ao->tab);
+	bgp_pool_destroy(&ao->entries);
 	free(ao);
 	peer->adj_out[af] = NULL;
 	peer->cnt.prefixes_sent[af] = 0;
@@ -306,13 +347,10 @@ void bgp_adjout_peer_down(struct bgp_rib *rib, struct bgp_peer *peer)
 /* Withdrawals first, then by attribute set, so equal sets are adjacent. */
 static int pend_cmp(const void *a, const void *b)
 {
-	const struct adj_entry *x = *(const struct adj_entry *const *)a;
-	const struct adj_entry *y = *(const struct adj_entry *const *)b;
-	uintptr_t px = (uintptr_t)x->pend, py = (uintptr_t)y->pend;
+	uintptr_t x = (uintptr_t)((const struct adj_pend *)a)->attr;
+	uintptr_t y = (uintptr_t)((const struct adj_pend *)b)->attr;
 
-	if (px != py)
-		return px < py ? -1 : 1;
-	return 0;
+	return x < y ? -1 : x > y;
 }
 
 static int do_send(struct adj_rib *ar, struct bgp_peer *peer, struct wbuf *w)
@@ -320,30 +358,47 @@ static int do_send(struct adj_rib *ar, struct bgp_peer *peer, struct wbuf *w)
 	return ar->ops.send(peer, wbuf_data(w), wbuf_len(w), ar->ops.arg);
 }
 
-/* Sends one UPDATE for v[0..n) (all withdrawals or all with v[0]->pend);
- * returns how many it carried (they are marked done), 0 on a send error
- * or encode failure. *full is set when the queue filled up. */
+/* The record r is done (sent, or needs nothing): apply it to its entry. */
+static void pend_apply(struct adjout *ao, struct adj_pend *r)
+{
+	struct adj_entry *e = r->e;
+
+	e->w &= ~(W_QUEUED | W_SEEN);
+	if (r->attr == NULL) {
+		entry_del(ao, e);
+		return;
+	}
+	if (e->adv != NULL)
+		bgp_attr_unref(e->adv);
+	else
+		ao->nadv++;
+	e->adv = r->attr;
+	e->w = r->w;
+	e->lx = r->lx;
+}
+
+/* Sends one UPDATE for v[0..n) (all withdrawals or all with v[0].attr);
+ * returns how many it carried (applied), 0 on a send error (*full set),
+ * -1 when v[0] cannot be encoded (e.g. a VPN route without a label): it is
+ * turned into a withdrawal, so the caller re-sorts. *full is also set when
+ * the queue filled up. */
 static int send_batch(struct adj_rib *ar, struct bgp_peer *peer, enum bgp_af af, struct adjout *ao,
-		      struct adj_entry **v, int n, bool *full)
+		      struct adj_pend *v, int n, bool *full)
 {
 	static struct bgp_nlri nl[ADJ_BATCH];
 	uint8_t msg[BGP_MAX_MSG];
 	struct wbuf w = wbuf_init_fixed(msg, sizeof(msg));
-	const struct bgp_attr *attr = v[0]->pend;
+	const struct bgp_attr *attr = v[0].attr;
 	int i, k, rc;
 
 	if (n > ADJ_BATCH)
 		n = ADJ_BATCH;
 	for (i = 0; i < n; i++) {
 		memset(&nl[i], 0, sizeof(nl[i]));
-		nl[i].p = v[i]->p;
+		nl[i].p = v[i].e->p;
 		if (attr != NULL) {
-			nl[i].nlabels = v[i]->nl_pend;
-			memcpy(nl[i].labels, v[i]->lab_pend, sizeof(nl[i].labels));
-		} else {
-			/* RFC 8277 2.4: withdraw with the label we advertised */
-			nl[i].nlabels = v[i]->nl_adv;
-			memcpy(nl[i].labels, v[i]->lab_adv, sizeof(nl[i].labels));
+			nl[i].nlabels = (int)(v[i].w >> W_NL_SHIFT & 7);
+			memcpy(nl[i].labels, v[i].labels, sizeof(nl[i].labels));
 		}
 	}
 	if (attr != NULL)
@@ -351,8 +406,20 @@ static int send_batch(struct adj_rib *ar, struct bgp_peer *peer, enum bgp_af af,
 	else
 		k = bgp_update_encode_withdraw(&w, af, nl, n);
 	if (k <= 0) {
-		log_warnx("adj-out: cannot encode an UPDATE for peer %u", peer->cfg.addr);
-		return 0;
+		char rd[RD_STRLEN], pfx[PREFIX4_STRLEN], addr[ADDR4_STRLEN];
+
+		log_warnx("adj-out: cannot encode %s %s for peer %s; withdrawing it",
+			  rd_format(&v[0].e->p.rd, rd, sizeof(rd)),
+			  prefix4_ntop(&v[0].e->p.pfx, pfx, sizeof(pfx)),
+			  addr4_ntop(peer->cfg.addr, addr, sizeof(addr)));
+		if (attr == NULL) {
+			pend_apply(ao, &v[0]); /* cannot happen; do not loop */
+			v[0].e = NULL;
+		} else {
+			bgp_attr_unref(attr);
+			v[0].attr = NULL;
+		}
+		return -1;
 	}
 	rc = do_send(ar, peer, &w);
 	if (rc == BGP_SEND_ERR) {
@@ -361,86 +428,88 @@ static int send_batch(struct adj_rib *ar, struct bgp_peer *peer, enum bgp_af af,
 	}
 	if (rc == BGP_SEND_FULL)
 		*full = true;
-	for (i = 0; i < k; i++) {
-		struct adj_entry *e = v[i];
-
-		e->queued = false;
-		ao->npending--;
-		if (e->adv != NULL) {
-			bgp_attr_unref(e->adv);
-			ao->nadv--;
-		}
-		e->adv = e->pend;
-		e->pend = NULL;
-		e->nl_adv = e->nl_pend;
-		memcpy(e->lab_adv, e->lab_pend, sizeof(e->lab_adv));
-		if (e->adv == NULL)
-			entry_del(ao, e);
-		else
-			ao->nadv++;
-	}
+	for (i = 0; i < k; i++)
+		pend_apply(ao, &v[i]);
 	return k;
 }
 
-/* Drops queued entries that need nothing sent; returns the rest as an array. */
-static struct adj_entry **collect(struct adjout *ao, size_t *np)
+/* Keeps the newest record per prefix and drops those that change nothing;
+ * the rest stay in ao->q. */
+static void queue_reduce(struct adjout *ao)
 {
-	struct adj_entry **v = xcalloc(ao->npending + 1, sizeof(*v));
-	struct adj_entry *e = ao->qhead, *en;
-	size_t n = 0;
+	size_t i, n = 0;
 
-	for (; e != NULL; e = en) {
-		en = e->qnext;
-		e->qnext = NULL;
-		if (e->pend == NULL && e->adv == NULL) {
-			e->queued = false; /* never advertised: nothing to withdraw */
-			ao->npending--;
-			entry_del(ao, e);
+	for (i = ao->nq; i-- > 0;) {
+		struct adj_pend *r = &ao->q[i];
+
+		if (r->e->w & W_SEEN) { /* superseded by a newer record */
+			if (r->attr != NULL)
+				bgp_attr_unref(r->attr);
+			r->e = NULL;
 			continue;
 		}
-		if (e->pend != NULL && e->pend == e->adv && e->nl_pend == e->nl_adv &&
-		    memcmp(e->lab_pend, e->lab_adv, sizeof(e->lab_adv)) == 0) {
-			bgp_attr_unref(e->pend);
-			e->pend = NULL;
-			e->queued = false;
-			ao->npending--;
-			continue;
-		}
-		v[n++] = e;
+		r->e->w |= W_SEEN;
 	}
-	ao->qhead = NULL;
-	ao->qtail = &ao->qhead;
-	*np = n;
-	return v;
+	for (i = 0; i < ao->nq; i++) {
+		struct adj_pend *r = &ao->q[i];
+		struct adj_entry *e = r->e;
+
+		if (e == NULL)
+			continue;
+		if ((r->attr == NULL && e->adv == NULL) ||
+		    (r->attr != NULL && r->attr == e->adv && r->w == (e->w & ~0xff000000u) &&
+		     r->lx == e->lx)) {
+			if (r->attr != NULL)
+				bgp_attr_unref(r->attr); /* e keeps its own ref */
+			r->attr = NULL;
+			e->w &= ~(W_QUEUED | W_SEEN);
+			if (e->adv == NULL)
+				entry_del(ao, e); /* queued then withdrawn before sending */
+			continue;
+		}
+		e->w &= ~W_SEEN;
+		ao->q[n++] = *r;
+	}
+	ao->nq = n;
 }
 
 static void flush_af(struct adj_rib *ar, struct bgp_peer *peer, enum bgp_af af, struct adjout *ao)
 {
-	struct adj_entry **v;
-	size_t n, i = 0, j;
+	size_t i = 0, j;
 	bool full = false;
 
-	v = collect(ao, &n);
-	qsort(v, n, sizeof(*v), pend_cmp);
-	while (i < n && !full) {
+	queue_reduce(ao);
+	if (ao->nq > 1)
+		qsort(ao->q, ao->nq, sizeof(*ao->q), pend_cmp);
+	while (i < ao->nq && !full) {
 		int k;
 
-		for (j = i + 1; j < n && v[j]->pend == v[i]->pend; j++)
+		for (j = i + 1; j < ao->nq && ao->q[j].attr == ao->q[i].attr; j++)
 			;
-		k = send_batch(ar, peer, af, ao, v + i, (int)(j - i), &full);
+		k = send_batch(ar, peer, af, ao, ao->q + i, (int)(j - i), &full);
 		if (k == 0)
 			break;
+		if (k < 0) {
+			if (ao->q[i].e == NULL)
+				i++; /* dropped */
+			if (ao->nq - i > 1)
+				qsort(ao->q + i, ao->nq - i, sizeof(*ao->q), pend_cmp);
+			continue;
+		}
 		i += (size_t)k;
 	}
-	for (; i < n; i++) { /* not sent: back on the queue */
-		v[i]->queued = false;
-		ao->npending--;
-		enqueue(ao, v[i]);
+	/* what was not sent stays queued */
+	if (i > 0 && i < ao->nq)
+		memmove(ao->q, ao->q + i, (ao->nq - i) * sizeof(*ao->q));
+	ao->nq -= i;
+	if (ao->nq == 0 && ao->qcap > 4096) {
+		free(ao->q); /* after a table dump */
+		ao->q = NULL;
+		ao->qcap = 0;
 	}
-	free(v);
 	peer->cnt.prefixes_sent[af] = ao->nadv;
 	ao->blocked = full;
-	if (!full && ao->npending == 0 && ao->eor_pending) {
+	if (!full && ao->nq == 0 && ao->eor_pending) {
 		/* RFC 4724 2: End-of-RIB after the initial update */
 		uint8_t msg[64];
 		struct wbuf w = wbuf_init_fixed(msg, sizeof(msg));
@@ -487,7 +556,7 @@ size_t bgp_adjout_pending(const struct bgp_peer *peer, enum bgp_af af)
 {
 	const struct adjout *ao = peer->adj_out[af];
 
-	return ao != NULL ? ao->npending + (ao->eor_pending ? 1 : 0) : 0;
+	return ao != NULL ? ao->nq + (ao->eor_pending ? 1 : 0) : 0;
 }
 
 const struct bgp_attr *bgp_adjout_lookup(const struct bgp_peer *peer, enum bgp_af af,
@@ -501,8 +570,7 @@ const struct bgp_attr *bgp_adjout_lookup(const struct bgp_peer *peer, enum bgp_a
 	if (out != NULL) {
 		memset(out, 0, sizeof(*out));
 		out->p = e->p;
-		out->nlabels = e->nl_adv;
-		memcpy(out->labels, e->lab_adv, sizeof(out->labels));
+		labels_out(e->w, e->lx, out);
 	}
 	return e->adv;
 }

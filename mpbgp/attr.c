@@ -881,19 +881,22 @@ static void verdict(struct adec *d, enum adec_res r, uint8_t type, uint8_t subco
 		    const char *err)
 {
 	struct bgp_update *u = d->u;
-	const char *name = bgp_attr_name(type);
+	char name[32];
 
+	/* "AS_PATH: segment length 3 exceeds ..." / "attribute 99: ..." */
+	if (attr_row(type) != NULL)
+		snprintf(name, sizeof(name), "%s", bgp_attr_name(type));
+	else
+		snprintf(name, sizeof(name), "attribute %u", type);
 	switch (r) {
 	case R_OK:
 		return;
 	case R_DISCARD:
 		u->discarded++;
-		bgp_update_verdict(u, BGP_UPD_ATTR_DISCARD, 0, 0, "%s (%u): %s, discarded", name,
-				   type, err);
+		bgp_update_verdict(u, BGP_UPD_ATTR_DISCARD, 0, 0, "%s: %s, discarded", name, err);
 		return;
 	case R_WITHDRAW:
-		bgp_update_verdict(u, BGP_UPD_TREAT_AS_WITHDRAW, 0, 0, "%s (%u): %s", name, type,
-				   err);
+		bgp_update_verdict(u, BGP_UPD_TREAT_AS_WITHDRAW, 0, 0, "%s: %s", name, err);
 		return;
 	case R_RESET:
 		if (u->action != BGP_UPD_SESSION_RESET) {
@@ -905,8 +908,8 @@ static void verdict(struct adec *d, enum adec_res r, uint8_t type, uint8_t subco
 				u->errdata_len = n;
 			}
 		}
-		bgp_update_verdict(u, BGP_UPD_SESSION_RESET, BGP_ERR_UPDATE, subcode, "%s (%u): %s",
-				   name, type, err);
+		bgp_update_verdict(u, BGP_UPD_SESSION_RESET, BGP_ERR_UPDATE, subcode, "%s: %s", name,
+				   err);
 		return;
 	}
 }

@@ -37,8 +37,10 @@
  *      Identifier (0 for local paths)
  *  10. shortest CLUSTER_LIST
  *  11. lowest peer address (local paths count as 0.0.0.0)
- * Not done: oldest-path preference for eBGP (FRR's bestpath compare-routerid
- * default is off there, and it makes results order-dependent), multipath. */
+ * Not done: FRR's "Older Path" step between eBGP paths (FRR keeps the older
+ * one unless `bgp bestpath compare-routerid`); we always go on to the router
+ * id as RFC 4271 does, so the result does not depend on arrival order.
+ * No multipath, no confederation "Confed Peer Type" step. */
 #include "config.h"
 
 #include <stddef.h>

@@ -295,6 +295,11 @@ int bgp_open_decode(const uint8_t *body, size_t len, struct bgp_open *o, uint8_t
 		*subcode = BGP_OPEN_BAD_BGP_ID;
 		return -1;
 	}
+	if (optlen == 255 && wbuf_peek_u8(&b, &ptype) == 0 && ptype == 255) {
+		snprintf(err, errlen, "OPEN: extended optional parameters (RFC 9072)");
+		*subcode = BGP_OPEN_UNSUP_PARAM;
+		return -1;
+	}
 	if (optlen != wbuf_left(&b) || wbuf_get_sub(&b, &params, optlen) == -1) {
 		snprintf(err, errlen, "OPEN: optional parameters length %u, %zu bytes follow",
 			 optlen, wbuf_left(&b));

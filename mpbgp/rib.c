@@ -1,7 +1,8 @@
 /* Loc-RIB and Adj-RIB-In (RFC 4271 3.2, 9.1). One table per instance and
  * family, keyed by RD + prefix: a chained hash table (the chain link is the
  * dest's private sel_state pointer, so a dest is exactly struct bgp_dest),
- * doubled when the load passes 1. Ordered output sorts on demand.
+ * doubled when the load passes 1. Ordered output sorts on demand. Dests
+ * and paths come from per-RIB fixed-size pools (no malloc header each).
  *
  * Adj-RIB-In is not a copy: a peer's paths live in the Loc-RIB dests and are
  * also on a doubly linked per-peer list (peer->adj_in[af]) so that session
@@ -40,6 +41,7 @@ struct rib_hook {
 };
 
 struct bgp_rib {
+	struct bgp_pool dests, paths;
 	struct bgp *bgp;
 	enum bgp_af af;
 	struct bgp_dest **tab;
@@ -52,6 +54,87 @@ struct bgp_rib {
 	struct bgp_decide_ctx ctx;
 	void *adjout; /* adjout.c's per-RIB state, freed with the RIB */
 };
+
+/* ---- object pools ---- */
+
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_PLAIN_MALLOC 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOL_PLAIN_MALLOC 1
+#endif
+#endif
+
+#define POOL_BLOCK 65536 /* below glibc's mmap threshold: no syscall per block */
+
+void bgp_pool_init(struct bgp_pool *p, size_t size)
+{
+	memset(p, 0, sizeof(*p));
+	p->size = (size + 7) & ~(size_t)7;
+	if (p->size < sizeof(void *))
+		p->size = sizeof(void *);
+}
+
+void *bgp_pool_get(struct bgp_pool *p)
+{
+	p->inuse++;
+#ifdef POOL_PLAIN_MALLOC
+	return xcalloc(1, p->size);
+#else
+	void *o;
+
+	if (p->free == NULL) {
+		/* a block: next-block pointer, then objects */
+		uint8_t *b = xmalloc(POOL_BLOCK);
+		size_t off;
+
+		*(void **)b = p->blocks;
+		p->blocks = b;
+		p->nblocks++;
+		for (off = 8; off + p->size <= POOL_BLOCK; off += p->size) {
+			*(void **)(b + off) = p->free;
+			p->free = b + off;
+		}
+	}
+	o = p->free;
+	p->free = *(void **)o;
+	memset(o, 0, p->size);
+	return o;
+#endif
+}
+
+void bgp_pool_put(struct bgp_pool *p, void *o)
+{
+	if (o == NULL)
+		return;
+	if (p->inuse == 0)
+		fatalx("bgp_pool_put: more objects returned than taken");
+	p->inuse--;
+#ifdef POOL_PLAIN_MALLOC
+	free(o);
+#else
+	*(void **)o = p->free;
+	p->free = o;
+#endif
+}
+
+void bgp_pool_destroy(struct bgp_pool *p)
+{
+	void *b = p->blocks;
+
+	while (b != NULL) {
+		void *n = *(void **)b;
+
+		free(b);
+		b = n;
+	}
+	p->blocks = NULL;
+	p->free = NULL;
+	p->inuse = 0;
+	p->nblocks = 0;
+}
+
+/* ---- the table ---- */
 
 #define DEST_NEXT(d) (*(struct bgp_dest **)&(d)->sel_state)
 
@@ -79,6 +162,8 @@ struct bgp_rib *bgp_rib_new(struct bgp *bgp, enum bgp_af af)
 {
 	struct bgp_rib *rib = xcalloc(1, sizeof(*rib));
 
+	bgp_pool_init(&rib->dests, sizeof(struct bgp_dest));
+	bgp_pool_init(&rib->paths, sizeof(struct rib_path));
 	rib->bgp = bgp;
 	rib->af = af;
 	rib->mask = 1023;
@@ -121,7 +206,7 @@ void bgp_rib_set_always_compare_med(struct bgp_rib *rib, bool on)
 static void free_path(struct bgp_rib *rib, struct rib_path *rp)
 {
 	bgp_attr_unref(rp->p.attr);
-	free(rp);
+	bgp_pool_put(&rib->paths, rp);
 	rib->npath--;
 }
 
@@ -132,6 +217,9 @@ void bgp_rib_free(struct bgp_rib *rib)
 
 	if (rib == NULL)
 		return;
+	/* what was advertised from this RIB holds attribute references too */
+	for (peer = rib->bgp->peers; peer != NULL; peer = peer->next)
+		bgp_adjout_peer_down(rib, peer);
 	for (i = 0; i <= rib->mask; i++) {
 		struct bgp_dest *d = rib->tab[i];
 
@@ -145,7 +233,7 @@ void bgp_rib_free(struct bgp_rib *rib)
 				free_path(rib, (struct rib_path *)p);
 				p = pn;
 			}
-			free(d);
+			bgp_pool_put(&rib->dests, d);
 			d = dn;
 		}
 	}
@@ -154,6 +242,8 @@ void bgp_rib_free(struct bgp_rib *rib)
 		peer->adj_in[rib->af] = NULL;
 	}
 	free(rib->adjout);
+	bgp_pool_destroy(&rib->dests);
+	bgp_pool_destroy(&rib->paths);
 	free(rib->tab);
 	free(rib);
 }
@@ -205,7 +295,7 @@ static struct bgp_dest *dest_get(struct bgp_rib *rib, const struct bgp_prefix *p
 		return d;
 	if (rib->ndest > rib->mask)
 		grow(rib);
-	d = xcalloc(1, sizeof(*d));
+	d = bgp_pool_get(&rib->dests);
 	d->p = *p;
 	b = prefix_hash(p) & rib->mask;
 	DEST_NEXT(d) = rib->tab[b];
@@ -221,7 +311,7 @@ static void dest_unlink_free(struct bgp_rib *rib, struct bgp_dest *d)
 	while (*pp != d)
 		pp = (struct bgp_dest **)&(*pp)->sel_state;
 	*pp = DEST_NEXT(d);
-	free(d);
+	bgp_pool_put(&rib->dests, d);
 	rib->ndest--;
 }
 
@@ -382,7 +472,7 @@ struct bgp_path *bgp_rib_update(struct bgp_rib *rib, const struct bgp_rib_src *s
 		bgp_attr_unref(p->attr);
 		p->attr = attr;
 	} else {
-		rp = xcalloc(1, sizeof(*rp));
+		rp = bgp_pool_get(&rib->paths);
 		p = &rp->p;
 		rp->dest = d;
 		p->src = src->src;

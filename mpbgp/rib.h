@@ -5,7 +5,12 @@
  * (RD + prefix). Each dest holds the paths of every source; the paths of a
  * peer are also threaded on a per-peer list (peer->adj_in[af]), which is the
  * Adj-RIB-In: withdraw-all on session down touches only that peer's paths.
- * Paths hold one reference on their interned attribute set. */
+ * Paths hold one reference on their interned attribute set.
+ *
+ * Memory (measured by tests/unit/test_bgp_rib.c, glibc, x86-64): a VPNv4
+ * path that is the only one of its dest ~179 B (dest 48 B + path 120 B from
+ * pools + hash slots), each further path of the same dest 120 B; an
+ * Adj-RIB-Out entry ~51 B per prefix per peer; attributes are shared. */
 #ifndef PE_BGP_RIB_H
 #define PE_BGP_RIB_H
 
@@ -30,6 +35,20 @@ int bgp_path_cmp(const struct bgp_path *a, const struct bgp_path *b,
 const char *bgp_select_reason_str(enum bgp_select_reason r);
 
 /* rib.c */
+/* Fixed-size object pool: no per-object malloc header or size rounding
+ * (8-16 bytes a route); memory goes back when the pool is destroyed. Built
+ * with AddressSanitizer, every object is a plain calloc so misuse is caught. */
+struct bgp_pool {
+	size_t size;  /* object size, rounded up to 8 */
+	void *free;   /* free objects */
+	void *blocks; /* allocated blocks */
+	size_t inuse, nblocks;
+};
+void bgp_pool_init(struct bgp_pool *p, size_t size);
+void *bgp_pool_get(struct bgp_pool *p); /* zeroed */
+void bgp_pool_put(struct bgp_pool *p, void *obj);
+void bgp_pool_destroy(struct bgp_pool *p); /* objects still out are gone too */
+
 /* Who a path comes from: (src, peer, origin_bgp, origin) is its identity
  * within a dest. A peer path: {BGP_SRC_PEER, peer}. A network statement or
  * VRF export into the VPN table: {BGP_SRC_LOCAL, NULL, vrf_bgp}. A leak into
@@ -55,7 +74,9 @@ typedef void (*bgp_rib_walk_fn)(struct bgp_dest *dest, void *arg);
 #define BGP_RIB_MAX_HOOKS 4
 
 struct bgp_rib *bgp_rib_new(struct bgp *bgp, enum bgp_af af);
-void bgp_rib_free(struct bgp_rib *rib); /* frees every path (no hooks called) */
+/* Frees every path and the adj-out state of the instance's peers for this
+ * family (no hooks called). */
+void bgp_rib_free(struct bgp_rib *rib);
 struct bgp *bgp_rib_bgp(const struct bgp_rib *rib);
 enum bgp_af bgp_rib_af(const struct bgp_rib *rib);
 /* Up to BGP_RIB_MAX_HOOKS change hooks (adj-out, VRF<->VPN); -1 when full. */

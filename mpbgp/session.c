@@ -47,8 +47,6 @@
 #include "mpbgp/session.h"
 #include "vrf/vrf.h"
 
-#define BGP_AS_TRANS_VAL 23456
-
 struct bgp_listener {
 	struct bgp *bgp;
 	int fd;
@@ -467,7 +465,12 @@ static void secondary_msg(struct bgp_peer *p, uint8_t type, const uint8_t *body,
 			collision_resolve(p, &o);
 			return;
 		}
-		log_info("peer: second connection: %s", err);
+		{
+			char a[INET_ADDRSTRLEN];
+
+			log_info("peer %s: second connection: %s", addr_str(p->cfg.addr, a, sizeof(a)),
+				 err);
+		}
 		notify_on(p, s->conn2, code, subcode, NULL, 0);
 	} else if (type != BGP_MSG_NOTIFICATION) {
 		notify_on(p, s->conn2, BGP_ERR_FSM, 1, NULL, 0);

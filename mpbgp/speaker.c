@@ -152,31 +152,6 @@ static bool ecomm_has(const struct bgp_attr *a, const struct ecomm *e)
 	return false;
 }
 
-/* as-override (PE-CE): the customer's AS in the path becomes ours, so that a
- * site with the same AS as another accepts the route. Segments are in the
- * 4-octet form (type, count, count x 4 bytes). */
-static void aspath_override(struct bgp_attr *a, uint32_t cust_as, uint32_t our_as)
-{
-	size_t off = 0;
-
-	while (a->aspath != NULL && off + 2 <= a->aspath_len) {
-		size_t cnt = a->aspath[off + 1], i;
-
-		off += 2;
-		for (i = 0; i < cnt && off + 4 <= a->aspath_len; i++, off += 4) {
-			uint32_t as = (uint32_t)a->aspath[off] << 24 | (uint32_t)a->aspath[off + 1] << 16 |
-				      (uint32_t)a->aspath[off + 2] << 8 | a->aspath[off + 3];
-
-			if (as == cust_as) {
-				a->aspath[off] = (uint8_t)(our_as >> 24);
-				a->aspath[off + 1] = (uint8_t)(our_as >> 16);
-				a->aspath[off + 2] = (uint8_t)(our_as >> 8);
-				a->aspath[off + 3] = (uint8_t)our_as;
-			}
-		}
-	}
-}
-
 static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bgp_dest *dest,
 			  const struct bgp_path *best, struct bgp_attr *out, struct bgp_nlri *out_nlri,
 			  void *arg)
@@ -202,8 +177,6 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 		out->necomms = (uint16_t)n;
 		if (n == 0)
 			out->present &= ~BGP_ATTR_BIT(BGP_ATTR_EXT_COMMUNITIES);
-		if (c->as_override)
-			aspath_override(out, c->remote_as, b->asn);
 	}
 	return true;
 }
@@ -330,8 +303,8 @@ static void peer_routes_drop(struct bgp_peer *p)
 
 	for (af = 0; af < BGP_AF_MAX; af++)
 		if (p->bgp->rib[af] != NULL) {
-			bgp_rib_withdraw_peer(p->bgp->rib[af], p);
 			bgp_adjout_peer_down(p->bgp->rib[af], p);
+			bgp_rib_withdraw_peer(p->bgp->rib[af], p);
 		}
 }
 

@@ -220,7 +220,7 @@ struct bgp_open {
 int bgp_hdr_check(const uint8_t *buf, uint16_t *len, uint8_t *type, uint8_t *code,
 		  uint8_t *subcode, char *err, size_t errlen);
 void bgp_hdr_put(struct wbuf *w, uint8_t type); /* writes marker, len 0, type; fix with bgp_hdr_finish */
-int bgp_hdr_finish(struct wbuf *w);             /* patches the length; -1 if > 4096 */
+int bgp_hdr_finish(struct wbuf *w);             /* patches the length; -1 if > 4096 (message at offset 0 of w) */
 int bgp_open_decode(const uint8_t *body, size_t len, struct bgp_open *o, uint8_t *code,
 		    uint8_t *subcode, char *err, size_t errlen);
 int bgp_open_encode(struct wbuf *w, uint32_t my_as, uint16_t holdtime, uint32_t bgp_id,

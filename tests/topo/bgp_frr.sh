@@ -1,0 +1,80 @@
+#!/bin/bash
+# Interop with FRR 8.4 (interop-frr): two ped PEs are VPNv4 clients of an FRR
+# route reflector. Checks, in both directions and for appearance and
+# withdrawal: ped's VRF routes reach FRR with the right RD, RT and
+# remoteLabel; they are reflected to the other ped PE with ORIGINATOR_ID and
+# CLUSTER_LIST and land in its VRF; FRR's own VPN route (`network ... rd ...
+# label ...`) arrives in ped with RD, label and RT.
+. "$(dirname "$0")/petopo_lib.sh"
+pt_init f
+if [ ! -x /usr/lib/frr/bgpd ]; then
+	echo "SKIP: FRR is not installed"
+	exit 77
+fi
+
+wait_json() { # wait_json NODE 'show cmd json' 'expected subset' [tries]
+	local node="$1" cmd="$2" exp="$3" tries="${4:-120}" out i
+	for i in $(seq "$tries"); do
+		out=$("$PESH" -N "$node" -c "$cmd" 2>&1)
+		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	printf '%s' "$out" | $JSONCMP "$exp"
+	return 1
+}
+vty_json() { # vty_json 'show cmd json' 'expected subset' [tries]
+	local cmd="$1" exp="$2" tries="${3:-120}" out i
+	for i in $(seq "$tries"); do
+		out=$(vtysh --vty_socket "$RR" -c "$cmd" 2>&1)
+		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	printf '%s' "$out" | $JSONCMP "$exp"
+	return 1
+}
+
+"$PETOPO" up --name "$T" "$TOPOS/interop-frr.yml" >"$TMPD/up.out" 2>&1 || { cat "$TMPD/up.out"; fail "up"; pt_done; exit 1; }
+RR=$(find "$PETOPO_RUNDIR/$T" -maxdepth 2 -type d -name rr1 | head -1)
+check "rr1's vty socket directory found" test -S "$RR/bgpd.vty"
+
+check "FRR rr1: both ped PEs Established" vty_json "show bgp ipv4 vpn summary json" \
+	'{"peers":{"10.255.0.1":{"state":"Established"},"10.255.0.3":{"state":"Established"}}}'
+check "ped pe1: rr1 Established" wait_json pe1 "show bgp ipv4 vpn summary json" \
+	'{"peers":{"10.255.0.4":{"state":"Established"}}}'
+
+# ped -> FRR: RD, RT, label, next hop
+check "FRR has pe1's 192.168.1.0/24 with RD 65000:1, RT and remoteLabel" vty_json \
+	"show bgp ipv4 vpn 192.168.1.0/24 json" \
+	'{"65000:1":{"prefix":"192.168.1.0/24","paths":[{"valid":true,"extendedCommunity":{"string":"RT:65000:1"},"nexthops":[{"ip":"10.255.0.1","accessible":true}],"peer":{"peerId":"10.255.0.1"}}]}}'
+lbl=$(vtysh --vty_socket "$RR" -c "show bgp ipv4 vpn 192.168.1.0/24 json" | $PY -c 'import json,sys; print(json.load(sys.stdin)["65000:1"]["paths"][0]["remoteLabel"])')
+check "FRR's remoteLabel ($lbl) is the label pe1 allocated to CUST-A" wait_json pe1 "show mpls label allocation json" \
+	"{\"labels\":{\"$lbl\":{\"client\":\"bgp\",\"purpose\":\"vrf CUST-A\"}}}"
+
+# ped -> FRR RR -> ped
+check "pe2 got pe1's route reflected (originator, cluster list)" wait_json pe2 \
+	"show bgp ipv4 vpn rd 65000:1 192.168.1.0/24 json" \
+	'{"65000:1":{"paths":[{"valid":true,"originatorId":"10.255.0.1","clusterList":["10.255.0.4"],"nexthops":[{"ip":"10.255.0.1","accessible":true}],"extendedCommunity":{"string":"RT:65000:1"}}]}}'
+check "pe2 VRF CUST-A: 192.168.1.0/24 via pe1 with pe1's label" wait_json pe2 "show ip route vrf CUST-A json" \
+	"{\"192.168.1.0/24\":[{\"protocol\":\"bgp\",\"selected\":true,\"nexthops\":[{\"ip\":\"10.255.0.1\",\"labels\":[$lbl]}]}]}"
+
+# FRR -> ped: FRR's own VPN route
+check "pe1 has FRR's 10.77.0.0/24 (RD 65000:77, label 777, RT 65000:1)" wait_json pe1 \
+	"show bgp ipv4 vpn rd 65000:77 10.77.0.0/24 json" \
+	'{"65000:77":{"paths":[{"valid":true,"remoteLabel":777,"extendedCommunity":{"string":"RT:65000:1"},"nexthops":[{"ip":"10.255.0.4","accessible":true}]}]}}'
+check "and imported it into VRF CUST-A" wait_json pe1 "show ip route vrf CUST-A json" \
+	'{"10.77.0.0/24":[{"protocol":"bgp","nexthops":[{"ip":"10.255.0.4","labels":[777]}]}]}'
+
+# withdrawal both ways
+"$PESH" -N pe1 -c "conf t" -c "vrf CUST-A" -c "no ip route 192.168.1.0/24 10.1.1.2" >/dev/null
+check "FRR: pe1's route withdrawn" vty_json "show bgp ipv4 vpn json" \
+	'{"routes":{"routeDistinguishers":{"65000:1":{"192.168.1.0/24":null,"10.2.1.0/24":[{"valid":true}]}}}}'
+check "pe2: gone from VRF CUST-A" wait_json pe2 "show ip route vrf CUST-A json" '{"192.168.1.0/24":null}'
+vtysh --vty_socket "$RR" -c "conf t" -c "router bgp 65000" -c "address-family ipv4 vpn" \
+	-c "no network 10.77.0.0/24 rd 65000:77 label 777" >/dev/null 2>&1
+check "pe1: FRR's route withdrawn from the VPN table" wait_json pe1 "show bgp ipv4 vpn json" \
+	'{"routes":{"routeDistinguishers":{"65000:77":null}}}'
+check "pe1: and from VRF CUST-A" wait_json pe1 "show ip route vrf CUST-A json" '{"10.77.0.0/24":null}'
+
+"$PETOPO" down "$T" >/dev/null 2>&1
+check "down leaves nothing" nothing_left "$T"
+pt_done
