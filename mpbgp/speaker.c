@@ -27,6 +27,8 @@
 #include "vrf/vrf.h"
 
 static bool running;
+static struct event_base *evbase;
+static void mp_restart_cancel(struct bgp_peer *p);
 static struct event *flush_ev, *reval_ev;
 static uint32_t (*router_id_fn)(void);
 static uint32_t (*iface_addr_fn)(const struct vrf *vrf, const char *ifname);
@@ -310,6 +312,7 @@ static void peer_routes_drop(struct bgp_peer *p)
 
 static void peer_deleted(struct bgp_peer *p)
 {
+	mp_restart_cancel(p);
 	bgp_peer_free_session(p);
 	peer_routes_drop(p);
 }
@@ -366,6 +369,58 @@ static void log_update(const struct bgp_peer *p, const struct bgp_update *u)
 		  : u->action == BGP_UPD_ATTR_DISCARD   ? "attribute discarded"
 							: "session reset",
 		  u->reason);
+}
+
+/* maximum-prefix exceeded: Cease/1 (RFC 4486), and the session stays down
+ * until `clear bgp`, or for `restart M` minutes. */
+struct mp_restart {
+	struct mp_restart *next;
+	struct bgp_peer *peer;
+	struct event *ev;
+};
+static struct mp_restart *mp_restarts;
+
+static void mp_restart_cancel(struct bgp_peer *p)
+{
+	struct mp_restart **rp, *r;
+
+	for (rp = &mp_restarts; (r = *rp) != NULL; rp = &r->next)
+		if (r->peer == p) {
+			*rp = r->next;
+			event_free(r->ev);
+			free(r);
+			return;
+		}
+}
+
+static void mp_restart_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct bgp_peer *p = arg;
+
+	(void)fd;
+	(void)what;
+	mp_restart_cancel(p);
+	log_info("BGP peer %u.%u.%u.%u: maximum-prefix restart", p->cfg.addr >> 24,
+		 (p->cfg.addr >> 16) & 0xff, (p->cfg.addr >> 8) & 0xff, p->cfg.addr & 0xff);
+	if (!p->cfg.shutdown)
+		peer_start(p);
+}
+
+static void max_prefix_down(struct bgp_peer *p)
+{
+	struct timeval tv = { (time_t)p->cfg.max_prefix_restart * 60, 0 };
+	struct mp_restart *r;
+
+	bgp_peer_stop(p, BGP_CEASE_MAX_PREFIX);
+	if (p->cfg.max_prefix_restart == 0 || evbase == NULL)
+		return;
+	mp_restart_cancel(p);
+	r = xcalloc(1, sizeof(*r));
+	r->peer = p;
+	r->ev = evtimer_new(evbase, mp_restart_cb, p);
+	evtimer_add(r->ev, &tv);
+	r->next = mp_restarts;
+	mp_restarts = r;
 }
 
 static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
@@ -437,16 +492,7 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 			  p->cfg.addr & 0xff, n, p->cfg.max_prefix[af],
 			  p->cfg.max_prefix_warning_only[af] ? " (warning only)" : "");
 		if (!p->cfg.max_prefix_warning_only[af]) {
-			uint8_t data[7] = { 0 };
-
-			data[0] = (uint8_t)(bgp_af_table[af].afi >> 8);
-			data[1] = (uint8_t)bgp_af_table[af].afi;
-			data[2] = bgp_af_table[af].safi;
-			data[3] = (uint8_t)(p->cfg.max_prefix[af] >> 24);
-			data[4] = (uint8_t)(p->cfg.max_prefix[af] >> 16);
-			data[5] = (uint8_t)(p->cfg.max_prefix[af] >> 8);
-			data[6] = (uint8_t)p->cfg.max_prefix[af];
-			bgp_peer_reset(p, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, data, sizeof(data));
+			max_prefix_down(p);
 			return;
 		}
 	}
@@ -664,6 +710,7 @@ void speaker_start(struct event_base *base)
 	static struct bgp_session_hooks h;
 	struct bgp *b;
 
+	evbase = base;
 	memset(&h, 0, sizeof(h));
 	h.established = established;
 	h.down = down;
@@ -686,6 +733,8 @@ void speaker_start(struct event_base *base)
 void speaker_fini(void)
 {
 	running = false;
+	while (mp_restarts != NULL)
+		mp_restart_cancel(mp_restarts->peer);
 	bgp_fini();
 	if (flush_ev != NULL)
 		event_free(flush_ev);

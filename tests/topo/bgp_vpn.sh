@@ -59,6 +59,20 @@ check "re-announced" wait_json pe1 "show ip route vrf CUST-A json" '{"192.168.2.
 "$PESH" -N pe1 -c "conf t" -c "router bgp 65000 vrf CUST-A" -c "address-family ipv4 unicast" -c "no import vpn" -c "import vpn" >/dev/null
 check "import RT removed: CUST-A loses the remote route" wait_json pe1 "show ip route vrf CUST-A json" '{"192.168.2.0/24":null}'
 
+# maximum-prefix: pe2 sends more VPN routes than pe1 accepts -> Cease, and the
+# session stays down until cleared
+"$PESH" -N pe1 -c "conf t" -c "router bgp 65000" -c "address-family ipv4 vpn" -c "neighbor 10.255.0.3 maximum-prefix 2" >/dev/null
+"$PESH" -N pe1 -c "clear bgp 10.255.0.3" >/dev/null
+check "maximum-prefix 2: pe1 drops the session and stays down" wait_json pe1 "show bgp neighbors 10.255.0.3 json" \
+	'{"10.255.0.3":{"bgpState":"Idle"}}' 80
+sleep 6
+check "still down after the idle hold time" wait_json pe1 "show bgp ipv4 vpn summary json" '{"peers":{"10.255.0.3":{"state":"Idle"}}}' 2
+lasterr=$("$PESH" -N pe1 -c "show bgp neighbors 10.255.0.3 json" | $PY -c 'import json,sys; print(json.load(sys.stdin)["10.255.0.3"].get("lastErrorCodeSubcode",""))')
+check "pe1 sent Cease 6/1 (maximum number of prefixes reached): $lasterr" test "${lasterr#sent NOTIFICATION 6/1}" != "$lasterr"
+"$PESH" -N pe1 -c "conf t" -c "router bgp 65000" -c "address-family ipv4 vpn" -c "no neighbor 10.255.0.3 maximum-prefix" >/dev/null
+"$PESH" -N pe1 -c "clear bgp 10.255.0.3" >/dev/null
+check "cleared: Established again" wait_json pe1 "show bgp ipv4 vpn summary json" '{"peers":{"10.255.0.3":{"state":"Established"}}}' 80
+
 # session down: every route learned from the peer goes
 "$PESH" -N pe2 -c "conf t" -c "router bgp 65000" -c "neighbor 10.255.0.1 shutdown" >/dev/null
 check "pe1 sees the session down" wait_json pe1 "show bgp ipv4 vpn summary json" '{"peers":{"10.255.0.3":{"state":"Active"}}}' 80

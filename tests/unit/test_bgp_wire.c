@@ -1481,6 +1481,37 @@ END_TEST
 
 /* ------------------------------------------------------------ fuzz */
 
+/* An UPDATE that decoded OK, encoded again, decodes to the same thing. */
+static int reencoded;
+
+static void reencode(const struct bgp_update *u, const struct bgp_decode_ctx *ctx, int iter)
+{
+	static uint8_t m[BGP_MAX_MSG];
+	struct bgp_update u2;
+	int af, done, r, i;
+
+	for (af = 0; af < BGP_AF_MAX; af++) {
+		for (done = 0; done < u->reach[af].n; done += r) {
+			struct wbuf w = wbuf_init_fixed(m, sizeof(m));
+
+			r = bgp_update_encode_reach(&w, af, &u->attr, u->reach[af].v + done,
+						    u->reach[af].n - done, true);
+			if (r < 1)
+				ck_abort_msg("fuzz %d: re-encode failed", iter);
+			reencoded++;
+			bgp_update_init(&u2);
+			bgp_update_decode(m + 19, wbuf_len(&w) - 19, ctx, &u2);
+			if (u2.action != BGP_UPD_OK || !bgp_attr_equal(&u->attr, &u2.attr) ||
+			    u2.reach[af].n != r)
+				ck_abort_msg("fuzz %d: re-encoded UPDATE differs (%s)", iter, u2.reason);
+			for (i = 0; i < r; i++)
+				if (!nlri_eq(&u->reach[af].v[done + i], &u2.reach[af].v[i], true))
+					ck_abort_msg("fuzz %d: NLRI %d differs", iter, i);
+			bgp_update_free(&u2);
+		}
+	}
+}
+
 START_TEST(test_fuzz_update)
 {
 	static uint8_t b[BGP_MAX_MSG];
@@ -1490,7 +1521,7 @@ START_TEST(test_fuzz_update)
 	int iter;
 
 	rng_seed(12345);
-	for (iter = 0; iter < 200000; iter++) {
+	for (iter = 0; iter < 1000000; iter++) {
 		if (iter % 2 == 0) {
 			/* pure random bytes */
 			n = rnd() % 128;
@@ -1514,8 +1545,11 @@ START_TEST(test_fuzz_update)
 		if (u.action > BGP_UPD_SESSION_RESET ||
 		    (u.action != BGP_UPD_OK && u.reason[0] == '\0'))
 			ck_abort_msg("fuzz %d: action %d without reason", iter, u.action);
+		if (u.action == BGP_UPD_OK && ctx.as4)
+			reencode(&u, &ctx, iter);
 		bgp_update_free(&u);
 	}
+	ck_assert_int_gt(reencoded, 5000);
 }
 END_TEST
 
@@ -1529,7 +1563,7 @@ START_TEST(test_fuzz_open)
 	int iter;
 
 	rng_seed(777);
-	for (iter = 0; iter < 100000; iter++) {
+	for (iter = 0; iter < 300000; iter++) {
 		n = hex(open_vecs[rnd() % (sizeof(open_vecs) / sizeof(open_vecs[0]))].hex, b,
 			sizeof(b));
 		for (i = rnd() % 3 + 1; i > 0 && n > 0; i--)
