@@ -343,6 +343,16 @@ static void vpn_cfg_changed(struct bgp *b)
 		vpn_vrf_refresh(b);
 }
 
+/* The VRF block's `rd` / `route-target` changed: as for `rd vpn export`. */
+void speaker_vrf_cfg_changed(struct vrf *vrf)
+{
+	struct bgp *b;
+
+	for (b = bgp_first(); b != NULL; b = bgp_next(b))
+		if (b->vrf == vrf && running)
+			vpn_vrf_refresh(b);
+}
+
 /* ---- session hooks ---- */
 
 static void established(struct bgp_peer *p)

@@ -24,6 +24,7 @@ void speaker_start(struct event_base *base);
 void speaker_fini(void);
 void speaker_vrf_route_changed(struct vrf *vrf, const struct rib_dest *d);
 void speaker_redistribute_refresh(struct bgp *b);
+void speaker_vrf_cfg_changed(struct vrf *vrf);
 void speaker_vpn_networks_refresh(void);
 
 #endif

@@ -24,6 +24,7 @@
 #include "lib/nl.h"
 #include "pe/iface.h"
 #include "pe/ped.h"
+#include "mpbgp/bgp_cfg.h"
 
 static struct iface *ifaces; /* sorted by name */
 static struct nswatch main_ns;
@@ -447,13 +448,19 @@ static int vrf_users(const struct vrf *vrf, char *buf, size_t len)
 	struct iface *i;
 	int n = 0;
 	size_t off = 0;
+	struct bgp *b = bgp_lookup(vrf->name);
 
 	buf[0] = '\0';
+	if (b != NULL) {
+		off += (size_t)snprintf(buf, len, "router bgp %u vrf %s", b->asn, vrf->name);
+		n++;
+	}
 	for (i = ifaces; i != NULL; i = i->next) {
 		if (!i->configured || strcmp(i->vrf, vrf->name) != 0)
 			continue;
 		if (off < len)
-			off += (size_t)snprintf(buf + off, len - off, "%s%s", n ? ", " : "", i->name);
+			off += (size_t)snprintf(buf + off, len - off, "%sinterface %s", n ? ", " : "",
+						i->name);
 		n++;
 	}
 	return n;

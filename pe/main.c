@@ -98,6 +98,7 @@ static void register_all(void)
 	speaker_init(iface_router_id, &bgp_labels);
 	speaker_set_iface_addr_fn(iface_addr_of);
 	vrf_set_route_notify(speaker_vrf_route_changed);
+	vrf_set_cfg_notify(speaker_vrf_cfg_changed);
 }
 
 static int write_pidfile(const char *path)

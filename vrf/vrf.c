@@ -21,6 +21,19 @@ void vrf_set_route_notify(void (*fn)(struct vrf *vrf, const struct rib_dest *d))
 	route_notify = fn;
 }
 
+static void (*cfg_notify)(struct vrf *vrf);
+
+void vrf_set_cfg_notify(void (*fn)(struct vrf *vrf))
+{
+	cfg_notify = fn;
+}
+
+void vrf_cfg_changed(struct vrf *vrf)
+{
+	if (cfg_notify != NULL)
+		cfg_notify(vrf);
+}
+
 /* ---- next-hop groups: the FIB stores a 24-bit id per prefix ---- */
 
 struct nhg {
@@ -324,7 +337,7 @@ int vrf_delete(struct vrf *vrf, char *err, size_t errlen)
 		return -1;
 	}
 	if (hooks.users != NULL && hooks.users(vrf, users, sizeof(users)) > 0) {
-		snprintf(err, errlen, "VRF %s is in use by interface(s) %s; remove them first",
+		snprintf(err, errlen, "VRF %s is in use by %s; remove them first",
 			 vrf->name, users);
 		return -1;
 	}

@@ -85,6 +85,9 @@ bool vrf_fib_install(void *arg, struct rib *rib, struct rib_dest *d, struct rib_
 /* Told of every change of a selected route in any VRF (BGP redistribution,
  * next-hop tracking). */
 void vrf_set_route_notify(void (*fn)(struct vrf *vrf, const struct rib_dest *d));
+/* RD or route targets of a VRF changed (BGP re-exports / re-imports). */
+void vrf_set_cfg_notify(void (*fn)(struct vrf *vrf));
+void vrf_cfg_changed(struct vrf *vrf);
 
 /* vrf_cli.c */
 void vrf_cli_init(void);

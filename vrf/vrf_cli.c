@@ -76,6 +76,7 @@ static int rd_cmd(struct cli *cli, const struct cmd_args *a)
 	vrf->rd = rd;
 	vrf->rd_set = true;
 	vrf->rd_rt_in_bgp = false;
+	vrf_cfg_changed(vrf);
 	return CMD_SUCCESS;
 }
 
@@ -101,6 +102,7 @@ static int no_rd_cmd(struct cli *cli, const struct cmd_args *a)
 	}
 	vrf->rd_set = false;
 	memset(&vrf->rd, 0, sizeof(vrf->rd));
+	vrf_cfg_changed(vrf);
 	return CMD_SUCCESS;
 }
 
@@ -130,6 +132,7 @@ static int route_target_cmd(struct cli *cli, const struct cmd_args *a)
 			cli_out(cli, "%% Route target %s is not configured\n", cmd_arg(a, "rt"));
 			return CMD_ERROR;
 		}
+		vrf_cfg_changed(vrf);
 		return CMD_SUCCESS;
 	}
 	if ((imp && !rt_set_has(&vrf->rt_import, &rt) && vrf->rt_import.count >= VRF_MAX_RT) ||
@@ -142,6 +145,7 @@ static int route_target_cmd(struct cli *cli, const struct cmd_args *a)
 	if (exp)
 		rt_set_add(&vrf->rt_export, &rt);
 	vrf->rd_rt_in_bgp = false;
+	vrf_cfg_changed(vrf);
 	return CMD_SUCCESS;
 }
 

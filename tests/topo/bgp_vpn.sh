@@ -56,8 +56,13 @@ check "re-announced" wait_json pe1 "show ip route vrf CUST-A json" '{"192.168.2.
 
 # an RT change re-evaluates imports: CUST-A on pe1 stops importing 65000:1
 "$PESH" -N pe1 -c "conf t" -c "vrf CUST-A" -c "no route-target import 65000:1" >/dev/null
-"$PESH" -N pe1 -c "conf t" -c "router bgp 65000 vrf CUST-A" -c "address-family ipv4 unicast" -c "no import vpn" -c "import vpn" >/dev/null
 check "import RT removed: CUST-A loses the remote route" wait_json pe1 "show ip route vrf CUST-A json" '{"192.168.2.0/24":null}'
+
+# an RD change re-originates: pe2's CUST-B moves to RD 65000:22
+"$PESH" -N pe2 -c "conf t" -c "vrf CUST-B" -c "rd 65000:22" >/dev/null
+check "RD change: pe1 sees CUST-B's routes under 65000:22 only" wait_json pe1 "show bgp ipv4 vpn json" \
+	'{"routes":{"routeDistinguishers":{"65000:22":{"192.168.2.0/24":[{"valid":true}]},"65000:2":{"192.168.2.0/24":null}}}}'
+check "and still imports them into CUST-B (same RT)" wait_json pe1 "show ip route vrf CUST-B json" '{"192.168.2.0/24":[{"protocol":"bgp"}]}'
 
 # maximum-prefix: pe2 sends more VPN routes than pe1 accepts -> Cease, and the
 # session stays down until cleared
