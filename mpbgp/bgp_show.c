@@ -13,6 +13,7 @@
 #include "mpbgp/bgp_cfg.h"
 #include "mpbgp/rib.h"
 #include "mpbgp/session.h"
+#include "mpbgp/speaker.h"
 #include "mpbgp/vpn.h"
 #include "vrf/vrf.h"
 
@@ -689,7 +690,35 @@ static int clear_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
+static int debug_bgp_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	bool on = !cmd_is_no(a);
+
+	(void)cli;
+	if (cmd_has(a, "updates"))
+		bgp_debug_updates = on;
+	else
+		bgp_debug_events = on;
+	return CMD_SUCCESS;
+}
+
+static int show_debugging_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	(void)a;
+	cli_out(cli, "BGP debugging status:\n");
+	if (bgp_debug_updates)
+		cli_out(cli, "  BGP updates debugging is on\n");
+	if (bgp_debug_events)
+		cli_out(cli, "  BGP neighbor-events debugging is on\n");
+	return CMD_SUCCESS;
+}
+
 static const struct cmd_def view_cmds[] = {
+	{ "[no] debug bgp <updates|neighbor-events>",
+	  NO_STR "Debugging functions\n" BGP_STR "BGP updates (log each UPDATE received)\n"
+	  "BGP Neighbor Events\n",
+	  debug_bgp_cmd },
+	{ "show debugging", SHOW_STR "State of each debugging option\n", show_debugging_cmd },
 	{ "show bgp [vrf NAME$vrf] [ipv4 [<unicast|vpn>]] summary [json]",
 	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family modifier\n"
 	  "Address Family modifier\n" "Summary of BGP neighbor status\n" JSON_STR,

@@ -26,6 +26,7 @@
 #include "mpbgp/vpn.h"
 #include "vrf/vrf.h"
 
+bool bgp_debug_updates, bgp_debug_events;
 static bool running;
 static struct event_base *evbase;
 static void mp_restart_cancel(struct bgp_peer *p);
@@ -359,6 +360,10 @@ static void established(struct bgp_peer *p)
 {
 	int af;
 
+	if (bgp_debug_events)
+		log_info("BGP peer %u.%u.%u.%u Established (hold %u, keepalive %u, as4 %s)",
+			 p->cfg.addr >> 24, (p->cfg.addr >> 16) & 0xff, (p->cfg.addr >> 8) & 0xff,
+			 p->cfg.addr & 0xff, p->holdtime, p->keepalive, p->as4 ? "yes" : "no");
 	for (af = 0; af < BGP_AF_MAX; af++)
 		if (p->af_nego[af] && p->bgp->rib[af] != NULL)
 			bgp_adjout_peer_up(p->bgp->rib[af], p);
@@ -451,6 +456,14 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 		ctx.af[af] = p->af_nego[af];
 	bgp_update_init(&u);
 	bgp_update_decode(body, len, &ctx, &u);
+	if (bgp_debug_updates)
+		for (af = 0; af < BGP_AF_MAX; af++)
+			if (u.reach[af].n || u.withdrawn[af].n || u.eor[af])
+				log_info("BGP peer %u.%u.%u.%u: UPDATE %s: %d announced, %d withdrawn%s%s%s",
+					 p->cfg.addr >> 24, (p->cfg.addr >> 16) & 0xff,
+					 (p->cfg.addr >> 8) & 0xff, p->cfg.addr & 0xff,
+					 bgp_af_table[af].name, u.reach[af].n, u.withdrawn[af].n,
+					 u.eor[af] ? ", End-of-RIB" : "", u.reason[0] ? ": " : "", u.reason);
 	if (u.action == BGP_UPD_SESSION_RESET) {
 		p->cnt.updates_reset++;
 		log_update(p, &u);

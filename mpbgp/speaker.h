@@ -25,6 +25,9 @@ void speaker_fini(void);
 void speaker_vrf_route_changed(struct vrf *vrf, const struct rib_dest *d);
 void speaker_redistribute_refresh(struct bgp *b);
 void speaker_vrf_cfg_changed(struct vrf *vrf);
+
+/* `debug bgp updates|neighbor-events` */
+extern bool bgp_debug_updates, bgp_debug_events;
 void speaker_vpn_networks_refresh(void);
 
 #endif
