@@ -57,9 +57,9 @@ enum ldp_fsm_action {
 
 /* RFC 5036 3.9 status codes the FSM uses (prefixed to stay clear of the
  * wire codec's own names). */
-#define LDP_FSM_ST_SHUTDOWN 0x0000000Au
-#define LDP_FSM_ST_KEEPALIVE_EXPIRED 0x00000014u
-#define LDP_FSM_ST_INTERNAL_ERROR 0x00000019u
+#define LDP_FSM_ST_SHUTDOWN 0x8000000Au /* fatal: E bit set, as on the wire */
+#define LDP_FSM_ST_KEEPALIVE_EXPIRED 0x80000014u
+#define LDP_FSM_ST_INTERNAL_ERROR 0x80000019u
 #define LDP_FSM_ST_NONE 0xffffffffu /* close without sending a Notification */
 
 struct ldp_fsm;

@@ -84,7 +84,9 @@ PCAP="$TMPD/pe1.pcapng"
 	>"$TMPD/tshark.out" 2>&1 &
 TSHARK=$!
 trap '[ -n "${TSHARK:-}" ] && kill -INT "$TSHARK" 2>/dev/null; wait "${TSHARK:-0}" 2>/dev/null; pt_cleanup' EXIT
-check "tshark captures on pe1's eth1 and eth2" retry 40 grep -q "Capturing on 'eth1' and 'eth2'" "$TMPD/tshark.out"
+# tshark prints "Capturing on" before dumpcap opens the interfaces; the
+# "Capture started" / "File:" messages come once dumpcap captures
+check "tshark captures on pe1's eth1 and eth2" retry 80 sh -c "grep -q \"Capturing on 'eth1' and 'eth2'\" '$TMPD/tshark.out' && grep -q 'Capture started' '$TMPD/tshark.out'"
 "$PESH" -N pe1 -c "clear bgp *" >/dev/null
 check "sessions come back after clear bgp *" wait_json pe1 "show bgp ipv4 vpn summary json" \
 	'{"peers":{"10.0.14.4":{"state":"Established","connectionsDropped":1},"10.0.15.5":{"state":"Established","connectionsDropped":1}}}' 160
@@ -141,11 +143,16 @@ check "BIRD re-announces: back in pe1 VRF CUST-B" wait_json pe1 "show ip route v
 check "pe1 withdraws: gone from GoBGP" wait_gobgp "65000:1:192.168.1.0/24" absent
 check "pe1 withdraws: gone from BIRD" wait_bird 65000:1 192.168.1.0/24 absent
 
-# the capture
+# the capture: libpcap hands packets over in blocks, so give dumpcap time to
+# write the last ones (the withdrawals) before stopping it
+tsh() { tshark -r "$PCAP" "$@" 2>/dev/null; }
+for i in $(seq 40); do
+	[ "$(tsh -Y 'bgp.mp_unreach_nlri_ipv4_prefix == 192.168.1.0' | wc -l)" -ge 2 ] && break
+	sleep 0.25
+done
 kill -INT "$TSHARK" 2>/dev/null
 wait "$TSHARK" 2>/dev/null
 TSHARK=
-tsh() { tshark -r "$PCAP" "$@" 2>/dev/null; }
 check "capture has BGP UPDATEs" test "$(tsh -Y 'bgp.type == 2' | wc -l)" -gt 0
 check "tshark: no malformed packet" test -z "$(tsh -Y '_ws.malformed')"
 bad=$(tsh -Y 'bgp && _ws.expert.severity >= warning')
@@ -160,8 +167,14 @@ check "tshark: pe1's UPDATE to BIRD: RD 65000:1, label $lbl, 192.168.1.0, RT 650
 	has_update "^10\.0\.15\.1\|65000:1\|$lbl \(bottom\)\|192\.168\.1\.0\|65000\|1$"
 check "tshark: GoBGP's UPDATE: RD 65000:50, label 500" has_update '^10\.0\.14\.4\|65000:50\|500 \(bottom\)\|10\.50\.0\.0\|65000\|1$'
 check "tshark: BIRD's UPDATE: RD 65000:60, label 600" has_update '^10\.0\.15\.5\|65000:60\|600 \(bottom\)\|10\.60\.0\.0\|65000\|2$'
-check "tshark: pe1's withdrawal (MP_UNREACH_NLRI) of 65000:1 192.168.1.0/24 to both peers" sh -c \
-	"tshark -r '$PCAP' -Y 'bgp.update.path_attribute.mp_unreach_nlri && (ip.src == 10.0.14.1 || ip.src == 10.0.15.1)' -T fields -e ip.src -e bgp.rd -e bgp.label_stack -e bgp.mp_unreach_nlri_ipv4_prefix 2>/dev/null | sort -u | grep -c '65000:1.*withdrawn.*192\.168\.1\.0' | grep -qx 2"
+unreach() { # pe1's MP_UNREACH_NLRI: one line per peer with RD 65000:1, the withdrawn label and the prefix
+	local out
+	out=$(tsh -Y 'bgp.update.path_attribute.mp_unreach_nlri && (ip.src == 10.0.14.1 || ip.src == 10.0.15.1)' \
+		-T fields -E separator='|' -e ip.src -e bgp.rd -e bgp.label_stack -e bgp.mp_unreach_nlri_ipv4_prefix | sort -u)
+	printf '%s\n' "$out" | grep -q '^10\.0\.14\.1|65000:1|0 (withdrawn)|192\.168\.1\.0$' &&
+		printf '%s\n' "$out" | grep -q '^10\.0\.15\.1|65000:1|0 (withdrawn)|192\.168\.1\.0$' || { echo "$out"; return 1; }
+}
+check "tshark: pe1's withdrawals (MP_UNREACH_NLRI) of 65000:1 192.168.1.0/24 to GoBGP and BIRD" unreach
 
 "$PETOPO" down "$T" >/dev/null 2>&1
 check "down leaves nothing" nothing_left "$T"

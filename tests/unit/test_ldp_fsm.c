@@ -41,7 +41,9 @@ static void s_notif(void *ctx, uint32_t status)
 	char b[32];
 
 	(void)ctx;
-	snprintf(b, sizeof(b), "notif(%u)", status);
+	/* fatal codes carry the E bit on the wire; an advisory one would say so */
+	snprintf(b, sizeof(b), "notif(%u%s)", status & 0x3fffffffu,
+		 (status & 0x80000000u) ? "" : ",advisory");
 	rec(b);
 }
 static void s_close(void *ctx)
