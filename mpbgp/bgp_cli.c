@@ -216,6 +216,9 @@ static int neighbor_opt_cmd(struct cli *cli, const struct cmd_args *a)
 		}
 	} else if (cmd_has(a, "ebgp-multihop")) {
 		c->ebgp_multihop = no ? 1 : (cmd_has(a, "ttl") ? (uint8_t)cmd_arg_u64(a, "ttl") : 255);
+	} else if (cmd_has(a, "connect")) {
+		c->connect_retry = no ? 0 : (uint16_t)cmd_arg_u64(a, "connect");
+		reset = false;
 	} else if (cmd_has(a, "timers")) {
 		unsigned long long hold = cmd_arg_u64(a, "hold");
 
@@ -717,6 +720,8 @@ void bgp_config_write(struct cli *cli)
 			}
 			if (c->holdtime || c->keepalive)
 				cli_out(cli, " neighbor %s timers %u %u\n", a, c->keepalive, c->holdtime);
+			if (c->connect_retry)
+				cli_out(cli, " neighbor %s timers connect %u\n", a, c->connect_retry);
 			if (c->passive)
 				cli_out(cli, " neighbor %s passive\n", a);
 			if (c->shutdown)
@@ -780,6 +785,12 @@ static const struct cmd_def bgp_cmds[] = {
 	  neighbor_opt_cmd },
 	{ "no " NB "ebgp-multihop [(1-255)]",
 	  NO_STR NEIGHBOR_STR "Allow EBGP neighbors not on directly connected networks\nmaximum hop count\n",
+	  neighbor_opt_cmd },
+	{ NB "timers connect (1-65535)$connect",
+	  NEIGHBOR_STR "BGP per neighbor timers\nBGP connect timer\nConnect timer in seconds\n",
+	  neighbor_opt_cmd },
+	{ "no " NB "timers connect [(1-65535)]",
+	  NO_STR NEIGHBOR_STR "BGP per neighbor timers\nBGP connect timer\nConnect timer in seconds\n",
 	  neighbor_opt_cmd },
 	{ NB "timers (0-65535)$keepalive (0-65535)$hold",
 	  NEIGHBOR_STR "BGP per neighbor timers\nKeepalive interval\nHoldtime\n", neighbor_opt_cmd },

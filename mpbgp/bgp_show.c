@@ -39,7 +39,7 @@ static struct bgp *instance_arg(struct cli *cli, const struct cmd_args *a)
 	const char *v = cmd_arg(a, "vrf");
 	struct bgp *b = bgp_lookup(v);
 
-	if (b == NULL)
+	if (b == NULL && !cmd_has(a, "json")) /* JSON callers print {} themselves */
 		cli_out(cli, "%% No BGP instance%s%s\n", v ? " for VRF " : "", v ? v : "");
 	return b;
 }

@@ -21,8 +21,8 @@ done
 export PATH="$PATH:/usr/sbin:/sbin"
 
 wait_json() { # wait_json NODE 'show cmd json' 'expected subset' [tries]
-	local node="$1" cmd="$2" exp="$3" tries="${4:-120}" out i
-	for i in $(seq "$tries"); do
+	local node="$1" cmd="$2" exp="$3" tries="${4:-120}" out
+	for _ in $(seq "$tries"); do
 		out=$("$PESH" -N "$node" -c "$cmd" 2>&1)
 		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
 		sleep 0.25
@@ -47,15 +47,15 @@ ok=eval(cond)
 if not ok: print(json.dumps(r))
 sys.exit(0 if ok else 1)' "$1" "$2"
 }
-wait_gobgp() { local i; for i in $(seq 120); do gobgp_has "$@" >/dev/null 2>&1 && return 0; sleep 0.25; done; gobgp_has "$@"; }
+wait_gobgp() { local _; for _ in $(seq 120); do gobgp_has "$@" >/dev/null 2>&1 && return 0; sleep 0.25; done; gobgp_has "$@"; }
 # wait_bird RD PREFIX 'egrep over the route block' | wait_bird RD PREFIX absent
 bird_route() {
 	birdc_ show route table vpntab all | awk -v k="$1 $2 " '
 		/^[0-9]/ { on = (index($0, k) == 1) } on { print }'
 }
 wait_bird() {
-	local i out
-	for i in $(seq 120); do
+	local out
+	for _ in $(seq 120); do
 		out=$(bird_route "$1" "$2")
 		if [ "$3" = absent ]; then [ -z "$out" ] && return 0
 		else
@@ -146,7 +146,7 @@ check "pe1 withdraws: gone from BIRD" wait_bird 65000:1 192.168.1.0/24 absent
 # the capture: libpcap hands packets over in blocks, so give dumpcap time to
 # write the last ones (the withdrawals) before stopping it
 tsh() { tshark -r "$PCAP" "$@" 2>/dev/null; }
-for i in $(seq 40); do
+for _ in $(seq 40); do
 	[ "$(tsh -Y 'bgp.mp_unreach_nlri_ipv4_prefix == 192.168.1.0' | wc -l)" -ge 2 ] && break
 	sleep 0.25
 done

@@ -9,8 +9,8 @@
 pt_init c
 
 wait_json() { # wait_json NODE 'show cmd json' 'expected subset' [tries]
-	local node="$1" cmd="$2" exp="$3" tries="${4:-80}" out i
-	for i in $(seq "$tries"); do
+	local node="$1" cmd="$2" exp="$3" tries="${4:-80}" out
+	for _ in $(seq "$tries"); do
 		out=$("$PESH" -N "$node" -c "$cmd" 2>&1)
 		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
 		sleep 0.25
@@ -21,8 +21,8 @@ wait_json() { # wait_json NODE 'show cmd json' 'expected subset' [tries]
 # wait_kernel NODE PREFIX REGEX: `ip route show PREFIX` in NODE matches REGEX
 # (an empty REGEX: no route at all)
 wait_kernel() {
-	local node="$1" pfx="$2" re="$3" out i
-	for i in $(seq 80); do
+	local node="$1" pfx="$2" re="$3" out
+	for _ in $(seq 80); do
 		out=$("$PETOPO" exec "$T:$node" -- ip route show "$pfx" 2>&1)
 		if [ -z "$re" ]; then [ -z "$out" ] && return 0
 		else printf '%s' "$out" | grep -Eq "$re" && return 0; fi
