@@ -884,7 +884,7 @@ static const struct cmd_def af_cmds[] = {
 	  "label value for VRF\nBetween current address-family and vpn\n"
 	  "For routes leaked from current address-family to vpn\nLabel allocation mode\n"
 	  "One label for the VRF (pop and look up)\nOne label per next hop (pop and forward)\n"
-	  "One label per prefix\n",
+	  "One label per prefix (FRR lacks it)\n",
 	  label_mode_cmd },
 	{ "no label vpn export allocation-mode [<per-vrf|per-nexthop|per-prefix>]",
 	  NO_STR "label value for VRF\nBetween current address-family and vpn\n"

@@ -289,9 +289,7 @@ static void instance_deleted(struct bgp *b)
 			bgp_rib_free(b->rib[af]);
 			b->rib[af] = NULL;
 		}
-	vpn_label_release(b);
-	free(b->vpn);
-	b->vpn = NULL;
+	vpn_state_free(b);
 }
 
 static void peer_created(struct bgp_peer *p)

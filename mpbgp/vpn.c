@@ -30,9 +30,9 @@ static struct bgp_rib *rib_of(struct bgp *b, enum bgp_af af)
 
 /* ---- labels ---- */
 
-/* The label a VRF's exported routes carry (per-VRF allocation; per-nexthop
- * and per-prefix modes use the same label until the dataplane needs them
- * apart). MPLS_LABEL_NONE: not exportable. */
+/* The label of the VRF (per-VRF allocation: pop and look up in the VRF);
+ * per-nexthop and per-prefix labels are below. MPLS_LABEL_NONE: not
+ * exportable. */
 mpls_label_t vpn_vrf_label(struct bgp *b)
 {
 	struct vpn_state *vs = b->vpn;
@@ -73,6 +73,208 @@ void vpn_label_release(struct bgp *b)
 			bgp_get_ops()->label_release(vs->label);
 		vs->label = MPLS_LABEL_NONE;
 	}
+}
+
+/* ---- per-nexthop and per-prefix labels ---- */
+
+static size_t map_slot(uint64_t k, size_t cap)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	return (size_t)k & (cap - 1);
+}
+
+static uint64_t *map_find(const struct vpn_map *m, uint64_t k)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return NULL;
+	for (i = map_slot(k, m->cap); m->keys[i] != 0; i = (i + 1) & (m->cap - 1))
+		if (m->keys[i] == k)
+			return &m->vals[i];
+	return NULL;
+}
+
+static void map_put(struct vpn_map *m, uint64_t k, uint64_t v);
+
+static void map_grow(struct vpn_map *m)
+{
+	struct vpn_map o = *m;
+	size_t i;
+
+	m->cap = o.cap ? o.cap * 2 : 64;
+	m->keys = xcalloc(m->cap, sizeof(*m->keys));
+	m->vals = xcalloc(m->cap, sizeof(*m->vals));
+	m->n = 0;
+	for (i = 0; i < o.cap; i++)
+		if (o.keys[i] != 0)
+			map_put(m, o.keys[i], o.vals[i]);
+	free(o.keys);
+	free(o.vals);
+}
+
+static void map_put(struct vpn_map *m, uint64_t k, uint64_t v)
+{
+	uint64_t *slot = map_find(m, k);
+	size_t i;
+
+	if (slot != NULL) {
+		*slot = v;
+		return;
+	}
+	if ((m->n + 1) * 2 > m->cap)
+		map_grow(m);
+	for (i = map_slot(k, m->cap); m->keys[i] != 0; i = (i + 1) & (m->cap - 1))
+		;
+	m->keys[i] = k;
+	m->vals[i] = v;
+	m->n++;
+}
+
+/* Backward-shift deletion (no tombstones). */
+static void map_del(struct vpn_map *m, uint64_t k)
+{
+	uint64_t *v = map_find(m, k);
+	size_t i, j;
+
+	if (v == NULL)
+		return;
+	i = (size_t)(v - m->vals);
+	m->keys[i] = 0;
+	m->n--;
+	for (j = (i + 1) & (m->cap - 1); m->keys[j] != 0; j = (j + 1) & (m->cap - 1)) {
+		size_t home = map_slot(m->keys[j], m->cap);
+
+		if ((i <= j) ? (home <= i || home > j) : (home <= i && home > j)) {
+			m->keys[i] = m->keys[j];
+			m->vals[i] = m->vals[j];
+			m->keys[j] = 0;
+			i = j;
+		}
+	}
+}
+
+static void map_free(struct vpn_map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
+#define KEY_NEXTHOP (1ull << 48)
+#define KEY_PREFIX (2ull << 48)
+
+static uint64_t pfx_id(const struct prefix4 *p)
+{
+	return ((uint64_t)p->addr << 8) | p->len | (1ull << 50);
+}
+
+/* Which label an exported path takes under the VRF's allocation mode: 0 =
+ * the per-VRF label (pop and look up in the VRF), else a key of its own. */
+static uint64_t label_key(const struct bgp *b, const struct prefix4 *pfx,
+			  const struct bgp_path *best)
+{
+	if (b->label_mode != BGP_LABEL_AUTO || b->label_alloc == BGP_LABEL_PER_VRF)
+		return 0;
+	if (b->label_alloc == BGP_LABEL_PER_PREFIX)
+		return KEY_PREFIX | pfx_id(pfx);
+	/* per next hop: the CE the route points to; local routes (connected,
+	 * networks) have none and use the VRF label */
+	if (best->attr->nexthop == 0)
+		return 0;
+	return KEY_NEXTHOP | best->attr->nexthop;
+}
+
+static mpls_label_t key_ref(struct bgp *b, uint64_t key, const struct prefix4 *pfx,
+			    const struct bgp_path *best)
+{
+	struct vpn_state *vs = b->vpn;
+	uint64_t *v = map_find(&vs->key_label, key);
+	char purpose[96], a[PREFIX4_STRLEN];
+	mpls_label_t l;
+
+	if (v != NULL) {
+		*v += 1ull << 32;
+		return (mpls_label_t)(*v & 0xffffffffu);
+	}
+	if ((key & KEY_PREFIX) == KEY_PREFIX)
+		snprintf(purpose, sizeof(purpose), "vrf %s prefix %s", b->vrf_name,
+			 prefix4_ntop(pfx, a, sizeof(a)));
+	else
+		snprintf(purpose, sizeof(purpose), "vrf %s nexthop %s", b->vrf_name,
+			 addr4_ntop(best->attr->nexthop, a, sizeof(a)));
+	l = bgp_get_ops()->label_alloc ? bgp_get_ops()->label_alloc(purpose) : MPLS_LABEL_NONE;
+	if (l == MPLS_LABEL_NONE)
+		return MPLS_LABEL_NONE;
+	map_put(&vs->key_label, key, (1ull << 32) | l);
+	return l;
+}
+
+static void key_unref(struct bgp *b, uint64_t key)
+{
+	struct vpn_state *vs = b->vpn;
+	uint64_t *v = map_find(&vs->key_label, key);
+
+	if (v == NULL)
+		return;
+	*v -= 1ull << 32;
+	if ((*v >> 32) == 0) {
+		if (bgp_get_ops()->label_release != NULL)
+			bgp_get_ops()->label_release((mpls_label_t)(*v & 0xffffffffu));
+		map_del(&vs->key_label, key);
+	}
+}
+
+/* The exported prefix no longer holds its key's label. */
+static void prefix_unlabel(struct bgp *b, const struct prefix4 *pfx)
+{
+	struct vpn_state *vs = b->vpn;
+	uint64_t *k = map_find(&vs->pfx_key, pfx_id(pfx));
+
+	if (k == NULL)
+		return;
+	key_unref(b, *k);
+	map_del(&vs->pfx_key, pfx_id(pfx));
+}
+
+/* Label for pfx exported from best; MPLS_LABEL_NONE if none can be had. */
+static mpls_label_t prefix_label(struct bgp *b, const struct prefix4 *pfx,
+				 const struct bgp_path *best)
+{
+	struct vpn_state *vs = b->vpn;
+	uint64_t key = label_key(b, pfx, best), *old = map_find(&vs->pfx_key, pfx_id(pfx));
+	mpls_label_t l;
+
+	if (old != NULL && *old == key && key != 0)
+		return (mpls_label_t)(*map_find(&vs->key_label, key) & 0xffffffffu);
+	if (key == 0) {
+		prefix_unlabel(b, pfx);
+		return vpn_vrf_label(b);
+	}
+	l = key_ref(b, key, pfx, best);
+	prefix_unlabel(b, pfx);
+	if (l != MPLS_LABEL_NONE)
+		map_put(&vs->pfx_key, pfx_id(pfx), key);
+	return l;
+}
+
+void vpn_state_free(struct bgp *b)
+{
+	struct vpn_state *vs = b->vpn;
+	size_t i;
+
+	if (vs == NULL)
+		return;
+	for (i = 0; i < vs->key_label.cap; i++)
+		if (vs->key_label.keys[i] != 0 && bgp_get_ops()->label_release != NULL)
+			bgp_get_ops()->label_release((mpls_label_t)(vs->key_label.vals[i] & 0xffffffffu));
+	map_free(&vs->key_label);
+	map_free(&vs->pfx_key);
+	vpn_label_release(b);
+	free(vs);
+	b->vpn = NULL;
 }
 
 /* ---- VRF -> VPN ---- */
@@ -122,10 +324,15 @@ void vpn_leak_from_vrf_update(struct bgp *b, const struct prefix4 *pfx,
 	/* imported paths never go back to the VPN (no VRF -> VPN -> VRF loop) */
 	if (best == NULL || best->src == BGP_SRC_IMPORTED || !exportable(b)) {
 		bgp_rib_withdraw(vpn, &src, &n.p);
+		prefix_unlabel(b, pfx);
 		return;
 	}
 	n.nlabels = 1;
-	n.labels[0] = vpn_vrf_label(b);
+	n.labels[0] = prefix_label(b, pfx, best);
+	if (n.labels[0] == MPLS_LABEL_NONE) {
+		bgp_rib_withdraw(vpn, &src, &n.p);
+		return;
+	}
 	bgp_attr_init(&a);
 	bgp_attr_copy(&a, best->attr);
 	set_rts(&a, &b->vrf->rt_export);
@@ -189,8 +396,10 @@ static void withdraw_exports(struct bgp *b)
 	if (vpn == NULL)
 		return;
 	vpn_collect_origin(vpn, b, &v, &n, &cap);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		bgp_rib_withdraw(vpn, &src, &v[i]);
+		prefix_unlabel(b, &v[i].pfx);
+	}
 	free(v);
 }
 

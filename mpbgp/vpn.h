@@ -7,10 +7,21 @@
 struct bgp_rib;
 
 /* per VRF instance (bgp->vpn) */
-struct vpn_state {
-	mpls_label_t label; /* MPLS_LABEL_NONE until allocated */
-	bool label_auto;
+/* u64 -> u64 open-addressing map (vpn.c private) */
+struct vpn_map {
+	uint64_t *keys, *vals; /* key 0 = empty */
+	size_t cap, n;
 };
+
+struct vpn_state {
+	mpls_label_t label; /* per-VRF label, MPLS_LABEL_NONE until allocated */
+	bool label_auto;
+	/* per-nexthop / per-prefix allocation: exported prefix -> label key,
+	 * label key -> (refs << 32 | label) */
+	struct vpn_map pfx_key, key_label;
+};
+
+void vpn_state_free(struct bgp *b);
 
 mpls_label_t vpn_vrf_label(struct bgp *b);
 void vpn_label_release(struct bgp *b);

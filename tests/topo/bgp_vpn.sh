@@ -64,6 +64,33 @@ check "RD change: pe1 sees CUST-B's routes under 65000:22 only" wait_json pe1 "s
 	'{"routes":{"routeDistinguishers":{"65000:22":{"192.168.2.0/24":[{"valid":true}]},"65000:2":{"192.168.2.0/24":null}}}}'
 check "and still imports them into CUST-B (same RT)" wait_json pe1 "show ip route vrf CUST-B json" '{"192.168.2.0/24":[{"protocol":"bgp"}]}'
 
+# label allocation modes on pe2's CUST-B: per-prefix, then per-nexthop, then back
+lbl_of() { # lbl_of NODE RD PREFIX
+	"$PESH" -N "$1" -c "show bgp ipv4 vpn rd $2 $3 json" | $PY -c 'import json,sys
+d=json.load(sys.stdin); print([p for p in list(d.values())[0]["paths"] if p["bestpath"]["overall"]][0]["remoteLabel"])' 2>/dev/null
+}
+vrfB=$(lbl_of pe1 65000:22 192.168.2.0/24)
+"$PESH" -N pe2 -c "conf t" -c "router bgp 65000 vrf CUST-B" -c "address-family ipv4 unicast" \
+	-c "label vpn export allocation-mode per-prefix" >/dev/null
+check "per-prefix: pe2 allocates a label per exported prefix of CUST-B" wait_json pe2 "show mpls label allocation json" \
+	'{"counts":{"bgp":4}}'
+sleep 1
+l1=$(lbl_of pe1 65000:22 192.168.2.0/24); l2=$(lbl_of pe1 65000:22 10.2.1.0/24)
+check "per-prefix: pe1 sees two different labels ($l1, $l2), neither the VRF label $vrfB" \
+	test -n "$l1" -a -n "$l2" -a "$l1" != "$l2" -a "$l1" != "$vrfB" -a "$l2" != "$vrfB"
+"$PESH" -N pe2 -c "conf t" -c "router bgp 65000 vrf CUST-B" -c "address-family ipv4 unicast" \
+	-c "label vpn export allocation-mode per-nexthop" >/dev/null
+check "per-nexthop: the static route via the CE gets the CE's label" wait_json pe2 "show mpls label allocation json" \
+	'{"counts":{"bgp":3}}'
+sleep 1
+l1=$(lbl_of pe1 65000:22 192.168.2.0/24); l2=$(lbl_of pe1 65000:22 10.2.1.0/24)
+check "per-nexthop: connected route keeps the VRF label ($l2 = $vrfB), the CE route has its own ($l1)" \
+	test "$l2" = "$vrfB" -a -n "$l1" -a "$l1" != "$vrfB"
+"$PESH" -N pe2 -c "conf t" -c "router bgp 65000 vrf CUST-B" -c "address-family ipv4 unicast" \
+	-c "no label vpn export allocation-mode" >/dev/null
+check "back to per-VRF: the extra labels are released" wait_json pe2 "show mpls label allocation json" \
+	'{"counts":{"bgp":2}}'
+
 # maximum-prefix: pe2 sends more VPN routes than pe1 accepts -> Cease, and the
 # session stays down until cleared
 "$PESH" -N pe1 -c "conf t" -c "router bgp 65000" -c "address-family ipv4 vpn" -c "neighbor 10.255.0.3 maximum-prefix 2" >/dev/null
