@@ -295,6 +295,16 @@ static void dump_one(struct bgp_dest *d, void *arg)
 		adj_set(dc->ao, &d->p, a, &n);
 }
 
+/* As dump_one, but also withdraws what the peer should no longer have. */
+static void refresh_one(struct bgp_dest *d, void *arg)
+{
+	struct dump_ctx *dc = arg;
+	struct bgp_nlri n;
+	const struct bgp_attr *a = export_one(dc->ar, dc->peer, dc->af, d, &n);
+
+	adj_set(dc->ao, &d->p, a, &n);
+}
+
 void bgp_adjout_peer_up(struct bgp_rib *rib, struct bgp_peer *peer)
 {
 	enum bgp_af af = bgp_rib_af(rib);
@@ -319,6 +329,24 @@ void bgp_adjout_peer_up(struct bgp_rib *rib, struct bgp_peer *peer)
 	dc.peer = peer;
 	dc.af = af;
 	bgp_rib_walk(rib, dump_one, &dc);
+	bgp_adjout_flush(peer);
+}
+
+/* Outbound policy of peer changed (soft clear, soo, as-override...):
+ * re-run the export of every dest and send only the differences. */
+void bgp_adjout_refresh(struct bgp_rib *rib, struct bgp_peer *peer)
+{
+	enum bgp_af af = bgp_rib_af(rib);
+	struct adj_rib *ar = *bgp_rib_adjout_slot(rib);
+	struct dump_ctx dc;
+
+	if (ar == NULL || peer->adj_out[af] == NULL || peer->state != BGP_ST_ESTABLISHED)
+		return;
+	dc.ar = ar;
+	dc.ao = peer->adj_out[af];
+	dc.peer = peer;
+	dc.af = af;
+	bgp_rib_walk(rib, refresh_one, &dc);
 	bgp_adjout_flush(peer);
 }
 

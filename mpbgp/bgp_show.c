@@ -678,10 +678,8 @@ static int clear_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 			continue;
 		}
 		for (af = 0; af < BGP_AF_MAX; af++)
-			if (p->state == BGP_ST_ESTABLISHED && p->af_nego[af] && b->rib[af] != NULL) {
-				bgp_adjout_peer_down(b->rib[af], p);
-				bgp_adjout_peer_up(b->rib[af], p);
-			}
+			if (p->state == BGP_ST_ESTABLISHED && p->af_nego[af] && b->rib[af] != NULL)
+				bgp_adjout_refresh(b->rib[af], p);
 	}
 	if (!found) {
 		cli_out(cli, "%% No such neighbor\n");

@@ -154,6 +154,8 @@ bool bgp_export_default(struct bgp_peer *peer, enum bgp_af af, const struct bgp_
 int bgp_adjout_attach(struct bgp_rib *rib, const struct bgp_adjout_ops *ops);
 /* Session Established and family negotiated: dump the table, then EoR. */
 void bgp_adjout_peer_up(struct bgp_rib *rib, struct bgp_peer *peer);
+/* Outbound policy changed: re-export every dest, send the differences. */
+void bgp_adjout_refresh(struct bgp_rib *rib, struct bgp_peer *peer);
 /* Session down: forget what was sent. */
 void bgp_adjout_peer_down(struct bgp_rib *rib, struct bgp_peer *peer);
 /* Send what is pending for peer (every family), until the send hook says

@@ -324,6 +324,15 @@ static void peer_changed(struct bgp_peer *p, bool needs_reset)
 		bgp_peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN);
 		return;
 	}
+	if (!needs_reset && p->state == BGP_ST_ESTABLISHED) {
+		int af;
+
+		/* an outbound knob (soo, as-override, next-hop-self...): resend the diff */
+		for (af = 0; af < BGP_AF_MAX; af++)
+			if (p->af_nego[af] && p->bgp->rib[af] != NULL)
+				bgp_adjout_refresh(p->bgp->rib[af], p);
+		return;
+	}
 	if (needs_reset && p->state != BGP_ST_IDLE)
 		bgp_peer_stop(p, BGP_CEASE_CONFIG_CHANGE);
 	if (p->cfg.password[0] || needs_reset)
@@ -490,8 +499,17 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 				bgp_rib_withdraw(rib, &src, &u.reach[af].v[i].p);
 			continue;
 		}
-		if (ia == NULL)
+		if (ia == NULL) {
+			/* RFC 4364 7: routes from a CE get the site's Site of Origin */
+			if (af == BGP_AF_IPV4_UNICAST && p->cfg.soo.b[1] == ECOMM_SUB_SOO &&
+			    !ecomm_has(&u.attr, &p->cfg.soo)) {
+				u.attr.ecomms = xrealloc(u.attr.ecomms, ((size_t)u.attr.necomms + 1) *
+									 sizeof(*u.attr.ecomms));
+				u.attr.ecomms[u.attr.necomms++] = p->cfg.soo;
+				u.attr.present |= BGP_ATTR_BIT(BGP_ATTR_EXT_COMMUNITIES);
+			}
 			ia = bgp_attr_intern(&u.attr);
+		}
 		for (i = 0; i < u.reach[af].n; i++)
 			bgp_rib_update(rib, &src, &u.reach[af].v[i], ia, 0);
 	}
