@@ -17,6 +17,7 @@
 #include "pe/iface.h"
 #include "pe/label.h"
 #include "mpbgp/bgp_cfg.h"
+#include "ldp/ldpd.h"
 #include "pe/ped.h"
 
 #define CONFIG_MAX_LINE 4096
@@ -130,6 +131,7 @@ void config_write(struct cli *cli)
 	vrf_config_write(cli);
 	iface_config_write(cli);
 	bgp_config_write(cli);
+	ldp_config_write(cli);
 	cli_out(cli, "end\n");
 }
 

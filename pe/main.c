@@ -21,6 +21,7 @@
 #include "pe/label.h"
 #include "mpbgp/bgp_cfg.h"
 #include "mpbgp/speaker.h"
+#include "ldp/ldpd.h"
 #include "pe/ped.h"
 #include "vrf/vrf.h"
 
@@ -76,6 +77,25 @@ static void bgp_label_release(mpls_label_t l)
 static const struct speaker_label_ops bgp_labels = { bgp_label_alloc, bgp_label_alloc_specific,
 						     bgp_label_release };
 
+static mpls_label_t ldp_label_alloc(const char *purpose)
+{
+	return label_alloc(LABEL_CLIENT_LDP, purpose);
+}
+
+static void ldp_label_release(mpls_label_t l)
+{
+	label_release(LABEL_CLIENT_LDP, l);
+}
+
+static const struct ldpd_ops ldp_ops = { iface_router_id, ldp_label_alloc, ldp_label_release, NULL };
+
+/* selected-route changes go to BGP and to LDP (core routes) */
+static void route_changed(struct vrf *vrf, const struct rib_dest *d)
+{
+	speaker_vrf_route_changed(vrf, d);
+	ldpd_route_changed(vrf, d);
+}
+
 static void register_all(void)
 {
 	cmd_init();
@@ -97,7 +117,8 @@ static void register_all(void)
 	bgp_show_init();
 	speaker_init(iface_router_id, &bgp_labels);
 	speaker_set_iface_addr_fn(iface_addr_of);
-	vrf_set_route_notify(speaker_vrf_route_changed);
+	ldpd_init(&ldp_ops);
+	vrf_set_route_notify(route_changed);
 	vrf_set_cfg_notify(speaker_vrf_cfg_changed);
 }
 
@@ -188,6 +209,7 @@ int main(int argc, char **argv)
 	core_start();
 	iface_apply_all();
 	speaker_start(ped.base);
+	ldpd_start(ped.base);
 
 	if (sock == NULL) {
 		ctl_socket_path(sockbuf, sizeof(sockbuf), ped.node[0] ? ped.node : NULL);
@@ -212,6 +234,7 @@ int main(int argc, char **argv)
 	event_base_dispatch(ped.base);
 
 	ctl_stop(ctl);
+	ldpd_fini();
 	speaker_fini();
 	core_fini();
 	iface_fini();

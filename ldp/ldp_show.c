@@ -1,0 +1,465 @@
+/* LDP show commands with FRR's text columns and JSON field names
+ * (ldpd/ldp_vty_exec.c shapes, zebra's `show mpls table`):
+ *   show mpls ldp neighbor [detail] [json]   {"neighbors":[{"neighborId",...}]},
+ *                                             detail keyed by LSR ID ("peerId", ...)
+ *   show mpls ldp discovery [json]            {"adjacencies":[...]}
+ *   show mpls ldp interface [json]            {"eth1:ipv4":{...}}
+ *   show mpls ldp binding [detail] [json]     {"bindings":[...]}, detail keyed by prefix
+ *   show mpls table [json]                    keyed by in-label: inLabel, installed,
+ *                                             nexthops[{type LDP, outLabel, nexthop}]
+ * Labels are strings in the LDP views ("imp-null", "-"), numbers in the
+ * LFIB as zebra prints them. One data walk per view builds a json-c tree;
+ * text output is rendered from the same objects. */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cmd.h"
+#include "ldp/ldpd.h"
+#include "lib/prefix.h"
+
+#define MPLS_STR "MPLS information\n"
+#define LDP_STR "Label Distribution Protocol\n"
+
+static const char *a4(uint32_t a, char *b)
+{
+	return addr4_ntop(a, b, ADDR4_STRLEN);
+}
+
+/* FRR's log_time(): 00:01:02, 1d02h03m, 01w2d03h */
+static const char *uptime_str(time_t since, char *buf, size_t len)
+{
+	long s = since ? (long)(time(NULL) - since) : 0;
+
+	if (s < 86400)
+		snprintf(buf, len, "%02ld:%02ld:%02ld", s / 3600, (s / 60) % 60, s % 60);
+	else if (s < 7 * 86400)
+		snprintf(buf, len, "%ldd%02ldh%02ldm", s / 86400, (s / 3600) % 24, (s / 60) % 60);
+	else
+		snprintf(buf, len, "%02ldw%ldd%02ldh", s / 604800, (s / 86400) % 7, (s / 3600) % 24);
+	return buf;
+}
+
+static void jstr(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void jint(json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+/* ---- neighbor ---- */
+
+static json_object *nbr_detail_json(const struct ldp_nbr *n)
+{
+	json_object *o = json_object_new_object(), *src = json_object_new_array(), *v4;
+	char b[ADDR4_STRLEN], t[32];
+
+	jstr(o, "peerId", a4(n->lsr_id, b));
+	jstr(o, "tcpLocalAddress", a4(n->laddr, b));
+	jint(o, "tcpLocalPort", n->lport);
+	jstr(o, "tcpRemoteAddress", a4(n->raddr, b));
+	jint(o, "tcpRemotePort", n->rport);
+	jstr(o, "authentication", n->md5 ? "TCP MD5 Signature" : "none");
+	jint(o, "sessionHoldtime", n->keepalive);
+	jint(o, "keepAliveInterval", n->keepalive / 3);
+	jstr(o, "state", ldp_fsm_state_name(n->fsm.state));
+	jstr(o, "upTime", uptime_str(n->uptime, t, sizeof(t)));
+	jstr(o, "role", n->active ? "active" : "passive");
+	json_object_object_add(o, "gtsm", json_object_new_boolean(n->gtsm));
+	jint(o, "backoffSeconds", n->backoff);
+	if (n->last_error[0])
+		jstr(o, "lastError", n->last_error);
+	v4 = json_object_new_object();
+	for (const struct ldp_adj *a = ldpd_adj_first(); a; a = a->next) {
+		char s[64];
+
+		if (a->nbr != n)
+			continue;
+		if (a->type == LDP_ADJ_LINK)
+			snprintf(s, sizeof(s), "interface: %s", a->ifname);
+		else
+			snprintf(s, sizeof(s), "targetedHello: %s", a4(a->src, b));
+		json_object_array_add(src, json_object_new_string(s));
+	}
+	json_object_object_add(v4, "ipv4", src);
+	json_object_object_add(o, "discoverySources", v4);
+	return o;
+}
+
+static const char *js(json_object *o, const char *k)
+{
+	json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+}
+
+/* FRR's `show mpls ldp neighbor detail` text, from the JSON objects */
+static void nbr_detail_text(struct cli *cli, json_object *all)
+{
+	json_object_object_foreach(all, id, n)
+	{
+		json_object *src = NULL, *v4 = NULL;
+
+		cli_out(cli, "Peer LDP Identifier: %s:0\n", id);
+		cli_out(cli, "  TCP connection: %s:%s - %s:%s\n", js(n, "tcpLocalAddress"),
+			js(n, "tcpLocalPort"), js(n, "tcpRemoteAddress"), js(n, "tcpRemotePort"));
+		cli_out(cli, "  Authentication: %s\n", js(n, "authentication"));
+		cli_out(cli, "  Session Holdtime: %s secs; KeepAlive interval: %s secs\n",
+			js(n, "sessionHoldtime"), js(n, "keepAliveInterval"));
+		cli_out(cli, "  State: %s; Downstream-Unsolicited\n", js(n, "state"));
+		cli_out(cli, "  Up time: %s\n", js(n, "upTime"));
+		cli_out(cli, "  Role: %s; GTSM: %s; Backoff: %s secs\n", js(n, "role"), js(n, "gtsm"),
+			js(n, "backoffSeconds"));
+		if (*js(n, "lastError"))
+			cli_out(cli, "  Last error: %s\n", js(n, "lastError"));
+		cli_out(cli, "  LDP Discovery Sources:\n    IPv4:\n");
+		if (json_object_object_get_ex(n, "discoverySources", &src) &&
+		    json_object_object_get_ex(src, "ipv4", &v4))
+			for (size_t i = 0; i < json_object_array_length(v4); i++)
+				cli_out(cli, "      %s\n",
+					json_object_get_string(json_object_array_get_idx(v4, i)));
+		cli_out(cli, "\n");
+	}
+}
+
+static int show_nbr_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	bool detail = cmd_has(a, "detail");
+	uint32_t only = 0;
+	json_object *o, *arr;
+	char b[ADDR4_STRLEN], t[32];
+
+	if (cmd_has(a, "lsr") && addr4_parse(cmd_arg(a, "lsr"), &only) != 0)
+		return CMD_ERROR;
+	o = json_object_new_object();
+	arr = json_object_new_array();
+	if (!cmd_has(a, "json") && !detail)
+		cli_out(cli, "AF   ID              State       Remote Address    Uptime\n");
+	for (const struct ldp_nbr *n = ldpd_nbr_first(); n; n = n->next) {
+		json_object *e;
+
+		if (only != 0 && n->lsr_id != only)
+			continue;
+		if (detail) {
+			json_object_object_add(o, a4(n->lsr_id, b), nbr_detail_json(n));
+			continue;
+		}
+		e = json_object_new_object();
+		jstr(e, "addressFamily", "ipv4");
+		jstr(e, "neighborId", a4(n->lsr_id, b));
+		jstr(e, "state", ldp_fsm_state_name(n->fsm.state));
+		jstr(e, "transportAddress", a4(n->raddr, b));
+		jstr(e, "upTime", uptime_str(n->uptime, t, sizeof(t)));
+		json_object_array_add(arr, e);
+		if (!cmd_has(a, "json"))
+			cli_out(cli, "ipv4 %-15s %-11s %-15s %8s\n", a4(n->lsr_id, b),
+				ldp_fsm_state_name(n->fsm.state),
+				addr4_ntop(n->raddr, (char[ADDR4_STRLEN]){ 0 }, ADDR4_STRLEN), t);
+	}
+	if (!detail)
+		json_object_object_add(o, "neighbors", arr);
+	else
+		json_object_put(arr);
+	if (cmd_has(a, "json"))
+		cli_json(cli, o);
+	else if (detail)
+		nbr_detail_text(cli, o);
+	if (!cmd_has(a, "json"))
+		json_object_put(o);
+	return CMD_SUCCESS;
+}
+
+/* ---- discovery ---- */
+
+static int show_disc_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	json_object *o = json_object_new_object(), *arr = json_object_new_array();
+	char b[ADDR4_STRLEN], t[ADDR4_STRLEN];
+	bool json = cmd_has(a, "json");
+
+	jstr(o, "lsrId", a4(ldpd_router_id(), b));
+	jstr(o, "transportAddressIPv4", a4(ldpd_transport_addr(), b));
+	if (!json)
+		cli_out(cli, "AF   ID              Type     Source           Holdtime\n");
+	for (const struct ldp_adj *ad = ldpd_adj_first(); ad; ad = ad->next) {
+		json_object *e = json_object_new_object();
+		bool link = ad->type == LDP_ADJ_LINK;
+
+		jstr(e, "addressFamily", "ipv4");
+		jstr(e, "neighborId", a4(ad->lsr_id, b));
+		jstr(e, "type", link ? "link" : "targeted");
+		if (link)
+			jstr(e, "interface", ad->ifname);
+		else
+			jstr(e, "peer", a4(ad->src, t));
+		jstr(e, "sourceAddress", a4(ad->src, t));
+		jstr(e, "transportAddress", a4(ad->trans_addr, t));
+		jint(e, "helloHoldtime", ad->holdtime);
+		json_object_array_add(arr, e);
+		if (!json)
+			cli_out(cli, "ipv4 %-15s %-8s %-15s %9u\n", b, link ? "Link" : "Targeted",
+				link ? ad->ifname : a4(ad->src, t), ad->holdtime);
+	}
+	json_object_object_add(o, "adjacencies", arr);
+	if (json)
+		cli_json(cli, o);
+	else
+		json_object_put(o);
+	return CMD_SUCCESS;
+}
+
+/* ---- interface ---- */
+
+static int show_iface_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	json_object *o = json_object_new_object();
+	bool json = cmd_has(a, "json");
+
+	if (!json)
+		cli_out(cli, "AF   Interface   State  Uptime   Hello Timers  ac\n");
+	for (int i = 0; i < ldpd_conf.niface; i++) {
+		const struct ldp_iface_conf *ic = &ldpd_conf.iface[i];
+		json_object *e = json_object_new_object();
+		char key[40], timers[24], up[32];
+		int nadj = 0;
+		uint16_t hold = ic->hello_hold ? ic->hello_hold
+			      : ldpd_conf.link_hold ? ldpd_conf.link_hold : LDP_DEF_LINK_HOLD;
+		uint16_t iv = ic->hello_interval ? ic->hello_interval
+			    : ldpd_conf.link_interval ? ldpd_conf.link_interval
+						      : LDP_DEF_LINK_INTERVAL;
+
+		for (const struct ldp_adj *ad = ldpd_adj_first(); ad; ad = ad->next)
+			if (ad->type == LDP_ADJ_LINK && strcmp(ad->ifname, ic->name) == 0)
+				nadj++;
+		jstr(e, "name", ic->name);
+		jstr(e, "addressFamily", "ipv4");
+		jstr(e, "state", ldpd_conf.enabled ? "ACTIVE" : "DOWN");
+		jstr(e, "upTime", uptime_str(ldpd_iface_uptime(ic->name), up, sizeof(up)));
+		jint(e, "helloInterval", iv);
+		jint(e, "helloHoldtime", hold);
+		jint(e, "adjacencyCount", nadj);
+		snprintf(key, sizeof(key), "%s: ipv4", ic->name); /* sic, as FRR */
+		json_object_object_add(o, key, e);
+		snprintf(timers, sizeof(timers), "%u/%u", iv, hold);
+		if (!json)
+			cli_out(cli, "ipv4 %-11s %-6s %-8s %-12s %3d\n", ic->name,
+				ldpd_conf.enabled ? "ACTIVE" : "DOWN", up, timers, nadj);
+	}
+	if (json)
+		cli_json(cli, o);
+	else
+		json_object_put(o);
+	return CMD_SUCCESS;
+}
+
+/* ---- binding ---- */
+
+struct bind_ctx {
+	struct cli *cli;
+	json_object *o, *arr;
+	bool detail, json;
+};
+
+static void bind_row(struct bind_ctx *c, const struct lde_fec_info *fi, const char *pfx,
+		     uint32_t nbr, const char *local, const char *remote, bool in_use)
+{
+	json_object *e = json_object_new_object();
+	char b[ADDR4_STRLEN];
+
+	jstr(e, "addressFamily", "ipv4");
+	jstr(e, "prefix", pfx);
+	jstr(e, "neighborId", a4(nbr, b));
+	jstr(e, "localLabel", local);
+	jstr(e, "remoteLabel", remote);
+	jint(e, "inUse", in_use);
+	json_object_array_add(c->arr, e);
+	(void)fi;
+	if (!c->json)
+		cli_out(c->cli, "ipv4 %-18s %-15s %-11s %-13s %6s\n", pfx, b, local, remote,
+			in_use ? "yes" : "no");
+}
+
+static int bind_walk_cb(void *arg, const struct lde_fec_info *fi)
+{
+	struct bind_ctx *c = arg;
+	char pfx[PREFIX4_STRLEN], local[16], remote[16], b[ADDR4_STRLEN];
+	json_object *d, *adv, *rem;
+	bool any = false;
+
+	prefix4_ntop(&fi->pfx, pfx, sizeof(pfx));
+	lde_label_str(fi->local_label, local, sizeof(local));
+	if (!c->detail) {
+		for (int i = 0; i < fi->nbindings; i++) {
+			const struct lde_binding_info *bi = &fi->bindings[i];
+
+			if (bi->remote_label == MPLS_LABEL_NONE)
+				continue;
+			any = true;
+			bind_row(c, fi, pfx, bi->lsr_id, local,
+				 lde_label_str(bi->remote_label, remote, sizeof(remote)),
+				 bi->in_use);
+		}
+		if (!any)
+			bind_row(c, fi, pfx, 0, local, "-", false);
+		return 0;
+	}
+	d = json_object_new_object();
+	adv = json_object_new_array();
+	rem = json_object_new_array();
+	jstr(d, "localLabel", local);
+	for (int i = 0; i < fi->nbindings; i++) {
+		const struct lde_binding_info *bi = &fi->bindings[i];
+		json_object *e;
+
+		if (bi->sent_label != MPLS_LABEL_NONE) {
+			e = json_object_new_object();
+			jstr(e, "neighborId", a4(bi->lsr_id, b));
+			json_object_array_add(adv, e);
+		}
+		if (bi->remote_label != MPLS_LABEL_NONE) {
+			e = json_object_new_object();
+			jstr(e, "neighborId", a4(bi->lsr_id, b));
+			jstr(e, "label", lde_label_str(bi->remote_label, remote, sizeof(remote)));
+			jint(e, "inUse", bi->in_use);
+			json_object_array_add(rem, e);
+		}
+	}
+	json_object_object_add(d, "advertisedTo", adv);
+	json_object_object_add(d, "remoteLabels", rem);
+	json_object_object_add(c->o, pfx, d);
+	return 0;
+}
+
+/* FRR's `show mpls ldp binding detail` text */
+static void binding_detail_text(struct cli *cli, json_object *all)
+{
+	json_object_object_foreach(all, pfx, d)
+	{
+		json_object *adv = NULL, *rem = NULL;
+
+		cli_out(cli, "%s\n        Local binding: label: %s\n", pfx, js(d, "localLabel"));
+		json_object_object_get_ex(d, "advertisedTo", &adv);
+		json_object_object_get_ex(d, "remoteLabels", &rem);
+		if (adv && json_object_array_length(adv) > 0) {
+			cli_out(cli, "        Advertised to:\n");
+			for (size_t i = 0; i < json_object_array_length(adv); i++)
+				cli_out(cli, "            %s:0\n",
+					js(json_object_array_get_idx(adv, i), "neighborId"));
+		}
+		if (rem == NULL || json_object_array_length(rem) == 0) {
+			cli_out(cli, "        No remote bindings\n");
+			continue;
+		}
+		cli_out(cli, "        Remote bindings:\n");
+		for (size_t i = 0; i < json_object_array_length(rem); i++) {
+			json_object *r = json_object_array_get_idx(rem, i);
+
+			cli_out(cli, "            %s:0, label %s%s\n", js(r, "neighborId"),
+				js(r, "label"), strcmp(js(r, "inUse"), "1") == 0 ? " (in use)" : "");
+		}
+	}
+}
+
+static int show_binding_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct bind_ctx c = { cli, json_object_new_object(), json_object_new_array(),
+			      cmd_has(a, "detail"), cmd_has(a, "json") };
+
+	if (!c.json && !c.detail)
+		cli_out(cli, "AF   Destination        Nexthop         Local Label Remote Label  In Use\n");
+	if (ldpd_lde())
+		lde_fec_walk(ldpd_lde(), bind_walk_cb, &c);
+	if (!c.detail)
+		json_object_object_add(c.o, "bindings", c.arr);
+	else
+		json_object_put(c.arr);
+	if (c.json)
+		cli_json(cli, c.o);
+	else if (c.detail)
+		binding_detail_text(cli, c.o);
+	if (!c.json)
+		json_object_put(c.o);
+	return CMD_SUCCESS;
+}
+
+/* ---- show mpls table (the LFIB) ---- */
+
+struct lfib_ctx {
+	struct cli *cli;
+	json_object *o;
+	bool json;
+};
+
+static int lfib_walk_cb(void *arg, mpls_label_t in, const struct prefix4 *fec,
+			const struct lde_path *paths, int npaths)
+{
+	struct lfib_ctx *c = arg;
+	json_object *e = json_object_new_object(), *nhs = json_object_new_array();
+	char key[16], b[ADDR4_STRLEN], p[PREFIX4_STRLEN], out[16];
+
+	snprintf(key, sizeof(key), "%u", in);
+	jint(e, "inLabel", in);
+	json_object_object_add(e, "installed", json_object_new_boolean(true));
+	jstr(e, "prefix", prefix4_ntop(fec, p, sizeof(p)));
+	for (int i = 0; i < npaths; i++) {
+		json_object *nh = json_object_new_object();
+
+		jstr(nh, "type", "LDP");
+		jint(nh, "outLabel", paths[i].label);
+		jint(nh, "distance", 150);
+		json_object_object_add(nh, "installed", json_object_new_boolean(true));
+		jstr(nh, "nexthop", a4(paths[i].nexthop, b));
+		jstr(nh, "interface", paths[i].ifname);
+		jstr(nh, "action", paths[i].label == MPLS_LABEL_IMPLICIT_NULL ? "pop" : "swap");
+		json_object_array_add(nhs, nh);
+		if (!c->json)
+			cli_out(c->cli, " %6u  LDP   %-15s %s\n", in, b,
+				lde_label_str(paths[i].label, out, sizeof(out)));
+	}
+	json_object_object_add(e, "nexthops", nhs);
+	json_object_object_add(c->o, key, e);
+	return 0;
+}
+
+static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct lfib_ctx c = { cli, json_object_new_object(), cmd_has(a, "json") };
+
+	if (!c.json)
+		cli_out(cli, " Inbound Label  Type  Nexthop         Outbound Label\n"
+			     " -----------------------------------------------\n");
+	if (ldpd_lde())
+		lde_lfib_walk(ldpd_lde(), lfib_walk_cb, &c);
+	if (c.json)
+		cli_json(cli, c.o);
+	else
+		json_object_put(c.o);
+	return CMD_SUCCESS;
+}
+
+static const struct cmd_def show_cmds[] = {
+	{ "show mpls ldp neighbor [A.B.C.D$lsr] [detail] [json]",
+	  SHOW_STR MPLS_STR LDP_STR "Neighbor information\nNeighbor LSR-ID\nShow detailed information\n" JSON_STR,
+	  show_nbr_cmd },
+	{ "show mpls ldp discovery [json]",
+	  SHOW_STR MPLS_STR LDP_STR "Discovery Hello Information\n" JSON_STR, show_disc_cmd },
+	{ "show mpls ldp interface [json]",
+	  SHOW_STR MPLS_STR LDP_STR "interface information\n" JSON_STR, show_iface_cmd },
+	{ "show mpls ldp binding [detail] [json]",
+	  SHOW_STR MPLS_STR LDP_STR "Label Information Base (LIB) information\n"
+				    "Show detailed information\n" JSON_STR,
+	  show_binding_cmd },
+	{ "show mpls table [json]", SHOW_STR MPLS_STR "MPLS table\n" JSON_STR,
+	  show_mpls_table_cmd },
+};
+
+void ldp_show_init(void)
+{
+	cmd_install_table(NODE_VIEW, show_cmds, ARRAY_SIZE(show_cmds));
+}

@@ -1,0 +1,1649 @@
+/* The running LDP instance (RFC 5036) inside ped's network namespace.
+ *
+ * Discovery (2.4): one UDP socket on port 646 receives with IP_PKTINFO (to
+ * know the interface); link Hellos go to 224.0.0.2 with TTL 1 out of each
+ * `interface IFNAME` (IP_MULTICAST_IF), targeted Hellos (2.4.2) unicast to
+ * `neighbor X targeted`. Adjacencies carry the negotiated hold time (2.5.5:
+ * the smaller of both, 0 meaning the default) and expire on their own
+ * timer; the table is bounded (LDP_MAX_ADJ): hellos from unknown sources
+ * beyond it are dropped and counted, never stored.
+ *
+ * Sessions (2.5): one neighbor per LSR ID; the LSR with the higher
+ * transport address is active (2.5.2) and connects from its transport
+ * address to TCP 646, the other accepts and matches the connection to an
+ * adjacency by source address. Initialization carries the Common Session
+ * Parameters (keepalive from config, max PDU 4096, receiver LDP ID); the
+ * state machine is ldp/fsm.c; KeepAlives every third of the negotiated
+ * time. A failed initialization backs off exponentially (15 s .. 120 s,
+ * 2.5.3) before the next connect. Decoder errors answer with the codec's
+ * status (advisory: Notification and go on; fatal: Notification and reset).
+ * A dropped session frees everything and tells the LDE (lde_nbr_down).
+ *
+ * Security: TCP MD5 (RFC 5925's predecessor, RFC 2385) with TCP_MD5SIG for
+ * `neighbor X password`; GTSM (RFC 6720) for link sessions: our link
+ * Hellos carry the G bit unless `ttl-security disable`; when the peer's
+ * Hellos carry it, the session sends with TTL 255 and (if ours is on too)
+ * accepts only TTL 255 (IP_MINTTL).
+ *
+ * Core routes: every selected route of the default VRF except BGP's feeds
+ * the LDE (connected routes are egress FECs). The LFIB lives in the LDE
+ * (no kernel MPLS here): `show mpls table` reads it.
+ *
+ * Our addresses are advertised when a session comes up and their changes
+ * (polled every second) as Address / Address Withdraw (3.5.5, 3.5.6).
+ *
+ * Deviations: IPv4 only; no Label Request origination; the LFIB is not
+ * pushed to a dataplane (ops hooks are no-ops). */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ldp/ldpd.h"
+#include "ldp/wire.h"
+#include "lib/log.h"
+#include "vrf/vrf.h"
+
+#ifndef IP_MINTTL
+#define IP_MINTTL 21
+#endif
+
+#define LDP_INBUF_SIZE (LDP_MAX_PDU_DEFAULT * 4)
+#define LDP_MAX_LOCAL_ADDRS 64
+
+struct ldp_ifrt {
+	char name[LDP_IFNAMSIZ];
+	int ifindex;
+	bool joined;
+	time_t last_hello, uptime;
+};
+
+struct ldpd_conf ldpd_conf;
+
+static struct {
+	struct event_base *base;
+	const struct ldpd_ops *ops;
+	bool running;
+	uint32_t rid, trans;
+	struct lde *lde;
+	int udp_fd, tcp_fd;
+	struct event *ev_udp, *ev_tcp, *ev_tick, *ev_retry;
+	struct ldp_adj *adjs;
+	int nadj;
+	struct ldp_nbr *nbrs;
+	int nnbr;
+	int nifrt;
+	struct ldp_ifrt ifrt[LDP_MAX_IFACE];
+	time_t last_targeted[LDP_MAX_NBR_CONF];
+	int nadv; /* our addresses as last advertised (sorted) */
+	uint32_t adv[LDP_MAX_LOCAL_ADDRS];
+	bool adv_valid;
+	struct ldpd_stats st;
+} L = { .udp_fd = -1, .tcp_fd = -1 };
+
+static void nbr_close(struct ldp_nbr *n, uint32_t status);
+static void nbr_maybe_connect(struct ldp_nbr *n);
+
+/* ---- pure helpers ---- */
+
+bool ldp_active_role(uint32_t our_trans, uint32_t peer_trans)
+{
+	return our_trans > peer_trans; /* RFC 5036 2.5.2: higher address is active */
+}
+
+int ldp_backoff_next(int cur)
+{
+	if (cur < LDP_BACKOFF_MIN)
+		return LDP_BACKOFF_MIN;
+	return cur * 2 > LDP_BACKOFF_MAX ? LDP_BACKOFF_MAX : cur * 2;
+}
+
+uint16_t ldp_hold_negotiate(uint16_t ours, uint16_t theirs, bool targeted)
+{
+	/* RFC 5036 3.5.2: 0 = default (15 link, 45 targeted), 0xffff = infinite */
+	uint16_t def = targeted ? LDP_DEF_TARGETED_HOLD : LDP_DEF_LINK_HOLD;
+
+	if (theirs == 0)
+		theirs = def;
+	if (ours == 0)
+		ours = def;
+	return ours < theirs ? ours : theirs;
+}
+
+/* ---- config accessors ---- */
+
+uint32_t ldpd_router_id(void)
+{
+	if (ldpd_conf.router_id)
+		return ldpd_conf.router_id;
+	return L.ops && L.ops->router_id ? L.ops->router_id() : 0;
+}
+
+uint32_t ldpd_transport_addr(void)
+{
+	return ldpd_conf.transport_addr ? ldpd_conf.transport_addr : ldpd_router_id();
+}
+
+struct ldp_iface_conf *ldpd_iface_conf(const char *ifname)
+{
+	for (int i = 0; i < ldpd_conf.niface; i++)
+		if (strcmp(ldpd_conf.iface[i].name, ifname) == 0)
+			return &ldpd_conf.iface[i];
+	return NULL;
+}
+
+struct ldp_nbr_conf *ldpd_nbr_conf(uint32_t lsr_id)
+{
+	for (int i = 0; i < ldpd_conf.nnbr; i++)
+		if (ldpd_conf.nbr[i].lsr_id == lsr_id)
+			return &ldpd_conf.nbr[i];
+	return NULL;
+}
+
+struct ldp_adj *ldpd_adj_first(void) { return L.adjs; }
+struct ldp_nbr *ldpd_nbr_first(void) { return L.nbrs; }
+const struct lde *ldpd_lde(void) { return L.lde; }
+const struct ldpd_stats *ldpd_stats(void) { return &L.st; }
+int ldpd_adj_count(void) { return L.nadj; }
+
+time_t ldpd_iface_uptime(const char *ifname)
+{
+	for (int i = 0; i < L.nifrt; i++)
+		if (strcmp(L.ifrt[i].name, ifname) == 0 && L.ifrt[i].joined)
+			return L.ifrt[i].uptime;
+	return 0;
+}
+
+static uint16_t link_hold(const char *ifname)
+{
+	struct ldp_iface_conf *ic = ifname ? ldpd_iface_conf(ifname) : NULL;
+
+	if (ic && ic->hello_hold)
+		return ic->hello_hold;
+	return ldpd_conf.link_hold ? ldpd_conf.link_hold : LDP_DEF_LINK_HOLD;
+}
+
+static uint16_t link_interval(const char *ifname)
+{
+	struct ldp_iface_conf *ic = ifname ? ldpd_iface_conf(ifname) : NULL;
+
+	if (ic && ic->hello_interval)
+		return ic->hello_interval;
+	return ldpd_conf.link_interval ? ldpd_conf.link_interval : LDP_DEF_LINK_INTERVAL;
+}
+
+static uint16_t session_keepalive(uint32_t lsr_id)
+{
+	struct ldp_nbr_conf *nc = ldpd_nbr_conf(lsr_id);
+
+	if (nc && nc->keepalive)
+		return nc->keepalive;
+	return ldpd_conf.keepalive ? ldpd_conf.keepalive : LDP_DEF_KEEPALIVE;
+}
+
+static struct lde_config lde_cfg_from_conf(void)
+{
+	struct lde_config c = { .ordered_control = ldpd_conf.ordered_control,
+				.explicit_null = ldpd_conf.explicit_null,
+				.host_routes_only = ldpd_conf.host_routes_only };
+	return c;
+}
+
+/* ---- neighbors: lookup, creation, deletion ---- */
+
+static struct ldp_nbr *nbr_find(uint32_t lsr_id)
+{
+	for (struct ldp_nbr *n = L.nbrs; n; n = n->next)
+		if (n->lsr_id == lsr_id)
+			return n;
+	return NULL;
+}
+
+static struct ldp_nbr *nbr_find_addr(uint32_t raddr)
+{
+	for (struct ldp_nbr *n = L.nbrs; n; n = n->next)
+		if (n->raddr == raddr)
+			return n;
+	return NULL;
+}
+
+static const struct ldp_fsm_ops nbr_fsm_ops;
+static void nbr_ka_timeout_cb(evutil_socket_t fd, short what, void *arg);
+static void nbr_ka_timer_cb(evutil_socket_t fd, short what, void *arg);
+static void nbr_connect_cb(evutil_socket_t fd, short what, void *arg);
+static void md5_set(int fd, uint32_t addr, const char *password);
+
+static struct ldp_nbr *nbr_new(uint32_t lsr_id, uint32_t raddr)
+{
+	struct ldp_nbr *n = xcalloc(1, sizeof(*n));
+	char name[ADDR4_STRLEN];
+	struct ldp_nbr_conf *nc = ldpd_nbr_conf(lsr_id);
+
+	n->lsr_id = lsr_id;
+	n->raddr = raddr;
+	n->fd = -1;
+	n->max_pdu = LDP_MAX_PDU_DEFAULT;
+	n->active = ldp_active_role(L.trans, raddr);
+	ldp_fsm_init(&n->fsm, &nbr_fsm_ops, n, addr4_ntop(lsr_id, name, sizeof(name)));
+	n->ev_ka_timeout = evtimer_new(L.base, nbr_ka_timeout_cb, n);
+	n->ev_ka_timer = evtimer_new(L.base, nbr_ka_timer_cb, n);
+	n->ev_connect = evtimer_new(L.base, nbr_connect_cb, n);
+	n->out = evbuffer_new();
+	n->inbuf = xmalloc(LDP_INBUF_SIZE);
+	n->next = L.nbrs;
+	L.nbrs = n;
+	L.nnbr++;
+	if (nc && nc->password[0] && L.tcp_fd >= 0)
+		md5_set(L.tcp_fd, raddr, nc->password);
+	log_debug("ldp nbr %s: new (transport %s, %s role)", name,
+		 addr4_ntop(raddr, (char[ADDR4_STRLEN]){ 0 }, ADDR4_STRLEN),
+		 n->active ? "active" : "passive");
+	return n;
+}
+
+/* Mirror of nbr_new(): the session (if any) is closed with Shutdown. */
+static void nbr_del(struct ldp_nbr *n)
+{
+	struct ldp_nbr **pp;
+
+	if (n->fsm.state != LDP_NBR_STA_NONEXISTENT)
+		nbr_close(n, LDP_FSM_ST_SHUTDOWN);
+	if (n->fd >= 0) { /* connect in progress */
+		close(n->fd);
+		n->fd = -1;
+	}
+	for (pp = &L.nbrs; *pp; pp = &(*pp)->next)
+		if (*pp == n) {
+			*pp = n->next;
+			break;
+		}
+	L.nnbr--;
+	event_free(n->ev_ka_timeout);
+	event_free(n->ev_ka_timer);
+	event_free(n->ev_connect);
+	if (n->ev_read)
+		event_free(n->ev_read);
+	if (n->ev_write)
+		event_free(n->ev_write);
+	evbuffer_free(n->out);
+	free(n->inbuf);
+	free(n);
+}
+
+/* ---- adjacencies ---- */
+
+static void adj_del(struct ldp_adj *a)
+{
+	struct ldp_adj **pp;
+	struct ldp_nbr *n = a->nbr;
+
+	for (pp = &L.adjs; *pp; pp = &(*pp)->next)
+		if (*pp == a) {
+			*pp = a->next;
+			break;
+		}
+	L.nadj--;
+	event_free(a->expire);
+	free(a);
+	if (n != NULL && --n->nadj == 0)
+		nbr_del(n); /* RFC 5036 2.5.5: last Hello adjacency gone, session goes */
+}
+
+static void adj_expire_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ldp_adj *a = arg;
+	char b[ADDR4_STRLEN];
+
+	(void)fd;
+	(void)what;
+	log_info("ldp adjacency %s (%s): hold time expired", addr4_ntop(a->lsr_id, b, sizeof(b)),
+		 a->type == LDP_ADJ_LINK ? a->ifname : "targeted");
+	L.st.adj_expired++;
+	adj_del(a);
+}
+
+static struct ldp_adj *adj_find(enum ldp_adj_type type, uint32_t lsr_id, const char *ifname,
+				uint32_t src)
+{
+	for (struct ldp_adj *a = L.adjs; a; a = a->next) {
+		if (a->type != type || a->lsr_id != lsr_id)
+			continue;
+		if (type == LDP_ADJ_LINK ? strcmp(a->ifname, ifname) == 0 : a->src == src)
+			return a;
+	}
+	return NULL;
+}
+
+static bool targeted_accepted(uint32_t lsr_id, uint32_t src)
+{
+	for (int i = 0; i < ldpd_conf.nnbr; i++)
+		if (ldpd_conf.nbr[i].targeted &&
+		    (ldpd_conf.nbr[i].lsr_id == lsr_id || ldpd_conf.nbr[i].lsr_id == src))
+			return true;
+	return false;
+}
+
+static struct ldp_adj *adj_new(enum ldp_adj_type type, uint32_t lsr_id, const char *ifname,
+			       uint32_t src, uint32_t trans)
+{
+	struct ldp_nbr *n = nbr_find(lsr_id);
+	struct ldp_adj *a;
+
+	if (n == NULL && L.nnbr >= LDP_MAX_NBR)
+		return NULL;
+	if (n == NULL)
+		n = nbr_new(lsr_id, trans);
+	a = xcalloc(1, sizeof(*a));
+	a->type = type;
+	a->lsr_id = lsr_id;
+	a->src = src;
+	a->trans_addr = trans;
+	if (ifname)
+		snprintf(a->ifname, sizeof(a->ifname), "%s", ifname);
+	a->uptime = time(NULL);
+	a->expire = evtimer_new(L.base, adj_expire_cb, a);
+	a->nbr = n;
+	n->nadj++;
+	a->next = L.adjs;
+	L.adjs = a;
+	L.nadj++;
+	L.st.adj_created++;
+	return a;
+}
+
+int ldpd_hello_input(const char *ifname, uint32_t src, uint32_t lsr_id, const struct ldp_hello *h)
+{
+	bool targeted = (h->flags & LDP_HELLO_T) != 0;
+	enum ldp_adj_type type = targeted ? LDP_ADJ_TARGETED : LDP_ADJ_LINK;
+	uint32_t trans = h->has_trans_addr ? h->trans_addr : src;
+	struct ldp_adj *a;
+	struct timeval tv = { 0, 0 };
+
+	L.st.hello_rx++;
+	if (!L.running || lsr_id == L.rid || lsr_id == 0 || trans == 0)
+		return -1;
+	if (targeted ? !targeted_accepted(lsr_id, src)
+		     : (ifname == NULL || ldpd_iface_conf(ifname) == NULL)) {
+		L.st.hello_unknown_if++;
+		return -1;
+	}
+	a = adj_find(type, lsr_id, ifname, src);
+	if (a == NULL) {
+		if (L.nadj >= LDP_MAX_ADJ) {
+			L.st.hello_dropped_full++; /* bounded: unknown sources cost nothing */
+			return -1;
+		}
+		if ((a = adj_new(type, lsr_id, targeted ? NULL : ifname, src, trans)) == NULL) {
+			L.st.hello_dropped_full++;
+			return -1;
+		}
+	}
+	a->holdtime = ldp_hold_negotiate(
+		targeted ? (ldpd_conf.targeted_hold ? ldpd_conf.targeted_hold
+						    : LDP_DEF_TARGETED_HOLD)
+			 : link_hold(ifname),
+		h->holdtime, targeted);
+	a->gtsm = !targeted && (h->flags & LDP_HELLO_G);
+	a->last_rx = time(NULL);
+	if (a->holdtime != 0xffff) {
+		tv.tv_sec = a->holdtime;
+		evtimer_add(a->expire, &tv);
+	}
+	nbr_maybe_connect(a->nbr);
+	return 0;
+}
+
+/* ---- session I/O ---- */
+
+static int nbr_send(struct ldp_nbr *n, struct ldp_msg *m)
+{
+	uint8_t buf[LDP_MAX_PDU_DEFAULT];
+	struct wbuf w = wbuf_init_fixed(buf, sizeof(buf));
+	struct ldp_pdu_builder pb;
+	struct ldp_id id = { L.rid, 0 };
+	int len;
+
+	if (n->fd < 0 || n->connecting)
+		return -1;
+	if (evbuffer_get_length(n->out) > LDP_OUTBUF_MAX) {
+		snprintf(n->last_error, sizeof(n->last_error), "output buffer full");
+		return -1;
+	}
+	if (ldp_pdu_begin(&pb, &w, &id, n->max_pdu, &n->msg_id) < 0 || ldp_pdu_add(&pb, m) < 0 ||
+	    (len = ldp_pdu_finish(&pb)) < 0)
+		return -1;
+	evbuffer_add(n->out, buf, (size_t)len);
+	if (n->ev_write)
+		event_add(n->ev_write, NULL);
+	return 0;
+}
+
+static void nbr_flush(struct ldp_nbr *n)
+{
+	if (n->fd >= 0 && !n->connecting)
+		while (evbuffer_get_length(n->out) > 0)
+			if (evbuffer_write(n->out, n->fd) <= 0)
+				break;
+}
+
+static int op_send_init(void *ctx)
+{
+	struct ldp_nbr *n = ctx;
+	struct ldp_msg m = { .type = LDP_MSG_INIT };
+
+	m.u_.init.proto_version = LDP_VERSION;
+	m.u_.init.keepalive = session_keepalive(n->lsr_id);
+	m.u_.init.max_pdu = LDP_MAX_PDU_DEFAULT;
+	m.u_.init.receiver.lsr_id = n->lsr_id;
+	m.u_.init.receiver.lspace = 0;
+	return nbr_send(n, &m);
+}
+
+static int op_send_keepalive(void *ctx)
+{
+	struct ldp_nbr *n = ctx;
+	struct ldp_msg m = { .type = LDP_MSG_KEEPALIVE };
+
+	n->st.ka_sent++;
+	return nbr_send(n, &m);
+}
+
+static void op_send_notification(void *ctx, uint32_t status)
+{
+	struct ldp_nbr *n = ctx;
+	struct ldp_msg m = { .type = LDP_MSG_NOTIFICATION };
+
+	m.u_.notif.status = status;
+	n->st.notif_sent++;
+	snprintf(n->last_error, sizeof(n->last_error), "sent %s", ldp_status_name(status));
+	if (nbr_send(n, &m) == 0)
+		nbr_flush(n);
+}
+
+static void op_close_conn(void *ctx)
+{
+	struct ldp_nbr *n = ctx;
+	struct timeval tv = { 0, 0 };
+
+	nbr_flush(n);
+	if (n->ev_read) {
+		event_free(n->ev_read);
+		n->ev_read = NULL;
+	}
+	if (n->ev_write) {
+		event_free(n->ev_write);
+		n->ev_write = NULL;
+	}
+	if (n->fd >= 0)
+		close(n->fd);
+	n->fd = -1;
+	n->connecting = false;
+	evbuffer_drain(n->out, evbuffer_get_length(n->out));
+	n->inlen = 0;
+	n->msg_id = 0;
+	n->max_pdu = LDP_MAX_PDU_DEFAULT;
+	/* RFC 5036 2.5.3: back off after a failed initialization */
+	n->backoff = n->was_oper ? 0 : ldp_backoff_next(n->backoff);
+	n->was_oper = false;
+	if (n->active) {
+		tv.tv_sec = n->backoff ? n->backoff : 1;
+		evtimer_add(n->ev_connect, &tv);
+	}
+}
+
+static int local_addrs(uint32_t *out, int max)
+{
+	struct ifaddrs *ifa, *i;
+	int n = 0;
+
+	if (getifaddrs(&ifa) != 0)
+		return 0;
+	for (i = ifa; i && n < max; i = i->ifa_next) {
+		uint32_t a;
+
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+			continue;
+		a = ntohl(((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr.s_addr);
+		if ((a >> 24) == 127)
+			continue;
+		out[n++] = a;
+	}
+	freeifaddrs(ifa);
+	return n;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void addr_send_all(uint16_t type, uint32_t *addrs, int n)
+{
+	struct ldp_msg m = { .type = type };
+
+	if (n == 0)
+		return;
+	m.u_.addr.family = LDP_AF_IPV4;
+	m.u_.addr.naddr = (uint16_t)n;
+	m.u_.addr.addrs = addrs;
+	for (struct ldp_nbr *nb = L.nbrs; nb; nb = nb->next) {
+		if (nb->fsm.state != LDP_NBR_STA_OPERATIONAL || nbr_send(nb, &m) != 0)
+			continue;
+		if (type == LDP_MSG_ADDRESS)
+			nb->st.addr_sent++;
+		else
+			nb->st.addrwd_sent++;
+	}
+}
+
+/* Our interface addresses now; with notify, operational neighbors get
+ * Address / Address Withdraw for the difference (RFC 5036 3.5.5, 3.5.6). */
+static void addr_refresh(bool notify)
+{
+	uint32_t cur[LDP_MAX_LOCAL_ADDRS], add[LDP_MAX_LOCAL_ADDRS], del[LDP_MAX_LOCAL_ADDRS];
+	int n = local_addrs(cur, LDP_MAX_LOCAL_ADDRS), i = 0, j = 0, na = 0, nd = 0;
+
+	qsort(cur, (size_t)n, sizeof(cur[0]), cmp_u32);
+	while (i < n || j < L.nadv) {
+		if (j >= L.nadv || (i < n && cur[i] < L.adv[j]))
+			add[na++] = cur[i++];
+		else if (i >= n || L.adv[j] < cur[i])
+			del[nd++] = L.adv[j++];
+		else
+			i++, j++;
+	}
+	memcpy(L.adv, cur, sizeof(cur));
+	L.nadv = n;
+	L.adv_valid = true;
+	if (notify) {
+		addr_send_all(LDP_MSG_ADDRESS_WITHDRAW, del, nd);
+		addr_send_all(LDP_MSG_ADDRESS, add, na);
+	}
+}
+
+static void op_session_up(void *ctx)
+{
+	struct ldp_nbr *n = ctx;
+	uint32_t addrs[LDP_MAX_LOCAL_ADDRS];
+	struct ldp_msg m = { .type = LDP_MSG_ADDRESS };
+
+	n->was_oper = true;
+	n->backoff = 0;
+	n->uptime = time(NULL);
+	n->last_error[0] = '\0';
+	L.st.sessions_up++;
+	/* RFC 5036 3.5.5: our addresses first, so that the peer maps next hops */
+	if (!L.adv_valid)
+		addr_refresh(false);
+	memcpy(addrs, L.adv, sizeof(addrs));
+	m.u_.addr.family = LDP_AF_IPV4;
+	m.u_.addr.naddr = (uint16_t)L.nadv;
+	m.u_.addr.addrs = addrs;
+	if (m.u_.addr.naddr > 0 && nbr_send(n, &m) == 0)
+		n->st.addr_sent++;
+	lde_nbr_up(L.lde, n->lsr_id, n->addrs, n->naddr);
+}
+
+static void op_session_down(void *ctx)
+{
+	struct ldp_nbr *n = ctx;
+
+	L.st.sessions_down++;
+	n->naddr = 0;
+	n->uptime = 0;
+	lde_nbr_down(L.lde, n->lsr_id);
+}
+
+static void op_start_ka_timeout(void *ctx)
+{
+	struct ldp_nbr *n = ctx;
+	struct timeval tv = { n->keepalive ? n->keepalive : session_keepalive(n->lsr_id), 0 };
+
+	evtimer_add(n->ev_ka_timeout, &tv);
+}
+
+static void op_start_ka_timer(void *ctx)
+{
+	struct ldp_nbr *n = ctx;
+	int ka = n->keepalive ? n->keepalive : session_keepalive(n->lsr_id);
+	struct timeval tv = { ka / 3 > 0 ? ka / 3 : 1, 0 };
+
+	evtimer_add(n->ev_ka_timer, &tv);
+}
+
+static void op_stop_timers(void *ctx)
+{
+	struct ldp_nbr *n = ctx;
+
+	evtimer_del(n->ev_ka_timeout);
+	evtimer_del(n->ev_ka_timer);
+}
+
+static const struct ldp_fsm_ops nbr_fsm_ops = {
+	op_send_init,	   op_send_keepalive,	op_send_notification,
+	op_close_conn,	   op_session_up,	op_session_down,
+	op_start_ka_timeout, op_start_ka_timer, op_stop_timers,
+};
+
+static void nbr_close(struct ldp_nbr *n, uint32_t status)
+{
+	ldp_fsm_event(&n->fsm, LDP_EVT_CLOSE_SESSION, status);
+}
+
+static void nbr_ka_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ldp_nbr *n = arg;
+
+	(void)fd;
+	(void)what;
+	snprintf(n->last_error, sizeof(n->last_error), "keepalive timer expired");
+	ldp_fsm_event(&n->fsm, LDP_EVT_KEEPALIVE_TIMEOUT, 0);
+}
+
+static void nbr_ka_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ldp_nbr *n = arg;
+
+	(void)fd;
+	(void)what;
+	if (n->fsm.state != LDP_NBR_STA_OPERATIONAL)
+		return;
+	if (op_send_keepalive(n) != 0) {
+		nbr_close(n, LDP_FSM_ST_INTERNAL_ERROR);
+		return;
+	}
+	op_start_ka_timer(n);
+}
+
+/* ---- received messages ---- */
+
+static int recv_init(struct ldp_nbr *n, const struct ldp_init *in, struct ldp_err *err)
+{
+	uint16_t ours = session_keepalive(n->lsr_id);
+
+	/* RFC 5036 3.5.3: the receiver LDP identifier must be ours */
+	if (in->receiver.lsr_id != L.rid || in->receiver.lspace != 0)
+		return ldp_err_set(err, LDP_ST_REJ_NO_HELLO, "Init for another LDP ID");
+	if (in->keepalive == 0)
+		return ldp_err_set(err, LDP_ST_REJ_BAD_KEEPALIVE, "keepalive time 0");
+	n->keepalive = in->keepalive < ours ? in->keepalive : ours;
+	n->max_pdu = ldp_init_max_pdu(in) < LDP_MAX_PDU_DEFAULT ? ldp_init_max_pdu(in)
+								: LDP_MAX_PDU_DEFAULT;
+	if (n->max_pdu < 256)
+		n->max_pdu = LDP_MAX_PDU_DEFAULT;
+	return 0;
+}
+
+static void nbr_addr_add(struct ldp_nbr *n, uint32_t a)
+{
+	for (int i = 0; i < n->naddr; i++)
+		if (n->addrs[i] == a)
+			return;
+	if (n->naddr < LDP_MAX_NBR_ADDRS)
+		n->addrs[n->naddr++] = a;
+	lde_nbr_address_add(L.lde, n->lsr_id, a);
+}
+
+static void nbr_addr_del(struct ldp_nbr *n, uint32_t a)
+{
+	for (int i = 0; i < n->naddr; i++)
+		if (n->addrs[i] == a) {
+			n->addrs[i] = n->addrs[--n->naddr];
+			break;
+		}
+	lde_nbr_address_del(L.lde, n->lsr_id, a);
+}
+
+static void recv_label(struct ldp_nbr *n, const struct ldp_msg *m)
+{
+	const struct ldp_label_msg *lm = &m->u_.label;
+	mpls_label_t lbl = lm->has_label ? lm->label : MPLS_LABEL_NONE;
+
+	for (int i = 0; i < lm->nfec; i++) {
+		const struct prefix4 *fec =
+			lm->fecs[i].type == LDP_FEC_PREFIX ? &lm->fecs[i].pfx : NULL;
+
+		switch (m->type) {
+		case LDP_MSG_LABEL_MAPPING:
+			if (fec)
+				lde_recv_mapping(L.lde, n->lsr_id, fec, lbl);
+			break;
+		case LDP_MSG_LABEL_WITHDRAW:
+			lde_recv_withdraw(L.lde, n->lsr_id, fec, lbl);
+			break;
+		case LDP_MSG_LABEL_RELEASE:
+			lde_recv_release(L.lde, n->lsr_id, fec, lbl);
+			break;
+		case LDP_MSG_LABEL_REQUEST:
+			if (fec)
+				lde_recv_request(L.lde, n->lsr_id, fec, m->id);
+			break;
+		default:
+			break;
+		}
+		if (n->fsm.state != LDP_NBR_STA_OPERATIONAL)
+			return;
+	}
+}
+
+static void recv_oper_msg(struct ldp_nbr *n, const struct ldp_msg *m)
+{
+	switch (m->type) {
+	case LDP_MSG_ADDRESS:
+		n->st.addr_rcvd++;
+		for (int i = 0; i < m->u_.addr.naddr; i++)
+			nbr_addr_add(n, m->u_.addr.addrs[i]);
+		break;
+	case LDP_MSG_ADDRESS_WITHDRAW:
+		n->st.addrwd_rcvd++;
+		for (int i = 0; i < m->u_.addr.naddr; i++)
+			nbr_addr_del(n, m->u_.addr.addrs[i]);
+		break;
+	case LDP_MSG_LABEL_MAPPING: n->st.map_rcvd++; recv_label(n, m); break;
+	case LDP_MSG_LABEL_WITHDRAW: n->st.wd_rcvd++; recv_label(n, m); break;
+	case LDP_MSG_LABEL_RELEASE: n->st.rel_rcvd++; recv_label(n, m); break;
+	case LDP_MSG_LABEL_REQUEST: n->st.req_rcvd++; recv_label(n, m); break;
+	case LDP_MSG_LABEL_ABORT: n->st.abort_rcvd++; break;
+	default: break;
+	}
+}
+
+/* One decoded message; returns -1 when the session closed. */
+static int nbr_recv_msg(struct ldp_nbr *n, const struct ldp_msg *m)
+{
+	struct ldp_err err;
+
+	if (m->ignored)
+		return 0;
+	switch (m->type) {
+	case LDP_MSG_INIT:
+		memset(&err, 0, sizeof(err));
+		if (recv_init(n, &m->u_.init, &err) != 0) {
+			snprintf(n->last_error, sizeof(n->last_error), "%s", err.reason);
+			nbr_close(n, err.status);
+			return -1;
+		}
+		ldp_fsm_event(&n->fsm, LDP_EVT_INIT_RCVD, 0);
+		break;
+	case LDP_MSG_KEEPALIVE:
+		n->st.ka_rcvd++;
+		ldp_fsm_event(&n->fsm, LDP_EVT_KEEPALIVE_RCVD, 0);
+		break;
+	case LDP_MSG_NOTIFICATION:
+		n->st.notif_rcvd++;
+		snprintf(n->last_error, sizeof(n->last_error), "received %s",
+			 ldp_status_name(m->u_.notif.status));
+		log_info("ldp nbr %s: notification %s", n->fsm.name,
+			 ldp_status_name(m->u_.notif.status));
+		if (ldp_status_fatal(m->u_.notif.status))
+			nbr_close(n, LDP_FSM_ST_NONE); /* 3.5.1.1: no answer to a fatal one */
+		break;
+	case LDP_MSG_HELLO:
+		break; /* not on a session: ignored */
+	default:
+		if (n->fsm.state != LDP_NBR_STA_OPERATIONAL) {
+			/* 2.5.4: any other message before OPERATIONAL */
+			nbr_close(n, LDP_FSM_ST_SHUTDOWN);
+			return -1;
+		}
+		recv_oper_msg(n, m);
+		break;
+	}
+	return n->fd >= 0 ? 0 : -1;
+}
+
+static void nbr_send_err_notification(struct ldp_nbr *n, const struct ldp_err *err)
+{
+	struct ldp_msg m;
+
+	memset(&m, 0, sizeof(m));
+	ldp_notification_from_err(&m, err);
+	n->st.notif_sent++;
+	nbr_send(n, &m);
+}
+
+/* One whole PDU of total bytes; -1 when the session closed. */
+static int nbr_recv_pdu(struct ldp_nbr *n, const uint8_t *data, size_t total)
+{
+	struct wbuf b = wbuf_from(data, total), msgs;
+	struct ldp_id expect = { n->lsr_id, 0 };
+	struct ldp_pdu_hdr h;
+	struct ldp_err err;
+	struct ldp_msg m;
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	if (ldp_pdu_open(&b, n->max_pdu, &expect, &h, &msgs, &err) != 0)
+		goto fatal;
+	ldp_fsm_event(&n->fsm, LDP_EVT_PDU_RCVD, 0);
+	for (;;) {
+		memset(&m, 0, sizeof(m));
+		memset(&err, 0, sizeof(err));
+		rc = ldp_msg_next(&msgs, &m, &err);
+		if (rc == 0)
+			return 0;
+		if (rc < 0) {
+			ldp_msg_clear(&m);
+			if (ldp_status_fatal(err.status))
+				goto fatal;
+			log_info("ldp nbr %s: %s", n->fsm.name, err.reason);
+			nbr_send_err_notification(n, &err); /* advisory: go on */
+			continue;
+		}
+		rc = nbr_recv_msg(n, &m);
+		ldp_msg_clear(&m);
+		if (rc < 0)
+			return -1;
+	}
+fatal:
+	log_warnx("ldp nbr %s: %s (%s): session reset", n->fsm.name, err.reason,
+		  ldp_status_name(err.status));
+	snprintf(n->last_error, sizeof(n->last_error), "%s", err.reason);
+	nbr_close(n, err.status);
+	return -1;
+}
+
+static void nbr_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ldp_nbr *n = arg;
+	ssize_t r;
+	size_t off = 0, total;
+	struct ldp_err err;
+
+	(void)what;
+	r = read(fd, n->inbuf + n->inlen, LDP_INBUF_SIZE - n->inlen);
+	if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR)) {
+		snprintf(n->last_error, sizeof(n->last_error), "%s",
+			 r == 0 ? "connection closed by peer" : strerror(errno));
+		nbr_close(n, LDP_FSM_ST_NONE);
+		return;
+	}
+	if (r < 0)
+		return;
+	n->inlen += (size_t)r;
+	for (;;) {
+		struct wbuf b = wbuf_from(n->inbuf + off, n->inlen - off);
+		int rc;
+
+		memset(&err, 0, sizeof(err));
+		rc = ldp_pdu_peek(&b, n->max_pdu, &total, &err);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			log_warnx("ldp nbr %s: %s: session reset", n->fsm.name, err.reason);
+			snprintf(n->last_error, sizeof(n->last_error), "%s", err.reason);
+			nbr_close(n, err.status);
+			return;
+		}
+		if (nbr_recv_pdu(n, n->inbuf + off, total) < 0)
+			return; /* closed: buffers are gone */
+		off += total;
+	}
+	memmove(n->inbuf, n->inbuf + off, n->inlen - off);
+	n->inlen -= off;
+}
+
+static void nbr_write_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ldp_nbr *n = arg;
+
+	(void)what;
+	if (evbuffer_write(n->out, fd) < 0 && errno != EAGAIN && errno != EINTR) {
+		snprintf(n->last_error, sizeof(n->last_error), "write: %s", strerror(errno));
+		nbr_close(n, LDP_FSM_ST_NONE);
+		return;
+	}
+	if (evbuffer_get_length(n->out) > 0)
+		event_add(n->ev_write, NULL);
+}
+
+/* ---- socket options ---- */
+
+static void md5_set(int fd, uint32_t addr, const char *password)
+{
+	struct tcp_md5sig md5;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&md5.tcpm_addr;
+	size_t len = strlen(password);
+
+	memset(&md5, 0, sizeof(md5));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = htonl(addr);
+	if (len > TCP_MD5SIG_MAXKEYLEN)
+		len = TCP_MD5SIG_MAXKEYLEN;
+	md5.tcpm_keylen = (uint16_t)len;
+	memcpy(md5.tcpm_key, password, len);
+	if (setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)) != 0)
+		log_warn("ldp: TCP_MD5SIG");
+}
+
+static bool nbr_gtsm(const struct ldp_nbr *n, bool *check)
+{
+	struct ldp_nbr_conf *nc = ldpd_nbr_conf(n->lsr_id);
+
+	*check = !ldpd_conf.gtsm_off && !(nc && nc->ttl_security_off);
+	for (struct ldp_adj *a = L.adjs; a; a = a->next)
+		if (a->nbr == n && a->type == LDP_ADJ_LINK && a->gtsm)
+			return true;
+	return false;
+}
+
+/* RFC 6720: send with TTL 255 and, when both ends do GTSM, accept only 255 */
+static void sock_session_opts(struct ldp_nbr *n, int fd)
+{
+	int one = 1, ttl = 255;
+	bool check;
+	struct ldp_nbr_conf *nc = ldpd_nbr_conf(n->lsr_id);
+
+	evutil_make_socket_nonblocking(fd);
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	n->gtsm = nbr_gtsm(n, &check);
+	if (n->gtsm) {
+		setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+		if (check)
+			setsockopt(fd, IPPROTO_IP, IP_MINTTL, &ttl, sizeof(ttl));
+		else
+			n->gtsm = false;
+	}
+	n->md5 = nc && nc->password[0];
+	if (n->md5)
+		md5_set(fd, n->raddr, nc->password);
+}
+
+static void nbr_session_events(struct ldp_nbr *n)
+{
+	n->ev_read = event_new(L.base, n->fd, EV_READ | EV_PERSIST, nbr_read_cb, n);
+	n->ev_write = event_new(L.base, n->fd, EV_WRITE, nbr_write_cb, n);
+	event_add(n->ev_read, NULL);
+}
+
+static void nbr_local_addr(struct ldp_nbr *n)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+
+	if (getsockname(n->fd, (struct sockaddr *)&sin, &sl) == 0) {
+		n->laddr = ntohl(sin.sin_addr.s_addr);
+		n->lport = ntohs(sin.sin_port);
+	}
+}
+
+/* ---- active role: connect ---- */
+
+static void nbr_connected_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ldp_nbr *n = arg;
+	int soerr = 0;
+	socklen_t sl = sizeof(soerr);
+	struct timeval tv = { 0, 0 };
+
+	(void)what;
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0) {
+		snprintf(n->last_error, sizeof(n->last_error), "connect: %s", strerror(soerr));
+		event_free(n->ev_write);
+		n->ev_write = NULL;
+		close(n->fd);
+		n->fd = -1;
+		n->connecting = false;
+		n->backoff = ldp_backoff_next(n->backoff);
+		tv.tv_sec = n->backoff;
+		evtimer_add(n->ev_connect, &tv);
+		return;
+	}
+	event_free(n->ev_write);
+	n->ev_write = NULL;
+	n->connecting = false;
+	nbr_local_addr(n);
+	n->rport = LDP_PORT;
+	nbr_session_events(n);
+	ldp_fsm_event(&n->fsm, LDP_EVT_CONNECT_UP, 0);
+}
+
+static void nbr_connect_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ldp_nbr *n = arg;
+	struct sockaddr_in sin;
+	int s;
+
+	(void)fd;
+	(void)what;
+	if (!n->active || n->fd >= 0 || n->fsm.state != LDP_NBR_STA_NONEXISTENT || n->nadj == 0)
+		return;
+	if ((s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	n->fd = s;
+	sock_session_opts(n, s);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(L.trans);
+	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) != 0)
+		log_warn("ldp nbr %s: bind to transport address", n->fsm.name);
+	sin.sin_addr.s_addr = htonl(n->raddr);
+	sin.sin_port = htons(LDP_PORT);
+	n->connecting = true;
+	if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) != 0 && errno != EINPROGRESS) {
+		n->ev_write = event_new(L.base, s, EV_WRITE, nbr_connected_cb, n);
+		event_active(n->ev_write, EV_WRITE, 0);
+		return;
+	}
+	n->ev_write = event_new(L.base, s, EV_WRITE, nbr_connected_cb, n);
+	event_add(n->ev_write, NULL);
+}
+
+static void nbr_maybe_connect(struct ldp_nbr *n)
+{
+	struct timeval tv = { 0, 0 };
+
+	if (!n->active || n->fd >= 0 || n->fsm.state != LDP_NBR_STA_NONEXISTENT ||
+	    evtimer_pending(n->ev_connect, NULL))
+		return;
+	tv.tv_sec = n->backoff;
+	evtimer_add(n->ev_connect, &tv);
+}
+
+/* ---- passive role: accept ---- */
+
+static void tcp_accept_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	struct ldp_nbr *n;
+	int s;
+
+	(void)what;
+	(void)arg;
+	s = accept4(fd, (struct sockaddr *)&sin, &sl, SOCK_CLOEXEC);
+	if (s < 0)
+		return;
+	n = nbr_find_addr(ntohl(sin.sin_addr.s_addr));
+	/* RFC 5036 2.5.3: only from a transport address we have a Hello from, and
+	 * only when we are the passive side */
+	if (n == NULL || n->fd >= 0 || n->active || n->fsm.state != LDP_NBR_STA_NONEXISTENT) {
+		close(s);
+		return;
+	}
+	n->fd = s;
+	n->rport = ntohs(sin.sin_port);
+	sock_session_opts(n, s);
+	nbr_local_addr(n);
+	nbr_session_events(n);
+	ldp_fsm_event(&n->fsm, LDP_EVT_MATCH_ADJ, 0);
+}
+
+/* ---- discovery sockets ---- */
+
+static void udp_recv_cb(evutil_socket_t fd, short what, void *arg)
+{
+	uint8_t pkt[LDP_MAX_PDU_DEFAULT];
+	char cbuf[256], ifname[IF_NAMESIZE] = "";
+	struct sockaddr_in src;
+	struct iovec iov = { pkt, sizeof(pkt) };
+	struct msghdr mh = { .msg_name = &src, .msg_namelen = sizeof(src), .msg_iov = &iov,
+			     .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *c;
+	bool mcast = false;
+	ssize_t r;
+	struct wbuf b, msgs;
+	struct ldp_pdu_hdr h;
+	struct ldp_err err;
+	struct ldp_msg m;
+
+	(void)what;
+	(void)arg;
+	if ((r = recvmsg(fd, &mh, 0)) <= 0)
+		return;
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			mcast = ntohl(pi.ipi_addr.s_addr) == LDP_ALL_ROUTERS;
+			if (if_indextoname((unsigned)pi.ipi_ifindex, ifname) == NULL)
+				ifname[0] = '\0';
+		}
+	b = wbuf_from(pkt, (size_t)r);
+	memset(&err, 0, sizeof(err));
+	memset(&m, 0, sizeof(m));
+	if (ldp_pdu_open(&b, LDP_MAX_PDU_DEFAULT, NULL, &h, &msgs, &err) != 0 ||
+	    ldp_msg_next(&msgs, &m, &err) != 1 || m.type != LDP_MSG_HELLO ||
+	    mcast == ((m.u_.hello.flags & LDP_HELLO_T) != 0)) {
+		L.st.hello_bad++;
+		ldp_msg_clear(&m);
+		return;
+	}
+	ldpd_hello_input(mcast ? ifname : NULL, ntohl(src.sin_addr.s_addr), h.id.lsr_id,
+			 &m.u_.hello);
+	ldp_msg_clear(&m);
+}
+
+static int hello_build(uint8_t *buf, size_t len, bool targeted, uint16_t hold)
+{
+	struct wbuf w = wbuf_init_fixed(buf, len);
+	struct ldp_pdu_builder pb;
+	struct ldp_id id = { L.rid, 0 };
+	struct ldp_msg m = { .type = LDP_MSG_HELLO };
+	uint32_t msgid = 0;
+
+	m.u_.hello.holdtime = hold;
+	m.u_.hello.flags = targeted ? (LDP_HELLO_T | LDP_HELLO_R)
+				    : (ldpd_conf.gtsm_off ? 0 : LDP_HELLO_G);
+	m.u_.hello.has_trans_addr = true;
+	m.u_.hello.trans_addr = L.trans;
+	if (ldp_pdu_begin(&pb, &w, &id, LDP_MAX_PDU_DEFAULT, &msgid) < 0 ||
+	    ldp_pdu_add(&pb, &m) < 0)
+		return -1;
+	return ldp_pdu_finish(&pb);
+}
+
+/* Targeted Hellos leave from our transport address (as FRR's do), so the
+ * peer keys the adjacency on a stable source, not on an outgoing link. */
+static ssize_t hello_sendmsg(const void *buf, size_t len, struct sockaddr_in *dst, bool targeted)
+{
+	char cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	struct iovec iov = { (void *)(uintptr_t)buf, len };
+	struct msghdr mh = { .msg_name = dst, .msg_namelen = sizeof(*dst), .msg_iov = &iov,
+			     .msg_iovlen = 1 };
+	struct cmsghdr *c;
+	struct in_pktinfo pi;
+
+	if (targeted) {
+		memset(cbuf, 0, sizeof(cbuf));
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst.s_addr = htonl(L.trans);
+		mh.msg_control = cbuf;
+		mh.msg_controllen = sizeof(cbuf);
+		c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	}
+	return sendmsg(L.udp_fd, &mh, 0);
+}
+
+static void hello_send(int ifindex, uint32_t dst, bool targeted, uint16_t hold)
+{
+	uint8_t buf[128];
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(LDP_PORT) };
+	struct ip_mreqn mr;
+	int len = hello_build(buf, sizeof(buf), targeted, hold);
+
+	if (len < 0)
+		return;
+	if (!targeted) {
+		memset(&mr, 0, sizeof(mr));
+		mr.imr_ifindex = ifindex;
+		if (setsockopt(L.udp_fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) != 0)
+			return;
+	}
+	sin.sin_addr.s_addr = htonl(dst);
+	if (hello_sendmsg(buf, (size_t)len, &sin, targeted) == len)
+		L.st.hello_tx++;
+}
+
+static int ifrt_join(struct ldp_ifrt *r, bool join)
+{
+	struct ip_mreqn mr;
+
+	memset(&mr, 0, sizeof(mr));
+	mr.imr_multiaddr.s_addr = htonl(LDP_ALL_ROUTERS);
+	mr.imr_ifindex = r->ifindex;
+	return setsockopt(L.udp_fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP,
+			  &mr, sizeof(mr));
+}
+
+static void ifrt_remove(int i)
+{
+	struct ldp_adj *a, *next;
+
+	if (L.ifrt[i].joined)
+		ifrt_join(&L.ifrt[i], false);
+	for (a = L.adjs; a; a = next) {
+		next = a->next;
+		if (a->type == LDP_ADJ_LINK && strcmp(a->ifname, L.ifrt[i].name) == 0)
+			adj_del(a); /* may free later entries' neighbor, not adjacencies */
+	}
+	L.ifrt[i] = L.ifrt[--L.nifrt];
+}
+
+/* Interfaces follow the config: join/leave, and send due Hellos. */
+static void ifaces_sync(time_t now)
+{
+	int i, j;
+
+	for (i = 0; i < L.nifrt; i++)
+		if (ldpd_iface_conf(L.ifrt[i].name) == NULL)
+			ifrt_remove(i--);
+	for (j = 0; j < ldpd_conf.niface; j++) {
+		struct ldp_ifrt *r = NULL;
+		unsigned idx = if_nametoindex(ldpd_conf.iface[j].name);
+
+		for (i = 0; i < L.nifrt; i++)
+			if (strcmp(L.ifrt[i].name, ldpd_conf.iface[j].name) == 0)
+				r = &L.ifrt[i];
+		if (r == NULL && L.nifrt < LDP_MAX_IFACE) {
+			r = &L.ifrt[L.nifrt++];
+			memset(r, 0, sizeof(*r));
+			snprintf(r->name, sizeof(r->name), "%s", ldpd_conf.iface[j].name);
+		}
+		if (r == NULL)
+			continue;
+		if (r->joined && (int)idx != r->ifindex) {
+			r->joined = false; /* interface went away or was recreated */
+			r->uptime = 0;
+		}
+		r->ifindex = (int)idx;
+		if (!r->joined && idx != 0 && ifrt_join(r, true) == 0) {
+			r->joined = true;
+			r->uptime = now;
+		}
+		if (r->joined && now - r->last_hello >= link_interval(r->name)) {
+			hello_send(r->ifindex, LDP_ALL_ROUTERS, false, link_hold(r->name));
+			r->last_hello = now;
+		}
+	}
+}
+
+static void targeted_sync(time_t now)
+{
+	int iv = ldpd_conf.targeted_interval ? ldpd_conf.targeted_interval
+					     : LDP_DEF_TARGETED_INTERVAL;
+	int hold = ldpd_conf.targeted_hold ? ldpd_conf.targeted_hold : LDP_DEF_TARGETED_HOLD;
+
+	for (int i = 0; i < ldpd_conf.nnbr; i++)
+		if (ldpd_conf.nbr[i].targeted && now - L.last_targeted[i] >= iv) {
+			hello_send(0, ldpd_conf.nbr[i].lsr_id, true, (uint16_t)hold);
+			L.last_targeted[i] = now;
+		}
+}
+
+static void tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	time_t now = time(NULL);
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	ifaces_sync(now);
+	targeted_sync(now);
+	addr_refresh(true);
+}
+
+/* ---- LDE glue ---- */
+
+static mpls_label_t lde_alloc(void *arg, const struct prefix4 *fec)
+{
+	char p[PREFIX4_STRLEN], purpose[48];
+
+	(void)arg;
+	snprintf(purpose, sizeof(purpose), "ldp %s", prefix4_ntop(fec, p, sizeof(p)));
+	return L.ops && L.ops->label_alloc ? L.ops->label_alloc(purpose) : MPLS_LABEL_NONE;
+}
+
+static void lde_release(void *arg, mpls_label_t label)
+{
+	(void)arg;
+	if (L.ops && L.ops->label_release)
+		L.ops->label_release(label);
+}
+
+static struct ldp_nbr *oper_nbr(uint32_t lsr_id)
+{
+	struct ldp_nbr *n = nbr_find(lsr_id);
+
+	return n && n->fsm.state == LDP_NBR_STA_OPERATIONAL ? n : NULL;
+}
+
+static void lde_send_label(uint32_t lsr_id, uint16_t type, const struct prefix4 *fec,
+			   mpls_label_t label, const uint32_t *req_id)
+{
+	struct ldp_nbr *n = oper_nbr(lsr_id);
+	struct ldp_fec f = { .type = fec ? LDP_FEC_PREFIX : LDP_FEC_WILDCARD };
+	struct ldp_msg m = { .type = type };
+
+	if (n == NULL)
+		return;
+	if (fec)
+		f.pfx = *fec;
+	m.u_.label.nfec = 1;
+	m.u_.label.fecs = &f;
+	m.u_.label.has_label = label != MPLS_LABEL_NONE;
+	m.u_.label.label = label;
+	if (req_id) {
+		m.u_.label.has_reqid = true;
+		m.u_.label.reqid = *req_id;
+	}
+	if (nbr_send(n, &m) != 0)
+		return;
+	if (type == LDP_MSG_LABEL_MAPPING)
+		n->st.map_sent++;
+	else if (type == LDP_MSG_LABEL_WITHDRAW)
+		n->st.wd_sent++;
+	else
+		n->st.rel_sent++;
+}
+
+static void lde_mapping(void *arg, uint32_t lsr_id, const struct prefix4 *fec, mpls_label_t label,
+			const uint32_t *req_id)
+{
+	(void)arg;
+	lde_send_label(lsr_id, LDP_MSG_LABEL_MAPPING, fec, label, req_id);
+}
+
+static void lde_withdraw(void *arg, uint32_t lsr_id, const struct prefix4 *fec, mpls_label_t label)
+{
+	(void)arg;
+	lde_send_label(lsr_id, LDP_MSG_LABEL_WITHDRAW, fec, label, NULL);
+}
+
+static void lde_rel(void *arg, uint32_t lsr_id, const struct prefix4 *fec, mpls_label_t label)
+{
+	(void)arg;
+	lde_send_label(lsr_id, LDP_MSG_LABEL_RELEASE, fec, label, NULL);
+}
+
+static void lde_notif(void *arg, uint32_t lsr_id, uint32_t status, const struct prefix4 *fec,
+		      uint32_t msg_id)
+{
+	struct ldp_nbr *n = oper_nbr(lsr_id);
+	struct ldp_msg m = { .type = LDP_MSG_NOTIFICATION };
+
+	(void)arg;
+	if (n == NULL)
+		return;
+	m.u_.notif.status = status;
+	m.u_.notif.msg_id = msg_id;
+	if (fec) {
+		m.u_.notif.has_fec = true;
+		m.u_.notif.fec.type = LDP_FEC_PREFIX;
+		m.u_.notif.fec.pfx = *fec;
+	}
+	if (nbr_send(n, &m) == 0)
+		n->st.notif_sent++;
+}
+
+static void lde_lfib_upd(void *arg, mpls_label_t in_label, const struct prefix4 *fec,
+			 const struct lde_path *paths, int npaths)
+{
+	/* no kernel MPLS: the LDE's LFIB is the table `show mpls table` prints */
+	(void)arg, (void)in_label, (void)fec, (void)paths, (void)npaths;
+}
+
+static void lde_lfib_del(void *arg, mpls_label_t in_label, const struct prefix4 *fec)
+{
+	(void)arg, (void)in_label, (void)fec;
+}
+
+static void lde_nh_bound(void *arg, const struct prefix4 *fec, const struct lde_path *paths,
+			 int npaths)
+{
+	(void)arg;
+	if (L.ops && L.ops->nh_bound)
+		L.ops->nh_bound(fec, paths, npaths);
+}
+
+static const struct lde_ops ldpd_lde_ops = {
+	lde_alloc,    lde_release,  lde_mapping,  lde_withdraw, lde_rel,
+	lde_notif,    lde_lfib_upd, lde_lfib_del, lde_nh_bound,
+};
+
+/* ---- core routes (default VRF) ---- */
+
+static void feed_dest(const struct rib_dest *d)
+{
+	struct rib_route *sel = d->selected;
+	struct lde_nh nh[LDE_MAX_NH];
+	int nnh = 0;
+
+	if (sel == NULL || sel->proto == RIB_BGP) {
+		lde_route_delete(L.lde, &d->pfx);
+		return;
+	}
+	for (int i = 0; i < sel->nh_count && nnh < LDE_MAX_NH; i++) {
+		const struct rib_nh *rn = &sel->nh[i];
+
+		if (!rn->active || rn->blackhole)
+			continue;
+		nh[nnh].addr = rn->gw;
+		snprintf(nh[nnh].ifname, sizeof(nh[nnh].ifname), "%s",
+			 rn->res_ifname[0] ? rn->res_ifname : rn->ifname);
+		nnh++;
+	}
+	if (nnh == 0 && sel->proto != RIB_CONNECTED) {
+		lde_route_delete(L.lde, &d->pfx);
+		return;
+	}
+	lde_route_update(L.lde, &d->pfx, nh, nnh, sel->proto == RIB_CONNECTED);
+}
+
+void ldpd_route_changed(struct vrf *vrf, const struct rib_dest *d)
+{
+	if (!L.running || vrf == NULL || vrf->id != VRF_DEFAULT_ID)
+		return;
+	feed_dest(d);
+}
+
+static int feed_walk_cb(void *arg, struct rib_dest *d)
+{
+	(void)arg;
+	feed_dest(d);
+	return 0;
+}
+
+/* ---- start / stop ---- */
+
+static int udp_open(void)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), one = 1, ttl = 1,
+	    zero = 0;
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(LDP_PORT) };
+
+	if (s < 0)
+		return -1;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	setsockopt(s, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
+	setsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)); /* link hellos: TTL 1 */
+	setsockopt(s, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof(zero));
+	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+		log_warn("ldp: bind UDP 646");
+		close(s);
+		return -1;
+	}
+	return s;
+}
+
+static int tcp_open(void)
+{
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), one = 1, ttl = 255;
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(LDP_PORT) };
+
+	if (s < 0)
+		return -1;
+	setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* RFC 6720: the SYN-ACK already goes out with TTL 255 (a GTSM peer
+	 * drops anything lower) */
+	setsockopt(s, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(s, 16) != 0) {
+		log_warn("ldp: listen TCP 646");
+		close(s);
+		return -1;
+	}
+	for (int i = 0; i < ldpd_conf.nnbr; i++)
+		if (ldpd_conf.nbr[i].password[0])
+			md5_set(s, ldpd_conf.nbr[i].lsr_id, ldpd_conf.nbr[i].password);
+	return s;
+}
+
+static void ldpd_stop(void)
+{
+	if (!L.running)
+		return;
+	while (L.adjs)
+		adj_del(L.adjs);
+	while (L.nbrs) /* neighbors without adjacencies (should not exist) */
+		nbr_del(L.nbrs);
+	for (int i = 0; i < L.nifrt; i++)
+		if (L.ifrt[i].joined)
+			ifrt_join(&L.ifrt[i], false);
+	L.nifrt = 0;
+	if (L.ev_udp)
+		event_free(L.ev_udp);
+	if (L.ev_tcp)
+		event_free(L.ev_tcp);
+	if (L.ev_tick)
+		event_free(L.ev_tick);
+	L.ev_udp = L.ev_tcp = L.ev_tick = NULL;
+	if (L.udp_fd >= 0)
+		close(L.udp_fd);
+	if (L.tcp_fd >= 0)
+		close(L.tcp_fd);
+	L.udp_fd = L.tcp_fd = -1;
+	lde_free(L.lde);
+	L.lde = NULL;
+	L.running = false;
+	log_info("ldp: stopped");
+}
+
+static void ldpd_run(void);
+
+static void retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (!L.running && ldpd_conf.enabled)
+		ldpd_run();
+}
+
+static void ldpd_run(void)
+{
+	struct lde_config cfg = lde_cfg_from_conf();
+	struct timeval tv = { 1, 0 };
+	struct vrf *def = vrf_default();
+
+	L.rid = ldpd_router_id();
+	L.trans = ldpd_transport_addr();
+	if (L.rid == 0) {
+		/* no address yet: try again in a second (interfaces come up) */
+		log_debug("ldp: no router id yet");
+		if (L.base != NULL && L.ev_retry == NULL)
+			L.ev_retry = evtimer_new(L.base, retry_cb, NULL);
+		if (L.ev_retry != NULL)
+			evtimer_add(L.ev_retry, &tv);
+		return;
+	}
+	L.lde = lde_new(&ldpd_lde_ops, NULL, &cfg);
+	L.running = true;
+	if (def && def->rib)
+		rib_walk(def->rib, feed_walk_cb, NULL);
+	memset(L.last_targeted, 0, sizeof(L.last_targeted));
+	L.adv_valid = false;
+	L.nadv = 0;
+	if (L.base == NULL)
+		return; /* unit tests: no sockets */
+	L.udp_fd = udp_open();
+	L.tcp_fd = tcp_open();
+	if (L.udp_fd >= 0) {
+		L.ev_udp = event_new(L.base, L.udp_fd, EV_READ | EV_PERSIST, udp_recv_cb, NULL);
+		event_add(L.ev_udp, NULL);
+	}
+	if (L.tcp_fd >= 0) {
+		L.ev_tcp = event_new(L.base, L.tcp_fd, EV_READ | EV_PERSIST, tcp_accept_cb, NULL);
+		event_add(L.ev_tcp, NULL);
+	}
+	L.ev_tick = event_new(L.base, -1, EV_PERSIST, tick_cb, NULL);
+	event_add(L.ev_tick, &tv);
+	tick_cb(-1, 0, NULL);
+	log_info("ldp: started (lsr-id %s)", addr4_ntop(L.rid, (char[ADDR4_STRLEN]){ 0 },
+							 ADDR4_STRLEN));
+}
+
+/* Passwords as one string: a change restarts the instance (the listener's
+ * TCP_MD5SIG keys and every session are redone, as FRR resets sessions). */
+static bool md5_sig_changed(void)
+{
+	static char sig[LDP_MAX_NBR_CONF * (LDP_PASSWORD_LEN + 16)];
+	char cur[sizeof(sig)];
+	size_t off = 0;
+
+	cur[0] = '\0';
+	for (int i = 0; i < ldpd_conf.nnbr && off < sizeof(cur); i++)
+		if (ldpd_conf.nbr[i].password[0])
+			off += (size_t)snprintf(cur + off, sizeof(cur) - off, "%08x:%s;",
+						ldpd_conf.nbr[i].lsr_id, ldpd_conf.nbr[i].password);
+	if (strcmp(cur, sig) == 0)
+		return false;
+	memcpy(sig, cur, sizeof(sig));
+	return true;
+}
+
+void ldpd_conf_changed(void)
+{
+	bool want = ldpd_conf.enabled, md5 = md5_sig_changed();
+	struct lde_config cfg = lde_cfg_from_conf();
+
+	if (L.base == NULL && !L.running)
+		return; /* not started yet: ldpd_start() reads the config */
+	if (L.running && (!want || md5 || L.rid != ldpd_router_id() ||
+			  L.trans != ldpd_transport_addr()))
+		ldpd_stop();
+	if (!L.running && want) {
+		ldpd_run();
+		return;
+	}
+	if (L.running) {
+		lde_set_config(L.lde, &cfg);
+		if (L.base)
+			tick_cb(-1, 0, NULL);
+	}
+}
+
+void ldpd_init(const struct ldpd_ops *ops)
+{
+	memset(&ldpd_conf, 0, sizeof(ldpd_conf));
+	L.ops = ops;
+	ldp_cli_init();
+	ldp_show_init();
+}
+
+void ldpd_start(struct event_base *base)
+{
+	L.base = base;
+	if (ldpd_conf.enabled && !L.running)
+		ldpd_run();
+}
+
+void ldpd_fini(void)
+{
+	ldpd_stop();
+	if (L.ev_retry)
+		event_free(L.ev_retry);
+	L.ev_retry = NULL;
+	L.base = NULL;
+}
+
+/* Unit tests: run without sockets on base (timers only). */
+void ldpd_test_start(struct event_base *base);
+void ldpd_test_start(struct event_base *base)
+{
+	L.base = NULL;
+	if (!L.running)
+		ldpd_run();
+	L.base = base;
+}

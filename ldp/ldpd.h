@@ -1,0 +1,184 @@
+/* The running LDP instance (RFC 5036): configuration, discovery (2.4.1
+ * basic, 2.4.2 extended/targeted), adjacencies with hold timers, sessions
+ * over TCP 646 (2.5) driven by ldp/fsm.c, and the glue to the label
+ * decision engine (ldp/lde.c) and to the default VRF's RIB.
+ *
+ * ldp/ depends on lib/, vrf/ and cli/ only: the label manager and the
+ * router id reach it through struct ldpd_ops set by pe/main.c.
+ *
+ * Deviations: IPv4 only; one label space (0); no Label Request origination
+ * (downstream unsolicited, liberal retention); GTSM (RFC 6720) follows the
+ * G bit of link hellos as OpenBSD/FRR ldpd do for IPv4. */
+#ifndef PE_LDP_LDPD_H
+#define PE_LDP_LDPD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "ldp/fsm.h"
+#include "ldp/lde.h"
+#include "lib/label.h"
+#include "lib/prefix.h"
+
+struct event;
+struct event_base;
+struct evbuffer;
+struct vrf;
+struct rib_dest;
+struct ldp_hello;
+
+#define LDP_IFNAMSIZ 16
+#define LDP_PASSWORD_LEN 80           /* TCP_MD5SIG_MAXKEYLEN */
+#define LDP_MAX_ADJ 256               /* adjacency table bound (hello floods) */
+#define LDP_MAX_NBR 128               /* neighbors (one per LSR ID) */
+#define LDP_MAX_IFACE 64
+#define LDP_MAX_NBR_CONF 64
+#define LDP_MAX_NBR_ADDRS 256         /* addresses kept per neighbor */
+#define LDP_OUTBUF_MAX (4u << 20)     /* per session: beyond it, the session resets */
+#define LDP_DEF_LINK_HOLD 15          /* RFC 5036 3.5.2 */
+#define LDP_DEF_LINK_INTERVAL 5
+#define LDP_DEF_TARGETED_HOLD 45
+#define LDP_DEF_TARGETED_INTERVAL 15
+#define LDP_DEF_KEEPALIVE 180         /* FRR's default session holdtime */
+#define LDP_BACKOFF_MIN 15            /* RFC 5036 2.5.3: exponential backoff */
+#define LDP_BACKOFF_MAX 120
+#define LDP_ALL_ROUTERS 0xe0000002u   /* 224.0.0.2 */
+
+struct ldp_iface_conf {
+	char name[LDP_IFNAMSIZ];
+	uint16_t hello_hold, hello_interval; /* 0: instance value */
+};
+
+struct ldp_nbr_conf {
+	uint32_t lsr_id;
+	char password[LDP_PASSWORD_LEN + 1];
+	bool targeted;        /* `neighbor X targeted`: X is also the hello target */
+	uint16_t keepalive;   /* `neighbor X session holdtime N`, 0: instance value */
+	bool ttl_security_off; /* `neighbor X ttl-security disable` */
+};
+
+struct ldpd_conf {
+	bool enabled;       /* `mpls ldp` */
+	uint32_t router_id; /* 0: from the interfaces */
+	bool ordered_control;
+	bool explicit_null;
+	bool host_routes_only;
+	bool af_ipv4;             /* `address-family ipv4` */
+	uint32_t transport_addr;  /* 0: router id */
+	uint16_t link_hold, link_interval;         /* `discovery hello ...` */
+	uint16_t targeted_hold, targeted_interval; /* `discovery targeted-hello ...` */
+	uint16_t keepalive;                        /* `session holdtime` (seconds) */
+	bool gtsm_off;                             /* `ttl-security disable` */
+	int niface;
+	struct ldp_iface_conf iface[LDP_MAX_IFACE];
+	int nnbr;
+	struct ldp_nbr_conf nbr[LDP_MAX_NBR_CONF];
+};
+
+/* Hooks from pe/: label manager and router id. */
+struct ldpd_ops {
+	uint32_t (*router_id)(void);
+	mpls_label_t (*label_alloc)(const char *purpose);
+	void (*label_release)(mpls_label_t l);
+	/* labelled paths of a FEC (BGP next-hop resolution); may be NULL */
+	void (*nh_bound)(const struct prefix4 *fec, const struct lde_path *paths, int npaths);
+};
+
+enum ldp_adj_type { LDP_ADJ_LINK, LDP_ADJ_TARGETED };
+
+struct ldp_nbr;
+
+struct ldp_adj {
+	struct ldp_adj *next;
+	enum ldp_adj_type type;
+	uint32_t lsr_id;
+	uint32_t src;        /* hello source */
+	uint32_t trans_addr; /* transport address TLV or source */
+	char ifname[LDP_IFNAMSIZ];
+	uint16_t holdtime;   /* negotiated */
+	bool gtsm;           /* peer set the G bit */
+	time_t uptime, last_rx;
+	struct event *expire;
+	struct ldp_nbr *nbr;
+};
+
+struct ldp_nbr_stats {
+	uint64_t ka_sent, ka_rcvd, addr_sent, addr_rcvd, addrwd_sent, addrwd_rcvd;
+	uint64_t notif_sent, notif_rcvd, map_sent, map_rcvd, req_sent, req_rcvd;
+	uint64_t wd_sent, wd_rcvd, rel_sent, rel_rcvd, abort_rcvd;
+};
+
+struct ldp_nbr {
+	struct ldp_nbr *next;
+	uint32_t lsr_id;
+	uint32_t raddr, laddr; /* transport addresses */
+	uint16_t rport, lport;
+	int nadj;
+	struct ldp_fsm fsm;
+	int fd;
+	bool active;           /* we connect (our transport address is higher) */
+	bool connecting;
+	bool gtsm;
+	bool md5;
+	struct event *ev_read, *ev_write, *ev_ka_timeout, *ev_ka_timer, *ev_connect;
+	struct evbuffer *out;
+	uint8_t *inbuf;
+	size_t inlen;
+	uint16_t keepalive;    /* negotiated */
+	uint16_t max_pdu;
+	uint32_t msg_id;
+	int backoff;           /* seconds before the next attempt (active role) */
+	time_t uptime;
+	int naddr;
+	uint32_t addrs[LDP_MAX_NBR_ADDRS];
+	struct ldp_nbr_stats st;
+	bool was_oper;
+	char last_error[96];
+};
+
+struct ldpd_stats {
+	uint64_t hello_rx, hello_tx, hello_bad, hello_dropped_full, hello_unknown_if;
+	uint64_t adj_created, adj_expired, sessions_up, sessions_down;
+};
+
+/* ldpd.c */
+extern struct ldpd_conf ldpd_conf;
+void ldpd_init(const struct ldpd_ops *ops);
+/* Opens the sockets when LDP is configured; also called after a config
+ * change (ldpd_conf_changed). */
+void ldpd_start(struct event_base *base);
+void ldpd_fini(void);
+/* Config changed at run time: sockets, adjacencies, LDE settings follow. */
+void ldpd_conf_changed(void);
+/* A selected route changed in some VRF (the default VRF's feed the LDE). */
+void ldpd_route_changed(struct vrf *vrf, const struct rib_dest *d);
+uint32_t ldpd_router_id(void);
+uint32_t ldpd_transport_addr(void);
+struct ldp_iface_conf *ldpd_iface_conf(const char *ifname);
+struct ldp_nbr_conf *ldpd_nbr_conf(uint32_t lsr_id);
+/* Walks for show commands. */
+struct ldp_adj *ldpd_adj_first(void);
+struct ldp_nbr *ldpd_nbr_first(void);
+const struct lde *ldpd_lde(void);
+const struct ldpd_stats *ldpd_stats(void);
+int ldpd_adj_count(void);
+time_t ldpd_iface_uptime(const char *ifname); /* 0: not joined */
+/* Hello input without sockets (also the unit tests' entry point):
+ * 0 accepted, -1 dropped. */
+int ldpd_hello_input(const char *ifname, uint32_t src, uint32_t lsr_id,
+		     const struct ldp_hello *h);
+/* Pure helpers (unit tested). */
+bool ldp_active_role(uint32_t our_trans, uint32_t peer_trans); /* RFC 5036 2.5.2 */
+int ldp_backoff_next(int cur);                                 /* 15, 30, 60, 120, 120 */
+uint16_t ldp_hold_negotiate(uint16_t ours, uint16_t theirs, bool targeted);
+
+/* ldp_cli.c */
+void ldp_cli_init(void);
+struct cli;
+void ldp_config_write(struct cli *cli);
+
+/* ldp_show.c */
+void ldp_show_init(void);
+
+#endif
