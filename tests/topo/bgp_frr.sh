@@ -57,6 +57,18 @@ check "pe2 got pe1's route reflected (originator, cluster list)" wait_json pe2 \
 check "pe2 VRF CUST-A: 192.168.1.0/24 via pe1 with pe1's label" wait_json pe2 "show ip route vrf CUST-A json" \
 	"{\"192.168.1.0/24\":[{\"protocol\":\"bgp\",\"selected\":true,\"nexthops\":[{\"ip\":\"10.255.0.1\",\"labels\":[$lbl]}]}]}"
 
+# two customers, the same prefixes: both survive in the RR's VPN table under
+# their RDs and each lands only in its own VRF on the remote PE
+check "FRR has 192.168.1.0/24 under both customers' RDs" vty_json "show bgp ipv4 vpn json" \
+	'{"routes":{"routeDistinguishers":{"65000:1":{"192.168.1.0/24":[{"valid":true}]},"65000:2":{"192.168.1.0/24":[{"valid":true}]}}}}'
+lblB=$(vtysh --vty_socket "$RR" -c "show bgp ipv4 vpn 192.168.1.0/24 json" | $PY -c 'import json,sys; print(json.load(sys.stdin)["65000:2"]["paths"][0]["remoteLabel"])')
+check "customer B's label ($lblB) differs from A's ($lbl)" test -n "$lblB" -a "$lblB" != "$lbl"
+check "pe2 VRF CUST-B: 192.168.1.0/24 with customer B's label" wait_json pe2 "show ip route vrf CUST-B json" \
+	"{\"192.168.1.0/24\":[{\"protocol\":\"bgp\",\"nexthops\":[{\"ip\":\"10.255.0.1\",\"labels\":[$lblB]}]}]}"
+check "pe2 VRF CUST-A still has customer A's" wait_json pe2 "show ip route vrf CUST-A json" \
+	"{\"192.168.1.0/24\":[{\"protocol\":\"bgp\",\"nexthops\":[{\"labels\":[$lbl]}]}]}"
+check "FRR's customer-A route 10.77.0.0/24 stays out of CUST-B" wait_json pe1 "show ip route vrf CUST-B json" '{"10.77.0.0/24":null}'
+
 # FRR -> ped: FRR's own VPN route
 check "pe1 has FRR's 10.77.0.0/24 (RD 65000:77, label 777, RT 65000:1)" wait_json pe1 \
 	"show bgp ipv4 vpn rd 65000:77 10.77.0.0/24 json" \
@@ -69,6 +81,7 @@ check "and imported it into VRF CUST-A" wait_json pe1 "show ip route vrf CUST-A 
 check "FRR: pe1's route withdrawn" vty_json "show bgp ipv4 vpn json" \
 	'{"routes":{"routeDistinguishers":{"65000:1":{"192.168.1.0/24":null,"10.2.1.0/24":[{"valid":true}]}}}}'
 check "pe2: gone from VRF CUST-A" wait_json pe2 "show ip route vrf CUST-A json" '{"192.168.1.0/24":null}'
+check "pe2: customer B's 192.168.1.0/24 is untouched" wait_json pe2 "show ip route vrf CUST-B json" '{"192.168.1.0/24":[{"protocol":"bgp"}]}'
 vtysh --vty_socket "$RR" -c "conf t" -c "router bgp 65000" -c "address-family ipv4 vpn" \
 	-c "no network 10.77.0.0/24 rd 65000:77 label 777" >/dev/null 2>&1
 check "pe1: FRR's route withdrawn from the VPN table" wait_json pe1 "show bgp ipv4 vpn json" \
