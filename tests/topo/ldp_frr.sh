@@ -6,7 +6,10 @@
 # both ways (FRR's imp-null for its loopback and a real label for the other
 # PE's, ped's imp-null for its own loopback at FRR), the LFIB follows the
 # core route (swap/pop toward p1; a route removal takes the entry away, its
-# return brings it back), and teardown when LDP leaves the interface.
+# return brings it back), a session cleared by FRR comes back (new TCP
+# connection, bindings and LFIB restored) while tshark, capturing on pe1's
+# eth3, decodes ped's Hello/Init/KeepAlive/Address/Label Mappings with
+# nothing malformed, and teardown when LDP leaves the interface.
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init l
 if [ ! -x /usr/lib/frr/ldpd ]; then
@@ -258,6 +261,79 @@ check "after them pe1 still has p1 OPERATIONAL" wait_json pe1 "show mpls ldp nei
 	'{"10.255.0.2":{"state":"OPERATIONAL"}}'
 "$PESH" -N pe1 -c "conf t" -c "no ip route 10.255.9.9/32 10.0.12.2" >/dev/null
 "$PETOPO" exec "$T:p1" -- ip addr del 10.255.9.9/32 dev lo
+
+# a session torn down by FRR comes back, and Wireshark's LDP dissector
+# finds nothing malformed in what ped sends: capture on pe1's eth3 (port
+# 646, UDP hellos and the TCP session) while FRR clears the session
+TSP=
+stop_tshark() { # stop_tshark: ends the capture started below (its pid only)
+	[ -n "$TSP" ] || return 0
+	kill -TERM "$TSP" 2>/dev/null
+	for _ in $(seq 40); do kill -0 "$TSP" 2>/dev/null || break; sleep 0.25; done
+	kill -KILL "$TSP" 2>/dev/null
+	wait "$TSP" 2>/dev/null
+	TSP=
+}
+trap 'stop_tshark; pt_cleanup' EXIT
+CAP="$TMPD/ldp.pcapng"
+port0=$("$PESH" -N pe1 -c "show mpls ldp neighbor detail json" | $PY -c "import json,sys
+print(json.load(sys.stdin)['10.255.0.2']['tcpRemotePort'])")
+"$PETOPO" exec "$T:pe1" -- tshark -i eth3 -f "port 646" -w "$CAP" -a duration:120 >"$TMPD/tshark.out" 2>&1 &
+TSP=$!
+check "tshark capture started on pe1's eth3" retry 80 grep -q "Capture started" "$TMPD/tshark.out"
+check "FRR clears the session with pe1" vtysh --vty_socket "$P1" -c "clear mpls ldp neighbor 10.255.0.1"
+new_session() { # pe1 has p1 OPERATIONAL on another TCP connection than before
+	"$PESH" -N pe1 -c "show mpls ldp neighbor detail json" | $PY -c "import json,sys
+n=json.load(sys.stdin).get('10.255.0.2',{})
+sys.exit(0 if n.get('state')=='OPERATIONAL' and n.get('tcpRemotePort') not in (None, $port0) else 1)"
+}
+check "after the clear: pe1 has p1 OPERATIONAL again, on a new connection (was port $port0)" retry 200 new_session
+check "after the clear: FRR has pe1 OPERATIONAL again" vty_json "show mpls ldp neighbor json" \
+	'{"neighbors":[{"neighborId":"10.255.0.1","state":"OPERATIONAL"},{"neighborId":"10.255.0.3","state":"OPERATIONAL"}]}'
+lbl=$("${PE1B[@]}" | $PY -c "import json,sys
+print([r['localLabel'] for r in json.load(sys.stdin)['bindings'] if r['prefix']=='10.255.0.3/32'][0])")
+check "after the clear: FRR p1 has pe1's label $lbl for 10.255.0.3/32 again" wait_row \
+	"r['prefix']=='10.255.0.3/32' and r['neighborId']=='10.255.0.1' and r['remoteLabel']=='$lbl'" "${P1B[@]}"
+check "after the clear: pe1 has p1's label for 10.255.0.3/32 again, in use" wait_row \
+	"r['prefix']=='10.255.0.3/32' and r['neighborId']=='10.255.0.2' and r['remoteLabel'].isdigit() and r['inUse']==1" "${PE1B[@]}"
+out=$("${PE1B[@]}" | $PY -c "import json,sys
+print([r['remoteLabel'] for r in json.load(sys.stdin)['bindings'] if r['prefix']=='10.255.0.3/32' and r['neighborId']=='10.255.0.2'][0])")
+check "after the clear: pe1 LFIB swaps to p1's label $out again" retry 40 lfib_has pe1 10.255.0.3/32 "$out" 10.0.12.2
+sleep 1 # the last segments reach the capture
+stop_tshark
+check "capture written" test -s "$CAP"
+tsh() { tshark -r "$CAP" "$@" 2>/dev/null; }
+check "tshark: no malformed packet in the capture" sh -c \
+	"out=\$(tshark -r '$CAP' -Y '_ws.malformed' 2>/dev/null) || exit 1; [ -z \"\$out\" ] || { echo \"\$out\"; exit 1; }"
+check "tshark: no decoding error in the capture" sh -c \
+	"! tshark -r '$CAP' -Y '_ws.expert.severity == error' 2>/dev/null | grep ."
+check "tshark: ped's link Hello decoded (10.0.12.1 to 224.0.0.2, transport 10.255.0.1)" sh -c \
+	"tshark -r '$CAP' -Y 'ip.src == 10.0.12.1 && ldp.msg.type == 0x0100' -T fields -e ldp.msg.tlv.ipv4.taddr 2>/dev/null | grep -qx 10.255.0.1"
+check "tshark: ped's Initialization decoded (LSR 10.255.0.1, receiver 10.255.0.2)" sh -c \
+	"tshark -r '$CAP' -Y 'ip.src == 10.255.0.1 && ldp.msg.type == 0x0200' -T fields -e ldp.hdr.ldpid.lsr -e ldp.msg.tlv.sess.rxlsr 2>/dev/null | grep -q '10.255.0.1.*10.255.0.2'"
+check "tshark: ped's KeepAlive and Address (with 10.255.0.1) decoded" sh -c \
+	"tshark -r '$CAP' -Y 'ip.src == 10.255.0.1 && ldp.msg.type == 0x0201' 2>/dev/null | grep -q . &&
+	 tshark -r '$CAP' -Y 'ip.src == 10.255.0.1 && ldp.msg.type == 0x0300' -T fields -e ldp.msg.tlv.addrl.addr 2>/dev/null | grep -q '10.255.0.1'"
+# ped's Label Mappings, one FEC and one label each: "prefix label" pairs
+tsh -Y 'ip.src == 10.255.0.1 && ldp.msg.type == 0x0400' -T fields -E occurrence=a -E aggregator=' ' \
+	-e ldp.msg.tlv.fec.pfval -e ldp.msg.tlv.generic.label |
+	$PY -c "import sys
+for l in sys.stdin:
+    p, g = l.rstrip('\n').split('\t')
+    for a, b in zip(p.split(), g.split()):
+        print(a, b)" >"$TMPD/maps.txt"
+check "tshark: ped's Label Mapping 10.255.0.1 -> imp-null (3) decoded" grep -qx "10.255.0.1 3" "$TMPD/maps.txt"
+check "tshark: ped's Label Mapping 10.255.0.3 -> $lbl decoded" grep -qx "10.255.0.3 $lbl" "$TMPD/maps.txt"
+check "tshark: every FEC of pe1's LIB mapped once, with pe1's local label" sh -c \
+	"'$PESH' -N pe1 -c 'show mpls ldp binding json' | $PY -c \"import json,sys
+want={}
+for r in json.load(sys.stdin)['bindings']:
+    l=r['localLabel']
+    if l!='-':
+        want[r['prefix'].split('/')[0]]='3' if l=='imp-null' else l
+got=[tuple(x.split()) for x in open('$TMPD/maps.txt')]
+print('want', sorted(want.items()), 'got', sorted(got))
+sys.exit(0 if sorted(got)==sorted(want.items()) else 1)\""
 
 # the in-use binding follows the core route
 "$PESH" -N pe1 -c "conf t" -c "no ip route 10.255.0.3/32 10.0.12.2" >/dev/null
