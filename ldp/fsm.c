@@ -157,13 +157,17 @@ static void change_state(struct ldp_fsm *f, enum ldp_fsm_event ev, int to)
 	default:
 		break;
 	}
-	if (to == LDP_NBR_STA_OPERATIONAL || from == LDP_NBR_STA_OPERATIONAL)
+	if (to == LDP_NBR_STA_OPERATIONAL || from == LDP_NBR_STA_OPERATIONAL ||
+	    (ldp_fsm_debug_events != NULL && *ldp_fsm_debug_events))
 		log_info("ldp nbr %s: event %s: %s -> %s", f->name, ldp_fsm_event_name(ev),
 			 ldp_fsm_state_name(from), ldp_fsm_state_name(to));
 	else
 		log_debug("ldp nbr %s: event %s: %s -> %s", f->name, ldp_fsm_event_name(ev),
 			  ldp_fsm_state_name(from), ldp_fsm_state_name(to));
 }
+
+/* Set by the daemon (`debug mpls ldp events`): every transition at info. */
+const bool *ldp_fsm_debug_events;
 
 /* Tear down after change_state() moved to NONEXISTENT; from is the state
  * the session was in. */

@@ -106,4 +106,7 @@ const char *ldp_fsm_state_name(int state);
 const char *ldp_fsm_event_name(enum ldp_fsm_event ev);
 const char *ldp_fsm_action_name(enum ldp_fsm_action a);
 
+/* fsm.c: when non-NULL and true, every transition is logged at info level */
+extern const bool *ldp_fsm_debug_events;
+
 #endif

@@ -443,7 +443,34 @@ static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
+static int debug_ldp_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	unsigned bit = cmd_has(a, "messages") ? LDP_DEBUG_MESSAGES : LDP_DEBUG_EVENTS;
+
+	(void)cli;
+	ldpd_set_debug(cmd_is_no(a) ? (ldp_debug & ~bit) : (ldp_debug | bit));
+	return CMD_SUCCESS;
+}
+
+static int show_debugging_ldp_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	(void)a;
+	cli_out(cli, "LDP debugging status:\n");
+	if (ldp_debug & LDP_DEBUG_MESSAGES)
+		cli_out(cli, "  LDP messages debugging is on\n");
+	if (ldp_debug & LDP_DEBUG_EVENTS)
+		cli_out(cli, "  LDP events debugging is on\n");
+	return CMD_SUCCESS;
+}
+
 static const struct cmd_def show_cmds[] = {
+	{ "[no] debug mpls ldp <messages|events>",
+	  NO_STR "Debugging functions\n" MPLS_STR LDP_STR
+	  "Every LDP message sent and received (type, neighbor, FEC, label)\n"
+	  "Adjacency and session events\n",
+	  debug_ldp_cmd },
+	{ "show debugging mpls ldp", SHOW_STR "State of each debugging option\n" MPLS_STR LDP_STR,
+	  show_debugging_ldp_cmd },
 	{ "show mpls ldp neighbor [A.B.C.D$lsr] [detail] [json]",
 	  SHOW_STR MPLS_STR LDP_STR "Neighbor information\nNeighbor LSR-ID\nShow detailed information\n" JSON_STR,
 	  show_nbr_cmd },

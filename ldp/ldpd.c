@@ -49,6 +49,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,6 +70,7 @@ struct ldp_ifrt {
 	char name[LDP_IFNAMSIZ];
 	int ifindex;
 	bool joined;
+	bool oper_up; /* seen up: a later down drops its adjacencies */
 	time_t last_hello, uptime;
 };
 
@@ -284,6 +286,41 @@ static void nbr_del(struct ldp_nbr *n)
 	free(n);
 }
 
+unsigned ldp_debug;
+static bool debug_events_flag;
+
+static void debug_msg(bool sent, const struct ldp_nbr *n, const struct ldp_msg *m)
+{
+	char lsr[ADDR4_STRLEN], fec[PREFIX4_STRLEN] = "";
+	const struct ldp_label_msg *lm = &m->u_.label;
+
+	if (!(ldp_debug & LDP_DEBUG_MESSAGES))
+		return;
+	addr4_ntop(n->lsr_id, lsr, sizeof(lsr));
+	if (m->type >= LDP_MSG_LABEL_MAPPING && m->type <= LDP_MSG_LABEL_ABORT && lm->nfec > 0) {
+		if (lm->fecs[0].type == LDP_FEC_PREFIX)
+			prefix4_ntop(&lm->fecs[0].pfx, fec, sizeof(fec));
+		else
+			snprintf(fec, sizeof(fec), "wildcard");
+		if (lm->has_label)
+			log_info("ldp: %s %s %s %s FEC %s label %u", sent ? "sent" : "received",
+				 ldp_msg_name(m->type), sent ? "to" : "from", lsr, fec, lm->label);
+		else
+			log_info("ldp: %s %s %s %s FEC %s", sent ? "sent" : "received",
+				 ldp_msg_name(m->type), sent ? "to" : "from", lsr, fec);
+		return;
+	}
+	log_info("ldp: %s %s %s %s", sent ? "sent" : "received", ldp_msg_name(m->type),
+		 sent ? "to" : "from", lsr);
+}
+
+void ldpd_set_debug(unsigned flags)
+{
+	ldp_debug = flags;
+	debug_events_flag = (flags & LDP_DEBUG_EVENTS) != 0;
+	ldp_fsm_debug_events = &debug_events_flag;
+}
+
 /* ---- adjacencies ---- */
 
 static void adj_del(struct ldp_adj *a)
@@ -429,6 +466,7 @@ static int nbr_send(struct ldp_nbr *n, struct ldp_msg *m)
 	evbuffer_add(n->out, buf, (size_t)len);
 	if (n->ev_write)
 		event_add(n->ev_write, NULL);
+	debug_msg(true, n, m);
 	return 0;
 }
 
@@ -771,6 +809,7 @@ static int nbr_recv_msg(struct ldp_nbr *n, const struct ldp_msg *m)
 
 	if (m->ignored)
 		return 0;
+	debug_msg(false, n, m);
 	switch (m->type) {
 	case LDP_MSG_INIT:
 		memset(&err, 0, sizeof(err));
@@ -1208,6 +1247,33 @@ static int ifrt_join(struct ldp_ifrt *r, bool join)
 			  &mr, sizeof(mr));
 }
 
+/* An LDP interface that is down holds no link adjacency (as FRR does):
+ * the sessions over it go at once instead of after the hello hold time. */
+static void ifrt_adjs_drop(const char *ifname)
+{
+	struct ldp_adj *a, *next;
+
+	for (a = L.adjs; a; a = next) {
+		next = a->next;
+		if (a->type == LDP_ADJ_LINK && strcmp(a->ifname, ifname) == 0) {
+			if (ldp_debug & LDP_DEBUG_EVENTS)
+				log_info("ldp: interface %s down: adjacency dropped", ifname);
+			adj_del(a);
+		}
+	}
+}
+
+static bool ifrt_oper_up(const char *ifname)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (ioctl(L.udp_fd, SIOCGIFFLAGS, &ifr) != 0)
+		return false;
+	return (ifr.ifr_flags & IFF_UP) && (ifr.ifr_flags & IFF_RUNNING);
+}
+
 static void ifrt_remove(int i)
 {
 	struct ldp_adj *a, *next;
@@ -1249,6 +1315,13 @@ static void ifaces_sync(time_t now)
 			r->uptime = 0;
 		}
 		r->ifindex = (int)idx;
+		if (idx != 0 && !ifrt_oper_up(r->name)) {
+			if (r->oper_up)
+				ifrt_adjs_drop(r->name);
+			r->oper_up = false;
+			continue;
+		}
+		r->oper_up = idx != 0;
 		if (!r->joined && idx != 0 && ifrt_join(r, true) == 0) {
 			r->joined = true;
 			r->uptime = now;

@@ -149,6 +149,7 @@ void ldpd_init(const struct ldpd_ops *ops);
  * change (ldpd_conf_changed). */
 void ldpd_start(struct event_base *base);
 void ldpd_fini(void);
+void ldpd_set_debug(unsigned flags);
 /* Config changed at run time: sockets, adjacencies, LDE settings follow. */
 void ldpd_conf_changed(void);
 /* A selected route changed in some VRF (the default VRF's feed the LDE). */
@@ -159,6 +160,11 @@ struct ldp_iface_conf *ldpd_iface_conf(const char *ifname);
 struct ldp_nbr_conf *ldpd_nbr_conf(uint32_t lsr_id);
 /* Walks for show commands. */
 struct ldp_adj *ldpd_adj_first(void);
+
+/* `debug mpls ldp messages|events` */
+#define LDP_DEBUG_MESSAGES 0x1u
+#define LDP_DEBUG_EVENTS 0x2u
+extern unsigned ldp_debug;
 struct ldp_nbr *ldpd_nbr_first(void);
 const struct lde *ldpd_lde(void);
 const struct ldpd_stats *ldpd_stats(void);
