@@ -160,6 +160,7 @@ struct bgp {
 	bool retain_rt_all;          /* bgp retain route-target all (default true) */
 	bool default_ipv4_unicast;   /* FRR: `no bgp default ipv4-unicast` */
 	bool always_compare_med;
+	bool nh_unlabelled_ok;       /* `no bgp labelled-nexthop-resolution` */
 	struct bgp_peer *peers;
 	/* VRF instances: VRF <-> VPN (FRR's `address-family ipv4 unicast` of
 	 * `router bgp ASN vrf NAME`); RD and RTs live in the VRF object. */

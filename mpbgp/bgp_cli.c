@@ -13,6 +13,7 @@
 #include "lib/log.h"
 #include "mpbgp/bgp.h"
 #include "mpbgp/bgp_cfg.h"
+#include "mpbgp/rib.h"
 #include "vrf/vrf.h"
 
 #define BGP_STR "BGP information\n"
@@ -124,6 +125,11 @@ static int bgp_flag_cmd(struct cli *cli, const struct cmd_args *a)
 		b->always_compare_med = on;
 	else if (cmd_has(a, "route-target"))
 		b->retain_rt_all = on;
+	else if (cmd_has(a, "labelled-nexthop-resolution")) {
+		b->nh_unlabelled_ok = !on;
+		if (b->rib[BGP_AF_VPNV4] != NULL)
+			bgp_rib_revalidate(b->rib[BGP_AF_VPNV4], 0);
+	}
 	return CMD_SUCCESS;
 }
 
@@ -697,6 +703,8 @@ void bgp_config_write(struct cli *cli)
 			cli_out(cli, " no bgp default ipv4-unicast\n");
 		if (b->always_compare_med)
 			cli_out(cli, " bgp always-compare-med\n");
+		if (b->nh_unlabelled_ok)
+			cli_out(cli, " no bgp labelled-nexthop-resolution\n");
 		if (b->keepalive != BGP_DEFAULT_KEEPALIVE || b->holdtime != BGP_DEFAULT_HOLDTIME)
 			cli_out(cli, " timers bgp %u %u\n", b->keepalive, b->holdtime);
 		for (p = b->peers; p != NULL; p = p->next) {
@@ -757,6 +765,9 @@ static const struct cmd_def bgp_cmds[] = {
 	  NO_STR BGP_STR "Configure Route-Reflector Cluster-id\nCluster id\n", router_id_cmd },
 	{ "[no] bgp default ipv4-unicast",
 	  NO_STR BGP_STR "Configure BGP defaults\nActivate ipv4-unicast for a peer by default\n",
+	  bgp_flag_cmd },
+	{ "[no] bgp labelled-nexthop-resolution",
+	  NO_STR BGP_STR "VPN next hops only through labelled (LDP) paths when LDP runs (default)\n",
 	  bgp_flag_cmd },
 	{ "[no] bgp always-compare-med",
 	  NO_STR BGP_STR "Allow comparing MED from different neighbors\n", bgp_flag_cmd },

@@ -292,7 +292,7 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 		json_object_object_add(o, "importedFrom", json_object_new_string("vpn"));
 	if (!(p->flags & BGP_PATH_VALID)) {
 		const char *why = (p->flags & BGP_PATH_LOOP)     ? "as-path, originator or cluster loop"
-				  : !(p->flags & BGP_PATH_NH_OK) ? "next hop inaccessible"
+				  : !(p->flags & BGP_PATH_NH_OK) ? "next hop inaccessible (no core route, or no labelled path while LDP runs)"
 								 : "invalid";
 		json_object_object_add(o, "notUsedReason", json_object_new_string(why));
 	}

@@ -71,6 +71,115 @@ static bool nh_resolve(uint32_t nexthop, uint32_t *igp_metric, void *arg)
 	return true;
 }
 
+/* FECs (core prefixes) that LDP has a labelled path for: an open-addressing
+ * set of (addr << 8 | len) + 1. */
+static uint64_t *lab_set;
+static size_t lab_cap, lab_n;
+static bool (*ldp_enabled_fn)(void);
+
+void speaker_set_ldp_enabled_fn(bool (*fn)(void))
+{
+	ldp_enabled_fn = fn;
+}
+
+static size_t lab_slot(uint64_t k)
+{
+	return (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) & (lab_cap - 1);
+}
+
+static bool lab_has(uint64_t k)
+{
+	size_t i;
+
+	if (lab_cap == 0)
+		return false;
+	for (i = lab_slot(k); lab_set[i] != 0; i = (i + 1) & (lab_cap - 1))
+		if (lab_set[i] == k)
+			return true;
+	return false;
+}
+
+static void lab_add(uint64_t k)
+{
+	size_t i;
+
+	if (lab_has(k))
+		return;
+	if ((lab_n + 1) * 2 > lab_cap) {
+		uint64_t *old = lab_set;
+		size_t oc = lab_cap, j;
+
+		lab_cap = lab_cap ? lab_cap * 2 : 64;
+		lab_set = xcalloc(lab_cap, sizeof(*lab_set));
+		lab_n = 0;
+		for (j = 0; j < oc; j++)
+			if (old[j] != 0)
+				lab_add(old[j]);
+		free(old);
+	}
+	for (i = lab_slot(k); lab_set[i] != 0; i = (i + 1) & (lab_cap - 1))
+		;
+	lab_set[i] = k;
+	lab_n++;
+}
+
+static void lab_del(uint64_t k)
+{
+	size_t i, j;
+
+	if (!lab_has(k))
+		return;
+	for (i = lab_slot(k); lab_set[i] != k; i = (i + 1) & (lab_cap - 1))
+		;
+	lab_set[i] = 0;
+	lab_n--;
+	for (j = (i + 1) & (lab_cap - 1); lab_set[j] != 0; j = (j + 1) & (lab_cap - 1)) {
+		size_t home = lab_slot(lab_set[j]);
+
+		if ((i <= j) ? (home <= i || home > j) : (home <= i && home > j)) {
+			lab_set[i] = lab_set[j];
+			lab_set[j] = 0;
+			i = j;
+		}
+	}
+}
+
+static uint64_t lab_key(const struct prefix4 *p)
+{
+	return (((uint64_t)p->addr << 8) | p->len) + 1;
+}
+
+void speaker_fec_labelled(const struct prefix4 *fec, bool labelled)
+{
+	if (labelled == lab_has(lab_key(fec)))
+		return;
+	if (labelled)
+		lab_add(lab_key(fec));
+	else
+		lab_del(lab_key(fec));
+	if (running && reval_ev != NULL)
+		event_add(reval_ev, &(struct timeval){ 0, 100000 });
+}
+
+/* VPN next hops (the remote PEs): through the core, and, with LDP running,
+ * only when the core route to them has a labelled path (RFC 4364 5: the
+ * packet needs a tunnel to the egress PE). */
+static bool nh_resolve_vpn(uint32_t nexthop, uint32_t *igp_metric, void *arg)
+{
+	struct bgp *def = bgp_default_instance();
+	struct rib_dest *d;
+
+	(void)arg;
+	if (!nh_resolve(nexthop, igp_metric, NULL))
+		return false;
+	if (ldp_enabled_fn == NULL || !ldp_enabled_fn() || (def != NULL && def->nh_unlabelled_ok))
+		return true;
+	d = rib_match(vrf_default()->rib, nexthop);
+	/* a directly connected PE needs no transport label (PHP would pop it) */
+	return d != NULL && (lab_has(lab_key(&d->pfx)) ||
+			     (d->selected != NULL && d->selected->proto == RIB_CONNECTED));
+}
+
 /* Core or VRF routes changed: re-check next hops a little later, once per
  * burst of changes. */
 static void reval_cb(evutil_socket_t fd, short what, void *arg)
@@ -234,7 +343,10 @@ static void rib_setup(struct bgp *b, enum bgp_af af)
 	struct bgp_rib *rib = bgp_rib_new(b, af);
 
 	b->rib[af] = rib;
-	bgp_rib_set_nh(rib, nh_resolve, af == BGP_AF_IPV4_UNICAST && b->vrf ? b->vrf : NULL);
+	if (af == BGP_AF_VPNV4)
+		bgp_rib_set_nh(rib, nh_resolve_vpn, NULL);
+	else
+		bgp_rib_set_nh(rib, nh_resolve, b->vrf ? b->vrf : NULL);
 	bgp_rib_set_always_compare_med(rib, b->always_compare_med);
 	if (af == BGP_AF_VPNV4)
 		bgp_rib_add_hook(rib, vpn_changed_hook, NULL);
@@ -785,4 +897,7 @@ void speaker_fini(void)
 	free(redist_q);
 	redist_q = NULL;
 	redist_n = redist_cap = 0;
+	free(lab_set);
+	lab_set = NULL;
+	lab_cap = lab_n = 0;
 }

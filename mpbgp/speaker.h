@@ -26,6 +26,12 @@ void speaker_vrf_route_changed(struct vrf *vrf, const struct rib_dest *d);
 void speaker_redistribute_refresh(struct bgp *b);
 void speaker_vrf_cfg_changed(struct vrf *vrf);
 
+/* LDP's labelled paths: with LDP running, VPN next hops must be reached
+ * through a labelled path (the core route to them has an LDP binding),
+ * unless `no bgp labelled-nexthop-resolution`. */
+void speaker_set_ldp_enabled_fn(bool (*fn)(void));
+void speaker_fec_labelled(const struct prefix4 *fec, bool labelled);
+
 /* `debug bgp updates|neighbor-events` */
 extern bool bgp_debug_updates, bgp_debug_events;
 void speaker_vpn_networks_refresh(void);

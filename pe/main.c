@@ -87,7 +87,19 @@ static void ldp_label_release(mpls_label_t l)
 	label_release(LABEL_CLIENT_LDP, l);
 }
 
-static const struct ldpd_ops ldp_ops = { iface_router_id, ldp_label_alloc, ldp_label_release, NULL };
+static void ldp_nh_bound(const struct prefix4 *fec, const struct lde_path *paths, int npaths)
+{
+	(void)paths;
+	speaker_fec_labelled(fec, npaths > 0);
+}
+
+static bool ldp_enabled(void)
+{
+	return ldpd_conf.enabled;
+}
+
+static const struct ldpd_ops ldp_ops = { iface_router_id, ldp_label_alloc, ldp_label_release,
+					 ldp_nh_bound };
 
 /* selected-route changes go to BGP and to LDP (core routes) */
 static void route_changed(struct vrf *vrf, const struct rib_dest *d)
@@ -117,6 +129,7 @@ static void register_all(void)
 	bgp_show_init();
 	speaker_init(iface_router_id, &bgp_labels);
 	speaker_set_iface_addr_fn(iface_addr_of);
+	speaker_set_ldp_enabled_fn(ldp_enabled);
 	ldpd_init(&ldp_ops);
 	vrf_set_route_notify(route_changed);
 	vrf_set_cfg_notify(speaker_vrf_cfg_changed);

@@ -34,6 +34,9 @@
 #   QUIET=0.5                   seconds of DUT idleness that end a phase
 #   WITHDRAW=1                  0 skips the withdraw storm
 #   IMPLS="ped frr"             what to run
+#   RAW=file                    measure nothing: render the record from the
+#                               per-run lines an earlier run printed on
+#                               stderr (run with the same settings)
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -98,19 +101,22 @@ maxs=1
 for s in $sessions; do [ "$s" -gt "$maxs" ] && maxs=$s; done
 genip() { echo "10.98.0.$((9 + $1))"; }
 
-ip netns add "$gen"
-ip netns add "$dut"
-ip link add "${ns}a" type veth peer name "${ns}b"
-ip link set "${ns}a" netns "$gen"
-ip link set "${ns}b" netns "$dut"
-ip -n "$gen" link set lo up
-ip -n "$dut" link set lo up
-for i in $(seq 1 "$maxs"); do
-	ip -n "$gen" addr add "$(genip "$i")/24" dev "${ns}a"
-done
-ip -n "$dut" addr add "$dutip/24" dev "${ns}b"
-ip -n "$gen" link set "${ns}a" up
-ip -n "$dut" link set "${ns}b" up
+if [ -z "${RAW:-}" ]; then
+	ip netns add "$gen"
+	ip netns add "$dut"
+	ip link add "${ns}a" type veth peer name "${ns}b"
+	ip link set "${ns}a" netns "$gen"
+	ip link set "${ns}b" netns "$dut"
+	ip -n "$gen" link set lo up
+	ip -n "$dut" link set lo up
+	for i in $(seq 1 "$maxs"); do
+		ip -n "$gen" addr add "$(genip "$i")/24" dev "${ns}a"
+	done
+	ip -n "$dut" addr add "$dutip/24" dev "${ns}b"
+	ip -n "$gen" link set "${ns}a" up
+	ip -n "$dut" link set "${ns}b" up
+
+fi
 
 # configs for S sessions: ped-S.conf, frr-S.conf
 for s in $sessions; do
@@ -274,7 +280,7 @@ wait_quiet() {
 # rss1 senddone wdtime wdcpu" to raw
 run_one() {
 	local impl=$1 n=$2 s=$3 pass=$4 target=$(($2 * $3))
-	local genpids="" c0 c1 c2 c3 r0 r1 rq t0 t1done tsend i p dp setup wt wc twd cnt pl=$poll verify=ok wverify=ok
+	local genpids="" c0 c1 c2 c3 r0 r1 rq t0 t1done tsend i p dp setup wt wc twd cnt pl=$poll verify=ok wverify=ok keep=0
 	status=ok
 	tag="$1-$2-$3-$4"
 	[ "$target" -gt 20000 ] && pl=$poll_big
@@ -343,7 +349,9 @@ run_one() {
 				wc=$(awk -v a="$c3" -v b="$c2" -v hz="$hz" 'BEGIN { printf "%.2f", (a - b) / hz }')
 			else
 				wt="$status"
+				wverify=$status
 				status=ok
+				keep=1
 			fi
 		fi
 		echo "$impl $n $s $pass ok $setup $(awk -v a="$t1done" -v b="$t0" -v c0="$c0" -v c1="$c1" -v hz="$hz" \
@@ -351,13 +359,19 @@ run_one() {
 			'BEGIN { printf "%.3f", a - b }') $wt $wc $rq $verify $wverify" >>"$work/raw"
 	else
 		echo "$impl $n $s $pass $status - - - - - - - - - - -" >>"$work/raw"
+		keep=1
+	fi
+	for p in $genpids; do stop_pid "$p"; done
+	# Label Releases the generators received (they print it at exit)
+	sed -i "\$s/\$/ $(cat "$work/gen-$tag"-*.out 2>/dev/null | sed -n 's/^rx .* releases \([0-9]*\) .*/\1/p' | awk '{ t += $1 } END { print t + 0 }')/" "$work/raw"
+	tail -1 "$work/raw" >&2
+	if [ "$keep" = 1 ]; then
+		# keep the logs of a failed run (or failed withdraw storm)
 		faild="${TMPDIR:-/tmp}/bench_ldp-fail-$tag.$$"
 		mkdir -p "$faild"
 		cp "$work"/*"$tag"* "$faild/" 2>/dev/null || true
-		echo "run.sh: $tag failed ($status), logs in $faild" >&2
+		echo "run.sh: $tag: $status / withdraw $wverify, logs in $faild" >&2
 	fi
-	tail -1 "$work/raw" >&2
-	for p in $genpids; do stop_pid "$p"; done
 	if [ "$impl" = frr ]; then
 		stop_pid "$dutpid"
 		stop_pid "$zebrapid"
@@ -367,7 +381,15 @@ run_one() {
 }
 
 : >"$work/raw"
-for n in $sizes; do
+if [ -n "${RAW:-}" ]; then
+	# re-render the record from the raw lines of an earlier run (the lines
+	# run.sh prints on stderr, one per run), with the same settings
+	grep -E '^(ped|frr) [0-9]' "$RAW" >"$work/raw"
+	sizes=${SIZES:-$(awk '{ print $2 }' "$work/raw" | sort -gu | tr '\n' ' ')}
+	sessions=${SESSIONS:-$(awk '{ print $3 }' "$work/raw" | sort -gu | tr '\n' ' ')}
+	passes=${PASSES:-$(awk '{ print $4 }' "$work/raw" | sort -gu | tail -1)}
+fi
+[ -z "${RAW:-}" ] && for n in $sizes; do
 	for s in $sessions; do
 		p=1
 		while [ $p -le "$passes" ]; do
@@ -422,6 +444,7 @@ cmd="bench/ldp/run.sh"
 	echo "- load average at the end (other work on the machine): $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "- compiler: $($cc --version | head -1), -O2"
 	echo "- date: $(date -u +%Y-%m-%dT%H:%MZ)"
+	[ -n "${RAW:-}" ] && echo "- this record was rendered (RAW=) from the per-run lines the run printed; date and load average are from the rendering"
 	echo
 	echo "## Command"
 	echo
@@ -472,7 +495,7 @@ cmd="bench/ldp/run.sh"
 	echo "bindings = S x M remote bindings. bytes/binding = (VmRSS after all mappings - VmRSS baseline)"
 	echo "/ bindings. \"sender done\": first to last mapping byte written (TCP backpressure shows here)."
 	echo
-	echo "| bindings | M x S | daemon | runs ok | session setup, ms, median (range) | time to all in LIB, s, median (range) | bindings/s (median) | sender done, s | DUT CPU s, median (range) | VmRSS baseline, MB | VmRSS after, MB | bytes/binding, median (range) | VmRSS after one \`show mpls ldp binding\`, MB | withdraw storm: time to empty LIB, s, median (range) | withdraw CPU s (median) |"
+	echo "| bindings | M x S | daemon | runs ok | session setup, ms, median (range) | time to all in LIB, ms, median (range) | bindings/s (median) | sender done, ms | DUT CPU s, median (range) | VmRSS baseline, MB | VmRSS after, MB | bytes/binding, median (range) | VmRSS after one \`show mpls ldp binding\`, MB | withdraw storm: time to empty LIB, ms, median (range) | withdraw CPU s (median) |"
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for n in $sizes; do
 		for s in $sessions; do
@@ -484,17 +507,17 @@ cmd="bench/ldp/run.sh"
 					continue
 				fi
 				su=$(col "$impl" "$n" "$s" 6 | awk '{ print $1 * 1000 }' | med)
-				t=$(col "$impl" "$n" "$s" 7 | med)
+				t=$(col "$impl" "$n" "$s" 7 | awk '{ print $1 * 1000 }' | med)
 				c=$(col "$impl" "$n" "$s" 8 | med)
 				r0=$(col "$impl" "$n" "$s" 9 | med)
 				r1=$(col "$impl" "$n" "$s" 10 | med)
-				sd=$(col "$impl" "$n" "$s" 11 | med)
-				wt=$(col "$impl" "$n" "$s" 12 | med)
+				sd=$(col "$impl" "$n" "$s" 11 | awk '{ print $1 * 1000 }' | med)
+				wt=$(col "$impl" "$n" "$s" 12 | awk '{ print $1 * 1000 }' | med)
 				wc=$(col "$impl" "$n" "$s" 13 | med)
 				bp=$(bpb "$impl" "$n" "$s" | med)
 				rq=$(col "$impl" "$n" "$s" 14 | med)
 				wok=$(col "$impl" "$n" "$s" 12 | wc -l)
-				echo "| $((n * s)) | $n x $s | $impl | $ok/$tot | $(fmt "$su" 1) | $(fmt "$t" 2) | $(awk -v b="$((n * s))" -v t="${t%%|*}" 'BEGIN { printf "%.0f", b / t }') | ${sd%%|*} | $(fmt "$c" 2) | $(awk -v a="${r0%%|*}" 'BEGIN { printf "%.1f", a / 1024 }') | $(awk -v a="${r1%%|*}" 'BEGIN { printf "%.1f", a / 1024 }') | $(fmt "$bp" 0) | $(awk -v a="${rq%%|*}" 'BEGIN { printf "%.1f", a / 1024 }') | $(fmt "$wt" 2) ($wok/$ok) | ${wc%%|*} |"
+				echo "| $((n * s)) | $n x $s | $impl | $ok/$tot | $(fmt "$su" 1) | $(fmt "$t" 1) | $(awk -v b="$((n * s))" -v t="${t%%|*}" 'BEGIN { printf "%.0f", b / t * 1000 }') | ${sd%%|*} | $(fmt "$c" 2) | $(awk -v a="${r0%%|*}" 'BEGIN { printf "%.1f", a / 1024 }') | $(awk -v a="${r1%%|*}" 'BEGIN { printf "%.1f", a / 1024 }') | $(fmt "$bp" 0) | $(awk -v a="${rq%%|*}" 'BEGIN { printf "%.1f", a / 1024 }') | $(fmt "$wt" 1) ($wok/$ok) | ${wc%%|*} |"
 			done
 		done
 	done
@@ -513,7 +536,7 @@ cmd="bench/ldp/run.sh"
 					else
 						a=$(col ped "$n" "$s" $f | med); b=$(col frr "$n" "$s" $f | med)
 					fi
-					r="$r | $(awk -v a="${a%%|*}" -v b="${b%%|*}" 'BEGIN { if (a == "-" || b == "-" || b + 0 <= 0) print "-"; else printf "%.2f", a / b }')"
+					r="$r | $(awk -v a="${a%%|*}" -v b="${b%%|*}" 'BEGIN { if (a == "-" || b == "-" || b + 0 <= 0 || a + 0 <= 0) print "-"; else printf "%.2f", a / b }')"
 				done
 				echo "| $((n * s)) | $n x $s$r |"
 			done
@@ -524,9 +547,9 @@ cmd="bench/ldp/run.sh"
 	echo
 	echo "In run order."
 	echo
-	echo "| daemon | M | S | pass | status | setup s | time s | CPU s | VmRSS before kB | VmRSS after kB | sender done s | withdraw s | withdraw CPU s | VmRSS after one query kB | count check | withdraw count check |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-	awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 }' "$work/raw"
+	echo "| daemon | M | S | pass | status | setup s | time s | CPU s | VmRSS before kB | VmRSS after kB | sender done s | withdraw s | withdraw CPU s | VmRSS after one query kB | count check | withdraw check | Label Releases received (of S x M) |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17 }' "$work/raw"
 } >"$out"
 
 # the record names no path of this machine

@@ -105,6 +105,26 @@ check "pe1 sent Cease 6/1 (maximum number of prefixes reached): $lasterr" test "
 "$PESH" -N pe1 -c "clear bgp 10.255.0.3" >/dev/null
 check "cleared: Established again" wait_json pe1 "show bgp ipv4 vpn summary json" '{"peers":{"10.255.0.3":{"state":"Established"}}}' 80
 
+# with LDP running, VPN next hops need a labelled path: pe1 stops LDP on its
+# core link -> pe2's routes become unusable; the knob turns that off
+ldp_lsp_to_pe2() {
+	"$PESH" -N pe1 -c "show mpls table json" | $PY -c 'import json,sys
+t=json.load(sys.stdin)
+sys.exit(0 if any(nh.get("nexthop")=="10.0.12.2" for e in t.values() for nh in e.get("nexthops",[])) else 1)'
+}
+check "pe1 has an LDP LSP through p1 (LFIB entry toward 10.0.12.2)" retry 120 ldp_lsp_to_pe2
+"$PESH" -N pe1 -c "conf t" -c "mpls ldp" -c "address-family ipv4" -c "no interface eth3" >/dev/null
+check "no labelled path: pe2's route is not usable on pe1" wait_json pe1 "show bgp ipv4 vpn rd 65000:22 192.168.2.0/24 json" \
+	'{"65000:22":{"paths":[{"valid":false,"nexthops":[{"accessible":false}]}]}}' 120
+check "and leaves pe1's VRF" wait_json pe1 "show ip route vrf CUST-B json" '{"192.168.2.0/24":null}'
+"$PESH" -N pe1 -c "conf t" -c "router bgp 65000" -c "no bgp labelled-nexthop-resolution" >/dev/null
+check "no bgp labelled-nexthop-resolution: usable through the plain core route" wait_json pe1 "show ip route vrf CUST-B json" \
+	'{"192.168.2.0/24":[{"protocol":"bgp"}]}'
+"$PESH" -N pe1 -c "conf t" -c "router bgp 65000" -c "bgp labelled-nexthop-resolution" >/dev/null
+"$PESH" -N pe1 -c "conf t" -c "mpls ldp" -c "address-family ipv4" -c "interface eth3" >/dev/null
+check "LDP back: usable again through the labelled path" wait_json pe1 "show bgp ipv4 vpn rd 65000:22 192.168.2.0/24 json" \
+	'{"65000:22":{"paths":[{"valid":true,"nexthops":[{"accessible":true}]}]}}' 160
+
 # session down: every route learned from the peer goes
 "$PESH" -N pe2 -c "conf t" -c "router bgp 65000" -c "neighbor 10.255.0.1 shutdown" >/dev/null
 check "pe1 sees the session down" wait_json pe1 "show bgp ipv4 vpn summary json" '{"peers":{"10.255.0.3":{"state":"Active"}}}' 80
