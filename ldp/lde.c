@@ -67,13 +67,13 @@ struct fec {
 	struct prefix4 pfx;
 	bool has_route, egress;
 	int nnh;
-	struct lde_nh nh[LDE_MAX_NH];
+	struct lde_nh *nh;  /* nnh entries (heap, NULL when none): most FECs have no route */
 	mpls_label_t local; /* advertised local label, NONE if none */
 	struct fec_nbr *nbrs;
 	struct fec_wdraw *wdraws;
 	mpls_label_t lfib_in; /* in-label of the installed LFIB entry, NONE if none */
 	int npaths;           /* labelled paths in use (LFIB and BGP) */
-	struct lde_path paths[LDE_MAX_NH];
+	struct lde_path *paths; /* npaths entries (heap, NULL when none) */
 };
 
 struct lde {
@@ -81,8 +81,8 @@ struct lde {
 	void *arg;
 	struct lde_config cfg;
 	struct lde_nbr *nbrs;
-	struct fec **fecs; /* sorted by prefix4_cmp */
-	size_t nfecs, fecap;
+	struct fec **tab; /* open addressing by prefix (NULL = empty), load <= 1/2 */
+	size_t tabcap, nfecs;
 	struct lde_stats st;
 };
 
@@ -160,58 +160,121 @@ static bool nbr_has_addr(const struct lde_nbr *n, uint32_t addr)
 	return false;
 }
 
-/* ---- FEC table ---- */
+/* ---- FEC table ----
+ * A hash table of FECs: a received mapping, withdraw or release finds its
+ * FEC in constant time, and a withdraw storm frees FECs without moving the
+ * others. Walks that need prefix order (show, re-evaluation) sort a
+ * snapshot. */
 
-static size_t fec_pos(const struct lde *lde, const struct prefix4 *p, bool *found)
+static size_t fec_slot(const struct prefix4 *p, size_t cap)
 {
-	size_t lo = 0, hi = lde->nfecs;
+	uint64_t k = ((uint64_t)p->addr << 8) | p->len;
 
-	*found = false;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = prefix4_cmp(&lde->fecs[mid]->pfx, p);
+	k ^= k >> 29;
+	k *= 0xbf58476d1ce4e5b9ull;
+	k ^= k >> 32;
+	return (size_t)k & (cap - 1);
+}
 
-		if (c == 0) {
-			*found = true;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+static size_t fec_probe(const struct lde *lde, const struct prefix4 *p)
+{
+	size_t i;
+
+	for (i = fec_slot(p, lde->tabcap); lde->tab[i] != NULL; i = (i + 1) & (lde->tabcap - 1))
+		if (prefix4_equal(&lde->tab[i]->pfx, p))
+			break;
+	return i;
 }
 
 static struct fec *fec_find(const struct lde *lde, const struct prefix4 *p)
 {
-	bool found;
-	size_t i = fec_pos(lde, p, &found);
+	struct prefix4 m = *p;
 
-	return found ? lde->fecs[i] : NULL;
+	if (lde->tabcap == 0)
+		return NULL;
+	prefix4_apply_mask(&m);
+	return lde->tab[fec_probe(lde, &m)];
+}
+
+static void fec_tab_grow(struct lde *lde)
+{
+	struct fec **old = lde->tab;
+	size_t ocap = lde->tabcap, i;
+
+	lde->tabcap = ocap ? ocap * 2 : 64;
+	lde->tab = xcalloc(lde->tabcap, sizeof(*lde->tab));
+	for (i = 0; i < ocap; i++)
+		if (old[i] != NULL)
+			lde->tab[fec_probe(lde, &old[i]->pfx)] = old[i];
+	free(old);
 }
 
 static struct fec *fec_get(struct lde *lde, const struct prefix4 *p)
 {
-	bool found;
-	size_t i = fec_pos(lde, p, &found);
+	struct prefix4 m = *p;
 	struct fec *f;
+	size_t i;
 
-	if (found)
-		return lde->fecs[i];
-	if (lde->nfecs == lde->fecap) {
-		lde->fecap = lde->fecap ? lde->fecap * 2 : 64;
-		lde->fecs = xrealloc(lde->fecs, lde->fecap * sizeof(*lde->fecs));
-	}
-	memmove(&lde->fecs[i + 1], &lde->fecs[i], (lde->nfecs - i) * sizeof(*lde->fecs));
+	prefix4_apply_mask(&m);
+	if ((f = fec_find(lde, &m)) != NULL)
+		return f;
+	if ((lde->nfecs + 1) * 2 > lde->tabcap)
+		fec_tab_grow(lde);
+	i = fec_probe(lde, &m);
 	f = xcalloc(1, sizeof(*f));
-	f->pfx = *p;
-	prefix4_apply_mask(&f->pfx);
+	f->pfx = m;
 	f->local = NONE;
 	f->lfib_in = NONE;
-	lde->fecs[i] = f;
+	lde->tab[i] = f;
 	lde->nfecs++;
 	return f;
+}
+
+/* Backward-shift deletion keeps probe sequences whole without tombstones. */
+static void fec_unlink(struct lde *lde, struct fec *f)
+{
+	size_t i = fec_probe(lde, &f->pfx), j;
+
+	if (lde->tab[i] != f)
+		fatalx("ldp: fec table corrupt");
+	lde->tab[i] = NULL;
+	lde->nfecs--;
+	for (j = (i + 1) & (lde->tabcap - 1); lde->tab[j] != NULL; j = (j + 1) & (lde->tabcap - 1)) {
+		size_t home = fec_slot(&lde->tab[j]->pfx, lde->tabcap);
+
+		if ((i <= j) ? (home <= i || home > j) : (home <= i && home > j)) {
+			lde->tab[i] = lde->tab[j];
+			lde->tab[j] = NULL;
+			i = j;
+		}
+	}
+}
+
+static void fec_free(struct fec *f)
+{
+	free(f->nh);
+	free(f->paths);
+	free(f);
+}
+
+static int fec_cmp(const void *a, const void *b)
+{
+	return prefix4_cmp(&(*(struct fec *const *)a)->pfx, &(*(struct fec *const *)b)->pfx);
+}
+
+/* Every FEC in prefix order; the caller frees the array. Processing one
+ * FEC may free that FEC only, so the rest of the snapshot stays valid. */
+static struct fec **fec_list(const struct lde *lde, size_t *n)
+{
+	struct fec **v = xcalloc(lde->nfecs + 1, sizeof(*v));
+	size_t i, k = 0;
+
+	for (i = 0; i < lde->tabcap; i++)
+		if (lde->tab[i] != NULL)
+			v[k++] = lde->tab[i];
+	qsort(v, k, sizeof(*v), fec_cmp);
+	*n = k;
+	return v;
 }
 
 static struct fec_nbr *fn_find(const struct fec *f, const struct lde_nbr *n)
@@ -418,7 +481,7 @@ static bool fec_update(struct lde *lde, struct fec *f)
 
 	/* 3. LFIB (local label -> next hop's label) and BGP paths */
 	paths_changed = npaths != f->npaths ||
-			memcmp(paths, f->paths, (size_t)npaths * sizeof(paths[0])) != 0;
+			(npaths > 0 && memcmp(paths, f->paths, (size_t)npaths * sizeof(paths[0])) != 0);
 	new_in = label_allocated(f->local) && npaths > 0 ? f->local : NONE;
 	if (f->lfib_in != NONE && f->lfib_in != new_in) {
 		lde->ops->lfib_delete(lde->arg, f->lfib_in, &f->pfx);
@@ -431,7 +494,12 @@ static bool fec_update(struct lde *lde, struct fec *f)
 	}
 	f->lfib_in = new_in;
 	if (paths_changed) {
-		memcpy(f->paths, paths, (size_t)npaths * sizeof(paths[0]));
+		free(f->paths);
+		f->paths = NULL;
+		if (npaths > 0) {
+			f->paths = xcalloc((size_t)npaths, sizeof(paths[0]));
+			memcpy(f->paths, paths, (size_t)npaths * sizeof(paths[0]));
+		}
 		f->npaths = npaths;
 		lde->ops->nh_bound(lde->arg, &f->pfx, f->paths, f->npaths);
 	}
@@ -447,15 +515,8 @@ static bool fec_update(struct lde *lde, struct fec *f)
 	}
 	if (!f->has_route && f->local == NONE && f->nbrs == NULL && f->wdraws == NULL &&
 	    f->npaths == 0 && f->lfib_in == NONE) {
-		bool found;
-		size_t i = fec_pos(lde, &f->pfx, &found);
-
-		if (!found || lde->fecs[i] != f)
-			fatalx("ldp: fec table corrupt");
-		memmove(&lde->fecs[i], &lde->fecs[i + 1],
-			(lde->nfecs - i - 1) * sizeof(*lde->fecs));
-		lde->nfecs--;
-		free(f);
+		fec_unlink(lde, f);
+		fec_free(f);
 		return true;
 	}
 	return false;
@@ -463,11 +524,12 @@ static bool fec_update(struct lde *lde, struct fec *f)
 
 static void fec_update_all(struct lde *lde)
 {
-	size_t i = 0;
+	size_t i, n;
+	struct fec **v = fec_list(lde, &n);
 
-	while (i < lde->nfecs)
-		if (!fec_update(lde, lde->fecs[i]))
-			i++;
+	for (i = 0; i < n; i++)
+		fec_update(lde, v[i]);
+	free(v);
 }
 
 /* ---- life cycle and config ---- */
@@ -489,11 +551,15 @@ void lde_free(struct lde *lde)
 
 	if (lde == NULL)
 		return;
-	for (i = 0; i < lde->nfecs; i++) {
-		struct fec *f = lde->fecs[i];
+	for (i = 0; i < lde->tabcap; i++) {
+		struct fec *f = lde->tab[i];
 		struct fec_nbr *fn;
 		struct fec_wdraw *w;
-		mpls_label_t local = f->local;
+		mpls_label_t local;
+
+		if (f == NULL)
+			continue;
+		local = f->local;
 
 		if (f->lfib_in != NONE)
 			lde->ops->lfib_delete(lde->arg, f->lfib_in, &f->pfx);
@@ -508,9 +574,9 @@ void lde_free(struct lde *lde)
 			free(w);
 		}
 		label_maybe_free(lde, f, local);
-		free(f);
+		fec_free(f);
 	}
-	free(lde->fecs);
+	free(lde->tab);
 	while (lde->nbrs) {
 		struct lde_nbr *n = lde->nbrs;
 
@@ -579,11 +645,13 @@ void lde_nbr_down(struct lde *lde, uint32_t lsr_id)
 	for (np = &lde->nbrs; *np != n; np = &(*np)->next)
 		;
 	*np = n->next; /* out of next-hop lookups before the FECs are redone */
-	for (i = 0; i < lde->nfecs; i++) {
-		struct fec *f = lde->fecs[i];
+	for (i = 0; i < lde->tabcap; i++) {
+		struct fec *f = lde->tab[i];
 		struct fec_nbr *fn, **fnp;
 		struct fec_wdraw *w, **wp;
 
+		if (f == NULL)
+			continue;
 		for (fnp = &f->nbrs; (fn = *fnp) != NULL;) {
 			if (fn->nbr == n) {
 				*fnp = fn->next;
@@ -656,9 +724,12 @@ void lde_route_update(struct lde *lde, const struct prefix4 *fec, const struct l
 		nnh = LDE_MAX_NH;
 	f->has_route = true;
 	f->egress = egress;
-	memset(f->nh, 0, sizeof(f->nh));
-	if (nnh)
+	free(f->nh);
+	f->nh = NULL;
+	if (nnh) {
+		f->nh = xcalloc((size_t)nnh, sizeof(*nh));
 		memcpy(f->nh, nh, (size_t)nnh * sizeof(*nh));
+	}
 	f->nnh = nnh;
 	fec_update(lde, f);
 }
@@ -671,6 +742,8 @@ void lde_route_delete(struct lde *lde, const struct prefix4 *fec)
 		return;
 	f->has_route = false;
 	f->egress = false;
+	free(f->nh);
+	f->nh = NULL;
 	f->nnh = 0;
 	fec_update(lde, f);
 }
@@ -748,17 +821,17 @@ void lde_recv_withdraw(struct lde *lde, uint32_t lsr_id, const struct prefix4 *f
 		return;
 	}
 	/* wildcard FEC: every binding from this peer (with that label) */
-	for (i = 0; i < lde->nfecs;) {
-		struct fec_nbr *fn;
+	{
+		size_t nf;
+		struct fec **v = fec_list(lde, &nf);
 
-		f = lde->fecs[i];
-		fn = fn_find(f, n);
-		if (fn && fn->remote != NONE && (label == NONE || label == fn->remote)) {
-			withdraw_one(lde, n, f, fn->remote);
-			if (i < lde->nfecs && lde->fecs[i] != f)
-				continue; /* f was freed, i is the next one */
+		for (i = 0; i < nf; i++) {
+			struct fec_nbr *fn = fn_find(v[i], n);
+
+			if (fn && fn->remote != NONE && (label == NONE || label == fn->remote))
+				withdraw_one(lde, n, v[i], fn->remote); /* may free v[i] only */
 		}
-		i++;
+		free(v);
 	}
 }
 
@@ -809,12 +882,13 @@ void lde_recv_release(struct lde *lde, uint32_t lsr_id, const struct prefix4 *fe
 			release_one(lde, n, f, label);
 		return;
 	}
-	for (i = 0; i < lde->nfecs;) {
-		f = lde->fecs[i];
-		release_one(lde, n, f, label);
-		if (i < lde->nfecs && lde->fecs[i] != f)
-			continue;
-		i++;
+	{
+		size_t nf;
+		struct fec **v = fec_list(lde, &nf);
+
+		for (i = 0; i < nf; i++)
+			release_one(lde, n, v[i], label); /* may free v[i] only */
+		free(v);
 	}
 }
 
@@ -885,10 +959,13 @@ int lde_fec_walk(const struct lde *lde, int (*fn)(void *arg, const struct lde_fe
 	size_t i;
 	int rc;
 
-	for (i = 0; i < lde->nfecs; i++)
-		if ((rc = fec_info_call(lde, lde->fecs[i], fn, arg)) != 0)
-			return rc;
-	return 0;
+	size_t n;
+	struct fec **v = fec_list(lde, &n);
+
+	for (i = 0, rc = 0; i < n && rc == 0; i++)
+		rc = fec_info_call(lde, v[i], fn, arg);
+	free(v);
+	return rc;
 }
 
 int lde_fec_get(const struct lde *lde, const struct prefix4 *fec,
@@ -927,15 +1004,14 @@ int lde_lfib_walk(const struct lde *lde,
 	size_t i;
 	int rc;
 
-	for (i = 0; i < lde->nfecs; i++) {
-		const struct fec *f = lde->fecs[i];
+	size_t n;
+	struct fec **v = fec_list(lde, &n);
 
-		if (f->lfib_in == NONE)
-			continue;
-		if ((rc = fn(arg, f->lfib_in, &f->pfx, f->paths, f->npaths)) != 0)
-			return rc;
-	}
-	return 0;
+	for (i = 0, rc = 0; i < n && rc == 0; i++)
+		if (v[i]->lfib_in != NONE)
+			rc = fn(arg, v[i]->lfib_in, &v[i]->pfx, v[i]->paths, v[i]->npaths);
+	free(v);
+	return rc;
 }
 
 void lde_get_stats(const struct lde *lde, struct lde_stats *st)

@@ -171,7 +171,8 @@ static void f_bound(void *arg, const struct prefix4 *fec, const struct lde_path 
 	struct ev e = { .type = EV_BOUND, .pfx = *fec, .npaths = n };
 
 	(void)arg;
-	memcpy(e.paths, p, (size_t)n * sizeof(*p));
+	if (n > 0) /* no paths: p may be NULL */
+		memcpy(e.paths, p, (size_t)n * sizeof(*p));
 	ev_add(&e);
 }
 
