@@ -20,16 +20,7 @@ for b in gobgpd gobgp bird birdc tshark; do
 done
 export PATH="$PATH:/usr/sbin:/sbin"
 
-wait_json() { # wait_json NODE 'show cmd json' 'expected subset' [tries]
-	local node="$1" cmd="$2" exp="$3" tries="${4:-120}" out
-	for _ in $(seq "$tries"); do
-		out=$("$PESH" -N "$node" -c "$cmd" 2>&1)
-		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
-		sleep 0.25
-	done
-	printf '%s' "$out" | $JSONCMP "$exp"
-	return 1
-}
+WAIT_TRIES=120
 gobgp() { "$PETOPO" exec "$T:g1" -- gobgp "$@"; }
 birdc_() { birdc -s "$PETOPO_RUNDIR/$T/b1/bird.ctl" "$@"; }
 # gobgp_has KEY 'python condition on r (the first path of KEY)' | gobgp_has KEY absent

@@ -8,16 +8,7 @@
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init c
 
-wait_json() { # wait_json NODE 'show cmd json' 'expected subset' [tries]
-	local node="$1" cmd="$2" exp="$3" tries="${4:-80}" out
-	for _ in $(seq "$tries"); do
-		out=$("$PESH" -N "$node" -c "$cmd" 2>&1)
-		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
-		sleep 0.25
-	done
-	printf '%s' "$out" | $JSONCMP "$exp"
-	return 1
-}
+WAIT_TRIES=80
 # wait_kernel NODE PREFIX REGEX: `ip route show PREFIX` in NODE matches REGEX
 # (an empty REGEX: no route at all)
 wait_kernel() {

@@ -7,16 +7,6 @@
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init k
 
-wait_json() { # wait_json NODE 'show cmd json' 'expected subset' [tries]
-	local node="$1" cmd="$2" exp="$3" tries="${4:-60}" out i
-	for i in $(seq "$tries"); do
-		out=$("$PESH" -N "$node" -c "$cmd" 2>&1)
-		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
-		sleep 0.25
-	done
-	printf '%s' "$out" | $JSONCMP "$exp"
-	return 1
-}
 kernel_has() { "$PETOPO" exec "$T:$1" -- ip route show "$2" | grep -q "proto 200"; }
 kernel_lacks() { ! kernel_has "$@"; }
 

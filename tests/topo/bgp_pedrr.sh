@@ -5,16 +5,6 @@
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init r
 
-wait_json() { # wait_json NODE 'show cmd json' 'expected subset' [tries]
-	local node="$1" cmd="$2" exp="$3" tries="${4:-60}" out i
-	for i in $(seq "$tries"); do
-		out=$("$PESH" -N "$node" -c "$cmd" 2>&1)
-		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
-		sleep 0.25
-	done
-	printf '%s' "$out" | $JSONCMP "$exp"
-	return 1
-}
 
 "$PETOPO" up --name "$T" "$TOPOS/l3vpn-pedrr.yml" >"$TMPD/up.out" 2>&1 || { cat "$TMPD/up.out"; fail "up"; pt_done; exit 1; }
 

@@ -17,26 +17,8 @@ if [ ! -x /usr/lib/frr/ldpd ]; then
 	exit 77
 fi
 
-wait_json() { # wait_json NODE 'show cmd json' 'expected subset' [tries]
-	local node="$1" cmd="$2" exp="$3" tries="${4:-120}" out i
-	for i in $(seq "$tries"); do
-		out=$("$PESH" -N "$node" -c "$cmd" 2>&1)
-		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
-		sleep 0.25
-	done
-	printf '%s' "$out" | $JSONCMP "$exp"
-	return 1
-}
-vty_json() { # vty_json 'show cmd json' 'expected subset' [tries]
-	local cmd="$1" exp="$2" tries="${3:-120}" out i
-	for i in $(seq "$tries"); do
-		out=$(vtysh --vty_socket "$P1" -c "$cmd" 2>&1)
-		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
-		sleep 0.25
-	done
-	printf '%s' "$out" | $JSONCMP "$exp"
-	return 1
-}
+WAIT_TRIES=120
+vty_json() { vty_json_at "$P1" "$@"; }
 # binding PY-EXPR SOURCE...: true when some row of a {"bindings":[...]} dump
 # (read from the command) satisfies the expression over row r
 has_row() { # has_row 'python expr over r' cmd...

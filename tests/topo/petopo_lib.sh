@@ -62,6 +62,35 @@ retry() {
 	"$@"
 }
 
+# wait_json NODE 'show cmd json' 'expected subset' [tries]: asks the ped of NODE
+# through pesh until the output contains the subset (tests/topo/jsoncmp.py),
+# 0.25 s apart, at most tries (default $WAIT_TRIES) times; prints the
+# difference on failure.
+WAIT_TRIES=${WAIT_TRIES:-60}
+wait_json() {
+	local node="$1" cmd="$2" exp="$3" tries="${4:-$WAIT_TRIES}" out i
+	for i in $(seq "$tries"); do
+		out=$("$PESH" -N "$node" -c "$cmd" 2>&1)
+		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	printf '%s' "$out" | $JSONCMP "$exp"
+	return 1
+}
+
+# vty_json_at DIR 'show cmd json' 'expected subset' [tries]: the same against
+# the FRR daemons whose vty sockets are in DIR.
+vty_json_at() {
+	local dir="$1" cmd="$2" exp="$3" tries="${4:-$WAIT_TRIES}" out i
+	for i in $(seq "$tries"); do
+		out=$(vtysh --vty_socket "$dir" -c "$cmd" 2>&1)
+		printf '%s' "$out" | $JSONCMP "$exp" >/dev/null 2>&1 && return 0
+		sleep 0.25
+	done
+	printf '%s' "$out" | $JSONCMP "$exp"
+	return 1
+}
+
 # Namespaces of topology $1 (its prefix) that exist now.
 pt_netns() { ip netns list | awk '{print $1}' | grep "^$1-" || true; }
 
