@@ -12,32 +12,16 @@ number (retransmissions dropped) and split into PDUs at the LDP header
     <udp|tcp> <src>:<sport> <dst>:<dport> <hex of the whole PDU>
 Lines starting with '#' are comments.
 """
+import os
 import struct
 import sys
 
 LDP_PORT = 646
 
 
-def blocks(data):
-    off = 0
-    endian = '<'
-    while off + 12 <= len(data):
-        btype, blen = struct.unpack_from(endian + 'II', data, off)
-        if btype == 0x0A0D0D0A:
-            bom = data[off + 8:off + 12]
-            endian = '<' if bom == b'\x4d\x3c\x2b\x1a' else '>'
-            btype, blen = struct.unpack_from(endian + 'II', data, off)
-        yield btype, data[off + 8:off + blen - 4], endian
-        off += blen
-
-
-def packets(data):
-    for btype, body, e in blocks(data):
-        if btype == 6:  # Enhanced Packet Block
-            _, _, _, caplen, _ = struct.unpack_from(e + 'IIIII', body, 0)
-            yield body[20:20 + caplen]
-        elif btype == 3:  # Simple Packet Block
-            yield body[4:]
+# the pcapng block/packet reader is the BGP extractor's
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'bgp'))
+from extract import packets  # noqa: E402  (tests/data/bgp/extract.py)
 
 
 def ip_payload(frame):
