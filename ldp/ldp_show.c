@@ -5,8 +5,7 @@
  *   show mpls ldp discovery [json]            {"adjacencies":[...]}
  *   show mpls ldp interface [json]            {"eth1:ipv4":{...}}
  *   show mpls ldp binding [detail] [json]     {"bindings":[...]}, detail keyed by prefix
- *   show mpls table [json]                    keyed by in-label: inLabel, installed,
- *                                             nexthops[{type LDP, outLabel, nexthop}]
+ * (`show mpls table`, the installed LFIB, is pe/fwd/fwd_ctl.c's.)
  * Labels are strings in the LDP views ("imp-null", "-"), numbers in the
  * LFIB as zebra prints them. One data walk per view builds a json-c tree;
  * text output is rendered from the same objects. */
@@ -388,60 +387,6 @@ static int show_binding_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
-/* ---- show mpls table (the LFIB) ---- */
-
-struct lfib_ctx {
-	struct cli *cli;
-	json_object *o;
-	bool json;
-};
-
-static int lfib_walk_cb(void *arg, mpls_label_t in, const struct prefix4 *fec,
-			const struct lde_path *paths, int npaths)
-{
-	struct lfib_ctx *c = arg;
-	json_object *e = json_object_new_object(), *nhs = json_object_new_array();
-	char key[16], b[ADDR4_STRLEN], p[PREFIX4_STRLEN], out[16];
-
-	snprintf(key, sizeof(key), "%u", in);
-	jint(e, "inLabel", in);
-	json_object_object_add(e, "installed", json_object_new_boolean(true));
-	jstr(e, "prefix", prefix4_ntop(fec, p, sizeof(p)));
-	for (int i = 0; i < npaths; i++) {
-		json_object *nh = json_object_new_object();
-
-		jstr(nh, "type", "LDP");
-		jint(nh, "outLabel", paths[i].label);
-		jint(nh, "distance", 150);
-		json_object_object_add(nh, "installed", json_object_new_boolean(true));
-		jstr(nh, "nexthop", a4(paths[i].nexthop, b));
-		jstr(nh, "interface", paths[i].ifname);
-		jstr(nh, "action", paths[i].label == MPLS_LABEL_IMPLICIT_NULL ? "pop" : "swap");
-		json_object_array_add(nhs, nh);
-		if (!c->json)
-			cli_out(c->cli, " %6u  LDP   %-15s %s\n", in, b,
-				lde_label_str(paths[i].label, out, sizeof(out)));
-	}
-	json_object_object_add(e, "nexthops", nhs);
-	json_object_object_add(c->o, key, e);
-	return 0;
-}
-
-static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
-{
-	struct lfib_ctx c = { cli, json_object_new_object(), cmd_has(a, "json") };
-
-	if (!c.json)
-		cli_out(cli, " Inbound Label  Type  Nexthop         Outbound Label\n"
-			     " -----------------------------------------------\n");
-	if (ldpd_lde())
-		lde_lfib_walk(ldpd_lde(), lfib_walk_cb, &c);
-	if (c.json)
-		cli_json(cli, c.o);
-	else
-		json_object_put(c.o);
-	return CMD_SUCCESS;
-}
 
 static int debug_ldp_cmd(struct cli *cli, const struct cmd_args *a)
 {
@@ -482,8 +427,6 @@ static const struct cmd_def show_cmds[] = {
 	  SHOW_STR MPLS_STR LDP_STR "Label Information Base (LIB) information\n"
 				    "Show detailed information\n" JSON_STR,
 	  show_binding_cmd },
-	{ "show mpls table [json]", SHOW_STR MPLS_STR "MPLS table\n" JSON_STR,
-	  show_mpls_table_cmd },
 };
 
 void ldp_show_init(void)

@@ -1454,13 +1454,17 @@ static void lde_notif(void *arg, uint32_t lsr_id, uint32_t status, const struct 
 static void lde_lfib_upd(void *arg, mpls_label_t in_label, const struct prefix4 *fec,
 			 const struct lde_path *paths, int npaths)
 {
-	/* no kernel MPLS: the LDE's LFIB is the table `show mpls table` prints */
-	(void)arg, (void)in_label, (void)fec, (void)paths, (void)npaths;
+	/* no kernel MPLS: the user-space dataplane installs it (pe/fwd) */
+	(void)arg;
+	if (L.ops && L.ops->lfib_update)
+		L.ops->lfib_update(in_label, fec, paths, npaths);
 }
 
 static void lde_lfib_del(void *arg, mpls_label_t in_label, const struct prefix4 *fec)
 {
-	(void)arg, (void)in_label, (void)fec;
+	(void)arg, (void)fec;
+	if (L.ops && L.ops->lfib_delete)
+		L.ops->lfib_delete(in_label);
 }
 
 static void lde_nh_bound(void *arg, const struct prefix4 *fec, const struct lde_path *paths,

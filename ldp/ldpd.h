@@ -83,6 +83,10 @@ struct ldpd_ops {
 	void (*label_release)(mpls_label_t l);
 	/* labelled paths of a FEC (BGP next-hop resolution); may be NULL */
 	void (*nh_bound)(const struct prefix4 *fec, const struct lde_path *paths, int npaths);
+	/* the LFIB entries to install (swap, or pop for implicit-null); may be NULL */
+	void (*lfib_update)(mpls_label_t in, const struct prefix4 *fec, const struct lde_path *paths,
+			    int npaths);
+	void (*lfib_delete)(mpls_label_t in);
 };
 
 enum ldp_adj_type { LDP_ADJ_LINK, LDP_ADJ_TARGETED };

@@ -29,6 +29,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -87,6 +88,10 @@ static const char *nl_type_name(uint16_t type)
 		return "RTM_NEWROUTE";
 	case RTM_DELROUTE:
 		return "RTM_DELROUTE";
+	case RTM_NEWNEIGH:
+		return "RTM_NEWNEIGH";
+	case RTM_DELNEIGH:
+		return "RTM_DELNEIGH";
 	case NLMSG_ERROR:
 		return "NLMSG_ERROR";
 	case NLMSG_DONE:
@@ -261,6 +266,36 @@ static int nl_parse_addr(const struct nlmsghdr *nlh, struct nl_addr *a)
 	return 1;
 }
 
+static int nl_parse_neigh(const struct nlmsghdr *nlh, struct nl_neigh *n)
+{
+	const struct nlattr *tb[NDA_MAX + 1];
+	const struct ndmsg *ndm;
+	uint32_t v;
+
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ndm))
+		return -1;
+	ndm = mnl_nlmsg_get_payload(nlh);
+	if (ndm->ndm_family != AF_INET)
+		return 0;
+	if (ndm->ndm_ifindex <= 0)
+		return -1;
+	if (nl_msg_attrs(nlh, sizeof(*ndm), tb, NDA_MAX) < 0)
+		return -1;
+	if (tb[NDA_DST] == NULL || nl_attr_in_addr(tb[NDA_DST], &v) < 0)
+		return -1;
+	memset(n, 0, sizeof(*n));
+	n->ifindex = ndm->ndm_ifindex;
+	n->ip = v;
+	n->state = ndm->ndm_state;
+	if (tb[NDA_LLADDR] != NULL) {
+		if (mnl_attr_get_payload_len(tb[NDA_LLADDR]) != 6)
+			return 0; /* not Ethernet */
+		memcpy(n->mac, mnl_attr_get_payload(tb[NDA_LLADDR]), 6);
+		n->has_mac = true;
+	}
+	return 1;
+}
+
 static int nl_parse_multipath(const struct nlattr *mp, struct nl_route *r)
 {
 	const struct nlattr *tb[RTA_MAX + 1];
@@ -363,6 +398,7 @@ static void nl_deliver(const struct nl_cbs *cbs, void *arg, const struct nlmsghd
 		struct nl_link l;
 		struct nl_addr a;
 		struct nl_route r;
+		struct nl_neigh n;
 	} u;
 	bool add;
 	int rc;
@@ -388,6 +424,17 @@ static void nl_deliver(const struct nl_cbs *cbs, void *arg, const struct nlmsghd
 		rc = nl_parse_route(nlh, &u.r);
 		if (rc > 0 && cbs->route != NULL)
 			cbs->route(arg, add, &u.r);
+		break;
+	case RTM_NEWNEIGH:
+	case RTM_DELNEIGH:
+		if (cbs->neigh == NULL) {
+			rc = 0;
+			break;
+		}
+		add = nlh->nlmsg_type == RTM_NEWNEIGH;
+		rc = nl_parse_neigh(nlh, &u.n);
+		if (rc > 0)
+			cbs->neigh(arg, add, &u.n);
 		break;
 	default:
 		rc = 0; /* other families and message types: not ours */
@@ -649,7 +696,9 @@ struct nl_sock *nl_listen(int nsfd, const struct nl_cbs *cbs, void *arg)
 		free(nl);
 		return NULL;
 	}
-	if (mnl_socket_bind(nl->mnl, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE,
+	if (mnl_socket_bind(nl->mnl,
+			    RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE |
+				    (cbs != NULL && cbs->neigh != NULL ? RTMGRP_NEIGH : 0),
 			    MNL_SOCKET_AUTOPID) < 0) {
 		log_warn("netlink: bind");
 		goto fail;
@@ -697,7 +746,8 @@ static void nl_dump_data(void *arg, const struct nlmsghdr *nlh)
 
 int nl_dump(struct nl_sock *nl)
 {
-	static const uint16_t types[] = { RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE };
+	static const uint16_t types[] = { RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE, RTM_GETNEIGH };
+	static const char *const what[] = { "links", "addresses", "routes", "neighbors" };
 	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
 	struct nl_txn t = { .data = nl_dump_data, .arg = nl };
 	struct mnl_socket *mnl;
@@ -716,6 +766,8 @@ int nl_dump(struct nl_sock *nl)
 		nl->cbs.resync(nl->arg, false);
 	buf = xmalloc(NL_BUF_SIZE);
 	for (i = 0; i < sizeof(types) / sizeof(types[0]) && rc == 0; i++) {
+		if (types[i] == RTM_GETNEIGH && nl->cbs.neigh == NULL)
+			continue;
 		for (tries = 0; tries < NL_DUMP_TRIES; tries++) {
 			memset(req, 0, sizeof(req));
 			nlh = mnl_nlmsg_put_header(req);
@@ -729,14 +781,17 @@ int nl_dump(struct nl_sock *nl)
 				struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 
 				ifa->ifa_family = AF_INET;
+			} else if (types[i] == RTM_GETNEIGH) {
+				struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+
+				ndm->ndm_family = AF_INET;
 			} else {
 				struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 
 				rtm->rtm_family = AF_INET;
 			}
 			if (nl_txn_run(mnl, nlh, &t, buf, NL_BUF_SIZE, err, sizeof(err)) < 0) {
-				log_warnx("netlink dump (%s): %s",
-					  i == 0 ? "links" : i == 1 ? "addresses" : "routes", err);
+				log_warnx("netlink dump (%s): %s", what[i], err);
 				rc = -1;
 				break;
 			}
@@ -936,6 +991,33 @@ int nl_ifindex(int nsfd, const char *ifname)
 	if (idx < 0)
 		errno = ENODEV;
 	return idx;
+}
+
+int nl_neigh_resolve(int nsfd, int ifindex, uint32_t ip, char *err, size_t errlen)
+{
+	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
+	struct nl_txn t = { 0 };
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+
+	if (ifindex <= 0 || ip == 0) {
+		snprintf(err, errlen, "invalid neighbor");
+		errno = EINVAL;
+		return -1;
+	}
+	memset(req, 0, sizeof(req));
+	nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = RTM_NEWNEIGH;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = AF_INET;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_state = NUD_NONE;
+	/* NTF_USE: "use" the entry as a transmit would, which starts (or
+	 * refreshes) resolution without changing a valid entry. */
+	ndm->ndm_flags = NTF_USE;
+	mnl_attr_put_u32(nlh, NDA_DST, htonl(ip));
+	return nl_request(nsfd, nlh, &t, err, errlen);
 }
 
 int nl_addr_change(int nsfd, bool add, const char *ifname, const struct prefix4 *addr, char *err,

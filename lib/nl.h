@@ -30,6 +30,15 @@ struct nl_addr {
 	struct prefix4 pfx; /* pfx.addr is the interface address (not masked) */
 };
 
+/* An IPv4 neighbor (ARP) entry. */
+struct nl_neigh {
+	int ifindex;
+	uint32_t ip;     /* host order */
+	uint16_t state;  /* NUD_* */
+	bool has_mac;    /* NDA_LLADDR present (6 bytes) */
+	uint8_t mac[6];
+};
+
 struct nl_nexthop {
 	uint32_t gw; /* 0 if none (host order) */
 	int ifindex; /* 0 if none */
@@ -57,6 +66,8 @@ struct nl_cbs {
 	void (*link)(void *arg, bool add, const struct nl_link *l);
 	void (*addr)(void *arg, bool add, const struct nl_addr *a);
 	void (*route)(void *arg, bool add, const struct nl_route *r);
+	/* IPv4 neighbors (subscribed and dumped only when set) */
+	void (*neigh)(void *arg, bool add, const struct nl_neigh *n);
 	/* Added: brackets every full dump (nl_dump() and the redump after an
 	 * overrun): end = false before the first entry, end = true after the
 	 * last one, only when the dump completed. What was not reported in
@@ -96,6 +107,9 @@ int nl_link_set_up(int nsfd, const char *ifname, bool up, char *err, size_t errl
 int nl_ifindex(int nsfd, const char *ifname); /* -1 if absent */
 int nl_addr_change(int nsfd, bool add, const char *ifname, const struct prefix4 *addr, char *err,
 		   size_t errlen);
+/* Asks the kernel of namespace nsfd to resolve ip on ifindex (an ARP
+ * request if the entry is missing or stale: RTM_NEWNEIGH with NTF_USE). */
+int nl_neigh_resolve(int nsfd, int ifindex, uint32_t ip, char *err, size_t errlen);
 /* Route in the main table with the given protocol; nh_count 0 = blackhole.
  * A delete matches r->type (RTN_UNSPEC: any type) and r->protocol. */
 int nl_route_change(int nsfd, bool add, const struct nl_route *r, char *err, size_t errlen);

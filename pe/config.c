@@ -18,6 +18,7 @@
 #include "pe/label.h"
 #include "mpbgp/bgp_cfg.h"
 #include "ldp/ldpd.h"
+#include "pe/fwd/fwd_ctl.h"
 #include "pe/ped.h"
 
 #define CONFIG_MAX_LINE 4096
@@ -128,6 +129,7 @@ void config_write(struct cli *cli)
 	cli_out(cli, "! pesuite %s running configuration\n!\n", PACKAGE_VERSION);
 	cli_out(cli, "hostname %s\n!\n", ped.hostname);
 	label_config_write(cli);
+	fwd_ctl_config_write(cli);
 	vrf_config_write(cli);
 	iface_config_write(cli);
 	bgp_config_write(cli);

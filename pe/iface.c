@@ -22,6 +22,7 @@
 #include "lib/log.h"
 #include "lib/netns.h"
 #include "lib/nl.h"
+#include "pe/fwd/fwd_ctl.h"
 #include "pe/iface.h"
 #include "pe/ped.h"
 #include "mpbgp/bgp_cfg.h"
@@ -64,6 +65,11 @@ static void iface_forget_if_unused(struct iface *i)
 		;
 	*ip = i->next;
 	free(i);
+}
+
+struct iface *iface_first(void)
+{
+	return ifaces;
 }
 
 struct iface *iface_by_ifindex(uint32_t vrf_id, int ifindex)
@@ -221,6 +227,7 @@ static void link_cb(void *arg, bool add, const struct nl_link *l)
 			i->nkaddr = 0;
 			rib_reevaluate(w->vrf->rib);
 			iface_forget_if_unused(i);
+			fwd_ctl_ifaces_changed();
 		}
 		return;
 	}
@@ -245,6 +252,7 @@ static void link_cb(void *arg, bool add, const struct nl_link *l)
 		rib_reevaluate(w->vrf->rib);
 	}
 	iface_apply(i);
+	fwd_ctl_ifaces_changed();
 }
 
 static void addr_cb(void *arg, bool add, const struct nl_addr *a)
@@ -268,6 +276,7 @@ static void addr_cb(void *arg, bool add, const struct nl_addr *a)
 		}
 		i->kaddr[i->nkaddr++] = a->pfx;
 		connected_sync(i, &a->pfx, true);
+		fwd_ctl_ifaces_changed();
 	} else {
 		if (k == i->nkaddr)
 			return;
@@ -276,6 +285,7 @@ static void addr_cb(void *arg, bool add, const struct nl_addr *a)
 		/* another address of the same subnet keeps the route */
 		for (k = 0; k < i->nkaddr; k++)
 			connected_sync(i, &i->kaddr[k], true);
+		fwd_ctl_ifaces_changed();
 	}
 }
 
@@ -303,6 +313,15 @@ static void resync_cb(void *arg, bool end)
 		rib_reevaluate(w->vrf->rib);
 	if (w->vrf->id == VRF_DEFAULT_ID)
 		core_resync(end);
+	if (end)
+		fwd_ctl_ifaces_changed();
+}
+
+static void neigh_cb(void *arg, bool add, const struct nl_neigh *n)
+{
+	struct nswatch *w = arg;
+
+	fwd_ctl_neigh(w->vrf->id, add, n);
 }
 
 static void ns_read(evutil_socket_t fd, short what, void *arg)
@@ -318,7 +337,8 @@ static void ns_read(evutil_socket_t fd, short what, void *arg)
 static int ns_watch_start(struct nswatch *w, struct vrf *vrf, int nsfd, bool routes)
 {
 	struct nl_cbs cbs = { .link = link_cb, .addr = addr_cb,
-			      .route = routes ? core_route_cb : NULL, .resync = resync_cb };
+			      .route = routes ? core_route_cb : NULL, .neigh = neigh_cb,
+			      .resync = resync_cb };
 
 	w->vrf = vrf;
 	w->nsfd = nsfd;
@@ -470,6 +490,7 @@ static void vrf_created(struct vrf *vrf)
 {
 	char err[200];
 
+	fwd_ctl_vrf_created(vrf);
 	if (ped.kernel_apply && iface_vrf_ns_start(vrf, err, sizeof(err)) != 0)
 		log_warnx("VRF %s: %s", vrf->name, err);
 	else if (!ped.kernel_apply)
@@ -483,6 +504,7 @@ static void vrf_deleted(struct vrf *vrf)
 	struct iface *i;
 	bool empty = true;
 
+	fwd_ctl_vrf_deleted(vrf);
 	for (i = ifaces; i != NULL; i = i->next)
 		if (i->present && i->kvrf == vrf->id && strcmp(i->name, "lo") != 0)
 			empty = false;
@@ -758,6 +780,9 @@ static json_object *iface_json(const struct iface *i)
 	if (i->present) {
 		json_object_object_add(o, "index", json_object_new_int(i->ifindex));
 		json_object_object_add(o, "mtu", json_object_new_int64(i->mtu));
+		if (i->kvrf != VRF_DEFAULT_ID && fwd_ctl_customer_mtu(i->kvrf, i->name) > 0)
+			json_object_object_add(o, "customerMtu", json_object_new_int64(
+					       fwd_ctl_customer_mtu(i->kvrf, i->name)));
 		snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", i->mac[0], i->mac[1],
 			 i->mac[2], i->mac[3], i->mac[4], i->mac[5]);
 		json_object_object_add(o, "hardwareAddress", json_object_new_string(buf));
@@ -820,6 +845,9 @@ static int show_interface_cmd(struct cli *cli, const struct cmd_args *a)
 			cli_out(cli, "  index %d mtu %u HWaddr %02x:%02x:%02x:%02x:%02x:%02x\n",
 				i->ifindex, i->mtu, i->mac[0], i->mac[1], i->mac[2], i->mac[3],
 				i->mac[4], i->mac[5]);
+		if (i->present && i->kvrf != VRF_DEFAULT_ID && fwd_ctl_customer_mtu(i->kvrf, i->name))
+			cli_out(cli, "  customer MTU %u (through the MPLS core: core MTU - %d bytes of labels)\n",
+				fwd_ctl_customer_mtu(i->kvrf, i->name), 8);
 		for (k = 0; k < i->nkaddr; k++)
 			cli_out(cli, "  inet %s\n", prefix4_ntop(&i->kaddr[k], buf, sizeof(buf)));
 		if (i->last_error[0])

@@ -56,6 +56,7 @@ void iface_start(void);
 int iface_vrf_ns_start(struct vrf *vrf, char *err, size_t errlen);
 void iface_vrf_ns_stop(struct vrf *vrf);
 void iface_apply_all(void);
+struct iface *iface_first(void); /* all known interfaces, by name */
 struct iface *iface_by_ifindex(uint32_t vrf_id, int ifindex);
 /* Router id when none is configured: the highest address on lo, else the
  * highest interface address, of the default VRF (0 if none). */

@@ -17,6 +17,7 @@
 #include "cli/ctl_proto.h"
 #include "lib/log.h"
 #include "pe/ctl.h"
+#include "pe/fwd/fwd_ctl.h"
 #include "pe/iface.h"
 #include "pe/label.h"
 #include "mpbgp/bgp_cfg.h"
@@ -59,19 +60,31 @@ static void print_stdout(void *arg, const char *buf, size_t len)
 	fwrite(buf, 1, len, stdout);
 }
 
+/* BGP's VPN labels: the purpose says what the label does (pop and look up
+ * in a VRF, or send to a CE); the dataplane installs it. */
 static mpls_label_t bgp_label_alloc(const char *purpose)
 {
-	return label_alloc(LABEL_CLIENT_BGP, purpose);
+	mpls_label_t l = label_alloc(LABEL_CLIENT_BGP, purpose);
+
+	fwd_ctl_bgp_label(l, purpose);
+	return l;
 }
 
 static int bgp_label_alloc_specific(mpls_label_t l, const char *purpose, char *err, size_t errlen)
 {
-	return label_alloc_specific(LABEL_CLIENT_BGP, l, purpose, err, errlen);
+	if (label_alloc_specific(LABEL_CLIENT_BGP, l, purpose, err, errlen) != 0)
+		return -1;
+	fwd_ctl_bgp_label(l, purpose);
+	return 0;
 }
 
 static void bgp_label_release(mpls_label_t l)
 {
+	enum label_client c;
+
 	label_release(LABEL_CLIENT_BGP, l);
+	if (!label_in_use(l, &c) || c != LABEL_CLIENT_BGP)
+		fwd_ctl_bgp_label_del(l);
 }
 
 static const struct speaker_label_ops bgp_labels = { bgp_label_alloc, bgp_label_alloc_specific,
@@ -89,7 +102,7 @@ static void ldp_label_release(mpls_label_t l)
 
 static void ldp_nh_bound(const struct prefix4 *fec, const struct lde_path *paths, int npaths)
 {
-	(void)paths;
+	fwd_ctl_ldp_bound(fec, paths, npaths);
 	speaker_fec_labelled(fec, npaths > 0);
 }
 
@@ -99,13 +112,14 @@ static bool ldp_enabled(void)
 }
 
 static const struct ldpd_ops ldp_ops = { iface_router_id, ldp_label_alloc, ldp_label_release,
-					 ldp_nh_bound };
+					 ldp_nh_bound,	 fwd_ctl_ldp_lfib, fwd_ctl_ldp_lfib_del };
 
 /* selected-route changes go to BGP and to LDP (core routes) */
 static void route_changed(struct vrf *vrf, const struct rib_dest *d)
 {
 	speaker_vrf_route_changed(vrf, d);
 	ldpd_route_changed(vrf, d);
+	fwd_ctl_route_changed(vrf, d);
 }
 
 static void register_all(void)
@@ -119,6 +133,7 @@ static void register_all(void)
 	cmd_node_install(NODE_BGP_AF, "config-router-af", NODE_BGP);
 	label_mgr_init();
 	vrf_init();
+	fwd_ctl_init();
 	iface_init();
 	core_init();
 	vrf_cli_init();
@@ -223,6 +238,7 @@ int main(int argc, char **argv)
 	iface_apply_all();
 	speaker_start(ped.base);
 	ldpd_start(ped.base);
+	fwd_ctl_start();
 
 	if (sock == NULL) {
 		ctl_socket_path(sockbuf, sizeof(sockbuf), ped.node[0] ? ped.node : NULL);
@@ -249,6 +265,7 @@ int main(int argc, char **argv)
 	ctl_stop(ctl);
 	ldpd_fini();
 	speaker_fini();
+	fwd_ctl_fini();
 	core_fini();
 	iface_fini();
 	vrf_fini();

@@ -1,33 +1,38 @@
 #!/bin/bash
-# The demo: the l3vpn-basic testbed built by petopo. Two customers, A and B,
-# use the very same addresses at both of their sites; VRFs CUST-A and CUST-B
-# on pe1 and pe2 keep them apart.
+# The demo: two customers with identical addresses talk across an MPLS core.
 #
-#   ce1a --+                         +-- ce2a     192.168.1.0/24 behind ce1a and ce1b
-#          pe1 ---- p1 ---- pe2                   192.168.2.0/24 behind ce2a and ce2b
-#   ce1b --+                         +-- ce2b     (topologies/l3vpn-basic.yml)
+#   ce1a --+                         +-- ce2a     customer A: 192.168.1.0/24 at site 1,
+#          pe1 ---- p1 ---- pe2                               192.168.2.0/24 at site 2
+#   ce1b --+                         +-- ce2b     customer B: the very same prefixes
+#                                                 (topologies/l3vpn-basic.yml)
+#
+# pe1/pe2 keep the customers apart in VRFs CUST-A and CUST-B, exchange their
+# routes over MP-BGP (VPNv4) and push two labels on customer traffic: the
+# VPN label (which VRF at pe2) under p1's LDP label for pe2's loopback. p1
+# swaps/pops, pe2 pops and forwards to the right CE. ce2b is a CE router
+# speaking eBGP to pe2; the other CEs are plain hosts.
 #
 # Installs the dependencies, builds if needed, brings the testbed up, shows
-# the VRFs and their routes, pings each CE's PE inside its VRF, and tears
-# everything down (also on failure or Ctrl-C). With --keep it stays up for
-# you to explore:
-#   pesh -N pe1                       then e.g.  show ip route vrf all
-#   topologies/petopo exec ce1a -- ping 10.1.1.1
-#   topologies/petopo status l3vpn-basic
-# and `topologies/demo.sh --down` (or `petopo down l3vpn-basic`) removes it.
+# the pings, the VPN table and the label stack of a captured packet, writes
+# the audit JSON (l3vpn-basic-audit.json), and leaves the testbed up for you:
+#   pesh -N pe1                        then e.g.  show bgp ipv4 vpn, show dataplane
+#   topologies/petopo exec ce1a -- ping 192.168.2.1
+#   topologies/demo.sh --down          removes it (or: topologies/petopo down l3vpn-basic)
+# With --once it tears the testbed down at the end (also on failure).
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
 TOPO=l3vpn-basic
 PETOPO="$top/topologies/petopo"
 PESH="$top/cli/pesh"
+AUDIT="$top/$TOPO-audit.json"
 
 if [ "${1:-}" = "--down" ]; then
 	"$PETOPO" down "$TOPO"
 	exit 0
 fi
-keep=0
-[ "${1:-}" = "--keep" ] && keep=1
+once=0
+[ "${1:-}" = "--once" ] && once=1
 
 bash tests/deps.sh
 if [ ! -x pe/ped ] || [ ! -x cli/pesh ] || [ ! -x topologies/petopo ]; then
@@ -36,28 +41,83 @@ if [ ! -x pe/ped ] || [ ! -x cli/pesh ] || [ ! -x topologies/petopo ]; then
 	make -j"$(nproc)"
 fi
 
-"$PETOPO" down "$TOPO" >/dev/null 2>&1 || true # a testbed left up by --keep
-[ $keep -eq 1 ] || trap '"$PETOPO" down "$TOPO"' EXIT
+"$PETOPO" down "$TOPO" >/dev/null 2>&1 || true # a testbed left up before
+CAP=""
+cleanup() {
+	[ -n "$CAP" ] && kill -INT "$CAP" 2>/dev/null && wait "$CAP" 2>/dev/null
+	[ -n "${PCAP:-}" ] && rm -f "$PCAP" "$PCAP.log"
+	if [ $once -eq 1 ]; then "$PETOPO" down "$TOPO"; fi
+}
+trap cleanup EXIT
 "$PETOPO" up "topologies/$TOPO.yml"
 echo
 
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { echo "$1# $2"; "$PESH" -N "$1" -c "$2"; echo; }
-run pe1 "show vrf"
+# wait_for NODE 'cmd json' PYTHON-EXPR-ON-j: up to 120 s
+wait_for() {
+	local i
+	for i in $(seq 240); do
+		if "$PESH" -N "$1" -c "$2" 2>/dev/null | python3 -c "import json,sys; j=json.load(sys.stdin); sys.exit(0 if ($3) else 1)" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.5
+	done
+	echo "demo: timed out waiting for $1: $2" >&2
+	return 1
+}
+
+say "waiting for BGP (VPNv4 pe1<->pe2, eBGP ce2b<->pe2) and LDP (pe1-p1-pe2)"
+wait_for pe1 "show ip route vrf CUST-A json" '"192.168.2.0/24" in j'
+wait_for pe1 "show ip route vrf CUST-B json" '"192.168.2.0/24" in j'
+wait_for ce2b "show ip route json" '"192.168.1.0/24" in j'
+wait_for pe1 "show mpls ldp binding json" \
+	'any(b["prefix"]=="10.255.0.3/32" and b["neighborId"]=="10.255.0.2" and b.get("inUse") for b in j["bindings"])'
+echo "converged"
+
+say "pe1's VPN table: the same prefixes under two route distinguishers"
+run pe1 "show bgp ipv4 vpn"
+say "pe1's VRFs: customer routes, remote ones with their VPN label"
 run pe1 "show ip route vrf all"
-run pe2 "show ip route vrf all"
-for c in "ce1a CUST-A 10.1.1.1 pe1" "ce1b CUST-B 10.1.1.1 pe1" \
-	"ce2a CUST-A 10.2.1.1 pe2" "ce2b CUST-B 10.2.1.1 pe2"; do
-	set -- $c
-	echo "$1\$ ping $3    (its PE $4, in VRF $2: both customers use this address)"
-	"$PETOPO" exec "$1" -- ping -c 2 -W 2 "$3"
-done
+say "p1's installed LFIB (swap toward pe1, pop toward pe2: PHP)"
+run p1 "show mpls table"
+
+PCAP=$(mktemp "/tmp/$TOPO-demo.XXXXXX.pcap")
+"$PETOPO" exec p1 -- tshark -q -i eth1 -f 'mpls' -w "$PCAP" -a duration:60 >"$PCAP.log" 2>&1 &
+CAP=$!
+for i in $(seq 40); do grep -q 'Capturing on' "$PCAP.log" 2>/dev/null && break; sleep 0.25; done
+sleep 1
+
+say "customer A: ce1a pings 192.168.2.1 (ce2a, behind pe2)"
+"$PETOPO" exec ce1a -- ping -c 3 -i 0.3 -I 192.168.1.1 192.168.2.1
+say "customer B: ce1b pings the very same 192.168.2.1 (ce2b, a CE router)"
+"$PETOPO" exec ce1b -- ping -c 3 -i 0.3 -I 192.168.1.1 192.168.2.1
+sleep 1
+kill -INT "$CAP" 2>/dev/null; wait "$CAP" 2>/dev/null || true; CAP=""
+
+say "captured on the pe1-p1 link: [outer LDP label, inner VPN label] per echo request"
+tshark -r "$PCAP" -Y 'icmp.type==8' -T fields -E header=y -e frame.number -e mpls.label \
+	-e mpls.bottom -e mpls.ttl -e ip.src -e ip.dst 2>/dev/null | column -t
+say "one of customer A's packets, decoded"
+tshark -r "$PCAP" -Y 'icmp.type==8' -c 1 -O mpls,ip 2>/dev/null | grep -v '^\s*$' | head -40
+la=$("$PESH" -N pe1 -c "show bgp ipv4 vpn rd 65000:1 192.168.2.0/24 json" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["65000:1"]["paths"][0]["remoteLabel"])')
+lb=$("$PESH" -N pe1 -c "show bgp ipv4 vpn rd 65000:2 192.168.2.0/24 json" |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["65000:2"]["paths"][0]["remoteLabel"])')
 echo
+echo "pe2 advertised VPN label $la for CUST-A's 192.168.2.0/24 and $lb for CUST-B's:"
+echo "the inner label is what keeps the two customers apart in the core."
+
+say "pe1's dataplane counters"
+run pe1 "show dataplane"
+
+"$PETOPO" audit "$TOPO" --out "$AUDIT"
+echo "audit of every node written to $AUDIT"
 "$PETOPO" status "$TOPO"
-if [ $keep -eq 1 ]; then
+if [ $once -eq 0 ]; then
 	echo
-	echo "the testbed is up: pesh -N pe1, $PETOPO exec ce1a -- ..., $PETOPO audit $TOPO"
-	echo "remove it with: $0 --down"
-else
-	echo
-	echo "demo done; tearing down"
+	echo "The testbed stays up. Explore it:"
+	echo "  $PESH -N pe1                      (show bgp ipv4 vpn, show ip route vrf all, show dataplane)"
+	echo "  $PETOPO exec ce1b -- ping 192.168.2.1"
+	echo "Remove it with: $0 --down"
 fi

@@ -494,7 +494,7 @@ static json_object *json_or_text(const char *text)
 static const char *const ped_cmds[] = {
 	"show vrf json",       "show ip route vrf all json",  "show ip route json",
 	"show interface json", "show bgp ipv4 vpn json",      "show mpls ldp binding json",
-	"show mpls table json", NULL,
+	"show mpls table json", "show dataplane json", NULL,
 };
 
 static void audit_ped(const char *sock, json_object *cmds, json_object *errs)

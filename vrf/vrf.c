@@ -36,19 +36,9 @@ void vrf_cfg_changed(struct vrf *vrf)
 
 /* ---- next-hop groups: the FIB stores a 24-bit id per prefix ---- */
 
-struct nhg {
-	struct nhg *hnext;
-	uint32_t id;
-	uint32_t refcnt;
-	uint32_t hash;
-	uint32_t vrf_id;
-	int count;
-	struct {
-		uint32_t gw;
-		char ifname[RIB_IFNAMSIZ];
-		bool blackhole;
-	} nh[RIB_MAX_NH];
-};
+#define nhg vrf_nhg
+
+static void (*nhg_notify)(const struct vrf_nhg *g, bool add);
 
 #define NHG_BUCKETS 4096
 static struct nhg *nhg_hash[NHG_BUCKETS];
@@ -83,6 +73,9 @@ static uint32_t nhg_get(const struct vrf *vrf, const struct rib_route *r)
 		memcpy(key.nh[key.count].ifname, nh->ifname[0] ? nh->ifname : nh->res_ifname,
 		       RIB_IFNAMSIZ);
 		key.nh[key.count].blackhole = nh->blackhole;
+		key.nh[key.count].nh_vrf_id = nh->nh_vrf_set ? nh->nh_vrf_id : vrf->id;
+		key.nh[key.count].nlabels = nh->nlabels;
+		memcpy(key.nh[key.count].labels, nh->labels, sizeof(nh->labels));
 		key.count++;
 	}
 	key.hash = nhg_hash_of(&key);
@@ -113,6 +106,8 @@ static uint32_t nhg_get(const struct vrf *vrf, const struct rib_route *r)
 	nhg_hash[key.hash % NHG_BUCKETS] = g;
 	nhg_by_id[id] = g;
 	nhg_free_hint = id + 1;
+	if (nhg_notify != NULL)
+		nhg_notify(g, true);
 	return id;
 }
 
@@ -127,10 +122,33 @@ static void nhg_put(uint32_t id)
 	for (gp = &nhg_hash[g->hash % NHG_BUCKETS]; *gp != g; gp = &(*gp)->hnext)
 		;
 	*gp = g->hnext;
+	if (nhg_notify != NULL)
+		nhg_notify(g, false);
 	nhg_by_id[id] = NULL;
 	if (id < nhg_free_hint)
 		nhg_free_hint = id;
 	free(g);
+}
+
+const struct vrf_nhg *vrf_nhg(uint32_t id)
+{
+	return id < nhg_cap ? nhg_by_id[id] : NULL;
+}
+
+void vrf_set_nhg_notify(void (*fn)(const struct vrf_nhg *g, bool add))
+{
+	nhg_notify = fn;
+}
+
+int vrf_nhg_walk(int (*fn)(void *arg, const struct vrf_nhg *g), void *arg)
+{
+	uint32_t id;
+	int rc;
+
+	for (id = 1; id < nhg_cap; id++)
+		if (nhg_by_id[id] != NULL && (rc = fn(arg, nhg_by_id[id])) != 0)
+			return rc;
+	return 0;
 }
 
 /* Default install hook: the selected route's active next hops go into the

@@ -52,6 +52,26 @@ struct vrf {
 	void *owner;          /* per-VRF state of pe/ (netlink listener...) */
 };
 
+/* Next-hop groups: the FIB stores a 24-bit id per prefix; the group behind
+ * an id never changes (interned: equal groups share one id). */
+struct vrf_nh {
+	uint32_t gw;                 /* 0 = directly connected */
+	char ifname[RIB_IFNAMSIZ];   /* given or resolved interface ("" for VPN routes) */
+	bool blackhole;
+	uint32_t nh_vrf_id;          /* VRF the gateway is reached in (VPN routes: 0) */
+	int nlabels;                 /* labels to push (VPN label), outermost first */
+	uint32_t labels[2];
+};
+struct vrf_nhg {
+	struct vrf_nhg *hnext;
+	uint32_t id;
+	uint32_t refcnt;
+	uint32_t hash;
+	uint32_t vrf_id;
+	int count;
+	struct vrf_nh nh[RIB_MAX_NH];
+};
+
 /* vrf.c */
 void vrf_init(void);
 void vrf_fini(void);
@@ -88,6 +108,11 @@ void vrf_set_route_notify(void (*fn)(struct vrf *vrf, const struct rib_dest *d))
 /* RD or route targets of a VRF changed (BGP re-exports / re-imports). */
 void vrf_set_cfg_notify(void (*fn)(struct vrf *vrf));
 void vrf_cfg_changed(struct vrf *vrf);
+/* Next-hop groups by id (NULL if unused); told when an id appears (before
+ * any FIB entry uses it) and disappears (after the last one is gone). */
+const struct vrf_nhg *vrf_nhg(uint32_t id);
+void vrf_set_nhg_notify(void (*fn)(const struct vrf_nhg *g, bool add));
+int vrf_nhg_walk(int (*fn)(void *arg, const struct vrf_nhg *g), void *arg);
 
 /* vrf_cli.c */
 void vrf_cli_init(void);

@@ -86,7 +86,7 @@ check "the refusal names the node and the socket" grep -q "node pe1: a ped alrea
 check "the refused topology created nothing" nothing_left "${T}x"
 
 pt_pids "$T" >"$TMPD/pids"
-check "3 daemons recorded" test "$(wc -l <"$TMPD/pids")" -eq 3
+check "4 daemons recorded (pe1 p1 pe2 ce2b)" test "$(wc -l <"$TMPD/pids")" -eq 4
 t0=$(date +%s%N)
 "$PETOPO" down "$T"
 rc=$?

@@ -1,0 +1,207 @@
+/* The forwarding plane (user space): ports, the tables the worker reads, and
+ * the packet pipeline. See ../../docs/architecture.md "Forwarding".
+ *
+ * Shape:
+ *   control plane (libevent thread)            worker thread
+ *   fwd_ctl.c builds struct fwd_tables  --->   worker.c: rx burst per port
+ *   (RCU-style publication, epoch.c)           pipeline.c: fwd_process()
+ *                                              worker.c: tx per output port
+ *
+ * Concurrency contract: everything reachable from struct fwd_tables that the
+ * worker reads is either immutable once published (struct fwd_nh, struct
+ * fwd_neigh_tab, struct fwd_vrf, struct fwd_port_cfg) and replaced by an
+ * atomic pointer store, or a struct fib (which supports one writer and
+ * concurrent readers itself). Old objects are freed only after the worker has
+ * passed a quiescent state (epoch.c). The worker never takes a lock; counters
+ * are written by the worker only and read racily (64-bit aligned) by the
+ * control plane.
+ *
+ * All addresses in these structures are IPv4 in HOST byte order; labels are
+ * 20-bit values in the low bits of a uint32_t. Frames are Ethernet II. */
+#ifndef PE_FWD_H
+#define PE_FWD_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/label.h"
+
+struct fib;
+
+#define FWD_MAX_PORTS 256    /* port indexes 0..FWD_MAX_PORTS-1 */
+#define FWD_MAX_VRFS 4096    /* VRF ids 0..FWD_MAX_VRFS-1 (0 = default: the core) */
+#define FWD_MAX_PUSH 3       /* labels one next hop may push */
+#define FWD_MAX_ADJ 16       /* ECMP members of one next hop */
+#define FWD_MAX_LOCAL 16     /* own addresses per VRF (left to the kernel) */
+#define FWD_BURST 32         /* packets handed to fwd_process() at once, at most */
+#define FWD_HEADROOM 64      /* bytes before a received frame, for pushes */
+#define FWD_BUF_SIZE 2048    /* headroom + frame: frames up to FWD_BUF_SIZE-FWD_HEADROOM */
+#define FWD_ICMP_MAX 576     /* ICMP errors we originate: at most this IP length (RFC 1812) */
+
+#define ETH_P_MPLS_UC 0x8847
+
+/* Why a packet was dropped (or not forwarded by us). Counted per port and per
+ * VRF. Names for show output: fwd_drop_name(). */
+enum fwd_drop {
+	FWD_OK = 0,           /* forwarded (out_port set) */
+	FWD_DROP_MALFORMED,   /* truncated/bad IPv4 header (version, IHL, length), bad MPLS */
+	FWD_DROP_NO_ROUTE,    /* VRF FIB miss */
+	FWD_DROP_BLACKHOLE,   /* route says drop */
+	FWD_DROP_NO_LSP,      /* route via a remote PE with no transport LSP / unresolved */
+	FWD_DROP_TTL,         /* TTL expired (IP or label) */
+	FWD_DROP_MTU,         /* too big for the out port after pushes (ICMP sent if DF) */
+	FWD_DROP_NO_NEIGH,    /* next hop's MAC unknown (resolution requested) */
+	FWD_DROP_BAD_LABEL,   /* label not ours / not bound, reserved label we do not handle */
+	FWD_DROP_PORT_DOWN,   /* output port down or gone */
+	FWD_DROP_NOT_IP,      /* payload after the last pop is not IPv4 */
+	FWD_DROP_TX,          /* the output queue refused it */
+	FWD_DROP_STACK,       /* label stack too deep */
+	FWD_DROP_MAX
+};
+/* Not drops: the frame is for the kernel (own address, broadcast, multicast,
+ * not IPv4 on a customer port); counted as "punt" and otherwise ignored,
+ * because the kernel got its own copy. */
+#define FWD_PUNT 0xfe
+
+const char *fwd_drop_name(enum fwd_drop d); /* camelCase, for JSON: "noRoute" ... */
+
+/* ---- ports ---- */
+
+/* Configuration of a port as the worker sees it (immutable once published). */
+struct fwd_port_cfg {
+	uint16_t idx;
+	int ifindex;          /* in the port's namespace */
+	uint32_t vrf_id;      /* 0: core (MPLS) port; else a customer (VRF) port */
+	uint8_t mac[6];
+	uint32_t mtu;         /* IP MTU of the link */
+	uint32_t addr;        /* primary IPv4 address: source of our ICMP errors (0: none) */
+	bool up;
+	char name[16];
+};
+
+struct fwd_counters {
+	uint64_t rx_pkts, rx_bytes;
+	uint64_t tx_pkts, tx_bytes;
+	uint64_t punt;
+	uint64_t icmp_sent;  /* ICMP errors originated */
+	uint64_t drop[FWD_DROP_MAX];
+};
+
+/* ---- neighbors (per port; immutable snapshot, open addressing) ---- */
+struct fwd_neigh {
+	uint32_t ip;          /* 0 = empty slot */
+	uint8_t mac[6];
+};
+struct fwd_neigh_tab {
+	uint32_t mask;        /* slots - 1 (power of two, at least 2x the entries) */
+	struct fwd_neigh slot[]; /* linear probing from fwd_neigh_hash(ip) & mask */
+};
+static inline uint32_t fwd_neigh_hash(uint32_t ip)
+{
+	return (ip * 2654435761u) >> 7;
+}
+
+/* ---- next hops and LSPs ---- */
+
+/* One way out: an output port, the IPv4 next hop whose MAC the frame gets
+ * (0: directly connected, use the packet's destination address), and the
+ * labels to push, outermost first (labels[0] is the top of the stack). */
+struct fwd_adj {
+	uint16_t port;
+	uint8_t nlabels;      /* 0..FWD_MAX_PUSH */
+	uint8_t pad;
+	uint32_t gw;
+	uint32_t labels[FWD_MAX_PUSH];
+};
+
+enum fwd_nh_type {
+	FWD_NH_DROP = 0,      /* blackhole: FWD_DROP_BLACKHOLE */
+	FWD_NH_UNRESOLVED,    /* known but not forwardable now: FWD_DROP_NO_LSP */
+	FWD_NH_RECEIVE,       /* for the kernel: FWD_PUNT */
+	FWD_NH_FWD,           /* send via adj[hash % nadj] */
+	FWD_NH_LOOKUP,        /* LFIB only: pop and look up the IPv4 payload in vrf_id */
+};
+
+/* What a FIB next-hop id or an incoming label leads to (immutable). */
+struct fwd_nh {
+	uint8_t type;         /* enum fwd_nh_type */
+	uint8_t nadj;         /* FWD_NH_FWD: 1..FWD_MAX_ADJ */
+	uint16_t pad;
+	uint32_t vrf_id;      /* FWD_NH_LOOKUP: the VRF to look up in */
+	struct fwd_adj adj[]; /* nadj entries */
+};
+
+/* ---- VRFs ---- */
+struct fwd_vrf {
+	uint32_t id;
+	struct fib *fib;      /* the VRF's LPM FIB (vrf/fib.h): addr -> next-hop id */
+	int nlocal;
+	uint32_t local[FWD_MAX_LOCAL]; /* own addresses in this VRF: punt */
+};
+
+/* ---- everything the worker reads ---- */
+struct fwd_tables {
+	/* ports: by index; NULL = no port */
+	_Atomic(struct fwd_port_cfg *) port[FWD_MAX_PORTS];
+	_Atomic(struct fwd_neigh_tab *) neigh[FWD_MAX_PORTS]; /* NULL = empty */
+	/* VRFs by id; NULL = none (packets from its ports: FWD_DROP_NO_ROUTE) */
+	_Atomic(struct fwd_vrf *) vrf[FWD_MAX_VRFS];
+	/* FIB next-hop id -> next hop (ids come from vrf.c's next-hop groups);
+	 * the array is replaced as a whole when it grows. */
+	_Atomic(_Atomic(struct fwd_nh *) *) nh;
+	_Atomic uint32_t nh_cap;
+	/* incoming label -> next hop (the LFIB); replaced as a whole when it grows.
+	 * FWD_NH_FWD here means: pop the top label, then push adj labels
+	 * (nlabels 0 = pop: PHP or the last label). */
+	_Atomic(_Atomic(struct fwd_nh *) *) lfib;
+	_Atomic uint32_t lfib_cap;
+	/* behaviour */
+	_Atomic bool ttl_pipe;      /* false: uniform (copy TTL), true: pipe (labels 255) */
+	_Atomic bool icmp_errors;   /* originate ICMP time-exceeded / frag-needed (default on) */
+	/* counters, written by the worker only */
+	struct fwd_counters port_cnt[FWD_MAX_PORTS];
+	struct fwd_counters *vrf_cnt; /* FWD_MAX_VRFS entries */
+};
+
+/* One packet in a burst. The frame starts at data; buf..data is headroom
+ * (at least FWD_HEADROOM when received); the buffer holds FWD_BUF_SIZE bytes
+ * from buf. fwd_process() may move data back (push), forward (pop), rewrite
+ * the frame in place, or turn it into an ICMP error going back out in_port. */
+struct fwd_pkt {
+	uint8_t *buf;
+	uint8_t *data;
+	uint16_t len;         /* frame length from data */
+	uint16_t in_port;
+	uint16_t out_port;    /* set when verdict == FWD_OK */
+	uint8_t verdict;      /* enum fwd_drop, or FWD_PUNT */
+	uint8_t icmp;         /* 1: the frame is now an ICMP error we originate */
+	uint32_t resolve_ip;  /* verdict FWD_DROP_NO_NEIGH: the address to resolve on out_port */
+};
+
+/* pipeline.c */
+/* Processes n (<= FWD_BURST) frames received on their in_port: sets verdict,
+ * out_port and rewrites the frames (Ethernet header with the neighbor's MAC
+ * and the port's MAC). Counts rx on in_port/its VRF, drops and punts by cause,
+ * and tx on the out port for FWD_OK (the worker corrects tx on a send
+ * failure). Never reads outside [data, data+len) of a frame, never writes
+ * outside [buf, buf+FWD_BUF_SIZE). Must be called between quiescent states. */
+void fwd_process(struct fwd_tables *t, struct fwd_pkt *pkts, unsigned n);
+
+/* tables.c: allocation helpers usable from tests and benchmarks (single
+ * threaded use; the control plane wraps them with deferred frees). */
+struct fwd_tables *fwd_tables_new(void);
+void fwd_tables_free(struct fwd_tables *t);   /* frees everything reachable */
+struct fwd_nh *fwd_nh_new(enum fwd_nh_type type, uint8_t nadj);
+/* Set entry id of nh (or lfib) to nh, growing the array; returns the old one
+ * (caller frees it, deferred if a worker runs); old arrays after growth go
+ * to defer_free (NULL: freed at once). */
+struct fwd_nh *fwd_set_nh(struct fwd_tables *t, uint32_t id, struct fwd_nh *nh,
+			  void (*defer_free)(void *));
+struct fwd_nh *fwd_set_lfib(struct fwd_tables *t, mpls_label_t label, struct fwd_nh *nh,
+			    void (*defer_free)(void *));
+/* Builds a neighbor snapshot from n (ip, mac) pairs. */
+struct fwd_neigh_tab *fwd_neigh_build(const struct fwd_neigh *e, size_t n);
+
+#endif

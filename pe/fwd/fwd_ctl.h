@@ -1,0 +1,51 @@
+/* The control plane's side of the forwarding plane: turns interfaces, VRF
+ * next-hop groups, LDP bindings, BGP VPN labels and kernel neighbors into
+ * the tables of pe/fwd/fwd.h, publishes them to the worker, and provides
+ * `show dataplane`, `clear dataplane counters`, `show mpls table` and the
+ * TTL mode knob. Runs on the libevent thread only. */
+#ifndef PE_FWD_CTL_H
+#define PE_FWD_CTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ldp/lde.h"
+#include "lib/label.h"
+#include "lib/nl.h"
+#include "lib/prefix.h"
+
+struct vrf;
+struct cli;
+struct rib_dest;
+
+/* fwd_ctl.c */
+void fwd_ctl_init(void);   /* tables, CLI; before the config is loaded */
+void fwd_ctl_start(void);  /* after the config: the worker runs once a port exists */
+void fwd_ctl_fini(void);
+void fwd_ctl_config_write(struct cli *cli);
+
+/* From pe/iface.c: something about interfaces changed (coalesced). */
+void fwd_ctl_ifaces_changed(void);
+void fwd_ctl_vrf_created(struct vrf *vrf);
+/* Before the VRF (and its FIB) is freed: the worker no longer reads it
+ * when this returns. */
+void fwd_ctl_vrf_deleted(struct vrf *vrf);
+void fwd_ctl_neigh(uint32_t vrf_id, bool add, const struct nl_neigh *n);
+/* The effective MTU a customer may send on a VRF port: min(the port's MTU,
+ * the smallest core port MTU - 8 bytes of labels); 0 if not a VRF port. */
+uint32_t fwd_ctl_customer_mtu(uint32_t vrf_id, const char *ifname);
+
+/* From the RIBs: a selected route changed (core routes re-resolve VPN next
+ * hops). */
+void fwd_ctl_route_changed(struct vrf *vrf, const struct rib_dest *d);
+/* From LDP: the LFIB entries it computes, and labelled paths per FEC. */
+void fwd_ctl_ldp_lfib(mpls_label_t in, const struct prefix4 *fec, const struct lde_path *paths,
+		      int npaths);
+void fwd_ctl_ldp_lfib_del(mpls_label_t in);
+void fwd_ctl_ldp_bound(const struct prefix4 *fec, const struct lde_path *paths, int npaths);
+/* From BGP through the label manager: a VPN label was allocated for purpose
+ * ("vrf NAME", "vrf NAME nexthop A.B.C.D", "vrf NAME prefix P/L"), or freed. */
+void fwd_ctl_bgp_label(mpls_label_t l, const char *purpose);
+void fwd_ctl_bgp_label_del(mpls_label_t l);
+
+#endif
