@@ -475,12 +475,14 @@ static uint8_t mpls_lookup(const struct burst *b, struct fwd_pkt *p, const struc
 		*cvrf = nh->vrf_id;
 	if ((v = ip_valid(l3, l3len, FWD_DROP_NOT_IP, &tot)) != FWD_OK)
 		return v;
+	/* uniform (RFC 3443): the label's TTL goes back into the IP header;
+	 * this PE is one hop: the IP forwarding below decrements once (no
+	 * decrement at the pop, or the egress PE would count twice) */
 	ttl = l3[8];
-	if (!b->pipe && lttl - 1 < ttl)
-		ttl = (uint8_t)(lttl - 1);
+	if (!b->pipe && lttl < ttl)
+		ttl = (uint8_t)lttl;
 	if ((v = ip_route(b, nh->vrf_id, l3, tot, &a)) != FWD_OK)
 		return v;
-	/* the egress IP hop decrements once more */
 	if (ttl <= 1)
 		return FWD_DROP_TTL;
 	ttl--;

@@ -5,9 +5,13 @@
  * (RX_BLOCKS blocks of RX_BLOCK bytes, blocks retired after 1 ms so that a
  * lone ping is not held back), PACKET_IGNORE_OUTGOING (our own and the
  * kernel's transmissions are not seen again) and a classic BPF filter per
- * port kind. The socket is created with protocol 0, which receives nothing;
- * filter and ring are set up first and only then is it bound to the
- * interface with ETH_P_ALL, so no unfiltered frame is ever queued.
+ * port kind (core: ethertype 0x8847; VRF: IPv4 to the port's MAC; both
+ * refuse frames whose VLAN tag the kernel stripped). The socket is created
+ * with protocol 0, which receives nothing; filter and ring are set up first
+ * and only then is it bound to the interface with ETH_P_ALL, so no
+ * unfiltered frame is ever queued. Frames are copied out of the ring into
+ * the worker's burst buffers (headroom for pushes, room for ICMP errors)
+ * and each ring block is given back as soon as it is copied.
  *
  * Transmit: a second AF_PACKET socket per port, bound with protocol 0 (it
  * receives nothing), PACKET_QDISC_BYPASS, and one sendmmsg(MSG_DONTWAIT)
@@ -60,11 +64,11 @@
  * Per packet: no allocation, no lock, no logging. */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
-#include <arpa/inet.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -467,14 +471,16 @@ static bool port_rx(struct fwd_worker *w, struct wport *p)
 
 	while (bursts < RX_BURSTS_PER_TURN) {
 		struct tpacket_block_desc *bd = rx_block(p, p->rx_cur);
+		uint32_t st = __atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
 		struct tpacket3_hdr *h;
 		uint32_t k, num;
 
-		if (!(__atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER))
+		if (!(st & TP_STATUS_USER))
 			break;
 		any = true;
 		num = bd->hdr.bh1.num_pkts;
-		h = (struct tpacket3_hdr *)(void *)((uint8_t *)bd + bd->hdr.bh1.offset_to_first_pkt);
+		h = (struct tpacket3_hdr *)(void *)((uint8_t *)bd +
+						    bd->hdr.bh1.offset_to_first_pkt);
 		for (k = 0; k < num; k++) {
 			const uint8_t *frame = (const uint8_t *)h + h->tp_mac;
 			uint32_t len = h->tp_snaplen;
@@ -704,7 +710,8 @@ static int port_setup_rx(struct wport *p, int nsfd, int ifindex, enum fwd_port_k
 	}
 	v = 1;
 	if (setsockopt(p->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &v, sizeof(v)) < 0) {
-		snprintf(err, errlen, "PACKET_IGNORE_OUTGOING (Linux >= 4.20): %s", strerror(errno));
+		snprintf(err, errlen, "PACKET_IGNORE_OUTGOING (Linux >= 4.20): %s",
+			 strerror(errno));
 		return -1;
 	}
 	memset(&req, 0, sizeof(req));
@@ -718,7 +725,8 @@ static int port_setup_rx(struct wport *p, int nsfd, int ifindex, enum fwd_port_k
 		return -1;
 	}
 	p->rx_len = (size_t)RX_BLOCK * RX_BLOCKS;
-	p->rx_ring = mmap(NULL, p->rx_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, p->fd, 0);
+	p->rx_ring = mmap(NULL, p->rx_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
+			  p->fd, 0);
 	if (p->rx_ring == MAP_FAILED) {
 		p->rx_ring = NULL;
 		snprintf(err, errlen, "mmap rx ring: %s", strerror(errno));
@@ -735,7 +743,8 @@ static int port_setup_rx(struct wport *p, int nsfd, int ifindex, enum fwd_port_k
 	return 0;
 }
 
-static int port_setup_tx(struct wport *p, int nsfd, int ifindex, bool mmsg, char *err, size_t errlen)
+static int port_setup_tx(struct wport *p, int nsfd, int ifindex, bool mmsg, char *err,
+			 size_t errlen)
 {
 	struct tpacket_req req;
 	struct sockaddr_ll sll;

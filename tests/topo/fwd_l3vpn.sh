@@ -151,6 +151,17 @@ check "A cannot cross the core" ping_fails ce1a -I 192.168.1.1 192.168.2.1
 check "link up: A reaches 192.168.2.1 again" retry 400 ping_ok ce1a -I 192.168.1.1 192.168.2.1
 check "and B too" retry 40 ping_ok ce1b -I 192.168.1.1 192.168.2.1
 
+# ---- TTL modes: uniform shows the core hops, pipe hides them ----
+reply_ttl() { X ce1a ping -c 1 -W 2 -I 192.168.1.1 192.168.2.1 2>&1 | sed -n 's/.*ttl=\([0-9]*\).*/\1/p' | head -1; }
+t=$(retry 10 reply_ttl >/dev/null; reply_ttl)
+check "uniform TTL: ce2a's reply (64) crossed pe2, p1 and pe1: ttl=61 (got $t)" test "$t" = 61
+for n in pe1 pe2 p1; do "$PESH" -N $n -c "conf t" -c "no mpls ip propagate-ttl" >/dev/null; done
+check "running config says pipe mode" sh -c "'$PESH' -N pe2 -c 'show running-config' | grep -qx 'no mpls ip propagate-ttl'"
+t=$(reply_ttl)
+check "pipe TTL: only the two PEs count: ttl=62 (got $t)" test "$t" = 62
+for n in pe1 pe2 p1; do "$PESH" -N $n -c "conf t" -c "mpls ip propagate-ttl" >/dev/null; done
+check "show dataplane: ttlMode uniform again" wait_json pe1 "show dataplane json" '{"ttlMode":"uniform"}'
+
 # ---- MTU and TTL: ICMP from the ingress PE ----
 X ce1a ip route flush cache >/dev/null 2>&1
 out=$(X ce1a ping -c 1 -W 2 -M do -s 1465 -I 192.168.1.1 192.168.2.1 2>&1)

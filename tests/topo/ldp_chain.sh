@@ -74,7 +74,7 @@ ok=(e is not None and e['prefix']=='$2' and e['installed'] and e['inLabel']==int
 sys.exit(0 if ok else 1)" || { "$PESH" -N "$1" -c "show mpls table"; return 1; }
 }
 lfib_lacks() { ! "$PESH" -N "$1" -c "show mpls table json" | grep -q "\"prefix\":\"$2\""; }
-lfib_empty() { ! "$PESH" -N "$1" -c "show mpls table json" | grep -q inLabel; }
+lfib_empty() { ! "$PESH" -N "$1" -c "show mpls table json" | grep -q "\"type\":\"LDP\""; } # VPN labels stay
 no_rows_from() { ! bindings "$1" | $PY -c "import json,sys
 sys.exit(0 if any(r['neighborId']=='$2' for r in json.load(sys.stdin)['bindings']) else 1)"; }
 

@@ -354,7 +354,7 @@ check "pe1: no adjacency, no neighbor" retry 40 sh -c \
 	"! '$PESH' -N pe1 -c 'show mpls ldp discovery json' -c 'show mpls ldp neighbor json' | grep -q 10.255.0.2"
 check "pe1: remote bindings from p1 gone" retry 40 sh -c \
 	"! '$PESH' -N pe1 -c 'show mpls ldp binding json' | grep -q '\"neighborId\":\"10.255.0.2\"'"
-check "pe1: LFIB empty" retry 40 sh -c "! '$PESH' -N pe1 -c 'show mpls table json' | grep -q inLabel"
+check "pe1: no LDP entry left in the LFIB (VPN labels stay)" retry 40 sh -c "! '$PESH' -N pe1 -c 'show mpls table json' | grep -q '\"type\":\"LDP\"'"
 check "pe1: LDP interface gone" wait_json pe1 "show mpls ldp interface json" '{"eth3: ipv4":null}'
 # and back
 "$PESH" -N pe1 -c "conf t" -c "mpls ldp" -c "address-family ipv4" -c "interface eth3" >/dev/null

@@ -692,7 +692,7 @@ START_TEST(test_egress_lookup)
 	ck_assert_uint_eq(p->out_port, 3);
 	ck_assert_uint_eq(p->len, 14 + 60);
 	check_eth(p, mac_ce3, 3, 0x0800);
-	check_ip(p->data + 14, 28, &s); /* min(64, 29), then the IP hop */
+	check_ip(p->data + 14, 29, &s); /* min(64, label 30), then the egress IP hop */
 	ck_assert_uint_eq(t->vrf_cnt[1].tx_pkts, 1);
 	ck_assert_uint_eq(t->vrf_cnt[1].tx_bytes, 74);
 	ck_assert_uint_eq(t->port_cnt[3].tx_pkts, 1);
@@ -708,8 +708,8 @@ START_TEST(test_egress_lookup)
 	p = frame(0, 0, l, ttl, 1, &s);
 	run(1);
 	ck_assert_uint_eq(p->verdict, FWD_OK);
-	check_label(p->data + 14, 1000, 5, false, 28);
-	check_label(p->data + 18, 2000, 5, true, 28);
+	check_label(p->data + 14, 1000, 5, false, 29);
+	check_label(p->data + 18, 2000, 5, true, 29);
 	/* drops in the VRF count there */
 	s.dst = IP4(8, 8, 8, 8);
 	p = frame(0, 0, l, ttl, 1, &s);
@@ -718,13 +718,23 @@ START_TEST(test_egress_lookup)
 	ck_assert_uint_eq(t->vrf_cnt[1].drop[FWD_DROP_NO_ROUTE], 1);
 	ck_assert_uint_eq(t->port_cnt[0].drop[FWD_DROP_NO_ROUTE], 1);
 	ck_assert_uint_eq(t->vrf_cnt[0].drop[FWD_DROP_NO_ROUTE], 0);
-	/* label TTL 2: the IP hop leaves nothing */
+	/* label TTL 2: the egress PE is one hop, the CE gets TTL 1 */
 	s.dst = IP4(192, 168, 4, 5);
 	ttl[0] = 2;
 	p = frame(0, 0, l, ttl, 1, &s);
 	run(1);
+	ck_assert_uint_eq(p->verdict, FWD_OK);
+	check_ip(p->data + 14, 1, &s);
+	/* an IP TTL of 1 under a larger label TTL (pipe-mode ingress): expires here */
+	s.ttl = 1;
+	atomic_store(&t->ttl_pipe, true);
+	ttl[0] = 30;
+	p = frame(0, 0, l, ttl, 1, &s);
+	run(1);
 	ck_assert_uint_eq(p->verdict, FWD_DROP_TTL);
 	ck_assert_uint_eq(t->vrf_cnt[1].drop[FWD_DROP_TTL], 1);
+	atomic_store(&t->ttl_pipe, false);
+	s.ttl = 64;
 	/* own address of the VRF: punt, no crash */
 	s.dst = IP4(10, 1, 1, 1);
 	ttl[0] = 30;
