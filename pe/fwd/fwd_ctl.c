@@ -104,6 +104,11 @@ static struct {
 	struct fwd_counters vrf_base[FWD_MAX_VRFS];
 	uint64_t resolve_requests;
 	uint32_t nh_labels; /* OWN_BGP_NH entries: VRF route changes move them */
+	/* gateways the tables point at: resolved ahead of traffic, so that
+	 * the first packets toward them are not dropped as noNeighbor */
+	uint64_t *want;
+	size_t nwant, capwant;
+	struct event *ev_prewarm;
 } F;
 
 static void defer(void *p)
@@ -426,12 +431,45 @@ static struct fwd_nh *nh_shrink(struct fwd_nh *n)
 	return xrealloc(n, sizeof(*n) + sizeof(n->adj[0]) * (n->nadj ? n->nadj : 1));
 }
 
+static void want_gw(int port, uint32_t gw)
+{
+	uint64_t k = (uint64_t)port << 32 | gw;
+	size_t i, h;
+
+	if (gw == 0)
+		return;
+	if (F.nwant * 2 >= F.capwant) { /* open addressing, at most half full */
+		uint64_t *old = F.want;
+		size_t oldcap = F.capwant;
+
+		F.capwant = F.capwant ? F.capwant * 2 : 64;
+		F.want = xcalloc(F.capwant, sizeof(*F.want));
+		F.nwant = 0;
+		for (i = 0; i < oldcap; i++)
+			if (old[i] != 0)
+				want_gw((int)(old[i] >> 32), (uint32_t)old[i]);
+		free(old);
+	}
+	for (h = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 40) & (F.capwant - 1); F.want[h] != 0;
+	     h = (h + 1) & (F.capwant - 1))
+		if (F.want[h] == k)
+			return;
+	F.want[h] = k;
+	F.nwant++;
+	if (F.ev_prewarm != NULL) { /* a new gateway: resolve it soon */
+		static const struct timeval soon = { 0, 0 };
+
+		event_add(F.ev_prewarm, &soon);
+	}
+}
+
 static bool adj_add(struct fwd_nh *n, int port, uint32_t gw, const uint32_t *labels, int nl)
 {
 	struct fwd_adj *a;
 
 	if (port < 0 || n->nadj >= FWD_MAX_ADJ || nl > FWD_MAX_PUSH)
 		return false;
+	want_gw(port, gw);
 	a = &n->adj[n->nadj++];
 	a->port = (uint16_t)port;
 	a->gw = gw;
@@ -812,6 +850,50 @@ static void resolve_requests(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+static bool neigh_known(int port, uint32_t ip)
+{
+	struct neigh_list *l = neigh_list_get(F.port[port].vrf_id, F.port[port].ifindex, false);
+	size_t k;
+
+	for (k = 0; l != NULL && k < l->n; k++)
+		if (l->e[k].ip == ip)
+			return true;
+	return false;
+}
+
+/* Asks the kernel to resolve every gateway the tables use that has no MAC
+ * yet (after changes, and every few seconds while some are missing). */
+static void prewarm(void)
+{
+	static const struct timeval again = { 3, 0 };
+	struct vrf *vrf;
+	char err[160];
+	size_t i, missing = 0;
+
+	for (i = 0; i < F.capwant; i++) {
+		int port = (int)(F.want[i] >> 32);
+		uint32_t ip = (uint32_t)F.want[i];
+
+		if (F.want[i] == 0 || port >= FWD_MAX_PORTS || !F.port[port].used ||
+		    neigh_known(port, ip) || (vrf = vrf_lookup_id(F.port[port].vrf_id)) == NULL)
+			continue;
+		missing++;
+		if (nl_neigh_resolve(F.port[port].vrf_id ? vrf->nsfd : -1, F.port[port].ifindex, ip,
+				     err, sizeof(err)) != 0)
+			log_debug("dataplane: resolving on %s: %s", F.port[port].name, err);
+	}
+	if (missing > 0 && F.ev_prewarm != NULL)
+		event_add(F.ev_prewarm, &again);
+}
+
+static void prewarm_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	prewarm();
+}
+
 /* ---- the sync event ---- */
 
 static void sync_cb(evutil_socket_t fd, short what, void *arg)
@@ -833,8 +915,12 @@ static void sync_cb(evutil_socket_t fd, short what, void *arg)
 	}
 	if (F.resolve_dirty) {
 		F.resolve_dirty = false;
+		if (F.want != NULL)
+			memset(F.want, 0, F.capwant * sizeof(*F.want));
+		F.nwant = 0;
 		vrf_nhg_walk(nhg_reresolve, NULL);
 		lfib_reresolve_all();
+		prewarm();
 	}
 	if (F.w != NULL)
 		fwd_reclaim(F.w);
@@ -1157,6 +1243,7 @@ void fwd_ctl_start(void)
 	F.started = true;
 	F.ev_sync = event_new(ped.base, -1, 0, sync_cb, NULL);
 	F.ev_reclaim = event_new(ped.base, -1, EV_PERSIST, reclaim_cb, NULL);
+	F.ev_prewarm = event_new(ped.base, -1, 0, prewarm_cb, NULL);
 	event_add(F.ev_reclaim, &tick);
 	F.ev_worker = event_new(ped.base, fwd_worker_event_fd(F.w), EV_READ | EV_PERSIST,
 				resolve_requests, NULL);
@@ -1192,6 +1279,9 @@ void fwd_ctl_fini(void)
 		event_free(F.ev_reclaim);
 	if (F.ev_worker)
 		event_free(F.ev_worker);
+	if (F.ev_prewarm)
+		event_free(F.ev_prewarm);
+	free(F.want);
 	for (l = F.neighs; l != NULL; l = ln) {
 		ln = l->next;
 		free(l->e);
