@@ -429,7 +429,7 @@ int main(int argc, char **argv)
 			}
 			unsigned done = 0;
 			while (done < n) {
-				int r = sendmmsg(fd, msgs + done, n - done, 0);
+				int r = sendmmsg(fd, msgs + done, n - done, MSG_DONTWAIT);
 				if (r < 0) {
 					if (errno == EINTR && stop_flag)
 						break;

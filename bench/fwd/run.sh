@@ -21,6 +21,9 @@
 #   U-push  fwdut --mode push: IPv4 in, VRF LPM over the full table, 2 labels
 #   U-swap  fwdut --mode swap: 2-label MPLS in, top label 1000..1015 swapped
 #   U-pop   fwdut --mode pop: 1-label MPLS (2000..2015) in, pop, VRF LPM
+#   U-*-kd  (optional, e.g. U-null-kd) as U-*, with the frames addressed to a
+#           MAC that is not d0's, so that the dut namespace's kernel drops its
+#           own copy of each frame at once (see KERNEL_COPY below)
 # Receive processing on a veth runs in the sender's context unless steered,
 # so every variant has RPS on the DUT's ingress veth d0 (rps_cpus 2: the
 # kernel's receive work for frames from the generator, including the copy
@@ -31,9 +34,12 @@
 # the sink's count is rx_packets of s0 (sysfs, read in the sink namespace).
 #
 # Per variant and pass: one trial with the generator unlimited (max rate:
-# frames counted at the sink / trial time; DUT busy time = CPU 1 non-idle
-# jiffies, user+nice+system+irq+softirq, from /proc/stat over the trial;
-# ns/packet = busy ns / frames that reached the sink), then a binary search
+# frames counted at the sink / trial time; DUT time = the trial's wall time
+# minus CPU 1's idle+iowait from /proc/stat, and, as the method asks, CPU 1's
+# busy jiffies (user+nice+system+irq+softirq; tick-sampled, which on this
+# guest misses most softirq work done from idle: see the notes in the
+# record); ns/packet = that time / frames that reached the sink), then a
+# binary search
 # for the no-drop rate: $STEPS trials of $TRIAL s between 0 and 1.02 x the max
 # rate; a trial passes when the sink got at least (1 - $LOSS) of the frames
 # the generator offered and the generator reached 98 % of the asked rate;
@@ -45,6 +51,9 @@
 #   VARIANTS="K4 U-null U-push U-swap U-pop"   (add K4R for the routed K4)
 #   K4R_ROUTES=10000
 #   RPS_DUT=2       rps_cpus of the DUT's ingress veth (0: no steering)
+#   RPS_SINK=1      rps_cpus of the sink's veth (0: the sink's receive runs
+#                   in the DUT's transmit context on CPU 1; 1 costs fwdut an
+#                   IPI per frame sent, see the notes in the record)
 #   KERNEL_COPY=keep|drop   U-variants: the dut namespace's kernel also gets
 #                   every frame fwdut receives (AF_PACKET taps copy, they do
 #                   not steal) and drops it in its IPv4 input (ip_forward=0:
@@ -73,13 +82,14 @@ fi
 loss=${LOSS:-0.001}
 variants=${VARIANTS:-K4 U-null U-push U-swap U-pop}
 rps_dut=${RPS_DUT:-2}
+rps_sink=${RPS_SINK:-1}
 kcopy=${KERNEL_COPY:-keep}
 k4r_routes=${K4R_ROUTES:-10000}
 table=${TABLE:-$top/../shared/data/full-table-prefixes.txt.gz}
 cmdline="bench/fwd/run.sh $*"
 [ $quick = 1 ] && cmdline="bench/fwd/run.sh --quick $*"
 envs=""
-for v in PASSES TRIAL STEPS LOSS VARIANTS K4R_ROUTES RPS_DUT KERNEL_COPY TABLE; do
+for v in PASSES TRIAL STEPS LOSS VARIANTS K4R_ROUTES RPS_DUT RPS_SINK KERNEL_COPY TABLE; do
 	eval "[ -n \"\${$v:-}\" ]" && envs="$envs $v=\"$(eval echo "\$$v")\""
 done
 cmdline="${envs# }${envs:+ }$cmdline"
@@ -169,7 +179,7 @@ ip -n $S link set s0 up
 ip netns exec $D sh -c 'for f in /proc/sys/net/ipv4/conf/*/rp_filter; do echo 0 >$f; done
 	sysctl -qw net.ipv4.conf.all.send_redirects=0 net.ipv4.ip_forward=0
 	for q in /sys/class/net/d0/queues/rx-*; do echo '$rps_dut' >$q/rps_cpus; done'
-ip netns exec $S sh -c 'for q in /sys/class/net/s0/queues/rx-*; do echo 1 >$q/rps_cpus; done'
+ip netns exec $S sh -c 'for q in /sys/class/net/s0/queues/rx-*; do echo '$rps_sink' >$q/rps_cpus; done'
 ip -n $D neigh replace 10.99.2.9 lladdr $MAC_FAKE dev d1 nud permanent
 ip -n $D route add default via 10.99.2.9 dev d1
 
@@ -190,7 +200,7 @@ upj() {
 hz=$(getconf CLK_TCK)
 
 gen_args() {
-	case $1 in
+	case ${1%-kd} in
 	K4 | U-null | U-push) echo "--type ipv4 --dsts $work/routes.txt" ;;
 	K4R) echo "--type ipv4 --dsts $work/routes-k4r.txt" ;;
 	U-swap) echo "--type mpls2 --labels 1000,3000 --label-spread 16 --dsts $work/routes.txt" ;;
@@ -209,7 +219,7 @@ trial() {
 	b0=$(busy1)
 	# shellcheck disable=SC2046
 	local dmac=$MAC_D0
-	case $1 in U-*) [ "$kcopy" = drop ] && dmac=$MAC_OTHER ;; esac
+	case $1 in U-*-kd) dmac=$MAC_OTHER ;; U-*) [ "$kcopy" = drop ] && dmac=$MAC_OTHER ;; esac
 	g=$(ip netns exec $G "$work/pktgen" --dev g0 --dst-mac $dmac --src-mac $MAC_G \
 		$(gen_args "$1") --rate "$2" --duration "$3")
 	# drain: until the sink's count stands still for 0.1 s (at most 3 s)
@@ -232,6 +242,7 @@ trial() {
 
 dut_start() {
 	local mode=${1#U-} extra=""
+	mode=${mode%-kd}
 	case $mode in push | pop) extra="--routes $work/routes.txt" ;; esac
 	# shellcheck disable=SC2086
 	ip netns exec $D taskset -c 1 "$work/fwdut" --mode "$mode" --in d0 --out d1 \
@@ -399,13 +410,13 @@ ratio() {
 	echo
 	echo "## Results (median (min - max) of the passes)"
 	echo
-	echo "| variant | max rate at sink, Mpps | no-drop rate, Mpps | DUT CPU1 busy fraction at max (ticks) | ns/packet at max | ns/packet at max, wall - idle | max / U-null | max / K4 | ns/pkt / U-null | ns/pkt / K4 | no-drop / K4 |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|"
-	k4max=$(med K4 3); k4ns=$(med K4 5); k4nd=$(med K4 7)
-	nmax=$(med U-null 3); nns=$(med U-null 5)
+	echo "| variant | max rate at sink, Mpps | no-drop rate, Mpps | ns/packet at max (wall - idle) | ns/packet at max (busy ticks) | CPU1 busy fraction at max (ticks) | max / U-null | max / K4 | ns/pkt / U-null | ns/pkt / K4 | no-drop / U-null | no-drop / K4 |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+	k4max=$(med K4 3); k4ns=$(med K4 8); k4nd=$(med K4 7)
+	nmax=$(med U-null 3); nns=$(med U-null 8); nnd=$(med U-null 7)
 	for v in $variants; do
-		vmax=$(med "$v" 3); vns=$(med "$v" 5); vnd=$(med "$v" 7)
-		echo "| $v | $(stat "$v" 3 %.3f 1e6) | $(stat "$v" 7 %.3f 1e6) | $(stat "$v" 6 %.2f) | $(stat "$v" 5 %.1f) | $(stat "$v" 8 %.1f) | $(ratio "$vmax" "$nmax") | $(ratio "$vmax" "$k4max") | $(ratio "$vns" "$nns") | $(ratio "$vns" "$k4ns") | $(ratio "$vnd" "$k4nd") |"
+		vmax=$(med "$v" 3); vns=$(med "$v" 8); vnd=$(med "$v" 7)
+		echo "| $v | $(stat "$v" 3 %.3f 1e6) | $(stat "$v" 7 %.3f 1e6) | $(stat "$v" 8 %.0f) | $(stat "$v" 5 %.0f) | $(stat "$v" 6 %.2f) | $(ratio "$vmax" "$nmax") | $(ratio "$vmax" "$k4max") | $(ratio "$vns" "$nns") | $(ratio "$vns" "$k4ns") | $(ratio "$vnd" "$nnd") | $(ratio "$vnd" "$k4nd") |"
 	done
 	echo
 	echo "Generator offered rate in the max-rate trials (pktgen alone on CPU 0), Mpps:"
@@ -419,8 +430,9 @@ ratio() {
 	  the FCS a wire would add) on CPU 0; the DUT on CPU 1; IPv6 off in all three namespaces.
 	- RPS: d0 rps_cpus=$rps_dut (the kernel's receive work for the DUT's input runs on CPU 1: the
 	  whole forwarding path for K4, the copy into fwdut's TPACKET_V3 ring for the U-variants;
-	  without it a veth's receive runs in the sender's context on CPU 0), s0 rps_cpus=1 (the
-	  sink's receive work is not charged to the DUT). netdev_max_backlog left at the kernel default
+	  without it a veth's receive runs in the sender's context on CPU 0), s0 rps_cpus=$rps_sink
+	  (1: the sink's receive work is not charged to the DUT, but each frame fwdut sends then
+	  costs an IPI from process context; 0: the sink's cheap drop runs on CPU 1). netdev_max_backlog left at the kernel default
 	  (global sysctl, not changed).
 	- K4: ip_forward=1 in the dut namespace, one default route via 10.99.2.9 with a permanent
 	  neighbor entry to a fake MAC; the $nroutes-prefix table is not installed in the kernel (too
@@ -430,16 +442,21 @@ ratio() {
 	- U-variants: bench/fwd/fwdut (pe/fwd worker + pipeline) with --dst-mac set to the fake MAC;
 	  push and pop load all $nroutes prefixes into VRF 1; swap frames carry 2 labels (top
 	  1000..1015, bottom 3000), pop frames 1 label (2000..2015) over IPv4. Kernel copy:
-	  $kcopy (keep: the generator addresses frames to d0's MAC, so the dut namespace's kernel also
-	  receives every IPv4 frame fwdut gets and drops it in its IPv4 input after a route lookup,
-	  ip_forward being 0; MPLS frames are dropped at once, no MPLS module).
+	  $kcopy for U-*, drop for U-*-kd (keep: the generator addresses frames to d0's MAC, so the
+	  dut namespace's kernel also receives every IPv4 frame fwdut gets (AF_PACKET taps copy, they
+	  do not steal) and drops it in its IPv4 input after a route lookup, ip_forward being 0;
+	  MPLS frames are dropped at once, no MPLS module; drop: frames to a foreign MAC, dropped by
+	  the kernel first thing in ip_rcv, fwdut takes any MAC in these modes).
 	- Sink: counts rx_packets of s0 (sysfs, read in the sink namespace); the frames carry a
 	  destination MAC that is not s0's, so the sink drops them in ip_rcv.
-	- DUT busy = CPU 1 user+nice+system+irq+softirq jiffies from /proc/stat over the trial
-	  (tick-sampled, CONFIG_TICK_CPU_ACCOUNTING); "wall - idle" = trial wall time minus CPU 1's
-	  idle+iowait. On this guest the two differ under load (ticks of a busy vCPU go missing:
-	  host preemption not reported as steal), so both are given; ns/packet = that time / frames
-	  counted at the sink. A trial ends when the sink's count stands still for 0.1 s.
+	- DUT time per trial, two ways: "wall - idle" = trial wall time minus CPU 1's idle+iowait
+	  (/proc/stat; nohz idle time is measured with the clock, so this counts all non-idle time,
+	  softirq work included); "busy ticks" = CPU 1 user+nice+system+irq+softirq jiffies
+	  (tick-sampled, CONFIG_TICK_CPU_ACCOUNTING, no IRQ time accounting). The tick count misses
+	  most of K4's work (softirq run from the idle loop after an RPS IPI, between ticks), so the
+	  ratios use "wall - idle"; for the U-variants (fwdut spinning while frames arrive) the two
+	  agree. ns/packet = that time / frames counted at the sink. A trial ends when the sink's
+	  count stands still for 0.1 s.
 	- No-drop: binary search, $steps trials of $trial s in [0, 1.02 x that pass's max rate]; pass =
 	  at least (1 - $loss) of the offered frames (including those the generator's send refused
 	  with ENOBUFS because the DUT's backlog was full) counted at the sink and the generator
