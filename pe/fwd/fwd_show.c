@@ -1,0 +1,273 @@
+/* The dataplane's show/clear commands and its configuration knob:
+ *   show dataplane [json]       per port and per VRF counters by cause
+ *   clear dataplane counters    a baseline kept here (the worker's counters stay)
+ *   show mpls table [json]      the installed LFIB (FRR's field names)
+ *   [no] mpls ip propagate-ttl  uniform (default) or pipe TTL mode
+ * One json-c tree per view; text is rendered beside it. */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cmd.h"
+#include "lib/prefix.h"
+#include "pe/fwd/fwd_ctl.h"
+#include "pe/fwd/fwd_ctl_priv.h"
+#include "pe/fwd/worker.h"
+#include "vrf/vrf.h"
+
+
+static void counters_json(json_object *o, const struct fwd_counters *c,
+			  const struct fwd_counters *base)
+{
+	json_object *drops = json_object_new_object();
+	uint64_t total = 0;
+	int d;
+
+	json_object_object_add(o, "rxPackets", json_object_new_int64((int64_t)(c->rx_pkts - base->rx_pkts)));
+	json_object_object_add(o, "rxBytes", json_object_new_int64((int64_t)(c->rx_bytes - base->rx_bytes)));
+	json_object_object_add(o, "txPackets", json_object_new_int64((int64_t)(c->tx_pkts - base->tx_pkts)));
+	json_object_object_add(o, "txBytes", json_object_new_int64((int64_t)(c->tx_bytes - base->tx_bytes)));
+	json_object_object_add(o, "punted", json_object_new_int64((int64_t)(c->punt - base->punt)));
+	json_object_object_add(o, "icmpSent",
+			       json_object_new_int64((int64_t)(c->icmp_sent - base->icmp_sent)));
+	for (d = 1; d < FWD_DROP_MAX; d++) {
+		uint64_t v = c->drop[d] - base->drop[d];
+
+		total += v;
+		json_object_object_add(drops, fwd_drop_name((enum fwd_drop)d),
+				       json_object_new_int64((int64_t)v));
+	}
+	json_object_object_add(o, "dropped", json_object_new_int64((int64_t)total));
+	json_object_object_add(o, "drops", drops);
+}
+
+static void counters_text(struct cli *cli, const struct fwd_counters *c,
+			  const struct fwd_counters *base)
+{
+	int d;
+
+	cli_out(cli, "    rx %llu packets %llu bytes, tx %llu packets %llu bytes, punted %llu, ICMP sent %llu\n",
+		(unsigned long long)(c->rx_pkts - base->rx_pkts),
+		(unsigned long long)(c->rx_bytes - base->rx_bytes),
+		(unsigned long long)(c->tx_pkts - base->tx_pkts),
+		(unsigned long long)(c->tx_bytes - base->tx_bytes),
+		(unsigned long long)(c->punt - base->punt),
+		(unsigned long long)(c->icmp_sent - base->icmp_sent));
+	for (d = 1; d < FWD_DROP_MAX; d++)
+		if (c->drop[d] != base->drop[d])
+			cli_out(cli, "    dropped %s: %llu\n", fwd_drop_name((enum fwd_drop)d),
+				(unsigned long long)(c->drop[d] - base->drop[d]));
+}
+
+static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	bool json = cmd_has(a, "json");
+	json_object *top = json_object_new_object(), *ports = json_object_new_object(),
+		    *vrfs = json_object_new_object();
+	struct fwd_counters c;
+	struct vrf *v;
+	int i;
+
+	json_object_object_add(top, "workerRunning", json_object_new_boolean(fc.running));
+	json_object_object_add(top, "ttlMode", json_object_new_string(
+			       atomic_load(&fc.t->ttl_pipe) ? "pipe" : "uniform"));
+	json_object_object_add(top, "resolveRequests",
+			       json_object_new_int64((int64_t)fc.resolve_requests));
+	if (!json)
+		cli_out(cli, "Dataplane: worker %s, TTL mode %s\n", fc.running ? "running" : "idle",
+			atomic_load(&fc.t->ttl_pipe) ? "pipe" : "uniform");
+	for (i = 0; i < FWD_MAX_PORTS; i++) {
+		struct port *p = &fc.port[i];
+		struct fwd_port_cfg *cfg;
+		json_object *o;
+
+		if (!p->used)
+			continue;
+		cfg = atomic_load(&fc.t->port[i]);
+		v = vrf_lookup_id(p->vrf_id);
+		c = fc.t->port_cnt[i];
+		o = json_object_new_object();
+		json_object_object_add(o, "vrf", json_object_new_string(v ? v->name : "?"));
+		json_object_object_add(o, "role", json_object_new_string(p->vrf_id ? "customer" : "core"));
+		json_object_object_add(o, "ifindex", json_object_new_int(p->ifindex));
+		json_object_object_add(o, "up", json_object_new_boolean(cfg && cfg->up));
+		json_object_object_add(o, "open", json_object_new_boolean(p->open));
+		json_object_object_add(o, "mtu", json_object_new_int64(cfg ? cfg->mtu : 0));
+		if (p->vrf_id)
+			json_object_object_add(o, "customerMtu", json_object_new_int64(
+					       fwd_ctl_customer_mtu(p->vrf_id, p->name)));
+		if (p->open)
+			p->ring_drops = fwd_worker_ring_drops(fc.w, (uint16_t)i);
+		json_object_object_add(o, "ringDrops", json_object_new_int64((int64_t)p->ring_drops));
+		counters_json(o, &c, &p->base);
+		json_object_object_add(ports, p->name, o);
+		if (!json) {
+			cli_out(cli, "  port %s (%s, VRF %s)%s mtu %u\n", p->name,
+				p->vrf_id ? "customer" : "core", v ? v->name : "?",
+				cfg && cfg->up ? "" : " DOWN", cfg ? cfg->mtu : 0);
+			counters_text(cli, &c, &p->base);
+		}
+	}
+	for (v = vrf_first(); v != NULL; v = vrf_next(v)) {
+		json_object *o = json_object_new_object();
+
+		if (v->id >= FWD_MAX_VRFS)
+			continue;
+		c = fc.t->vrf_cnt[v->id];
+		json_object_object_add(o, "vrfId", json_object_new_int64(v->id));
+		counters_json(o, &c, &fc.vrf_base[v->id]);
+		json_object_object_add(vrfs, v->name, o);
+		if (!json) {
+			cli_out(cli, "  VRF %s\n", v->name);
+			counters_text(cli, &c, &fc.vrf_base[v->id]);
+		}
+	}
+	json_object_object_add(top, "ports", ports);
+	json_object_object_add(top, "vrfs", vrfs);
+	if (json)
+		cli_json(cli, top);
+	else
+		json_object_put(top);
+	return CMD_SUCCESS;
+}
+
+static int clear_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	int i;
+
+	(void)cli;
+	(void)a;
+	for (i = 0; i < FWD_MAX_PORTS; i++)
+		fc.port[i].base = fc.t->port_cnt[i];
+	for (i = 0; i < FWD_MAX_VRFS; i++)
+		fc.vrf_base[i] = fc.t->vrf_cnt[i];
+	return CMD_SUCCESS;
+}
+
+static const char *own_type(const struct lfib_own *o)
+{
+	return o->type == OWN_LDP ? "LDP" : "BGP";
+}
+
+static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	bool json = cmd_has(a, "json");
+	json_object *top = json_object_new_object();
+	char key[16], b[ADDR4_STRLEN], p[PREFIX4_STRLEN];
+	uint32_t l;
+	int i;
+
+	if (!json)
+		cli_out(cli, " Inbound Label  Type  Nexthop          Outbound Label  Interface\n"
+			     " -------------------------------------------------------------------\n");
+	for (l = 0; l < fc.own_cap; l++) {
+		struct lfib_own *o = fc.own[l];
+		struct fwd_nh *n;
+		json_object *e, *nhs;
+
+		if (o == NULL)
+			continue;
+		n = fwd_ctl_nh_current(l, true);
+		e = json_object_new_object();
+		nhs = json_object_new_array();
+		snprintf(key, sizeof(key), "%u", l);
+		json_object_object_add(e, "inLabel", json_object_new_int64(l));
+		json_object_object_add(e, "installed", json_object_new_boolean(
+				       n != NULL && (n->type == FWD_NH_FWD || n->type == FWD_NH_LOOKUP)));
+		if (o->type == OWN_LDP)
+			json_object_object_add(e, "prefix", json_object_new_string(
+					       prefix4_ntop(&o->fec, p, sizeof(p))));
+		else
+			json_object_object_add(e, "vrf", json_object_new_string(o->vrf));
+		if (n != NULL && n->type == FWD_NH_LOOKUP) {
+			json_object *nh = json_object_new_object();
+
+			json_object_object_add(nh, "type", json_object_new_string(own_type(o)));
+			json_object_object_add(nh, "action", json_object_new_string("pop-lookup"));
+			json_object_object_add(nh, "vrf", json_object_new_string(o->vrf));
+			json_object_object_add(nh, "installed", json_object_new_boolean(true));
+			json_object_array_add(nhs, nh);
+			if (!json)
+				cli_out(cli, " %13u  %-4s  %-16s %-15s %s\n", l, own_type(o),
+					"-", "pop", o->vrf);
+		}
+		for (i = 0; n != NULL && n->type == FWD_NH_FWD && i < n->nadj; i++) {
+			const struct fwd_adj *ad = &n->adj[i];
+			json_object *nh = json_object_new_object();
+			const char *ifn = ad->port < FWD_MAX_PORTS ? fc.port[ad->port].name : "?";
+
+			json_object_object_add(nh, "type", json_object_new_string(own_type(o)));
+			if (ad->nlabels > 0)
+				json_object_object_add(nh, "outLabel",
+						       json_object_new_int64(ad->labels[0]));
+			else
+				json_object_object_add(nh, "outLabel",
+						       json_object_new_int64(MPLS_LABEL_IMPLICIT_NULL));
+			json_object_object_add(nh, "distance", json_object_new_int(
+					       o->type == OWN_LDP ? 150 : 20));
+			json_object_object_add(nh, "installed", json_object_new_boolean(true));
+			json_object_object_add(nh, "nexthop", json_object_new_string(
+					       addr4_ntop(ad->gw, b, sizeof(b))));
+			json_object_object_add(nh, "interface", json_object_new_string(ifn));
+			json_object_object_add(nh, "action", json_object_new_string(
+					       ad->nlabels ? "swap" : "pop"));
+			json_object_array_add(nhs, nh);
+			if (!json) {
+				char out[16];
+
+				if (ad->nlabels)
+					snprintf(out, sizeof(out), "%u", ad->labels[0]);
+				else
+					snprintf(out, sizeof(out), "implicit-null");
+				cli_out(cli, " %13u  %-4s  %-16s %-15s %s\n", l, own_type(o), b, out, ifn);
+			}
+		}
+		json_object_object_add(e, "nexthops", nhs);
+		json_object_object_add(top, key, e);
+	}
+	if (json)
+		cli_json(cli, top);
+	else
+		json_object_put(top);
+	return CMD_SUCCESS;
+}
+
+static int propagate_ttl_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	(void)cli;
+	atomic_store(&fc.t->ttl_pipe, cmd_is_no(a));
+	return CMD_SUCCESS;
+}
+
+void fwd_ctl_config_write(struct cli *cli)
+{
+	if (fc.t != NULL && atomic_load(&fc.t->ttl_pipe))
+		cli_out(cli, "no mpls ip propagate-ttl\n!\n");
+}
+
+static const struct cmd_def view_cmds[] = {
+	{ "show dataplane [json]",
+	  SHOW_STR "Forwarding plane: ports, VRFs, counters by cause\n" JSON_STR,
+	  show_dataplane_cmd },
+	{ "clear dataplane counters",
+	  "Reset functions\n" "Forwarding plane\n" "Counters (the kernel's stay)\n",
+	  clear_dataplane_cmd },
+	{ "show mpls table [json]",
+	  SHOW_STR "MPLS information\n" "MPLS table (installed LFIB)\n" JSON_STR,
+	  show_mpls_table_cmd },
+};
+
+static const struct cmd_def config_cmds[] = {
+	{ "[no] mpls ip propagate-ttl",
+	  NO_STR "MPLS configuration\n" "IP\n"
+	  "Copy the IP TTL into the labels and back (uniform mode; no: pipe mode, labels 255)\n",
+	  propagate_ttl_cmd },
+};
+
+void fwd_show_init(void)
+{
+	cmd_install_table(NODE_VIEW, view_cmds, ARRAY_SIZE(view_cmds));
+	cmd_install_table(NODE_CONFIG, config_cmds, ARRAY_SIZE(config_cmds));
+}
