@@ -1,17 +1,26 @@
 /* The forwarding worker (worker.h): AF_PACKET ports and the thread that
  * moves frames between them through fwd_process().
  *
- * Receive: one AF_PACKET SOCK_RAW socket per port with a TPACKET_V3 ring
- * (RX_BLOCKS blocks of RX_BLOCK bytes, blocks retired after 1 ms so that a
- * lone ping is not held back), PACKET_IGNORE_OUTGOING (our own and the
- * kernel's transmissions are not seen again) and a classic BPF filter per
- * port kind (core: ethertype 0x8847; VRF: IPv4 to the port's MAC; both
- * refuse frames whose VLAN tag the kernel stripped). The socket is created
- * with protocol 0, which receives nothing; filter and ring are set up first
- * and only then is it bound to the interface with ETH_P_ALL, so no
+ * Receive: one AF_PACKET SOCK_RAW socket per port with a TPACKET_V2 ring
+ * (RX_FRAMES slots of RX_FRAME bytes, 4 MiB; frames up to 1982 bytes, longer
+ * ones arrive truncated and count as malformed), PACKET_IGNORE_OUTGOING
+ * (our own and the kernel's transmissions are not seen again) and a classic
+ * BPF filter per port kind (core: ethertype 0x8847; VRF: IPv4 to the port's
+ * MAC; both refuse frames whose VLAN tag the kernel stripped). The socket is
+ * created with protocol 0, which receives nothing; filter and ring are set
+ * up first and only then is it bound to the interface with ETH_P_ALL, so no
  * unfiltered frame is ever queued. Frames are copied out of the ring into
  * the worker's burst buffers (headroom for pushes, room for ICMP errors)
- * and each ring block is given back as soon as it is copied.
+ * and each slot is given back as soon as it is copied.
+ * Why V2 and not V3: a V3 block is handed to user space only when full or
+ * after its retire timeout (1 ms at least), so at low rates every frame
+ * waited ~1 ms per hop (ping through pe1-p1-pe2: 2.7-4.6 ms RTT; V2: 0.3
+ * ms). A smaller block does not help there: the timeout is the issue. V2
+ * wakes us per frame, and on this 2-CPU veth rig it forwarded as much as
+ * V3 or more (null and push, 64 and 1518 bytes, overload and 250-400 kpps
+ * offered). The V3 ring (RX_BLOCKS blocks of RX_BLOCK bytes, 1 ms retire
+ * timeout, a whole block per look) is kept, selected by the environment
+ * variable PE_FWD_RX=v3 (benchmarks).
  *
  * Transmit: a second AF_PACKET socket per port, bound with protocol 0 (it
  * receives nothing), PACKET_QDISC_BYPASS, and one sendmmsg(MSG_DONTWAIT)
@@ -25,7 +34,7 @@
  * refused frame (sendmmsg error, full ring) is counted as FWD_DROP_TX on
  * the output port instead of tx.
  *
- * The thread never busy-polls: when no ring has a ready block it goes
+ * The thread never busy-polls: when no ring has a ready frame it goes
  * offline (epochs) and blocks in epoll_wait() on the sockets and a control
  * eventfd.
  *
@@ -87,10 +96,11 @@
 #include "pe/fwd/fwd.h"
 #include "pe/fwd/worker.h"
 
-#define RX_BLOCK (1u << 17)     /* 128 KiB: ~900 small frames, 64 of 2 KiB */
+#define RX_BLOCK (1u << 17)     /* 128 KiB: ~900 small frames (V3), 64 of 2 KiB (V2) */
 #define RX_BLOCKS 32u           /* 4 MiB per port */
-#define RX_FRAME 2048u          /* nominal (V3 frames are variable) */
-#define RX_TOV_MS 1u            /* retire a partly filled block after 1 ms */
+#define RX_FRAME 2048u          /* V2 slot (V3 frames are variable; nominal) */
+#define RX_FRAMES (RX_BLOCK / RX_FRAME * RX_BLOCKS) /* V2: 2048 slots */
+#define RX_TOV_MS 1u            /* V3: retire a partly filled block after 1 ms */
 #define RX_BURSTS_PER_TURN 8    /* fairness between ports */
 
 #define TX_FRAME 2112u          /* 32 bytes of tpacket2_hdr + FWD_BUF_SIZE + spare */
@@ -107,10 +117,11 @@
 
 struct wport {
 	uint16_t idx;
-	int fd;                 /* receive socket (V3 ring) */
+	int fd;                 /* receive socket (V2 or V3 ring) */
+	bool rx_v3;
 	uint8_t *rx_ring;
 	size_t rx_len;
-	uint32_t rx_cur;        /* next block we expect */
+	uint32_t rx_cur;        /* next frame (V2) or block (V3) we expect */
 	int txfd;               /* transmit socket */
 	uint8_t *tx_ring;       /* PE_FWD_TX=ring only */
 	size_t tx_len;
@@ -143,6 +154,7 @@ struct fwd_worker {
 	bool running;           /* control thread's view */
 	_Atomic bool stop;
 	bool use_mmsg;
+	bool rx_v3;             /* PE_FWD_RX=v3 */
 	int epfd;
 	int ctlfd;              /* eventfd: commands for the worker */
 	int evfd;               /* eventfd: resolve requests for the control thread */
@@ -457,14 +469,76 @@ static void run_burst(struct fwd_worker *w, unsigned n)
 			resolve_push(w, w->pkts[i].out_port, w->pkts[i].resolve_ip, &now);
 }
 
+/* Copies one received frame into the burst at *n (or counts it dropped);
+ * runs the burst when it is full. Returns true when it ran one. */
+static inline bool rx_frame(struct fwd_worker *w, struct wport *p, unsigned *n,
+			    const uint8_t *frame, uint32_t snaplen, uint32_t len, uint32_t status)
+{
+	struct fwd_pkt *pk;
+
+	if (status & TP_STATUS_VLAN_VALID) {
+		/* tag stripped by the kernel (FWD_PORT_ALL only: the filters
+		 * refuse these): not ours */
+		w->t->port_cnt[p->idx].rx_pkts++;
+		w->t->port_cnt[p->idx].rx_bytes += len;
+		w->t->port_cnt[p->idx].punt++;
+		return false;
+	}
+	if (snaplen != len || len > FWD_BUF_SIZE - FWD_HEADROOM || len < ETH_HLEN) {
+		count_rx_drop(w, p->idx, len, FWD_DROP_MALFORMED);
+		return false;
+	}
+	pk = &w->pkts[*n];
+	pk->data = pk->buf + FWD_HEADROOM;
+	memcpy(pk->data, frame, len);
+	pk->len = (uint16_t)len;
+	pk->in_port = p->idx;
+	pk->out_port = 0;
+	pk->verdict = FWD_OK;
+	pk->icmp = 0;
+	pk->resolve_ip = 0;
+	if (++*n < FWD_BURST)
+		return false;
+	run_burst(w, *n);
+	*n = 0;
+	return true;
+}
+
+/* V2: receives up to RX_BURSTS_PER_TURN bursts from p, frame by frame;
+ * true if it found anything (there may be more). */
+static bool port_rx_v2(struct fwd_worker *w, struct wport *p)
+{
+	unsigned bursts = 0, n = 0;
+	bool any = false;
+
+	while (bursts < RX_BURSTS_PER_TURN) {
+		struct tpacket2_hdr *h = (struct tpacket2_hdr *)(void *)(p->rx_ring +
+								(size_t)p->rx_cur * RX_FRAME);
+		uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
+
+		if (!(st & TP_STATUS_USER))
+			break;
+		any = true;
+		if (rx_frame(w, p, &n, (const uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len,
+			     st))
+			bursts++;
+		/* copied out: the slot goes back to the kernel */
+		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
+		if (++p->rx_cur == RX_FRAMES)
+			p->rx_cur = 0;
+	}
+	run_burst(w, n);
+	return any;
+}
+
 static inline struct tpacket_block_desc *rx_block(struct wport *p, uint32_t b)
 {
 	return (struct tpacket_block_desc *)(void *)(p->rx_ring + (size_t)b * RX_BLOCK);
 }
 
-/* Receives up to RX_BURSTS_PER_TURN bursts from p; true if it found
- * anything (there may be more). */
-static bool port_rx(struct fwd_worker *w, struct wport *p)
+/* V3: receives up to RX_BURSTS_PER_TURN bursts from p (whole blocks);
+ * true if it found anything (there may be more). */
+static bool port_rx_v3(struct fwd_worker *w, struct wport *p)
 {
 	unsigned bursts = 0, n = 0;
 	bool any = false;
@@ -482,35 +556,9 @@ static bool port_rx(struct fwd_worker *w, struct wport *p)
 		h = (struct tpacket3_hdr *)(void *)((uint8_t *)bd +
 						    bd->hdr.bh1.offset_to_first_pkt);
 		for (k = 0; k < num; k++) {
-			const uint8_t *frame = (const uint8_t *)h + h->tp_mac;
-			uint32_t len = h->tp_snaplen;
-
-			if (h->tp_status & TP_STATUS_VLAN_VALID) {
-				/* tag stripped by the kernel (FWD_PORT_ALL
-				 * only: the filters refuse these): not ours */
-				w->t->port_cnt[p->idx].rx_pkts++;
-				w->t->port_cnt[p->idx].rx_bytes += h->tp_len;
-				w->t->port_cnt[p->idx].punt++;
-			} else if (len != h->tp_len || len > FWD_BUF_SIZE - FWD_HEADROOM ||
-				   len < ETH_HLEN) {
-				count_rx_drop(w, p->idx, h->tp_len, FWD_DROP_MALFORMED);
-			} else {
-				struct fwd_pkt *pk = &w->pkts[n];
-
-				pk->data = pk->buf + FWD_HEADROOM;
-				memcpy(pk->data, frame, len);
-				pk->len = (uint16_t)len;
-				pk->in_port = p->idx;
-				pk->out_port = 0;
-				pk->verdict = FWD_OK;
-				pk->icmp = 0;
-				pk->resolve_ip = 0;
-				if (++n == FWD_BURST) {
-					run_burst(w, n);
-					n = 0;
-					bursts++;
-				}
-			}
+			if (rx_frame(w, p, &n, (const uint8_t *)h + h->tp_mac, h->tp_snaplen,
+				     h->tp_len, h->tp_status))
+				bursts++;
 			h = (struct tpacket3_hdr *)(void *)((uint8_t *)h + h->tp_next_offset);
 		}
 		/* everything copied out: the block goes back to the kernel */
@@ -520,6 +568,11 @@ static bool port_rx(struct fwd_worker *w, struct wport *p)
 	}
 	run_burst(w, n);
 	return any;
+}
+
+static bool port_rx(struct fwd_worker *w, struct wport *p)
+{
+	return p->rx_v3 ? port_rx_v3(w, p) : port_rx_v2(w, p);
 }
 
 /* ------------------------------------------------------------ control */
@@ -687,7 +740,7 @@ static int set_filter(int fd, enum fwd_port_kind kind, const uint8_t mac[6])
 }
 
 static int port_setup_rx(struct wport *p, int nsfd, int ifindex, enum fwd_port_kind kind,
-			 const uint8_t mac[6], char *err, size_t errlen)
+			 const uint8_t mac[6], bool v3, char *err, size_t errlen)
 {
 	struct tpacket_req3 req;
 	struct sockaddr_ll sll;
@@ -699,7 +752,8 @@ static int port_setup_rx(struct wport *p, int nsfd, int ifindex, enum fwd_port_k
 		snprintf(err, errlen, "AF_PACKET socket: %s", strerror(errno));
 		return -1;
 	}
-	v = TPACKET_V3;
+	p->rx_v3 = v3;
+	v = v3 ? TPACKET_V3 : TPACKET_V2;
 	if (setsockopt(p->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
 		snprintf(err, errlen, "PACKET_VERSION: %s", strerror(errno));
 		return -1;
@@ -718,9 +772,12 @@ static int port_setup_rx(struct wport *p, int nsfd, int ifindex, enum fwd_port_k
 	req.tp_block_size = RX_BLOCK;
 	req.tp_block_nr = RX_BLOCKS;
 	req.tp_frame_size = RX_FRAME;
-	req.tp_frame_nr = RX_BLOCK / RX_FRAME * RX_BLOCKS;
-	req.tp_retire_blk_tov = RX_TOV_MS;
-	if (setsockopt(p->fd, SOL_PACKET, PACKET_RX_RING, &req, sizeof(req)) < 0) {
+	req.tp_frame_nr = RX_FRAMES;
+	if (v3)
+		req.tp_retire_blk_tov = RX_TOV_MS;
+	/* V2 reads a struct tpacket_req: the leading fields of tpacket_req3 */
+	if (setsockopt(p->fd, SOL_PACKET, PACKET_RX_RING, &req,
+		       v3 ? sizeof(req) : sizeof(struct tpacket_req)) < 0) {
 		snprintf(err, errlen, "PACKET_RX_RING: %s", strerror(errno));
 		return -1;
 	}
@@ -804,12 +861,15 @@ static int port_setup_tx(struct wport *p, int nsfd, int ifindex, bool mmsg, char
 
 static void ring_drops_collect(struct fwd_worker *w, struct wport *p)
 {
-	struct tpacket_stats_v3 st;
-	socklen_t sl = sizeof(st);
+	union {
+		struct tpacket_stats v2;
+		struct tpacket_stats_v3 v3;
+	} st;
+	socklen_t sl = p->rx_v3 ? sizeof(st.v3) : sizeof(st.v2);
 
 	/* reading the statistics resets them in the kernel: accumulate */
 	if (getsockopt(p->fd, SOL_PACKET, PACKET_STATISTICS, &st, &sl) == 0)
-		w->ring_drops[p->idx] += st.tp_drops;
+		w->ring_drops[p->idx] += p->rx_v3 ? st.v3.tp_drops : st.v2.tp_drops;
 }
 
 int fwd_worker_port_open(struct fwd_worker *w, uint16_t idx, int nsfd, int ifindex,
@@ -827,7 +887,7 @@ int fwd_worker_port_open(struct fwd_worker *w, uint16_t idx, int nsfd, int ifind
 	p = xcalloc(1, sizeof(*p));
 	p->idx = idx;
 	p->fd = p->txfd = -1;
-	if (port_setup_rx(p, nsfd, ifindex, kind, mac, err, errlen) < 0 ||
+	if (port_setup_rx(p, nsfd, ifindex, kind, mac, w->rx_v3, err, errlen) < 0 ||
 	    port_setup_tx(p, nsfd, ifindex, w->use_mmsg, err, errlen) < 0) {
 		wport_free(p);
 		return -1;
@@ -879,10 +939,12 @@ struct fwd_worker *fwd_worker_new(struct fwd_tables *t)
 	struct fwd_worker *w = xcalloc(1, sizeof(*w));
 	struct epoll_event ev;
 	const char *tx = getenv("PE_FWD_TX");
+	const char *rx = getenv("PE_FWD_RX");
 	unsigned i;
 
 	w->t = t;
 	w->use_mmsg = tx == NULL || strcmp(tx, "ring") != 0;
+	w->rx_v3 = rx != NULL && strcmp(rx, "v3") == 0;
 	atomic_init(&w->stop, false);
 	atomic_init(&w->cmd_pending, false);
 	atomic_init(&w->epoch, 1);

@@ -1,4 +1,4 @@
-/* The forwarding worker: AF_PACKET ports (TPACKET_V3 receive ring, BPF
+/* The forwarding worker: AF_PACKET ports (TPACKET_V2 receive ring, BPF
  * filter, PACKET_IGNORE_OUTGOING, fast transmit), one thread that receives
  * bursts, runs fwd_process() and transmits, and the epoch scheme that tells
  * the control plane when memory unlinked from struct fwd_tables may be
