@@ -49,6 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/table.h"
 #include "lib/log.h"
 #include "pe/fwd/fwd.h"
 #include "pe/fwd/worker.h"
@@ -100,67 +101,28 @@ static void if_info(const char *name, int *ifindex, uint8_t mac[6])
 	close(s);
 }
 
-static uint32_t mask(unsigned len)
-{
-	return len == 0 ? 0 : 0xffffffffu << (32 - len);
-}
-
-/* The prefix list of bench/lpm into a new FIB, route k -> 1 + k % nnh. */
+/* The prefix list of bench/lpm into a new FIB, route k -> 1 + k % nnh
+ * (without a file: a default route). */
 static struct fib *load_fib(const char *path, uint32_t nnh)
 {
 	struct fib *f = fib_new();
-	uint32_t *addr, *nh;
-	uint8_t *len;
-	size_t n = 0, cap = 1 << 16;
-	char cmd[4096], line[128];
-	bool gz;
-	FILE *fp;
+	struct bench_table t;
+	uint32_t *nh;
+	size_t k;
 
-	addr = xcalloc(cap, sizeof(*addr));
-	nh = xcalloc(cap, sizeof(*nh));
-	len = xcalloc(cap, 1);
 	if (path == NULL) {
-		addr[0] = 0;
-		len[0] = 0;
-		nh[0] = 1;
-		n = 1;
-	} else {
-		gz = strlen(path) > 3 && strcmp(path + strlen(path) - 3, ".gz") == 0;
-		if (gz) {
-			snprintf(cmd, sizeof(cmd), "gzip -dc '%s'", path);
-			fp = popen(cmd, "r");
-		} else {
-			fp = fopen(path, "r");
-		}
-		if (fp == NULL)
-			fatal("%s", path);
-		while (fgets(line, sizeof(line), fp) != NULL) {
-			unsigned b[4], l;
-
-			if (strchr(line, ':') != NULL)
-				continue;
-			if (sscanf(line, "%u.%u.%u.%u/%u", &b[0], &b[1], &b[2], &b[3], &l) != 5 ||
-			    l > 32 || b[0] > 255 || b[1] > 255 || b[2] > 255 || b[3] > 255)
-				continue;
-			if (n == cap) {
-				cap *= 2;
-				addr = xrealloc(addr, cap * sizeof(*addr));
-				nh = xrealloc(nh, cap * sizeof(*nh));
-				len = xrealloc(len, cap);
-			}
-			addr[n] = (b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]) & mask(l);
-			len[n] = (uint8_t)l;
-			nh[n] = 1 + (uint32_t)(n % nnh);
-			n++;
-		}
-		if ((gz ? pclose(fp) : fclose(fp)) != 0 || n == 0)
-			fatalx("cannot read %s", path);
+		if (fib_add(f, 0, 0, 1) < 0)
+			fatalx("fib_add");
+		return f;
 	}
-	if (fib_build(f, addr, len, nh, n) < 0)
+	bench_table_load(path, &t);
+	nh = xcalloc(t.n, sizeof(*nh));
+	for (k = 0; k < t.n; k++)
+		nh[k] = 1 + (uint32_t)(k % nnh);
+	if (fib_build(f, t.addr, t.len, nh, t.n) < 0)
 		fatalx("fib_build");
-	free(addr);
 	free(nh);
-	free(len);
+	bench_table_free(&t);
 	return f;
 }
 

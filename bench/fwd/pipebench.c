@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/table.h"
 #include "lib/log.h"
 #include "pe/fwd/fwd.h"
 #include "vrf/fib.h"
@@ -91,44 +92,6 @@ static void wr32(uint8_t *b, uint32_t v)
 
 /* ------------------------------------------------------------ the table */
 
-struct table {
-	uint32_t *addr;
-	uint8_t *len;
-	size_t n;
-};
-
-static void load_table(const char *path, struct table *t)
-{
-	char cmd[4096], line[128];
-	size_t cap = 1 << 20;
-	FILE *fp;
-
-	snprintf(cmd, sizeof(cmd), "gzip -dcf '%s'", path);
-	fp = popen(cmd, "r");
-	if (fp == NULL)
-		fatal("popen %s", cmd);
-	t->addr = xcalloc(cap, sizeof(uint32_t));
-	t->len = xcalloc(cap, 1);
-	t->n = 0;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		unsigned b[4], len;
-
-		if (strchr(line, ':') != NULL)
-			continue;
-		if (sscanf(line, "%u.%u.%u.%u/%u", &b[0], &b[1], &b[2], &b[3], &len) != 5 || len > 32)
-			continue;
-		if (t->n == cap) {
-			cap *= 2;
-			t->addr = xrealloc(t->addr, cap * sizeof(uint32_t));
-			t->len = xrealloc(t->len, cap);
-		}
-		t->addr[t->n] = (b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]) & mask(len);
-		t->len[t->n] = (uint8_t)len;
-		t->n++;
-	}
-	if (pclose(fp) != 0 || t->n == 0)
-		fatalx("cannot read %s", path);
-}
 
 /* ------------------------------------------------------------ setup */
 
@@ -138,7 +101,7 @@ static void load_table(const char *path, struct table *t)
  * port 2: VRF 2 (the full table -> 16 CEs on port 2, no labels)
  * LFIB: 1000..1000+NLABELS_IN swap to port 0; VPN_LABEL -> lookup in VRF 2
  */
-static struct fwd_tables *tables_build(const struct table *tb, struct fib **f1, struct fib **f2)
+static struct fwd_tables *tables_build(const struct bench_table *tb, struct fib **f1, struct fib **f2)
 {
 	struct fwd_tables *t = fwd_tables_new();
 	struct fwd_neigh n0[NNH], n2[NNH];
@@ -217,7 +180,7 @@ static struct fwd_tables *tables_build(const struct table *tb, struct fib **f1, 
 
 /* 64-byte frames: Ethernet, the path's labels, IPv4/UDP to a destination
  * drawn from the table. */
-static void make_frames(const struct table *tb, enum path path, uint8_t (*tmpl)[FRAME_LEN])
+static void make_frames(const struct bench_table *tb, enum path path, uint8_t (*tmpl)[FRAME_LEN])
 {
 	int i, nl = path == P_INGRESS ? 0 : path == P_SWAP ? 2 : 1;
 	uint8_t *d, *ip;
@@ -331,7 +294,7 @@ int main(int argc, char **argv)
 	int runs = 5, ch, r, only = -1, pth;
 	struct fwd_tables *t;
 	struct fib *f1, *f2;
-	struct table tb;
+	struct bench_table tb;
 	double tot[16], cp[16], net[16];
 	unsigned ok;
 
@@ -360,7 +323,7 @@ int main(int argc, char **argv)
 	if (optind + 1 != argc || runs < 1 || runs > 16 || npkts == 0)
 		usage();
 
-	load_table(argv[optind], &tb);
+	bench_table_load(argv[optind], &tb);
 	t = tables_build(&tb, &f1, &f2);
 	bufs = xcalloc(NFRAMES, BUF_STRIDE);
 	for (pth = 0; pth < P_MAX; pth++)

@@ -51,6 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/table.h"
+#include "lib/log.h"
 #include "lib/prefix.h"
 
 #define MAX_BURST 256
@@ -134,50 +136,21 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-/* Reads the IPv4 prefixes of path (plain or .gz). */
+/* Reads the IPv4 prefixes of path (bench/table.c: plain or .gz). */
 static struct prefix4 *load_prefixes(const char *path, size_t *n)
 {
-	size_t len = strlen(path), cap = 1 << 16, cnt = 0;
-	bool gz = len > 3 && strcmp(path + len - 3, ".gz") == 0;
-	FILE *fp;
-	char line[256];
-	struct prefix4 *v = malloc(cap * sizeof(*v));
+	struct bench_table t;
+	struct prefix4 *v;
+	size_t k;
 
-	if (!v)
-		die("out of memory");
-	if (gz) {
-		char cmd[4200];
-		if (strchr(path, '\''))
-			die("--dsts path must not contain a quote");
-		snprintf(cmd, sizeof(cmd), "gzip -dc '%s'", path);
-		fp = popen(cmd, "r");
-	} else {
-		fp = fopen(path, "r");
+	bench_table_load(path, &t);
+	v = xcalloc(t.n, sizeof(*v));
+	for (k = 0; k < t.n; k++) {
+		v[k].addr = t.addr[k];
+		v[k].len = t.len[k];
 	}
-	if (!fp)
-		die_errno(path);
-	while (fgets(line, sizeof(line), fp)) {
-		struct prefix4 p;
-		bool host_bits;
-		line[strcspn(line, "\r\n \t")] = 0;
-		if (!line[0] || strchr(line, ':') || line[0] == '#')
-			continue;
-		if (prefix4_parse(line, &p, &host_bits) < 0)
-			continue;
-		prefix4_apply_mask(&p);
-		if (cnt == cap) {
-			cap *= 2;
-			v = realloc(v, cap * sizeof(*v));
-			if (!v)
-				die("out of memory");
-		}
-		v[cnt++] = p;
-	}
-	if (gz ? pclose(fp) != 0 : fclose(fp) != 0)
-		die("reading --dsts failed");
-	if (cnt == 0)
-		die("no IPv4 prefix in --dsts");
-	*n = cnt;
+	*n = t.n;
+	bench_table_free(&t);
 	return v;
 }
 

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/table.h"
 #include "lib/log.h"
 #include "vrf/fib.h"
 
@@ -105,44 +106,6 @@ static struct stat3 stat_of(double *v, int n)
 
 /* ------------------------------------------------------------ the table */
 
-struct table {
-	uint32_t *addr;
-	uint8_t *len;
-	size_t n;
-};
-
-static void load_table(const char *path, struct table *t)
-{
-	char cmd[4096], line[128];
-	size_t cap = 1 << 20;
-	FILE *fp;
-
-	snprintf(cmd, sizeof(cmd), "gzip -dc '%s'", path);
-	fp = popen(cmd, "r");
-	if (fp == NULL)
-		fatal("popen %s", cmd);
-	t->addr = xcalloc(cap, sizeof(uint32_t));
-	t->len = xcalloc(cap, 1);
-	t->n = 0;
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		unsigned b[4], len;
-
-		if (strchr(line, ':') != NULL)
-			continue;
-		if (sscanf(line, "%u.%u.%u.%u/%u", &b[0], &b[1], &b[2], &b[3], &len) != 5 || len > 32)
-			continue;
-		if (t->n == cap) {
-			cap *= 2;
-			t->addr = xrealloc(t->addr, cap * sizeof(uint32_t));
-			t->len = xrealloc(t->len, cap);
-		}
-		t->addr[t->n] = (b[0] << 24 | b[1] << 16 | b[2] << 8 | b[3]) & mask(len);
-		t->len[t->n] = (uint8_t)len;
-		t->n++;
-	}
-	if (pclose(fp) != 0 || t->n == 0)
-		fatalx("cannot read %s", path);
-}
 
 /* ------------------------------------------------- naive reference LPM */
 
@@ -289,14 +252,14 @@ enum keykind { K_RANDOM, K_TABLE, K_ZIPF, K_NKINDS };
 static const char *const keyname[K_NKINDS] = { "random", "table", "zipf" };
 
 /* A random address inside prefix i. */
-static uint32_t in_prefix(const struct table *t, size_t i)
+static uint32_t in_prefix(const struct bench_table *t, size_t i)
 {
 	return t->addr[i] | (rnd32() & ~mask(t->len[i]));
 }
 
 /* Keys depend only on the table, the kind and n: the files written for
  * dpdk-test-fib hold the very keys the main run uses. */
-static void make_keys(const struct table *t, enum keykind kind, uint32_t *keys, size_t n)
+static void make_keys(const struct bench_table *t, enum keykind kind, uint32_t *keys, size_t n)
 {
 	uint64_t saved = rng_state;
 	size_t i;
@@ -439,7 +402,7 @@ static void print_lat(const char *what, double *v)
 	printf("| %s | %.2f | %.2f - %.2f | %.1f |\n", what, s.med, s.min, s.max, s.med * 1e-9 * tsc_hz);
 }
 
-static struct fib *build_ours(const struct table *t, size_t lo, size_t hi, unsigned nhmod)
+static struct fib *build_ours(const struct bench_table *t, size_t lo, size_t hi, unsigned nhmod)
 {
 	size_t n = hi - lo, i;
 	uint32_t *nh = xcalloc(n ? n : 1, sizeof(uint32_t));
@@ -453,7 +416,7 @@ static struct fib *build_ours(const struct table *t, size_t lo, size_t hi, unsig
 	return f;
 }
 
-static void build_naive(struct naive *nv, const struct table *t, size_t lo, size_t hi, unsigned nhmod)
+static void build_naive(struct naive *nv, const struct bench_table *t, size_t lo, size_t hi, unsigned nhmod)
 {
 	size_t i;
 
@@ -463,7 +426,7 @@ static void build_naive(struct naive *nv, const struct table *t, size_t lo, size
 }
 
 /* Full table: lookups, memory, build and update rates. */
-static void bench_full(const struct table *t, unsigned nhmod, bool quick)
+static void bench_full(const struct bench_table *t, unsigned nhmod, bool quick)
 {
 	uint32_t *keys = xcalloc(nkeys, sizeof(uint32_t)), *out = xcalloc(nkeys, sizeof(uint32_t));
 	uint32_t *out2 = xcalloc(nkeys, sizeof(uint32_t));
@@ -616,7 +579,7 @@ static void bench_full(const struct table *t, unsigned nhmod, bool quick)
 
 /* The table split into nvrf VRFs of consecutive prefixes (sorted by address,
  * so a VRF's prefixes cluster as a customer's do). */
-static void bench_shape(const struct table *t, size_t nvrf, size_t per, unsigned nhmod)
+static void bench_shape(const struct bench_table *t, size_t nvrf, size_t per, unsigned nhmod)
 {
 	struct fib **f = xcalloc(nvrf, sizeof(*f));
 	struct naive *nv = xcalloc(nvrf, sizeof(*nv));
@@ -703,7 +666,7 @@ static void bench_empty(void)
 }
 
 /* Files for dpdk-test-fib: "a.b.c.d/len nh" routes and one key per line. */
-static void write_dpdk(const struct table *t, const char *dir, unsigned nhmod, bool with_keys)
+static void write_dpdk(const struct bench_table *t, const char *dir, unsigned nhmod, bool with_keys)
 {
 	char path[4096];
 	uint32_t *keys = xcalloc(nkeys, sizeof(uint32_t));
@@ -732,7 +695,7 @@ static void write_dpdk(const struct table *t, const char *dir, unsigned nhmod, b
 }
 
 /* One pass of nkeys lookups, for callgrind --toggle-collect. */
-static void one_pass(const struct table *t, const char *kind, const char *impl)
+static void one_pass(const struct bench_table *t, const char *kind, const char *impl)
 {
 	uint32_t *keys = xcalloc(nkeys, sizeof(uint32_t)), *out = xcalloc(nkeys, sizeof(uint32_t));
 	int k;
@@ -762,7 +725,7 @@ static void one_pass(const struct table *t, const char *kind, const char *impl)
 
 /* One DPDK-style pass (bursts of 64, serialised TSC reads), printed as
  * dpdk-test-fib prints it, so run.sh can alternate the two. */
-static void dpdk_pass(const struct table *t, const char *kind, unsigned nhmod)
+static void dpdk_pass(const struct bench_table *t, const char *kind, unsigned nhmod)
 {
 	uint32_t *keys = xcalloc(nkeys, sizeof(uint32_t)), *out = xcalloc(nkeys, sizeof(uint32_t));
 	struct fib *f = build_ours(t, 0, t->n, nhmod);
@@ -791,7 +754,7 @@ int main(int argc, char **argv)
 {
 	const char *file = NULL, *wdir = NULL, *cg_kind = NULL, *cg_impl = "ours", *dp_kind = NULL;
 	unsigned dp_nh = 16;
-	struct table t;
+	struct bench_table t;
 	bool quick = false;
 	int c;
 
@@ -830,7 +793,7 @@ int main(int argc, char **argv)
 	}
 	if (file == NULL || runs < 1 || runs > 16 || nkeys < 16)
 		usage();
-	load_table(file, &t);
+	bench_table_load(file, &t);
 	if (cg_kind != NULL) {
 		one_pass(&t, cg_kind, cg_impl);
 		return 0;

@@ -33,7 +33,8 @@ fi
 cc=${CC:-cc}
 [ -f "$top/config.h" ] || { echo "run.sh: run ./configure first (config.h)" >&2; exit 1; }
 $cc -std=gnu11 -g -O2 -I"$top" -o "$work/bench_lpm" \
-	"$top/bench/lpm/bench_lpm.c" "$top/vrf/fib.c" "$top/lib/log.c" -lm
+	"$top/bench/lpm/bench_lpm.c" "$top/bench/table.c" "$top/vrf/fib.c" "$top/lib/prefix.c" \
+	"$top/lib/log.c" -lm
 
 cmd="taskset -c $cpu $work/bench_lpm -f $table -r $runs -n $keys"
 {
