@@ -32,6 +32,7 @@
 
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 
@@ -178,11 +179,12 @@ static bool fd_is_nsfs(int fd)
 #define MAXEV 512
 
 struct ev {
-	char kind; /* 'l' link, 'a' addr, 'r' route */
+	char kind; /* 'l' link, 'a' addr, 'r' route, 'n' neighbor */
 	bool add;
 	struct nl_link l;
 	struct nl_addr a;
 	struct nl_route r;
+	struct nl_neigh nb;
 };
 
 struct rec {
@@ -249,6 +251,26 @@ static const struct nl_cbs rec_cbs = {
 	.link = cb_link,
 	.addr = cb_addr,
 	.route = cb_route,
+	.resync = cb_resync,
+};
+
+static void cb_neigh(void *arg, bool add, const struct nl_neigh *n)
+{
+	struct ev *e = rec_next(arg);
+
+	if (e != NULL) {
+		e->kind = 'n';
+		e->add = add;
+		e->nb = *n;
+	}
+}
+
+/* the same with neighbors: subscribes to and dumps them too */
+static const struct nl_cbs neigh_cbs = {
+	.link = cb_link,
+	.addr = cb_addr,
+	.route = cb_route,
+	.neigh = cb_neigh,
 	.resync = cb_resync,
 };
 
@@ -654,6 +676,90 @@ START_TEST(test_addr)
 }
 END_TEST
 
+/* ---- neighbors --------------------------------------------------------- */
+
+struct want_neigh {
+	int ifindex;
+	uint32_t ip;
+	const uint8_t *mac;
+};
+
+static bool pred_neigh(const struct ev *e, const void *w)
+{
+	const struct want_neigh *wn = w;
+
+	return e->kind == 'n' && e->add && e->nb.ifindex == wn->ifindex && e->nb.ip == wn->ip &&
+	       e->nb.has_mac && memcmp(e->nb.mac, wn->mac, 6) == 0;
+}
+
+/* nl_neigh_resolve() makes the kernel ARP for a missing entry; the listener
+ * sees the entry appear with the peer's MAC, and the dump reports it. */
+START_TEST(test_neigh_resolve)
+{
+	char a[128], b[128], err[256];
+	struct rec *rc = calloc(1, sizeof(*rc));
+	struct prefix4 pa = ifaddr("10.31.0.1", 24), pb = ifaddr("10.31.0.2", 24);
+	struct want_neigh w;
+	struct nl_link lb;
+	struct nl_sock *nl;
+	int fa, fb, idx, idxb;
+	const struct ev *e;
+
+	fa = mkns("a");
+	fb = mkns("b");
+	nsname(a, sizeof(a), "a");
+	nsname(b, sizeof(b), "b");
+	ck_assert_int_eq(sh("ip -n %s link add va type veth peer name vb netns %s", a, b), 0);
+	ck_assert_int_eq(nl_addr_change(fa, true, "va", &pa, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_addr_change(fb, true, "vb", &pb, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_link_set_up(fa, "va", true, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_link_set_up(fb, "vb", true, err, sizeof(err)), 0);
+	idx = nl_ifindex(fa, "va");
+	idxb = nl_ifindex(fb, "vb");
+	ck_assert_int_gt(idxb, 0);
+
+	/* vb's MAC, from a dump of namespace b */
+	{
+		struct nl_sock *nb = nl_listen(fb, &rec_cbs, rc);
+
+		ck_assert_ptr_nonnull(nb);
+		ck_assert_int_eq(nl_dump(nb), 0);
+		for (int i = 0; i < rc->n; i++)
+			if (rc->ev[i].kind == 'l' && rc->ev[i].l.ifindex == idxb)
+				lb = rc->ev[i].l;
+		nl_close(nb);
+		rc->n = 0;
+	}
+
+	nl = nl_listen(fa, &neigh_cbs, rc);
+	ck_assert_ptr_nonnull(nl);
+	ck_assert_int_eq(nl_neigh_resolve(fa, idx, 0, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "invalid neighbor");
+	ck_assert_int_eq(nl_neigh_resolve(fa, 0, ip("10.31.0.2"), err, sizeof(err)), -1);
+	ck_assert_msg(nl_neigh_resolve(fa, idx, ip("10.31.0.2"), err, sizeof(err)) == 0, "%s", err);
+	w = (struct want_neigh){ idx, ip("10.31.0.2"), lb.mac };
+	e = wait_ev(nl, rc, pred_neigh, &w);
+	ck_assert_ptr_nonnull(e);
+	ck_assert(e->nb.state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE));
+	ck_assert_int_eq(sh("ip -n %s neigh show 10.31.0.2 dev va | grep -q lladdr", a), 0);
+
+	/* the dump has it too */
+	rc->n = 0;
+	ck_assert_int_eq(nl_dump(nl), 0);
+	ck_assert_ptr_nonnull(rec_find(rc, pred_neigh, &w));
+
+	/* nobody answers for .9: the kernel still tries (an entry without a
+	 * MAC; it notifies only when that fails, seconds later) */
+	ck_assert_int_eq(nl_neigh_resolve(fa, idx, ip("10.31.0.9"), err, sizeof(err)), 0);
+	ck_assert_int_eq(sh("ip -n %s neigh show 10.31.0.9 dev va | grep -Eq 'INCOMPLETE|FAILED'", a),
+			 0);
+	nl_close(nl);
+	close(fa);
+	close(fb);
+	free(rc);
+}
+END_TEST
+
 /* ---- routes ------------------------------------------------------------ */
 
 struct route_set {
@@ -881,6 +987,85 @@ static void mb_route(struct msgbuf *mb, uint8_t family, const char *dst, uint8_t
 	mb_end(mb, nlh);
 }
 
+static struct nlmsghdr *mb_neigh(struct msgbuf *mb, uint16_t type, uint8_t family, int ifindex)
+{
+	struct nlmsghdr *nlh = mb_msg(mb, type, sizeof(struct ndmsg));
+	struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+
+	ndm->ndm_family = family;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_state = NUD_REACHABLE;
+	return nlh;
+}
+
+/* RTM_NEWNEIGH / RTM_DELNEIGH parsing: a good entry, one without MAC, and
+ * every malformed shape skipped without stopping the batch. */
+START_TEST(test_feed_neigh)
+{
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 7 };
+	struct rec *rc = calloc(1, sizeof(*rc));
+	struct msgbuf *mb = calloc(1, sizeof(*mb));
+	struct nlmsghdr *nlh;
+	size_t i, full;
+
+	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET, 5); /* good */
+	mnl_attr_put_u32(nlh, NDA_DST, htonl(ip("10.1.1.2")));
+	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
+	mb_end(mb, nlh);
+	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET, 5); /* incomplete: no MAC */
+	mnl_attr_put_u32(nlh, NDA_DST, htonl(ip("10.1.1.3")));
+	mb_end(mb, nlh);
+	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET6, 5); /* not IPv4: ignored */
+	mnl_attr_put(nlh, NDA_DST, 16, "0123456789abcdef");
+	mb_end(mb, nlh);
+	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET, 5); /* no destination: malformed */
+	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
+	mb_end(mb, nlh);
+	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET, 0); /* no interface: malformed */
+	mnl_attr_put_u32(nlh, NDA_DST, htonl(ip("10.1.1.4")));
+	mb_end(mb, nlh);
+	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET, 5); /* 2-byte destination: malformed */
+	mnl_attr_put_u16(nlh, NDA_DST, 7);
+	mb_end(mb, nlh);
+	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET, 5); /* 4-byte lladdr: not Ethernet */
+	mnl_attr_put_u32(nlh, NDA_DST, htonl(ip("10.1.1.5")));
+	mnl_attr_put_u32(nlh, NDA_LLADDR, 1);
+	mb_end(mb, nlh);
+	nlh = mb_msg(mb, RTM_NEWNEIGH, 2); /* header shorter than struct ndmsg */
+	mb_end(mb, nlh);
+	nlh = mb_neigh(mb, RTM_DELNEIGH, AF_INET, 6); /* a delete */
+	mnl_attr_put_u32(nlh, NDA_DST, htonl(ip("10.1.1.2")));
+	mb_end(mb, nlh);
+
+	/* without a neigh callback nothing is parsed */
+	nl_feed(&rec_cbs, rc, mb->buf, mb->len);
+	ck_assert_int_eq(rc->n, 0);
+
+	nl_feed(&neigh_cbs, rc, mb->buf, mb->len);
+	ck_assert_int_eq(rc->n, 3);
+	ck_assert(rc->ev[0].kind == 'n' && rc->ev[0].add);
+	ck_assert_int_eq(rc->ev[0].nb.ifindex, 5);
+	ck_assert_uint_eq(rc->ev[0].nb.ip, ip("10.1.1.2"));
+	ck_assert(rc->ev[0].nb.has_mac);
+	ck_assert_mem_eq(rc->ev[0].nb.mac, mac, 6);
+	ck_assert_uint_eq(rc->ev[0].nb.state, NUD_REACHABLE);
+	ck_assert_uint_eq(rc->ev[1].nb.ip, ip("10.1.1.3"));
+	ck_assert(!rc->ev[1].nb.has_mac);
+	ck_assert(!rc->ev[2].add);
+	ck_assert_int_eq(rc->ev[2].nb.ifindex, 6);
+
+	/* every truncation of the batch: no crash, never more than the 3 */
+	full = mb->len;
+	for (i = 0; i <= full; i++) {
+		rc->n = 0;
+		nl_feed(&neigh_cbs, rc, mb->buf, i);
+		ck_assert_int_le(rc->n, 3);
+	}
+	free(mb);
+	free(rc);
+}
+END_TEST
+
 START_TEST(test_feed_malformed)
 {
 	struct rec *rc = calloc(1, sizeof(*rc));
@@ -1101,11 +1286,13 @@ static Suite *nl_suite(void)
 	tcase_add_test(tk, test_addr);
 	tcase_add_test(tk, test_routes);
 	tcase_add_test(tk, test_overrun_resync);
+	tcase_add_test(tk, test_neigh_resolve);
 	suite_add_tcase(s, tk);
 
 	tcase_add_checked_fixture(tf, quiet_setup, NULL);
 	tcase_set_timeout(tf, 60);
 	tcase_add_test(tf, test_feed_malformed);
+	tcase_add_test(tf, test_feed_neigh);
 	tcase_add_test(tf, test_feed_fuzz);
 	suite_add_tcase(s, tf);
 	return s;
