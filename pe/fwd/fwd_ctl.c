@@ -930,7 +930,6 @@ void fwd_ctl_start(void)
 	static const struct timeval tick = { 0, 100000 };
 	struct vrf *v;
 
-	fc.started = true;
 	fc.ev_sync = event_new(ped.base, -1, 0, sync_cb, NULL);
 	fc.ev_reclaim = event_new(ped.base, -1, EV_PERSIST, reclaim_cb, NULL);
 	fc.ev_prewarm = event_new(ped.base, -1, 0, prewarm_cb, NULL);

@@ -56,7 +56,7 @@ struct ldp_bound { /* labelled paths of a FEC */
 struct fwd_ctl_state {
 	struct fwd_tables *t;
 	struct fwd_worker *w;
-	bool started, running;
+	bool running; /* the worker thread */
 	struct event *ev_sync, *ev_reclaim, *ev_worker;
 	bool ports_dirty, resolve_dirty, neigh_dirty;
 	struct port port[FWD_MAX_PORTS];
