@@ -18,8 +18,9 @@ struct bgp_ops {
 	void (*vpn_changed)(struct bgp *b); /* RD/RT/label/import/export of a VRF instance */
 	uint32_t (*auto_router_id)(void);
 	/* the label manager lives in pe/ (dependencies go lib <- vrf <- mpbgp <- pe) */
-	mpls_label_t (*label_alloc)(const char *purpose);
-	int (*label_alloc_specific)(mpls_label_t l, const char *purpose, char *err, size_t errlen);
+	mpls_label_t (*label_alloc)(const struct label_owner *own);
+	int (*label_alloc_specific)(mpls_label_t l, const struct label_owner *own, char *err,
+				    size_t errlen);
 	void (*label_release)(mpls_label_t l);
 };
 

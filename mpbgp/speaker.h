@@ -8,9 +8,11 @@ struct event_base;
 struct vrf;
 struct rib_dest;
 
+/* VPN labels from the label manager; own says what each label does. */
 struct speaker_label_ops {
-	mpls_label_t (*alloc)(const char *purpose);
-	int (*alloc_specific)(mpls_label_t l, const char *purpose, char *err, size_t errlen);
+	mpls_label_t (*alloc)(const struct label_owner *own);
+	int (*alloc_specific)(mpls_label_t l, const struct label_owner *own, char *err,
+			      size_t errlen);
 	void (*release)(mpls_label_t l);
 };
 

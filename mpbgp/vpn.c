@@ -30,15 +30,24 @@ static struct bgp_rib *rib_of(struct bgp *b, enum bgp_af af)
 
 /* ---- labels ---- */
 
+/* What a label of b's VRF does, for the label manager and the dataplane. */
+static struct label_owner vrf_owner(const struct bgp *b, enum label_owner_kind kind)
+{
+	struct label_owner o = { .kind = kind, .vrf_id = b->vrf->id };
+
+	return o;
+}
+
 /* The label of the VRF (per-VRF allocation: pop and look up in the VRF);
  * per-nexthop and per-prefix labels are below. MPLS_LABEL_NONE: not
  * exportable. */
 mpls_label_t vpn_vrf_label(struct bgp *b)
 {
 	struct vpn_state *vs = b->vpn;
-	char purpose[64], err[160];
+	struct label_owner own;
+	char err[160];
 
-	if (vs == NULL)
+	if (vs == NULL || b->vrf == NULL)
 		return MPLS_LABEL_NONE;
 	if (b->label_mode == BGP_LABEL_NONE) {
 		vpn_label_release(b);
@@ -48,13 +57,13 @@ mpls_label_t vpn_vrf_label(struct bgp *b)
 	    (b->label_mode == BGP_LABEL_AUTO ? vs->label_auto : vs->label == b->label_fixed))
 		return vs->label;
 	vpn_label_release(b);
-	snprintf(purpose, sizeof(purpose), "vrf %s", b->vrf_name);
+	own = vrf_owner(b, LABEL_OWN_VRF);
 	if (bgp_get_ops()->label_alloc == NULL)
 		return MPLS_LABEL_NONE;
 	if (b->label_mode == BGP_LABEL_AUTO) {
-		vs->label = bgp_get_ops()->label_alloc(purpose);
+		vs->label = bgp_get_ops()->label_alloc(&own);
 		vs->label_auto = true;
-	} else if (bgp_get_ops()->label_alloc_specific(b->label_fixed, purpose, err,
+	} else if (bgp_get_ops()->label_alloc_specific(b->label_fixed, &own, err,
 						       sizeof(err)) == 0) {
 		vs->label = b->label_fixed;
 		vs->label_auto = false;
@@ -192,20 +201,21 @@ static mpls_label_t key_ref(struct bgp *b, uint64_t key, const struct prefix4 *p
 {
 	struct vpn_state *vs = b->vpn;
 	uint64_t *v = map_find(&vs->key_label, key);
-	char purpose[96], a[PREFIX4_STRLEN];
+	struct label_owner own;
 	mpls_label_t l;
 
 	if (v != NULL) {
 		*v += 1ull << 32;
 		return (mpls_label_t)(*v & 0xffffffffu);
 	}
-	if ((key & KEY_PREFIX) == KEY_PREFIX)
-		snprintf(purpose, sizeof(purpose), "vrf %s prefix %s", b->vrf_name,
-			 prefix4_ntop(pfx, a, sizeof(a)));
-	else
-		snprintf(purpose, sizeof(purpose), "vrf %s nexthop %s", b->vrf_name,
-			 addr4_ntop(best->attr->nexthop, a, sizeof(a)));
-	l = bgp_get_ops()->label_alloc ? bgp_get_ops()->label_alloc(purpose) : MPLS_LABEL_NONE;
+	if ((key & KEY_PREFIX) == KEY_PREFIX) {
+		own = vrf_owner(b, LABEL_OWN_VRF_PREFIX);
+		own.prefix = *pfx;
+	} else {
+		own = vrf_owner(b, LABEL_OWN_VRF_NEXTHOP);
+		own.nexthop = best->attr->nexthop;
+	}
+	l = bgp_get_ops()->label_alloc ? bgp_get_ops()->label_alloc(&own) : MPLS_LABEL_NONE;
 	if (l == MPLS_LABEL_NONE)
 		return MPLS_LABEL_NONE;
 	map_put(&vs->key_label, key, (1ull << 32) | l);

@@ -872,6 +872,7 @@ void iface_config_write(struct cli *cli)
 			cli_out(cli, " ip address %s\n", prefix4_ntop(&i->addr[k], buf, sizeof(buf)));
 		if (i->shutdown)
 			cli_out(cli, " shutdown\n");
+		fwd_ctl_iface_config_write(cli, i->name);
 		cli_out(cli, "exit\n!\n");
 	}
 }

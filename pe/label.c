@@ -1,6 +1,6 @@
 /* Label manager: a bitmap of the whole 20-bit space (128 KiB) for
  * allocation, and an open-addressing table of the labels in use with their
- * client, purpose and reference count. Dynamic allocation walks the bitmap
+ * client, owner and reference count. Dynamic allocation walks the bitmap
  * from a rotating cursor so a released label is not reused at once (a label
  * a neighbour may still be sending on should rest a while). */
 #include "config.h"
@@ -13,6 +13,7 @@
 #include "cli/cmd.h"
 #include "lib/log.h"
 #include "pe/label.h"
+#include "vrf/vrf.h"
 
 #define LABEL_SPACE (MPLS_LABEL_MAX + 1)
 
@@ -20,7 +21,7 @@ struct label_ent {
 	mpls_label_t label; /* MPLS_LABEL_NONE: empty slot */
 	uint8_t client;
 	uint32_t refcnt;
-	char purpose[LABEL_PURPOSE_LEN];
+	struct label_owner owner;
 };
 
 static uint64_t *bitmap;
@@ -34,6 +35,63 @@ static const char *client_names[LABEL_CLIENT_MAX] = { "static", "bgp", "ldp" };
 const char *label_client_name(enum label_client c)
 {
 	return c < LABEL_CLIENT_MAX ? client_names[c] : "?";
+}
+
+/* Owners name their VRF by id; the audit shows its name. A VRF outlives its
+ * labels (its BGP instance holds them), so "#id" is only a safety net. */
+static const char *vrf_str(uint32_t id, char *buf, size_t len)
+{
+	const struct vrf *vrf = vrf_lookup_id(id);
+
+	if (vrf != NULL)
+		return vrf->name;
+	snprintf(buf, len, "#%u", id);
+	return buf;
+}
+
+const char *label_owner_str(const struct label_owner *o, char *buf, size_t len)
+{
+	char v[16], a[PREFIX4_STRLEN];
+
+	switch (o->kind) {
+	case LABEL_OWN_LDP:
+		snprintf(buf, len, "ldp %s", prefix4_ntop(&o->prefix, a, sizeof(a)));
+		break;
+	case LABEL_OWN_VRF:
+		snprintf(buf, len, "vrf %s", vrf_str(o->vrf_id, v, sizeof(v)));
+		break;
+	case LABEL_OWN_VRF_NEXTHOP:
+		snprintf(buf, len, "vrf %s nexthop %s", vrf_str(o->vrf_id, v, sizeof(v)),
+			 addr4_ntop(o->nexthop, a, sizeof(a)));
+		break;
+	case LABEL_OWN_VRF_PREFIX:
+		snprintf(buf, len, "vrf %s prefix %s", vrf_str(o->vrf_id, v, sizeof(v)),
+			 prefix4_ntop(&o->prefix, a, sizeof(a)));
+		break;
+	default:
+		snprintf(buf, len, "%s", "");
+		break;
+	}
+	return buf;
+}
+
+/* Same owner: the fields its kind uses are equal. */
+static bool owner_equal(const struct label_owner *x, const struct label_owner *y)
+{
+	if (x->kind != y->kind)
+		return false;
+	switch (x->kind) {
+	case LABEL_OWN_LDP:
+		return prefix4_equal(&x->prefix, &y->prefix);
+	case LABEL_OWN_VRF:
+		return x->vrf_id == y->vrf_id;
+	case LABEL_OWN_VRF_NEXTHOP:
+		return x->vrf_id == y->vrf_id && x->nexthop == y->nexthop;
+	case LABEL_OWN_VRF_PREFIX:
+		return x->vrf_id == y->vrf_id && prefix4_equal(&x->prefix, &y->prefix);
+	default:
+		return true;
+	}
 }
 
 static inline bool bit_get(mpls_label_t l)
@@ -92,7 +150,7 @@ static void tab_grow(void)
 	tab_cap = ncap;
 }
 
-static void ent_add(enum label_client c, mpls_label_t l, const char *purpose)
+static void ent_add(enum label_client c, mpls_label_t l, const struct label_owner *own)
 {
 	struct label_ent e;
 
@@ -102,7 +160,7 @@ static void ent_add(enum label_client c, mpls_label_t l, const char *purpose)
 	e.label = l;
 	e.client = (uint8_t)c;
 	e.refcnt = 1;
-	snprintf(e.purpose, sizeof(e.purpose), "%s", purpose ? purpose : "");
+	e.owner = *own;
 	tab_insert_raw(tab, tab_cap, &e);
 	tab_used++;
 	per_client[c]++;
@@ -156,6 +214,7 @@ void label_mgr_fini(void)
 
 int label_set_dynamic_block(mpls_label_t lo, mpls_label_t hi, char *err, size_t errlen)
 {
+	char o[LABEL_OWNER_STRLEN];
 	size_t i;
 
 	if (lo < MPLS_LABEL_FIRST_UNRESERVED || hi > MPLS_LABEL_MAX || lo > hi) {
@@ -170,7 +229,8 @@ int label_set_dynamic_block(mpls_label_t lo, mpls_label_t hi, char *err, size_t 
 			continue;
 		if (l >= dyn_lo && l <= dyn_hi && (l < lo || l > hi)) {
 			snprintf(err, errlen, "label %u (%s, %s) is in use outside the new block", l,
-				 label_client_name(tab[i].client), tab[i].purpose);
+				 label_client_name(tab[i].client),
+				 label_owner_str(&tab[i].owner, o, sizeof(o)));
 			return -1;
 		}
 	}
@@ -205,25 +265,27 @@ static mpls_label_t find_free(mpls_label_t from, mpls_label_t to)
 	return MPLS_LABEL_NONE;
 }
 
-mpls_label_t label_alloc(enum label_client c, const char *purpose)
+mpls_label_t label_alloc(enum label_client c, const struct label_owner *own)
 {
 	mpls_label_t l = find_free(cursor, dyn_hi);
+	char o[96]; /* the log is not cut to the audit's width */
 
 	if (l == MPLS_LABEL_NONE && cursor > dyn_lo)
 		l = find_free(dyn_lo, cursor - 1);
 	if (l == MPLS_LABEL_NONE) {
 		log_warnx("label manager: dynamic block %u-%u exhausted (%s, %s)", dyn_lo, dyn_hi,
-			  label_client_name(c), purpose);
+			  label_client_name(c), label_owner_str(own, o, sizeof(o)));
 		return MPLS_LABEL_NONE;
 	}
-	ent_add(c, l, purpose);
+	ent_add(c, l, own);
 	cursor = l < dyn_hi ? l + 1 : dyn_lo;
 	return l;
 }
 
-int label_alloc_specific(enum label_client c, mpls_label_t l, const char *purpose, char *err,
-			 size_t errlen)
+int label_alloc_specific(enum label_client c, mpls_label_t l, const struct label_owner *own,
+			 char *err, size_t errlen)
 {
+	char o[LABEL_OWNER_STRLEN];
 	struct label_ent *e;
 
 	if (l < MPLS_LABEL_FIRST_UNRESERVED || l > MPLS_LABEL_MAX) {
@@ -231,15 +293,15 @@ int label_alloc_specific(enum label_client c, mpls_label_t l, const char *purpos
 		return -1;
 	}
 	if ((e = ent_find(l)) != NULL) {
-		if (e->client == c && strcmp(e->purpose, purpose ? purpose : "") == 0) {
+		if (e->client == c && owner_equal(&e->owner, own)) {
 			e->refcnt++;
 			return 0;
 		}
 		snprintf(err, errlen, "label %u is in use by %s (%s)", l, label_client_name(e->client),
-			 e->purpose);
+			 label_owner_str(&e->owner, o, sizeof(o)));
 		return -1;
 	}
-	ent_add(c, l, purpose);
+	ent_add(c, l, own);
 	return 0;
 }
 
@@ -281,6 +343,7 @@ static int cmp_ent(const void *a, const void *b)
 static int show_labels_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	struct label_ent **v = xcalloc(tab_used + 1, sizeof(*v));
+	char owner[LABEL_OWNER_STRLEN];
 	size_t i, n = 0;
 
 	for (i = 0; i < tab_cap; i++)
@@ -306,7 +369,8 @@ static int show_labels_cmd(struct cli *cli, const struct cmd_args *a)
 
 			json_object_object_add(o, "client",
 					       json_object_new_string(label_client_name(v[i]->client)));
-			json_object_object_add(o, "purpose", json_object_new_string(v[i]->purpose));
+			json_object_object_add(o, "purpose", json_object_new_string(label_owner_str(
+						       &v[i]->owner, owner, sizeof(owner))));
 			json_object_object_add(o, "references", json_object_new_int64(v[i]->refcnt));
 			snprintf(key, sizeof(key), "%u", v[i]->label);
 			json_object_object_add(labels, key, o);
@@ -318,7 +382,8 @@ static int show_labels_cmd(struct cli *cli, const struct cmd_args *a)
 		cli_out(cli, "%-8s %-7s %4s  %s\n", "Label", "Client", "Refs", "Purpose");
 		for (i = 0; i < n; i++)
 			cli_out(cli, "%-8u %-7s %4u  %s\n", v[i]->label,
-				label_client_name(v[i]->client), v[i]->refcnt, v[i]->purpose);
+				label_client_name(v[i]->client), v[i]->refcnt,
+				label_owner_str(&v[i]->owner, owner, sizeof(owner)));
 	}
 	free(v);
 	return CMD_SUCCESS;

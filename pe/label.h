@@ -1,7 +1,8 @@
 /* The label manager: the one owner of the label space 16..1048575 (0..15 are
  * reserved, RFC 3032/7274). A dynamic block hands out labels on demand;
  * labels outside it may be taken explicitly (`label vpn export 100`).
- * Every label records its client and purpose, for audits and for release. */
+ * Every label records its client and owner (lib/label.h), for audits and
+ * for release. */
 #ifndef PE_LABEL_MGR_H
 #define PE_LABEL_MGR_H
 
@@ -14,7 +15,7 @@ enum label_client { LABEL_CLIENT_STATIC, LABEL_CLIENT_BGP, LABEL_CLIENT_LDP, LAB
 
 #define LABEL_DYN_DEFAULT_LO 16
 #define LABEL_DYN_DEFAULT_HI 1048575
-#define LABEL_PURPOSE_LEN 48
+#define LABEL_OWNER_STRLEN 48 /* the owner as the audit prints it (longer is cut) */
 
 struct json_object;
 struct cli;
@@ -27,16 +28,19 @@ void label_mgr_fini(void);
 int label_set_dynamic_block(mpls_label_t lo, mpls_label_t hi, char *err, size_t errlen);
 void label_get_dynamic_block(mpls_label_t *lo, mpls_label_t *hi);
 /* Next free label of the dynamic block; MPLS_LABEL_NONE when exhausted. */
-mpls_label_t label_alloc(enum label_client c, const char *purpose);
+mpls_label_t label_alloc(enum label_client c, const struct label_owner *own);
 /* A given label (16..1048575), free or already owned by the same client and
- * purpose (then it is shared: a second reference). -1 + reason otherwise. */
-int label_alloc_specific(enum label_client c, mpls_label_t l, const char *purpose, char *err,
-			 size_t errlen);
+ * owner (then it is shared: a second reference). -1 + reason otherwise. */
+int label_alloc_specific(enum label_client c, mpls_label_t l, const struct label_owner *own,
+			 char *err, size_t errlen);
 /* Drops one reference; the label is free at zero. -1 if not owned by c. */
 int label_release(enum label_client c, mpls_label_t l);
 bool label_in_use(mpls_label_t l, enum label_client *c);
 size_t label_count(enum label_client c);
 const char *label_client_name(enum label_client c);
+/* The owner as the audit prints it: "ldp P/L", "vrf NAME",
+ * "vrf NAME nexthop A.B.C.D", "vrf NAME prefix P/L" ("" for none). */
+const char *label_owner_str(const struct label_owner *o, char *buf, size_t len);
 void label_cli_init(void);
 void label_config_write(struct cli *cli);
 

@@ -60,21 +60,22 @@ static void print_stdout(void *arg, const char *buf, size_t len)
 	fwrite(buf, 1, len, stdout);
 }
 
-/* BGP's VPN labels: the purpose says what the label does (pop and look up
+/* BGP's VPN labels: the owner says what the label does (pop and look up
  * in a VRF, or send to a CE); the dataplane installs it. */
-static mpls_label_t bgp_label_alloc(const char *purpose)
+static mpls_label_t bgp_label_alloc(const struct label_owner *own)
 {
-	mpls_label_t l = label_alloc(LABEL_CLIENT_BGP, purpose);
+	mpls_label_t l = label_alloc(LABEL_CLIENT_BGP, own);
 
-	fwd_ctl_bgp_label(l, purpose);
+	fwd_ctl_bgp_label(l, own);
 	return l;
 }
 
-static int bgp_label_alloc_specific(mpls_label_t l, const char *purpose, char *err, size_t errlen)
+static int bgp_label_alloc_specific(mpls_label_t l, const struct label_owner *own, char *err,
+				    size_t errlen)
 {
-	if (label_alloc_specific(LABEL_CLIENT_BGP, l, purpose, err, errlen) != 0)
+	if (label_alloc_specific(LABEL_CLIENT_BGP, l, own, err, errlen) != 0)
 		return -1;
-	fwd_ctl_bgp_label(l, purpose);
+	fwd_ctl_bgp_label(l, own);
 	return 0;
 }
 
@@ -90,9 +91,15 @@ static void bgp_label_release(mpls_label_t l)
 static const struct speaker_label_ops bgp_labels = { bgp_label_alloc, bgp_label_alloc_specific,
 						     bgp_label_release };
 
+/* LDP still names its FEC in text ("ldp P/L", ldp/ldpd.c lde_alloc) until
+ * its ops pass the prefix; this is the one place that reads it back. */
 static mpls_label_t ldp_label_alloc(const char *purpose)
 {
-	return label_alloc(LABEL_CLIENT_LDP, purpose);
+	struct label_owner own = { .kind = LABEL_OWN_LDP };
+
+	if (strncmp(purpose, "ldp ", 4) != 0 || prefix4_parse(purpose + 4, &own.prefix, NULL) != 0)
+		own.kind = LABEL_OWN_NONE;
+	return label_alloc(LABEL_CLIENT_LDP, &own);
 }
 
 static void ldp_label_release(mpls_label_t l)

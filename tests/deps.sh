@@ -3,7 +3,8 @@
 set -eu
 PKGS="build-essential autoconf automake pkg-config libevent-dev libjson-c-dev check
 libmnl-dev libreadline-dev libyaml-dev liburcu-dev iproute2 iputils-ping procps
-python3 gzip frr gobgpd bird2 tshark"
+python3 gzip frr gobgpd bird2 tshark
+clang llvm libbpf-dev bpftool ethtool"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

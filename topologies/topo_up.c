@@ -3,8 +3,9 @@
  *   1. namespaces: one per node ("PREFIX-NODE"), one per VRF of ped nodes
  *      ("PREFIX-NODE-VRF", handed to ped with -P PREFIX-NODE-)
  *   2. sysctls (ip_forward on for routers, off in VRF namespaces), loopbacks
- *   3. veth links, created directly in the two namespaces, addressed, up
- *      (interfaces ped moves into a VRF get their addresses from ped)
+ *   3. veth links, created directly in the two namespaces, GRO on at both
+ *      ends, addressed, up (interfaces ped moves into a VRF get their
+ *      addresses from ped)
  *   4. host routes
  *   5. daemons, node by node in file order, each waited for
  *   6. a last check that every daemon is still alive
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/ethtool.h"
 #include "lib/netns.h"
 #include "topologies/petopo.h"
 
@@ -263,6 +265,30 @@ static int setup_end(struct tnode *n, struct tiface *f, char *err, size_t errlen
 	return 0;
 }
 
+/* GRO on for one end of a veth, from inside its namespace: a veth drops
+ * every frame XDP-redirected into it (ped's DEVMAP forwarding) unless its
+ * peer has NAPI, which GRO gives it (see lib/ethtool.h). */
+static int gro_on(struct tnode *n, struct tiface *f, char *err, size_t errlen)
+{
+	int nsfd, rc;
+
+	nsfd = netns_open(n->netns);
+	if (nsfd < 0) {
+		snprintf(err, errlen, "node %s: cannot open namespace %s: %s", n->name, n->netns,
+			 strerror(errno));
+		return -1;
+	}
+	rc = eth_set_gro_ns(nsfd, f->name, true);
+	close(nsfd);
+	if (rc < 0) {
+		snprintf(err, errlen, "node %s: cannot turn GRO on for %s in namespace %s: %s "
+				      "(ped's XDP forwarding into its peer would drop every frame)",
+			 n->name, f->name, n->netns, strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
 static int create_link(struct state *st, struct topo *t, struct tlink *l, char *err,
 		       size_t errlen)
 {
@@ -286,6 +312,8 @@ static int create_link(struct state *st, struct topo *t, struct tlink *l, char *
 			 fb->name, e);
 		return -1;
 	}
+	if (gro_on(na, fa, err, errlen) < 0 || gro_on(nb, fb, err, errlen) < 0)
+		return -1;
 	if (setup_end(na, fa, err, errlen) < 0 || setup_end(nb, fb, err, errlen) < 0)
 		return -1;
 	return 0;

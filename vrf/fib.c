@@ -105,6 +105,8 @@ struct fib {
 	size_t mem_lk;    /* top array and lookup blocks */
 	void (*defer_free)(void *ptr, void *arg);
 	void *defer_arg;
+	void (*notify)(void *arg, uint32_t addr, uint8_t len, uint32_t nh);
+	void *notify_arg;
 	void **pend;      /* unlinked lookup memory, released after publishing */
 	size_t npend, cpend;
 	void *pend_small[NPEND_INLINE];
@@ -809,6 +811,26 @@ void fib_set_reclaim(struct fib *f, void (*defer_free)(void *ptr, void *arg), vo
 	f->defer_arg = arg;
 }
 
+void fib_set_notify(struct fib *f, void (*notify)(void *arg, uint32_t addr, uint8_t len, uint32_t nh),
+		    void *arg)
+{
+	f->notify = notify;
+	f->notify_arg = arg;
+}
+
+static void notify(const struct fib *f, uint32_t addr, uint8_t len, uint32_t nh)
+{
+	if (f->notify != NULL)
+		f->notify(f->notify_arg, addr, len, nh);
+}
+
+static int notify_walk(uint32_t addr, uint8_t len, uint32_t nh, void *arg)
+{
+	(void)nh;
+	notify(arg, addr, len, FIB_NH_NONE);
+	return 0;
+}
+
 int fib_add(struct fib *f, uint32_t addr, uint8_t len, uint32_t nh)
 {
 	struct chg chg;
@@ -835,6 +857,7 @@ int fib_add(struct fib *f, uint32_t addr, uint8_t len, uint32_t nh)
 	chg.old_present = had;
 	chg.old_nh = oldnh;
 	apply(f, &chg, dflt_old);
+	notify(f, addr, len, nh);
 	return 0;
 }
 
@@ -860,6 +883,7 @@ int fib_del(struct fib *f, uint32_t addr, uint8_t len)
 	chg.old_present = true;
 	chg.old_nh = oldnh;
 	apply(f, &chg, dflt_old);
+	notify(f, addr, len, FIB_NH_NONE);
 	return 0;
 }
 
@@ -883,11 +907,15 @@ int fib_build(struct fib *f, const uint32_t *addrs, const uint8_t *lens, const u
 			f->count++;
 	}
 	rebuild_all(f, want_bits(f->count, 0));
+	for (k = 0; f->notify != NULL && k < n; k++)
+		notify(f, addrs[k] & pfx_mask(lens[k]), lens[k], nhs[k]);
 	return 0;
 }
 
 void fib_clear(struct fib *f)
 {
+	if (f->notify != NULL)
+		fib_walk(f, notify_walk, f);
 	ctl_free(f, f->root);
 	f->root = NULL;
 	f->dflt = FIB_NH_NONE;

@@ -52,6 +52,11 @@ void fib_clear(struct fib *f);
 /* Memory that a concurrent reader may still hold is passed to defer_free
  * once unlinked; the default (NULL) frees it at once. */
 void fib_set_reclaim(struct fib *f, void (*defer_free)(void *ptr, void *arg), void *arg);
+/* One observer of every change, after it is visible to readers:
+ * notify(arg, prefix, len, nh) with nh FIB_NH_NONE for a removal (e.g. a
+ * second copy of the table kept in another form: the XDP maps). */
+void fib_set_notify(struct fib *f, void (*notify)(void *arg, uint32_t addr, uint8_t len, uint32_t nh),
+		    void *arg);
 void fib_stats(const struct fib *f, struct fib_stats *st);
 /* Calls cb for every prefix in address order; stops and returns the first
  * non-zero cb result. */

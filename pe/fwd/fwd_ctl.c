@@ -126,6 +126,7 @@ static void neigh_publish(int idx)
 	if (l != NULL && l->n > 0)
 		nt = fwd_neigh_build(l->e, l->n);
 	old = atomic_exchange_explicit(&fc.t->neigh[idx], nt, memory_order_release);
+	be_neigh(idx, old, nt);
 	defer(old);
 }
 
@@ -159,6 +160,7 @@ static void port_close(int idx)
 	struct port *p = &fc.port[idx];
 	struct fwd_port_cfg *old;
 
+	be_port_close(idx);
 	if (p->open)
 		fwd_worker_port_close(fc.w, (uint16_t)idx);
 	old = atomic_exchange_explicit(&fc.t->port[idx], NULL, memory_order_release);
@@ -174,10 +176,11 @@ static void port_update(const struct iface *i)
 	struct vrf *vrf = vrf_lookup_id(i->kvrf);
 	struct fwd_port_cfg *cfg, *old;
 	char err[200];
-	int idx = port_find(i->kvrf, i->ifindex), k;
+	int idx = port_find(i->kvrf, i->ifindex), k, nsfd;
 
 	if (vrf == NULL)
 		return;
+	nsfd = i->kvrf ? vrf->nsfd : -1;
 	if (idx < 0) {
 		for (idx = 0; idx < FWD_MAX_PORTS && fc.port[idx].used; idx++)
 			;
@@ -191,7 +194,7 @@ static void port_update(const struct iface *i)
 		fc.port[idx].vrf_id = i->kvrf;
 		fc.port[idx].ifindex = i->ifindex;
 		/* counters of a reused index start from zero for this port */
-		fc.port[idx].base = fc.t->port_cnt[idx];
+		be_port_counters(idx, &fc.port[idx].base);
 		fc.resolve_dirty = true;
 	}
 	snprintf(fc.port[idx].name, sizeof(fc.port[idx].name), "%s", i->name);
@@ -215,6 +218,7 @@ static void port_update(const struct iface *i)
 		if (old == NULL || old->up != cfg->up || old->mtu != cfg->mtu)
 			fc.resolve_dirty = true;
 		atomic_store_explicit(&fc.t->port[idx], cfg, memory_order_release);
+		be_port_cfg(idx, cfg, nsfd);
 		defer(old);
 	}
 	if (!fc.port[idx].open) {
@@ -222,15 +226,20 @@ static void port_update(const struct iface *i)
 
 		if (i->kvrf)
 			vrf_port_kernel_fwd_off(vrf->nsfd, i->name);
-		if (fwd_worker_port_open(fc.w, (uint16_t)idx, i->kvrf ? vrf->nsfd : -1, i->ifindex,
-					 kind, i->mac, err, sizeof(err)) != 0) {
+		kind = be_port_open(idx, i->name, nsfd, i->ifindex,
+				    atomic_load_explicit(&fc.t->port[idx], memory_order_relaxed), kind);
+		if (fwd_worker_port_open(fc.w, (uint16_t)idx, nsfd, i->ifindex, kind, i->mac, err,
+					 sizeof(err)) != 0) {
 			log_warnx("dataplane: port %s: %s", i->name, err);
+			be_port_close(idx);
 			return;
 		}
 		fc.port[idx].open = true;
 		neigh_publish(idx);
-		log_info("dataplane: port %s open (%s, VRF %s)", i->name,
-			 i->kvrf ? "customer" : "core", vrf->name);
+		log_info("dataplane: port %s open (%s, VRF %s, %s%s%s)", i->name,
+			 i->kvrf ? "customer" : "core", vrf->name,
+			 fwd_backend_name(fc.port[idx].backend), fc.port[idx].be_why[0] ? ": " : "",
+			 fc.port[idx].be_why);
 		if (!fc.running && fwd_worker_start(fc.w, -1) == 0)
 			fc.running = true;
 	}
@@ -292,6 +301,7 @@ static void vrf_publish(struct vrf *vrf)
 		return;
 	}
 	atomic_store_explicit(&fc.t->vrf[vrf->id], fv, memory_order_release);
+	be_vrf(vrf->id, old, fv);
 	defer(old);
 }
 
@@ -300,6 +310,7 @@ void fwd_ctl_vrf_created(struct vrf *vrf)
 	if (fc.t == NULL)
 		return;
 	fib_set_reclaim(vrf->fib, fib_defer, NULL);
+	be_vrf_fib(vrf, true);
 	vrf_publish(vrf);
 	fc.ports_dirty = fc.resolve_dirty = true;
 	schedule();
@@ -312,6 +323,8 @@ void fwd_ctl_vrf_deleted(struct vrf *vrf)
 	if (fc.t == NULL || vrf->id >= FWD_MAX_VRFS)
 		return;
 	old = atomic_exchange_explicit(&fc.t->vrf[vrf->id], NULL, memory_order_release);
+	be_vrf(vrf->id, old, NULL);
+	be_vrf_fib(vrf, false);
 	if (fc.w != NULL)
 		fwd_synchronize(fc.w); /* the FIB is freed right after */
 	defer(old);
@@ -543,6 +556,7 @@ static void nh_install(uint32_t id, struct fwd_nh *n, bool lfib)
 		old = fwd_set_lfib(fc.t, id, n, defer);
 	else
 		old = fwd_set_nh(fc.t, id, n, defer);
+	be_nh(id, n, lfib);
 	defer(old);
 }
 
@@ -581,13 +595,23 @@ static struct lfib_own *own_get(mpls_label_t l, bool create)
 	return fc.own[l];
 }
 
+/* A new owner for o, keeping the count of per-next-hop labels. */
+static void own_set(struct lfib_own *o, const struct label_owner *own)
+{
+	if (o->owner.kind == LABEL_OWN_VRF_NEXTHOP)
+		fc.nh_labels--;
+	if (own->kind == LABEL_OWN_VRF_NEXTHOP)
+		fc.nh_labels++;
+	o->owner = *own;
+}
+
 static void own_del(mpls_label_t l)
 {
 	struct lfib_own *o = own_get(l, false);
 
 	if (o == NULL)
 		return;
-	if (o->type == OWN_BGP_NH)
+	if (o->owner.kind == LABEL_OWN_VRF_NEXTHOP)
 		fc.nh_labels--;
 	free(o->paths);
 	free(o);
@@ -603,8 +627,8 @@ static struct fwd_nh *lfib_resolve(const struct lfib_own *o)
 	uint32_t lab;
 	int i;
 
-	switch (o->type) {
-	case OWN_LDP:
+	switch (o->owner.kind) {
+	case LABEL_OWN_LDP:
 		n = fwd_nh_new(FWD_NH_FWD, FWD_MAX_ADJ);
 		n->nadj = 0;
 		for (i = 0; i < o->npaths; i++) {
@@ -615,11 +639,11 @@ static struct fwd_nh *lfib_resolve(const struct lfib_own *o)
 		if (n->nadj == 0)
 			n->type = FWD_NH_UNRESOLVED;
 		return nh_shrink(n);
-	case OWN_BGP_NH:
+	case LABEL_OWN_VRF_NEXTHOP:
 		/* pop and send to that CE, through the VRF's route to it */
-		if ((vrf = vrf_lookup(o->vrf)) == NULL || vrf->id >= FWD_MAX_VRFS)
+		if ((vrf = vrf_lookup_id(o->owner.vrf_id)) == NULL || vrf->id >= FWD_MAX_VRFS)
 			return NULL;
-		d = rib_match(vrf->rib, o->addr);
+		d = rib_match(vrf->rib, o->owner.nexthop);
 		if (d != NULL && d->selected != NULL) {
 			for (i = 0; i < d->selected->nh_count; i++) {
 				const struct rib_nh *nh = &d->selected->nh[i];
@@ -630,15 +654,15 @@ static struct fwd_nh *lfib_resolve(const struct lfib_own *o)
 					continue;
 				n = fwd_nh_new(FWD_NH_FWD, 1);
 				n->nadj = 0;
-				adj_add(n, port, nh->gw ? nh->gw : o->addr, NULL, 0);
+				adj_add(n, port, nh->gw ? nh->gw : o->owner.nexthop, NULL, 0);
 				return n;
 			}
 		}
 		/* not reachable now: the VRF lookup finds the best way */
 		__attribute__((fallthrough));
-	case OWN_BGP_VRF:
-	case OWN_BGP_PFX:
-		if ((vrf = vrf_lookup(o->vrf)) == NULL || vrf->id >= FWD_MAX_VRFS)
+	case LABEL_OWN_VRF:
+	case LABEL_OWN_VRF_PREFIX:
+		if ((vrf = vrf_lookup_id(o->owner.vrf_id)) == NULL || vrf->id >= FWD_MAX_VRFS)
 			return NULL;
 		n = fwd_nh_new(FWD_NH_LOOKUP, 0);
 		n->vrf_id = vrf->id;
@@ -660,15 +684,13 @@ static void lfib_reresolve_all(void)
 void fwd_ctl_ldp_lfib(mpls_label_t in, const struct prefix4 *fec, const struct lde_path *paths,
 		      int npaths)
 {
+	struct label_owner ldp = { .kind = LABEL_OWN_LDP, .prefix = *fec };
 	struct lfib_own *o;
 
 	if (fc.t == NULL || (o = own_get(in, true)) == NULL)
 		return;
-	if (o->type == OWN_BGP_NH)
-		fc.nh_labels--;
+	own_set(o, &ldp);
 	free(o->paths);
-	o->type = OWN_LDP;
-	o->fec = *fec;
 	o->npaths = npaths;
 	o->paths = xcalloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*paths));
 	memcpy(o->paths, paths, sizeof(*paths) * (size_t)npaths);
@@ -679,31 +701,21 @@ void fwd_ctl_ldp_lfib_del(mpls_label_t in)
 {
 	struct lfib_own *o = own_get(in, false);
 
-	if (o != NULL && o->type == OWN_LDP)
+	if (o != NULL && o->owner.kind == LABEL_OWN_LDP)
 		own_del(in);
 }
 
-void fwd_ctl_bgp_label(mpls_label_t l, const char *purpose)
+void fwd_ctl_bgp_label(mpls_label_t l, const struct label_owner *own)
 {
-	char vrf[VRF_NAMSIZ + 1], what[16], arg[32];
 	struct lfib_own *o;
-	int n;
 
-	if (fc.t == NULL || l == MPLS_LABEL_NONE)
+	if (fc.t == NULL || l == MPLS_LABEL_NONE || !label_owner_is_vrf(own) ||
+	    (o = own_get(l, true)) == NULL)
 		return;
-	n = sscanf(purpose, "vrf %32s %15s %31s", vrf, what, arg);
-	if (n < 1 || strlen(vrf) >= VRF_NAMSIZ || (o = own_get(l, true)) == NULL)
-		return;
-	if (o->type == OWN_BGP_NH)
-		fc.nh_labels--;
+	own_set(o, own);
 	free(o->paths);
-	memset(o, 0, sizeof(*o));
-	snprintf(o->vrf, sizeof(o->vrf), "%s", vrf);
-	o->type = OWN_BGP_VRF;
-	if (n == 3 && strcmp(what, "nexthop") == 0 && addr4_parse(arg, &o->addr) == 0)
-		o->type = OWN_BGP_NH, fc.nh_labels++;
-	else if (n == 3 && strcmp(what, "prefix") == 0 && prefix4_parse(arg, &o->fec, NULL) == 0)
-		o->type = OWN_BGP_PFX;
+	o->paths = NULL;
+	o->npaths = 0;
 	nh_install(l, lfib_resolve(o), true);
 }
 
@@ -711,7 +723,7 @@ void fwd_ctl_bgp_label_del(mpls_label_t l)
 {
 	struct lfib_own *o = own_get(l, false);
 
-	if (o != NULL && o->type != OWN_LDP && o->type != OWN_NONE)
+	if (o != NULL && label_owner_is_vrf(&o->owner))
 		own_del(l);
 }
 
@@ -877,6 +889,16 @@ static void reclaim_cb(evutil_socket_t fd, short what, void *arg)
 		fwd_reclaim(fc.w);
 }
 
+void fwd_ctl_ports_reopen(void)
+{
+	int i;
+
+	for (i = 0; i < FWD_MAX_PORTS; i++)
+		if (fc.port[i].used)
+			port_close(i);
+	fwd_ctl_ifaces_changed();
+}
+
 void fwd_ctl_ifaces_changed(void)
 {
 	if (fc.t == NULL)
@@ -923,6 +945,7 @@ void fwd_ctl_init(void)
 	fc.w = fwd_worker_new(fc.t);
 	vrf_set_nhg_notify(nhg_notify);
 	fwd_show_init();
+	be_init();
 }
 
 void fwd_ctl_start(void)
@@ -937,6 +960,7 @@ void fwd_ctl_start(void)
 	fc.ev_worker = event_new(ped.base, fwd_worker_event_fd(fc.w), EV_READ | EV_PERSIST,
 				resolve_requests, NULL);
 	event_add(fc.ev_worker, NULL);
+	be_start();
 	for (v = vrf_first(); v != NULL; v = vrf_next(v)) {
 		fib_set_reclaim(v->fib, fib_defer, NULL);
 		vrf_publish(v);
@@ -958,8 +982,11 @@ void fwd_ctl_fini(void)
 	if (fc.w != NULL)
 		fwd_worker_free(fc.w); /* stops the thread, closes the ports */
 	fc.w = NULL;
-	for (v = vrf_first(); v != NULL; v = vrf_next(v))
+	be_fini(); /* detaches the XDP programs */
+	for (v = vrf_first(); v != NULL; v = vrf_next(v)) {
 		fib_set_reclaim(v->fib, NULL, NULL);
+		fib_set_notify(v->fib, NULL, NULL);
+	}
 	fwd_tables_free(fc.t);
 	fc.t = NULL;
 	if (fc.ev_sync)

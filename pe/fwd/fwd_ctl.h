@@ -23,6 +23,8 @@ void fwd_ctl_init(void);   /* tables, CLI; before the config is loaded */
 void fwd_ctl_start(void);  /* after the config: the worker runs once a port exists */
 void fwd_ctl_fini(void);
 void fwd_ctl_config_write(struct cli *cli);
+/* The dataplane lines of `interface IFNAME` in the running config. */
+void fwd_ctl_iface_config_write(struct cli *cli, const char *ifname);
 
 /* From pe/iface.c: something about interfaces changed (coalesced). */
 void fwd_ctl_ifaces_changed(void);
@@ -43,9 +45,9 @@ void fwd_ctl_ldp_lfib(mpls_label_t in, const struct prefix4 *fec, const struct l
 		      int npaths);
 void fwd_ctl_ldp_lfib_del(mpls_label_t in);
 void fwd_ctl_ldp_bound(const struct prefix4 *fec, const struct lde_path *paths, int npaths);
-/* From BGP through the label manager: a VPN label was allocated for purpose
- * ("vrf NAME", "vrf NAME nexthop A.B.C.D", "vrf NAME prefix P/L"), or freed. */
-void fwd_ctl_bgp_label(mpls_label_t l, const char *purpose);
+/* From BGP through the label manager: a VPN label was allocated for own
+ * (a VRF, a CE next hop of a VRF, or a prefix of a VRF), or freed. */
+void fwd_ctl_bgp_label(mpls_label_t l, const struct label_owner *own);
 void fwd_ctl_bgp_label_del(mpls_label_t l);
 
 #endif

@@ -7,9 +7,12 @@
 #include <stdint.h>
 
 #include "ldp/lde.h"
+#include "lib/label.h"
 #include "pe/fwd/fwd.h"
+#include "pe/fwd/worker.h"
 #include "vrf/vrf.h"
 
+struct cli;
 struct event;
 struct fwd_worker;
 
@@ -24,6 +27,8 @@ struct neigh_list { /* kernel neighbors of one interface, ports or not */
 	bool dirty;
 };
 
+enum fwd_backend { FWD_BE_PACKET, FWD_BE_XDP };
+
 struct port {
 	bool used;
 	uint32_t vrf_id;
@@ -32,16 +37,14 @@ struct port {
 	bool open;
 	struct fwd_counters base; /* `clear dataplane counters` */
 	uint64_t ring_drops;
+	enum fwd_backend backend; /* what serves its receive side */
+	bool peer_broken;         /* XDP: not a redirect target now (fwd_backend.c) */
+	char be_why[200];         /* why not XDP, or why not a redirect target */
 };
 
-enum lfib_owner { OWN_NONE, OWN_LDP, OWN_BGP_VRF, OWN_BGP_NH, OWN_BGP_PFX };
-
 struct lfib_own {
-	enum lfib_owner type;
-	char vrf[VRF_NAMSIZ];
-	uint32_t addr; /* per-nexthop: the CE */
-	struct prefix4 fec;
-	int npaths;
+	struct label_owner owner; /* LDP: prefix is the FEC; BGP: a VRF kind */
+	int npaths;               /* LDP: the labelled paths */
 	struct lde_path *paths;
 };
 
@@ -66,7 +69,7 @@ struct fwd_ctl_state {
 	struct ldp_bound **bound;
 	struct fwd_counters vrf_base[FWD_MAX_VRFS];
 	uint64_t resolve_requests;
-	uint32_t nh_labels; /* OWN_BGP_NH entries: VRF route changes move them */
+	uint32_t nh_labels; /* LABEL_OWN_VRF_NEXTHOP entries: VRF route changes move them */
 	/* gateways the tables point at: resolved ahead of traffic, so that
 	 * the first packets toward them are not dropped as noNeighbor */
 	uint64_t *want;
@@ -78,6 +81,31 @@ extern struct fwd_ctl_state fc;
 
 /* fwd_ctl.c */
 struct fwd_nh *fwd_ctl_nh_current(uint32_t id, bool lfib);
+/* Closes every port; the next sync reopens them (a backend change). */
+void fwd_ctl_ports_reopen(void);
+/* fwd_backend.c */
+struct json_object;
+const char *fwd_backend_name(enum fwd_backend b);
+void be_init(void);
+void be_start(void);
+void be_fini(void);
+/* The backend of a port being opened (fc.port[idx] filled): XDP attached
+ * (returns FWD_PORT_TXONLY) or kind, with the reason in fc.port[idx]. */
+enum fwd_port_kind be_port_open(int idx, const char *ifname, int nsfd, int ifindex,
+				const struct fwd_port_cfg *cfg, enum fwd_port_kind kind);
+void be_port_cfg(int idx, const struct fwd_port_cfg *cfg, int nsfd);
+void be_port_close(int idx);
+void be_nh(uint32_t id, const struct fwd_nh *nh, bool lfib);
+void be_neigh(int idx, const struct fwd_neigh_tab *old, const struct fwd_neigh_tab *new);
+void be_vrf(uint32_t id, const struct fwd_vrf *old, const struct fwd_vrf *new);
+void be_vrf_fib(struct vrf *vrf, bool add);
+void be_flags(void);
+/* The port's or VRF's counters: the C pipeline's plus the XDP program's. */
+void be_port_counters(int idx, struct fwd_counters *c);
+void be_vrf_counters(uint32_t id, struct fwd_counters *c);
+void be_show_port(struct json_object *o, int idx);
+const char *be_default_name(void);
+void be_config_write(struct cli *cli);
 /* fwd_show.c */
 void fwd_show_init(void);
 

@@ -3,6 +3,7 @@
  *   clear dataplane counters    a baseline kept here (the worker's counters stay)
  *   show mpls table [json]      the installed LFIB (FRR's field names)
  *   [no] mpls ip propagate-ttl  uniform (default) or pipe TTL mode
+ * (counters: the C pipeline's plus the XDP program's, fwd_backend.c)
  * One json-c tree per view; text is rendered beside it. */
 #include "config.h"
 
@@ -71,12 +72,14 @@ static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 	int i;
 
 	json_object_object_add(top, "workerRunning", json_object_new_boolean(fc.running));
+	json_object_object_add(top, "backend", json_object_new_string(be_default_name()));
 	json_object_object_add(top, "ttlMode", json_object_new_string(
 			       atomic_load(&fc.t->ttl_pipe) ? "pipe" : "uniform"));
 	json_object_object_add(top, "resolveRequests",
 			       json_object_new_int64((int64_t)fc.resolve_requests));
 	if (!json)
-		cli_out(cli, "Dataplane: worker %s, TTL mode %s\n", fc.running ? "running" : "idle",
+		cli_out(cli, "Dataplane: backend %s, worker %s, TTL mode %s\n", be_default_name(),
+			fc.running ? "running" : "idle",
 			atomic_load(&fc.t->ttl_pipe) ? "pipe" : "uniform");
 	for (i = 0; i < FWD_MAX_PORTS; i++) {
 		struct port *p = &fc.port[i];
@@ -87,13 +90,14 @@ static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 			continue;
 		cfg = atomic_load(&fc.t->port[i]);
 		v = vrf_lookup_id(p->vrf_id);
-		c = fc.t->port_cnt[i];
+		be_port_counters(i, &c);
 		o = json_object_new_object();
 		json_object_object_add(o, "vrf", json_object_new_string(v ? v->name : "?"));
 		json_object_object_add(o, "role", json_object_new_string(p->vrf_id ? "customer" : "core"));
 		json_object_object_add(o, "ifindex", json_object_new_int(p->ifindex));
 		json_object_object_add(o, "up", json_object_new_boolean(cfg && cfg->up));
 		json_object_object_add(o, "open", json_object_new_boolean(p->open));
+		be_show_port(o, i);
 		json_object_object_add(o, "mtu", json_object_new_int64(cfg ? cfg->mtu : 0));
 		if (p->vrf_id)
 			json_object_object_add(o, "customerMtu", json_object_new_int64(
@@ -104,9 +108,10 @@ static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 		counters_json(o, &c, &p->base);
 		json_object_object_add(ports, p->name, o);
 		if (!json) {
-			cli_out(cli, "  port %s (%s, VRF %s)%s mtu %u\n", p->name,
+			cli_out(cli, "  port %s (%s, VRF %s)%s mtu %u, %s%s%s\n", p->name,
 				p->vrf_id ? "customer" : "core", v ? v->name : "?",
-				cfg && cfg->up ? "" : " DOWN", cfg ? cfg->mtu : 0);
+				cfg && cfg->up ? "" : " DOWN", cfg ? cfg->mtu : 0,
+				fwd_backend_name(p->backend), p->be_why[0] ? ": " : "", p->be_why);
 			counters_text(cli, &c, &p->base);
 		}
 	}
@@ -115,7 +120,7 @@ static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 
 		if (v->id >= FWD_MAX_VRFS)
 			continue;
-		c = fc.t->vrf_cnt[v->id];
+		be_vrf_counters(v->id, &c);
 		json_object_object_add(o, "vrfId", json_object_new_int64(v->id));
 		counters_json(o, &c, &fc.vrf_base[v->id]);
 		json_object_object_add(vrfs, v->name, o);
@@ -140,15 +145,25 @@ static int clear_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 	(void)cli;
 	(void)a;
 	for (i = 0; i < FWD_MAX_PORTS; i++)
-		fc.port[i].base = fc.t->port_cnt[i];
+		if (fc.port[i].used)
+			be_port_counters(i, &fc.port[i].base);
 	for (i = 0; i < FWD_MAX_VRFS; i++)
-		fc.vrf_base[i] = fc.t->vrf_cnt[i];
+		be_vrf_counters((uint32_t)i, &fc.vrf_base[i]);
 	return CMD_SUCCESS;
 }
 
 static const char *own_type(const struct lfib_own *o)
 {
-	return o->type == OWN_LDP ? "LDP" : "BGP";
+	return o->owner.kind == LABEL_OWN_LDP ? "LDP" : "BGP";
+}
+
+/* BGP entries name their VRF by id; the VRF outlives them (its BGP
+ * instance holds the label). */
+static const char *own_vrf(const struct lfib_own *o)
+{
+	const struct vrf *vrf = vrf_lookup_id(o->owner.vrf_id);
+
+	return vrf != NULL ? vrf->name : "?";
 }
 
 static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
@@ -176,22 +191,22 @@ static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
 		json_object_object_add(e, "inLabel", json_object_new_int64(l));
 		json_object_object_add(e, "installed", json_object_new_boolean(
 				       n != NULL && (n->type == FWD_NH_FWD || n->type == FWD_NH_LOOKUP)));
-		if (o->type == OWN_LDP)
+		if (o->owner.kind == LABEL_OWN_LDP)
 			json_object_object_add(e, "prefix", json_object_new_string(
-					       prefix4_ntop(&o->fec, p, sizeof(p))));
+					       prefix4_ntop(&o->owner.prefix, p, sizeof(p))));
 		else
-			json_object_object_add(e, "vrf", json_object_new_string(o->vrf));
+			json_object_object_add(e, "vrf", json_object_new_string(own_vrf(o)));
 		if (n != NULL && n->type == FWD_NH_LOOKUP) {
 			json_object *nh = json_object_new_object();
 
 			json_object_object_add(nh, "type", json_object_new_string(own_type(o)));
 			json_object_object_add(nh, "action", json_object_new_string("pop-lookup"));
-			json_object_object_add(nh, "vrf", json_object_new_string(o->vrf));
+			json_object_object_add(nh, "vrf", json_object_new_string(own_vrf(o)));
 			json_object_object_add(nh, "installed", json_object_new_boolean(true));
 			json_object_array_add(nhs, nh);
 			if (!json)
 				cli_out(cli, " %13u  %-4s  %-16s %-15s %s\n", l, own_type(o),
-					"-", "pop", o->vrf);
+					"-", "pop", own_vrf(o));
 		}
 		for (i = 0; n != NULL && n->type == FWD_NH_FWD && i < n->nadj; i++) {
 			const struct fwd_adj *ad = &n->adj[i];
@@ -206,7 +221,7 @@ static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
 				json_object_object_add(nh, "outLabel",
 						       json_object_new_int64(MPLS_LABEL_IMPLICIT_NULL));
 			json_object_object_add(nh, "distance", json_object_new_int(
-					       o->type == OWN_LDP ? 150 : 20));
+					       o->owner.kind == LABEL_OWN_LDP ? 150 : 20));
 			json_object_object_add(nh, "installed", json_object_new_boolean(true));
 			json_object_object_add(nh, "nexthop", json_object_new_string(
 					       addr4_ntop(ad->gw, b, sizeof(b))));
@@ -238,6 +253,7 @@ static int propagate_ttl_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	(void)cli;
 	atomic_store(&fc.t->ttl_pipe, cmd_is_no(a));
+	be_flags();
 	return CMD_SUCCESS;
 }
 
@@ -245,6 +261,7 @@ void fwd_ctl_config_write(struct cli *cli)
 {
 	if (fc.t != NULL && atomic_load(&fc.t->ttl_pipe))
 		cli_out(cli, "no mpls ip propagate-ttl\n!\n");
+	be_config_write(cli);
 }
 
 static const struct cmd_def view_cmds[] = {

@@ -1,62 +1,23 @@
-/* The forwarding worker (worker.h): AF_PACKET ports and the thread that
- * moves frames between them through fwd_process().
+/* The forwarding worker (worker.h): the thread that moves frames between
+ * ports through fwd_process(), its control channel and its neighbor
+ * resolution requests. Port I/O is afpacket.c, reclamation epoch.c.
  *
- * Receive: one AF_PACKET SOCK_RAW socket per port with a TPACKET_V2 ring
- * (RX_FRAMES slots of RX_FRAME bytes, 4 MiB; frames up to 1982 bytes, longer
- * ones arrive truncated and count as malformed), PACKET_IGNORE_OUTGOING
- * (our own and the kernel's transmissions are not seen again) and a classic
- * BPF filter per port kind (core: ethertype 0x8847; VRF: IPv4 to the port's
- * MAC; both refuse frames whose VLAN tag the kernel stripped). The socket is
- * created with protocol 0, which receives nothing; filter and ring are set
- * up first and only then is it bound to the interface with ETH_P_ALL, so no
- * unfiltered frame is ever queued. Frames are copied out of the ring into
- * the worker's burst buffers (headroom for pushes, room for ICMP errors)
- * and each slot is given back as soon as it is copied.
- * Why V2 and not V3: a V3 block is handed to user space only when full or
- * after its retire timeout (1 ms at least), so at low rates every frame
- * waited ~1 ms per hop (ping through pe1-p1-pe2: 2.7-4.6 ms RTT; V2: 0.3
- * ms). A smaller block does not help there: the timeout is the issue. V2
- * wakes us per frame, and on this 2-CPU veth rig it forwarded as much as
- * V3 or more (null and push, 64 and 1518 bytes, overload and 250-400 kpps
- * offered). The V3 ring (RX_BLOCKS blocks of RX_BLOCK bytes, 1 ms retire
- * timeout, a whole block per look) is kept, selected by the environment
- * variable PE_FWD_RX=v3 (benchmarks).
+ * Loop: each turn the thread passes a quiescent state (no table pointer is
+ * held between turns), applies a pending control command, then reads up to
+ * RX_BURSTS_PER_TURN bursts from each receiving port (fairness between
+ * ports) and up to SLOW_BURSTS_PER_TURN from the slow-path source, if one is
+ * set; every burst goes through fwd_process() (or null mode) and out
+ * through afp_tx_burst(), and its FWD_DROP_NO_NEIGH verdicts become
+ * resolution requests. The thread never busy-polls: when no port had a
+ * frame and the slow-path source did not fill its bursts, it goes offline
+ * (epochs) and blocks in epoll_wait() on the receive sockets, the
+ * slow-path fd and a control eventfd.
  *
- * Transmit: a second AF_PACKET socket per port, bound with protocol 0 (it
- * receives nothing), PACKET_QDISC_BYPASS, and one sendmmsg(MSG_DONTWAIT)
- * per output port and burst. Measured on this veth setup against a
- * TPACKET_V2 PACKET_TX_RING with one send() per burst, sendmmsg cost ~5-8 %
- * less CPU per frame (60 and 1514 bytes: the ring's zero-copy page
- * references and skb destructor cost more than the copy), needs no ring
- * memory, and tells exactly which frame the driver refused (a full veth
- * peer backlog: ENOBUFS); the ring only says it is full. The ring is kept,
- * selected by the environment variable PE_FWD_TX=ring (benchmarks). A
- * refused frame (sendmmsg error, full ring) is counted as FWD_DROP_TX on
- * the output port instead of tx.
- *
- * The thread never busy-polls: when no ring has a ready frame it goes
- * offline (epochs) and blocks in epoll_wait() on the sockets and a control
- * eventfd.
- *
- * Epochs (quiescent-state based reclamation). One global epoch counter
- * (per worker object) and one word the worker publishes, seen:
- *   - the worker, between bursts (holding no table pointer), stores
- *     seen = epoch (both seq_cst) before it reads any table again;
- *   - before blocking it stores seen = EPOCH_OFFLINE (all ones, i.e. "has
- *     seen everything"); after waking it stores seen = epoch followed by a
- *     seq_cst fence, and only then touches the tables;
- *   - fwd_defer_free tags an object (already unlinked by the caller) with
- *     ++epoch; fwd_reclaim issues a seq_cst fence, loads seen and frees the
- *     objects whose tag <= seen.
- * Why it is safe: if the worker read epoch >= tag, its load is ordered after
- * the increment, which is ordered after the unlink, so the pointer it reads
- * afterwards is the new one; the old one was dropped at the quiescent point
- * before the store. If the reclaimer reads EPOCH_OFFLINE while the worker is
- * waking up, the two seq_cst fences (reclaimer: unlink; fence; load seen /
- * worker: store seen; fence; load table) form the Dekker pattern: either the
- * reclaimer sees the worker online, or the worker sees the unlink. The
- * release/acquire pair on seen also orders every read the worker made of an
- * old object before its free().
+ * Slow-path source (the XDP fast path's hand-over): a poll function that
+ * copies frames into the worker's burst buffers, laid out as received
+ * frames are; it runs on the worker thread, online, and may call
+ * fwd_worker_resolve(). What it fills is checked like a received frame
+ * (port index, length within the buffer) and then treated as one.
  *
  * Control: port open/close go through a one-slot command (mutex + condvar,
  * an eventfd to wake the worker, an atomic flag it checks between bursts so
@@ -73,10 +34,7 @@
  * Per packet: no allocation, no lock, no logging. */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <linux/filter.h>
-#include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <pthread.h>
 #include <sched.h>
@@ -86,56 +44,26 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/mman.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "lib/netns.h"
+#include "pe/fwd/afpacket.h"
+#include "pe/fwd/epoch.h"
 #include "pe/fwd/fwd.h"
 #include "pe/fwd/worker.h"
 
-#define RX_BLOCK (1u << 17)     /* 128 KiB: ~900 small frames (V3), 64 of 2 KiB (V2) */
-#define RX_BLOCKS 32u           /* 4 MiB per port */
-#define RX_FRAME 2048u          /* V2 slot (V3 frames are variable; nominal) */
-#define RX_FRAMES (RX_BLOCK / RX_FRAME * RX_BLOCKS) /* V2: 2048 slots */
-#define RX_TOV_MS 1u            /* V3: retire a partly filled block after 1 ms */
 #define RX_BURSTS_PER_TURN 8    /* fairness between ports */
-
-#define TX_FRAME 2112u          /* 32 bytes of tpacket2_hdr + FWD_BUF_SIZE + spare */
-#define TX_BLOCK (1u << 16)
-#define TX_BLOCKS 16u           /* 31 frames per block: 496 slots, 1 MiB */
-#define TX_DATA_OFF (TPACKET2_HDRLEN - sizeof(struct sockaddr_ll))
+#define SLOW_BURSTS_PER_TURN 8  /* and for the slow-path source */
 
 #define RESOLVE_RING 256u       /* power of two */
 #define RESOLVE_CACHE 64u       /* power of two */
 #define RESOLVE_HOLD_NS 1000000000ull
 
-#define EPOCH_OFFLINE UINT64_MAX
 #define EV_CTL UINT32_MAX       /* epoll data of the control eventfd */
-
-struct wport {
-	uint16_t idx;
-	int fd;                 /* receive socket (V2 or V3 ring) */
-	bool rx_v3;
-	uint8_t *rx_ring;
-	size_t rx_len;
-	uint32_t rx_cur;        /* next frame (V2) or block (V3) we expect */
-	int txfd;               /* transmit socket */
-	uint8_t *tx_ring;       /* PE_FWD_TX=ring only */
-	size_t tx_len;
-	uint32_t tx_nframes;
-	uint32_t tx_cur;
-	bool tx_pending;        /* tx ring slots filled since the last send() */
-};
+#define EV_SLOW (UINT32_MAX - 1) /* epoll data of the slow-path fd */
 
 enum { CMD_NONE, CMD_OPEN, CMD_CLOSE };
-
-struct deferred {
-	void *ptr;
-	uint64_t epoch;
-};
 
 struct resolve_req {
 	uint16_t port;
@@ -150,17 +78,16 @@ struct resolve_seen {
 
 struct fwd_worker {
 	struct fwd_tables *t;
+	struct afp *io;
 	pthread_t thread;
 	bool running;           /* control thread's view */
 	_Atomic bool stop;
-	bool use_mmsg;
-	bool rx_v3;             /* PE_FWD_RX=v3 */
 	int epfd;
 	int ctlfd;              /* eventfd: commands for the worker */
 	int evfd;               /* eventfd: resolve requests for the control thread */
 
 	/* control thread's view of the ports */
-	struct wport *ctl_port[FWD_MAX_PORTS];
+	struct afp_port *ctl_port[FWD_MAX_PORTS];
 	uint64_t ring_drops[FWD_MAX_PORTS];
 
 	/* one pending command */
@@ -168,15 +95,11 @@ struct fwd_worker {
 	pthread_cond_t cond;
 	_Atomic bool cmd_pending;
 	int cmd_op;
-	struct wport *cmd_port;
+	struct afp_port *cmd_port;
 	uint16_t cmd_idx;
 	bool cmd_done;
 
-	/* epochs */
-	_Atomic uint64_t epoch;
-	_Alignas(64) _Atomic uint64_t seen; /* written by the worker only */
-	struct deferred *dfr;
-	size_t ndfr, dfr_cap;
+	struct fwd_epoch ep;
 
 	/* resolve requests: worker produces, control thread consumes */
 	struct resolve_req rq[RESOLVE_RING];
@@ -184,73 +107,36 @@ struct fwd_worker {
 	_Alignas(64) _Atomic uint32_t rq_tail;
 	struct resolve_seen rq_seen[RESOLVE_CACHE];
 
+	/* slow-path source, set while the thread does not run */
+	int slow_fd;
+	unsigned (*slow_poll)(void *arg, struct fwd_pkt *pkts, unsigned max);
+	void *slow_arg;
+
 	/* worker's own state */
-	struct wport *port[FWD_MAX_PORTS];
-	struct wport *act[FWD_MAX_PORTS];
+	struct afp_port *port[FWD_MAX_PORTS]; /* open ports, for transmit */
+	struct afp_port *act[FWD_MAX_PORTS];  /* those that receive */
 	unsigned nact;
 	bool null_mode;
 	uint16_t null_a, null_b;
 	struct fwd_pkt pkts[FWD_BURST];
 	uint8_t *bufs;          /* FWD_BURST * FWD_BUF_SIZE */
-	struct mmsghdr msgs[FWD_BURST];
-	struct iovec iov[FWD_BURST];
 };
 
 /* ------------------------------------------------------------- epochs */
 
-static void epoch_online(struct fwd_worker *w)
-{
-	atomic_store(&w->seen, atomic_load(&w->epoch));
-	atomic_thread_fence(memory_order_seq_cst);
-}
-
-static void epoch_offline(struct fwd_worker *w)
-{
-	atomic_store_explicit(&w->seen, EPOCH_OFFLINE, memory_order_release);
-}
-
 void fwd_defer_free(struct fwd_worker *w, void *ptr)
 {
-	if (ptr == NULL)
-		return;
-	if (!w->running) {
-		free(ptr);
-		return;
-	}
-	if (w->ndfr == w->dfr_cap) {
-		w->dfr_cap = w->dfr_cap ? w->dfr_cap * 2 : 64;
-		w->dfr = xrealloc(w->dfr, w->dfr_cap * sizeof(*w->dfr));
-	}
-	w->dfr[w->ndfr].ptr = ptr;
-	w->dfr[w->ndfr].epoch = atomic_fetch_add(&w->epoch, 1) + 1;
-	w->ndfr++;
+	fwd_epoch_defer(&w->ep, ptr);
 }
 
 size_t fwd_reclaim(struct fwd_worker *w)
 {
-	uint64_t seen;
-	size_t i, j;
-
-	atomic_thread_fence(memory_order_seq_cst);
-	seen = w->running ? atomic_load(&w->seen) : EPOCH_OFFLINE;
-	for (i = j = 0; i < w->ndfr; i++) {
-		if (w->dfr[i].epoch <= seen)
-			free(w->dfr[i].ptr);
-		else
-			w->dfr[j++] = w->dfr[i];
-	}
-	w->ndfr = j;
-	return j;
+	return fwd_epoch_reclaim(&w->ep);
 }
 
 void fwd_synchronize(struct fwd_worker *w)
 {
-	uint64_t e = atomic_fetch_add(&w->epoch, 1) + 1;
-	struct timespec ts = { 0, 100000 };
-
-	atomic_thread_fence(memory_order_seq_cst);
-	while (w->running && atomic_load(&w->seen) < e)
-		nanosleep(&ts, NULL);
+	fwd_epoch_synchronize(&w->ep);
 }
 
 /* ------------------------------------------------------- resolve queue */
@@ -292,6 +178,13 @@ static void resolve_push(struct fwd_worker *w, uint16_t port, uint32_t ip, uint6
 	}
 }
 
+void fwd_worker_resolve(struct fwd_worker *w, uint16_t port, uint32_t ip)
+{
+	uint64_t now = 0;
+
+	resolve_push(w, port, ip, &now);
+}
+
 int fwd_worker_event_fd(const struct fwd_worker *w)
 {
 	return w->evfd;
@@ -310,131 +203,34 @@ int fwd_worker_pop_resolve(struct fwd_worker *w, uint16_t *port, uint32_t *ip)
 	return 1;
 }
 
-/* ----------------------------------------------------------- transmit */
+/* ------------------------------------------------------------- bursts */
 
-static void tx_fail(struct fwd_worker *w, struct fwd_pkt *p, enum fwd_drop why)
+/* Null mode: in_port null_a goes out null_b untouched, the rest is punted. */
+static void null_burst(struct fwd_worker *w, unsigned n)
 {
-	struct fwd_counters *c = &w->t->port_cnt[p->out_port];
-
-	c->tx_pkts--;
-	c->tx_bytes -= p->len;
-	c->drop[why]++;
-}
-
-static void tx_ring_flush(struct wport *p)
-{
-	if (!p->tx_pending)
-		return;
-	p->tx_pending = false;
-	/* Errors (ENOBUFS from a full peer) leave frames in SEND_REQUEST:
-	 * they go with the next flush. */
-	if (send(p->txfd, NULL, 0, MSG_DONTWAIT) < 0) {
-		/* nothing to undo here */
-	}
-}
-
-/* Copies one frame into the port's tx ring; false if the ring is full. */
-static bool tx_ring_put(struct wport *p, const uint8_t *data, uint16_t len)
-{
-	struct tpacket2_hdr *h = (struct tpacket2_hdr *)(void *)(p->tx_ring +
-		(size_t)(p->tx_cur / (TX_BLOCK / TX_FRAME)) * TX_BLOCK +
-		(size_t)(p->tx_cur % (TX_BLOCK / TX_FRAME)) * TX_FRAME);
-
-	if (len > TX_FRAME - TX_DATA_OFF)
-		return false;
-	if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) != TP_STATUS_AVAILABLE) {
-		/* full: hand what we queued to the driver, and look again (a
-		 * slot is free once the driver has freed its skb) */
-		if (!p->tx_pending)
-			return false;
-		tx_ring_flush(p);
-		if (__atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE) != TP_STATUS_AVAILABLE)
-			return false;
-	}
-	memcpy((uint8_t *)h + TX_DATA_OFF, data, len);
-	h->tp_len = len;
-	__atomic_store_n(&h->tp_status, TP_STATUS_SEND_REQUEST, __ATOMIC_RELEASE);
-	if (++p->tx_cur == p->tx_nframes)
-		p->tx_cur = 0;
-	p->tx_pending = true;
-	return true;
-}
-
-/* Sends the FWD_OK packets of a burst, grouped by output port: one send()
- * or sendmmsg() per port. */
-static void tx_burst(struct fwd_worker *w, struct fwd_pkt *pkts, unsigned n)
-{
-	uint16_t ports[FWD_BURST];
-	unsigned nports = 0, i, j;
+	unsigned i;
 
 	for (i = 0; i < n; i++) {
-		struct fwd_pkt *p = &pkts[i];
-		struct wport *op;
+		struct fwd_pkt *p = &w->pkts[i];
+		struct fwd_counters *c = &w->t->port_cnt[p->in_port];
 
-		if (p->verdict != FWD_OK)
-			continue;
-		op = p->out_port < FWD_MAX_PORTS ? w->port[p->out_port] : NULL;
-		if (op == NULL) {
-			p->verdict = FWD_DROP_PORT_DOWN;
-			tx_fail(w, p, FWD_DROP_PORT_DOWN);
-			continue;
-		}
-		if (!w->use_mmsg && !tx_ring_put(op, p->data, p->len)) {
-			p->verdict = FWD_DROP_TX;
-			tx_fail(w, p, FWD_DROP_TX);
-			continue;
-		}
-		for (j = 0; j < nports && ports[j] != p->out_port; j++)
-			;
-		if (j == nports)
-			ports[nports++] = p->out_port;
-	}
-	for (j = 0; j < nports; j++) {
-		struct wport *op = w->port[ports[j]];
-		struct fwd_pkt *sel[FWD_BURST];
-		unsigned m = 0, sent = 0;
-		int r;
-
-		if (!w->use_mmsg) {
-			tx_ring_flush(op);
-			continue;
-		}
-		for (i = 0; i < n; i++) {
-			if (pkts[i].verdict != FWD_OK || pkts[i].out_port != ports[j])
-				continue;
-			sel[m] = &pkts[i];
-			w->iov[m].iov_base = pkts[i].data;
-			w->iov[m].iov_len = pkts[i].len;
-			w->msgs[m].msg_hdr.msg_iov = &w->iov[m];
-			w->msgs[m].msg_hdr.msg_iovlen = 1;
-			m++;
-		}
-		/* sendmmsg stops at the first failure (-1 if it is the first
-		 * message): what did not go is counted as a tx drop */
-		while (sent < m) {
-			r = sendmmsg(op->txfd, w->msgs + sent, m - sent, MSG_DONTWAIT);
-			if (r <= 0)
-				break;
-			sent += (unsigned)r;
-		}
-		for (; sent < m; sent++) {
-			sel[sent]->verdict = FWD_DROP_TX;
-			tx_fail(w, sel[sent], FWD_DROP_TX);
+		c->rx_pkts++;
+		c->rx_bytes += p->len;
+		if (p->in_port == w->null_a) {
+			p->verdict = FWD_OK;
+			p->out_port = w->null_b;
+			c = &w->t->port_cnt[w->null_b];
+			c->tx_pkts++;
+			c->tx_bytes += p->len;
+		} else {
+			p->verdict = FWD_PUNT;
+			c->punt++;
 		}
 	}
 }
 
-/* ------------------------------------------------------------ receive */
-
-static void count_rx_drop(struct fwd_worker *w, uint16_t port, uint32_t len, enum fwd_drop why)
-{
-	struct fwd_counters *c = &w->t->port_cnt[port];
-
-	c->rx_pkts++;
-	c->rx_bytes += len;
-	c->drop[why]++;
-}
-
+/* Runs pkts[0..n), whose data, len and in_port a source has set, through
+ * fwd_process() and transmits them. */
 static void run_burst(struct fwd_worker *w, unsigned n)
 {
 	uint64_t now = 0;
@@ -442,145 +238,95 @@ static void run_burst(struct fwd_worker *w, unsigned n)
 
 	if (n == 0)
 		return;
-	if (w->null_mode) {
-		for (i = 0; i < n; i++) {
-			struct fwd_pkt *p = &w->pkts[i];
-			struct fwd_counters *c = &w->t->port_cnt[p->in_port];
-
-			c->rx_pkts++;
-			c->rx_bytes += p->len;
-			if (p->in_port == w->null_a) {
-				p->verdict = FWD_OK;
-				p->out_port = w->null_b;
-				c = &w->t->port_cnt[w->null_b];
-				c->tx_pkts++;
-				c->tx_bytes += p->len;
-			} else {
-				p->verdict = FWD_PUNT;
-				c->punt++;
-			}
-		}
-	} else {
-		fwd_process(w->t, w->pkts, n);
+	for (i = 0; i < n; i++) {
+		w->pkts[i].out_port = 0;
+		w->pkts[i].verdict = FWD_OK;
+		w->pkts[i].icmp = 0;
+		w->pkts[i].resolve_ip = 0;
 	}
-	tx_burst(w, w->pkts, n);
+	if (w->null_mode)
+		null_burst(w, n);
+	else
+		fwd_process(w->t, w->pkts, n);
+	afp_tx_burst(w->io, w->port, w->pkts, n, w->t->port_cnt);
 	for (i = 0; i < n; i++)
 		if (w->pkts[i].verdict == FWD_DROP_NO_NEIGH)
 			resolve_push(w, w->pkts[i].out_port, w->pkts[i].resolve_ip, &now);
 }
 
-/* Copies one received frame into the burst at *n (or counts it dropped);
- * runs the burst when it is full. Returns true when it ran one. */
-static inline bool rx_frame(struct fwd_worker *w, struct wport *p, unsigned *n,
-			    const uint8_t *frame, uint32_t snaplen, uint32_t len, uint32_t status)
+/* Up to RX_BURSTS_PER_TURN bursts from p; true if it found anything (there
+ * may be more). */
+static bool port_rx(struct fwd_worker *w, struct afp_port *p)
 {
-	struct fwd_pkt *pk;
-
-	if (status & TP_STATUS_VLAN_VALID) {
-		/* tag stripped by the kernel (FWD_PORT_ALL only: the filters
-		 * refuse these): not ours */
-		w->t->port_cnt[p->idx].rx_pkts++;
-		w->t->port_cnt[p->idx].rx_bytes += len;
-		w->t->port_cnt[p->idx].punt++;
-		return false;
-	}
-	if (snaplen != len || len > FWD_BUF_SIZE - FWD_HEADROOM || len < ETH_HLEN) {
-		count_rx_drop(w, p->idx, len, FWD_DROP_MALFORMED);
-		return false;
-	}
-	pk = &w->pkts[*n];
-	pk->data = pk->buf + FWD_HEADROOM;
-	memcpy(pk->data, frame, len);
-	pk->len = (uint16_t)len;
-	pk->in_port = p->idx;
-	pk->out_port = 0;
-	pk->verdict = FWD_OK;
-	pk->icmp = 0;
-	pk->resolve_ip = 0;
-	if (++*n < FWD_BURST)
-		return false;
-	run_burst(w, *n);
-	*n = 0;
-	return true;
-}
-
-/* V2: receives up to RX_BURSTS_PER_TURN bursts from p, frame by frame;
- * true if it found anything (there may be more). */
-static bool port_rx_v2(struct fwd_worker *w, struct wport *p)
-{
-	unsigned bursts = 0, n = 0;
+	unsigned b, n;
 	bool any = false;
 
-	while (bursts < RX_BURSTS_PER_TURN) {
-		struct tpacket2_hdr *h = (struct tpacket2_hdr *)(void *)(p->rx_ring +
-								(size_t)p->rx_cur * RX_FRAME);
-		uint32_t st = __atomic_load_n(&h->tp_status, __ATOMIC_ACQUIRE);
-
-		if (!(st & TP_STATUS_USER))
+	for (b = 0; b < RX_BURSTS_PER_TURN; b++) {
+		n = afp_rx_burst(p, w->pkts, FWD_BURST, w->t->port_cnt, &any);
+		run_burst(w, n);
+		if (n < FWD_BURST)
 			break;
-		any = true;
-		if (rx_frame(w, p, &n, (const uint8_t *)h + h->tp_mac, h->tp_snaplen, h->tp_len,
-			     st))
-			bursts++;
-		/* copied out: the slot goes back to the kernel */
-		__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-		if (++p->rx_cur == RX_FRAMES)
-			p->rx_cur = 0;
 	}
-	run_burst(w, n);
 	return any;
 }
 
-static inline struct tpacket_block_desc *rx_block(struct wport *p, uint32_t b)
+/* Keeps the first k packets a slow-path poll filled if they are laid out as
+ * a received frame may be (a known port, the frame within the buffer, an
+ * Ethernet header at least); the others are counted malformed on their
+ * port (or, without a port, not at all) and moved past the end. */
+static unsigned slow_check(struct fwd_worker *w, unsigned k)
 {
-	return (struct tpacket_block_desc *)(void *)(p->rx_ring + (size_t)b * RX_BLOCK);
-}
+	unsigned i = 0;
 
-/* V3: receives up to RX_BURSTS_PER_TURN bursts from p (whole blocks);
- * true if it found anything (there may be more). */
-static bool port_rx_v3(struct fwd_worker *w, struct wport *p)
-{
-	unsigned bursts = 0, n = 0;
-	bool any = false;
+	while (i < k) {
+		struct fwd_pkt *p = &w->pkts[i], tmp;
+		size_t off = (size_t)((uintptr_t)p->data - (uintptr_t)p->buf);
 
-	while (bursts < RX_BURSTS_PER_TURN) {
-		struct tpacket_block_desc *bd = rx_block(p, p->rx_cur);
-		uint32_t st = __atomic_load_n(&bd->hdr.bh1.block_status, __ATOMIC_ACQUIRE);
-		struct tpacket3_hdr *h;
-		uint32_t k, num;
-
-		if (!(st & TP_STATUS_USER))
-			break;
-		any = true;
-		num = bd->hdr.bh1.num_pkts;
-		h = (struct tpacket3_hdr *)(void *)((uint8_t *)bd +
-						    bd->hdr.bh1.offset_to_first_pkt);
-		for (k = 0; k < num; k++) {
-			if (rx_frame(w, p, &n, (const uint8_t *)h + h->tp_mac, h->tp_snaplen,
-				     h->tp_len, h->tp_status))
-				bursts++;
-			h = (struct tpacket3_hdr *)(void *)((uint8_t *)h + h->tp_next_offset);
+		if (p->in_port < FWD_MAX_PORTS && p->len >= ETH_HLEN && p->len <= FWD_BUF_SIZE &&
+		    off <= (size_t)FWD_BUF_SIZE - p->len) {
+			i++;
+			continue;
 		}
-		/* everything copied out: the block goes back to the kernel */
-		__atomic_store_n(&bd->hdr.bh1.block_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
-		if (++p->rx_cur == RX_BLOCKS)
-			p->rx_cur = 0;
+		if (p->in_port < FWD_MAX_PORTS) {
+			w->t->port_cnt[p->in_port].rx_pkts++;
+			w->t->port_cnt[p->in_port].rx_bytes += p->len;
+			w->t->port_cnt[p->in_port].drop[FWD_DROP_MALFORMED]++;
+		}
+		tmp = *p;
+		*p = w->pkts[--k];
+		w->pkts[k] = tmp;
 	}
-	run_burst(w, n);
-	return any;
+	return k;
 }
 
-static bool port_rx(struct fwd_worker *w, struct wport *p)
+/* Up to SLOW_BURSTS_PER_TURN bursts from the slow-path source, while it
+ * fills them; true if the last one was full (there may be more). */
+static bool slow_rx(struct fwd_worker *w)
 {
-	return p->rx_v3 ? port_rx_v3(w, p) : port_rx_v2(w, p);
+	unsigned b, i, k;
+
+	if (w->slow_poll == NULL)
+		return false;
+	for (b = 0; b < SLOW_BURSTS_PER_TURN; b++) {
+		for (i = 0; i < FWD_BURST; i++)
+			w->pkts[i].data = w->pkts[i].buf + FWD_HEADROOM;
+		k = w->slow_poll(w->slow_arg, w->pkts, FWD_BURST);
+		if (k > FWD_BURST)
+			k = FWD_BURST;
+		run_burst(w, slow_check(w, k));
+		if (k < FWD_BURST)
+			return false;
+	}
+	return true;
 }
 
 /* ------------------------------------------------------------ control */
 
-static void act_add(struct fwd_worker *w, struct wport *p)
+static void act_add(struct fwd_worker *w, struct afp_port *p)
 {
-	w->port[p->idx] = p;
-	w->act[w->nact++] = p;
+	w->port[afp_port_idx(p)] = p;
+	if (afp_port_fd(p) >= 0)
+		w->act[w->nact++] = p;
 }
 
 static void act_del(struct fwd_worker *w, uint16_t idx)
@@ -589,7 +335,7 @@ static void act_del(struct fwd_worker *w, uint16_t idx)
 
 	w->port[idx] = NULL;
 	for (i = 0; i < w->nact; i++)
-		if (w->act[i]->idx == idx) {
+		if (afp_port_idx(w->act[i]) == idx) {
 			w->act[i] = w->act[--w->nact];
 			break;
 		}
@@ -622,7 +368,7 @@ static void cmd_poll(struct fwd_worker *w)
 }
 
 /* Control side: runs one command in the worker (or here if it is stopped). */
-static void cmd_run(struct fwd_worker *w, int op, uint16_t idx, struct wport *p)
+static void cmd_run(struct fwd_worker *w, int op, uint16_t idx, struct afp_port *p)
 {
 	uint64_t one = 1;
 
@@ -651,232 +397,50 @@ static void *worker_main(void *arg)
 	uint64_t v;
 	int i, nev;
 
-	epoch_online(w);
+	fwd_epoch_online(&w->ep);
 	for (;;) {
 		bool busy = false;
 
 		/* quiescent point: no table pointer is held here */
-		atomic_store(&w->seen, atomic_load(&w->epoch));
+		fwd_epoch_quiescent(&w->ep);
 		if (atomic_load_explicit(&w->stop, memory_order_relaxed))
 			break;
 		cmd_poll(w);
 		for (i = 0; i < (int)w->nact; i++)
 			busy |= port_rx(w, w->act[i]);
+		busy |= slow_rx(w);
 		if (busy)
 			continue;
-		epoch_offline(w);
+		fwd_epoch_offline(&w->ep);
 		nev = epoll_wait(w->epfd, ev, 16, -1);
-		epoch_online(w);
+		fwd_epoch_online(&w->ep);
 		if (nev < 0 && errno != EINTR)
 			fatal("epoll_wait");
 		/* the eventfd is read here, not in cmd_poll(): a command
-		 * seen early must not leave it readable (a spinning wait) */
+		 * seen early must not leave it readable (a spinning wait).
+		 * A readable slow-path fd needs nothing: the next turn polls. */
 		for (i = 0; i < nev; i++)
 			if (ev[i].data.u32 == EV_CTL && read(w->ctlfd, &v, sizeof(v)) < 0) {
 				/* EAGAIN: nothing */
 			}
 	}
-	epoch_offline(w);
+	fwd_epoch_offline(&w->ep);
 	return NULL;
 }
 
 /* ------------------------------------------------------------ ports */
 
-static void wport_free(struct wport *p)
+static void ring_drops_collect(struct fwd_worker *w, struct afp_port *p)
 {
-	if (p->rx_ring != NULL)
-		munmap(p->rx_ring, p->rx_len);
-	if (p->tx_ring != NULL)
-		munmap(p->tx_ring, p->tx_len);
-	if (p->fd >= 0)
-		close(p->fd);
-	if (p->txfd >= 0)
-		close(p->txfd);
-	free(p);
-}
-
-static int set_filter(int fd, enum fwd_port_kind kind, const uint8_t mac[6])
-{
-	/* A VLAN tag the kernel has already stripped is in the metadata, and
-	 * [12] is then the inner ethertype: tagged frames are not ours. */
-	struct sock_filter core[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_MPLS_UC, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-	struct sock_filter vrf[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 7),
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 5),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),  /* MAC bytes 0-3 */
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),  /* MAC bytes 4-5 */
-		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),
-		BPF_STMT(BPF_RET | BPF_K, 0),
-	};
-	struct sock_fprog prog;
-
-	switch (kind) {
-	case FWD_PORT_CORE:
-		prog.filter = core;
-		prog.len = sizeof(core) / sizeof(core[0]);
-		break;
-	case FWD_PORT_VRF:
-		vrf[5].k = (uint32_t)mac[0] << 24 | (uint32_t)mac[1] << 16 |
-			   (uint32_t)mac[2] << 8 | mac[3];
-		vrf[7].k = (uint32_t)mac[4] << 8 | mac[5];
-		prog.filter = vrf;
-		prog.len = sizeof(vrf) / sizeof(vrf[0]);
-		break;
-	default:
-		return 0;
-	}
-	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog));
-}
-
-static int port_setup_rx(struct wport *p, int nsfd, int ifindex, enum fwd_port_kind kind,
-			 const uint8_t mac[6], bool v3, char *err, size_t errlen)
-{
-	struct tpacket_req3 req;
-	struct sockaddr_ll sll;
-	int v;
-
-	/* protocol 0: nothing is received before the final bind */
-	p->fd = netns_socket(nsfd, AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (p->fd < 0) {
-		snprintf(err, errlen, "AF_PACKET socket: %s", strerror(errno));
-		return -1;
-	}
-	p->rx_v3 = v3;
-	v = v3 ? TPACKET_V3 : TPACKET_V2;
-	if (setsockopt(p->fd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
-		snprintf(err, errlen, "PACKET_VERSION: %s", strerror(errno));
-		return -1;
-	}
-	if (set_filter(p->fd, kind, mac) < 0) {
-		snprintf(err, errlen, "SO_ATTACH_FILTER: %s", strerror(errno));
-		return -1;
-	}
-	v = 1;
-	if (setsockopt(p->fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &v, sizeof(v)) < 0) {
-		snprintf(err, errlen, "PACKET_IGNORE_OUTGOING (Linux >= 4.20): %s",
-			 strerror(errno));
-		return -1;
-	}
-	memset(&req, 0, sizeof(req));
-	req.tp_block_size = RX_BLOCK;
-	req.tp_block_nr = RX_BLOCKS;
-	req.tp_frame_size = RX_FRAME;
-	req.tp_frame_nr = RX_FRAMES;
-	if (v3)
-		req.tp_retire_blk_tov = RX_TOV_MS;
-	/* V2 reads a struct tpacket_req: the leading fields of tpacket_req3 */
-	if (setsockopt(p->fd, SOL_PACKET, PACKET_RX_RING, &req,
-		       v3 ? sizeof(req) : sizeof(struct tpacket_req)) < 0) {
-		snprintf(err, errlen, "PACKET_RX_RING: %s", strerror(errno));
-		return -1;
-	}
-	p->rx_len = (size_t)RX_BLOCK * RX_BLOCKS;
-	p->rx_ring = mmap(NULL, p->rx_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE,
-			  p->fd, 0);
-	if (p->rx_ring == MAP_FAILED) {
-		p->rx_ring = NULL;
-		snprintf(err, errlen, "mmap rx ring: %s", strerror(errno));
-		return -1;
-	}
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = htons(ETH_P_ALL);
-	sll.sll_ifindex = ifindex;
-	if (bind(p->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		snprintf(err, errlen, "bind ifindex %d: %s", ifindex, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static int port_setup_tx(struct wport *p, int nsfd, int ifindex, bool mmsg, char *err,
-			 size_t errlen)
-{
-	struct tpacket_req req;
-	struct sockaddr_ll sll;
-	int v;
-
-	p->txfd = netns_socket(nsfd, AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (p->txfd < 0) {
-		snprintf(err, errlen, "AF_PACKET socket: %s", strerror(errno));
-		return -1;
-	}
-	v = 1;
-	if (setsockopt(p->txfd, SOL_PACKET, PACKET_QDISC_BYPASS, &v, sizeof(v)) < 0) {
-		snprintf(err, errlen, "PACKET_QDISC_BYPASS: %s", strerror(errno));
-		return -1;
-	}
-	if (!mmsg) {
-		v = TPACKET_V2;
-		if (setsockopt(p->txfd, SOL_PACKET, PACKET_VERSION, &v, sizeof(v)) < 0) {
-			snprintf(err, errlen, "PACKET_VERSION: %s", strerror(errno));
-			return -1;
-		}
-		v = 1; /* skip malformed frames instead of stalling the ring */
-		if (setsockopt(p->txfd, SOL_PACKET, PACKET_LOSS, &v, sizeof(v)) < 0) {
-			snprintf(err, errlen, "PACKET_LOSS: %s", strerror(errno));
-			return -1;
-		}
-		memset(&req, 0, sizeof(req));
-		req.tp_block_size = TX_BLOCK;
-		req.tp_block_nr = TX_BLOCKS;
-		req.tp_frame_size = TX_FRAME;
-		req.tp_frame_nr = TX_BLOCK / TX_FRAME * TX_BLOCKS;
-		if (setsockopt(p->txfd, SOL_PACKET, PACKET_TX_RING, &req, sizeof(req)) < 0) {
-			snprintf(err, errlen, "PACKET_TX_RING: %s", strerror(errno));
-			return -1;
-		}
-		p->tx_nframes = req.tp_frame_nr;
-		p->tx_len = (size_t)TX_BLOCK * TX_BLOCKS;
-		p->tx_ring = mmap(NULL, p->tx_len, PROT_READ | PROT_WRITE,
-				  MAP_SHARED | MAP_POPULATE, p->txfd, 0);
-		if (p->tx_ring == MAP_FAILED) {
-			p->tx_ring = NULL;
-			snprintf(err, errlen, "mmap tx ring: %s", strerror(errno));
-			return -1;
-		}
-	}
-	/* protocol 0: this socket never receives */
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_protocol = 0;
-	sll.sll_ifindex = ifindex;
-	if (bind(p->txfd, (struct sockaddr *)&sll, sizeof(sll)) < 0) {
-		snprintf(err, errlen, "bind ifindex %d: %s", ifindex, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static void ring_drops_collect(struct fwd_worker *w, struct wport *p)
-{
-	union {
-		struct tpacket_stats v2;
-		struct tpacket_stats_v3 v3;
-	} st;
-	socklen_t sl = p->rx_v3 ? sizeof(st.v3) : sizeof(st.v2);
-
-	/* reading the statistics resets them in the kernel: accumulate */
-	if (getsockopt(p->fd, SOL_PACKET, PACKET_STATISTICS, &st, &sl) == 0)
-		w->ring_drops[p->idx] += p->rx_v3 ? st.v3.tp_drops : st.v2.tp_drops;
+	w->ring_drops[afp_port_idx(p)] += afp_port_ring_drops(p);
 }
 
 int fwd_worker_port_open(struct fwd_worker *w, uint16_t idx, int nsfd, int ifindex,
 			 enum fwd_port_kind kind, const uint8_t mac[6], char *err, size_t errlen)
 {
 	struct epoll_event ev;
-	struct wport *p;
+	struct afp_port *p;
+	int fd;
 
 	if (idx >= FWD_MAX_PORTS) {
 		snprintf(err, errlen, "port index %u out of range", idx);
@@ -884,21 +448,18 @@ int fwd_worker_port_open(struct fwd_worker *w, uint16_t idx, int nsfd, int ifind
 	}
 	if (w->ctl_port[idx] != NULL)
 		fwd_worker_port_close(w, idx);
-	p = xcalloc(1, sizeof(*p));
-	p->idx = idx;
-	p->fd = p->txfd = -1;
-	if (port_setup_rx(p, nsfd, ifindex, kind, mac, w->rx_v3, err, errlen) < 0 ||
-	    port_setup_tx(p, nsfd, ifindex, w->use_mmsg, err, errlen) < 0) {
-		wport_free(p);
+	p = afp_port_open(w->io, idx, nsfd, ifindex, kind, mac, err, errlen);
+	if (p == NULL)
 		return -1;
-	}
-	memset(&ev, 0, sizeof(ev));
-	ev.events = EPOLLIN;
-	ev.data.u32 = idx;
-	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, p->fd, &ev) < 0) {
-		snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
-		wport_free(p);
-		return -1;
+	if ((fd = afp_port_fd(p)) >= 0) {
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLIN;
+		ev.data.u32 = idx;
+		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+			snprintf(err, errlen, "epoll_ctl: %s", strerror(errno));
+			afp_port_close(p);
+			return -1;
+		}
 	}
 	w->ctl_port[idx] = p;
 	cmd_run(w, CMD_OPEN, idx, p);
@@ -907,15 +468,16 @@ int fwd_worker_port_open(struct fwd_worker *w, uint16_t idx, int nsfd, int ifind
 
 void fwd_worker_port_close(struct fwd_worker *w, uint16_t idx)
 {
-	struct wport *p;
+	struct afp_port *p;
 
 	if (idx >= FWD_MAX_PORTS || (p = w->ctl_port[idx]) == NULL)
 		return;
-	epoll_ctl(w->epfd, EPOLL_CTL_DEL, p->fd, NULL);
+	if (afp_port_fd(p) >= 0)
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, afp_port_fd(p), NULL);
 	cmd_run(w, CMD_CLOSE, idx, NULL);
 	ring_drops_collect(w, p);
 	w->ctl_port[idx] = NULL;
-	wport_free(p);
+	afp_port_close(p);
 }
 
 bool fwd_worker_port_is_open(const struct fwd_worker *w, uint16_t idx)
@@ -938,21 +500,18 @@ struct fwd_worker *fwd_worker_new(struct fwd_tables *t)
 {
 	struct fwd_worker *w = xcalloc(1, sizeof(*w));
 	struct epoll_event ev;
-	const char *tx = getenv("PE_FWD_TX");
-	const char *rx = getenv("PE_FWD_RX");
 	unsigned i;
 
 	w->t = t;
-	w->use_mmsg = tx == NULL || strcmp(tx, "ring") != 0;
-	w->rx_v3 = rx != NULL && strcmp(rx, "v3") == 0;
+	w->io = afp_new();
 	atomic_init(&w->stop, false);
 	atomic_init(&w->cmd_pending, false);
-	atomic_init(&w->epoch, 1);
-	atomic_init(&w->seen, EPOCH_OFFLINE);
+	fwd_epoch_init(&w->ep);
 	atomic_init(&w->rq_head, 0);
 	atomic_init(&w->rq_tail, 0);
 	pthread_mutex_init(&w->mtx, NULL);
 	pthread_cond_init(&w->cond, NULL);
+	w->slow_fd = -1;
 	w->bufs = xmalloc((size_t)FWD_BURST * FWD_BUF_SIZE);
 	for (i = 0; i < FWD_BURST; i++) {
 		w->pkts[i].buf = w->bufs + (size_t)i * FWD_BUF_SIZE;
@@ -978,6 +537,31 @@ void fwd_worker_set_null(struct fwd_worker *w, uint16_t a, uint16_t b)
 	w->null_b = b;
 }
 
+void fwd_worker_set_slow(struct fwd_worker *w, int fd,
+			 unsigned (*poll_fn)(void *arg, struct fwd_pkt *pkts, unsigned max),
+			 void *arg)
+{
+	struct epoll_event ev;
+
+	if (w->running)
+		fatalx("%s: the worker runs", __func__);
+	if (w->slow_fd >= 0)
+		epoll_ctl(w->epfd, EPOLL_CTL_DEL, w->slow_fd, NULL);
+	w->slow_fd = -1;
+	w->slow_poll = NULL;
+	w->slow_arg = NULL;
+	if (fd < 0 || poll_fn == NULL)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.events = EPOLLIN;
+	ev.data.u32 = EV_SLOW;
+	if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		fatal("worker: epoll_ctl slow-path fd %d", fd);
+	w->slow_fd = fd;
+	w->slow_poll = poll_fn;
+	w->slow_arg = arg;
+}
+
 int fwd_worker_start(struct fwd_worker *w, int cpu)
 {
 	pthread_attr_t attr;
@@ -1000,6 +584,7 @@ int fwd_worker_start(struct fwd_worker *w, int cpu)
 		return -1;
 	}
 	w->running = true;
+	fwd_epoch_reader_start(&w->ep);
 	return 0;
 }
 
@@ -1014,13 +599,12 @@ void fwd_worker_stop(struct fwd_worker *w)
 		fatal("worker control eventfd");
 	pthread_join(w->thread, NULL);
 	w->running = false;
-	atomic_store(&w->seen, EPOCH_OFFLINE);
+	/* not running: everything deferred may go */
+	fwd_epoch_reader_stop(&w->ep);
 	/* a command may have been left unread: drain the eventfd */
 	if (read(w->ctlfd, &one, sizeof(one)) < 0) {
 		/* EAGAIN */
 	}
-	/* not running: everything deferred may go */
-	fwd_reclaim(w);
 }
 
 void fwd_worker_free(struct fwd_worker *w)
@@ -1032,13 +616,13 @@ void fwd_worker_free(struct fwd_worker *w)
 	fwd_worker_stop(w);
 	for (i = 0; i < FWD_MAX_PORTS; i++)
 		fwd_worker_port_close(w, (uint16_t)i);
-	fwd_reclaim(w);
-	free(w->dfr);
+	fwd_epoch_fini(&w->ep);
 	close(w->epfd);
 	close(w->ctlfd);
 	close(w->evfd);
 	pthread_mutex_destroy(&w->mtx);
 	pthread_cond_destroy(&w->cond);
 	free(w->bufs);
+	afp_free(w->io);
 	free(w);
 }

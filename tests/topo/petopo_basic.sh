@@ -1,10 +1,12 @@
 #!/bin/bash
 # petopo on the shipped l3vpn-basic topology: up; every namespace, link and
-# address exists; the two ends of every link ping each other; pesh reaches
-# ped by node name; status shows every daemon alive; exec passes the exit
-# status; audit is one valid JSON document; a second topology with the same
-# ped node names and a second up are refused without creating anything;
-# down leaves nothing (namespaces, recorded pids, state, control sockets).
+# address exists; GRO is on at both ends of every link (ped's XDP redirects
+# into a veth need it on the peer); the two ends of every link ping each
+# other; pesh reaches ped by node name; status shows every daemon alive; exec
+# passes the exit status; audit is one valid JSON document; a second topology
+# with the same ped node names and a second up are refused without creating
+# anything; down leaves nothing (namespaces, recorded pids, state, control
+# sockets).
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init b
 
@@ -45,6 +47,7 @@ PYEOF
 check "link ends listed" test "$(wc -l <"$TMPD/ends")" -eq 12
 while read -r ns ifn addr peer; do
 	check "$ns $ifn has $addr" retry 20 sh -c "ip -n $ns -br addr show $ifn | grep -q ' $addr'"
+	check "$ns $ifn has GRO on" sh -c "ip netns exec $ns ethtool -k $ifn | grep -qx 'generic-receive-offload: on'"
 	check "$ns ($ifn) pings $peer" retry 8 ip netns exec "$ns" ping -c1 -W1 "$peer"
 done <"$TMPD/ends"
 check "pe1 has its loopback" sh -c "ip -n $T-pe1 -br addr show lo | grep -q 10.255.0.1/32"

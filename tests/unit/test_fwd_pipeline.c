@@ -1,7 +1,14 @@
 #include "config.h"
 
 /* Unit tests for pe/fwd/pipeline.c and tables.c: frames built in memory,
- * run through fwd_process(), and compared byte by byte. The topology:
+ * run through fwd_process(), and compared byte by byte. Differential: every
+ * frame also goes through the XDP fast path (pe/fwd/bpf/fwd_xdp.bpf.c, with
+ * BPF_PROG_TEST_RUN on maps written from the same tables by pe/fwd/xdp.c),
+ * which must agree with the C pipeline: same verdict, same output bytes,
+ * and its counters plus those of the C pipeline on the frames it handed to
+ * the slow path must equal the C pipeline's alone (xdp_check()). As root
+ * only (BPF); elsewhere the C pipeline alone is tested, and says so. The
+ * topology:
  *
  *   port 0  core, MAC 02:00:00:00:00:00, neighbors P1 10.0.0.2, P2 10.0.0.3
  *   port 1  VRF 1, 10.1.1.1      port 2  VRF 2, 10.1.1.1 (same address)
@@ -15,8 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "lib/log.h"
 #include "pe/fwd/fwd.h"
+#include "pe/fwd/xdp.h"
 #include "vrf/fib.h"
 
 #define IP4(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (uint32_t)(d))
@@ -78,6 +88,7 @@ static void add_port(uint16_t idx, uint32_t vrf, uint32_t addr, bool up)
 	c->mac[0] = 0x02;
 	c->mac[5] = (uint8_t)idx;
 	c->mtu = 1500;
+	c->ifindex = 1; /* lo: the XDP program's DEVMAP needs a device */
 	c->addr = addr;
 	c->up = up;
 	snprintf(c->name, sizeof(c->name), "p%u", idx);
@@ -244,9 +255,198 @@ static struct fwd_pkt *frame(int k, uint16_t in_port, const uint32_t *labels, co
 	return p;
 }
 
+/* ------------------------------------------------------------ XDP */
+
+#define XDP_DROP_ 1
+#define XDP_PASS_ 2
+#define XDP_REDIRECT_ 4
+
+static struct fwd_xdp *xdp;   /* NULL: no BPF here, C pipeline only */
+
+struct slow_rec {
+	unsigned nframes, nresolve;
+	uint16_t port[8];
+	uint16_t len[8];
+	uint8_t data[8][FWD_BUF_SIZE];
+	uint16_t rport[8];
+	uint32_t rip[8];
+};
+
+static void slow_frame(void *arg, uint16_t in_port, const uint8_t *data, uint16_t len)
+{
+	struct slow_rec *r = arg;
+
+	ck_assert_uint_lt(r->nframes, 8);
+	r->port[r->nframes] = in_port;
+	r->len[r->nframes] = len;
+	memcpy(r->data[r->nframes], data, len);
+	r->nframes++;
+}
+
+static void slow_resolve(void *arg, uint16_t port, uint32_t ip)
+{
+	struct slow_rec *r = arg;
+
+	ck_assert_uint_lt(r->nresolve, 8);
+	r->rport[r->nresolve] = port;
+	r->rip[r->nresolve] = ip;
+	r->nresolve++;
+}
+
+static void add_counters(struct fwd_counters *a, const struct fwd_counters *b, int sign)
+{
+	int k;
+
+	a->rx_pkts += (uint64_t)sign * b->rx_pkts;
+	a->rx_bytes += (uint64_t)sign * b->rx_bytes;
+	a->tx_pkts += (uint64_t)sign * b->tx_pkts;
+	a->tx_bytes += (uint64_t)sign * b->tx_bytes;
+	a->punt += (uint64_t)sign * b->punt;
+	a->icmp_sent += (uint64_t)sign * b->icmp_sent;
+	for (k = 0; k < FWD_DROP_MAX; k++)
+		a->drop[k] += (uint64_t)sign * b->drop[k];
+}
+
+#define CHECK_PORTS 16 /* the tests use port indexes below this */
+#define CHECK_VRFS 8   /* and VRF ids below this */
+
+struct cnt_snap {
+	struct fwd_counters port[FWD_MAX_PORTS];
+	struct fwd_counters vrf[CHECK_VRFS];
+};
+
+static void snap(struct cnt_snap *s)
+{
+	memcpy(s->port, t->port_cnt, sizeof(s->port));
+	memcpy(s->vrf, t->vrf_cnt, sizeof(s->vrf));
+}
+
+/* The C pipeline on frames that were in[k] before fwd_process() ran on
+ * pkts; the XDP program on the same frames must agree (see the top). */
+static void xdp_check(struct fwd_pkt *pkts, unsigned n, uint8_t (*in)[FWD_BUF_SIZE],
+		      const uint16_t *inlen, const struct cnt_snap *before)
+{
+	static struct cnt_snap after, slow_before, xc, x0;
+	static struct slow_rec rec;
+	uint8_t out[FWD_BUF_SIZE];
+	unsigned i, k;
+	struct fwd_counters c;
+	int act;
+
+	ck_assert_int_eq(fwd_xdp_sync(xdp, t, NULL), 0);
+	for (i = 0; i < CHECK_PORTS; i++)
+		fwd_xdp_port_counters(xdp, (uint16_t)i, &x0.port[i]);
+	for (i = 0; i < CHECK_VRFS; i++)
+		fwd_xdp_vrf_counters(xdp, i, &x0.vrf[i]);
+	memset(&rec, 0, sizeof(rec));
+	while (fwd_xdp_slow_poll(xdp, 64, NULL, NULL, NULL) > 0)
+		; /* leftovers of an earlier check */
+	for (i = 0; i < n; i++) {
+		uint32_t olen = sizeof(out);
+
+		/* no program instance serves a port index beyond the table
+		 * (the C pipeline counts nothing for it either) */
+		if (pkts[i].in_port >= FWD_MAX_PORTS)
+			continue;
+		ck_assert_int_eq(fwd_xdp_prog_load(xdp, pkts[i].in_port, NULL, 0), 0);
+		act = fwd_xdp_test_run(xdp, pkts[i].in_port, in[i], inlen[i], out, &olen);
+		if (pkts[i].verdict == FWD_OK && !pkts[i].icmp) {
+			ck_assert_msg(act == XDP_REDIRECT_, "frame %u: C forwarded, XDP action %d", i, act);
+			ck_assert_uint_eq(olen, pkts[i].len);
+			ck_assert_mem_eq(out, pkts[i].data, olen);
+		} else if (pkts[i].verdict == FWD_PUNT) {
+			ck_assert_msg(act == XDP_PASS_, "frame %u: C punted, XDP action %d", i, act);
+		} else {
+			ck_assert_msg(act == XDP_DROP_, "frame %u: C verdict %u, XDP action %d", i,
+				      pkts[i].verdict, act);
+		}
+		/* what went to the slow path: an ICMP error from the C pipeline
+		 * (or a frame the C pipeline drops for that cause anyway) */
+		k = rec.nframes;
+		fwd_xdp_slow_poll(xdp, 64, slow_frame, slow_resolve, &rec);
+		if (rec.nframes > k) {
+			ck_assert_uint_eq(rec.nframes, k + 1);
+			ck_assert_uint_eq(rec.port[k], pkts[i].in_port);
+			ck_assert_uint_eq(rec.len[k], inlen[i]);
+			ck_assert_mem_eq(rec.data[k], in[i], inlen[i]);
+
+		} else {
+			ck_assert_msg(!pkts[i].icmp, "frame %u: C sent ICMP, XDP did not hand it over", i);
+		}
+		if (pkts[i].verdict == FWD_DROP_NO_NEIGH && pkts[i].resolve_ip != 0 && rec.nresolve > 0) {
+			ck_assert_uint_eq(rec.rport[rec.nresolve - 1], pkts[i].out_port);
+			ck_assert_uint_eq(rec.rip[rec.nresolve - 1], pkts[i].resolve_ip);
+		}
+	}
+	/* the slow path's share: the C pipeline on the handed-over frames,
+	 * counted aside and taken back out of t afterwards */
+	snap(&after);
+	snap(&slow_before);
+	for (k = 0; k < rec.nframes; k++) {
+		uint8_t buf[FWD_BUF_SIZE];
+		struct fwd_pkt q = {0};
+
+		memcpy(buf + FWD_HEADROOM, rec.data[k], rec.len[k]);
+		q.buf = buf;
+		q.data = buf + FWD_HEADROOM;
+		q.len = rec.len[k];
+		q.in_port = rec.port[k];
+		fwd_process(t, &q, 1);
+	}
+	snap(&xc);
+	for (i = 0; i < CHECK_PORTS; i++) {
+		/* XDP + slow path == C alone */
+		fwd_xdp_port_counters(xdp, (uint16_t)i, &c);
+		add_counters(&c, &x0.port[i], -1);
+		add_counters(&c, &xc.port[i], 1);
+		add_counters(&c, &slow_before.port[i], -1);
+		add_counters(&c, &before->port[i], 1);
+		ck_assert_msg(memcmp(&c, &after.port[i], sizeof(c)) == 0,
+			      "port %u counters differ (rx %llu/%llu tx %llu/%llu punt %llu/%llu)", i,
+			      (unsigned long long)c.rx_pkts, (unsigned long long)after.port[i].rx_pkts,
+			      (unsigned long long)c.tx_pkts, (unsigned long long)after.port[i].tx_pkts,
+			      (unsigned long long)c.punt, (unsigned long long)after.port[i].punt);
+	}
+	for (i = 0; i < CHECK_VRFS; i++) {
+		fwd_xdp_vrf_counters(xdp, i, &c);
+		add_counters(&c, &x0.vrf[i], -1);
+		add_counters(&c, &xc.vrf[i], 1);
+		add_counters(&c, &slow_before.vrf[i], -1);
+		add_counters(&c, &before->vrf[i], 1);
+		ck_assert_msg(memcmp(&c, &after.vrf[i], sizeof(c)) == 0, "VRF %u counters differ", i);
+	}
+	memcpy(t->port_cnt, after.port, sizeof(after.port));
+	memcpy(t->vrf_cnt, after.vrf, sizeof(after.vrf));
+}
+
+/* fwd_process(), and the same frames through XDP where it runs. */
+static void process(struct fwd_pkt *pkts, unsigned n)
+{
+	static uint8_t in[FWD_BURST][FWD_BUF_SIZE];
+	static uint16_t inlen[FWD_BURST];
+	static struct cnt_snap before;
+	unsigned i;
+	bool diff = xdp != NULL;
+
+	ck_assert_uint_le(n, FWD_BURST);
+	for (i = 0; i < n; i++) {
+		inlen[i] = pkts[i].len;
+		memcpy(in[i], pkts[i].data, pkts[i].len);
+		/* BPF_PROG_TEST_RUN takes whole Ethernet headers only (and no
+		 * driver hands XDP less) */
+		if (pkts[i].len < 14)
+			diff = false;
+	}
+	if (diff)
+		snap(&before);
+	fwd_process(t, pkts, n);
+	if (diff)
+		xdp_check(pkts, n, in, inlen, &before);
+}
+
 static void run(int n)
 {
-	fwd_process(t, pk, (unsigned)n);
+	process(pk, (unsigned)n);
 }
 
 static void check_eth(const struct fwd_pkt *p, const uint8_t *dmac, uint16_t sport, uint16_t etype)
@@ -928,7 +1128,7 @@ static void truncate_all(uint16_t in_port, const uint32_t *l, const uint8_t *ttl
 		q.data = b + FWD_HEADROOM;
 		q.len = len;
 		q.in_port = in_port;
-		fwd_process(t, &q, 1);
+		process(&q, 1);
 		if (len < full && len < min_ok)
 			ck_assert_msg(q.verdict != FWD_OK, "len %u: ok", len);
 		else if (len == full)
@@ -1073,10 +1273,27 @@ static Suite *fwd_suite(void)
 int main(void)
 {
 	SRunner *sr = srunner_create(fwd_suite());
+	char err[256];
 	int failed;
+
+	/* the XDP side of every test, where BPF can be used (root) */
+	xdp = fwd_xdp_new(err, sizeof(err));
+	if (xdp == NULL && geteuid() == 0) {
+		fprintf(stderr, "XDP fast path unusable as root: %s\n", err);
+		return EXIT_FAILURE;
+	}
+	if (xdp == NULL)
+		printf("not root: the XDP differential is skipped (%s)\n", err);
+	/* verified once here, inherited by every forked test */
+	for (failed = 0; xdp != NULL && failed < CHECK_PORTS; failed++)
+		if (fwd_xdp_prog_load(xdp, (uint16_t)failed, err, sizeof(err)) != 0) {
+			fprintf(stderr, "XDP program for port %d: %s\n", failed, err);
+			return EXIT_FAILURE;
+		}
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
+	fwd_xdp_free(xdp);
 	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -1,5 +1,6 @@
 /* Label manager: dynamic allocation, explicit labels, ownership, references,
- * exhaustion, block changes, and the in-use table against a plain array. */
+ * exhaustion, block changes, owners as the audit prints them, and the
+ * in-use table against a plain array. */
 #include "config.h"
 
 #include <check.h>
@@ -8,21 +9,51 @@
 #include <string.h>
 
 #include "pe/label.h"
+#include "vrf/vrf.h"
+
+static const struct label_owner none = { .kind = LABEL_OWN_NONE };
+
+static uint32_t vrf_id_of(const char *name)
+{
+	char err[160];
+	struct vrf *vrf = vrf_create(name, err, sizeof(err));
+
+	ck_assert_ptr_nonnull(vrf);
+	return vrf->id;
+}
+
+static struct label_owner vrf_owner(const char *name)
+{
+	struct label_owner o = { .kind = LABEL_OWN_VRF, .vrf_id = vrf_id_of(name) };
+
+	return o;
+}
+
+static struct label_owner ldp_owner(const char *fec)
+{
+	struct label_owner o = { .kind = LABEL_OWN_LDP };
+
+	ck_assert_int_eq(prefix4_parse(fec, &o.prefix, NULL), 0);
+	return o;
+}
 
 static void setup(void)
 {
+	vrf_init();
 	label_mgr_init();
 }
 
 static void teardown(void)
 {
 	label_mgr_fini();
+	vrf_fini();
 }
 
 START_TEST(test_dynamic)
 {
-	mpls_label_t a = label_alloc(LABEL_CLIENT_BGP, "vrf CUST-A");
-	mpls_label_t b = label_alloc(LABEL_CLIENT_LDP, "fec 10.0.0.1/32");
+	struct label_owner va = vrf_owner("CUST-A"), fec = ldp_owner("10.0.0.1/32");
+	mpls_label_t a = label_alloc(LABEL_CLIENT_BGP, &va);
+	mpls_label_t b = label_alloc(LABEL_CLIENT_LDP, &fec);
 	enum label_client c;
 
 	ck_assert_uint_eq(a, 16);
@@ -36,30 +67,32 @@ START_TEST(test_dynamic)
 	ck_assert(!label_in_use(a, NULL));
 	ck_assert_int_eq(label_release(LABEL_CLIENT_BGP, a), -1);
 	/* a released label is not handed out again at once */
-	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_BGP, "x"), 18);
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_BGP, &va), 18);
 }
 END_TEST
 
 START_TEST(test_specific)
 {
+	struct label_owner va = vrf_owner("A"), vb = vrf_owner("B");
 	char err[160];
 
-	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 100, "vrf A", err, sizeof(err)), 0);
-	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 100, "vrf A", err, sizeof(err)), 0);
-	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 100, "vrf B", err, sizeof(err)), -1);
+	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 100, &va, err, sizeof(err)), 0);
+	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 100, &va, err, sizeof(err)), 0);
+	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 100, &vb, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "in use by bgp (vrf A)"));
-	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_LDP, 100, "vrf A", err, sizeof(err)), -1);
-	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 15, "r", err, sizeof(err)), -1);
+	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_LDP, 100, &va, err, sizeof(err)), -1);
+	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 15, &none, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "reserved"));
-	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 1048576, "r", err, sizeof(err)), -1);
+	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 1048576, &none, err, sizeof(err)),
+			 -1);
 	/* two references: released twice */
 	ck_assert_int_eq(label_release(LABEL_CLIENT_BGP, 100), 0);
 	ck_assert(label_in_use(100, NULL));
 	ck_assert_int_eq(label_release(LABEL_CLIENT_BGP, 100), 0);
 	ck_assert(!label_in_use(100, NULL));
 	/* dynamic allocation skips a label taken explicitly */
-	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_STATIC, 16, "s", err, sizeof(err)), 0);
-	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_LDP, "f"), 17);
+	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_STATIC, 16, &none, err, sizeof(err)), 0);
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_LDP, &none), 17);
 }
 END_TEST
 
@@ -74,10 +107,10 @@ START_TEST(test_block)
 	ck_assert_uint_eq(lo, 1000);
 	ck_assert_uint_eq(hi, 1003);
 	for (i = 0; i < 4; i++)
-		ck_assert_uint_eq(label_alloc(LABEL_CLIENT_BGP, "p"), 1000 + (mpls_label_t)i);
-	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_BGP, "p"), MPLS_LABEL_NONE); /* exhausted */
+		ck_assert_uint_eq(label_alloc(LABEL_CLIENT_BGP, &none), 1000 + (mpls_label_t)i);
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_BGP, &none), MPLS_LABEL_NONE); /* exhausted */
 	ck_assert_int_eq(label_release(LABEL_CLIENT_BGP, 1001), 0);
-	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_BGP, "p"), 1001); /* wraps around */
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_BGP, &none), 1001); /* wraps around */
 	/* shrinking under labels in use is refused */
 	ck_assert_int_eq(label_set_dynamic_block(1000, 1001, err, sizeof(err)), -1);
 	ck_assert_ptr_nonnull(strstr(err, "in use outside the new block"));
@@ -86,6 +119,39 @@ START_TEST(test_block)
 	for (l = 1000; l <= 1003; l++)
 		ck_assert_int_eq(label_release(LABEL_CLIENT_BGP, l), 0);
 	ck_assert_int_eq(label_set_dynamic_block(1000, 1001, err, sizeof(err)), 0);
+}
+END_TEST
+
+/* Owners print as the purpose strings of old, so audits stay the same;
+ * sharing an explicit label needs the same owner, field by field. */
+START_TEST(test_owner)
+{
+	struct label_owner v = vrf_owner("CUST-A"), nh = v, pfx = v, pfx2;
+	char buf[LABEL_OWNER_STRLEN], err[160];
+
+	nh.kind = LABEL_OWN_VRF_NEXTHOP;
+	nh.nexthop = 0xc0a80102; /* 192.168.1.2 */
+	pfx.kind = LABEL_OWN_VRF_PREFIX;
+	ck_assert_int_eq(prefix4_parse("10.1.0.0/16", &pfx.prefix, NULL), 0);
+	ck_assert_str_eq(label_owner_str(&v, buf, sizeof(buf)), "vrf CUST-A");
+	ck_assert_str_eq(label_owner_str(&nh, buf, sizeof(buf)), "vrf CUST-A nexthop 192.168.1.2");
+	ck_assert_str_eq(label_owner_str(&pfx, buf, sizeof(buf)), "vrf CUST-A prefix 10.1.0.0/16");
+	pfx2 = ldp_owner("10.0.0.1/32");
+	ck_assert_str_eq(label_owner_str(&pfx2, buf, sizeof(buf)), "ldp 10.0.0.1/32");
+	ck_assert_str_eq(label_owner_str(&none, buf, sizeof(buf)), "");
+	/* the audit cuts long owners at its width, as it always did */
+	v = vrf_owner("a-rather-long-vrf-name-0123456");
+	v.kind = LABEL_OWN_VRF_PREFIX;
+	v.prefix = pfx.prefix;
+	ck_assert_uint_eq(strlen(label_owner_str(&v, buf, sizeof(buf))), LABEL_OWNER_STRLEN - 1);
+	/* same kind and VRF, another prefix: not the same owner */
+	pfx2 = pfx;
+	pfx2.prefix.len = 24;
+	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 200, &pfx, err, sizeof(err)), 0);
+	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 200, &pfx, err, sizeof(err)), 0);
+	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 200, &pfx2, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "(vrf CUST-A prefix 10.1.0.0/16)"));
+	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_BGP, 200, &nh, err, sizeof(err)), -1);
 }
 END_TEST
 
@@ -104,13 +170,13 @@ START_TEST(test_random)
 		int c = (int)(random() % LABEL_CLIENT_MAX);
 
 		if (random() % 2) {
-			int rc = label_alloc_specific(c, l, "r", err, sizeof(err));
+			int rc = label_alloc_specific(c, l, &none, err, sizeof(err));
 
 			if (owner[l] < 0) {
 				ck_assert_int_eq(rc, 0);
 				owner[l] = (signed char)c;
 				label_release(c, l); /* keep one reference only */
-				ck_assert_int_eq(label_alloc_specific(c, l, "r", err, sizeof(err)), 0);
+				ck_assert_int_eq(label_alloc_specific(c, l, &none, err, sizeof(err)), 0);
 			} else {
 				ck_assert_int_eq(rc, owner[l] == c ? 0 : -1);
 				if (rc == 0)
@@ -145,6 +211,7 @@ int main(void)
 	tcase_add_test(tc, test_dynamic);
 	tcase_add_test(tc, test_specific);
 	tcase_add_test(tc, test_block);
+	tcase_add_test(tc, test_owner);
 	tcase_add_test(tc, test_random);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -1,0 +1,142 @@
+/* The XDP fast path's tables: the layout shared by the BPF program
+ * (fwd_xdp.bpf.c) and its loader and map writer (../xdp.c). Plain fixed-size
+ * types only: this header is compiled for the BPF target and for the host.
+ *
+ * Every mutable table is a map whose update replaces an entry as a whole
+ * under RCU (hash maps without preallocation, the LPM trie), so a reader in
+ * the driver's context never sees a half-written entry and a change never
+ * stops forwarding. Addresses are IPv4 in HOST byte order (as in fwd.h),
+ * except in the LPM key, which the trie compares as big-endian bytes.
+ *
+ * Maps (names are the ELF names):
+ *   xf_ports   hash   u32 port idx            -> struct xf_port
+ *   xf_tx      devmap u32 port idx            -> ifindex (written from the
+ *                                               port's namespace)
+ *   xf_fib     lpm    struct xf_fib_key       -> u32 next-hop id
+ *   xf_local   hash   struct xf_addr_key      -> u32 1 (own addresses of a VRF)
+ *   xf_nh      hash   u32 next-hop id         -> struct xf_nh
+ *   xf_lfib    hash   u32 label               -> struct xf_nh
+ *   xf_neigh   hash   struct xf_addr_key      -> struct xf_mac (key: port, ip)
+ *   xf_vrf     array  VRF id                  -> u32: 0 absent, else 1 + number
+ *                                               of own addresses (in xf_local)
+ *   xf_cfg     array  0                       -> struct xf_cfg
+ *   xf_pcnt    percpu array port idx          -> struct xf_counters
+ *   xf_vcnt    percpu array VRF id            -> struct xf_counters
+ *   xf_slow    ringbuf                        struct xf_slow records
+ */
+#ifndef PE_FWD_XDP_MAPS_H
+#define PE_FWD_XDP_MAPS_H
+
+#define XF_MAX_PORTS 256     /* = FWD_MAX_PORTS */
+#define XF_MAX_VRFS 4096     /* = FWD_MAX_VRFS */
+#define XF_MAX_PUSH 3        /* = FWD_MAX_PUSH */
+#define XF_MAX_ADJ 16        /* = FWD_MAX_ADJ */
+#define XF_DROP_MAX 13       /* = FWD_DROP_MAX */
+#define XF_FIB_MAX (4u << 20) /* routes over all VRFs */
+#define XF_NH_MAX (1u << 20)
+#define XF_LFIB_MAX (1u << 20)
+#define XF_NEIGH_MAX 65536
+#define XF_LOCAL_MAX 65536
+#define XF_SLOW_MAX 2048     /* bytes of a frame handed to the slow path */
+#define XF_SLOW_RING (1u << 22) /* 4 MiB of records */
+
+/* enum fwd_drop and enum fwd_nh_type of fwd.h (xdp.c checks they agree) */
+#define XF_OK 0
+#define XF_DROP_MALFORMED 1
+#define XF_DROP_NO_ROUTE 2
+#define XF_DROP_BLACKHOLE 3
+#define XF_DROP_NO_LSP 4
+#define XF_DROP_TTL 5
+#define XF_DROP_MTU 6
+#define XF_DROP_NO_NEIGH 7
+#define XF_DROP_BAD_LABEL 8
+#define XF_DROP_PORT_DOWN 9
+#define XF_DROP_NOT_IP 10
+#define XF_DROP_TX 11
+#define XF_DROP_STACK 12
+#define XF_PUNT 0xfe
+#define XF_SLOW 0xfd          /* internal: hand the frame to the slow path */
+#define XF_NH_DROP 0
+#define XF_NH_UNRESOLVED 1
+#define XF_NH_RECEIVE 2
+#define XF_NH_FWD 3
+#define XF_NH_LOOKUP 4
+
+/* struct xf_port.flags */
+#define XF_PORT_UP 1         /* carrier and admin up */
+#define XF_PORT_SLOWTX 2     /* no redirect into it: frames to it take the slow path */
+
+struct xf_port {
+	unsigned int vrf_id;  /* 0: core port */
+	unsigned int mtu;
+	unsigned int addr;    /* primary IPv4 address, 0: none */
+	unsigned char mac[6];
+	unsigned char flags;
+	unsigned char pad;
+};
+
+/* == struct fwd_adj */
+struct xf_adj {
+	unsigned short port;
+	unsigned char nlabels;
+	unsigned char pad;
+	unsigned int gw;
+	unsigned int labels[XF_MAX_PUSH];
+};
+
+/* == struct fwd_nh with room for every member */
+struct xf_nh {
+	unsigned char type;   /* enum fwd_nh_type */
+	unsigned char nadj;
+	unsigned short pad;
+	unsigned int vrf_id;
+	struct xf_adj adj[XF_MAX_ADJ];
+};
+
+struct xf_fib_key {
+	unsigned int prefixlen; /* 32 + the route's length: the VRF id always matches */
+	unsigned char vrf[4];   /* big-endian VRF id */
+	unsigned char addr[4];  /* big-endian address */
+};
+
+struct xf_addr_key {
+	unsigned int id;      /* VRF id (xf_local) or port idx (xf_neigh) */
+	unsigned int ip;
+};
+
+struct xf_mac {
+	unsigned char mac[6];
+	unsigned char pad[2];
+};
+
+struct xf_cfg {
+	unsigned int ttl_pipe;
+	unsigned int icmp_errors;
+};
+
+/* == struct fwd_counters */
+struct xf_counters {
+	unsigned long long rx_pkts, rx_bytes;
+	unsigned long long tx_pkts, tx_bytes;
+	unsigned long long punt;
+	unsigned long long icmp_sent;
+	unsigned long long drop[XF_DROP_MAX];
+};
+
+/* A record of xf_slow. FRAME: the frame as received on in_port, for the C
+ * pipeline (ICMP errors, ports XDP cannot send to); the program counted
+ * nothing for it. RESOLVE: ask the kernel for ip's MAC on port (the frame
+ * was dropped and counted noNeighbor). */
+#define XF_SLOW_FRAME 1
+#define XF_SLOW_RESOLVE 2
+struct xf_slow {
+	unsigned short kind;
+	unsigned short port;  /* FRAME: in port; RESOLVE: out port */
+	unsigned short len;   /* FRAME: bytes in data */
+	unsigned short pad;
+	unsigned int ip;      /* RESOLVE */
+	unsigned int pad2;
+	unsigned char data[XF_SLOW_MAX];
+};
+
+#endif

@@ -1,0 +1,712 @@
+/* The XDP fast path's loader and map writer (see xdp.h and
+ * bpf/fwd_xdp.bpf.c). The program is compiled at build time and embedded in
+ * the binary (bpftool gen skeleton, bpf/fwd_xdp.skel.h).
+ *
+ * The maps are created once, by an instance whose program is not loaded;
+ * each port then gets its own instance of the program (the port index is a
+ * read-only constant of the instance), sharing every map. Programs are
+ * attached through BPF links in native (driver) mode: a link is detached
+ * when ped closes it or exits, so a crashed ped never leaves a program
+ * behind, and an interface that already has an XDP program (someone
+ * else's) is refused rather than taken over. */
+#include "config.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <linux/if_link.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/netns.h"
+/* generated code: bpftool casts const away */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wcast-qual"
+#include "pe/fwd/bpf/fwd_xdp.skel.h"
+#pragma GCC diagnostic pop
+#include "pe/fwd/bpf/xdp_maps.h"
+#include "pe/fwd/xdp.h"
+#include "vrf/fib.h"
+
+_Static_assert(XF_MAX_PORTS == FWD_MAX_PORTS, "ports");
+_Static_assert(XF_MAX_VRFS == FWD_MAX_VRFS, "vrfs");
+_Static_assert(XF_MAX_PUSH == FWD_MAX_PUSH, "push");
+_Static_assert(XF_MAX_ADJ == FWD_MAX_ADJ, "adj");
+_Static_assert(XF_DROP_MAX == FWD_DROP_MAX, "drop causes");
+_Static_assert(XF_PUNT == FWD_PUNT, "punt");
+_Static_assert(XF_DROP_STACK == FWD_DROP_STACK && XF_DROP_NO_NEIGH == FWD_DROP_NO_NEIGH &&
+		       XF_DROP_TX == FWD_DROP_TX && XF_DROP_MALFORMED == FWD_DROP_MALFORMED,
+	       "drop cause values");
+_Static_assert(XF_NH_LOOKUP == FWD_NH_LOOKUP && XF_NH_FWD == FWD_NH_FWD &&
+		       XF_NH_RECEIVE == FWD_NH_RECEIVE && XF_NH_DROP == FWD_NH_DROP,
+	       "next-hop types");
+_Static_assert(sizeof(struct xf_adj) == sizeof(struct fwd_adj), "adjacency layout");
+_Static_assert(sizeof(struct xf_counters) == sizeof(struct fwd_counters), "counter layout");
+
+struct xport {
+	struct xf_bpf *skel;  /* this port's instance, NULL: none loaded */
+	struct bpf_link *link;
+	int nsfd;             /* dup of the namespace it is attached in, -1 */
+	int ifindex;
+};
+
+struct fwd_xdp {
+	struct xf_bpf *maps;  /* the instance that owns the maps */
+	int fd_ports, fd_tx, fd_fib, fd_local, fd_vrf, fd_nh, fd_lfib, fd_neigh, fd_cfg;
+	int fd_pcnt, fd_vcnt, fd_slow;
+	int ncpu;
+	struct ring_buffer *ring;
+	struct xport port[FWD_MAX_PORTS];
+	/* the poll in progress (slow path) */
+	void (*frame)(void *arg, uint16_t in_port, const uint8_t *data, uint16_t len);
+	void (*resolve)(void *arg, uint16_t port, uint32_t ip);
+	void *arg;
+	unsigned left, done;
+};
+
+static void errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* libbpf prints through log.c, warnings only (its debug output is loud) */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	if (level != LIBBPF_WARN)
+		return 0;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	log_debug("libbpf: %s", line);
+	return 0;
+}
+
+/* ---- maps ---- */
+
+static int ring_sample(void *ctx, void *data, size_t size);
+
+struct fwd_xdp *fwd_xdp_new(char *err, size_t errlen)
+{
+	struct fwd_xdp *x = xcalloc(1, sizeof(*x));
+	struct xf_cfg cfg = { 0, 1 };
+	uint32_t zero = 0;
+	int i;
+
+	libbpf_set_print(libbpf_print);
+	for (i = 0; i < FWD_MAX_PORTS; i++)
+		x->port[i].nsfd = -1;
+	x->ncpu = libbpf_num_possible_cpus();
+	if (x->ncpu <= 0) {
+		errf(err, errlen, "cannot count CPUs: %s", strerror(-x->ncpu));
+		goto fail;
+	}
+	x->maps = xf_bpf__open();
+	if (x->maps == NULL) {
+		errf(err, errlen, "cannot open the XDP object: %s", strerror(errno));
+		goto fail;
+	}
+	bpf_program__set_autoload(x->maps->progs.fwd_xdp, false);
+	if ((i = xf_bpf__load(x->maps)) != 0) {
+		errf(err, errlen, "cannot create the XDP maps: %s", strerror(-i));
+		goto fail;
+	}
+	x->fd_ports = bpf_map__fd(x->maps->maps.xf_ports);
+	x->fd_tx = bpf_map__fd(x->maps->maps.xf_tx);
+	x->fd_fib = bpf_map__fd(x->maps->maps.xf_fib);
+	x->fd_local = bpf_map__fd(x->maps->maps.xf_local);
+	x->fd_vrf = bpf_map__fd(x->maps->maps.xf_vrf);
+	x->fd_nh = bpf_map__fd(x->maps->maps.xf_nh);
+	x->fd_lfib = bpf_map__fd(x->maps->maps.xf_lfib);
+	x->fd_neigh = bpf_map__fd(x->maps->maps.xf_neigh);
+	x->fd_cfg = bpf_map__fd(x->maps->maps.xf_cfg);
+	x->fd_pcnt = bpf_map__fd(x->maps->maps.xf_pcnt);
+	x->fd_vcnt = bpf_map__fd(x->maps->maps.xf_vcnt);
+	x->fd_slow = bpf_map__fd(x->maps->maps.xf_slow);
+	if (bpf_map_update_elem(x->fd_cfg, &zero, &cfg, BPF_ANY) != 0) {
+		errf(err, errlen, "cannot write the XDP configuration: %s", strerror(errno));
+		goto fail;
+	}
+	x->ring = ring_buffer__new(x->fd_slow, ring_sample, x, NULL);
+	if (x->ring == NULL) {
+		errf(err, errlen, "cannot map the slow-path ring: %s", strerror(errno));
+		goto fail;
+	}
+	return x;
+fail:
+	fwd_xdp_free(x);
+	return NULL;
+}
+
+void fwd_xdp_free(struct fwd_xdp *x)
+{
+	int i;
+
+	if (x == NULL)
+		return;
+	for (i = 0; i < FWD_MAX_PORTS; i++)
+		fwd_xdp_detach(x, (uint16_t)i);
+	ring_buffer__free(x->ring);
+	xf_bpf__destroy(x->maps);
+	free(x);
+}
+
+/* ---- programs ---- */
+
+/* Runs fn(x, arg) inside namespace nsfd (< 0: here) on this thread. */
+static int in_netns(int nsfd, int (*fn)(void *arg), void *arg)
+{
+	int self, r, e;
+
+	if (nsfd < 0)
+		return fn(arg);
+	if ((self = netns_self()) < 0 || setns(nsfd, CLONE_NEWNET) != 0)
+		return -errno;
+	r = fn(arg);
+	e = errno;
+	if (setns(self, CLONE_NEWNET) != 0)
+		fatal("setns back");
+	errno = e;
+	return r;
+}
+
+int fwd_xdp_prog_load(struct fwd_xdp *x, uint16_t idx, char *err, size_t errlen)
+{
+	struct xport *p;
+	struct bpf_map *m;
+	struct xf_bpf *s;
+	const char *name;
+	int r;
+
+	if (idx >= FWD_MAX_PORTS) {
+		errf(err, errlen, "port index %u out of range", idx);
+		return -1;
+	}
+	p = &x->port[idx];
+	if (p->skel != NULL)
+		return 0;
+	if ((s = xf_bpf__open()) == NULL) {
+		errf(err, errlen, "cannot open the XDP object: %s", strerror(errno));
+		return -1;
+	}
+	s->rodata->xf_port_idx = idx;
+	/* every map but the instance's own constants is the shared one */
+	bpf_object__for_each_map(m, s->obj) {
+		struct bpf_map *shared;
+
+		name = bpf_map__name(m);
+		if (strchr(name, '.') != NULL)
+			continue;
+		shared = bpf_object__find_map_by_name(x->maps->obj, name);
+		if (shared == NULL || bpf_map__reuse_fd(m, bpf_map__fd(shared)) != 0) {
+			errf(err, errlen, "cannot share map %s", name);
+			xf_bpf__destroy(s);
+			return -1;
+		}
+	}
+	if ((r = xf_bpf__load(s)) != 0) {
+		errf(err, errlen, "the kernel refused the XDP program: %s", strerror(-r));
+		xf_bpf__destroy(s);
+		return -1;
+	}
+	p->skel = s;
+	return 0;
+}
+
+struct attach_arg {
+	struct xport *p;
+	int ifindex;
+	struct bpf_link *link;
+	const char *why;
+};
+
+/* A link in the mode the driver offers; anything but native (driver) mode
+ * is refused: generic XDP would cost more than the AF_PACKET path. */
+static int attach_here(void *arg)
+{
+	struct attach_arg *a = arg;
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	a->link = bpf_program__attach_xdp(a->p->skel->progs.fwd_xdp, a->ifindex);
+	if (a->link == NULL) {
+		a->why = errno == EBUSY || errno == EEXIST ? "another XDP program is attached"
+							    : strerror(errno);
+		return -1;
+	}
+	if (bpf_xdp_query(a->ifindex, 0, &q) != 0 || q.attach_mode != XDP_ATTACHED_DRV) {
+		bpf_link__destroy(a->link);
+		a->link = NULL;
+		a->why = "the driver has no native XDP";
+		return -1;
+	}
+	return 0;
+}
+
+int fwd_xdp_attach(struct fwd_xdp *x, uint16_t idx, int nsfd, int ifindex, char *err,
+		   size_t errlen)
+{
+	struct attach_arg a;
+	struct xport *p;
+
+	if (fwd_xdp_prog_load(x, idx, err, errlen) != 0)
+		return -1;
+	p = &x->port[idx];
+	if (p->link != NULL && p->ifindex == ifindex)
+		return 0;
+	if (p->link != NULL) {
+		bpf_link__destroy(p->link);
+		p->link = NULL;
+	}
+	memset(&a, 0, sizeof(a));
+	a.p = p;
+	a.ifindex = ifindex;
+	if (in_netns(nsfd, attach_here, &a) != 0) {
+		errf(err, errlen, "cannot attach XDP: %s", a.why ? a.why : strerror(errno));
+		return -1;
+	}
+	p->link = a.link;
+	p->ifindex = ifindex;
+	if (p->nsfd >= 0)
+		close(p->nsfd);
+	p->nsfd = nsfd >= 0 ? dup(nsfd) : -1;
+	return 0;
+}
+
+void fwd_xdp_detach(struct fwd_xdp *x, uint16_t idx)
+{
+	struct xport *p;
+
+	if (idx >= FWD_MAX_PORTS)
+		return;
+	p = &x->port[idx];
+	if (p->link != NULL)
+		bpf_link__destroy(p->link); /* closing the link detaches */
+	p->link = NULL;
+	xf_bpf__destroy(p->skel);
+	p->skel = NULL;
+	if (p->nsfd >= 0)
+		close(p->nsfd);
+	p->nsfd = -1;
+	p->ifindex = 0;
+}
+
+bool fwd_xdp_attached(const struct fwd_xdp *x, uint16_t idx)
+{
+	return idx < FWD_MAX_PORTS && x->port[idx].link != NULL;
+}
+
+/* ---- map writers ---- */
+
+struct devmap_arg {
+	int fd;
+	uint32_t key, ifindex;
+};
+
+static int devmap_here(void *arg)
+{
+	struct devmap_arg *d = arg;
+
+	return bpf_map_update_elem(d->fd, &d->key, &d->ifindex, BPF_ANY);
+}
+
+int fwd_xdp_set_port(struct fwd_xdp *x, uint16_t idx, const struct fwd_port_cfg *cfg, int nsfd,
+		     bool slowtx)
+{
+	struct devmap_arg d = { x->fd_tx, idx, 0 };
+	uint32_t key = idx;
+	struct xf_port v;
+
+	if (idx >= FWD_MAX_PORTS)
+		return -1;
+	if (cfg == NULL) {
+		bpf_map_delete_elem(x->fd_tx, &key);
+		if (bpf_map_delete_elem(x->fd_ports, &key) != 0 && errno != ENOENT)
+			return -1;
+		return 0;
+	}
+	memset(&v, 0, sizeof(v));
+	v.vrf_id = cfg->vrf_id;
+	v.mtu = cfg->mtu;
+	v.addr = cfg->addr;
+	memcpy(v.mac, cfg->mac, 6);
+	v.flags = (uint8_t)((cfg->up ? XF_PORT_UP : 0) | (slowtx ? XF_PORT_SLOWTX : 0));
+	/* the DEVMAP entry first: a port is never routed to before it has one
+	 * (and without one, frames to it are counted txFailed) */
+	d.ifindex = (uint32_t)cfg->ifindex;
+	if (cfg->ifindex > 0 && in_netns(nsfd, devmap_here, &d) != 0)
+		log_debug("xdp: no redirect entry for port %u (ifindex %d): %s", idx, cfg->ifindex,
+			  strerror(errno));
+	return bpf_map_update_elem(x->fd_ports, &key, &v, BPF_ANY);
+}
+
+static void nh_to_xf(const struct fwd_nh *nh, struct xf_nh *v)
+{
+	unsigned n = nh->nadj < FWD_MAX_ADJ ? nh->nadj : FWD_MAX_ADJ;
+
+	memset(v, 0, sizeof(*v));
+	v->type = nh->type;
+	v->nadj = (uint8_t)n;
+	v->vrf_id = nh->vrf_id;
+	memcpy(v->adj, nh->adj, n * sizeof(nh->adj[0]));
+}
+
+static int set_nh(int fd, uint32_t key, const struct fwd_nh *nh)
+{
+	struct xf_nh v;
+
+	if (nh == NULL) {
+		if (bpf_map_delete_elem(fd, &key) != 0 && errno != ENOENT)
+			return -1;
+		return 0;
+	}
+	nh_to_xf(nh, &v);
+	return bpf_map_update_elem(fd, &key, &v, BPF_ANY);
+}
+
+int fwd_xdp_set_nh(struct fwd_xdp *x, uint32_t id, const struct fwd_nh *nh)
+{
+	return set_nh(x->fd_nh, id, nh);
+}
+
+int fwd_xdp_set_lfib(struct fwd_xdp *x, mpls_label_t label, const struct fwd_nh *nh)
+{
+	return set_nh(x->fd_lfib, label, nh);
+}
+
+static void put_be32(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
+int fwd_xdp_set_route(struct fwd_xdp *x, uint32_t vrf_id, uint32_t addr, uint8_t len, uint32_t nh)
+{
+	struct xf_fib_key k;
+
+	if (len > 32)
+		return -1;
+	k.prefixlen = 32u + len;
+	put_be32(k.vrf, vrf_id);
+	put_be32(k.addr, len ? addr & ~((1ull << (32 - len)) - 1) : 0);
+	if (nh == 0) {
+		if (bpf_map_delete_elem(x->fd_fib, &k) != 0 && errno != ENOENT)
+			return -1;
+		return 0;
+	}
+	return bpf_map_update_elem(x->fd_fib, &k, &nh, BPF_ANY);
+}
+
+static bool has_ip(const struct fwd_neigh_tab *t, uint32_t ip, const uint8_t **mac)
+{
+	uint32_t i, n;
+
+	if (t == NULL || ip == 0)
+		return false;
+	i = fwd_neigh_hash(ip) & t->mask;
+	for (n = 0; n <= t->mask; n++) {
+		if (t->slot[i].ip == ip) {
+			*mac = t->slot[i].mac;
+			return true;
+		}
+		if (t->slot[i].ip == 0)
+			return false;
+		i = (i + 1) & t->mask;
+	}
+	return false;
+}
+
+int fwd_xdp_set_neigh(struct fwd_xdp *x, uint16_t idx, const struct fwd_neigh_tab *old,
+		      const struct fwd_neigh_tab *new)
+{
+	struct xf_addr_key k;
+	struct xf_mac v;
+	const uint8_t *mac;
+	uint32_t i;
+	int r = 0;
+
+	k.id = idx;
+	/* additions and changes first, so a present neighbor never vanishes */
+	for (i = 0; new != NULL && i <= new->mask; i++) {
+		if (new->slot[i].ip == 0)
+			continue;
+		if (has_ip(old, new->slot[i].ip, &mac) && memcmp(mac, new->slot[i].mac, 6) == 0)
+			continue;
+		k.ip = new->slot[i].ip;
+		memset(&v, 0, sizeof(v));
+		memcpy(v.mac, new->slot[i].mac, 6);
+		if (bpf_map_update_elem(x->fd_neigh, &k, &v, BPF_ANY) != 0)
+			r = -1;
+	}
+	for (i = 0; old != NULL && i <= old->mask; i++) {
+		if (old->slot[i].ip == 0 || has_ip(new, old->slot[i].ip, &mac))
+			continue;
+		k.ip = old->slot[i].ip;
+		bpf_map_delete_elem(x->fd_neigh, &k);
+	}
+	return r;
+}
+
+static bool vrf_has(const struct fwd_vrf *v, uint32_t a)
+{
+	int i, n;
+
+	if (v == NULL)
+		return false;
+	n = v->nlocal < FWD_MAX_LOCAL ? v->nlocal : FWD_MAX_LOCAL;
+	for (i = 0; i < n; i++)
+		if (v->local[i] == a)
+			return true;
+	return false;
+}
+
+int fwd_xdp_set_vrf(struct fwd_xdp *x, uint32_t vrf_id, const struct fwd_vrf *old,
+		    const struct fwd_vrf *new)
+{
+	struct xf_addr_key k = { vrf_id, 0 };
+	uint32_t one = 1, state = 0;
+	int i, n;
+
+	if (vrf_id >= FWD_MAX_VRFS)
+		return -1;
+	n = new != NULL ? (new->nlocal < FWD_MAX_LOCAL ? new->nlocal : FWD_MAX_LOCAL) : 0;
+	for (i = 0; i < n; i++) {
+		k.ip = new->local[i];
+		if (!vrf_has(old, k.ip))
+			bpf_map_update_elem(x->fd_local, &k, &one, BPF_ANY);
+	}
+	/* a VRF without a FIB forwards nothing (pipeline.c) */
+	if (new != NULL && new->fib != NULL)
+		state = 1 + (uint32_t)n;
+	if (bpf_map_update_elem(x->fd_vrf, &vrf_id, &state, BPF_ANY) != 0)
+		return -1;
+	n = old != NULL ? (old->nlocal < FWD_MAX_LOCAL ? old->nlocal : FWD_MAX_LOCAL) : 0;
+	for (i = 0; i < n; i++) {
+		k.ip = old->local[i];
+		if (!vrf_has(new, k.ip))
+			bpf_map_delete_elem(x->fd_local, &k);
+	}
+	return 0;
+}
+
+int fwd_xdp_set_flags(struct fwd_xdp *x, bool ttl_pipe, bool icmp_errors)
+{
+	struct xf_cfg cfg = { ttl_pipe, icmp_errors };
+	uint32_t zero = 0;
+
+	return bpf_map_update_elem(x->fd_cfg, &zero, &cfg, BPF_ANY);
+}
+
+/* Deletes every key of a hash or trie map. */
+static void map_clear(int fd, size_t ksz)
+{
+	uint8_t k[64];
+
+	if (ksz > sizeof(k))
+		return;
+	while (bpf_map_get_next_key(fd, NULL, k) == 0)
+		if (bpf_map_delete_elem(fd, k) != 0)
+			break;
+}
+
+/* Sets entries 0..n-1 of an array map to one value (per CPU: ncpu
+ * copies), in one batch where the kernel has it. */
+static void array_fill(int fd, uint32_t n, const void *v, size_t vsz, int ncpu)
+{
+	uint32_t *keys = xcalloc(n, sizeof(*keys)), i, count = n;
+	size_t one = (vsz + 7) & ~(size_t)7;
+	uint8_t *vals = xcalloc(n, one * (size_t)ncpu);
+
+	for (i = 0; i < n; i++) {
+		int c;
+
+		keys[i] = i;
+		for (c = 0; c < ncpu; c++)
+			memcpy(vals + ((size_t)i * (size_t)ncpu + (size_t)c) * one, v, vsz);
+	}
+	if (bpf_map_update_batch(fd, keys, vals, &count, NULL) != 0)
+		for (i = 0; i < n; i++)
+			bpf_map_update_elem(fd, &i, vals + (size_t)i * (size_t)ncpu * one, BPF_ANY);
+	free(keys);
+	free(vals);
+}
+
+struct sync_walk {
+	struct fwd_xdp *x;
+	uint32_t vrf_id;
+	int r;
+};
+
+static int sync_route(uint32_t addr, uint8_t len, uint32_t nh, void *arg)
+{
+	struct sync_walk *w = arg;
+
+	if (fwd_xdp_set_route(w->x, w->vrf_id, addr, len, nh) != 0)
+		w->r = -1;
+	return 0;
+}
+
+int fwd_xdp_sync(struct fwd_xdp *x, struct fwd_tables *t, int (*nsfd_of)(uint16_t idx))
+{
+	struct sync_walk w = { x, 0, 0 };
+	uint32_t i, cap, none = 0;
+	_Atomic(struct fwd_nh *) *a;
+	struct fwd_port_cfg *pc;
+	struct fwd_vrf *v;
+	struct fwd_nh *nh;
+
+	map_clear(x->fd_ports, sizeof(uint32_t));
+	map_clear(x->fd_fib, sizeof(struct xf_fib_key));
+	map_clear(x->fd_local, sizeof(struct xf_addr_key));
+	map_clear(x->fd_nh, sizeof(uint32_t));
+	map_clear(x->fd_lfib, sizeof(uint32_t));
+	map_clear(x->fd_neigh, sizeof(struct xf_addr_key));
+	array_fill(x->fd_vrf, FWD_MAX_VRFS, &none, sizeof(none), 1);
+	fwd_xdp_set_flags(x, atomic_load(&t->ttl_pipe), atomic_load(&t->icmp_errors));
+	for (i = 0; i < FWD_MAX_PORTS; i++) {
+		if ((pc = atomic_load(&t->port[i])) == NULL)
+			continue;
+		if (fwd_xdp_set_port(x, (uint16_t)i, pc, nsfd_of ? nsfd_of((uint16_t)i) : -1, false))
+			w.r = -1;
+		if (fwd_xdp_set_neigh(x, (uint16_t)i, NULL, atomic_load(&t->neigh[i])) != 0)
+			w.r = -1;
+	}
+	cap = atomic_load(&t->nh_cap);
+	a = atomic_load(&t->nh);
+	for (i = 0; a != NULL && i < cap; i++)
+		if ((nh = atomic_load(&a[i])) != NULL && fwd_xdp_set_nh(x, i, nh) != 0)
+			w.r = -1;
+	cap = atomic_load(&t->lfib_cap);
+	a = atomic_load(&t->lfib);
+	for (i = 0; a != NULL && i < cap; i++)
+		if ((nh = atomic_load(&a[i])) != NULL && fwd_xdp_set_lfib(x, i, nh) != 0)
+			w.r = -1;
+	for (i = 0; i < FWD_MAX_VRFS; i++) {
+		if ((v = atomic_load(&t->vrf[i])) == NULL)
+			continue;
+		fwd_xdp_set_vrf(x, i, NULL, v);
+		w.vrf_id = i;
+		if (v->fib != NULL)
+			fib_walk(v->fib, sync_route, &w);
+	}
+	return w.r;
+}
+
+/* ---- counters ---- */
+
+static void sum_counters(struct fwd_xdp *x, int fd, uint32_t key, struct fwd_counters *c)
+{
+	struct xf_counters *pc = xcalloc((size_t)x->ncpu, sizeof(*pc));
+	int i, k;
+
+	memset(c, 0, sizeof(*c));
+	if (bpf_map_lookup_elem(fd, &key, pc) == 0) {
+		for (i = 0; i < x->ncpu; i++) {
+			c->rx_pkts += pc[i].rx_pkts;
+			c->rx_bytes += pc[i].rx_bytes;
+			c->tx_pkts += pc[i].tx_pkts;
+			c->tx_bytes += pc[i].tx_bytes;
+			c->punt += pc[i].punt;
+			c->icmp_sent += pc[i].icmp_sent;
+			for (k = 0; k < FWD_DROP_MAX; k++)
+				c->drop[k] += pc[i].drop[k];
+		}
+	}
+	free(pc);
+}
+
+void fwd_xdp_port_counters(struct fwd_xdp *x, uint16_t idx, struct fwd_counters *c)
+{
+	sum_counters(x, x->fd_pcnt, idx, c);
+}
+
+void fwd_xdp_vrf_counters(struct fwd_xdp *x, uint32_t vrf_id, struct fwd_counters *c)
+{
+	sum_counters(x, x->fd_vcnt, vrf_id, c);
+}
+
+void fwd_xdp_counters_reset(struct fwd_xdp *x)
+{
+	struct xf_counters z;
+
+	memset(&z, 0, sizeof(z));
+	array_fill(x->fd_pcnt, FWD_MAX_PORTS, &z, sizeof(z), x->ncpu);
+	array_fill(x->fd_vcnt, FWD_MAX_VRFS, &z, sizeof(z), x->ncpu);
+}
+
+/* ---- slow path ---- */
+
+static int ring_sample(void *ctx, void *data, size_t size)
+{
+	struct fwd_xdp *x = ctx;
+	const struct xf_slow *r = data;
+
+	if (size < offsetof(struct xf_slow, data))
+		return 0;
+	if (r->kind == XF_SLOW_RESOLVE) {
+		if (x->resolve != NULL)
+			x->resolve(x->arg, r->port, r->ip);
+	} else if (r->kind == XF_SLOW_FRAME && r->len <= size - offsetof(struct xf_slow, data) &&
+		   r->len <= XF_SLOW_MAX) {
+		if (x->frame != NULL)
+			x->frame(x->arg, r->port, r->data, r->len);
+	}
+	x->done++;
+	/* a negative return stops the walk after this record (consumed) */
+	return --x->left == 0 ? -1 : 0;
+}
+
+int fwd_xdp_slow_fd(struct fwd_xdp *x)
+{
+	return ring_buffer__epoll_fd(x->ring);
+}
+
+int fwd_xdp_slow_poll(struct fwd_xdp *x, unsigned max,
+		      void (*frame)(void *arg, uint16_t in_port, const uint8_t *data, uint16_t len),
+		      void (*resolve)(void *arg, uint16_t port, uint32_t ip), void *arg)
+{
+	if (max == 0)
+		return 0;
+	x->frame = frame;
+	x->resolve = resolve;
+	x->arg = arg;
+	x->left = max;
+	x->done = 0;
+	ring_buffer__consume(x->ring);
+	x->frame = NULL;
+	x->resolve = NULL;
+	return (int)x->done;
+}
+
+/* ---- tests ---- */
+
+int fwd_xdp_test_run(struct fwd_xdp *x, uint16_t idx, const uint8_t *in, uint32_t len,
+		     uint8_t *out, uint32_t *outlen)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = len, .data_out = out,
+		    .data_size_out = *outlen, .repeat = 1);
+
+	if (idx >= FWD_MAX_PORTS || x->port[idx].skel == NULL)
+		return -1;
+	if (bpf_prog_test_run_opts(bpf_program__fd(x->port[idx].skel->progs.fwd_xdp), &o) != 0)
+		return -1;
+	*outlen = o.data_size_out;
+	return (int)o.retval;
+}
