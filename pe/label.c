@@ -228,8 +228,8 @@ int label_set_dynamic_block(mpls_label_t lo, mpls_label_t hi, char *err, size_t 
 		if (l == MPLS_LABEL_NONE || tab[i].client == LABEL_CLIENT_STATIC)
 			continue;
 		if (l >= dyn_lo && l <= dyn_hi && (l < lo || l > hi)) {
-			snprintf(err, errlen, "label %u (%s, %s) is in use outside the new block", l,
-				 label_client_name(tab[i].client),
+			snprintf(err, errlen, "label %u (%s, %s) is in use outside the new block",
+				 l, label_client_name(tab[i].client),
 				 label_owner_str(&tab[i].owner, o, sizeof(o)));
 			return -1;
 		}
@@ -297,8 +297,8 @@ int label_alloc_specific(enum label_client c, mpls_label_t l, const struct label
 			e->refcnt++;
 			return 0;
 		}
-		snprintf(err, errlen, "label %u is in use by %s (%s)", l, label_client_name(e->client),
-			 label_owner_str(&e->owner, o, sizeof(o)));
+		snprintf(err, errlen, "label %u is in use by %s (%s)", l,
+			 label_client_name(e->client), label_owner_str(&e->owner, o, sizeof(o)));
 		return -1;
 	}
 	ent_add(c, l, own);
@@ -369,8 +369,8 @@ static int show_labels_cmd(struct cli *cli, const struct cmd_args *a)
 
 			json_object_object_add(o, "client",
 					       json_object_new_string(label_client_name(v[i]->client)));
-			json_object_object_add(o, "purpose", json_object_new_string(label_owner_str(
-						       &v[i]->owner, owner, sizeof(owner))));
+			label_owner_str(&v[i]->owner, owner, sizeof(owner));
+			json_object_object_add(o, "purpose", json_object_new_string(owner));
 			json_object_object_add(o, "references", json_object_new_int64(v[i]->refcnt));
 			snprintf(key, sizeof(key), "%u", v[i]->label);
 			json_object_object_add(labels, key, o);

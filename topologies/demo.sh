@@ -10,7 +10,8 @@
 # routes over MP-BGP (VPNv4) and push two labels on customer traffic: the
 # VPN label (which VRF at pe2) under p1's LDP label for pe2's loopback. p1
 # swaps/pops, pe2 pops and forwards to the right CE. ce2b is a CE router
-# speaking eBGP to pe2; the other CEs are plain hosts.
+# speaking eBGP to pe2; the other CEs are plain hosts. Forwarding runs in
+# ped's XDP fast path on every port (`show dataplane` says so per port).
 #
 # Installs the dependencies, builds if needed, brings the testbed up, shows
 # the pings, the VPN table and the label stack of a captured packet, writes
@@ -82,6 +83,24 @@ run pe1 "show ip route vrf all"
 say "p1's installed LFIB (swap toward pe1, pop toward pe2: PHP)"
 run p1 "show mpls table"
 
+say "the dataplane backend of every port: XDP (the C pipeline is the slow path)"
+for n in pe1 p1 pe2; do
+	"$PESH" -N "$n" -c "show dataplane json" | python3 -c '
+import json,sys
+d = json.load(sys.stdin)
+for name, p in sorted(d["ports"].items()):
+    print("  %-4s %-5s %-8s %-7s %s" % (sys.argv[1], name, p["role"], p["backend"], p.get("backendReason", "")))' "$n"
+done
+
+# A capture does not see what XDP forwards (it takes frames before the
+# taps): p1's eth1 is served by the AF_PACKET worker while we look at the
+# wire, then goes back to XDP.
+"$PESH" -N p1 -c "conf t" -c "interface eth1" -c "dataplane backend packet" >/dev/null
+for i in $(seq 40); do
+	"$PESH" -N p1 -c "show dataplane json" |
+		python3 -c 'import json,sys; sys.exit(json.load(sys.stdin)["ports"]["eth1"]["backend"] != "packet")' && break
+	sleep 0.25
+done
 PCAP=$(mktemp "/tmp/$TOPO-demo.XXXXXX.pcap")
 "$PETOPO" exec p1 -- tshark -q -i eth1 -f 'mpls' -w "$PCAP" -a duration:60 >"$PCAP.log" 2>&1 &
 CAP=$!
@@ -94,8 +113,9 @@ say "customer B: ce1b pings the very same 192.168.2.1 (ce2b, a CE router)"
 "$PETOPO" exec ce1b -- ping -c 3 -i 0.3 -I 192.168.1.1 192.168.2.1
 sleep 1
 kill -INT "$CAP" 2>/dev/null; wait "$CAP" 2>/dev/null || true; CAP=""
+"$PESH" -N p1 -c "conf t" -c "interface eth1" -c "no dataplane backend packet" >/dev/null
 
-say "captured on the pe1-p1 link: [outer LDP label, inner VPN label] per echo request"
+say "captured on the pe1-p1 link (what pe1's XDP program sent): [outer LDP label, inner VPN label] per echo request"
 tshark -r "$PCAP" -Y 'icmp.type==8' -T fields -E header=y -e frame.number -e mpls.label \
 	-e mpls.bottom -e mpls.ttl -e ip.src -e ip.dst 2>/dev/null | column -t
 say "one of customer A's packets, decoded"

@@ -426,11 +426,11 @@ void fwd_ctl_iface_config_write(struct cli *cli, const char *ifname)
 	"AF_PACKET sockets and the C pipeline only\n"
 
 static const struct cmd_def config_cmds[] = {
-	{ "[no] dataplane backend xdp|packet", NO_STR BACKEND_HELP, backend_cmd },
+	{ "[no] dataplane backend <xdp|packet>", NO_STR BACKEND_HELP, backend_cmd },
 };
 
 static const struct cmd_def if_cmds[] = {
-	{ "[no] dataplane backend xdp|packet", NO_STR BACKEND_HELP, if_backend_cmd },
+	{ "[no] dataplane backend <xdp|packet>", NO_STR BACKEND_HELP, if_backend_cmd },
 };
 
 void be_init(void)

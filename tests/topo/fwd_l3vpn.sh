@@ -1,5 +1,7 @@
 #!/bin/bash
-# Labelled forwarding end to end on l3vpn-basic (ped's user-space dataplane):
+# Labelled forwarding end to end on l3vpn-basic, with the dataplane backend
+# FWD_BACKEND (xdp, the default: the XDP fast path with the C pipeline as slow
+# path; packet: the AF_PACKET worker alone, switched at run time):
 #   ce1a/ce1b -- pe1 -- p1 -- pe2 -- ce2a/ce2b, customers A and B with the
 #   very same addresses, ce2b a CE router speaking eBGP to pe2.
 # - both customers reach their own remote site through the same addresses;
@@ -14,6 +16,11 @@
 #   up again: traffic resumes;
 # - MTU: a DF packet over core MTU - 8 gets ICMP fragmentation-needed with
 #   MTU 1492 and the CE's path MTU follows; TTL 1 gets time-exceeded.
+# A capture sees what XDP forwards only where the receiving port is not
+# XDP's (frames redirected by XDP skip the sender's taps, and XDP sees them
+# before the receiver's): with xdp, the two capturing core ports (p1 eth1,
+# pe2 eth3) are switched to `dataplane backend packet` for the captures, so
+# they show what pe1's and p1's XDP programs put on the wire.
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init f
 
@@ -53,6 +60,22 @@ counter() { # counter NODE VRF CAUSE
 }
 
 "$PETOPO" up --name "$T" "$TOPOS/l3vpn-basic.yml" >"$TMPD/up.out" 2>&1 || { cat "$TMPD/up.out"; fail "up"; pt_done; exit 1; }
+BACKEND=${FWD_BACKEND:-xdp}
+echo "dataplane backend: $BACKEND"
+if [ "$BACKEND" = packet ]; then
+	for n in pe1 p1 pe2; do
+		"$PESH" -N "$n" -c "conf t" -c "dataplane backend packet" >/dev/null
+	done
+fi
+# if_backend NODE IFACE xdp|packet: one port's backend, switched at run time
+if_backend() {
+	if [ "$3" = packet ]; then
+		"$PESH" -N "$1" -c "conf t" -c "interface $2" -c "dataplane backend packet" >/dev/null
+	else
+		"$PESH" -N "$1" -c "conf t" -c "interface $2" -c "no dataplane backend packet" >/dev/null
+	fi
+	wait_json "$1" "show dataplane json" "{\"ports\":{\"$2\":{\"backend\":\"$3\",\"open\":true}}}"
+}
 
 check "pe1 CUST-A: 192.168.2.0/24 from pe2 (static at pe2)" wait_json pe1 "show ip route vrf CUST-A json" \
 	'{"192.168.2.0/24":[{"protocol":"bgp","selected":true,"nexthops":[{"ip":"10.255.0.3"}]}]}' 240
@@ -70,8 +93,12 @@ for b in json.load(sys.stdin)["bindings"]:
 has_binding() { l=$(binding pe1 10.255.0.3/32 10.255.0.2); [ -n "$l" ] && [ "$l" != "-" ]; }
 no_binding() { l=$(binding pe1 10.255.0.3/32 10.255.0.2); [ -z "$l" ] || [ "$l" = "-" ]; }
 check "pe1: a labelled path to pe2 (p1's LDP label)" retry 480 has_binding
-check "pe1 dataplane: worker running, ports open" wait_json pe1 "show dataplane json" \
-	'{"workerRunning":true,"ports":{"eth1":{"vrf":"CUST-A","role":"customer","open":true},"eth2":{"vrf":"CUST-B","open":true},"eth3":{"vrf":"default","role":"core","open":true}}}'
+check "pe1 dataplane: worker running, ports open, backend $BACKEND" wait_json pe1 "show dataplane json" \
+	"{\"workerRunning\":true,\"backend\":\"$BACKEND\",\"ports\":{\"eth1\":{\"vrf\":\"CUST-A\",\"role\":\"customer\",\"open\":true,\"backend\":\"$BACKEND\"},\"eth2\":{\"vrf\":\"CUST-B\",\"open\":true,\"backend\":\"$BACKEND\"},\"eth3\":{\"vrf\":\"default\",\"role\":\"core\",\"open\":true,\"backend\":\"$BACKEND\"}}}"
+check "p1 dataplane: both core ports on $BACKEND" wait_json p1 "show dataplane json" \
+	"{\"ports\":{\"eth1\":{\"role\":\"core\",\"backend\":\"$BACKEND\"},\"eth2\":{\"role\":\"core\",\"backend\":\"$BACKEND\"}}}"
+check "pe2 dataplane: ports on $BACKEND" wait_json pe2 "show dataplane json" \
+	"{\"ports\":{\"eth1\":{\"backend\":\"$BACKEND\"},\"eth3\":{\"backend\":\"$BACKEND\"}}}"
 check "pe1 eth1: customer MTU 1492 (core 1500 - 8 bytes of labels)" wait_json pe1 "show interface eth1 json" \
 	'{"eth1":{"mtu":1500,"customerMtu":1492}}'
 
@@ -90,6 +117,13 @@ check "labels known (VPN A $lblA, VPN B $lblB, LDP $ldp), A and B differ" test -
 # ---- captures: core links and CE links, each on the receiving side (the
 # dataplane transmits with PACKET_QDISC_BYPASS: a capture on the sending
 # interface does not see what it sends) ----
+if [ "$BACKEND" = xdp ]; then
+	check "p1 eth1 to backend packet for the capture" if_backend p1 eth1 packet
+	check "pe2 eth3 to backend packet for the capture" if_backend pe2 eth3 packet
+	check "running config: interface eth1 / dataplane backend packet" sh -c \
+		"'$PESH' -N p1 -c 'show running-config' | grep -A3 '^interface eth1' | grep -qx ' dataplane backend packet'"
+	check "ce1a -> 192.168.2.1 still reaches A's site 2" retry 40 ping_ok ce1a -I 192.168.1.1 192.168.2.1
+fi
 cap_start "$T-p1" eth1 "$TMPD/pe1p1.pcap"
 cap_start "$T-pe2" eth3 "$TMPD/p1pe2.pcap"
 cap_start "$T-ce2a" eth0 "$TMPD/ceA2.pcap"
@@ -111,6 +145,10 @@ nr1=$(counter pe1 CUST-B noRoute)
 check "pe1 CUST-B counted B's packets as noRoute ($nr0 -> $nr1)" test "$nr1" -ge $((nr0 + 2))
 sleep 1
 cap_cleanup
+if [ "$BACKEND" = xdp ]; then
+	check "p1 eth1 back to xdp" if_backend p1 eth1 xdp
+	check "pe2 eth3 back to xdp" if_backend pe2 eth3 xdp
+fi
 
 ECHO_A='icmp.type==8 && data.data contains aa:aa:aa:aa'
 ECHO_B='icmp.type==8 && data.data contains bb:bb:bb:bb'

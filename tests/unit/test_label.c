@@ -176,7 +176,8 @@ START_TEST(test_random)
 				ck_assert_int_eq(rc, 0);
 				owner[l] = (signed char)c;
 				label_release(c, l); /* keep one reference only */
-				ck_assert_int_eq(label_alloc_specific(c, l, &none, err, sizeof(err)), 0);
+				ck_assert_int_eq(
+					label_alloc_specific(c, l, &none, err, sizeof(err)), 0);
 			} else {
 				ck_assert_int_eq(rc, owner[l] == c ? 0 : -1);
 				if (rc == 0)
