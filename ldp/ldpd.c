@@ -1362,11 +1362,8 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
 
 static mpls_label_t lde_alloc(void *arg, const struct prefix4 *fec)
 {
-	char p[PREFIX4_STRLEN], purpose[48];
-
 	(void)arg;
-	snprintf(purpose, sizeof(purpose), "ldp %s", prefix4_ntop(fec, p, sizeof(p)));
-	return L.ops && L.ops->label_alloc ? L.ops->label_alloc(purpose) : MPLS_LABEL_NONE;
+	return L.ops && L.ops->label_alloc ? L.ops->label_alloc(fec) : MPLS_LABEL_NONE;
 }
 
 static void lde_release(void *arg, mpls_label_t label)

@@ -79,7 +79,7 @@ struct ldpd_conf {
 /* Hooks from pe/: label manager and router id. */
 struct ldpd_ops {
 	uint32_t (*router_id)(void);
-	mpls_label_t (*label_alloc)(const char *purpose);
+	mpls_label_t (*label_alloc)(const struct prefix4 *fec); /* a local label for fec */
 	void (*label_release)(mpls_label_t l);
 	/* labelled paths of a FEC (BGP next-hop resolution); may be NULL */
 	void (*nh_bound)(const struct prefix4 *fec, const struct lde_path *paths, int npaths);

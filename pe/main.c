@@ -91,14 +91,10 @@ static void bgp_label_release(mpls_label_t l)
 static const struct speaker_label_ops bgp_labels = { bgp_label_alloc, bgp_label_alloc_specific,
 						     bgp_label_release };
 
-/* LDP still names its FEC in text ("ldp P/L", ldp/ldpd.c lde_alloc) until
- * its ops pass the prefix; this is the one place that reads it back. */
-static mpls_label_t ldp_label_alloc(const char *purpose)
+static mpls_label_t ldp_label_alloc(const struct prefix4 *fec)
 {
-	struct label_owner own = { .kind = LABEL_OWN_LDP };
+	struct label_owner own = { .kind = LABEL_OWN_LDP, .prefix = *fec };
 
-	if (strncmp(purpose, "ldp ", 4) != 0 || prefix4_parse(purpose + 4, &own.prefix, NULL) != 0)
-		own.kind = LABEL_OWN_NONE;
 	return label_alloc(LABEL_CLIENT_LDP, &own);
 }
 

@@ -25,7 +25,7 @@ static struct event_base *base;
 static mpls_label_t next_label = 16;
 
 static uint32_t rid(void) { return 0x0a000001; }
-static mpls_label_t lalloc(const char *p) { (void)p; return next_label++; }
+static mpls_label_t lalloc(const struct prefix4 *p) { (void)p; return next_label++; }
 static void lrel(mpls_label_t l) { (void)l; }
 static const struct ldpd_ops ops = { rid, lalloc, lrel, NULL, NULL, NULL };
 
