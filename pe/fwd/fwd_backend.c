@@ -20,6 +20,7 @@
  * maps with the same objects (be_*), before the old object is released. */
 #include "config.h"
 
+#include <errno.h>
 #include <event2/event.h>
 #include <json-c/json.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #include "cli/cmd.h"
 #include "lib/ethtool.h"
 #include "lib/log.h"
+#include "lib/prefix.h"
 #include "pe/fwd/fwd_ctl.h"
 #include "pe/fwd/fwd_ctl_priv.h"
 #include "pe/fwd/worker.h"
@@ -265,10 +267,13 @@ static void fib_changed(void *arg, uint32_t addr, uint8_t len, uint32_t nh)
 {
 	struct vrf *vrf = arg;
 
+	struct prefix4 p = { addr, len };
+	char buf[PREFIX4_STRLEN];
+
 	if (be.x != NULL && vrf->id < FWD_MAX_VRFS &&
 	    fwd_xdp_set_route(be.x, vrf->id, addr, len, nh) != 0 && nh != FIB_NH_NONE)
-		log_warnx("dataplane: VRF %s: XDP route table full, %s not in the fast path",
-			  vrf->name, "a route");
+		log_warnx("dataplane: VRF %s: %s not in the XDP route table (%s): the VRF is forwarded by the slow path",
+			  vrf->name, prefix4_ntop(&p, buf, sizeof(buf)), strerror(errno));
 }
 
 static int fib_add_walk(uint32_t addr, uint8_t len, uint32_t nh, void *arg)

@@ -411,7 +411,18 @@ int fwd_xdp_set_route(struct fwd_xdp *x, uint32_t vrf_id, uint32_t addr, uint8_t
 			return -1;
 		return 0;
 	}
-	return bpf_map_update_elem(x->fd_fib, &k, &nh, BPF_ANY);
+	if (bpf_map_update_elem(x->fd_fib, &k, &nh, BPF_ANY) != 0) {
+		int e = errno;
+		uint32_t slow = XF_VRF_SLOW;
+
+		/* a missing route would let a shorter one match in XDP: the
+		 * VRF's packets go to the slow path instead */
+		if (vrf_id < FWD_MAX_VRFS)
+			bpf_map_update_elem(x->fd_vrf, &vrf_id, &slow, BPF_ANY);
+		errno = e;
+		return -1;
+	}
+	return 0;
 }
 
 static bool has_ip(const struct fwd_neigh_tab *t, uint32_t ip, const uint8_t **mac)
@@ -481,7 +492,7 @@ int fwd_xdp_set_vrf(struct fwd_xdp *x, uint32_t vrf_id, const struct fwd_vrf *ol
 		    const struct fwd_vrf *new)
 {
 	struct xf_addr_key k = { vrf_id, 0 };
-	uint32_t one = 1, state = 0;
+	uint32_t one = 1, state = 0, cur;
 	int i, n;
 
 	if (vrf_id >= FWD_MAX_VRFS)
@@ -495,6 +506,9 @@ int fwd_xdp_set_vrf(struct fwd_xdp *x, uint32_t vrf_id, const struct fwd_vrf *ol
 	/* a VRF without a FIB forwards nothing (pipeline.c) */
 	if (new != NULL && new->fib != NULL)
 		state = 1 + (uint32_t)n;
+	if (state != 0 && old != NULL && bpf_map_lookup_elem(x->fd_vrf, &vrf_id, &cur) == 0 &&
+	    cur == XF_VRF_SLOW)
+		state = XF_VRF_SLOW; /* stays with the slow path */
 	if (bpf_map_update_elem(x->fd_vrf, &vrf_id, &state, BPF_ANY) != 0)
 		return -1;
 	n = old != NULL ? (old->nlocal < FWD_MAX_LOCAL ? old->nlocal : FWD_MAX_LOCAL) : 0;

@@ -50,6 +50,8 @@ int fwd_xdp_set_port(struct fwd_xdp *x, uint16_t idx, const struct fwd_port_cfg 
 		     bool slowtx);
 int fwd_xdp_set_nh(struct fwd_xdp *x, uint32_t id, const struct fwd_nh *nh);
 int fwd_xdp_set_lfib(struct fwd_xdp *x, mpls_label_t label, const struct fwd_nh *nh);
+/* A route that cannot be written (the trie is full) puts its VRF on the
+ * slow path for good: -1 then. */
 int fwd_xdp_set_route(struct fwd_xdp *x, uint32_t vrf_id, uint32_t addr, uint8_t len, uint32_t nh);
 /* Neighbors of port idx: the difference between the two snapshots. */
 int fwd_xdp_set_neigh(struct fwd_xdp *x, uint16_t idx, const struct fwd_neigh_tab *old,

@@ -253,6 +253,8 @@ INLINE __u32 ip_route(struct st *s, __u32 vrf_id, const __u8 *ip, const void *en
 	v = vrf_id < XF_MAX_VRFS ? bpf_map_lookup_elem(&xf_vrf, &vrf_id) : 0;
 	if (v == 0 || *v == 0)
 		return XF_DROP_NO_ROUTE;
+	if (*v == XF_VRF_SLOW)
+		return XF_SLOW;
 	if (dst >= 0xe0000000u)
 		return XF_PUNT;
 	if (*v > 1) {

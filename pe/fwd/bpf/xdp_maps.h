@@ -17,8 +17,11 @@
  *   xf_nh      hash   u32 next-hop id         -> struct xf_nh
  *   xf_lfib    hash   u32 label               -> struct xf_nh
  *   xf_neigh   hash   struct xf_addr_key      -> struct xf_mac (key: port, ip)
- *   xf_vrf     array  VRF id                  -> u32: 0 absent, else 1 + number
- *                                               of own addresses (in xf_local)
+ *   xf_vrf     array  VRF id                  -> u32: 0 absent, XF_VRF_SLOW (its
+ *                                               routes could not all be written:
+ *                                               the slow path forwards it), else
+ *                                               1 + number of own addresses (in
+ *                                               xf_local)
  *   xf_cfg     array  0                       -> struct xf_cfg
  *   xf_pcnt    percpu array port idx          -> struct xf_counters
  *   xf_vcnt    percpu array VRF id            -> struct xf_counters
@@ -61,6 +64,8 @@
 #define XF_NH_RECEIVE 2
 #define XF_NH_FWD 3
 #define XF_NH_LOOKUP 4
+
+#define XF_VRF_SLOW 0xffffffffu
 
 /* struct xf_port.flags */
 #define XF_PORT_UP 1         /* carrier and admin up */
