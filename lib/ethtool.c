@@ -100,6 +100,21 @@ int eth_set_gro_ns(int nsfd, const char *ifname, bool on)
 	return now == on ? 0 : -EOPNOTSUPP;
 }
 
+int eth_set_tx_csum_ns(int nsfd, const char *ifname, bool on)
+{
+	uint32_t v = on ? 1 : 0;
+	int rc;
+
+	rc = eth_value_cmd(nsfd, ifname, ETHTOOL_STXCSUM, &v);
+	if (rc < 0)
+		return rc;
+	v = !on;
+	rc = eth_value_cmd(nsfd, ifname, ETHTOOL_GTXCSUM, &v);
+	if (rc < 0)
+		return rc;
+	return (v != 0) == on ? 0 : -EOPNOTSUPP;
+}
+
 int eth_set_gro(const char *ifname, bool on)
 {
 	return eth_set_gro_ns(-1, ifname, on);

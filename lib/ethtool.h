@@ -40,6 +40,10 @@ struct eth_link_stats {
  * -ENODEV if there is no such interface, -EPERM without CAP_NET_ADMIN. */
 int eth_set_gro(const char *ifname, bool on);
 int eth_set_gro_ns(int nsfd, const char *ifname, bool on);
+/* Transmit checksum offload (ETHTOOL_STXCSUM, "tx-checksumming") on or off,
+ * read back as for GRO. Off on test veths: a kernel that offloads sends the
+ * checksum unfinished, which only works while a kernel receives it. */
+int eth_set_tx_csum_ns(int nsfd, const char *ifname, bool on);
 /* Current GRO state (ETHTOOL_GGRO). */
 int eth_get_gro(const char *ifname, bool *on);
 int eth_get_gro_ns(int nsfd, const char *ifname, bool *on);

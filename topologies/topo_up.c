@@ -265,12 +265,17 @@ static int setup_end(struct tnode *n, struct tiface *f, char *err, size_t errlen
 	return 0;
 }
 
-/* GRO on for one end of a veth, from inside its namespace: a veth drops
- * every frame XDP-redirected into it (ped's DEVMAP forwarding) unless its
- * peer has NAPI, which GRO gives it (see lib/ethtool.h). */
-static int gro_on(struct tnode *n, struct tiface *f, char *err, size_t errlen)
+/* The offloads of one end of a veth, set from inside its namespace:
+ * - GRO on: a veth drops every frame XDP-redirected into it (ped's DEVMAP
+ *   forwarding) unless its peer has NAPI, which GRO gives it (lib/ethtool.h);
+ * - transmit checksum offload off (as containerlab does): a kernel that
+ *   offloads hands the frame over with its TCP/UDP checksum unfinished,
+ *   which a forwarding plane that is not the kernel (ped's) passes on as a
+ *   wrong checksum, as a real wire never would. */
+static int veth_offloads(struct tnode *n, struct tiface *f, char *err, size_t errlen)
 {
 	int nsfd, rc;
+	const char *what = "turn GRO on";
 
 	nsfd = netns_open(n->netns);
 	if (nsfd < 0) {
@@ -279,11 +284,15 @@ static int gro_on(struct tnode *n, struct tiface *f, char *err, size_t errlen)
 		return -1;
 	}
 	rc = eth_set_gro_ns(nsfd, f->name, true);
+	if (rc == 0) {
+		what = "turn transmit checksum offload off";
+		rc = eth_set_tx_csum_ns(nsfd, f->name, false);
+	}
 	close(nsfd);
 	if (rc < 0) {
-		snprintf(err, errlen, "node %s: cannot turn GRO on for %s in namespace %s: %s "
-				      "(ped's XDP forwarding into its peer would drop every frame)",
-			 n->name, f->name, n->netns, strerror(-rc));
+		snprintf(err, errlen, "node %s: cannot %s for %s in namespace %s: %s "
+				      "(ped's XDP forwarding needs it)",
+			 n->name, what, f->name, n->netns, strerror(-rc));
 		return -1;
 	}
 	return 0;
@@ -312,7 +321,7 @@ static int create_link(struct state *st, struct topo *t, struct tlink *l, char *
 			 fb->name, e);
 		return -1;
 	}
-	if (gro_on(na, fa, err, errlen) < 0 || gro_on(nb, fb, err, errlen) < 0)
+	if (veth_offloads(na, fa, err, errlen) < 0 || veth_offloads(nb, fb, err, errlen) < 0)
 		return -1;
 	if (setup_end(na, fa, err, errlen) < 0 || setup_end(nb, fb, err, errlen) < 0)
 		return -1;

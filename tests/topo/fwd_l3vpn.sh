@@ -105,6 +105,32 @@ check "pe1 eth1: customer MTU 1492 (core 1500 - 8 bytes of labels)" wait_json pe
 # ---- both customers, identical addresses, each to its own site ----
 check "ce1a (A) -> 192.168.2.1 reaches A's site 2" retry 80 ping_ok ce1a -I 192.168.1.1 192.168.2.1
 check "ce1b (B) -> 192.168.2.1 reaches B's site 2 (ce2b, BGP CE)" retry 80 ping_ok ce1b -I 192.168.1.1 192.168.2.1
+# TCP across the VPN: the checksums the CE's kernel computed arrive intact
+# (what the dataplane rewrites, the IP header, keeps its checksum right)
+tcp_ok() {
+	X ce2a timeout 10 $PY -c '
+import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("192.168.2.1", 5001)); s.listen(1); s.settimeout(8)
+c, _ = s.accept(); c.settimeout(8)
+data = b""
+while len(data) < 100000:
+    b = c.recv(65536)
+    if not b: break
+    data += b
+c.sendall(str(len(data)).encode()); c.close()' >"$TMPD/tcp.out" 2>&1 &
+	local srv=$!
+	sleep 0.5
+	local got
+	got=$(X ce1a timeout 10 $PY -c '
+import socket
+c = socket.create_connection(("192.168.2.1", 5001), timeout=8, source_address=("192.168.1.1", 0))
+c.sendall(bytes(range(256)) * 400); c.shutdown(socket.SHUT_WR)
+print(c.recv(100).decode())' 2>&1)
+	wait $srv
+	[ "$got" = 102400 ]
+}
+check "TCP ce1a -> ce2a across the VPN: 102400 bytes echoed as counted" retry 3 tcp_ok
 check "ce1a -> 10.2.1.2 (A's PE-CE link at site 2)" ping_ok ce1a 10.2.1.2
 check "ce2a -> 192.168.1.1 (reverse direction)" ping_ok ce2a -I 192.168.2.1 192.168.1.1
 

@@ -48,6 +48,7 @@ check "link ends listed" test "$(wc -l <"$TMPD/ends")" -eq 12
 while read -r ns ifn addr peer; do
 	check "$ns $ifn has $addr" retry 20 sh -c "ip -n $ns -br addr show $ifn | grep -q ' $addr'"
 	check "$ns $ifn has GRO on" sh -c "ip netns exec $ns ethtool -k $ifn | grep -qx 'generic-receive-offload: on'"
+	check "$ns $ifn has transmit checksum offload off" sh -c "ip netns exec $ns ethtool -k $ifn | grep -qx 'tx-checksumming: off'"
 	check "$ns ($ifn) pings $peer" retry 8 ip netns exec "$ns" ping -c1 -W1 "$peer"
 done <"$TMPD/ends"
 check "pe1 has its loopback" sh -c "ip -n $T-pe1 -br addr show lo | grep -q 10.255.0.1/32"
