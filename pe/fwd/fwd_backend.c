@@ -364,11 +364,6 @@ const char *be_default_name(void)
 
 /* ---- configuration ---- */
 
-static void reopen_all(void)
-{
-	fwd_ctl_ports_reopen();
-}
-
 static int backend_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	enum fwd_backend b = cmd_has(a, "packet") ? FWD_BE_PACKET : FWD_BE_XDP;
@@ -378,7 +373,7 @@ static int backend_cmd(struct cli *cli, const struct cmd_args *a)
 		b = FWD_BE_XDP;
 	if (b != be.dflt) {
 		be.dflt = b;
-		reopen_all();
+		fwd_ctl_ports_reopen();
 	}
 	return CMD_SUCCESS;
 }
@@ -405,7 +400,7 @@ static int if_backend_cmd(struct cli *cli, const struct cmd_args *a)
 		}
 		be.ov[i].be = cmd_has(a, "packet") ? FWD_BE_PACKET : FWD_BE_XDP;
 	}
-	reopen_all();
+	fwd_ctl_ports_reopen();
 	return CMD_SUCCESS;
 }
 

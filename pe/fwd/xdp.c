@@ -47,6 +47,8 @@ _Static_assert(XF_NH_LOOKUP == FWD_NH_LOOKUP && XF_NH_FWD == FWD_NH_FWD &&
 	       "next-hop types");
 _Static_assert(sizeof(struct xf_adj) == sizeof(struct fwd_adj), "adjacency layout");
 _Static_assert(sizeof(struct xf_counters) == sizeof(struct fwd_counters), "counter layout");
+_Static_assert(XF_SLOW_LEN == FWD_BUF_SIZE - FWD_HEADROOM && XF_SLOW_LEN <= XF_SLOW_MAX,
+	       "slow-path frames fit the worker's buffers");
 
 struct xport {
 	struct xf_bpf *skel;  /* this port's instance, NULL: none loaded */

@@ -68,7 +68,7 @@ int fwd_xdp_sync(struct fwd_xdp *x, struct fwd_tables *t, int (*nsfd_of)(uint16_
 /* Counters summed over CPUs. */
 void fwd_xdp_port_counters(struct fwd_xdp *x, uint16_t idx, struct fwd_counters *c);
 void fwd_xdp_vrf_counters(struct fwd_xdp *x, uint32_t vrf_id, struct fwd_counters *c);
-/* Zeroes every counter (tests). */
+/* Zeroes every counter (benchmarks). */
 void fwd_xdp_counters_reset(struct fwd_xdp *x);
 
 /* The slow path: fd becomes readable when records wait. poll() calls

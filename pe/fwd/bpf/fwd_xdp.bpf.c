@@ -633,8 +633,8 @@ static __noinline int to_slow(struct xdp_md *ctx, __u32 port)
 	__u32 len = (__u32)(ctx->data_end - ctx->data);
 	struct xf_slow *r;
 
-	if (len == 0 || len > XF_SLOW_MAX)
-		return -1;
+	if (len == 0 || len > XF_SLOW_LEN)
+		return -1; /* longer than the C pipeline takes: counted where it failed */
 	r = bpf_ringbuf_reserve(&xf_slow, sizeof(*r), 0);
 	if (r == 0)
 		return -1;
@@ -642,7 +642,7 @@ static __noinline int to_slow(struct xdp_md *ctx, __u32 port)
 	r->port = (__u16)port;
 	r->len = (__u16)len;
 	r->ip = 0;
-	/* == len (1..XF_SLOW_MAX, checked above), in a form the verifier
+	/* == len (1..XF_SLOW_LEN, checked above), in a form the verifier
 	 * sees bounded whatever register the compiler uses */
 	if (bpf_xdp_load_bytes(ctx, 0, r->data, ((len - 1) & (XF_SLOW_MAX - 1)) + 1) != 0) {
 		bpf_ringbuf_discard(r, 0);

@@ -40,7 +40,8 @@
 #define XF_LFIB_MAX (1u << 20)
 #define XF_NEIGH_MAX 65536
 #define XF_LOCAL_MAX 65536
-#define XF_SLOW_MAX 2048     /* bytes of a frame handed to the slow path */
+#define XF_SLOW_MAX 2048     /* room for a frame in a slow-path record (power of 2) */
+#define XF_SLOW_LEN 1984     /* longest frame handed over (= FWD_BUF_SIZE - FWD_HEADROOM) */
 #define XF_SLOW_RING (1u << 22) /* 4 MiB of records */
 
 /* enum fwd_drop and enum fwd_nh_type of fwd.h (xdp.c checks they agree) */
