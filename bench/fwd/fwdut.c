@@ -7,7 +7,7 @@
  *
  *   fwdut --mode null|push|swap|pop --in IFNAME --out IFNAME
  *         --dst-mac AA:BB:CC:DD:EE:FF [--routes FILE] [--cpu N]
- *         [--duration SECONDS] [--strict]
+ *         [--duration SECONDS] [--strict] [--backend afpacket|xdp]
  *
  * Port 0 is --in, port 1 is --out; frames go 0 -> 1 only.
  *   null: rx -> tx untouched (fwd_worker_set_null), the ceiling of our I/O.
@@ -28,8 +28,22 @@
  * The neighbor 10.9.9.2 on port 1 has --dst-mac. Both ports: MTU 1500, up,
  * their interface's real MAC.
  *
+ * --backend afpacket (the default): the AF_PACKET worker above.
+ * --backend xdp: ped's XDP fast path (pe/fwd/xdp.h, bpf/fwd_xdp.bpf.c) on
+ * the same tables: fwd_xdp_new, fwd_xdp_sync (every map written from the
+ * tables, the ports' DEVMAP entries included) and the program attached
+ * (native mode, BPF links) to --in (port 0) and --out (port 1); no worker
+ * thread: the frames are forwarded in the kernel's receive context of --in
+ * (on a veth, its NAPI: give it threaded NAPI pinned to the DUT's CPU),
+ * redirected into --out. Modes push, swap, pop (no null: the program has no
+ * such mode); --cpu, --strict do not apply. Frames the program hands to the
+ * slow path are counted ("slow") and dropped; the program's links are gone
+ * when fwdut exits, however it exits. "ready" goes to stderr once attached.
+ *
  * Runs until SIGINT/SIGTERM or --duration, then prints one JSON line:
  *   {"mode":"push","rx":N,"tx":N,"drops":{"noRoute":N,...},"punt":N,"ringDrops":N}
+ * (xdp: {"mode":"push","backend":"xdp","rx":N,"tx":N,"drops":{...},"punt":N,
+ * "slow":N,"loadSeconds":S})
  * rx counts port 0, tx port 1, drops all ports by cause (non-zero only).
  */
 
@@ -53,6 +67,7 @@
 #include "lib/log.h"
 #include "pe/fwd/fwd.h"
 #include "pe/fwd/worker.h"
+#include "pe/fwd/xdp.h"
 #include "vrf/fib.h"
 
 #define NNH 16
@@ -65,7 +80,8 @@ static const char *const mode_names[] = { "null", "push", "swap", "pop" };
 static void usage(void)
 {
 	fprintf(stderr, "usage: fwdut --mode null|push|swap|pop --in IFNAME --out IFNAME "
-		"--dst-mac MAC [--routes FILE] [--cpu N] [--duration SECONDS] [--strict]\n");
+		"--dst-mac MAC [--routes FILE] [--cpu N] [--duration SECONDS] [--strict]\n"
+		"       [--backend afpacket|xdp]\n");
 	exit(2);
 }
 
@@ -162,6 +178,95 @@ static void set_vrf(struct fwd_tables *t, uint32_t id, struct fib *f)
 	atomic_store(&t->vrf[id], v);
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void slow_frame(void *arg, uint16_t in_port, const uint8_t *data, uint16_t len)
+{
+	(void)in_port;
+	(void)data;
+	(void)len;
+	(*(uint64_t *)arg)++;
+}
+
+static void slow_resolve(void *arg, uint16_t port, uint32_t ip)
+{
+	(void)arg;
+	(void)port;
+	(void)ip;
+}
+
+/* --backend xdp: the tables into the maps, the program on both ports, wait,
+ * report the program's counters. */
+static int run_xdp(struct fwd_tables *t, int mode, int inidx, int outidx, const char *in,
+		   const char *out, double duration, struct fib *fib)
+{
+	struct fwd_counters pc[2];
+	uint64_t drops[FWD_DROP_MAX] = { 0 }, slow = 0;
+	struct fwd_xdp *x;
+	char err[256];
+	double t0 = now_s(), tload, tend;
+	bool first = true;
+	sigset_t ss;
+	unsigned i, d;
+	int sig;
+
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &ss, NULL);
+	if ((x = fwd_xdp_new(err, sizeof(err))) == NULL)
+		fatalx("xdp: %s", err);
+	if (fwd_xdp_sync(x, t, NULL) != 0)
+		fatalx("xdp: fwd_xdp_sync failed");
+	if (fwd_xdp_attach(x, 0, -1, inidx, err, sizeof(err)) != 0)
+		fatalx("xdp: %s: %s", in, err);
+	if (fwd_xdp_attach(x, 1, -1, outidx, err, sizeof(err)) != 0)
+		fatalx("xdp: %s: %s", out, err);
+	fwd_xdp_counters_reset(x);
+	tload = now_s() - t0;
+	fprintf(stderr, "fwdut: xdp %s ready (%.2f s)\n", mode_names[mode], tload);
+	tend = duration > 0 ? now_s() + duration : 0;
+	for (;;) {
+		struct timespec ts = { 0, 100 * 1000 * 1000 };
+
+		sig = sigtimedwait(&ss, NULL, &ts);
+		if (sig == SIGINT || sig == SIGTERM)
+			break;
+		while (fwd_xdp_slow_poll(x, 1024, slow_frame, slow_resolve, &slow) > 0)
+			;
+		if (tend > 0 && now_s() >= tend)
+			break;
+	}
+	fwd_xdp_port_counters(x, 0, &pc[0]);
+	fwd_xdp_port_counters(x, 1, &pc[1]);
+	fwd_xdp_free(x); /* detaches */
+	for (i = 0; i < 2; i++)
+		for (d = 1; d < FWD_DROP_MAX; d++)
+			drops[d] += pc[i].drop[d];
+	printf("{\"mode\":\"%s\",\"backend\":\"xdp\",\"rx\":%llu,\"tx\":%llu,\"drops\":{",
+	       mode_names[mode], (unsigned long long)pc[0].rx_pkts,
+	       (unsigned long long)pc[1].tx_pkts);
+	for (d = 1; d < FWD_DROP_MAX; d++) {
+		if (drops[d] == 0)
+			continue;
+		printf("%s\"%s\":%llu", first ? "" : ",", fwd_drop_name((enum fwd_drop)d),
+		       (unsigned long long)drops[d]);
+		first = false;
+	}
+	printf("},\"punt\":%llu,\"slow\":%llu,\"loadSeconds\":%.2f}\n",
+	       (unsigned long long)(pc[0].punt + pc[1].punt), (unsigned long long)slow, tload);
+	fflush(stdout);
+	fwd_tables_free(t);
+	fib_free(fib);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -173,11 +278,12 @@ int main(int argc, char **argv)
 		{ "cpu", required_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 't' },
 		{ "strict", no_argument, NULL, 's' },
+		{ "backend", required_argument, NULL, 'b' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *in = NULL, *out = NULL, *routes = NULL;
 	uint8_t dmac[6], inmac[6], outmac[6];
-	bool have_dmac = false, strict = false;
+	bool have_dmac = false, strict = false, xdp = false;
 	int c, mode = -1, cpu = -1, inidx, outidx, sig;
 	double duration = 0;
 	struct fwd_tables *t;
@@ -224,12 +330,20 @@ int main(int argc, char **argv)
 		case 's':
 			strict = true;
 			break;
+		case 'b':
+			if (strcmp(optarg, "xdp") == 0)
+				xdp = true;
+			else if (strcmp(optarg, "afpacket") != 0)
+				usage();
+			break;
 		default:
 			usage();
 		}
 	}
 	if (mode < 0 || in == NULL || out == NULL || !have_dmac || optind != argc)
 		usage();
+	if (xdp && mode == M_NULL)
+		fatalx("--backend xdp has no null mode");
 	if_info(in, &inidx, inmac);
 	if_info(out, &outidx, outmac);
 
@@ -278,6 +392,9 @@ int main(int argc, char **argv)
 		set_port(t, 1, outidx, 0, outmac, out);
 		break;
 	}
+
+	if (xdp)
+		return run_xdp(t, mode, inidx, outidx, in, out, duration, fib);
 
 	w = fwd_worker_new(t);
 	if (mode == M_NULL)

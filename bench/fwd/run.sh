@@ -24,6 +24,26 @@
 #   U-*-kd  (optional, e.g. U-null-kd) as U-*, with the frames addressed to a
 #           MAC that is not d0's, so that the dut namespace's kernel drops its
 #           own copy of each frame at once (see KERNEL_COPY below)
+# The XDP path (optional, VARIANTS; BENCHMARK-METHODS.md, Additions December
+# 2026): the generator is bench/fwd/xdpgen (XDP live frames,
+# BPF_PROG_TEST_RUN with BPF_F_TEST_XDP_LIVE_FRAMES on g0, XDP_TX into d0's
+# XDP ring; several times what pktgen reaches), d0 gets threaded NAPI (GRO
+# on, /sys/class/net/d0/threaded) with its NAPI kthread pinned to CPU 1 (and
+# SCHED_FIFO, RT_NAPI below), so that everything the DUT does for a frame
+# runs there, no RPS; the sink s0 runs an XDP drop program (xdpgen --sink)
+# in its own threaded NAPI pinned to CPU 0:
+#   K4x     kernel IPv4 forwarding as K4 (one default route), on that path
+#   K4Rx    K4R on that path ($K4R_ROUTES kernel routes, dsts from them)
+#   X-null  xdpgen --fwd: an XDP program on d0 that redirects every frame
+#           untouched to d1 (the ceiling of an XDP forwarder here)
+#   X-push  fwdut --backend xdp --mode push: ped's XDP fast path
+#           (pe/fwd/xdp.c, bpf/fwd_xdp.bpf.c) on d0 and d1: VRF LPM over
+#           $ROUTES prefixes, 2 labels pushed, redirected to d1
+#   X-swap  the same, --mode swap (2-label frames, top label swapped)
+#   X-pop   the same, --mode pop (1 label popped, VRF LPM over $ROUTES)
+# XDP programs are attached through BPF links owned by fwdut / xdpgen: they
+# go when the process does; the script kills its processes by pid and checks
+# that no XDP program is left on its interfaces after each variant.
 # Receive processing on a veth runs in the sender's context unless steered,
 # so every variant has RPS on the DUT's ingress veth d0 (rps_cpus 2: the
 # kernel's receive work for frames from the generator, including the copy
@@ -48,8 +68,17 @@
 #
 # Needs root, ./configure once (config.h). Environment:
 #   PASSES=3 TRIAL=10 STEPS=6 LOSS=0.001
-#   VARIANTS="K4 U-null U-push U-swap U-pop"   (add K4R for the routed K4)
+#   VARIANTS="K4 U-null U-push U-swap U-pop"   (add K4R for the routed K4,
+#                   K4x K4Rx X-null X-push X-swap X-pop for the XDP path)
 #   K4R_ROUTES=10000
+#   ROUTES=all      X-push / X-pop: the first N prefixes of the table in the
+#                   VRF, and the X-path generator's destinations drawn from
+#                   them (all: the whole table; U-variants always use all)
+#   RT_NAPI=1       X path: the NAPI kthreads of d0 and s0 get SCHED_FIFO 50
+#                   (on a shared machine other work on CPU 1 would otherwise
+#                   take turns with the DUT's NAPI thread; 0: SCHED_OTHER)
+#   BUILD=dir       the build tree to make and take the programs from
+#                   (default: the source tree; e.g. an out-of-tree build)
 #   RPS_DUT=2       rps_cpus of the DUT's ingress veth (0: no steering)
 #   RPS_SINK=1      rps_cpus of the sink's veth (0: the sink's receive runs
 #                   in the DUT's transmit context on CPU 1; 1 costs fwdut an
@@ -85,11 +114,14 @@ rps_dut=${RPS_DUT:-2}
 rps_sink=${RPS_SINK:-1}
 kcopy=${KERNEL_COPY:-keep}
 k4r_routes=${K4R_ROUTES:-10000}
+xroutes=${ROUTES:-all}
+rt_napi=${RT_NAPI:-1}
+build=${BUILD:-$top}
 table=${TABLE:-$top/../shared/data/full-table-prefixes.txt.gz}
 cmdline="bench/fwd/run.sh $*"
 [ $quick = 1 ] && cmdline="bench/fwd/run.sh --quick $*"
 envs=""
-for v in PASSES TRIAL STEPS LOSS VARIANTS K4R_ROUTES RPS_DUT RPS_SINK KERNEL_COPY TABLE; do
+for v in PASSES TRIAL STEPS LOSS VARIANTS K4R_ROUTES ROUTES RT_NAPI RPS_DUT RPS_SINK KERNEL_COPY TABLE BUILD; do
 	eval "[ -n \"\${$v:-}\" ]" && envs="$envs $v=\"$(eval echo "\$$v")\""
 done
 cmdline="${envs# }${envs:+ }$cmdline"
@@ -107,7 +139,9 @@ MAC_OTHER=02:fb:00:00:01:ff
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench_fwd.XXXXXX")
 pids=""
 dutpid=""
+sinkpid=""
 created=""
+dnapi=""
 
 cleanup() {
 	set +e
@@ -119,6 +153,7 @@ cleanup() {
 		kill -9 "$p" 2>/dev/null
 	done
 	for n in $created; do
+		xdp_left "$n" && echo "run.sh: an XDP program was left in $n (removed with it)" >&2
 		ip netns del "$n" 2>/dev/null
 	done
 	if [ -n "${KEEP:-}" ]; then
@@ -126,6 +161,10 @@ cleanup() {
 	else
 		rm -rf "$work"
 	fi
+}
+# true if an interface of namespace $1 still has an XDP program
+xdp_left() {
+	ip -n "$1" -d link show 2>/dev/null | grep -q 'prog/xdp'
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM HUP
@@ -138,19 +177,32 @@ trap 'exit 1' INT TERM HUP
 taskset -pc 0 $$ >/dev/null
 
 need_fwdut=0
+need_xdpgen=0
 for v in $variants; do
-	case $v in U-*) need_fwdut=1 ;; esac
+	case $v in
+	U-*) need_fwdut=1 ;;
+	X-null | K4x | K4Rx) need_xdpgen=1 ;;
+	X-*) need_fwdut=1; need_xdpgen=1 ;;
+	esac
 done
 targets=bench/fwd/pktgen
 [ $need_fwdut = 1 ] && targets="$targets bench/fwd/fwdut"
-(cd "$top" && make -s $targets) >&2
-cp "$top/bench/fwd/pktgen" "$work/pktgen"
-[ $need_fwdut = 1 ] && cp "$top/bench/fwd/fwdut" "$work/fwdut"
+[ $need_xdpgen = 1 ] && targets="$targets bench/fwd/xdpgen"
+(cd "$build" && make -s $targets) >&2
+for t in $targets; do
+	cp "$build/$t" "$work/${t##*/}"
+done
 
 # routes: IPv4 prefixes of the table, plain text (fwdut --routes, pktgen --dsts)
 gzip -dc "$table" | tr -d '\r' | grep -v ':' | grep . >"$work/routes.txt"
 head -n "$k4r_routes" "$work/routes.txt" >"$work/routes-k4r.txt"
 nroutes=$(wc -l <"$work/routes.txt")
+if [ "$xroutes" = all ]; then
+	cp "$work/routes.txt" "$work/routes-x.txt"
+else
+	head -n "$xroutes" "$work/routes.txt" >"$work/routes-x.txt"
+fi
+nxroutes=$(wc -l <"$work/routes-x.txt")
 
 # how idle the machine is before we start (other work on a shared machine)
 idle_before=$(awk '$1 ~ /^cpu[01]$/ { print $1, $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
@@ -198,21 +250,50 @@ upj() {
 	awk -v hz="$hz" '{ printf "%.0f\n", $1 * hz }' /proc/uptime
 }
 hz=$(getconf CLK_TCK)
+# pids of the NAPI kthreads of interfaces named $1 (napi/<dev>-<id>), sorted
+napis() {
+	ps -eo pid=,comm= | awk -v d="$1" 'index($2, "napi/" d "-") == 1 { print $1 }' | sort
+}
+# run time in ns of the threads $* (schedstat: exact, unlike the ticks)
+runtime() {
+	local p t=0 r
+	for p in "$@"; do
+		r=$(awk '{ print $1 }' "/proc/$p/schedstat" 2>/dev/null) || r=0
+		t=$((t + ${r:-0}))
+	done
+	echo $t
+}
 
 gen_args() {
 	case ${1%-kd} in
 	K4 | U-null | U-push) echo "--type ipv4 --dsts $work/routes.txt" ;;
-	K4R) echo "--type ipv4 --dsts $work/routes-k4r.txt" ;;
+	K4R | K4Rx) echo "--type ipv4 --dsts $work/routes-k4r.txt" ;;
 	U-swap) echo "--type mpls2 --labels 1000,3000 --label-spread 16 --dsts $work/routes.txt" ;;
 	U-pop) echo "--type mpls1 --labels 2000 --label-spread 16 --dsts $work/routes.txt" ;;
+	K4x | X-null | X-push) echo "--type ipv4 --dsts $work/routes-x.txt" ;;
+	X-swap) echo "--type mpls2 --labels 1000,3000 --label-spread 16 --dsts $work/routes-x.txt" ;;
+	X-pop) echo "--type mpls1 --labels 2000 --label-spread 16 --dsts $work/routes-x.txt" ;;
+	esac
+}
+# 1 for a variant of the XDP path
+is_xpath() {
+	case $1 in K4x | K4Rx | X-*) echo 1 ;; *) echo 0 ;; esac
+}
+# the generator of a variant: xdpgen on the XDP path, else pktgen
+gen_bin() {
+	case $1 in
+	K4x | K4Rx | X-*) echo "$work/xdpgen" ;;
+	*) echo "$work/pktgen" ;;
 	esac
 }
 
 # trial VARIANT RATE SECONDS ->
-#   "offered_frames sink_frames seconds busy_jiffies asked_rate nonidle_jiffies wall_jiffies"
-# nonidle = wall jiffies - CPU 1 idle jiffies (counts time the tick did not see)
+#   "offered_frames sink_frames seconds busy_jiffies asked_rate nonidle_jiffies wall_jiffies napi_ns"
+# nonidle = wall jiffies - CPU 1 idle jiffies (counts time the tick did not see);
+# napi_ns = run time of d0's NAPI kthread (XDP path; 0 elsewhere)
 trial() {
-	local r0 b0 r1 b1 g i0 i1 u0 u1
+	local r0 b0 r1 b1 g i0 i1 u0 u1 n0 n1
+	n0=$(runtime $dnapi)
 	r0=$(sink_rx)
 	u0=$(upj)
 	i0=$(idle1)
@@ -220,7 +301,7 @@ trial() {
 	# shellcheck disable=SC2046
 	local dmac=$MAC_D0
 	case $1 in U-*-kd) dmac=$MAC_OTHER ;; U-*) [ "$kcopy" = drop ] && dmac=$MAC_OTHER ;; esac
-	g=$(ip netns exec $G "$work/pktgen" --dev g0 --dst-mac $dmac --src-mac $MAC_G \
+	g=$(ip netns exec $G "$(gen_bin "$1")" --dev g0 --dst-mac $dmac --src-mac $MAC_G \
 		$(gen_args "$1") --rate "$2" --duration "$3")
 	# drain: until the sink's count stands still for 0.1 s (at most 3 s)
 	r1=$(sink_rx)
@@ -235,20 +316,96 @@ trial() {
 	b1=$(busy1)
 	i1=$(idle1)
 	u1=$(upj)
+	n1=$(runtime $dnapi)
 	echo "$g" | awk -v rx=$((r1 - r0)) -v busy=$((b1 - b0)) -v rate="$2" \
-		-v nonidle=$((u1 - u0 - (i1 - i0))) -v wall=$((u1 - u0)) -F'[:,}]' \
-		'{ print $4, rx, $8, busy, rate, nonidle, wall }'
+		-v nonidle=$((u1 - u0 - (i1 - i0))) -v wall=$((u1 - u0)) -v napi=$((n1 - n0)) -F'[:,}]' \
+		'{ print $4, rx, $8, busy, rate, nonidle, wall, napi }'
 }
 
 dut_start() {
-	local mode=${1#U-} extra=""
+	local mode=${1#?-} extra="" backend=afpacket
 	mode=${mode%-kd}
-	case $mode in push | pop) extra="--routes $work/routes.txt" ;; esac
-	# shellcheck disable=SC2086
-	ip netns exec $D taskset -c 1 "$work/fwdut" --mode "$mode" --in d0 --out d1 \
-		--dst-mac $MAC_FAKE --cpu 1 $extra >"$work/dut.out" 2>"$work/dut.err" &
+	case $1 in X-*) backend=xdp ;; esac
+	case $1 in
+	U-push* | U-pop*) extra="--routes $work/routes.txt" ;;
+	X-push | X-pop) extra="--routes $work/routes-x.txt" ;;
+	esac
+	if [ "$1" = X-null ]; then
+		ip netns exec $D "$work/xdpgen" --fwd d0 --out d1 >"$work/dut.out" 2>"$work/dut.err" &
+	else
+		# shellcheck disable=SC2086
+		ip netns exec $D taskset -c 1 "$work/fwdut" --backend $backend --mode "$mode" \
+			--in d0 --out d1 --dst-mac $MAC_FAKE --cpu 1 $extra >"$work/dut.out" 2>"$work/dut.err" &
+	fi
 	dutpid=$!
 	pids="$pids $dutpid"
+}
+
+# The XDP path on (before the DUT starts) and off (after it stopped): the
+# sink's XDP drop program on s0, GRO and threaded NAPI on d0 and s0, their
+# NAPI kthreads pinned (d0's to CPU 1, s0's to CPU 0; SCHED_FIFO with
+# RT_NAPI=1), no RPS on d0. The kthreads are told apart from other
+# namespaces' by appearing while we switch threaded NAPI on.
+xpath_on() {
+	local before_d before_s p
+	before_d=$(napis d0)
+	before_s=$(napis s0)
+	ip netns exec $S "$work/xdpgen" --sink s0 >"$work/sink.out" 2>"$work/sink.err" &
+	sinkpid=$!
+	pids="$pids $sinkpid"
+	local i=0
+	until ip -n $S -d link show s0 | grep -q 'prog/xdp'; do
+		i=$((i + 1))
+		if [ $i -ge 100 ] || ! kill -0 $sinkpid 2>/dev/null; then
+			echo "run.sh: xdpgen --sink did not attach" >&2
+			cat "$work/sink.err" >&2
+			exit 1
+		fi
+		sleep 0.05
+	done
+	ip netns exec $S sh -c 'echo 1 >/sys/class/net/s0/threaded'
+	ip netns exec $D sh -c 'for q in /sys/class/net/d0/queues/rx-*; do echo 0 >$q/rps_cpus; done'
+	ip netns exec $D ethtool -K d0 gro on >/dev/null
+	ip netns exec $D sh -c 'echo 1 >/sys/class/net/d0/threaded'
+	sleep 0.1
+	dnapi=$(comm -13 <(echo "$before_d") <(napis d0) | tr '\n' ' ')
+	snapi=$(comm -13 <(echo "$before_s") <(napis s0) | tr '\n' ' ')
+	if [ -z "$dnapi" ] || [ -z "$snapi" ]; then
+		echo "run.sh: no NAPI kthread for d0 ($dnapi) or s0 ($snapi)" >&2
+		exit 1
+	fi
+	for p in $dnapi; do
+		taskset -pc 1 "$p" >/dev/null
+		[ "$rt_napi" = 1 ] && chrt -f -p 50 "$p"
+	done
+	for p in $snapi; do
+		taskset -pc 0 "$p" >/dev/null
+		[ "$rt_napi" = 1 ] && chrt -f -p 50 "$p"
+	done
+	return 0
+}
+
+xpath_off() {
+	ip netns exec $D sh -c 'echo 0 >/sys/class/net/d0/threaded' || true
+	ip netns exec $D ethtool -K d0 gro off >/dev/null
+	ip netns exec $D sh -c 'for q in /sys/class/net/d0/queues/rx-*; do echo '$rps_dut' >$q/rps_cpus; done'
+	# (threaded can only be switched while the device has NAPI: before the
+	# sink's program goes)
+	ip netns exec $S sh -c 'echo 0 >/sys/class/net/s0/threaded' || true
+	kill -INT "$sinkpid" 2>/dev/null || true
+	wait "$sinkpid" 2>/dev/null || true
+	pids=$(echo "$pids" | tr ' ' '\n' | grep -vx "$sinkpid" | tr '\n' ' ')
+	sinkpid=""
+	dnapi=""
+	snapi=""
+	local n
+	for n in $G $D $S; do
+		if xdp_left "$n"; then
+			echo "run.sh: an XDP program is still attached in $n" >&2
+			ip -n "$n" -d link show >&2
+			exit 1
+		fi
+	done
 }
 
 dut_stop() {
@@ -259,16 +416,17 @@ dut_stop() {
 }
 
 variant_setup() {
+	case $1 in K4x | K4Rx | X-*) xpath_on ;; esac
 	case $1 in
-	K4)
+	K4 | K4x)
 		ip netns exec $D sysctl -qw net.ipv4.ip_forward=1
 		;;
-	K4R)
+	K4R | K4Rx)
 		ip netns exec $D sysctl -qw net.ipv4.ip_forward=1
 		sed "s|^|route add |; s|\$| via 10.99.2.9 dev d1 proto 99|" "$work/routes-k4r.txt" |
 			ip -n $D -batch -
 		;;
-	U-*)
+	U-* | X-*)
 		dut_start "$1"
 		;;
 	esac
@@ -290,31 +448,33 @@ variant_setup() {
 
 variant_teardown() {
 	case $1 in
-	K4) ip netns exec $D sysctl -qw net.ipv4.ip_forward=0 ;;
-	K4R)
+	K4 | K4x) ip netns exec $D sysctl -qw net.ipv4.ip_forward=0 ;;
+	K4R | K4Rx)
 		ip netns exec $D sysctl -qw net.ipv4.ip_forward=0
 		ip -n $D route flush proto 99
 		;;
-	U-*)
+	U-* | X-*)
 		dut_stop
 		echo "$1 pass $2 dut: $(tail -n 1 "$work/dut.out")" >&2
 		echo "$1 $2 $(tail -n 1 "$work/dut.out")" >>"$work/dut.json"
 		;;
 	esac
+	case $1 in K4x | K4Rx | X-*) xpath_off ;; esac
 }
 
 # one pass of one variant: appends "variant pass maxpps offeredpps nspp busyfrac nodrop" to raw
 run_variant() {
-	local v=$1 p=$2 t maxpps offpps nspp nsppw busyf lo hi mid best i r offered rx secs busy nonidle wall
+	local v=$1 p=$2 t maxpps offpps nspp nsppw nsppn busyf lo hi mid best i r offered rx secs busy nonidle wall napi
 	variant_setup "$v"
 	t=$(trial "$v" 0 "$trial")
-	read -r offered rx secs busy _ nonidle wall <<<"$t"
+	read -r offered rx secs busy _ nonidle wall napi <<<"$t"
 	nsppw=$(awk -v b="$nonidle" -v hz="$hz" -v rx="$rx" 'BEGIN { printf "%.1f", (rx > 0) ? b * 1e9 / hz / rx : 0 }')
+	nsppn=$(awk -v n="$napi" -v rx="$rx" 'BEGIN { printf "%.1f", (rx > 0) ? n / rx : 0 }')
 	maxpps=$(awk -v rx="$rx" -v s="$secs" 'BEGIN { printf "%.0f", rx / s }')
 	offpps=$(awk -v o="$offered" -v s="$secs" 'BEGIN { printf "%.0f", o / s }')
 	nspp=$(awk -v b="$busy" -v hz="$hz" -v rx="$rx" 'BEGIN { printf "%.1f", (rx > 0) ? b * 1e9 / hz / rx : 0 }')
 	busyf=$(awk -v b="$busy" -v w="$wall" 'BEGIN { printf "%.2f", (w > 0) ? b / w : 0 }')
-	echo "$v pass $p max: offered $offpps pps, sink $maxpps pps, busy $busyf, $nspp ns/pkt ($nsppw wall - idle)" >&2
+	echo "$v pass $p max: offered $offpps pps, sink $maxpps pps, busy $busyf, $nspp ns/pkt ($nsppw wall - idle, $nsppn NAPI thread)" >&2
 	lo=0
 	hi=$(awk -v m="$maxpps" 'BEGIN { printf "%.0f", m * 1.02 }')
 	best=0
@@ -322,9 +482,12 @@ run_variant() {
 	while [ $i -lt "$steps" ]; do
 		mid=$(( (lo + hi) / 2 ))
 		t=$(trial "$v" "$mid" "$trial")
-		read -r offered rx secs busy _ _ _ <<<"$t"
-		r=$(awk -v o="$offered" -v rx="$rx" -v s="$secs" -v ask="$mid" -v l="$loss" \
-			'BEGIN { op = o / s; ok = (rx >= o * (1 - l) && op >= 0.98 * ask); printf "%d %.0f", ok, op }')
+		read -r offered rx secs busy _ _ _ _ <<<"$t"
+		# XDP path: the generator shares CPU 0 with the sink (and on a shared
+		# machine with others); a trial it could not offer at the asked rate
+		# still passes when nothing was lost, at the rate it did offer
+		r=$(awk -v o="$offered" -v rx="$rx" -v s="$secs" -v ask="$mid" -v l="$loss" -v x="$(is_xpath "$v")" \
+			'BEGIN { op = o / s; ok = (rx >= o * (1 - l) && (x || op >= 0.98 * ask)); printf "%d %.0f", ok, op }')
 		echo "$v pass $p search $mid: offered ${r#* } sink $(awk -v rx="$rx" -v s="$secs" 'BEGIN { printf "%.0f", rx / s }') pps, lost $((offered - rx)) -> ${r%% *}" >&2
 		if [ "${r%% *}" = 1 ]; then
 			lo=$mid
@@ -335,7 +498,7 @@ run_variant() {
 		i=$((i + 1))
 	done
 	variant_teardown "$v" "$p"
-	echo "$v $p $maxpps $offpps $nspp $busyf $best $nsppw" >>"$work/raw"
+	echo "$v $p $maxpps $offpps $nspp $busyf $best $nsppw $nsppn" >>"$work/raw"
 }
 
 : >"$work/raw"
@@ -419,7 +582,29 @@ ratio() {
 		echo "| $v | $(stat "$v" 3 %.3f 1e6) | $(stat "$v" 7 %.3f 1e6) | $(stat "$v" 8 %.0f) | $(stat "$v" 5 %.0f) | $(stat "$v" 6 %.2f) | $(ratio "$vmax" "$nmax") | $(ratio "$vmax" "$k4max") | $(ratio "$vns" "$nns") | $(ratio "$vns" "$k4ns") | $(ratio "$vnd" "$nnd") | $(ratio "$vnd" "$k4nd") |"
 	done
 	echo
-	echo "Generator offered rate in the max-rate trials (pktgen alone on CPU 0), Mpps:"
+	xvars=""
+	for v in $variants; do
+		case $v in K4x | K4Rx | X-*) xvars="$xvars $v" ;; esac
+	done
+	if [ -n "$xvars" ]; then
+		echo "### The XDP path (generator xdpgen, threaded NAPI of d0 on CPU 1)"
+		echo
+		echo "The primary figure: DUT CPU per forwarded frame at the max rate, as the run time of"
+		echo "d0's NAPI kthread (schedstat, exact; all the DUT's work for a frame runs there) and as"
+		echo "CPU 1's busy ticks (which also count whatever else ran on CPU 1). Rates are"
+		echo "secondary: generator and sink share CPU 0."
+		echo
+		echo "| variant | ns/frame, NAPI thread | ns/frame, CPU1 busy ticks | ns/frame, CPU1 wall - idle | max rate at sink, Mpps | no-drop rate, Mpps | ns (thread) / K4x | ns (thread) / X-null | ns (ticks) / K4x | max / K4x |"
+		echo "|---|---|---|---|---|---|---|---|---|---|"
+		k4max=$(med K4x 3); k4ns=$(med K4x 9); k4nt=$(med K4x 5)
+		nns=$(med X-null 9)
+		for v in $xvars; do
+			vmax=$(med "$v" 3); vns=$(med "$v" 9); vnt=$(med "$v" 5)
+			echo "| $v | $(stat "$v" 9 %.0f) | $(stat "$v" 5 %.0f) | $(stat "$v" 8 %.0f) | $(stat "$v" 3 %.3f 1e6) | $(stat "$v" 7 %.3f 1e6) | $(ratio "$vns" "$k4ns") | $(ratio "$vns" "$nns") | $(ratio "$vnt" "$k4nt") | $(ratio "$vmax" "$k4max") |"
+		done
+		echo
+	fi
+	echo "Generator offered rate in the max-rate trials (pktgen, or xdpgen on the XDP path, alone on CPU 0), Mpps:"
 	for v in $variants; do echo "$v $(stat "$v" 4 %.3f 1e6)"; done | sed 's/^/- /'
 	echo
 	echo "## Notes"
@@ -460,10 +645,32 @@ ratio() {
 	- No-drop: binary search, $steps trials of $trial s in [0, 1.02 x that pass's max rate]; pass =
 	  at least (1 - $loss) of the offered frames (including those the generator's send refused
 	  with ENOBUFS because the DUT's backlog was full) counted at the sink and the generator
-	  reaching 98 % of the asked rate.
+	  reaching 98 % of the asked rate (XDP path: no 98 % condition; the result is then the
+	  highest rate actually offered in a passing trial).
 	EOF
+	if [ -n "$xvars" ]; then
+		cat <<-EOF
+		- XDP path (K4x, K4Rx, X-*): generator bench/fwd/xdpgen on CPU 0: BPF_PROG_TEST_RUN with
+		  BPF_F_TEST_XDP_LIVE_FRAMES on g0 (65536 runs per call, batches of 64), its program writes
+		  each frame's headers from the template, a destination from 16384 drawn as pktgen's and
+		  the label, and returns XDP_TX: the frame goes straight into d0's XDP ring (veth
+		  ndo_xdp_xmit). Offered = frames sent to g0 (also those d0's full ring refused, counted
+		  lost); --rate is paced per frame inside the program. d0: GRO on, threaded NAPI, its
+		  kthread pinned to CPU 1$( [ "$rt_napi" = 1 ] && echo ", SCHED_FIFO 50"), rps_cpus 0. Sink: xdpgen --sink, an XDP drop
+		  program on s0 (rx_packets counts it), s0's NAPI kthread on CPU 0. K4x/K4Rx: the kernel
+		  forwards the skbs d0's NAPI builds from the frames; X-null: an XDP program on d0 that
+		  redirects every frame untouched to d1 (bpf_redirect); X-push/swap/pop: fwdut --backend
+		  xdp, ped's XDP program (pe/fwd/bpf/fwd_xdp.bpf.c) attached to d0 and d1 through BPF links,
+		  maps written from fwdut's tables by fwd_xdp_sync. X-push/X-pop VRF: $nxroutes prefixes
+		  (ROUTES=$xroutes), destinations drawn from them; K4Rx: $k4r_routes kernel routes.
+		- "ns/frame, NAPI thread": run time of d0's NAPI kthread over the trial (/proc/PID/schedstat,
+		  ns, not tick-sampled) / frames counted at the sink; the DUT's whole receive, XDP program or
+		  kernel forwarding, and transmit into s0's ring run there, and nothing else does. The busy
+		  ticks of CPU 1 also count other processes that ran on CPU 1 (on a shared machine).
+		EOF
+	fi
 	echo
-	echo "## Raw (variant, pass, sink pps at max, offered pps at max, ns/pkt, CPU1 busy fraction, no-drop pps, ns/pkt wall - idle)"
+	echo "## Raw (variant, pass, sink pps at max, offered pps at max, ns/pkt, CPU1 busy fraction, no-drop pps, ns/pkt wall - idle, ns/pkt NAPI thread)"
 	echo
 	sed 's/^/    /' "$work/raw"
 	if [ -s "$work/dut.json" ]; then
