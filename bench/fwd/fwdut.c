@@ -201,6 +201,33 @@ static void slow_resolve(void *arg, uint16_t port, uint32_t ip)
 	(void)ip;
 }
 
+/* Trie nodes (pe/fwd/xdp.h) a VRF FIB needs: the root, plus one per
+ * distinct /8, /16 and /24 with longer routes below it (fib_walk goes in
+ * address order, so those are runs). */
+struct lpm_count {
+	size_t n;
+	uint32_t last[3];
+	int seen[3];
+};
+
+static int lpm_count_route(uint32_t addr, uint8_t len, uint32_t nh, void *arg)
+{
+	struct lpm_count *c = arg;
+	int l;
+
+	(void)nh;
+	for (l = 0; l < 3; l++) {
+		uint32_t top = addr >> (24 - 8 * l);
+
+		if (len <= 8 * (l + 1) || (c->seen[l] && c->last[l] == top))
+			continue;
+		c->seen[l] = 1;
+		c->last[l] = top;
+		c->n++;
+	}
+	return 0;
+}
+
 /* --backend xdp: the tables into the maps, the program on both ports, wait,
  * report the program's counters. */
 static int run_xdp(struct fwd_tables *t, int mode, int inidx, int outidx, const char *in,
@@ -220,10 +247,22 @@ static int run_xdp(struct fwd_tables *t, int mode, int inidx, int outidx, const 
 	sigaddset(&ss, SIGINT);
 	sigaddset(&ss, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &ss, NULL);
+	/* the route table sized for the FIB (node 0 and the root included),
+	 * at least the default */
+	{
+		struct lpm_count lc = { 2, { 0, 0, 0 }, { 0, 0, 0 } };
+
+		if (fib != NULL)
+			fib_walk(fib, lpm_count_route, &lc);
+		if (lc.n > 2048)
+			fwd_xdp_set_lpm_nodes(lc.n);
+		fprintf(stderr, "fwdut: xdp route table: %zu trie nodes needed\n", lc.n);
+	}
 	if ((x = fwd_xdp_new(err, sizeof(err))) == NULL)
 		fatalx("xdp: %s", err);
 	if (fwd_xdp_sync(x, t, NULL) != 0)
 		fatalx("xdp: fwd_xdp_sync failed");
+	fprintf(stderr, "fwdut: xdp route table: %zu trie nodes used\n", fwd_xdp_lpm_nodes_used(x));
 	if (fwd_xdp_attach(x, 0, -1, inidx, err, sizeof(err)) != 0)
 		fatalx("xdp: %s: %s", in, err);
 	if (fwd_xdp_attach(x, 1, -1, outidx, err, sizeof(err)) != 0)

@@ -40,6 +40,8 @@
 #include "vrf/fib.h"
 #include "vrf/vrf.h"
 
+#define XDP_NODES_DEFAULT 2048 /* XF_LPM_NODES, xdp.h */
+
 struct be_override {
 	char name[16];
 	enum fwd_backend be;
@@ -52,6 +54,7 @@ static struct {
 	enum fwd_backend dflt;
 	struct be_override *ov;
 	size_t nov;
+	size_t nodes;           /* `dataplane xdp route-nodes`, 0: the default */
 	struct event *ev_check;
 } be;
 
@@ -120,6 +123,8 @@ static struct fwd_xdp *xdp(void)
 {
 	if (be.x == NULL && !be.tried) {
 		be.tried = true;
+		if (be.nodes != 0)
+			fwd_xdp_set_lpm_nodes(be.nodes);
 		be.x = fwd_xdp_new(be.why, sizeof(be.why));
 		if (be.x == NULL) {
 			log_warnx("dataplane: XDP unavailable (%s): the AF_PACKET worker serves every port",
@@ -362,6 +367,16 @@ const char *be_default_name(void)
 	return fwd_backend_name(be.dflt);
 }
 
+void be_show(json_object *top)
+{
+	if (be.x == NULL)
+		return;
+	json_object_object_add(top, "xdpRouteNodes",
+			       json_object_new_int64((int64_t)(be.nodes ? be.nodes : XDP_NODES_DEFAULT)));
+	json_object_object_add(top, "xdpRouteNodesUsed",
+			       json_object_new_int64((int64_t)fwd_xdp_lpm_nodes_used(be.x)));
+}
+
 /* ---- configuration ---- */
 
 static int backend_cmd(struct cli *cli, const struct cmd_args *a)
@@ -404,10 +419,26 @@ static int if_backend_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
+/* The XDP route table is sized when the maps are created (the first port):
+ * a change takes effect at the next start of ped. */
+static int nodes_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	size_t n = cmd_is_no(a) ? 0 : (size_t)cmd_arg_u64(a, "nodes");
+
+	if (n == be.nodes)
+		return CMD_SUCCESS;
+	be.nodes = n;
+	if (be.x != NULL)
+		cli_out(cli, "%% The XDP route table exists already: the new size applies when ped starts again\n");
+	return CMD_SUCCESS;
+}
+
 void be_config_write(struct cli *cli)
 {
 	if (be.dflt != FWD_BE_XDP)
 		cli_out(cli, "dataplane backend %s\n!\n", fwd_backend_name(be.dflt));
+	if (be.nodes != 0)
+		cli_out(cli, "dataplane xdp route-nodes %zu\n!\n", be.nodes);
 }
 
 void fwd_ctl_iface_config_write(struct cli *cli, const char *ifname)
@@ -427,6 +458,11 @@ void fwd_ctl_iface_config_write(struct cli *cli, const char *ifname)
 
 static const struct cmd_def config_cmds[] = {
 	{ "[no] dataplane backend <xdp|packet>", NO_STR BACKEND_HELP, backend_cmd },
+	{ "[no] dataplane xdp route-nodes (256-4194304)$nodes",
+	  NO_STR "Forwarding plane\n" "XDP fast path\n"
+	  "Size of its route table, over all VRFs (default 2048; the Internet table needs ~26,100)\n"
+	  "Trie nodes of 1 KiB\n",
+	  nodes_cmd },
 };
 
 static const struct cmd_def if_cmds[] = {

@@ -105,6 +105,7 @@ void be_port_counters(int idx, struct fwd_counters *c);
 void be_vrf_counters(uint32_t id, struct fwd_counters *c);
 void be_show_port(struct json_object *o, int idx);
 const char *be_default_name(void);
+void be_show(struct json_object *top); /* XDP table sizes in `show dataplane json` */
 void be_config_write(struct cli *cli);
 /* fwd_show.c */
 void fwd_show_init(void);

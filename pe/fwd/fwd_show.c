@@ -73,6 +73,7 @@ static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 
 	json_object_object_add(top, "workerRunning", json_object_new_boolean(fc.running));
 	json_object_object_add(top, "backend", json_object_new_string(be_default_name()));
+	be_show(top);
 	json_object_object_add(top, "ttlMode", json_object_new_string(
 			       atomic_load(&fc.t->ttl_pipe) ? "pipe" : "uniform"));
 	json_object_object_add(top, "resolveRequests",

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -49,6 +50,42 @@ _Static_assert(sizeof(struct xf_adj) == sizeof(struct fwd_adj), "adjacency layou
 _Static_assert(sizeof(struct xf_counters) == sizeof(struct fwd_counters), "counter layout");
 _Static_assert(XF_SLOW_LEN == FWD_BUF_SIZE - FWD_HEADROOM && XF_SLOW_LEN <= XF_SLOW_MAX,
 	       "slow-path frames fit the worker's buffers");
+_Static_assert(FIB_NH_MAX < XF_LPM_CHILD, "next-hop ids and child pointers differ");
+_Static_assert(sizeof(struct xf_lpm_node) == XF_LPM_SLOTS * sizeof(uint32_t), "node layout");
+
+/* The VRF tries of xf_lpm (xdp_maps.h) as user space keeps them: the
+ * array itself (mmapped, written with 32-bit atomic stores) and a shadow
+ * of it giving each slot the route it stands for (next hop and length: the
+ * longest route of length <= 8 (L + 1) covering the slot of a node at level
+ * L, also where the slot points to a child), plus every route of every VRF
+ * in a hash (vrf, len, prefix) -> nh, where a delete finds the covering
+ * route that takes over.
+ *
+ * Nodes are never freed: a child stays under its slot when the routes that
+ * made it go (its slots then all hold the inherited route), and is reused
+ * when longer routes come back, so the nodes in use are bounded by the
+ * distinct /8, /16 and /24 of the routes longer than them that ever
+ * existed, whatever the churn; fwd_xdp_sync starts afresh. */
+struct lpm_route {
+	uint64_t key;         /* vrf << 40 | len << 32 | prefix; nh 0: empty */
+	uint32_t nh;
+};
+
+struct lpm {
+	uint32_t *a;          /* the mmapped xf_lpm: node n slot s = a[n * 256 + s] */
+	size_t maplen;
+	uint32_t *sh;         /* shadow: nh << 8 | len, nh 0: no route */
+	uint32_t nodes, used; /* capacity, allocated (node 0 included) */
+	uint32_t root[FWD_MAX_VRFS];
+	struct lpm_route *rt; /* open addressing, linear probing */
+	size_t rtmask, rtn;
+};
+
+/* default: 2048 nodes of 1 KiB (2 MiB mapped, as much again for the
+ * shadow), enough for many small VRFs (a VRF of routes no longer than /24
+ * needs at most 1 + its distinct /8 + its distinct /16 of routes longer
+ * than those); a full Internet table needs tens of thousands */
+static size_t lpm_nodes_next = XF_LPM_NODES;
 
 struct xport {
 	struct xf_bpf *skel;  /* this port's instance, NULL: none loaded */
@@ -59,10 +96,11 @@ struct xport {
 
 struct fwd_xdp {
 	struct xf_bpf *maps;  /* the instance that owns the maps */
-	int fd_ports, fd_tx, fd_fib, fd_local, fd_vrf, fd_nh, fd_lfib, fd_neigh, fd_cfg;
+	int fd_ports, fd_tx, fd_lpm, fd_local, fd_vrf, fd_nh, fd_lfib, fd_neigh, fd_cfg;
 	int fd_pcnt, fd_vcnt, fd_slow;
 	int ncpu;
 	struct ring_buffer *ring;
+	struct lpm lpm;
 	struct xport port[FWD_MAX_PORTS];
 	/* the poll in progress (slow path) */
 	void (*frame)(void *arg, uint16_t in_port, const uint8_t *data, uint16_t len);
@@ -109,9 +147,12 @@ struct fwd_xdp *fwd_xdp_new(char *err, size_t errlen)
 	struct fwd_xdp *x = xcalloc(1, sizeof(*x));
 	struct xf_cfg cfg = { 0, 1 };
 	uint32_t zero = 0;
+	size_t nodes = lpm_nodes_next;
+	void *m;
 	int i;
 
 	libbpf_set_print(libbpf_print);
+	x->lpm.a = MAP_FAILED;
 	for (i = 0; i < FWD_MAX_PORTS; i++)
 		x->port[i].nsfd = -1;
 	x->ncpu = libbpf_num_possible_cpus();
@@ -125,13 +166,18 @@ struct fwd_xdp *fwd_xdp_new(char *err, size_t errlen)
 		goto fail;
 	}
 	bpf_program__set_autoload(x->maps->progs.fwd_xdp, false);
+	if (nodes < 2 || nodes > XF_LPM_CHILD / XF_LPM_SLOTS ||
+	    bpf_map__set_max_entries(x->maps->maps.xf_lpm, (uint32_t)nodes) != 0) {
+		errf(err, errlen, "bad XDP route table size (%zu nodes)", nodes);
+		goto fail;
+	}
 	if ((i = xf_bpf__load(x->maps)) != 0) {
 		errf(err, errlen, "cannot create the XDP maps: %s", strerror(-i));
 		goto fail;
 	}
 	x->fd_ports = bpf_map__fd(x->maps->maps.xf_ports);
 	x->fd_tx = bpf_map__fd(x->maps->maps.xf_tx);
-	x->fd_fib = bpf_map__fd(x->maps->maps.xf_fib);
+	x->fd_lpm = bpf_map__fd(x->maps->maps.xf_lpm);
 	x->fd_local = bpf_map__fd(x->maps->maps.xf_local);
 	x->fd_vrf = bpf_map__fd(x->maps->maps.xf_vrf);
 	x->fd_nh = bpf_map__fd(x->maps->maps.xf_nh);
@@ -141,6 +187,18 @@ struct fwd_xdp *fwd_xdp_new(char *err, size_t errlen)
 	x->fd_pcnt = bpf_map__fd(x->maps->maps.xf_pcnt);
 	x->fd_vcnt = bpf_map__fd(x->maps->maps.xf_vcnt);
 	x->fd_slow = bpf_map__fd(x->maps->maps.xf_slow);
+	x->lpm.nodes = (uint32_t)nodes;
+	x->lpm.used = 1; /* node 0: "none" */
+	x->lpm.maplen = nodes * sizeof(struct xf_lpm_node);
+	m = mmap(NULL, x->lpm.maplen, PROT_READ | PROT_WRITE, MAP_SHARED, x->fd_lpm, 0);
+	if (m == MAP_FAILED) {
+		errf(err, errlen, "cannot map the XDP route table: %s", strerror(errno));
+		goto fail;
+	}
+	x->lpm.a = m;
+	x->lpm.sh = xcalloc(nodes, sizeof(struct xf_lpm_node));
+	x->lpm.rtmask = 1023;
+	x->lpm.rt = xcalloc(x->lpm.rtmask + 1, sizeof(*x->lpm.rt));
 	if (bpf_map_update_elem(x->fd_cfg, &zero, &cfg, BPF_ANY) != 0) {
 		errf(err, errlen, "cannot write the XDP configuration: %s", strerror(errno));
 		goto fail;
@@ -165,6 +223,10 @@ void fwd_xdp_free(struct fwd_xdp *x)
 	for (i = 0; i < FWD_MAX_PORTS; i++)
 		fwd_xdp_detach(x, (uint16_t)i);
 	ring_buffer__free(x->ring);
+	if (x->lpm.a != MAP_FAILED)
+		munmap(x->lpm.a, x->lpm.maplen);
+	free(x->lpm.sh);
+	free(x->lpm.rt);
 	xf_bpf__destroy(x->maps);
 	free(x);
 }
@@ -391,40 +453,262 @@ int fwd_xdp_set_lfib(struct fwd_xdp *x, mpls_label_t label, const struct fwd_nh 
 	return set_nh(x->fd_lfib, label, nh);
 }
 
-static void put_be32(uint8_t *b, uint32_t v)
+/* ---- the VRF tries ---- */
+
+void fwd_xdp_set_lpm_nodes(size_t n)
 {
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
+	lpm_nodes_next = n;
+}
+
+size_t fwd_xdp_lpm_nodes_used(struct fwd_xdp *x)
+{
+	return x->lpm.used;
+}
+
+const uint32_t *fwd_xdp_lpm_array(struct fwd_xdp *x)
+{
+	return x->lpm.a;
+}
+
+uint32_t fwd_xdp_lpm_root(struct fwd_xdp *x, uint32_t vrf_id)
+{
+	struct xf_vrf v;
+
+	if (vrf_id >= FWD_MAX_VRFS || bpf_map_lookup_elem(x->fd_vrf, &vrf_id, &v) != 0)
+		return 0;
+	return v.root;
+}
+
+/* The reader (the program) may walk the entry at any time: one store */
+static void lpm_put(struct lpm *l, uint32_t node, uint32_t slot, uint32_t e)
+{
+	__atomic_store_n(&l->a[(size_t)node * XF_LPM_SLOTS + slot], e, __ATOMIC_RELEASE);
+}
+
+static uint32_t lpm_get(const struct lpm *l, uint32_t node, uint32_t slot)
+{
+	return l->a[(size_t)node * XF_LPM_SLOTS + slot];
+}
+
+static uint32_t *lpm_sh(struct lpm *l, uint32_t node, uint32_t slot)
+{
+	return &l->sh[(size_t)node * XF_LPM_SLOTS + slot];
+}
+
+static uint64_t rt_key(uint32_t vrf, uint32_t addr, uint8_t len)
+{
+	return (uint64_t)vrf << 40 | (uint64_t)len << 32 | addr;
+}
+
+static size_t rt_hash(uint64_t k, size_t mask)
+{
+	k ^= k >> 29;
+	k *= 0xbf58476d1ce4e5b9ull;
+	k ^= k >> 32;
+	return (size_t)k & mask;
+}
+
+/* the slot of key k, or the empty slot where it would go */
+static struct lpm_route *rt_find(struct lpm *l, uint64_t k)
+{
+	size_t i = rt_hash(k, l->rtmask);
+
+	while (l->rt[i].nh != 0 && l->rt[i].key != k)
+		i = (i + 1) & l->rtmask;
+	return &l->rt[i];
+}
+
+static void rt_set(struct lpm *l, uint64_t k, uint32_t nh)
+{
+	struct lpm_route *r;
+
+	if ((l->rtn + 1) * 2 > l->rtmask + 1) {
+		struct lpm_route *old = l->rt;
+		size_t n = l->rtmask + 1, i;
+
+		l->rtmask = n * 2 - 1;
+		l->rt = xcalloc(n * 2, sizeof(*l->rt));
+		for (i = 0; i < n; i++)
+			if (old[i].nh != 0)
+				*rt_find(l, old[i].key) = old[i];
+		free(old);
+	}
+	r = rt_find(l, k);
+	if (r->nh == 0)
+		l->rtn++;
+	r->key = k;
+	r->nh = nh;
+}
+
+/* deletion with backward shift: no tombstones */
+static void rt_del(struct lpm *l, struct lpm_route *r)
+{
+	size_t i = (size_t)(r - l->rt), j = i, h;
+
+	l->rtn--;
+	for (;;) {
+		l->rt[i].nh = 0;
+		for (;;) {
+			j = (j + 1) & l->rtmask;
+			if (l->rt[j].nh == 0)
+				return;
+			h = rt_hash(l->rt[j].key, l->rtmask);
+			/* j's entry may move to i unless its home is in (i, j] */
+			if (i <= j ? (h <= i || h > j) : (h <= i && h > j))
+				break;
+		}
+		l->rt[i] = l->rt[j];
+		i = j;
+	}
+}
+
+static uint32_t lpm_alloc(struct lpm *l)
+{
+	if (l->used >= l->nodes)
+		return 0;
+	return l->used++;
+}
+
+static uint32_t mask_of(uint8_t len)
+{
+	return len ? ~(uint32_t)((1ull << (32 - len)) - 1) : 0;
+}
+
+/* Sets the slots of node (and, where they point to children, the slots
+ * below) that stand for a route the change replaces: on insert (del
+ * false) those holding a route no longer than len or none, on delete those
+ * holding the deleted length len; they get nh/nlen. */
+static void lpm_fill(struct lpm *l, uint32_t node, uint32_t first, uint32_t count, bool del,
+		     uint8_t len, uint32_t nh, uint8_t nlen)
+{
+	uint32_t s, *sh, e;
+
+	for (s = first; s < first + count; s++) {
+		sh = lpm_sh(l, node, s);
+		if (del ? (*sh >> 8 == 0 || (*sh & 0xff) != len)
+			: (*sh >> 8 != 0 && (*sh & 0xff) > len))
+			continue;
+		*sh = nh << 8 | nlen;
+		e = lpm_get(l, node, s);
+		if (e & XF_LPM_CHILD)
+			lpm_fill(l, e & ~XF_LPM_CHILD, 0, XF_LPM_SLOTS, del, len, nh, nlen);
+		else
+			lpm_put(l, node, s, nh);
+	}
+}
+
+/* The VRF state word as the program reads it, with the root we hold. */
+static int vrf_write(struct fwd_xdp *x, uint32_t vrf_id, uint32_t state)
+{
+	struct xf_vrf v = { state, x->lpm.root[vrf_id] };
+
+	return bpf_map_update_elem(x->fd_vrf, &vrf_id, &v, BPF_ANY);
+}
+
+static uint32_t vrf_state(struct fwd_xdp *x, uint32_t vrf_id)
+{
+	struct xf_vrf v;
+
+	if (bpf_map_lookup_elem(x->fd_vrf, &vrf_id, &v) != 0)
+		return 0;
+	return v.state;
+}
+
+/* Out of nodes: a missing route would let a shorter one match in XDP, so
+ * the VRF's packets go to the slow path instead (for good). */
+static int lpm_full(struct fwd_xdp *x, uint32_t vrf_id)
+{
+	vrf_write(x, vrf_id, XF_VRF_SLOW);
+	errno = ENOSPC;
+	return -1;
 }
 
 int fwd_xdp_set_route(struct fwd_xdp *x, uint32_t vrf_id, uint32_t addr, uint8_t len, uint32_t nh)
 {
-	struct xf_fib_key k;
+	struct lpm *l = &x->lpm;
+	struct lpm_route *r;
+	uint32_t node, e, c, s, rnh = 0, *sh;
+	uint8_t level, rlen = 0;
+	int k;
 
-	if (len > 32)
+	if (len > 32 || vrf_id >= FWD_MAX_VRFS || nh > FIB_NH_MAX) {
+		errno = EINVAL;
 		return -1;
-	k.prefixlen = 32u + len;
-	put_be32(k.vrf, vrf_id);
-	put_be32(k.addr, len ? addr & ~((1ull << (32 - len)) - 1) : 0);
-	if (nh == 0) {
-		if (bpf_map_delete_elem(x->fd_fib, &k) != 0 && errno != ENOENT)
-			return -1;
-		return 0;
 	}
-	if (bpf_map_update_elem(x->fd_fib, &k, &nh, BPF_ANY) != 0) {
-		int e = errno;
-		uint32_t slow = XF_VRF_SLOW;
-
-		/* a missing route would let a shorter one match in XDP: the
-		 * VRF's packets go to the slow path instead */
-		if (vrf_id < FWD_MAX_VRFS)
-			bpf_map_update_elem(x->fd_vrf, &vrf_id, &slow, BPF_ANY);
-		errno = e;
-		return -1;
+	addr &= mask_of(len);
+	if (nh == FIB_NH_NONE) {
+		r = rt_find(l, rt_key(vrf_id, addr, len));
+		if (r->nh == 0)
+			return 0;
+		rt_del(l, r);
+		/* the covering route takes over */
+		for (k = len - 1; k >= 0; k--) {
+			r = rt_find(l, rt_key(vrf_id, addr & mask_of((uint8_t)k), (uint8_t)k));
+			if (r->nh != 0) {
+				rnh = r->nh;
+				rlen = (uint8_t)k;
+				break;
+			}
+		}
+	} else if (l->root[vrf_id] == 0) {
+		if ((c = lpm_alloc(l)) == 0)
+			return lpm_full(x, vrf_id);
+		/* cleared, not assumed clear: a forked copy of this process
+		 * (tests) may have written the shared array */
+		for (k = 0; k < XF_LPM_SLOTS; k++) {
+			*lpm_sh(l, c, (uint32_t)k) = 0;
+			lpm_put(l, c, (uint32_t)k, 0);
+		}
+		l->root[vrf_id] = c;
+		if (vrf_write(x, vrf_id, vrf_state(x, vrf_id)) != 0)
+			return -1;
+	}
+	if ((node = l->root[vrf_id]) == 0)
+		return 0; /* a delete in a VRF without routes */
+	/* down to the level of the prefix, making the nodes on the way */
+	for (level = 0; len > XF_LPM_STRIDE * (level + 1); level++) {
+		s = addr >> (24 - XF_LPM_STRIDE * level) & 0xff;
+		e = lpm_get(l, node, s);
+		if (e & XF_LPM_CHILD) {
+			node = e & ~XF_LPM_CHILD;
+			continue;
+		}
+		if (nh == FIB_NH_NONE)
+			return 0; /* not there (cannot happen) */
+		if ((c = lpm_alloc(l)) == 0)
+			return lpm_full(x, vrf_id);
+		/* complete before it is linked: it holds what the slot did */
+		sh = lpm_sh(l, node, s);
+		for (k = 0; k < XF_LPM_SLOTS; k++) {
+			*lpm_sh(l, c, (uint32_t)k) = *sh;
+			lpm_put(l, c, (uint32_t)k, *sh >> 8);
+		}
+		lpm_put(l, node, s, XF_LPM_CHILD | c);
+		node = c;
+	}
+	s = addr >> (24 - XF_LPM_STRIDE * level) & 0xff;
+	c = 1u << (XF_LPM_STRIDE * (level + 1) - len);
+	if (nh == FIB_NH_NONE) {
+		lpm_fill(l, node, s, c, true, len, rnh, rlen);
+	} else {
+		rt_set(l, rt_key(vrf_id, addr, len), nh);
+		lpm_fill(l, node, s, c, false, len, nh, len);
 	}
 	return 0;
+}
+
+/* Forgets every route and node (fwd_xdp_sync; xf_vrf is reset there). */
+static void lpm_reset(struct lpm *l)
+{
+	size_t i;
+
+	for (i = 0; i < (size_t)l->used * XF_LPM_SLOTS; i++)
+		__atomic_store_n(&l->a[i], 0, __ATOMIC_RELAXED);
+	memset(l->sh, 0, (size_t)l->used * sizeof(struct xf_lpm_node));
+	l->used = 1;
+	memset(l->root, 0, sizeof(l->root));
+	memset(l->rt, 0, (l->rtmask + 1) * sizeof(*l->rt));
+	l->rtn = 0;
 }
 
 static bool has_ip(const struct fwd_neigh_tab *t, uint32_t ip, const uint8_t **mac)
@@ -494,7 +778,7 @@ int fwd_xdp_set_vrf(struct fwd_xdp *x, uint32_t vrf_id, const struct fwd_vrf *ol
 		    const struct fwd_vrf *new)
 {
 	struct xf_addr_key k = { vrf_id, 0 };
-	uint32_t one = 1, state = 0, cur;
+	uint32_t one = 1, state = 0;
 	int i, n;
 
 	if (vrf_id >= FWD_MAX_VRFS)
@@ -508,10 +792,9 @@ int fwd_xdp_set_vrf(struct fwd_xdp *x, uint32_t vrf_id, const struct fwd_vrf *ol
 	/* a VRF without a FIB forwards nothing (pipeline.c) */
 	if (new != NULL && new->fib != NULL)
 		state = 1 + (uint32_t)n;
-	if (state != 0 && old != NULL && bpf_map_lookup_elem(x->fd_vrf, &vrf_id, &cur) == 0 &&
-	    cur == XF_VRF_SLOW)
+	if (state != 0 && old != NULL && vrf_state(x, vrf_id) == XF_VRF_SLOW)
 		state = XF_VRF_SLOW; /* stays with the slow path */
-	if (bpf_map_update_elem(x->fd_vrf, &vrf_id, &state, BPF_ANY) != 0)
+	if (vrf_write(x, vrf_id, state) != 0)
 		return -1;
 	n = old != NULL ? (old->nlocal < FWD_MAX_LOCAL ? old->nlocal : FWD_MAX_LOCAL) : 0;
 	for (i = 0; i < n; i++) {
@@ -530,7 +813,7 @@ int fwd_xdp_set_flags(struct fwd_xdp *x, bool ttl_pipe, bool icmp_errors)
 	return bpf_map_update_elem(x->fd_cfg, &zero, &cfg, BPF_ANY);
 }
 
-/* Deletes every key of a hash or trie map. */
+/* Deletes every key of a hash map. */
 static void map_clear(int fd, size_t ksz)
 {
 	uint8_t k[64];
@@ -582,19 +865,20 @@ static int sync_route(uint32_t addr, uint8_t len, uint32_t nh, void *arg)
 int fwd_xdp_sync(struct fwd_xdp *x, struct fwd_tables *t, int (*nsfd_of)(uint16_t idx))
 {
 	struct sync_walk w = { x, 0, 0 };
-	uint32_t i, cap, none = 0;
+	struct xf_vrf none = { 0, 0 };
+	uint32_t i, cap;
 	_Atomic(struct fwd_nh *) *a;
 	struct fwd_port_cfg *pc;
 	struct fwd_vrf *v;
 	struct fwd_nh *nh;
 
 	map_clear(x->fd_ports, sizeof(uint32_t));
-	map_clear(x->fd_fib, sizeof(struct xf_fib_key));
 	map_clear(x->fd_local, sizeof(struct xf_addr_key));
 	map_clear(x->fd_nh, sizeof(uint32_t));
 	map_clear(x->fd_lfib, sizeof(uint32_t));
 	map_clear(x->fd_neigh, sizeof(struct xf_addr_key));
 	array_fill(x->fd_vrf, FWD_MAX_VRFS, &none, sizeof(none), 1);
+	lpm_reset(&x->lpm); /* unreachable now: no VRF has a root */
 	fwd_xdp_set_flags(x, atomic_load(&t->ttl_pipe), atomic_load(&t->icmp_errors));
 	for (i = 0; i < FWD_MAX_PORTS; i++) {
 		if ((pc = atomic_load(&t->port[i])) == NULL)

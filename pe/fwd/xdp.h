@@ -31,6 +31,14 @@ struct fwd_xdp;
 /* Creates the maps (no program yet). NULL and the reason in err if BPF is
  * not usable here (no privilege, no object file, old kernel). */
 struct fwd_xdp *fwd_xdp_new(char *err, size_t errlen);
+/* Size of the route table (trie nodes of 1 KiB, over all VRFs) of the
+ * fwd_xdp_new calls that follow; default 2048 (2 MiB: many small VRFs).
+ * A VRF with routes needs 1 node, plus one per distinct /8, /16 and /24
+ * that has longer routes below it; the 901,899-prefix Internet table
+ * needs 26,066. */
+void fwd_xdp_set_lpm_nodes(size_t n);
+/* Nodes allocated so far (node 0, reserved, included). */
+size_t fwd_xdp_lpm_nodes_used(struct fwd_xdp *x);
 /* Detaches every program it attached, closes every map. */
 void fwd_xdp_free(struct fwd_xdp *x);
 /* Loads (verifies) the program instance of port idx, if not loaded yet. */
@@ -50,8 +58,9 @@ int fwd_xdp_set_port(struct fwd_xdp *x, uint16_t idx, const struct fwd_port_cfg 
 		     bool slowtx);
 int fwd_xdp_set_nh(struct fwd_xdp *x, uint32_t id, const struct fwd_nh *nh);
 int fwd_xdp_set_lfib(struct fwd_xdp *x, mpls_label_t label, const struct fwd_nh *nh);
-/* A route that cannot be written (the trie is full) puts its VRF on the
- * slow path for good: -1 then. */
+/* A route that cannot be written (out of trie nodes: errno ENOSPC) puts
+ * its VRF on the slow path for good (until fwd_xdp_sync): -1 then. nh 0
+ * deletes. */
 int fwd_xdp_set_route(struct fwd_xdp *x, uint32_t vrf_id, uint32_t addr, uint8_t len, uint32_t nh);
 /* Neighbors of port idx: the difference between the two snapshots. */
 int fwd_xdp_set_neigh(struct fwd_xdp *x, uint16_t idx, const struct fwd_neigh_tab *old,
@@ -84,5 +93,10 @@ int fwd_xdp_slow_poll(struct fwd_xdp *x, unsigned max,
  * as the program left it in out (*outlen bytes); -1 on error. */
 int fwd_xdp_test_run(struct fwd_xdp *x, uint16_t idx, const uint8_t *in, uint32_t len,
 		     uint8_t *out, uint32_t *outlen);
+/* The route table as the program reads it (bpf/xdp_maps.h: node n's slot s
+ * is word n * 256 + s of the array) and a VRF's root node (0: none) as
+ * xf_vrf holds it. */
+const uint32_t *fwd_xdp_lpm_array(struct fwd_xdp *x);
+uint32_t fwd_xdp_lpm_root(struct fwd_xdp *x, uint32_t vrf_id);
 
 #endif

@@ -51,13 +51,14 @@ struct {
 	__type(value, __u32);
 } xf_tx SEC(".maps");
 
+/* max_entries: set by the loader (fwd_xdp_set_lpm_nodes) */
 struct {
-	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__uint(max_entries, XF_FIB_MAX);
-	__type(key, struct xf_fib_key);
-	__type(value, __u32);
-} xf_fib SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, XF_LPM_NODES);
+	__type(key, __u32);
+	__type(value, struct xf_lpm_node);
+} xf_lpm SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -71,7 +72,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, XF_MAX_VRFS);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct xf_vrf);
 } xf_vrf SEC(".maps");
 
 struct {
@@ -241,35 +242,53 @@ INLINE const struct xf_mac *neigh_find(__u32 port, __u32 ip)
 	return bpf_map_lookup_elem(&xf_neigh, &k);
 }
 
+/* The longest match of dst in the trie at root (xdp_maps.h): a next-hop
+ * id, 0 if none. The writer switches a slot to a child only once the child
+ * is complete, so each entry read is a consistent state. */
+INLINE __u32 lpm_lookup(__u32 root, __u32 dst)
+{
+	const struct xf_lpm_node *n;
+	__u32 node = root, e;
+	int l;
+
+#pragma unroll
+	for (l = 0; l < 4; l++) {
+		n = bpf_map_lookup_elem(&xf_lpm, &node);
+		if (n == 0)
+			return 0;
+		e = *(volatile const __u32 *)&n->slot[(dst >> (24 - 8 * l)) & 0xff];
+		if (!(e & XF_LPM_CHILD))
+			return e;
+		node = e & ~XF_LPM_CHILD;
+	}
+	return 0; /* no level below the last */
+}
+
 /* pipeline.c ip_route(): own addresses, then the LPM. */
 INLINE __u32 ip_route(struct st *s, __u32 vrf_id, const __u8 *ip, const void *end, __u32 tot,
 		      const struct xf_adj **ap)
 {
-	struct xf_fib_key k;
 	struct xf_addr_key lk;
 	const struct xf_nh *nh;
-	__u32 dst = rd32(ip + 16), *v, *id, i;
+	const struct xf_vrf *v;
+	__u32 dst = rd32(ip + 16), i;
 
 	v = vrf_id < XF_MAX_VRFS ? bpf_map_lookup_elem(&xf_vrf, &vrf_id) : 0;
-	if (v == 0 || *v == 0)
+	if (v == 0 || v->state == 0)
 		return XF_DROP_NO_ROUTE;
-	if (*v == XF_VRF_SLOW)
+	if (v->state == XF_VRF_SLOW)
 		return XF_SLOW;
 	if (dst >= 0xe0000000u)
 		return XF_PUNT;
-	if (*v > 1) {
+	if (v->state > 1) {
 		lk.id = vrf_id;
 		lk.ip = dst;
 		if (bpf_map_lookup_elem(&xf_local, &lk))
 			return XF_PUNT;
 	}
-	k.prefixlen = 64;
-	wr32(k.vrf, vrf_id);
-	__builtin_memcpy(k.addr, ip + 16, 4);
-	id = bpf_map_lookup_elem(&xf_fib, &k);
-	if (id == 0)
+	i = lpm_lookup(v->root, dst);
+	if (i == 0)
 		return XF_DROP_NO_ROUTE;
-	i = *id;
 	nh = bpf_map_lookup_elem(&xf_nh, &i);
 	if (nh == 0)
 		return XF_DROP_NO_ROUTE;

@@ -3,25 +3,24 @@
  * types only: this header is compiled for the BPF target and for the host.
  *
  * Every mutable table is a map whose update replaces an entry as a whole
- * under RCU (hash maps without preallocation, the LPM trie), so a reader in
- * the driver's context never sees a half-written entry and a change never
- * stops forwarding. Addresses are IPv4 in HOST byte order (as in fwd.h),
- * except in the LPM key, which the trie compares as big-endian bytes.
+ * under RCU (hash maps without preallocation), so a reader in the driver's
+ * context never sees a half-written entry and a change never stops
+ * forwarding; the VRF route tables (xf_lpm) are written in place through
+ * mmap with single 32-bit stores in an order that keeps every state a
+ * reader can see consistent (../xdp.c). Addresses are IPv4 in HOST byte
+ * order (as in fwd.h).
  *
  * Maps (names are the ELF names):
  *   xf_ports   hash   u32 port idx            -> struct xf_port
  *   xf_tx      devmap u32 port idx            -> ifindex (written from the
  *                                               port's namespace)
- *   xf_fib     lpm    struct xf_fib_key       -> u32 next-hop id
+ *   xf_lpm     array  node index              -> struct xf_lpm_node (mmapable;
+ *                                               the multibit tries of every VRF)
  *   xf_local   hash   struct xf_addr_key      -> u32 1 (own addresses of a VRF)
  *   xf_nh      hash   u32 next-hop id         -> struct xf_nh
  *   xf_lfib    hash   u32 label               -> struct xf_nh
  *   xf_neigh   hash   struct xf_addr_key      -> struct xf_mac (key: port, ip)
- *   xf_vrf     array  VRF id                  -> u32: 0 absent, XF_VRF_SLOW (its
- *                                               routes could not all be written:
- *                                               the slow path forwards it), else
- *                                               1 + number of own addresses (in
- *                                               xf_local)
+ *   xf_vrf     array  VRF id                  -> struct xf_vrf
  *   xf_cfg     array  0                       -> struct xf_cfg
  *   xf_pcnt    percpu array port idx          -> struct xf_counters
  *   xf_vcnt    percpu array VRF id            -> struct xf_counters
@@ -35,7 +34,7 @@
 #define XF_MAX_PUSH 3        /* = FWD_MAX_PUSH */
 #define XF_MAX_ADJ 16        /* = FWD_MAX_ADJ */
 #define XF_DROP_MAX 13       /* = FWD_DROP_MAX */
-#define XF_FIB_MAX (4u << 20) /* routes over all VRFs */
+#define XF_LPM_NODES 2048    /* default xf_lpm size (fwd_xdp_set_lpm_nodes) */
 #define XF_NH_MAX (1u << 20)
 #define XF_LFIB_MAX (1u << 20)
 #define XF_NEIGH_MAX 65536
@@ -99,10 +98,27 @@ struct xf_nh {
 	struct xf_adj adj[XF_MAX_ADJ];
 };
 
-struct xf_fib_key {
-	unsigned int prefixlen; /* 32 + the route's length: the VRF id always matches */
-	unsigned char vrf[4];   /* big-endian VRF id */
-	unsigned char addr[4];  /* big-endian address */
+/* A VRF: state 0 absent, XF_VRF_SLOW (its routes could not all be written:
+ * the slow path forwards it), else 1 + number of own addresses (in
+ * xf_local); root: its trie's root node in xf_lpm (0: no route yet). */
+struct xf_vrf {
+	unsigned int state;
+	unsigned int root;
+};
+
+/* The VRF FIBs: multibit tries of stride 8 (4 levels for IPv4), controlled
+ * prefix expansion with leaf pushing. The slot of a node at level L
+ * (0..3) is byte L of the destination (most significant first); an entry
+ * is 0 (no route), XF_LPM_CHILD | node index (longer routes below: go on
+ * at level L + 1), or a next-hop id (1..FIB_NH_MAX). Node 0 is never used,
+ * so a 0 root or index means "none". One map value is one node: in the
+ * mmapped array node n's slot s is the 32-bit word n * 256 + s (an array of
+ * single u32 values would be laid out every 8 bytes). */
+#define XF_LPM_STRIDE 8
+#define XF_LPM_SLOTS 256
+#define XF_LPM_CHILD 0x80000000u
+struct xf_lpm_node {
+	unsigned int slot[XF_LPM_SLOTS];
 };
 
 struct xf_addr_key {
