@@ -131,9 +131,14 @@ static struct fwd_xdp *xdp(void)
 				  be.why);
 		} else {
 			bool run = fc.running;
+			int i;
 
-			/* everything published so far, VRF FIBs included */
+			/* everything published so far, VRF FIBs included; ports
+			 * already served by the worker are no redirect targets */
 			fwd_xdp_sync(be.x, fc.t, port_nsfd);
+			for (i = 0; i < FWD_MAX_PORTS; i++)
+				if (fc.port[i].used)
+					be_port_cfg(i, atomic_load(&fc.t->port[i]), port_nsfd((uint16_t)i));
 			if (run)
 				fwd_worker_stop(fc.w);
 			fwd_worker_set_slow(fc.w, fwd_xdp_slow_fd(be.x), slow_poll, be.x);
