@@ -51,6 +51,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/fwd/gen.h"
 #include "bench/table.h"
 #include "lib/log.h"
 #include "lib/prefix.h"
@@ -76,64 +77,6 @@ static void die_errno(const char *what)
 {
 	fprintf(stderr, "pktgen: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rng(void)
-{
-	/* xorshift64* */
-	uint64_t x = rng_state;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	rng_state = x;
-	return x * 2685821657736338717ull;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned v[6];
-	char tail;
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6)
-		return -1;
-	for (int i = 0; i < 6; i++) {
-		if (v[i] > 255)
-			return -1;
-		mac[i] = (uint8_t)v[i];
-	}
-	return 0;
-}
-
-static uint16_t ip_csum(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 /* Reads the IPv4 prefixes of path (bench/table.c: plain or .gz). */
@@ -203,12 +146,12 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'i': dev = optarg; break;
 		case 'd':
-			if (parse_mac(optarg, dmac) < 0)
+			if (gen_parse_mac(optarg, dmac) < 0)
 				die("bad --dst-mac");
 			have_dmac = true;
 			break;
 		case 's':
-			if (parse_mac(optarg, smac) < 0)
+			if (gen_parse_mac(optarg, smac) < 0)
 				die("bad --src-mac");
 			break;
 		case 't':
@@ -243,7 +186,7 @@ int main(int argc, char **argv)
 			if (addr4_parse(optarg, &src_ip) < 0)
 				die("bad --src-ip");
 			break;
-		case 'e': rng_state = strtoull(optarg, NULL, 10) * 0x9e3779b97f4a7c15ull + 1; break;
+		case 'e': gen_seed(strtoull(optarg, NULL, 10) * 0x9e3779b97f4a7c15ull + 1); break;
 		case 'R': tx_ring = true; break;
 		default: usage();
 		}
@@ -280,34 +223,34 @@ int main(int argc, char **argv)
 		uint8_t *f = frames + i * stride, *ip;
 		uint32_t dst;
 		if (pfx) {
-			const struct prefix4 *p = &pfx[rng() % npfx];
-			uint32_t host = p->len == 32 ? 0 : (uint32_t)rng() & ~prefix4_mask(p->len);
+			const struct prefix4 *p = &pfx[gen_rng() % npfx];
+			uint32_t host = p->len == 32 ? 0 : (uint32_t)gen_rng() & ~prefix4_mask(p->len);
 			dst = p->addr | host;
 		} else {
 			dst = 0xc6120000u + (uint32_t)(i % (dst_count ? dst_count : pool));
 		}
 		memcpy(f, dmac, 6);
 		memcpy(f + 6, smac, 6);
-		put16(f + 12, nlab ? 0x8847 : 0x0800);
+		gen_put16(f + 12, nlab ? 0x8847 : 0x0800);
 		if (nlab) {
 			uint32_t top = l1 + (uint32_t)(i % spread);
-			put32(f + 14, top << 12 | (nlab == 1 ? 1u << 8 : 0) | 64);
+			gen_put32(f + 14, top << 12 | (nlab == 1 ? 1u << 8 : 0) | 64);
 			if (nlab == 2)
-				put32(f + 18, l2 << 12 | 1u << 8 | 64);
+				gen_put32(f + 18, l2 << 12 | 1u << 8 | 64);
 		}
 		ip = f + hdr;
 		uint16_t iplen = (uint16_t)(flen - hdr);
 		ip[0] = 0x45;
-		put16(ip + 2, iplen);
-		put16(ip + 4, (uint16_t)i);
+		gen_put16(ip + 2, iplen);
+		gen_put16(ip + 4, (uint16_t)i);
 		ip[8] = 64;
 		ip[9] = 17;
-		put32(ip + 12, src_ip);
-		put32(ip + 16, dst);
-		put16(ip + 10, ip_csum(ip, 20));
-		put16(ip + 20, (uint16_t)(1024 + i % 60000));
-		put16(ip + 22, 9);
-		put16(ip + 24, (uint16_t)(iplen - 20));
+		gen_put32(ip + 12, src_ip);
+		gen_put32(ip + 16, dst);
+		gen_put16(ip + 10, gen_ip_csum(ip, 20));
+		gen_put16(ip + 20, (uint16_t)(1024 + i % 60000));
+		gen_put16(ip + 22, 9);
+		gen_put16(ip + 24, (uint16_t)(iplen - 20));
 	}
 	free(pfx);
 
@@ -365,7 +308,7 @@ int main(int argc, char **argv)
 
 	uint64_t sent = 0, attempted = 0, errors = 0;
 	size_t next = 0;
-	double t0 = now_s(), t = t0, end = duration > 0 ? t0 + duration : 0;
+	double t0 = gen_now(), t = t0, end = duration > 0 ? t0 + duration : 0;
 	double tokens = burst, tlast = t0;
 	unsigned iter = 0;
 
@@ -378,7 +321,7 @@ int main(int argc, char **argv)
 		if (rate > 0) {
 			/* token bucket, bucket depth one burst */
 			for (;;) {
-				t = now_s();
+				t = gen_now();
 				tokens += (t - tlast) * rate;
 				tlast = t;
 				if (tokens > burst)
@@ -390,7 +333,7 @@ int main(int argc, char **argv)
 			if (end && t >= end)
 				break;
 		} else if ((++iter & 15) == 0) {
-			t = now_s();
+			t = gen_now();
 			if (end && t >= end)
 				break;
 		}
@@ -442,7 +385,7 @@ int main(int argc, char **argv)
 			attempted += queued;
 		}
 	}
-	t = now_s();
+	t = gen_now();
 	if (ring) {
 		/* flush what is queued; frames the kernel refused are not counted
 		 * separately in ring mode (the sink's counter is what matters) */

@@ -81,6 +81,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/fwd/gen.h"
 #include "bench/table.h"
 /* bpftool casts its const ELF bytes to void * */
 #pragma GCC diagnostic push
@@ -111,64 +112,6 @@ static void die_errno(const char *what, int err)
 {
 	fprintf(stderr, "xdpgen: %s: %s\n", what, strerror(err));
 	exit(1);
-}
-
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
-
-static uint64_t rng(void)
-{
-	/* xorshift64*, as pktgen */
-	uint64_t x = rng_state;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	rng_state = x;
-	return x * 2685821657736338717ull;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int parse_mac(const char *s, uint8_t mac[6])
-{
-	unsigned v[6];
-	char tail;
-	if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &tail) != 6)
-		return -1;
-	for (int i = 0; i < 6; i++) {
-		if (v[i] > 255)
-			return -1;
-		mac[i] = (uint8_t)v[i];
-	}
-	return 0;
-}
-
-static uint16_t ip_csum(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -316,17 +259,17 @@ static int run_sink(const char *dev, const char *out, double duration)
 	link = bpf_program__attach_xdp(prog, ifindex);
 	if (!link)
 		die_errno("attach XDP", errno);
-	t0 = now_s();
+	t0 = gen_now();
 	for (;;) {
 		struct timespec ts = { 0, 50 * 1000 * 1000 };
 
 		if (stop_pending())
 			break;
-		if (duration > 0 && now_s() - t0 >= duration)
+		if (duration > 0 && gen_now() - t0 >= duration)
 			break;
 		nanosleep(&ts, NULL);
 	}
-	t = now_s();
+	t = gen_now();
 	bpf_link__destroy(link);
 	ncpu = libbpf_num_possible_cpus();
 	v = calloc((size_t)ncpu, sizeof(*v));
@@ -396,12 +339,12 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'i': dev = optarg; break;
 		case 'd':
-			if (parse_mac(optarg, dmac) < 0)
+			if (gen_parse_mac(optarg, dmac) < 0)
 				die("bad --dst-mac");
 			have_dmac = true;
 			break;
 		case 's':
-			if (parse_mac(optarg, smac) < 0)
+			if (gen_parse_mac(optarg, smac) < 0)
 				die("bad --src-mac");
 			break;
 		case 't':
@@ -436,7 +379,7 @@ int main(int argc, char **argv)
 			if (addr4_parse(optarg, &src_ip) < 0)
 				die("bad --src-ip");
 			break;
-		case 'e': rng_state = strtoull(optarg, NULL, 10) * 0x9e3779b97f4a7c15ull + 1; break;
+		case 'e': gen_seed(strtoull(optarg, NULL, 10) * 0x9e3779b97f4a7c15ull + 1); break;
 		case 'B': batch = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'C': chunk = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'P': cpu = atoi(optarg); break;
@@ -496,8 +439,8 @@ int main(int argc, char **argv)
 
 		bench_table_load(dsts, &t);
 		for (size_t i = 0; i < pool; i++) {
-			size_t k = rng() % t.n;
-			uint32_t host = t.len[k] == 32 ? 0 : (uint32_t)rng() & ~prefix4_mask(t.len[k]);
+			size_t k = gen_rng() % t.n;
+			uint32_t host = t.len[k] == 32 ? 0 : (uint32_t)gen_rng() & ~prefix4_mask(t.len[k]);
 			dst[i] = htonl(t.addr[k] | host);
 		}
 		bench_table_free(&t);
@@ -511,24 +454,24 @@ int main(int argc, char **argv)
 	memset(frame, 0, sizeof(frame));
 	memcpy(frame, dmac, 6);
 	memcpy(frame + 6, smac, 6);
-	put16(frame + 12, nlab ? 0x8847 : 0x0800);
+	gen_put16(frame + 12, nlab ? 0x8847 : 0x0800);
 	if (nlab) {
-		put32(frame + 14, l1 << 12 | (nlab == 1 ? 1u << 8 : 0) | 64);
+		gen_put32(frame + 14, l1 << 12 | (nlab == 1 ? 1u << 8 : 0) | 64);
 		if (nlab == 2)
-			put32(frame + 18, l2 << 12 | 1u << 8 | 64);
+			gen_put32(frame + 18, l2 << 12 | 1u << 8 | 64);
 	}
 	ip = frame + hdr;
 	uint16_t iplen = (uint16_t)(flen - hdr);
 	ip[0] = 0x45;
-	put16(ip + 2, iplen);
+	gen_put16(ip + 2, iplen);
 	ip[8] = 64;
 	ip[9] = 17;
-	put32(ip + 12, src_ip);
+	gen_put32(ip + 12, src_ip);
 	memcpy(ip + 16, &dst[0], 4);
-	put16(ip + 10, ip_csum(ip, 20));
-	put16(ip + 20, 1024);
-	put16(ip + 22, 9);
-	put16(ip + 24, (uint16_t)(iplen - 20));
+	gen_put16(ip + 10, gen_ip_csum(ip, 20));
+	gen_put16(ip + 20, 1024);
+	gen_put16(ip + 22, 9);
+	gen_put16(ip + 24, (uint16_t)(iplen - 20));
 
 	int ifindex = (int)if_nametoindex(dev);
 	if (!ifindex)
@@ -585,7 +528,7 @@ int main(int argc, char **argv)
 	struct xg_state *sv = calloc((size_t)ncpu, sizeof(*sv));
 	uint64_t runs = 0, txed = 0, skipped = 0;
 	unsigned iter = 0;
-	double t0 = now_s(), t = t0, end = duration > 0 ? t0 + duration : 0;
+	double t0 = gen_now(), t = t0, end = duration > 0 ? t0 + duration : 0;
 
 	for (;;) {
 		uint32_t n = chunk;
@@ -609,7 +552,7 @@ int main(int argc, char **argv)
 			die_errno("BPF_PROG_TEST_RUN (live frames)", errno);
 		runs += n;
 		iter++;
-		t = now_s();
+		t = gen_now();
 		if (end && t >= end)
 			break;
 		if (stop_pending())
