@@ -1,6 +1,17 @@
-/* IPv4 addresses and prefixes: strict parsing, formatting, masks.
- * Addresses are kept in host byte order inside the suite; wire and kernel
- * code converts at the boundary. */
+/* Addresses and prefixes: strict parsing, formatting, masks, ordering.
+ *
+ * struct ipaddr and struct prefix carry their family (after OpenBGPD's
+ * struct bgpd_addr: one type for every family, so that adding a family is a
+ * row in a table, not a new key type). They are what crosses module
+ * boundaries: BGP prefixes and next hops, the VRF RIBs and the FIB hand-off,
+ * label owners, the dataplane's next-hop groups, JSON output.
+ *
+ * IPv4 addresses are kept in host byte order inside the suite (wire and
+ * kernel code converts at the boundary); IPv6 addresses are 16 bytes in
+ * network byte order (struct in6_addr's layout), compared with memcmp.
+ *
+ * struct prefix4 and the addr4_ and prefix4_ functions stay for code that is
+ * IPv4-only on purpose (LDP FECs, the IPv4 LPM, the IPv4 dataplane tables). */
 #ifndef PE_PREFIX_H
 #define PE_PREFIX_H
 
@@ -30,5 +41,128 @@ void prefix4_apply_mask(struct prefix4 *p);
 bool prefix4_contains(const struct prefix4 *p, uint32_t addr);
 bool prefix4_equal(const struct prefix4 *a, const struct prefix4 *b);
 int prefix4_cmp(const struct prefix4 *a, const struct prefix4 *b);
+
+
+/* ---- family-neutral ---- */
+
+#include <string.h>
+#include <sys/socket.h> /* AF_INET, AF_INET6 */
+
+#define IPADDR_STRLEN 46 /* INET6_ADDRSTRLEN */
+#define PREFIX_STRLEN 50 /* + "/128" */
+
+/* af: AF_INET or AF_INET6, 0 for "no address". Unused bytes are zero when
+ * built by the functions below, so equal values compare equal with memcmp
+ * and hash alike; code that builds one by hand starts from {0}. */
+struct ipaddr {
+	uint8_t af;
+	union {
+		uint32_t v4;    /* host byte order */
+		uint8_t v6[16]; /* network byte order */
+	};
+};
+
+struct prefix {
+	uint8_t af;
+	uint8_t len; /* 0..32 or 0..128 */
+	union {
+		uint32_t v4;
+		uint8_t v6[16];
+	};
+};
+
+static inline struct ipaddr ipaddr_v4(uint32_t a)
+{
+	struct ipaddr r;
+
+	memset(&r, 0, sizeof(r));
+	r.af = AF_INET;
+	r.v4 = a;
+	return r;
+}
+
+static inline struct ipaddr ipaddr_v6(const uint8_t a[16])
+{
+	struct ipaddr r;
+
+	memset(&r, 0, sizeof(r));
+	r.af = AF_INET6;
+	memcpy(r.v6, a, 16);
+	return r;
+}
+
+static inline bool ipaddr_is_v4(const struct ipaddr *a)
+{
+	return a->af == AF_INET;
+}
+
+/* Unset, or the all-zero address of its family ("no gateway"). */
+static inline bool ipaddr_is_zero(const struct ipaddr *a)
+{
+	static const uint8_t z[16];
+
+	return a->af == 0 || (a->af == AF_INET ? a->v4 == 0 : memcmp(a->v6, z, 16) == 0);
+}
+
+static inline struct prefix prefix_v4(uint32_t addr, uint8_t len)
+{
+	struct prefix r;
+
+	memset(&r, 0, sizeof(r));
+	r.af = AF_INET;
+	r.len = len;
+	r.v4 = addr;
+	return r;
+}
+
+static inline struct prefix prefix_from4(const struct prefix4 *p)
+{
+	return prefix_v4(p->addr, p->len);
+}
+
+/* The IPv4 view of an AF_INET prefix (callers check the family). */
+static inline struct prefix4 prefix_to4(const struct prefix *p)
+{
+	struct prefix4 r = { p->v4, p->len };
+
+	return r;
+}
+
+static inline unsigned af_maxlen(int af)
+{
+	return af == AF_INET6 ? 128 : 32;
+}
+
+/* prefix.c */
+/* Either family, by syntax: dotted quad, or RFC 4291 text (no zone, no
+ * spaces); 0 or -1 (*a untouched). */
+int ipaddr_parse(const char *s, struct ipaddr *a);
+/* Only af's syntax (AF_INET or AF_INET6). */
+int ipaddr_parse_af(int af, const char *s, struct ipaddr *a);
+/* "A.B.C.D/M" or "X:X::X:X/M", strict as above; host bits are reported
+ * through host_bits (optional) and cleared. */
+int prefix_parse(const char *s, struct prefix *p, bool *host_bits);
+/* IPv4 as dotted quad, IPv6 per RFC 5952 (inet_ntop), "" when unset. */
+const char *ipaddr_ntop(const struct ipaddr *a, char *buf, size_t len);
+const char *prefix_ntop(const struct prefix *p, char *buf, size_t len);
+void prefix_apply_mask(struct prefix *p);
+/* False when the families differ. */
+bool prefix_contains(const struct prefix *p, const struct ipaddr *a);
+/* p's address part as an address. */
+struct ipaddr prefix_addr(const struct prefix *p);
+/* The host prefix (/32, /128) of a. */
+struct prefix prefix_host(const struct ipaddr *a);
+bool prefix_equal(const struct prefix *a, const struct prefix *b);
+/* Orders by family (IPv4 first), address, then length. */
+int prefix_cmp(const struct prefix *a, const struct prefix *b);
+bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b);
+int ipaddr_cmp(const struct ipaddr *a, const struct ipaddr *b);
+/* ::ffff:a.b.c.d (RFC 4291 2.5.5.2): the IPv4 address in *v4. */
+bool ipaddr_v4mapped(const struct ipaddr *a, uint32_t *v4);
+struct ipaddr ipaddr_v4mapped_make(uint32_t v4);
+bool ipaddr_is_linklocal(const struct ipaddr *a); /* fe80::/10 */
+/* FNV-1a over the family, length and address bytes. */
+uint32_t prefix_hash(const struct prefix *p, uint32_t seed);
+uint32_t ipaddr_hash(const struct ipaddr *a, uint32_t seed);
 
 #endif

@@ -138,7 +138,7 @@ void bgp_pool_destroy(struct bgp_pool *p)
 
 #define DEST_NEXT(d) (*(struct bgp_dest **)&(d)->sel_state)
 
-static uint32_t prefix_hash(const struct bgp_prefix *p)
+static uint32_t dest_key_hash(const struct bgp_prefix *p)
 {
 	uint64_t rd;
 	uint64_t h;
@@ -152,7 +152,7 @@ static uint32_t prefix_hash(const struct bgp_prefix *p)
 	return (uint32_t)h;
 }
 
-static bool prefix_eq(const struct bgp_prefix *a, const struct bgp_prefix *b)
+static bool dest_key_eq(const struct bgp_prefix *a, const struct bgp_prefix *b)
 {
 	return a->pfx.addr == b->pfx.addr && a->pfx.len == b->pfx.len &&
 	       memcmp(a->rd.b, b->rd.b, 8) == 0;
@@ -264,7 +264,7 @@ static void grow(struct bgp_rib *rib)
 
 		while (d != NULL) {
 			struct bgp_dest *dn = DEST_NEXT(d);
-			size_t b = prefix_hash(&d->p) & nmask;
+			size_t b = dest_key_hash(&d->p) & nmask;
 
 			DEST_NEXT(d) = ntab[b];
 			ntab[b] = d;
@@ -278,10 +278,10 @@ static void grow(struct bgp_rib *rib)
 
 struct bgp_dest *bgp_rib_lookup(const struct bgp_rib *rib, const struct bgp_prefix *p)
 {
-	struct bgp_dest *d = rib->tab[prefix_hash(p) & rib->mask];
+	struct bgp_dest *d = rib->tab[dest_key_hash(p) & rib->mask];
 
 	for (; d != NULL; d = DEST_NEXT(d))
-		if (prefix_eq(&d->p, p))
+		if (dest_key_eq(&d->p, p))
 			return d;
 	return NULL;
 }
@@ -297,7 +297,7 @@ static struct bgp_dest *dest_get(struct bgp_rib *rib, const struct bgp_prefix *p
 		grow(rib);
 	d = bgp_pool_get(&rib->dests);
 	d->p = *p;
-	b = prefix_hash(p) & rib->mask;
+	b = dest_key_hash(p) & rib->mask;
 	DEST_NEXT(d) = rib->tab[b];
 	rib->tab[b] = d;
 	rib->ndest++;
@@ -306,7 +306,7 @@ static struct bgp_dest *dest_get(struct bgp_rib *rib, const struct bgp_prefix *p
 
 static void dest_unlink_free(struct bgp_rib *rib, struct bgp_dest *d)
 {
-	struct bgp_dest **pp = &rib->tab[prefix_hash(&d->p) & rib->mask];
+	struct bgp_dest **pp = &rib->tab[dest_key_hash(&d->p) & rib->mask];
 
 	while (*pp != d)
 		pp = (struct bgp_dest **)&(*pp)->sel_state;

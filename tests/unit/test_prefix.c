@@ -5,6 +5,7 @@
 
 #include <check.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -294,6 +295,176 @@ START_TEST(test_equal_after_mask)
 }
 END_TEST
 
+
+/* ---- family-neutral: struct ipaddr / struct prefix ---- */
+
+static const struct any_case {
+	const char *in;
+	int ok;          /* 1 parses */
+	int af;
+	const char *out; /* canonical text (RFC 5952 for IPv6) */
+	int host_bits;   /* prefixes: host bits were set */
+} any_addr_cases[] = {
+	{ "10.0.0.1", 1, AF_INET, "10.0.0.1", 0 },
+	{ "2001:db8::1", 1, AF_INET6, "2001:db8::1", 0 },
+	{ "2001:DB8:0:0:0:0:0:1", 1, AF_INET6, "2001:db8::1", 0 },
+	{ "::", 1, AF_INET6, "::", 0 },
+	{ "::ffff:10.1.2.3", 1, AF_INET6, "::ffff:10.1.2.3", 0 },
+	{ "fe80::1", 1, AF_INET6, "fe80::1", 0 },
+	{ "2001:db8:0:1:0:0:0:1", 1, AF_INET6, "2001:db8:0:1::1", 0 },
+	{ "2001:db8::0:1:0:1", 1, AF_INET6, "2001:db8::1:0:1", 0 },
+	{ "", 0, 0, NULL, 0 },
+	{ "2001:db8::1%eth0", 0, 0, NULL, 0 },
+	{ " 2001:db8::1", 0, 0, NULL, 0 },
+	{ "2001:db8::1 ", 0, 0, NULL, 0 },
+	{ "2001:db8:::1", 0, 0, NULL, 0 },
+	{ "2001:db8::1::2", 0, 0, NULL, 0 },
+	{ "12345::1", 0, 0, NULL, 0 },
+	{ "g::1", 0, 0, NULL, 0 },
+	{ "::ffff:010.1.2.3", 0, 0, NULL, 0 },
+	{ "1:2:3:4:5:6:7:8:9", 0, 0, NULL, 0 },
+	{ "2001:db8::/64", 0, 0, NULL, 0 },
+	{ "010.0.0.1", 0, 0, NULL, 0 },
+}, any_pfx_cases[] = {
+	{ "10.1.0.0/16", 1, AF_INET, "10.1.0.0/16", 0 },
+	{ "10.1.2.3/16", 1, AF_INET, "10.1.0.0/16", 1 },
+	{ "2001:db8::/32", 1, AF_INET6, "2001:db8::/32", 0 },
+	{ "2001:db8::1/64", 1, AF_INET6, "2001:db8::/64", 1 },
+	{ "2001:db8:ffff::/33", 1, AF_INET6, "2001:db8:8000::/33", 1 },
+	{ "::/0", 1, AF_INET6, "::/0", 0 },
+	{ "2001:db8::1/128", 1, AF_INET6, "2001:db8::1/128", 0 },
+	{ "2001:db8::/129", 0, 0, NULL, 0 },
+	{ "2001:db8::/064", 0, 0, NULL, 0 },
+	{ "2001:db8::/", 0, 0, NULL, 0 },
+	{ "2001:db8::", 0, 0, NULL, 0 },
+	{ "2001:db8::/64x", 0, 0, NULL, 0 },
+	{ "2001:db8::/-1", 0, 0, NULL, 0 },
+	{ "2001:db8::%1/64", 0, 0, NULL, 0 },
+	{ "10.0.0.0/33", 0, 0, NULL, 0 },
+};
+
+START_TEST(test_any_addr)
+{
+	const struct any_case *c = &any_addr_cases[_i];
+	struct ipaddr a, keep = ipaddr_v4(0x01020304);
+	char buf[IPADDR_STRLEN];
+
+	a = keep;
+	ck_assert_int_eq(ipaddr_parse(c->in, &a), c->ok ? 0 : -1);
+	if (!c->ok) {
+		ck_assert(ipaddr_equal(&a, &keep));
+		return;
+	}
+	ck_assert_int_eq(a.af, c->af);
+	ck_assert_str_eq(ipaddr_ntop(&a, buf, sizeof(buf)), c->out);
+	/* the other family's syntax is refused */
+	ck_assert_int_eq(ipaddr_parse_af(c->af == AF_INET ? AF_INET6 : AF_INET, c->in, &a), -1);
+}
+END_TEST
+
+START_TEST(test_any_prefix)
+{
+	const struct any_case *c = &any_pfx_cases[_i];
+	struct prefix p, q;
+	char buf[PREFIX_STRLEN];
+	bool hb = false;
+
+	ck_assert_int_eq(prefix_parse(c->in, &p, &hb), c->ok ? 0 : -1);
+	if (!c->ok)
+		return;
+	ck_assert_int_eq(p.af, c->af);
+	ck_assert_int_eq(hb, c->host_bits);
+	ck_assert_str_eq(prefix_ntop(&p, buf, sizeof(buf)), c->out);
+	/* round trip */
+	ck_assert_int_eq(prefix_parse(buf, &q, &hb), 0);
+	ck_assert(!hb);
+	ck_assert(prefix_equal(&p, &q));
+	ck_assert_int_eq(memcmp(&p, &q, sizeof(p)), 0);
+	ck_assert_uint_eq(prefix_hash(&p, 7), prefix_hash(&q, 7));
+}
+END_TEST
+
+START_TEST(test_any_contains_cmp)
+{
+	struct prefix p4, p6, p6b, p6c;
+	struct ipaddr a4, a6, b6;
+	uint32_t v4;
+
+	ck_assert_int_eq(prefix_parse("10.0.0.0/8", &p4, NULL), 0);
+	ck_assert_int_eq(prefix_parse("2001:db8::/33", &p6, NULL), 0);
+	ck_assert_int_eq(prefix_parse("2001:db8:8000::/33", &p6b, NULL), 0);
+	ck_assert_int_eq(prefix_parse("2001:db8::/32", &p6c, NULL), 0);
+	ck_assert_int_eq(ipaddr_parse("10.9.9.9", &a4), 0);
+	ck_assert_int_eq(ipaddr_parse("2001:db8:7fff::1", &a6), 0);
+	ck_assert_int_eq(ipaddr_parse("2001:db8:8000::1", &b6), 0);
+	ck_assert(prefix_contains(&p4, &a4));
+	ck_assert(!prefix_contains(&p4, &a6)); /* other family */
+	ck_assert(!prefix_contains(&p6, &a4));
+	ck_assert(prefix_contains(&p6, &a6));
+	ck_assert(!prefix_contains(&p6, &b6));
+	ck_assert(prefix_contains(&p6b, &b6));
+	ck_assert(prefix_contains(&p6c, &a6) && prefix_contains(&p6c, &b6));
+	/* IPv4 sorts before IPv6; then address, then length */
+	ck_assert_int_lt(prefix_cmp(&p4, &p6), 0);
+	ck_assert_int_gt(prefix_cmp(&p6, &p4), 0);
+	ck_assert_int_lt(prefix_cmp(&p6, &p6b), 0);
+	ck_assert_int_lt(prefix_cmp(&p6c, &p6), 0);
+	ck_assert_int_lt(ipaddr_cmp(&a6, &b6), 0);
+	ck_assert(!ipaddr_equal(&a4, &a6));
+	/* host prefix, address of a prefix */
+	{
+		struct prefix h = prefix_host(&a6);
+		struct ipaddr back = prefix_addr(&h);
+
+		ck_assert_uint_eq(h.len, 128);
+		ck_assert(ipaddr_equal(&back, &a6));
+		ck_assert_int_eq(memcmp(&back, &a6, sizeof(back)), 0);
+	}
+	/* IPv4-mapped (RFC 4659 next hops) */
+	{
+		struct ipaddr m = ipaddr_v4mapped_make(0x0a000001);
+		char buf[IPADDR_STRLEN];
+
+		ck_assert_str_eq(ipaddr_ntop(&m, buf, sizeof(buf)), "::ffff:10.0.0.1");
+		ck_assert(ipaddr_v4mapped(&m, &v4));
+		ck_assert_uint_eq(v4, 0x0a000001);
+		ck_assert(!ipaddr_v4mapped(&a6, NULL));
+		ck_assert(!ipaddr_v4mapped(&a4, NULL));
+	}
+	ck_assert_int_eq(ipaddr_parse("fe80::1", &a6), 0);
+	ck_assert(ipaddr_is_linklocal(&a6));
+	ck_assert(!ipaddr_is_linklocal(&b6));
+	/* zero / unset */
+	{
+		struct ipaddr z = { 0 }, z6;
+
+		ck_assert(ipaddr_is_zero(&z));
+		ck_assert_int_eq(ipaddr_parse("::", &z6), 0);
+		ck_assert(ipaddr_is_zero(&z6));
+		ck_assert(!ipaddr_is_zero(&b6));
+	}
+}
+END_TEST
+
+START_TEST(test_any_mask_all_lengths)
+{
+	struct prefix p;
+	char in[PREFIX_STRLEN];
+	unsigned len, bit;
+
+	/* all-ones address at every length keeps exactly len leading ones */
+	for (len = 0; len <= 128; len++) {
+		snprintf(in, sizeof(in), "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/%u", len);
+		ck_assert_int_eq(prefix_parse(in, &p, NULL), 0);
+		for (bit = 0; bit < 128; bit++) {
+			int set = (p.v6[bit / 8] >> (7 - bit % 8)) & 1;
+
+			ck_assert_int_eq(set, bit < len);
+		}
+	}
+}
+END_TEST
+
 #define NROWS(t) ((int)(sizeof(t) / sizeof((t)[0])))
 
 static Suite *prefix_suite(void)
@@ -317,6 +488,13 @@ static Suite *prefix_suite(void)
 	tc = tcase_create("cmp");
 	tcase_add_test(tc, test_cmp);
 	tcase_add_test(tc, test_equal_after_mask);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("any family");
+	tcase_add_loop_test(tc, test_any_addr, 0, NROWS(any_addr_cases));
+	tcase_add_loop_test(tc, test_any_prefix, 0, NROWS(any_pfx_cases));
+	tcase_add_test(tc, test_any_contains_cmp);
+	tcase_add_test(tc, test_any_mask_all_lengths);
 	suite_add_tcase(s, tc);
 	return s;
 }
