@@ -325,6 +325,10 @@ static int classify(struct parser *p, struct cmd_token *t)
 		t->type = TOK_IPV4;
 	else if (strcmp(t->text, "A.B.C.D/M") == 0)
 		t->type = TOK_PREFIX4;
+	else if (strcmp(t->text, "X:X::X:X") == 0)
+		t->type = TOK_IPV6;
+	else if (strcmp(t->text, "X:X::X:X/M") == 0)
+		t->type = TOK_PREFIX6;
 	else if (strcmp(t->text, "ASN:NN_OR_IP-ADDRESS:NN") == 0)
 		t->type = TOK_RD;
 	else if (t->text[0] == '(') {
@@ -613,6 +617,8 @@ static int range_value(const char *s, unsigned long long *v)
 static enum score tok_match(const struct cmd_token *t, const char *w)
 {
 	struct prefix4 pfx;
+	struct prefix p6;
+	struct ipaddr a6;
 	struct rd rd;
 	uint32_t a;
 	unsigned long long v;
@@ -629,6 +635,10 @@ static enum score tok_match(const struct cmd_token *t, const char *w)
 		return addr4_parse(w, &a) == 0 ? SC_VAR : SC_NONE;
 	case TOK_PREFIX4:
 		return prefix4_parse(w, &pfx, NULL) == 0 ? SC_VAR : SC_NONE;
+	case TOK_IPV6:
+		return ipaddr_parse_af(AF_INET6, w, &a6) == 0 ? SC_VAR : SC_NONE;
+	case TOK_PREFIX6:
+		return strchr(w, ':') != NULL && prefix_parse(w, &p6, NULL) == 0 ? SC_VAR : SC_NONE;
 	case TOK_RANGE:
 		return (range_value(w, &v) == 0 && v >= t->lo && v <= t->hi) ? SC_VAR : SC_NONE;
 	case TOK_RD:
@@ -653,6 +663,10 @@ static bool tok_invalid(const struct cmd_token *t, const char *w, char *reason, 
 		return only_chars(w, "0123456789.") && has_digit(w);
 	case TOK_PREFIX4:
 		return only_chars(w, "0123456789./") && has_digit(w);
+	case TOK_IPV6:
+		return only_chars(w, "0123456789abcdefABCDEF:.") && strchr(w, ':') != NULL;
+	case TOK_PREFIX6:
+		return only_chars(w, "0123456789abcdefABCDEF:./") && strchr(w, ':') != NULL;
 	case TOK_RANGE:
 		return only_chars(w, "0123456789") && has_digit(w);
 	case TOK_RD:
@@ -678,6 +692,10 @@ static bool tok_could_be(const struct cmd_token *t, const char *w)
 		return only_chars(w, "0123456789.") && n <= 15;
 	case TOK_PREFIX4:
 		return only_chars(w, "0123456789./") && n <= 18;
+	case TOK_IPV6:
+		return only_chars(w, "0123456789abcdefABCDEF:.") && n <= 45;
+	case TOK_PREFIX6:
+		return only_chars(w, "0123456789abcdefABCDEF:./") && n <= 49;
 	case TOK_RANGE:
 		return only_chars(w, "0123456789") && n <= 20;
 	case TOK_RD:

@@ -48,6 +48,7 @@ struct json_object;
 
 #define SHOW_STR "Show running system information\n"
 #define IP_STR "IP information\n"
+#define IPV6_STR "IPv6 information\n"
 #define NO_STR "Negate a command or set its defaults\n"
 #define VRF_STR "Specify the VRF\n"
 #define JSON_STR "JavaScript Object Notation\n"

@@ -16,6 +16,8 @@ enum tok_type {
 	TOK_KEYWORD,
 	TOK_IPV4,    /* A.B.C.D */
 	TOK_PREFIX4, /* A.B.C.D/M */
+	TOK_IPV6,    /* X:X::X:X */
+	TOK_PREFIX6, /* X:X::X:X/M */
 	TOK_RANGE,   /* (lo-hi) */
 	TOK_RD,      /* ASN:NN_OR_IP-ADDRESS:NN */
 	TOK_WORD,    /* any other uppercase token: any one word */

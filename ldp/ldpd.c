@@ -1479,31 +1479,37 @@ static const struct lde_ops ldpd_lde_ops = {
 
 /* ---- core routes (default VRF) ---- */
 
+/* LDP binds IPv4 FECs only (no RFC 7552 LDPv6): IPv6 core routes are
+ * not fed to the label database. */
 static void feed_dest(const struct rib_dest *d)
 {
 	struct rib_route *sel = d->selected;
 	struct lde_nh nh[LDE_MAX_NH];
+	struct prefix4 fec;
 	int nnh = 0;
 
+	if (d->pfx.af != AF_INET)
+		return;
+	fec = prefix_to4(&d->pfx);
 	if (sel == NULL || sel->proto == RIB_BGP) {
-		lde_route_delete(L.lde, &d->pfx);
+		lde_route_delete(L.lde, &fec);
 		return;
 	}
 	for (int i = 0; i < sel->nh_count && nnh < LDE_MAX_NH; i++) {
 		const struct rib_nh *rn = &sel->nh[i];
 
-		if (!rn->active || rn->blackhole)
+		if (!rn->active || rn->blackhole || (rn->gw.af != 0 && rn->gw.af != AF_INET))
 			continue;
-		nh[nnh].addr = rn->gw;
+		nh[nnh].addr = rn->gw.af == AF_INET ? rn->gw.v4 : 0;
 		snprintf(nh[nnh].ifname, sizeof(nh[nnh].ifname), "%s",
 			 rn->res_ifname[0] ? rn->res_ifname : rn->ifname);
 		nnh++;
 	}
 	if (nnh == 0 && sel->proto != RIB_CONNECTED) {
-		lde_route_delete(L.lde, &d->pfx);
+		lde_route_delete(L.lde, &fec);
 		return;
 	}
-	lde_route_update(L.lde, &d->pfx, nh, nnh, sel->proto == RIB_CONNECTED);
+	lde_route_update(L.lde, &fec, nh, nnh, sel->proto == RIB_CONNECTED);
 }
 
 void ldpd_route_changed(struct vrf *vrf, const struct rib_dest *d)

@@ -30,9 +30,8 @@ enum label_owner_kind {
 struct label_owner {
 	enum label_owner_kind kind;
 	uint32_t vrf_id;
-	/* the addresses, IPv4 for now: these two fields widen together */
-	struct prefix4 prefix;
-	uint32_t nexthop;
+	struct prefix prefix;  /* LDP FEC (IPv4), or the VRF prefix */
+	struct ipaddr nexthop; /* the CE, either family */
 };
 
 /* BGP's VPN labels: the kinds that name a VRF. */

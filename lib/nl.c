@@ -172,6 +172,39 @@ static int nl_attr_in_addr(const struct nlattr *a, uint32_t *out)
 	return 0;
 }
 
+/* An address attribute of family af: 4 or 16 bytes exactly. */
+static int nl_attr_ip(const struct nlattr *a, int af, struct ipaddr *out)
+{
+	uint32_t v;
+
+	if (af == AF_INET) {
+		if (nl_attr_in_addr(a, &v) < 0)
+			return -1;
+		*out = ipaddr_v4(v);
+		return 0;
+	}
+	if (af != AF_INET6 || mnl_attr_validate2(a, MNL_TYPE_BINARY, 16) < 0)
+		return -1;
+	*out = ipaddr_v6(mnl_attr_get_payload(a));
+	return 0;
+}
+
+static bool nl_put_ip(struct nlmsghdr *nlh, size_t buflen, uint16_t type, const struct ipaddr *a)
+{
+	uint32_t v;
+
+	if (a->af == AF_INET) {
+		v = htonl(a->v4);
+		return mnl_attr_put_check(nlh, buflen, type, 4, &v);
+	}
+	return mnl_attr_put_check(nlh, buflen, type, 16, a->v6);
+}
+
+static bool nl_af_ok(int af)
+{
+	return af == AF_INET || af == AF_INET6;
+}
+
 /* Copies a NUL-terminated string attribute into dst[dstlen]; -1 if the
  * attribute is not a proper string or does not fit. */
 static int nl_attr_str(const struct nlattr *a, char *dst, size_t dstlen)
@@ -237,32 +270,33 @@ static int nl_parse_addr(const struct nlmsghdr *nlh, struct nl_addr *a)
 {
 	const struct nlattr *tb[IFA_MAX + 1];
 	const struct ifaddrmsg *ifa;
-	uint32_t v;
+	struct ipaddr v;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifa))
 		return -1;
 	ifa = mnl_nlmsg_get_payload(nlh);
-	if (ifa->ifa_family != AF_INET)
+	if (!nl_af_ok(ifa->ifa_family))
 		return 0;
-	if (ifa->ifa_prefixlen > 32 || ifa->ifa_index == 0 || ifa->ifa_index > INT_MAX)
+	if (ifa->ifa_prefixlen > af_maxlen(ifa->ifa_family) || ifa->ifa_index == 0 ||
+	    ifa->ifa_index > INT_MAX)
 		return -1;
 	if (nl_msg_attrs(nlh, sizeof(*ifa), tb, IFA_MAX) < 0)
 		return -1;
 	memset(a, 0, sizeof(*a));
 	a->ifindex = (int)ifa->ifa_index;
-	a->pfx.len = ifa->ifa_prefixlen;
 	/* IFA_LOCAL is the local address; IFA_ADDRESS is the peer on
 	 * point-to-point links and equal to IFA_LOCAL otherwise. */
 	if (tb[IFA_LOCAL] != NULL) {
-		if (nl_attr_in_addr(tb[IFA_LOCAL], &v) < 0)
+		if (nl_attr_ip(tb[IFA_LOCAL], ifa->ifa_family, &v) < 0)
 			return -1;
 	} else if (tb[IFA_ADDRESS] != NULL) {
-		if (nl_attr_in_addr(tb[IFA_ADDRESS], &v) < 0)
+		if (nl_attr_ip(tb[IFA_ADDRESS], ifa->ifa_family, &v) < 0)
 			return -1;
 	} else {
 		return -1;
 	}
-	a->pfx.addr = v;
+	a->pfx = prefix_host(&v);
+	a->pfx.len = ifa->ifa_prefixlen;
 	return 1;
 }
 
@@ -270,18 +304,18 @@ static int nl_parse_neigh(const struct nlmsghdr *nlh, struct nl_neigh *n)
 {
 	const struct nlattr *tb[NDA_MAX + 1];
 	const struct ndmsg *ndm;
-	uint32_t v;
+	struct ipaddr v;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ndm))
 		return -1;
 	ndm = mnl_nlmsg_get_payload(nlh);
-	if (ndm->ndm_family != AF_INET)
+	if (!nl_af_ok(ndm->ndm_family))
 		return 0;
 	if (ndm->ndm_ifindex <= 0)
 		return -1;
 	if (nl_msg_attrs(nlh, sizeof(*ndm), tb, NDA_MAX) < 0)
 		return -1;
-	if (tb[NDA_DST] == NULL || nl_attr_in_addr(tb[NDA_DST], &v) < 0)
+	if (tb[NDA_DST] == NULL || nl_attr_ip(tb[NDA_DST], ndm->ndm_family, &v) < 0)
 		return -1;
 	memset(n, 0, sizeof(*n));
 	n->ifindex = ndm->ndm_ifindex;
@@ -296,7 +330,7 @@ static int nl_parse_neigh(const struct nlmsghdr *nlh, struct nl_neigh *n)
 	return 1;
 }
 
-static int nl_parse_multipath(const struct nlattr *mp, struct nl_route *r)
+static int nl_parse_multipath(const struct nlattr *mp, int af, struct nl_route *r)
 {
 	const struct nlattr *tb[RTA_MAX + 1];
 	const char *p = mnl_attr_get_payload(mp);
@@ -315,7 +349,7 @@ static int nl_parse_multipath(const struct nlattr *mp, struct nl_route *r)
 			if (nl_attrs(p + RTNH_ALIGN(sizeof(*rtnh)),
 				     rtnh->rtnh_len - RTNH_ALIGN(sizeof(*rtnh)), tb, RTA_MAX) < 0)
 				return -1;
-			if (tb[RTA_GATEWAY] != NULL && nl_attr_in_addr(tb[RTA_GATEWAY], &nh.gw) < 0)
+			if (tb[RTA_GATEWAY] != NULL && nl_attr_ip(tb[RTA_GATEWAY], af, &nh.gw) < 0)
 				return -1;
 		}
 		if (r->nh_count < NL_MAX_NEXTHOPS)
@@ -326,10 +360,10 @@ static int nl_parse_multipath(const struct nlattr *mp, struct nl_route *r)
 		p += RTNH_ALIGN(rtnh->rtnh_len);
 	}
 	if (truncated) {
-		char buf[PREFIX4_STRLEN];
+		char buf[PREFIX_STRLEN];
 
 		log_warnx("netlink: route %s has more than %d next hops, extra ones ignored",
-			  prefix4_ntop(&r->dst, buf, sizeof(buf)), NL_MAX_NEXTHOPS);
+			  prefix_ntop(&r->dst, buf, sizeof(buf)), NL_MAX_NEXTHOPS);
 	}
 	return 0;
 }
@@ -338,20 +372,26 @@ static int nl_parse_route(const struct nlmsghdr *nlh, struct nl_route *r)
 {
 	const struct nlattr *tb[RTA_MAX + 1];
 	const struct rtmsg *rtm;
+	struct ipaddr dst;
 	uint32_t v;
+	int af;
 
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*rtm))
 		return -1;
 	rtm = mnl_nlmsg_get_payload(nlh);
-	if (rtm->rtm_family != AF_INET)
+	af = rtm->rtm_family;
+	if (!nl_af_ok(af))
 		return 0;
 	if (rtm->rtm_flags & RTM_F_CLONED) /* cache entries, not routes */
 		return 0;
-	if (rtm->rtm_dst_len > 32)
+	if (rtm->rtm_dst_len > af_maxlen(af))
 		return -1;
 	if (nl_msg_attrs(nlh, sizeof(*rtm), tb, RTA_MAX) < 0)
 		return -1;
 	memset(r, 0, sizeof(*r));
+	memset(&dst, 0, sizeof(dst));
+	dst.af = (uint8_t)af;
+	r->dst = prefix_host(&dst);
 	r->dst.len = rtm->rtm_dst_len;
 	r->table = rtm->rtm_table;
 	r->protocol = rtm->rtm_protocol;
@@ -363,9 +403,10 @@ static int nl_parse_route(const struct nlmsghdr *nlh, struct nl_route *r)
 		r->table = mnl_attr_get_u32(tb[RTA_TABLE]);
 	}
 	if (tb[RTA_DST] != NULL) {
-		if (nl_attr_in_addr(tb[RTA_DST], &v) < 0)
+		if (nl_attr_ip(tb[RTA_DST], af, &dst) < 0)
 			return -1;
-		r->dst.addr = v;
+		r->dst = prefix_host(&dst);
+		r->dst.len = rtm->rtm_dst_len;
 	}
 	if (tb[RTA_PRIORITY] != NULL) {
 		if (mnl_attr_validate(tb[RTA_PRIORITY], MNL_TYPE_U32) < 0)
@@ -373,10 +414,10 @@ static int nl_parse_route(const struct nlmsghdr *nlh, struct nl_route *r)
 		r->metric = mnl_attr_get_u32(tb[RTA_PRIORITY]);
 	}
 	if (tb[RTA_MULTIPATH] != NULL) {
-		if (nl_parse_multipath(tb[RTA_MULTIPATH], r) < 0)
+		if (nl_parse_multipath(tb[RTA_MULTIPATH], af, r) < 0)
 			return -1;
 	} else if (tb[RTA_GATEWAY] != NULL || tb[RTA_OIF] != NULL) {
-		if (tb[RTA_GATEWAY] != NULL && nl_attr_in_addr(tb[RTA_GATEWAY], &r->nh[0].gw) < 0)
+		if (tb[RTA_GATEWAY] != NULL && nl_attr_ip(tb[RTA_GATEWAY], af, &r->nh[0].gw) < 0)
 			return -1;
 		if (tb[RTA_OIF] != NULL) {
 			if (mnl_attr_validate(tb[RTA_OIF], MNL_TYPE_U32) < 0)
@@ -698,6 +739,7 @@ struct nl_sock *nl_listen(int nsfd, const struct nl_cbs *cbs, void *arg)
 	}
 	if (mnl_socket_bind(nl->mnl,
 			    RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV4_ROUTE |
+				    RTMGRP_IPV6_IFADDR | RTMGRP_IPV6_ROUTE |
 				    (cbs != NULL && cbs->neigh != NULL ? RTMGRP_NEIGH : 0),
 			    MNL_SOCKET_AUTOPID) < 0) {
 		log_warn("netlink: bind");
@@ -780,15 +822,15 @@ int nl_dump(struct nl_sock *nl)
 			} else if (types[i] == RTM_GETADDR) {
 				struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 
-				ifa->ifa_family = AF_INET;
+				ifa->ifa_family = AF_UNSPEC;
 			} else if (types[i] == RTM_GETNEIGH) {
 				struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 
-				ndm->ndm_family = AF_INET;
+				ndm->ndm_family = AF_UNSPEC;
 			} else {
 				struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
 
-				rtm->rtm_family = AF_INET;
+				rtm->rtm_family = AF_UNSPEC;
 			}
 			if (nl_txn_run(mnl, nlh, &t, buf, NL_BUF_SIZE, err, sizeof(err)) < 0) {
 				log_warnx("netlink dump (%s): %s", what[i], err);
@@ -993,14 +1035,14 @@ int nl_ifindex(int nsfd, const char *ifname)
 	return idx;
 }
 
-int nl_neigh_resolve(int nsfd, int ifindex, uint32_t ip, char *err, size_t errlen)
+int nl_neigh_resolve(int nsfd, int ifindex, const struct ipaddr *ip, char *err, size_t errlen)
 {
 	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
 	struct nl_txn t = { 0 };
 	struct nlmsghdr *nlh;
 	struct ndmsg *ndm;
 
-	if (ifindex <= 0 || ip == 0) {
+	if (ifindex <= 0 || ipaddr_is_zero(ip)) {
 		snprintf(err, errlen, "invalid neighbor");
 		errno = EINVAL;
 		return -1;
@@ -1010,17 +1052,17 @@ int nl_neigh_resolve(int nsfd, int ifindex, uint32_t ip, char *err, size_t errle
 	nlh->nlmsg_type = RTM_NEWNEIGH;
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = AF_INET;
+	ndm->ndm_family = ip->af;
 	ndm->ndm_ifindex = ifindex;
 	ndm->ndm_state = NUD_NONE;
 	/* NTF_USE: "use" the entry as a transmit would, which starts (or
 	 * refreshes) resolution without changing a valid entry. */
 	ndm->ndm_flags = NTF_USE;
-	mnl_attr_put_u32(nlh, NDA_DST, htonl(ip));
+	nl_put_ip(nlh, sizeof(req), NDA_DST, ip);
 	return nl_request(nsfd, nlh, &t, err, errlen);
 }
 
-int nl_addr_change(int nsfd, bool add, const char *ifname, const struct prefix4 *addr, char *err,
+int nl_addr_change(int nsfd, bool add, const char *ifname, const struct prefix *addr, char *err,
 		   size_t errlen)
 {
 	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
@@ -1031,7 +1073,7 @@ int nl_addr_change(int nsfd, bool add, const char *ifname, const struct prefix4 
 
 	if (!ifname_ok(ifname, err, errlen))
 		return -1;
-	if (addr == NULL || addr->len > 32) {
+	if (addr == NULL || !nl_af_ok(addr->af) || addr->len > af_maxlen(addr->af)) {
 		snprintf(err, errlen, "invalid address");
 		errno = EINVAL;
 		return -1;
@@ -1047,15 +1089,25 @@ int nl_addr_change(int nsfd, bool add, const char *ifname, const struct prefix4 
 	nlh->nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR;
 	nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_EXCL : 0;
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
-	ifa->ifa_family = AF_INET;
+	ifa->ifa_family = addr->af;
 	ifa->ifa_prefixlen = addr->len;
 	ifa->ifa_index = (uint32_t)idx;
-	/* as iproute2: 127/8 addresses get host scope */
-	ifa->ifa_scope = (addr->addr >> 24) == 127 ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE;
-	mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(addr->addr));
-	mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(addr->addr));
-	if (add && addr->len < 31)
-		mnl_attr_put_u32(nlh, IFA_BROADCAST, htonl(addr->addr | ~prefix4_mask(addr->len)));
+	if (addr->af == AF_INET6) {
+		struct ipaddr a = prefix_addr(addr);
+
+		/* link-local addresses get link scope, as iproute2 gives them */
+		ifa->ifa_scope = ipaddr_is_linklocal(&a) ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+		nl_put_ip(nlh, sizeof(req), IFA_LOCAL, &a);
+		nl_put_ip(nlh, sizeof(req), IFA_ADDRESS, &a);
+	} else {
+		/* as iproute2: 127/8 addresses get host scope */
+		ifa->ifa_scope = (addr->v4 >> 24) == 127 ? RT_SCOPE_HOST : RT_SCOPE_UNIVERSE;
+		mnl_attr_put_u32(nlh, IFA_LOCAL, htonl(addr->v4));
+		mnl_attr_put_u32(nlh, IFA_ADDRESS, htonl(addr->v4));
+		if (add && addr->len < 31)
+			mnl_attr_put_u32(nlh, IFA_BROADCAST,
+					 htonl(addr->v4 | ~prefix4_mask(addr->len)));
+	}
 	if (nl_request(nsfd, nlh, &t, err, errlen) < 0) {
 		if (add && errno == EEXIST)
 			snprintf(err, errlen, "address already present");
@@ -1073,8 +1125,8 @@ static int nl_route_put_nexthops(struct nlmsghdr *nlh, size_t buflen, const stru
 	int i;
 
 	if (r->nh_count == 1) {
-		if (r->nh[0].gw != 0 &&
-		    !mnl_attr_put_u32_check(nlh, buflen, RTA_GATEWAY, htonl(r->nh[0].gw)))
+		if (!ipaddr_is_zero(&r->nh[0].gw) &&
+		    !nl_put_ip(nlh, buflen, RTA_GATEWAY, &r->nh[0].gw))
 			return -1;
 		if (r->nh[0].ifindex > 0 &&
 		    !mnl_attr_put_u32_check(nlh, buflen, RTA_OIF, (uint32_t)r->nh[0].ifindex))
@@ -1091,8 +1143,8 @@ static int nl_route_put_nexthops(struct nlmsghdr *nlh, size_t buflen, const stru
 		memset(rtnh, 0, sizeof(*rtnh));
 		nlh->nlmsg_len += RTNH_ALIGN(sizeof(*rtnh));
 		rtnh->rtnh_ifindex = r->nh[i].ifindex > 0 ? r->nh[i].ifindex : 0;
-		if (r->nh[i].gw != 0 &&
-		    !mnl_attr_put_u32_check(nlh, buflen, RTA_GATEWAY, htonl(r->nh[i].gw)))
+		if (!ipaddr_is_zero(&r->nh[i].gw) &&
+		    !nl_put_ip(nlh, buflen, RTA_GATEWAY, &r->nh[i].gw))
 			return -1;
 		rtnh->rtnh_len = (unsigned short)((char *)mnl_nlmsg_get_payload_tail(nlh) -
 						  (char *)rtnh);
@@ -1107,29 +1159,32 @@ int nl_route_change(int nsfd, bool add, const struct nl_route *r, char *err, siz
 	struct nl_txn t = { 0 };
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
-	struct prefix4 dst;
+	struct prefix dst;
+	struct ipaddr da;
 	int i;
 
-	if (r == NULL || r->dst.len > 32 || r->nh_count < 0 || r->nh_count > NL_MAX_NEXTHOPS) {
+	if (r == NULL || !nl_af_ok(r->dst.af) || r->dst.len > af_maxlen(r->dst.af) ||
+	    r->nh_count < 0 || r->nh_count > NL_MAX_NEXTHOPS) {
 		snprintf(err, errlen, "invalid route");
 		errno = EINVAL;
 		return -1;
 	}
 	for (i = 0; i < r->nh_count; i++) {
-		if (r->nh[i].gw == 0 && r->nh[i].ifindex <= 0) {
+		if (ipaddr_is_zero(&r->nh[i].gw) && r->nh[i].ifindex <= 0) {
 			snprintf(err, errlen, "next hop %d has neither gateway nor interface", i + 1);
 			errno = EINVAL;
 			return -1;
 		}
 	}
 	dst = r->dst;
-	prefix4_apply_mask(&dst);
+	prefix_apply_mask(&dst);
+	da = prefix_addr(&dst);
 	memset(req, 0, sizeof(req));
 	nlh = mnl_nlmsg_put_header(req);
 	nlh->nlmsg_type = add ? RTM_NEWROUTE : RTM_DELROUTE;
 	nlh->nlmsg_flags = add ? NLM_F_CREATE | NLM_F_REPLACE : 0;
 	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
-	rtm->rtm_family = AF_INET;
+	rtm->rtm_family = dst.af;
 	rtm->rtm_dst_len = dst.len;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_protocol = r->protocol;
@@ -1138,11 +1193,11 @@ int nl_route_change(int nsfd, bool add, const struct nl_route *r, char *err, siz
 		rtm->rtm_type = r->type; /* RTN_UNSPEC deletes a route of any type */
 	if (!add)
 		rtm->rtm_scope = RT_SCOPE_NOWHERE; /* any scope, as `ip route del` */
-	else if (r->nh_count == 1 && r->nh[0].gw == 0)
+	else if (r->nh_count == 1 && ipaddr_is_zero(&r->nh[0].gw))
 		rtm->rtm_scope = RT_SCOPE_LINK; /* directly connected */
 	else
 		rtm->rtm_scope = RT_SCOPE_UNIVERSE;
-	if (dst.len > 0 && !mnl_attr_put_u32_check(nlh, sizeof(req), RTA_DST, htonl(dst.addr)))
+	if (dst.len > 0 && !nl_put_ip(nlh, sizeof(req), RTA_DST, &da))
 		goto toolong;
 	if (r->metric != 0 && !mnl_attr_put_u32_check(nlh, sizeof(req), RTA_PRIORITY, r->metric))
 		goto toolong;

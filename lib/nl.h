@@ -1,7 +1,7 @@
 /* rtnetlink over libmnl: dumps, change notifications, and the few changes ped
  * makes (addresses, link moves/state, core routes). Every message read from
  * the kernel is parsed with bounds (mnl_attr_validate) and unknown attributes
- * are ignored. IPv4 only for now. */
+ * are ignored. IPv4 and IPv6 (addresses, neighbors, routes). */
 #ifndef PE_NL_H
 #define PE_NL_H
 
@@ -27,25 +27,25 @@ struct nl_link {
 
 struct nl_addr {
 	int ifindex;
-	struct prefix4 pfx; /* pfx.addr is the interface address (not masked) */
+	struct prefix pfx; /* the interface address (not masked) and its length */
 };
 
-/* An IPv4 neighbor (ARP) entry. */
+/* A neighbor entry: ARP (IPv4) or ND (IPv6). */
 struct nl_neigh {
 	int ifindex;
-	uint32_t ip;     /* host order */
+	struct ipaddr ip;
 	uint16_t state;  /* NUD_* */
 	bool has_mac;    /* NDA_LLADDR present (6 bytes) */
 	uint8_t mac[6];
 };
 
 struct nl_nexthop {
-	uint32_t gw; /* 0 if none (host order) */
+	struct ipaddr gw; /* af 0 if none */
 	int ifindex; /* 0 if none */
 };
 
 struct nl_route {
-	struct prefix4 dst;
+	struct prefix dst;
 	uint32_t table;   /* RT_TABLE_MAIN = 254 */
 	uint8_t protocol; /* RTPROT_* */
 	uint8_t scope;
@@ -66,7 +66,7 @@ struct nl_cbs {
 	void (*link)(void *arg, bool add, const struct nl_link *l);
 	void (*addr)(void *arg, bool add, const struct nl_addr *a);
 	void (*route)(void *arg, bool add, const struct nl_route *r);
-	/* IPv4 neighbors (subscribed and dumped only when set) */
+	/* neighbors (subscribed and dumped only when set) */
 	void (*neigh)(void *arg, bool add, const struct nl_neigh *n);
 	/* Added: brackets every full dump (nl_dump() and the redump after an
 	 * overrun): end = false before the first entry, end = true after the
@@ -79,7 +79,7 @@ struct nl_sock;
 
 /* nl.c */
 /* A listening socket inside namespace nsfd (-1: current) subscribed to
- * link, IPv4 address and IPv4 route groups; callbacks get every change.
+ * link, address and route groups of both families; callbacks get every change.
  * Receive buffer is enlarged; on ENOBUFS (overrun) nl_dispatch() redumps. */
 struct nl_sock *nl_listen(int nsfd, const struct nl_cbs *cbs, void *arg);
 void nl_close(struct nl_sock *nl);
@@ -89,7 +89,7 @@ int nl_fd(const struct nl_sock *nl);
  * an overrun it discards the queue and redumps (see struct nl_cbs).
  * Callbacks must not call nl_close() on this socket. -1 on fatal error. */
 int nl_dispatch(struct nl_sock *nl);
-/* Synchronous full dump of links, then addresses, then IPv4 routes (all
+/* Synchronous full dump of links, then addresses, then routes (all
  * tables), delivered through the callbacks with add = true. Uses its own
  * socket: notifications meanwhile stay queued on nl_fd() and should be
  * dispatched afterwards (listen first, then dump, then dispatch). */
@@ -105,11 +105,12 @@ void nl_feed(const struct nl_cbs *cbs, void *arg, const void *buf, size_t len);
 int nl_link_move(int from_nsfd, const char *ifname, int to_nsfd, char *err, size_t errlen);
 int nl_link_set_up(int nsfd, const char *ifname, bool up, char *err, size_t errlen);
 int nl_ifindex(int nsfd, const char *ifname); /* -1 if absent */
-int nl_addr_change(int nsfd, bool add, const char *ifname, const struct prefix4 *addr, char *err,
+int nl_addr_change(int nsfd, bool add, const char *ifname, const struct prefix *addr, char *err,
 		   size_t errlen);
 /* Asks the kernel of namespace nsfd to resolve ip on ifindex (an ARP
- * request if the entry is missing or stale: RTM_NEWNEIGH with NTF_USE). */
-int nl_neigh_resolve(int nsfd, int ifindex, uint32_t ip, char *err, size_t errlen);
+ * request or a neighbor solicitation if the entry is missing or stale:
+ * RTM_NEWNEIGH with NTF_USE). */
+int nl_neigh_resolve(int nsfd, int ifindex, const struct ipaddr *ip, char *err, size_t errlen);
 /* Route in the main table with the given protocol; nh_count 0 = blackhole.
  * A delete matches r->type (RTN_UNSPEC: any type) and r->protocol. */
 int nl_route_change(int nsfd, bool add, const struct nl_route *r, char *err, size_t errlen);

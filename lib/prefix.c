@@ -388,3 +388,21 @@ uint32_t ipaddr_hash(const struct ipaddr *a, uint32_t seed)
 
 	return prefix_hash(&p, seed);
 }
+
+unsigned prefix_common_bits(const struct prefix *a, const struct prefix *b)
+{
+	unsigned i;
+
+	if (a->af == AF_INET) {
+		uint32_t d = a->v4 ^ b->v4;
+
+		return d ? (unsigned)__builtin_clz(d) : 32;
+	}
+	for (i = 0; i < 16; i++) {
+		uint8_t d = a->v6[i] ^ b->v6[i];
+
+		if (d != 0)
+			return i * 8 + (unsigned)__builtin_clz((unsigned)d) - 24;
+	}
+	return 128;
+}

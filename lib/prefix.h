@@ -133,7 +133,32 @@ static inline unsigned af_maxlen(int af)
 	return af == AF_INET6 ? 128 : 32;
 }
 
+/* Bit pos (0 = most significant) of p's address. */
+static inline int prefix_bit(const struct prefix *p, unsigned pos)
+{
+	if (p->af == AF_INET)
+		return (int)((p->v4 >> (31 - pos)) & 1);
+	return (p->v6[pos / 8] >> (7 - pos % 8)) & 1;
+}
+
+static inline int ipaddr_bit(const struct ipaddr *a, unsigned pos)
+{
+	if (a->af == AF_INET)
+		return (int)((a->v4 >> (31 - pos)) & 1);
+	return (a->v6[pos / 8] >> (7 - pos % 8)) & 1;
+}
+
+/* Family index for per-family arrays: 0 IPv4, 1 IPv6. */
+#define AFI_COUNT 2
+static inline int af_index(int af)
+{
+	return af == AF_INET6 ? 1 : 0;
+}
+
 /* prefix.c */
+/* How many leading address bits a and b (same family) share, at most
+ * the family's length. */
+unsigned prefix_common_bits(const struct prefix *a, const struct prefix *b);
 /* Either family, by syntax: dotted quad, or RFC 4291 text (no zone, no
  * spaces); 0 or -1 (*a untouched). */
 int ipaddr_parse(const char *s, struct ipaddr *a);

@@ -92,17 +92,12 @@ static void labels_out(uint32_t w, uint32_t lx, struct bgp_nlri *n)
 
 static uint32_t pfx_hash(const struct bgp_prefix *p)
 {
-	uint64_t rd, h;
-
-	memcpy(&rd, p->rd.b, 8);
-	h = (rd ^ ((uint64_t)p->pfx.addr << 8 | p->pfx.len)) * 0x9e3779b97f4a7c15ull;
-	return (uint32_t)(h >> 32);
+	return bgp_prefix_hash(p);
 }
 
 static bool pfx_eq(const struct bgp_prefix *a, const struct bgp_prefix *b)
 {
-	return a->pfx.addr == b->pfx.addr && a->pfx.len == b->pfx.len &&
-	       memcmp(a->rd.b, b->rd.b, 8) == 0;
+	return bgp_prefix_eq(a, b);
 }
 
 static struct adj_entry *entry_find(const struct adjout *ao, const struct bgp_prefix *p)
@@ -434,11 +429,11 @@ static int send_batch(struct adj_rib *ar, struct bgp_peer *peer, enum bgp_af af,
 	else
 		k = bgp_update_encode_withdraw(&w, af, nl, n);
 	if (k <= 0) {
-		char rd[RD_STRLEN], pfx[PREFIX4_STRLEN], addr[ADDR4_STRLEN];
+		char rd[RD_STRLEN], pfx[PREFIX_STRLEN], addr[IPADDR_STRLEN];
 
 		log_warnx("adj-out: cannot encode %s %s for peer %s; withdrawing it",
 			  rd_format(&v[0].e->p.rd, rd, sizeof(rd)),
-			  prefix4_ntop(&v[0].e->p.pfx, pfx, sizeof(pfx)),
+			  prefix_ntop(&v[0].e->p.pfx, pfx, sizeof(pfx)),
 			  addr4_ntop(peer->cfg.addr, addr, sizeof(addr)));
 		if (attr == NULL) {
 			pend_apply(ao, &v[0]); /* cannot happen; do not loop */
@@ -707,7 +702,7 @@ bool bgp_export_default(struct bgp_peer *peer, enum bgp_af af, const struct bgp_
 		/* RFC 4271 5.1.2 b) */
 		bgp_aspath_prepend(out, bgp->asn);
 		/* RFC 4271 5.1.3: our address toward the peer */
-		out->nexthop = peer->local_addr;
+		out->nexthop = ipaddr_v4(peer->local_addr);
 		out->present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 		/* RFC 4271 5.1.5: LOCAL_PREF MUST NOT go to an external peer */
 		strip(out, BGP_ATTR_LOCAL_PREF);
@@ -725,10 +720,10 @@ bool bgp_export_default(struct bgp_peer *peer, enum bgp_af af, const struct bgp_
 		out->local_pref = 100;
 		out->present |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
 	}
-	if (from == NULL && out->nexthop == 0)
-		out->nexthop = peer->local_addr; /* locally originated */
+	if (from == NULL && ipaddr_is_zero(&out->nexthop))
+		out->nexthop = ipaddr_v4(peer->local_addr); /* locally originated */
 	else if (peer->cfg.next_hop_self[af] && !reflected)
-		out->nexthop = peer->local_addr;
+		out->nexthop = ipaddr_v4(peer->local_addr);
 	out->present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	return true;
 }

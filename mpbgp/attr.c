@@ -357,10 +357,24 @@ static void as4_merge(struct adec *d)
 
 /* ------------------------------------------------------------ decoders */
 
-static bool martian_nh(uint32_t nh)
+static bool martian_nh4(uint32_t nh)
 {
 	/* RFC 4271 6.3 / 7606 7.3: not a valid host address */
 	return nh == 0 || (nh >> 24) == 127 || (nh >> 28) >= 0xe;
+}
+
+/* The same for either family: IPv6 unspecified, loopback or multicast;
+ * an IPv4-mapped address is judged as its IPv4 address. */
+static bool martian_nh(const struct ipaddr *nh)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+	uint32_t v4;
+
+	if (nh->af == AF_INET)
+		return martian_nh4(nh->v4);
+	if (ipaddr_v4mapped(nh, &v4))
+		return martian_nh4(v4);
+	return ipaddr_is_zero(nh) || nh->v6[0] == 0xff || memcmp(nh->v6, lo6, 16) == 0;
 }
 
 static enum adec_res dec_origin(struct adec *d, struct wbuf *v, char *err, size_t errlen,
@@ -413,13 +427,14 @@ static enum adec_res dec_nexthop(struct adec *d, struct wbuf *v, char *err, size
 		snprintf(err, errlen, "length %zu, expected 4", wbuf_left(v));
 		return R_WITHDRAW;
 	}
-	if (martian_nh(nh)) {
+	if (martian_nh4(nh)) {
 		snprintf(err, errlen, "invalid address 0x%08x", nh);
 		return R_WITHDRAW;
 	}
+	d->u->nexthop_attr = ipaddr_v4(nh);
 	/* an MP_REACH next hop seen first wins */
 	if (!(d->a->present & BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP)))
-		d->a->nexthop = nh;
+		d->a->nexthop = ipaddr_v4(nh);
 	return R_OK;
 }
 
@@ -608,7 +623,7 @@ static enum adec_res dec_mp_reach(struct adec *d, struct wbuf *v, char *err, siz
 	struct wbuf nhb;
 	uint16_t afi;
 	uint8_t safi, nhlen, reserved;
-	uint32_t nh;
+	struct ipaddr nh;
 	int af, r;
 
 	d->mp_seen = true;
@@ -636,8 +651,10 @@ static enum adec_res dec_mp_reach(struct adec *d, struct wbuf *v, char *err, siz
 	d->a->present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	if (r > 0)
 		return R_WITHDRAW;
-	if (martian_nh(nh)) {
-		snprintf(err, errlen, "invalid next hop 0x%08x", nh);
+	if (martian_nh(&nh)) {
+		char buf[IPADDR_STRLEN];
+
+		snprintf(err, errlen, "invalid next hop %s", ipaddr_ntop(&nh, buf, sizeof(buf)));
 		return R_WITHDRAW;
 	}
 	return R_OK;
@@ -721,7 +738,9 @@ static int enc_nexthop(const struct aenc *e, struct wbuf *w, uint8_t *flags)
 	(void)flags;
 	if (e->af != BGP_AF_IPV4_UNICAST)
 		return 1;
-	return wbuf_put_u32(w, e->a->nexthop);
+	if (e->a->nexthop.af != AF_INET)
+		return -1;
+	return wbuf_put_u32(w, e->a->nexthop.v4);
 }
 
 static int enc_med(const struct aenc *e, struct wbuf *w, uint8_t *flags)
@@ -999,7 +1018,8 @@ overrun:
 	 * the total attribute length. MP_REACH/UNREACH NLRI may be past the
 	 * broken attribute when none was seen yet (5.1): reset then. */
 	d.raw = NULL;
-	if (d.mp_seen || !ctx->af[BGP_AF_VPNV4])
+	if (d.mp_seen || !(ctx->af[BGP_AF_VPNV4] || ctx->af[BGP_AF_IPV6_UNICAST] ||
+			   ctx->af[BGP_AF_VPNV6]))
 		bgp_update_verdict(u, BGP_UPD_TREAT_AS_WITHDRAW, 0, 0,
 				   "attribute list: attribute at offset %zu overruns the list",
 				   start);
@@ -1137,7 +1157,7 @@ static bool mem_eq(const void *a, const void *b, size_t n)
 bool bgp_attr_equal(const struct bgp_attr *a, const struct bgp_attr *b)
 {
 	return a->present == b->present && a->origin == b->origin &&
-	       a->nexthop == b->nexthop && a->med == b->med && a->local_pref == b->local_pref &&
+	       ipaddr_equal(&a->nexthop, &b->nexthop) && a->med == b->med && a->local_pref == b->local_pref &&
 	       a->aggregator_as == b->aggregator_as && a->aggregator_addr == b->aggregator_addr &&
 	       a->originator_id == b->originator_id && a->aspath_len == b->aspath_len &&
 	       a->ncommunities == b->ncommunities && a->necomms == b->necomms &&
@@ -1172,7 +1192,7 @@ static uint32_t attr_hash(const struct bgp_attr *a)
 
 	h = h_u32(h, a->present);
 	h = h_u32(h, a->origin);
-	h = h_u32(h, a->nexthop);
+	h = ipaddr_hash(&a->nexthop, h);
 	h = h_u32(h, a->med);
 	h = h_u32(h, a->local_pref);
 	h = h_u32(h, a->aggregator_as);

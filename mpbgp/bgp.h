@@ -169,7 +169,12 @@ struct bgp {
 	enum bgp_label_alloc { BGP_LABEL_PER_VRF, BGP_LABEL_PER_NEXTHOP, BGP_LABEL_PER_PREFIX }
 		label_alloc;
 	bool export_vpn, import_vpn;
-	bool redist_connected, redist_static;
+	bool redist_connected[AFI_COUNT], redist_static[AFI_COUNT]; /* per family (af_index) */
+	/* unicast families (BGP_AF_IPV4_UNICAST/IPV6_UNICAST bits) under which
+	 * the VRF <-> VPN commands were given: RD, RTs, label and import/export
+	 * are one set per VRF (FRR keeps one per family), written back under
+	 * every family that configured them */
+	uint8_t vpn_af_mask;
 	struct bgp_network *networks;  /* `network A.B.C.D/M` per instance */
 	void *rib[BGP_AF_MAX];       /* Loc-RIB per family (rib.c private) */
 	void *vpn;                   /* vpn.c private per VRF instance */

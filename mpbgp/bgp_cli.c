@@ -36,7 +36,12 @@ static int ctx_af(struct cli *cli)
 {
 	const char *af = cli_ctx(cli);
 
-	return (af != NULL && strcmp(af, "ipv4 vpn") == 0) ? BGP_AF_VPNV4 : BGP_AF_IPV4_UNICAST;
+	int i;
+
+	for (i = 0; af != NULL && i < BGP_AF_MAX; i++)
+		if (strcmp(af, bgp_af_table[i].name) == 0)
+			return i;
+	return BGP_AF_IPV4_UNICAST;
 }
 
 static struct bgp_peer *ctx_peer(struct cli *cli, struct bgp *b, const struct cmd_args *a)
@@ -128,7 +133,9 @@ static int bgp_flag_cmd(struct cli *cli, const struct cmd_args *a)
 	else if (cmd_has(a, "labelled-nexthop-resolution")) {
 		b->nh_unlabelled_ok = !on;
 		if (b->rib[BGP_AF_VPNV4] != NULL)
-			bgp_rib_revalidate(b->rib[BGP_AF_VPNV4], 0);
+			bgp_rib_revalidate(b->rib[BGP_AF_VPNV4], NULL);
+		if (b->rib[BGP_AF_VPNV6] != NULL)
+			bgp_rib_revalidate(b->rib[BGP_AF_VPNV6], NULL);
 	}
 	return CMD_SUCCESS;
 }
@@ -257,6 +264,8 @@ static int address_family_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	struct bgp *b = ctx_bgp(cli);
 
+	bool v6 = cmd_has(a, "ipv6");
+
 	if (b == NULL)
 		return CMD_ERROR;
 	if (cmd_has(a, "vpn")) {
@@ -265,7 +274,9 @@ static int address_family_cmd(struct cli *cli, const struct cmd_args *a)
 				b->asn);
 			return CMD_ERROR;
 		}
-		cli_set_node(cli, NODE_BGP_AF, "ipv4 vpn");
+		cli_set_node(cli, NODE_BGP_AF, v6 ? "ipv6 vpn" : "ipv4 vpn");
+	} else if (v6) {
+		cli_set_node(cli, NODE_BGP_AF, "ipv6 unicast");
 	} else {
 		cli_set_node(cli, NODE_BGP_AF, "ipv4 unicast");
 	}
@@ -327,14 +338,16 @@ static int redistribute_cmd(struct cli *cli, const struct cmd_args *a)
 
 	if (b == NULL)
 		return CMD_ERROR;
-	if (ctx_af(cli) != BGP_AF_IPV4_UNICAST) {
-		cli_out(cli, "%% redistribute belongs to address-family ipv4 unicast\n");
+	int af = ctx_af(cli);
+
+	if (af != BGP_AF_IPV4_UNICAST && af != BGP_AF_IPV6_UNICAST) {
+		cli_out(cli, "%% redistribute belongs to address-family ipv4 unicast or ipv6 unicast\n");
 		return CMD_ERROR;
 	}
 	if (cmd_has(a, "connected"))
-		b->redist_connected = !cmd_is_no(a);
+		b->redist_connected[af_index(bgp_af_family(af))] = !cmd_is_no(a);
 	else
-		b->redist_static = !cmd_is_no(a);
+		b->redist_static[af_index(bgp_af_family(af))] = !cmd_is_no(a);
 	if (bgp_get_ops()->vpn_changed)
 		bgp_get_ops()->vpn_changed(b);
 	return CMD_SUCCESS;
@@ -352,12 +365,13 @@ static int network_cmd(struct cli *cli, const struct cmd_args *a)
 		return CMD_ERROR;
 	memset(&n, 0, sizeof(n));
 	n.af = (enum bgp_af)af;
-	if (prefix4_parse(cmd_arg(a, "prefix"), &n.p.pfx, &host_bits) != 0 || host_bits) {
+	if (prefix_parse(cmd_arg(a, "prefix"), &n.p.pfx, &host_bits) != 0 || host_bits ||
+	    n.p.pfx.af != bgp_af_family(n.af)) {
 		cli_out(cli, "%% Invalid network \"%s\"%s\n", cmd_arg(a, "prefix"),
 			host_bits ? " (host bits set)" : "");
 		return CMD_ERROR;
 	}
-	if (af == BGP_AF_VPNV4) {
+	if (bgp_af_is_vpn(af)) {
 		if (cmd_arg(a, "rd") == NULL) {
 			cli_out(cli, "%% A VPN network needs `rd RD label LABEL`\n");
 			return CMD_ERROR;
@@ -408,10 +422,12 @@ static struct vrf *ctx_vrf_af(struct cli *cli, struct bgp **bp)
 	*bp = b;
 	if (b == NULL)
 		return NULL;
-	if (b->vrf == NULL || ctx_af(cli) != BGP_AF_IPV4_UNICAST) {
-		cli_out(cli, "%% This command belongs to address-family ipv4 unicast of `router bgp ASN vrf NAME`\n");
+	if (b->vrf == NULL ||
+	    (ctx_af(cli) != BGP_AF_IPV4_UNICAST && ctx_af(cli) != BGP_AF_IPV6_UNICAST)) {
+		cli_out(cli, "%% This command belongs to address-family ipv4|ipv6 unicast of `router bgp ASN vrf NAME`\n");
 		return NULL;
 	}
+	b->vpn_af_mask |= (uint8_t)(1u << ctx_af(cli));
 	return b->vrf;
 }
 
@@ -569,24 +585,26 @@ static void af_write(struct cli *cli, const struct bgp *b, int af)
 		if ((int)n->af != af)
 			continue;
 		AF_OPEN();
-		cli_out(cli, "  network %s", prefix4_ntop(&n->p.pfx, buf, sizeof(buf)));
-		if (af == BGP_AF_VPNV4)
+		cli_out(cli, "  network %s", prefix_ntop(&n->p.pfx, buf, sizeof(buf)));
+		if (bgp_af_is_vpn(af))
 			cli_out(cli, " rd %s label %u", rd_format(&n->p.rd, rdb, sizeof(rdb)), n->label);
 		cli_out(cli, "\n");
 	}
-	if (af == BGP_AF_IPV4_UNICAST) {
-		if (b->redist_connected) {
+	if (af == BGP_AF_IPV4_UNICAST || af == BGP_AF_IPV6_UNICAST) {
+		int fi = af_index(bgp_af_family(af));
+
+		if (b->redist_connected[fi]) {
 			AF_OPEN();
 			cli_out(cli, "  redistribute connected\n");
 		}
-		if (b->redist_static) {
+		if (b->redist_static[fi]) {
 			AF_OPEN();
 			cli_out(cli, "  redistribute static\n");
 		}
 	}
 	for (p = b->peers; p != NULL; p = p->next) {
 		const struct bgp_peer_cfg *c = &p->cfg;
-		char a[ADDR4_STRLEN];
+		char a[IPADDR_STRLEN];
 
 		addr4_ntop(c->addr, a, sizeof(a));
 		if (af == BGP_AF_IPV4_UNICAST && c->af_active[af] != b->default_ipv4_unicast) {
@@ -626,7 +644,8 @@ static void af_write(struct cli *cli, const struct bgp *b, int af)
 			cli_out(cli, "\n");
 		}
 	}
-	if (af == BGP_AF_IPV4_UNICAST && b->vrf != NULL) {
+	if ((af == BGP_AF_IPV4_UNICAST || af == BGP_AF_IPV6_UNICAST) && b->vrf != NULL &&
+	    (b->vpn_af_mask & (1u << af))) {
 		const struct vrf *vrf = b->vrf;
 
 		if (b->label_mode == BGP_LABEL_AUTO) {
@@ -691,7 +710,7 @@ void bgp_config_write(struct cli *cli)
 {
 	struct bgp *b;
 	struct bgp_peer *p;
-	char a[ADDR4_STRLEN];
+	char a[IPADDR_STRLEN];
 
 	for (b = bgp_first(); b != NULL; b = bgp_next(b)) {
 		cli_out(cli, "router bgp %u%s%s\n", b->asn, b->vrf_name[0] ? " vrf " : "", b->vrf_name);
@@ -721,7 +740,7 @@ void bgp_config_write(struct cli *cli)
 			if (c->update_source[0])
 				cli_out(cli, " neighbor %s update-source %s\n", a, c->update_source);
 			else if (c->update_source_addr) { /* (resolved from update_source when set) */
-				char s[ADDR4_STRLEN];
+				char s[IPADDR_STRLEN];
 
 				cli_out(cli, " neighbor %s update-source %s\n", a,
 					addr4_ntop(c->update_source_addr, s, sizeof(s)));
@@ -736,8 +755,11 @@ void bgp_config_write(struct cli *cli)
 				cli_out(cli, " neighbor %s shutdown\n", a);
 		}
 		af_write(cli, b, BGP_AF_IPV4_UNICAST);
-		if (b->vrf == NULL)
+		af_write(cli, b, BGP_AF_IPV6_UNICAST);
+		if (b->vrf == NULL) {
 			af_write(cli, b, BGP_AF_VPNV4);
+			af_write(cli, b, BGP_AF_VPNV6);
+		}
 		cli_out(cli, "exit\n!\n");
 	}
 }
@@ -820,6 +842,10 @@ static const struct cmd_def bgp_cmds[] = {
 	  "Enter Address Family command mode\nAddress Family\nAddress Family modifier\n"
 	  "Address Family modifier\n",
 	  address_family_cmd },
+	{ "address-family ipv6 [<unicast|vpn>]",
+	  "Enter Address Family command mode\nAddress Family\nAddress Family modifier\n"
+	  "Address Family modifier\n",
+	  address_family_cmd },
 };
 
 static const struct cmd_def af_cmds[] = {
@@ -859,6 +885,10 @@ static const struct cmd_def af_cmds[] = {
 	  redistribute_cmd },
 	{ "[no] network A.B.C.D/M$prefix [rd ASN:NN_OR_IP-ADDRESS:NN$rd label (0-1048575)$label]",
 	  NO_STR "Specify a network to announce via BGP\nIPv4 prefix\n"
+		 "Specify Route Distinguisher\nVPN Route Distinguisher\nVPN NLRI label\nLabel value\n",
+	  network_cmd },
+	{ "[no] network X:X::X:X/M$prefix [rd ASN:NN_OR_IP-ADDRESS:NN$rd label (0-1048575)$label]",
+	  NO_STR "Specify a network to announce via BGP\nIPv6 prefix\n"
 		 "Specify Route Distinguisher\nVPN Route Distinguisher\nVPN NLRI label\nLabel value\n",
 	  network_cmd },
 	{ "rd vpn export ASN:NN_OR_IP-ADDRESS:NN$rd",

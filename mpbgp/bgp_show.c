@@ -21,7 +21,7 @@
 
 static const char *a4(uint32_t a, char *buf)
 {
-	return addr4_ntop(a, buf, ADDR4_STRLEN);
+	return addr4_ntop(a, buf, IPADDR_STRLEN);
 }
 
 static void uptime_str(time_t since, char *buf, size_t len)
@@ -152,7 +152,10 @@ static int show_summary_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	struct bgp *b = instance_arg(cli, a);
 	bool json = cmd_has(a, "json");
-	int af, only = cmd_has(a, "vpn") ? BGP_AF_VPNV4 : cmd_has(a, "unicast") || cmd_has(a, "ipv4") ? BGP_AF_IPV4_UNICAST : -1;
+	int af, only = cmd_has(a, "ipv6")  ? (cmd_has(a, "vpn") ? BGP_AF_VPNV6 : BGP_AF_IPV6_UNICAST)
+		       : cmd_has(a, "vpn") ? BGP_AF_VPNV4
+		       : cmd_has(a, "unicast") || cmd_has(a, "ipv4") ? BGP_AF_IPV4_UNICAST
+								     : -1;
 	json_object *top;
 
 	if (b == NULL)
@@ -243,10 +246,15 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 			       json_object_new_string(p->src != BGP_SRC_PEER ? "local"
 						      : bgp_peer_ebgp(p->peer, b->asn) ? "external"
 										   : "internal"));
-	json_object_object_add(o, "prefix", json_object_new_string(a4(d->p.pfx.addr, buf)));
+	{
+		struct ipaddr pa = prefix_addr(&d->p.pfx);
+
+		json_object_object_add(o, "prefix",
+				       json_object_new_string(ipaddr_ntop(&pa, buf, sizeof(buf))));
+	}
 	json_object_object_add(o, "prefixLen", json_object_new_int(d->p.pfx.len));
 	json_object_object_add(o, "network",
-			       json_object_new_string(prefix4_ntop(&d->p.pfx, buf, sizeof(buf))));
+			       json_object_new_string(prefix_ntop(&d->p.pfx, buf, sizeof(buf))));
 	if (at->present & BGP_ATTR_BIT(BGP_ATTR_MED))
 		json_object_object_add(o, "metric", json_object_new_int64(at->med));
 	if (at->present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF))
@@ -280,8 +288,12 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 	if (p->src == BGP_SRC_PEER)
 		json_object_object_add(o, "peerId", json_object_new_string(a4(p->peer->cfg.addr, buf)));
 	nh = json_object_new_object();
-	json_object_object_add(nh, "ip", json_object_new_string(a4(at->nexthop, buf)));
-	json_object_object_add(nh, "afi", json_object_new_string("ipv4"));
+	json_object_object_add(nh, "ip", json_object_new_string(
+						 ipaddr_is_zero(&at->nexthop) && at->nexthop.af == 0
+							 ? "0.0.0.0"
+							 : ipaddr_ntop(&at->nexthop, buf, sizeof(buf))));
+	json_object_object_add(nh, "afi", json_object_new_string(at->nexthop.af == AF_INET6 ? "ipv6"
+												: "ipv4"));
 	json_object_object_add(nh, "metric", json_object_new_int64(p->igp_metric));
 	json_object_object_add(nh, "accessible",
 			       json_object_new_boolean(p->src != BGP_SRC_PEER || (p->flags & BGP_PATH_NH_OK)));
@@ -307,7 +319,7 @@ struct walk_ctx {
 	uint64_t count;
 	struct rd last_rd;
 	bool have_rd;
-	struct prefix4 pfx;    /* prefix detail */
+	struct prefix pfx;     /* prefix detail */
 	bool rd_filter;
 	struct rd rd;
 };
@@ -318,13 +330,13 @@ static void prefix_detail(struct bgp_dest *d, void *arg)
 	struct walk_ctx *w = arg;
 	json_object *o, *paths;
 	struct bgp_path *p;
-	char buf[RD_STRLEN + PREFIX4_STRLEN];
+	char buf[RD_STRLEN + PREFIX_STRLEN];
 
-	if (!prefix4_equal(&d->p.pfx, &w->pfx) || (w->rd_filter && rd_cmp(&d->p.rd, &w->rd) != 0))
+	if (!prefix_equal(&d->p.pfx, &w->pfx) || (w->rd_filter && rd_cmp(&d->p.rd, &w->rd) != 0))
 		return;
 	o = json_object_new_object();
 	paths = json_object_new_array();
-	json_object_object_add(o, "prefix", json_object_new_string(prefix4_ntop(&d->p.pfx, buf, sizeof(buf))));
+	json_object_object_add(o, "prefix", json_object_new_string(prefix_ntop(&d->p.pfx, buf, sizeof(buf))));
 	for (p = d->paths; p != NULL; p = p->next)
 		json_object_array_add(paths, path_json(w->b, d, p, true));
 	json_object_object_add(o, "paths", paths);
@@ -336,7 +348,7 @@ static void dest_json(struct bgp_dest *d, void *arg)
 	struct walk_ctx *w = arg;
 	json_object *arr = json_object_new_array(), *into = w->routes;
 	struct bgp_path *p;
-	char buf[RD_STRLEN + PREFIX4_STRLEN];
+	char buf[RD_STRLEN + PREFIX_STRLEN];
 
 	for (p = d->paths; p != NULL; p = p->next)
 		json_object_array_add(arr, path_json(w->b, d, p, false));
@@ -347,7 +359,7 @@ static void dest_json(struct bgp_dest *d, void *arg)
 			json_object_object_add(w->routes, buf, into);
 		}
 	}
-	json_object_object_add(into, prefix4_ntop(&d->p.pfx, buf, sizeof(buf)), arr);
+	json_object_object_add(into, prefix_ntop(&d->p.pfx, buf, sizeof(buf)), arr);
 	w->count++;
 }
 
@@ -355,7 +367,7 @@ static void dest_text(struct bgp_dest *d, void *arg)
 {
 	struct walk_ctx *w = arg;
 	struct bgp_path *p;
-	char pfx[PREFIX4_STRLEN], nh[ADDR4_STRLEN], path[256], rd[RD_STRLEN];
+	char pfx[PREFIX_STRLEN], nh[IPADDR_STRLEN], path[256], rd[RD_STRLEN];
 
 	if (w->vpn && (!w->have_rd || rd_cmp(&w->last_rd, &d->p.rd) != 0)) {
 		cli_out(w->cli, "Route Distinguisher: %s\n", rd_format(&d->p.rd, rd, sizeof(rd)));
@@ -373,8 +385,8 @@ static void dest_text(struct bgp_dest *d, void *arg)
 		bgp_aspath_str(at, path, sizeof(path));
 		cli_out(w->cli, "%c%c%c %-18s %-15s %6s %6s %6u %s%s%s", (p->flags & BGP_PATH_VALID) ? '*' : ' ',
 			d->best == p ? '>' : ' ', p->src == BGP_SRC_PEER && !bgp_peer_ebgp(p->peer, w->b->asn) ? 'i' : ' ',
-			p == d->paths ? prefix4_ntop(&d->p.pfx, pfx, sizeof(pfx)) : "",
-			at->nexthop ? a4(at->nexthop, nh) : "0.0.0.0", med, lp, p->weight, path,
+			p == d->paths ? prefix_ntop(&d->p.pfx, pfx, sizeof(pfx)) : "",
+			!ipaddr_is_zero(&at->nexthop) ? ipaddr_ntop(&at->nexthop, nh, sizeof(nh)) : "0.0.0.0", med, lp, p->weight, path,
 			path[0] ? " " : "",
 			at->origin == BGP_ORIGIN_IGP ? "i" : at->origin == BGP_ORIGIN_EGP ? "e" : "?");
 		if (p->nlabels > 0)
@@ -393,7 +405,7 @@ static int show_routes(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 	memset(&w, 0, sizeof(w));
 	w.cli = cli;
 	w.b = b;
-	w.vpn = af == BGP_AF_VPNV4;
+	w.vpn = bgp_af_is_vpn(af);
 	if (b->rib[af] == NULL) {
 		cli_out(cli, json ? "{}\n" : "%% No such address family in this instance\n");
 		return json ? CMD_SUCCESS : CMD_ERROR;
@@ -432,14 +444,14 @@ static int show_routes(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 static int show_prefix(struct cli *cli, struct bgp *b, enum bgp_af af, bool json,
 		       const char *rdstr, const char *pfxstr)
 {
-	struct prefix4 pfx;
+	struct prefix pfx;
 	struct rd rd;
 	char err[128], buf[RD_STRLEN];
 	json_object *top = json_object_new_object();
 	struct walk_ctx w;
 
 	memset(&rd, 0, sizeof(rd));
-	if (prefix4_parse(pfxstr, &pfx, NULL) != 0 ||
+	if (prefix_parse(pfxstr, &pfx, NULL) != 0 || pfx.af != bgp_af_family(af) ||
 	    (rdstr != NULL && rd_parse(rdstr, &rd, err, sizeof(err)) != 0)) {
 		json_object_put(top);
 		cli_out(cli, "%% Malformed prefix or route distinguisher\n");
@@ -457,7 +469,7 @@ static int show_prefix(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 	w.rd_filter = rdstr != NULL;
 	w.rd = rd;
 	w.routes = top;
-	w.vpn = af == BGP_AF_VPNV4;
+	w.vpn = bgp_af_is_vpn(af);
 	bgp_rib_walk_sorted(b->rib[af], prefix_detail, &w);
 	if (json) {
 		if (!w.vpn) {
@@ -518,7 +530,9 @@ static int show_prefix(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 static int show_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	struct bgp *b = instance_arg(cli, a);
-	enum bgp_af af = cmd_has(a, "vpn") ? BGP_AF_VPNV4 : BGP_AF_IPV4_UNICAST;
+	enum bgp_af af = cmd_has(a, "ipv6") ? (cmd_has(a, "vpn") ? BGP_AF_VPNV6 : BGP_AF_IPV6_UNICAST)
+			 : cmd_has(a, "vpn") ? BGP_AF_VPNV4
+					      : BGP_AF_IPV4_UNICAST;
 	bool json = cmd_has(a, "json");
 
 	if (b == NULL) {
@@ -717,15 +731,20 @@ static const struct cmd_def view_cmds[] = {
 	  "BGP Neighbor Events\n",
 	  debug_bgp_cmd },
 	{ "show debugging", SHOW_STR "State of each debugging option\n", show_debugging_cmd },
-	{ "show bgp [vrf NAME$vrf] [ipv4 [<unicast|vpn>]] summary [json]",
-	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family modifier\n"
+	{ "show bgp [vrf NAME$vrf] [<ipv4|ipv6> [<unicast|vpn>]] summary [json]",
+	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family\n" "Address Family modifier\n"
 	  "Address Family modifier\n" "Summary of BGP neighbor status\n" JSON_STR,
 	  show_summary_cmd },
-	{ "show bgp [vrf NAME$vrf] ipv4 [<unicast|vpn>] [json]",
-	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family modifier\n"
+	{ "show bgp [vrf NAME$vrf] <ipv4|ipv6> [<unicast|vpn>] [json]",
+	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family\n" "Address Family modifier\n"
 	  "Address Family modifier\n" JSON_STR,
 	  show_bgp_cmd },
 	{ "show bgp [vrf NAME$vrf] ipv4 <unicast|vpn> [rd ASN:NN_OR_IP-ADDRESS:NN$rd] A.B.C.D/M$prefix [json]",
+	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family modifier\n"
+	  "Address Family modifier\n" "Display information for a route distinguisher\n"
+	  "Route distinguisher\n" "Network in the BGP routing table to display\n" JSON_STR,
+	  show_bgp_cmd },
+	{ "show bgp [vrf NAME$vrf] ipv6 <unicast|vpn> [rd ASN:NN_OR_IP-ADDRESS:NN$rd] X:X::X:X/M$prefix [json]",
 	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family modifier\n"
 	  "Address Family modifier\n" "Display information for a route distinguisher\n"
 	  "Route distinguisher\n" "Network in the BGP routing table to display\n" JSON_STR,

@@ -6,15 +6,25 @@
  *    label stack (3 bytes per entry), the 8-byte RD and the prefix. The
  *    label stack of an advertisement is walked to the bottom-of-stack bit
  *    with the explicit bound BGP_MAX_LABELS (after OpenBGPD nlri_get_vpn4).
+ *  - IPv6 unicast (RFC 4760, RFC 2545) and VPN-IPv6 (RFC 4659 3.2): the
+ *    same layouts with up to 128 prefix bits.
  *  - MP_REACH next hops (RFC 4760 3): 4 bytes for IPv4 unicast, 12 bytes
- *    (RD 0 + IPv4, RFC 4364 4.3.2) for VPN-IPv4.
+ *    (RD 0 + IPv4, RFC 4364 4.3.2) for VPN-IPv4; IPv6 unicast 16 bytes
+ *    (global) or 32 (global + link-local, RFC 2545 3); VPN-IPv6 24 bytes
+ *    (RD 0 + IPv6) or 48 (the same for a link-local address too), RFC 4659
+ *    3.2.1. A 6VPE next hop is the IPv4-mapped IPv6 address (::ffff:a.b.c.d)
+ *    of the PE's IPv4 loopback (RFC 4659 3.2.1.1): it is decoded to that
+ *    IPv6 address and mapped back to IPv4 by whoever resolves it; an IPv4
+ *    next hop is encoded the same way. The link-local half is read and
+ *    dropped (it only matters to directly connected peers).
  *
  * Decisions and deviations:
  *  - Withdrawals (RFC 8277 2.4): exactly one 3-byte label field is read and
  *    ignored whatever its value; FRR sends 0x800000 (compatibility value,
  *    bottom-of-stack bit clear). We send 0x800000 too.
- *  - A prefix length that does not fit (IPv4 > 32; VPN < 88 bits for one
- *    label + RD, or > 32 bits left after labels and RD), a label stack with
+ *  - A prefix length that does not fit (IPv4 > 32, IPv6 > 128; VPN < 88
+ *    bits for one label + RD, or more than 32/128 bits left after labels
+ *    and RD), a label stack with
  *    no bottom-of-stack bit within BGP_MAX_LABELS, or a truncated NLRI makes
  *    the NLRI field unparseable: return -1 (session reset, RFC 7606 5.3).
  *  - An RD of unknown type (not 0/1/2, RFC 4364 4.2) does not stop parsing:
@@ -37,14 +47,15 @@
 #define LABEL_BITS 24
 
 /* Result of one NLRI: 0 ok, -1 unparseable, 1 parsed but invalid. */
-typedef int (*nlri_dec_fn)(struct wbuf *b, struct bgp_nlri *n, bool withdraw, char *err,
+typedef int (*nlri_dec_fn)(struct wbuf *b, int af, struct bgp_nlri *n, bool withdraw, char *err,
 			   size_t errlen);
 typedef int (*nlri_enc_fn)(struct wbuf *w, const struct bgp_nlri *n, bool withdraw);
 typedef size_t (*nlri_size_fn)(const struct bgp_nlri *n, bool withdraw);
-typedef int (*nh_dec_fn)(struct wbuf *b, uint32_t *nh, char *err, size_t errlen);
-typedef int (*nh_enc_fn)(struct wbuf *w, uint32_t nh);
+typedef int (*nh_dec_fn)(struct wbuf *b, struct ipaddr *nh, char *err, size_t errlen);
+typedef int (*nh_enc_fn)(struct wbuf *w, const struct ipaddr *nh);
 
 struct af_codec {
+	int family; /* of the prefixes: AF_INET, AF_INET6 */
 	nlri_dec_fn decode;
 	nlri_enc_fn encode;
 	nlri_size_fn size;
@@ -55,6 +66,8 @@ struct af_codec {
 const struct bgp_af_info bgp_af_table[BGP_AF_MAX] = {
 	[BGP_AF_IPV4_UNICAST] = { BGP_AFI_IPV4, BGP_SAFI_UNICAST, "ipv4 unicast", "ipv4Unicast" },
 	[BGP_AF_VPNV4] = { BGP_AFI_IPV4, BGP_SAFI_MPLS_VPN, "ipv4 vpn", "ipv4Vpn" },
+	[BGP_AF_IPV6_UNICAST] = { BGP_AFI_IPV6, BGP_SAFI_UNICAST, "ipv6 unicast", "ipv6Unicast" },
+	[BGP_AF_VPNV6] = { BGP_AFI_IPV6, BGP_SAFI_MPLS_VPN, "ipv6 vpn", "ipv6Vpn" },
 };
 
 int bgp_af_from_afisafi(uint16_t afi, uint8_t safi)
@@ -69,32 +82,39 @@ int bgp_af_from_afisafi(uint16_t afi, uint8_t safi)
 
 /* ------------------------------------------------------------ prefix bits */
 
-/* plen bits of IPv4 prefix from b (exactly (plen + 7) / 8 bytes). */
-static int prefix_get(struct wbuf *b, uint8_t plen, struct prefix4 *p)
+/* plen bits of a prefix of family af from b (exactly (plen + 7) / 8 bytes). */
+static int prefix_get(struct wbuf *b, int af, uint8_t plen, struct prefix *p)
 {
-	uint8_t a[4] = { 0, 0, 0, 0 };
+	uint8_t a[16];
 
-	if (plen > 32 || wbuf_get_bytes(b, a, (plen + 7u) / 8) == -1)
+	memset(a, 0, sizeof(a));
+	if (plen > af_maxlen(af) || wbuf_get_bytes(b, a, (plen + 7u) / 8) == -1)
 		return -1;
-	p->addr = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+	memset(p, 0, sizeof(*p));
+	p->af = (uint8_t)af;
 	p->len = plen;
-	prefix4_apply_mask(p);
+	if (af == AF_INET)
+		p->v4 = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+	else
+		memcpy(p->v6, a, 16);
+	prefix_apply_mask(p);
 	return 0;
 }
 
-static int prefix_put(struct wbuf *w, const struct prefix4 *p)
+static int prefix_put(struct wbuf *w, const struct prefix *p)
 {
-	uint8_t a[4] = { (uint8_t)(p->addr >> 24), (uint8_t)(p->addr >> 16),
-			 (uint8_t)(p->addr >> 8), (uint8_t)p->addr };
+	uint8_t a4[4] = { (uint8_t)(p->v4 >> 24), (uint8_t)(p->v4 >> 16), (uint8_t)(p->v4 >> 8),
+			  (uint8_t)p->v4 };
 
-	if (p->len > 32)
+	if ((p->af != AF_INET && p->af != AF_INET6) || p->len > af_maxlen(p->af))
 		return -1;
-	return wbuf_put_bytes(w, a, (p->len + 7u) / 8);
+	return wbuf_put_bytes(w, p->af == AF_INET ? a4 : p->v6, (p->len + 7u) / 8);
 }
 
 /* ------------------------------------------------------------ IPv4 unicast */
 
-static int v4_decode(struct wbuf *b, struct bgp_nlri *n, bool withdraw, char *err, size_t errlen)
+static int uni_decode(struct wbuf *b, int af, struct bgp_nlri *n, bool withdraw, char *err,
+		      size_t errlen)
 {
 	uint8_t plen;
 
@@ -102,11 +122,11 @@ static int v4_decode(struct wbuf *b, struct bgp_nlri *n, bool withdraw, char *er
 	memset(n, 0, sizeof(*n));
 	if (wbuf_get_u8(b, &plen) == -1)
 		goto trunc;
-	if (plen > 32) {
-		snprintf(err, errlen, "prefix length %u exceeds 32", plen);
+	if (plen > af_maxlen(af)) {
+		snprintf(err, errlen, "prefix length %u exceeds %u", plen, af_maxlen(af));
 		return -1;
 	}
-	if (prefix_get(b, plen, &n->p.pfx) == -1)
+	if (prefix_get(b, af, plen, &n->p.pfx) == -1)
 		goto trunc;
 	return 0;
 trunc:
@@ -114,40 +134,98 @@ trunc:
 	return -1;
 }
 
-static int v4_encode(struct wbuf *w, const struct bgp_nlri *n, bool withdraw)
+static int uni_encode(struct wbuf *w, const struct bgp_nlri *n, bool withdraw)
 {
 	(void)withdraw;
-	if (n->p.pfx.len > 32 || wbuf_put_u8(w, n->p.pfx.len) == -1)
+	if (n->p.pfx.len > af_maxlen(n->p.pfx.af) || wbuf_put_u8(w, n->p.pfx.len) == -1)
 		return -1;
 	return prefix_put(w, &n->p.pfx);
 }
 
-static size_t v4_size(const struct bgp_nlri *n, bool withdraw)
+static size_t uni_size(const struct bgp_nlri *n, bool withdraw)
 {
 	(void)withdraw;
 	return 1 + (n->p.pfx.len + 7u) / 8;
 }
 
-static int v4_decode_nh(struct wbuf *b, uint32_t *nh, char *err, size_t errlen)
+static int v4_decode_nh(struct wbuf *b, struct ipaddr *nh, char *err, size_t errlen)
 {
-	if (wbuf_left(b) != 4 || wbuf_get_u32(b, nh) == -1) {
+	uint32_t v;
+
+	if (wbuf_left(b) != 4 || wbuf_get_u32(b, &v) == -1) {
 		snprintf(err, errlen, "next hop length %zu, expected 4", wbuf_left(b));
 		return -1;
 	}
+	*nh = ipaddr_v4(v);
 	return 0;
 }
 
-static int v4_encode_nh(struct wbuf *w, uint32_t nh)
+static int v4_encode_nh(struct wbuf *w, const struct ipaddr *nh)
 {
-	if (wbuf_put_u8(w, 4) == -1 || wbuf_put_u32(w, nh) == -1)
+	if (nh->af != AF_INET || wbuf_put_u8(w, 4) == -1 || wbuf_put_u32(w, nh->v4) == -1)
+		return -1;
+	return 0;
+}
+
+/* An IPv6 next hop to encode: IPv4 addresses as IPv4-mapped. */
+static struct ipaddr nh6_of(const struct ipaddr *nh)
+{
+	return nh->af == AF_INET ? ipaddr_v4mapped_make(nh->v4) : *nh;
+}
+
+/* RFC 2545 3: global (16) or global + link-local (32). */
+static int v6_decode_nh(struct wbuf *b, struct ipaddr *nh, char *err, size_t errlen)
+{
+	uint8_t a[16];
+	size_t len = wbuf_left(b);
+
+	if ((len != 16 && len != 32) || wbuf_get_bytes(b, a, 16) == -1 ||
+	    wbuf_skip(b, len - 16) == -1) {
+		snprintf(err, errlen, "next hop length %zu, expected 16 or 32", len);
+		return -1;
+	}
+	*nh = ipaddr_v6(a);
+	return 0;
+}
+
+static int v6_encode_nh(struct wbuf *w, const struct ipaddr *nh)
+{
+	struct ipaddr a = nh6_of(nh);
+
+	if (a.af != AF_INET6 || wbuf_put_u8(w, 16) == -1 || wbuf_put_bytes(w, a.v6, 16) == -1)
+		return -1;
+	return 0;
+}
+
+/* RFC 4659 3.2.1: RD (zero) + IPv6 (24), twice with a link-local (48). */
+static int vpn6_decode_nh(struct wbuf *b, struct ipaddr *nh, char *err, size_t errlen)
+{
+	uint8_t a[16];
+	size_t len = wbuf_left(b);
+
+	if ((len != 24 && len != 48) || wbuf_skip(b, 8) == -1 || wbuf_get_bytes(b, a, 16) == -1 ||
+	    wbuf_skip(b, len - 24) == -1) {
+		snprintf(err, errlen, "next hop length %zu, expected 24 or 48", len);
+		return -1;
+	}
+	*nh = ipaddr_v6(a);
+	return 0;
+}
+
+static int vpn6_encode_nh(struct wbuf *w, const struct ipaddr *nh)
+{
+	struct ipaddr a = nh6_of(nh);
+
+	if (a.af != AF_INET6 || wbuf_put_u8(w, 24) == -1 || wbuf_put_zero(w, 8) == -1 ||
+	    wbuf_put_bytes(w, a.v6, 16) == -1)
 		return -1;
 	return 0;
 }
 
 /* ------------------------------------------------------------ VPN-IPv4 */
 
-static int vpn4_decode(struct wbuf *b, struct bgp_nlri *n, bool withdraw, char *err,
-		       size_t errlen)
+static int vpn_decode(struct wbuf *b, int af, struct bgp_nlri *n, bool withdraw, char *err,
+		      size_t errlen)
 {
 	struct wbuf nb;
 	uint8_t plen;
@@ -192,11 +270,12 @@ static int vpn4_decode(struct wbuf *b, struct bgp_nlri *n, bool withdraw, char *
 		return -1;
 	}
 	bits -= VPN_RD_BITS;
-	if (bits > 32) {
-		snprintf(err, errlen, "prefix length %u exceeds 32 after labels and RD", bits);
+	if (bits > af_maxlen(af)) {
+		snprintf(err, errlen, "prefix length %u exceeds %u after labels and RD", bits,
+			 af_maxlen(af));
 		return -1;
 	}
-	if (prefix_get(&nb, (uint8_t)bits, &n->p.pfx) == -1)
+	if (prefix_get(&nb, af, (uint8_t)bits, &n->p.pfx) == -1)
 		goto trunc;
 	rdt = rd_type(&n->p.rd);
 	if (rdt != RD_TYPE_AS2 && rdt != RD_TYPE_IP && rdt != RD_TYPE_AS4) {
@@ -214,20 +293,20 @@ trunc:
 	return -1;
 }
 
-static size_t vpn4_size(const struct bgp_nlri *n, bool withdraw)
+static size_t vpn_size(const struct bgp_nlri *n, bool withdraw)
 {
 	int nl = withdraw || n->nlabels < 1 ? 1 : n->nlabels;
 
 	return 1 + 3u * (unsigned)nl + 8 + (n->p.pfx.len + 7u) / 8;
 }
 
-static int vpn4_encode(struct wbuf *w, const struct bgp_nlri *n, bool withdraw)
+static int vpn_encode(struct wbuf *w, const struct bgp_nlri *n, bool withdraw)
 {
 	size_t start = wbuf_len(w);
 	int nl = withdraw ? 1 : n->nlabels, i;
 	unsigned bits;
 
-	if (nl < 1 || nl > BGP_MAX_LABELS || n->p.pfx.len > 32)
+	if (nl < 1 || nl > BGP_MAX_LABELS || n->p.pfx.len > af_maxlen(n->p.pfx.af))
 		return -1;
 	bits = (unsigned)nl * LABEL_BITS + VPN_RD_BITS + n->p.pfx.len;
 	if (bits > 255 || wbuf_put_u8(w, (uint8_t)bits) == -1)
@@ -246,27 +325,48 @@ fail:
 	return -1;
 }
 
-static int vpn4_decode_nh(struct wbuf *b, uint32_t *nh, char *err, size_t errlen)
+static int vpn4_decode_nh(struct wbuf *b, struct ipaddr *nh, char *err, size_t errlen)
 {
+	uint32_t v;
+
 	/* RFC 4364 4.3.2: RD (zero) + IPv4 address */
-	if (wbuf_left(b) != 12 || wbuf_skip(b, 8) == -1 || wbuf_get_u32(b, nh) == -1) {
+	if (wbuf_left(b) != 12 || wbuf_skip(b, 8) == -1 || wbuf_get_u32(b, &v) == -1) {
 		snprintf(err, errlen, "next hop length %zu, expected 12", wbuf_left(b));
 		return -1;
 	}
+	*nh = ipaddr_v4(v);
 	return 0;
 }
 
-static int vpn4_encode_nh(struct wbuf *w, uint32_t nh)
+static int vpn4_encode_nh(struct wbuf *w, const struct ipaddr *nh)
 {
-	if (wbuf_put_u8(w, 12) == -1 || wbuf_put_zero(w, 8) == -1 || wbuf_put_u32(w, nh) == -1)
+	if (nh->af != AF_INET || wbuf_put_u8(w, 12) == -1 || wbuf_put_zero(w, 8) == -1 ||
+	    wbuf_put_u32(w, nh->v4) == -1)
 		return -1;
 	return 0;
 }
 
+/* One row per family: adding a family is a row here and in bgp_af_table. */
 static const struct af_codec codec[BGP_AF_MAX] = {
-	[BGP_AF_IPV4_UNICAST] = { v4_decode, v4_encode, v4_size, v4_decode_nh, v4_encode_nh },
-	[BGP_AF_VPNV4] = { vpn4_decode, vpn4_encode, vpn4_size, vpn4_decode_nh, vpn4_encode_nh },
+	[BGP_AF_IPV4_UNICAST] = { AF_INET, uni_decode, uni_encode, uni_size, v4_decode_nh,
+				  v4_encode_nh },
+	[BGP_AF_VPNV4] = { AF_INET, vpn_decode, vpn_encode, vpn_size, vpn4_decode_nh,
+			   vpn4_encode_nh },
+	[BGP_AF_IPV6_UNICAST] = { AF_INET6, uni_decode, uni_encode, uni_size, v6_decode_nh,
+				  v6_encode_nh },
+	[BGP_AF_VPNV6] = { AF_INET6, vpn_decode, vpn_encode, vpn_size, vpn6_decode_nh,
+			   vpn6_encode_nh },
 };
+
+int bgp_af_family(enum bgp_af af)
+{
+	return (unsigned)af < BGP_AF_MAX ? codec[af].family : 0;
+}
+
+bool bgp_af_is_vpn(enum bgp_af af)
+{
+	return af == BGP_AF_VPNV4 || af == BGP_AF_VPNV6;
+}
 
 /* ------------------------------------------------------------ public */
 
@@ -286,7 +386,7 @@ int bgp_nlri_decode(enum bgp_af af, struct wbuf *buf, struct bgp_nlri_list *out,
 		char *e = ret == 0 ? err : scratch;
 		size_t el = ret == 0 ? errlen : sizeof(scratch);
 
-		r = codec[af].decode(buf, &n, withdraw, e, el);
+		r = codec[af].decode(buf, codec[af].family, &n, withdraw, e, el);
 		if (r < 0) {
 			if (e != err)
 				snprintf(err, errlen, "%s", scratch);
@@ -320,14 +420,14 @@ size_t bgp_nlri_size_withdraw(enum bgp_af af, const struct bgp_nlri *n)
 	return codec[af].size(n, true);
 }
 
-int bgp_nh_decode(enum bgp_af af, struct wbuf *b, uint32_t *nh, char *err, size_t errlen)
+int bgp_nh_decode(enum bgp_af af, struct wbuf *b, struct ipaddr *nh, char *err, size_t errlen)
 {
 	if ((unsigned)af >= BGP_AF_MAX)
 		return -1;
 	return codec[af].decode_nh(b, nh, err, errlen);
 }
 
-int bgp_nh_encode(enum bgp_af af, struct wbuf *w, uint32_t nh)
+int bgp_nh_encode(enum bgp_af af, struct wbuf *w, const struct ipaddr *nh)
 {
 	if ((unsigned)af >= BGP_AF_MAX)
 		return -1;
@@ -352,10 +452,10 @@ void bgp_nlri_list_free(struct bgp_nlri_list *l)
 
 char *bgp_prefix_str(const struct bgp_prefix *p, enum bgp_af af, char *buf, size_t len)
 {
-	char rd[RD_STRLEN], pfx[PREFIX4_STRLEN];
+	char rd[RD_STRLEN], pfx[PREFIX_STRLEN];
 
-	prefix4_ntop(&p->pfx, pfx, sizeof(pfx));
-	if (af == BGP_AF_VPNV4)
+	prefix_ntop(&p->pfx, pfx, sizeof(pfx));
+	if (bgp_af_is_vpn(af))
 		snprintf(buf, len, "%s %s", rd_format(&p->rd, rd, sizeof(rd)), pfx);
 	else
 		snprintf(buf, len, "%s", pfx);
@@ -366,5 +466,5 @@ int bgp_prefix_cmp(const struct bgp_prefix *a, const struct bgp_prefix *b)
 {
 	int c = rd_cmp(&a->rd, &b->rd);
 
-	return c != 0 ? c : prefix4_cmp(&a->pfx, &b->pfx);
+	return c != 0 ? c : prefix_cmp(&a->pfx, &b->pfx);
 }

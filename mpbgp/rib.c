@@ -140,22 +140,12 @@ void bgp_pool_destroy(struct bgp_pool *p)
 
 static uint32_t dest_key_hash(const struct bgp_prefix *p)
 {
-	uint64_t rd;
-	uint64_t h;
-
-	memcpy(&rd, p->rd.b, 8);
-	h = rd * 0x9e3779b97f4a7c15ull;
-	h ^= ((uint64_t)p->pfx.addr << 8 | p->pfx.len) * 0xc2b2ae3d27d4eb4full;
-	h ^= h >> 29;
-	h *= 0x94d049bb133111ebull;
-	h ^= h >> 32;
-	return (uint32_t)h;
+	return bgp_prefix_hash(p);
 }
 
 static bool dest_key_eq(const struct bgp_prefix *a, const struct bgp_prefix *b)
 {
-	return a->pfx.addr == b->pfx.addr && a->pfx.len == b->pfx.len &&
-	       memcmp(a->rd.b, b->rd.b, 8) == 0;
+	return bgp_prefix_eq(a, b);
 }
 
 struct bgp_rib *bgp_rib_new(struct bgp *bgp, enum bgp_af af)
@@ -423,7 +413,7 @@ static bool path_validate(struct bgp_rib *rib, struct bgp_path *p)
 		if (bgp_rib_path_looped(rib->bgp, p->peer, p->attr))
 			f |= BGP_PATH_LOOP;
 		if (rib->nh != NULL)
-			nh_ok = rib->nh(p->attr->nexthop, &metric, rib->nh_arg);
+			nh_ok = rib->nh(&p->attr->nexthop, &metric, rib->nh_arg);
 	}
 	if (nh_ok)
 		f |= BGP_PATH_NH_OK;
@@ -589,9 +579,7 @@ static int dest_sort_cmp(const void *a, const void *b)
 
 	if (c != 0)
 		return c;
-	if (x->p.pfx.addr != y->p.pfx.addr)
-		return x->p.pfx.addr < y->p.pfx.addr ? -1 : 1;
-	return (int)x->p.pfx.len - (int)y->p.pfx.len;
+	return prefix_cmp(&x->p.pfx, &y->p.pfx);
 }
 
 void bgp_rib_walk_sorted(struct bgp_rib *rib, bgp_rib_walk_fn fn, void *arg)
@@ -636,7 +624,7 @@ struct bgp_dest *bgp_rib_path_dest(const struct bgp_path *path)
 	return ((const struct rib_path *)path)->dest;
 }
 
-size_t bgp_rib_revalidate(struct bgp_rib *rib, uint32_t nexthop)
+size_t bgp_rib_revalidate(struct bgp_rib *rib, const struct ipaddr *nexthop)
 {
 	size_t i, changed = 0;
 
@@ -650,7 +638,7 @@ size_t bgp_rib_revalidate(struct bgp_rib *rib, uint32_t nexthop)
 
 			for (p = d->paths; p != NULL; p = p->next) {
 				if (p->src != BGP_SRC_PEER ||
-				    (nexthop != 0 && p->attr->nexthop != nexthop))
+				    (nexthop != NULL && !ipaddr_equal(&p->attr->nexthop, nexthop)))
 					continue;
 				if (path_validate(rib, p))
 					any = true;

@@ -68,7 +68,7 @@ struct bgp_rib_src {
 typedef void (*bgp_rib_change_fn)(struct bgp_rib *rib, struct bgp_dest *dest,
 				  const struct bgp_path *old_best, void *arg);
 /* Next-hop accessibility from the core RIB (IGP/LDP): true and the metric. */
-typedef bool (*bgp_rib_nh_fn)(uint32_t nexthop, uint32_t *igp_metric, void *arg);
+typedef bool (*bgp_rib_nh_fn)(const struct ipaddr *nexthop, uint32_t *igp_metric, void *arg);
 typedef void (*bgp_rib_walk_fn)(struct bgp_dest *dest, void *arg);
 
 #define BGP_RIB_MAX_HOOKS 4
@@ -106,10 +106,10 @@ size_t bgp_rib_dest_count(const struct bgp_rib *rib);
 size_t bgp_rib_path_count(const struct bgp_rib *rib);
 size_t bgp_rib_peer_path_count(const struct bgp_rib *rib, const struct bgp_peer *peer);
 /* Next-hop accessibility or metrics changed: re-checks every peer path with
- * the nh callback (nexthop == 0: all; else only paths with that next hop)
+ * the nh callback (nexthop NULL: all; else only paths with that next hop)
  * and reruns the decision where a flag or metric changed. Returns how many
  * dests changed best path. */
-size_t bgp_rib_revalidate(struct bgp_rib *rib, uint32_t nexthop);
+size_t bgp_rib_revalidate(struct bgp_rib *rib, const struct ipaddr *nexthop);
 /* The dest of a path the RIB owns. */
 struct bgp_dest *bgp_rib_path_dest(const struct bgp_path *path);
 /* Loop checks of RFC 4271 9.1.2 / RFC 4456 8 for a peer path: own AS in

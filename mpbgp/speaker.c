@@ -59,10 +59,20 @@ static void peer_start(struct bgp_peer *p)
 
 /* ---- next-hop resolution ---- */
 
-static bool nh_resolve(uint32_t nexthop, uint32_t *igp_metric, void *arg)
+/* A 6VPE next hop (::ffff:a.b.c.d, RFC 4659 3.2.1.1) is the IPv4 PE it
+ * maps: it resolves over the IPv4 core and its LSP. */
+static struct ipaddr nh_core(const struct ipaddr *nexthop)
+{
+	uint32_t v4;
+
+	return ipaddr_v4mapped(nexthop, &v4) ? ipaddr_v4(v4) : *nexthop;
+}
+
+static bool nh_resolve(const struct ipaddr *nexthop, uint32_t *igp_metric, void *arg)
 {
 	struct vrf *vrf = arg ? arg : vrf_default();
-	struct rib_dest *d = rib_match(vrf->rib, nexthop);
+	struct ipaddr nh = nh_core(nexthop);
+	struct rib_dest *d = rib_match(vrf->rib, &nh);
 
 	/* the default route does not resolve a BGP next hop (FRR's default) */
 	if (d == NULL || d->selected == NULL || d->pfx.len == 0)
@@ -149,6 +159,13 @@ static uint64_t lab_key(const struct prefix4 *p)
 	return (((uint64_t)p->addr << 8) | p->len) + 1;
 }
 
+static uint64_t lab_key_of(const struct prefix *p)
+{
+	struct prefix4 p4 = prefix_to4(p);
+
+	return p->af == AF_INET ? lab_key(&p4) : 0; /* LDP FECs are IPv4 */
+}
+
 void speaker_fec_labelled(const struct prefix4 *fec, bool labelled)
 {
 	if (labelled == lab_has(lab_key(fec)))
@@ -164,9 +181,10 @@ void speaker_fec_labelled(const struct prefix4 *fec, bool labelled)
 /* VPN next hops (the remote PEs): through the core, and, with LDP running,
  * only when the core route to them has a labelled path (RFC 4364 5: the
  * packet needs a tunnel to the egress PE). */
-static bool nh_resolve_vpn(uint32_t nexthop, uint32_t *igp_metric, void *arg)
+static bool nh_resolve_vpn(const struct ipaddr *nexthop, uint32_t *igp_metric, void *arg)
 {
 	struct bgp *def = bgp_default_instance();
+	struct ipaddr nh = nh_core(nexthop);
 	struct rib_dest *d;
 
 	(void)arg;
@@ -174,9 +192,9 @@ static bool nh_resolve_vpn(uint32_t nexthop, uint32_t *igp_metric, void *arg)
 		return false;
 	if (ldp_enabled_fn == NULL || !ldp_enabled_fn() || (def != NULL && def->nh_unlabelled_ok))
 		return true;
-	d = rib_match(vrf_default()->rib, nexthop);
+	d = rib_match(vrf_default()->rib, &nh);
 	/* a directly connected PE needs no transport label (PHP would pop it) */
-	return d != NULL && (lab_has(lab_key(&d->pfx)) ||
+	return d != NULL && (lab_has(lab_key_of(&d->pfx)) ||
 			     (d->selected != NULL && d->selected->proto == RIB_CONNECTED));
 }
 
@@ -193,7 +211,7 @@ static void reval_cb(evutil_socket_t fd, short what, void *arg)
 	for (b = bgp_first(); b != NULL; b = bgp_next(b))
 		for (af = 0; af < BGP_AF_MAX; af++)
 			if (b->rib[af] != NULL)
-				bgp_rib_revalidate(b->rib[af], 0);
+				bgp_rib_revalidate(b->rib[af], NULL);
 }
 
 /* ---- RIB change hooks ---- */
@@ -277,8 +295,8 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 		return false;
 	if (!bgp_export_default(peer, af, dest, best, out, out_nlri))
 		return false;
-	if (af == BGP_AF_VPNV4 && out->nexthop == 0)
-		out->nexthop = peer->local_addr;
+	if (bgp_af_is_vpn(af) && ipaddr_is_zero(&out->nexthop))
+		out->nexthop = ipaddr_v4(peer->local_addr);
 	if (b->vrf != NULL && bgp_peer_ebgp(peer, b->asn)) {
 		int i, n = 0;
 
@@ -343,12 +361,12 @@ static void rib_setup(struct bgp *b, enum bgp_af af)
 	struct bgp_rib *rib = bgp_rib_new(b, af);
 
 	b->rib[af] = rib;
-	if (af == BGP_AF_VPNV4)
+	if (bgp_af_is_vpn(af))
 		bgp_rib_set_nh(rib, nh_resolve_vpn, NULL);
 	else
 		bgp_rib_set_nh(rib, nh_resolve, b->vrf ? b->vrf : NULL);
 	bgp_rib_set_always_compare_med(rib, b->always_compare_med);
-	if (af == BGP_AF_VPNV4)
+	if (bgp_af_is_vpn(af))
 		bgp_rib_add_hook(rib, vpn_changed_hook, NULL);
 	else
 		bgp_rib_add_hook(rib, unicast_changed, NULL);
@@ -380,8 +398,11 @@ static void instance_created(struct bgp *b)
 	vs->label = MPLS_LABEL_NONE;
 	b->vpn = vs;
 	rib_setup(b, BGP_AF_IPV4_UNICAST);
-	if (b->vrf == NULL)
+	rib_setup(b, BGP_AF_IPV6_UNICAST);
+	if (b->vrf == NULL) {
 		rib_setup(b, BGP_AF_VPNV4);
+		rib_setup(b, BGP_AF_VPNV6);
+	}
 	if (running)
 		instance_start(b);
 }
@@ -454,10 +475,11 @@ static void peer_changed(struct bgp_peer *p, bool needs_reset)
 
 static void vpn_cfg_changed(struct bgp *b)
 {
-	struct bgp_rib *rib = b->rib[BGP_AF_IPV4_UNICAST];
+	int af;
 
-	if (rib != NULL)
-		bgp_rib_set_always_compare_med(rib, b->always_compare_med);
+	for (af = 0; af < BGP_AF_MAX; af++)
+		if (b->rib[af] != NULL && !bgp_af_is_vpn(af))
+			bgp_rib_set_always_compare_med(b->rib[af], b->always_compare_med);
 	speaker_redistribute_refresh(b);
 	if (b->vrf != NULL)
 		vpn_vrf_refresh(b);
@@ -622,6 +644,22 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 			}
 			ia = bgp_attr_intern(&u.attr);
 		}
+		if (af == BGP_AF_IPV4_UNICAST && u.attr.nexthop.af != AF_INET) {
+			/* IPv4 NLRI beside an MP_REACH of another family: their own
+			 * next hop is the NEXT_HOP attribute */
+			struct bgp_attr a4;
+			const struct bgp_attr *ia4;
+
+			bgp_attr_init(&a4);
+			bgp_attr_copy(&a4, ia);
+			a4.nexthop = u.nexthop_attr;
+			ia4 = bgp_attr_intern(&a4);
+			bgp_attr_clear(&a4);
+			for (i = 0; i < u.reach[af].n; i++)
+				bgp_rib_update(rib, &src, &u.reach[af].v[i], ia4, 0);
+			bgp_attr_unref(ia4);
+			continue;
+		}
 		for (i = 0; i < u.reach[af].n; i++)
 			bgp_rib_update(rib, &src, &u.reach[af].v[i], ia, 0);
 	}
@@ -669,22 +707,27 @@ static uint32_t auto_router_id(void)
 
 /* ---- redistribution: VRF routing table -> BGP ---- */
 
-static void redist_one(struct bgp *b, const struct prefix4 *pfx, const struct rib_route *sel)
+static void redist_one(struct bgp *b, const struct prefix *pfx, const struct rib_route *sel)
 {
-	struct bgp_rib *rib = b->rib[BGP_AF_IPV4_UNICAST];
+	enum bgp_af uaf = pfx->af == AF_INET6 ? BGP_AF_IPV6_UNICAST : BGP_AF_IPV4_UNICAST;
+	struct bgp_rib *rib = b->rib[uaf];
 	struct bgp_rib_src src = { BGP_SRC_LOCAL, NULL, b, NULL };
 	struct bgp_nlri n;
-	bool redist = sel != NULL && ((sel->proto == RIB_CONNECTED && b->redist_connected) ||
-				      (sel->proto == RIB_STATIC && b->redist_static));
+	int fi = af_index(pfx->af);
+	bool redist = sel != NULL && ((sel->proto == RIB_CONNECTED && b->redist_connected[fi]) ||
+				      (sel->proto == RIB_STATIC && b->redist_static[fi]));
 	bool network = false;
 	struct bgp_network *net;
 
 	if (rib == NULL)
 		return;
+	if (pfx->af == AF_INET6 && redist && sel->proto == RIB_CONNECTED && pfx->v6[0] == 0xfe &&
+	    (pfx->v6[1] & 0xc0) == 0x80)
+		redist = false; /* link-local subnets are never redistributed */
 	memset(&n, 0, sizeof(n));
 	n.p.pfx = *pfx;
 	for (net = b->networks; net != NULL; net = net->next)
-		if (net->af == BGP_AF_IPV4_UNICAST && prefix4_equal(&net->p.pfx, pfx))
+		if (net->af == uaf && prefix_equal(&net->p.pfx, pfx))
 			network = true;
 	if (!redist && !network) {
 		bgp_rib_withdraw(rib, &src, &n.p);
@@ -725,7 +768,7 @@ static struct bgp *instance_of_vrf(const struct vrf *vrf)
  * loop, so BGP never modifies a VRF table re-entrantly. */
 struct redist_item {
 	uint32_t vrf_id;
-	struct prefix4 pfx;
+	struct prefix pfx;
 };
 static struct redist_item *redist_q;
 static size_t redist_n, redist_cap;
@@ -798,7 +841,8 @@ void speaker_redistribute_refresh(struct bgp *b)
 	rib_walk(vrf->rib, redist_walk_fn, &w);
 	/* networks without a route in the table */
 	for (net = b->networks; net != NULL; net = net->next)
-		if (net->af == BGP_AF_IPV4_UNICAST && rib_lookup_exact(vrf->rib, &net->p.pfx) == NULL)
+		if ((net->af == BGP_AF_IPV4_UNICAST || net->af == BGP_AF_IPV6_UNICAST) &&
+		    rib_lookup_exact(vrf->rib, &net->p.pfx) == NULL)
 			redist_one(b, &net->p.pfx, NULL);
 	speaker_vpn_networks_refresh();
 }
@@ -810,7 +854,7 @@ void speaker_vpn_networks_refresh(void)
 	struct bgp_network *net;
 	struct bgp_rib_src src = { BGP_SRC_LOCAL, NULL, NULL, NULL };
 
-	if (def == NULL || def->rib[BGP_AF_VPNV4] == NULL)
+	if (def == NULL)
 		return;
 	src.origin_bgp = def;
 	for (net = def->networks; net != NULL; net = net->next) {
@@ -818,7 +862,7 @@ void speaker_vpn_networks_refresh(void)
 		struct bgp_attr a;
 		const struct bgp_attr *ia;
 
-		if (net->af != BGP_AF_VPNV4)
+		if (!bgp_af_is_vpn(net->af) || def->rib[net->af] == NULL)
 			continue;
 		memset(&n, 0, sizeof(n));
 		n.p = net->p;
@@ -829,7 +873,7 @@ void speaker_vpn_networks_refresh(void)
 		a.origin = BGP_ORIGIN_IGP;
 		ia = bgp_attr_intern(&a);
 		bgp_attr_clear(&a);
-		bgp_rib_update(def->rib[BGP_AF_VPNV4], &src, &n, ia, 32768);
+		bgp_rib_update(def->rib[net->af], &src, &n, ia, 32768);
 		bgp_attr_unref(ia);
 	}
 }

@@ -218,7 +218,7 @@ int bgp_update_encode_reach(struct wbuf *w, enum bgp_af af, const struct bgp_att
 			goto fail;
 		/* RFC 4760 3: AFI, SAFI, next hop, reserved, NLRI */
 		if ((mpoff = mp_begin(w, BGP_ATTR_MP_REACH, af)) < 0 ||
-		    bgp_nh_encode(af, w, attr->nexthop) == -1 || wbuf_put_u8(w, 0) == -1)
+		    bgp_nh_encode(af, w, &attr->nexthop) == -1 || wbuf_put_u8(w, 0) == -1)
 			goto fail;
 		packed = pack_nlri(w, start, wbuf_len(tail), af, nlri, n, false);
 		patch_len(w, mpoff);

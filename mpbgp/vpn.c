@@ -28,6 +28,17 @@ static struct bgp_rib *rib_of(struct bgp *b, enum bgp_af af)
 	return b != NULL ? b->rib[af] : NULL;
 }
 
+/* The VPN family of a unicast prefix family, and back. */
+static enum bgp_af vpn_af(int family)
+{
+	return family == AF_INET6 ? BGP_AF_VPNV6 : BGP_AF_VPNV4;
+}
+
+static enum bgp_af uni_af(int family)
+{
+	return family == AF_INET6 ? BGP_AF_IPV6_UNICAST : BGP_AF_IPV4_UNICAST;
+}
+
 /* ---- labels ---- */
 
 /* What a label of b's VRF does, for the label manager and the dataplane. */
@@ -175,14 +186,38 @@ static void map_free(struct vpn_map *m)
 #define KEY_NEXTHOP (1ull << 48)
 #define KEY_PREFIX (2ull << 48)
 
-static uint64_t pfx_id(const struct prefix4 *p)
+/* 48-bit identities of prefixes and next hops inside the maps: exact for
+ * IPv4; for IPv6 a 47-bit hash (bit 47 set), so two IPv6 prefixes of one
+ * VRF share a per-prefix label only if they collide (about 1e-8 for a
+ * million prefixes). */
+static uint64_t v6_id(const uint8_t *v6, uint8_t len)
 {
-	return ((uint64_t)p->addr << 8) | p->len | (1ull << 50);
+	uint64_t hi, lo, h;
+
+	memcpy(&hi, v6, 8);
+	memcpy(&lo, v6 + 8, 8);
+	h = (hi * 0x9e3779b97f4a7c15ull) ^ (lo * 0xc2b2ae3d27d4eb4full) ^ len;
+	h ^= h >> 31;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 29;
+	return (h & ((1ull << 47) - 1)) | (1ull << 47);
+}
+
+static uint64_t pfx_id(const struct prefix *p)
+{
+	if (p->af == AF_INET6)
+		return v6_id(p->v6, p->len) | (1ull << 50);
+	return ((uint64_t)p->v4 << 8) | p->len | (1ull << 50);
+}
+
+static uint64_t nh_id(const struct ipaddr *a)
+{
+	return a->af == AF_INET6 ? v6_id(a->v6, 128) : a->v4;
 }
 
 /* Which label an exported path takes under the VRF's allocation mode: 0 =
  * the per-VRF label (pop and look up in the VRF), else a key of its own. */
-static uint64_t label_key(const struct bgp *b, const struct prefix4 *pfx,
+static uint64_t label_key(const struct bgp *b, const struct prefix *pfx,
 			  const struct bgp_path *best)
 {
 	if (b->label_mode != BGP_LABEL_AUTO || b->label_alloc == BGP_LABEL_PER_VRF)
@@ -191,12 +226,12 @@ static uint64_t label_key(const struct bgp *b, const struct prefix4 *pfx,
 		return KEY_PREFIX | pfx_id(pfx);
 	/* per next hop: the CE the route points to; local routes (connected,
 	 * networks) have none and use the VRF label */
-	if (best->attr->nexthop == 0)
+	if (ipaddr_is_zero(&best->attr->nexthop))
 		return 0;
-	return KEY_NEXTHOP | best->attr->nexthop;
+	return KEY_NEXTHOP | nh_id(&best->attr->nexthop);
 }
 
-static mpls_label_t key_ref(struct bgp *b, uint64_t key, const struct prefix4 *pfx,
+static mpls_label_t key_ref(struct bgp *b, uint64_t key, const struct prefix *pfx,
 			    const struct bgp_path *best)
 {
 	struct vpn_state *vs = b->vpn;
@@ -238,7 +273,7 @@ static void key_unref(struct bgp *b, uint64_t key)
 }
 
 /* The exported prefix no longer holds its key's label. */
-static void prefix_unlabel(struct bgp *b, const struct prefix4 *pfx)
+static void prefix_unlabel(struct bgp *b, const struct prefix *pfx)
 {
 	struct vpn_state *vs = b->vpn;
 	uint64_t *k = map_find(&vs->pfx_key, pfx_id(pfx));
@@ -250,7 +285,7 @@ static void prefix_unlabel(struct bgp *b, const struct prefix4 *pfx)
 }
 
 /* Label for pfx exported from best; MPLS_LABEL_NONE if none can be had. */
-static mpls_label_t prefix_label(struct bgp *b, const struct prefix4 *pfx,
+static mpls_label_t prefix_label(struct bgp *b, const struct prefix *pfx,
 				 const struct bgp_path *best)
 {
 	struct vpn_state *vs = b->vpn;
@@ -316,11 +351,11 @@ static void set_rts(struct bgp_attr *a, const struct rt_set *rts)
 		a->present &= ~BGP_ATTR_BIT(BGP_ATTR_EXT_COMMUNITIES);
 }
 
-void vpn_leak_from_vrf_update(struct bgp *b, const struct prefix4 *pfx,
+void vpn_leak_from_vrf_update(struct bgp *b, const struct prefix *pfx,
 			      const struct bgp_path *best)
 {
 	struct bgp *def = bgp_default_instance();
-	struct bgp_rib *vpn = rib_of(def, BGP_AF_VPNV4);
+	struct bgp_rib *vpn = rib_of(def, vpn_af(pfx->af));
 	struct bgp_rib_src src = { BGP_SRC_LOCAL, NULL, b, NULL };
 	struct bgp_nlri n;
 	struct bgp_attr a;
@@ -346,7 +381,7 @@ void vpn_leak_from_vrf_update(struct bgp *b, const struct prefix4 *pfx,
 	bgp_attr_init(&a);
 	bgp_attr_copy(&a, best->attr);
 	set_rts(&a, &b->vrf->rt_export);
-	a.nexthop = 0; /* next hop self when advertised */
+	memset(&a.nexthop, 0, sizeof(a.nexthop)); /* next hop self when advertised */
 	ia = bgp_attr_intern(&a);
 	bgp_attr_clear(&a);
 	bgp_rib_update(vpn, &src, &n, ia, 0);
@@ -398,19 +433,24 @@ void vpn_collect_origin(struct bgp_rib *rib, struct bgp *b, struct bgp_prefix **
  * for paths of this origin), then exports again if b is exportable. */
 static void withdraw_exports(struct bgp *b)
 {
-	struct bgp_rib *vpn = rib_of(bgp_default_instance(), BGP_AF_VPNV4);
-	struct bgp_prefix *v = NULL;
-	size_t n = 0, cap = 0, i;
+	static const enum bgp_af vafs[] = { BGP_AF_VPNV4, BGP_AF_VPNV6 };
 	struct bgp_rib_src src = { BGP_SRC_LOCAL, NULL, b, NULL };
+	size_t k;
 
-	if (vpn == NULL)
-		return;
-	vpn_collect_origin(vpn, b, &v, &n, &cap);
-	for (i = 0; i < n; i++) {
-		bgp_rib_withdraw(vpn, &src, &v[i]);
-		prefix_unlabel(b, &v[i].pfx);
+	for (k = 0; k < sizeof(vafs) / sizeof(vafs[0]); k++) {
+		struct bgp_rib *vpn = rib_of(bgp_default_instance(), vafs[k]);
+		struct bgp_prefix *v = NULL;
+		size_t n = 0, cap = 0, i;
+
+		if (vpn == NULL)
+			continue;
+		vpn_collect_origin(vpn, b, &v, &n, &cap);
+		for (i = 0; i < n; i++) {
+			bgp_rib_withdraw(vpn, &src, &v[i]);
+			prefix_unlabel(b, &v[i].pfx);
+		}
+		free(v);
 	}
-	free(v);
 }
 
 void vpn_vrf_reexport(struct bgp *b)
@@ -420,6 +460,8 @@ void vpn_vrf_reexport(struct bgp *b)
 	withdraw_exports(b);
 	if (rib_of(b, BGP_AF_IPV4_UNICAST) != NULL && exportable(b))
 		bgp_rib_walk(rib_of(b, BGP_AF_IPV4_UNICAST), reexport_one, &c);
+	if (rib_of(b, BGP_AF_IPV6_UNICAST) != NULL && exportable(b))
+		bgp_rib_walk(rib_of(b, BGP_AF_IPV6_UNICAST), reexport_one, &c);
 }
 
 /* ---- VPN -> VRF ---- */
@@ -440,7 +482,7 @@ static bool rt_match(const struct bgp_attr *a, const struct rt_set *imp)
  * withdrawn before that dest is freed (the VPN change hook runs first). */
 static void import_one(struct bgp *b, const struct bgp_dest *vd)
 {
-	struct bgp_rib *vr = rib_of(b, BGP_AF_IPV4_UNICAST);
+	struct bgp_rib *vr = rib_of(b, uni_af(vd->p.pfx.af));
 	struct bgp_rib_src src = { BGP_SRC_IMPORTED, NULL, bgp_default_instance(),
 				   (const struct bgp_path *)(const void *)vd };
 	const struct bgp_path *best = vd->best;
@@ -481,6 +523,8 @@ void vpn_vrf_reimport(struct bgp *b)
 	struct bgp_rib *vpn = rib_of(bgp_default_instance(), BGP_AF_VPNV4);
 
 	if (vpn != NULL)
+		bgp_rib_walk(vpn, reimport_one, b);
+	if ((vpn = rib_of(bgp_default_instance(), BGP_AF_VPNV6)) != NULL)
 		bgp_rib_walk(vpn, reimport_one, b);
 }
 

@@ -26,7 +26,7 @@ void vpn_state_free(struct bgp *b);
 mpls_label_t vpn_vrf_label(struct bgp *b);
 void vpn_label_release(struct bgp *b);
 /* VRF instance b's best path for pfx changed (best NULL: gone). */
-void vpn_leak_from_vrf_update(struct bgp *b, const struct prefix4 *pfx,
+void vpn_leak_from_vrf_update(struct bgp *b, const struct prefix *pfx,
 			      const struct bgp_path *best);
 /* The VPN best path of vd changed: every importing VRF re-evaluates it. */
 void vpn_leak_to_vrf_update(const struct bgp_dest *vd);

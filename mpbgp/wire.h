@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lib/label.h"
 #include "lib/prefix.h"
@@ -73,18 +74,49 @@ enum bgp_err {
 /* ---- address families ---- */
 
 #define BGP_AFI_IPV4 1
+#define BGP_AFI_IPV6 2
 #define BGP_SAFI_UNICAST 1
 #define BGP_SAFI_MPLS_VPN 128
 
-enum bgp_af { BGP_AF_IPV4_UNICAST, BGP_AF_VPNV4, BGP_AF_MAX };
+enum bgp_af { BGP_AF_IPV4_UNICAST, BGP_AF_VPNV4, BGP_AF_IPV6_UNICAST, BGP_AF_VPNV6, BGP_AF_MAX };
 
 #define BGP_MAX_LABELS 4 /* label stack entries accepted in one NLRI */
 
-/* The key of a route: RD (all zero for IPv4 unicast) + IPv4 prefix. */
+/* The key of a route: RD (all zero for unicast) + prefix of either family. */
 struct bgp_prefix {
 	struct rd rd;
-	struct prefix4 pfx;
+	struct prefix pfx;
 };
+
+/* Hash and equality of route keys (RIB and Adj-RIB-Out tables). */
+static inline uint32_t bgp_prefix_hash(const struct bgp_prefix *p)
+{
+	uint64_t rd, h, x;
+
+	memcpy(&rd, p->rd.b, 8);
+	h = rd * 0x9e3779b97f4a7c15ull;
+	if (p->pfx.af == AF_INET) {
+		x = (uint64_t)p->pfx.v4 << 8 | p->pfx.len;
+	} else {
+		uint64_t hi, lo;
+
+		memcpy(&hi, p->pfx.v6, 8);
+		memcpy(&lo, p->pfx.v6 + 8, 8);
+		x = (hi * 0xff51afd7ed558ccdull) ^ lo ^ ((uint64_t)p->pfx.len << 56 | 1);
+	}
+	h ^= x * 0xc2b2ae3d27d4eb4full;
+	h ^= h >> 29;
+	h *= 0x94d049bb133111ebull;
+	h ^= h >> 32;
+	return (uint32_t)h;
+}
+
+static inline bool bgp_prefix_eq(const struct bgp_prefix *a, const struct bgp_prefix *b)
+{
+	if (a->pfx.af != b->pfx.af || a->pfx.len != b->pfx.len || memcmp(a->rd.b, b->rd.b, 8) != 0)
+		return false;
+	return a->pfx.af == AF_INET ? a->pfx.v4 == b->pfx.v4 : memcmp(a->pfx.v6, b->pfx.v6, 16) == 0;
+}
 
 /* One NLRI as decoded or to encode. */
 struct bgp_nlri {
@@ -101,6 +133,8 @@ struct bgp_af_info {
 };
 extern const struct bgp_af_info bgp_af_table[BGP_AF_MAX];
 int bgp_af_from_afisafi(uint16_t afi, uint8_t safi); /* enum bgp_af or -1 */
+int bgp_af_family(enum bgp_af af);  /* AF_INET or AF_INET6 of its prefixes */
+bool bgp_af_is_vpn(enum bgp_af af); /* SAFI 128: RD + labels */
 
 /* ---- path attributes ---- */
 
@@ -143,7 +177,7 @@ struct bgp_attr {
 	uint8_t origin;
 	uint16_t aspath_len;   /* bytes of aspath: segments as on the wire, 4-octet ASNs */
 	uint8_t *aspath;
-	uint32_t nexthop;      /* NEXT_HOP, or the IPv4 next hop of MP_REACH (host order) */
+	struct ipaddr nexthop; /* NEXT_HOP, or the next hop of MP_REACH */
 	uint32_t med;
 	uint32_t local_pref;
 	uint32_t aggregator_as;
@@ -255,6 +289,8 @@ struct bgp_update {
 	struct bgp_nlri_list withdrawn[BGP_AF_MAX]; /* IPv4 withdrawn routes + MP_UNREACH */
 	struct bgp_nlri_list reach[BGP_AF_MAX];     /* IPv4 NLRI + MP_REACH */
 	struct bgp_attr attr;                        /* template; nexthop from NEXT_HOP or MP_REACH */
+	struct ipaddr nexthop_attr;                  /* the NEXT_HOP attribute itself (IPv4 NLRI
+						      * beside an MP_REACH of another family) */
 	bool eor[BGP_AF_MAX];                        /* End-of-RIB marker (RFC 4724 2) */
 	enum bgp_upd_action action;
 	uint8_t code, subcode;                       /* for SESSION_RESET */
@@ -309,7 +345,7 @@ int bgp_prefix_cmp(const struct bgp_prefix *a, const struct bgp_prefix *b);
 size_t bgp_nlri_size_withdraw(enum bgp_af af, const struct bgp_nlri *n);
 /* MP_REACH next hop: the whole next-hop field in b (its length checked
  * for af); encode writes the length byte and the next hop. */
-int bgp_nh_decode(enum bgp_af af, struct wbuf *b, uint32_t *nh, char *err, size_t errlen);
-int bgp_nh_encode(enum bgp_af af, struct wbuf *w, uint32_t nh);
+int bgp_nh_decode(enum bgp_af af, struct wbuf *b, struct ipaddr *nh, char *err, size_t errlen);
+int bgp_nh_encode(enum bgp_af af, struct wbuf *w, const struct ipaddr *nh);
 
 #endif

@@ -78,7 +78,7 @@ void core_route_cb(void *arg, bool add, const struct nl_route *r)
 		nh[n].ifindex = r->nh[i].ifindex;
 		if (ifp != NULL)
 			memcpy(nh[n].res_ifname, ifp->name, sizeof(nh[n].res_ifname));
-		if (ifp != NULL && nh[n].gw == 0)
+		if (ifp != NULL && ipaddr_is_zero(&nh[n].gw))
 			memcpy(nh[n].ifname, ifp->name, sizeof(nh[n].ifname));
 	}
 	/* kernel routes of equal metric are one route; several metrics coexist */
@@ -119,7 +119,7 @@ static void route_to_nl(const struct rib_dest *d, const struct rib_route *sel, s
 static bool core_install(void *arg, struct rib *rib, struct rib_dest *d, struct rib_route *sel)
 {
 	struct nl_route r;
-	char err[160], buf[PREFIX4_STRLEN];
+	char err[160], buf[PREFIX_STRLEN];
 	bool fib = vrf_fib_install(arg, rib, d, sel);
 
 	if (!ped.kernel_apply)
@@ -128,7 +128,7 @@ static bool core_install(void *arg, struct rib *rib, struct rib_dest *d, struct 
 	if (sel != NULL && (sel->proto == RIB_STATIC || sel->proto == RIB_BGP) && fib) {
 		if (nl_route_change(netns_self(), true, &r, err, sizeof(err)) != 0) {
 			log_warnx("static route %s: kernel refused: %s",
-				  prefix4_ntop(&d->pfx, buf, sizeof(buf)), err);
+				  prefix_ntop(&d->pfx, buf, sizeof(buf)), err);
 			return false;
 		}
 		return true;

@@ -106,15 +106,25 @@ static bool iface_state(const struct vrf *vrf, const char *ifname, int *ifindex)
 
 /* ---- connected routes ---- */
 
-static void connected_sync(struct iface *i, const struct prefix4 *a, bool add)
+/* The loopback net (127/8, ::1) is no route (zebra skips it too). */
+static bool addr_is_loopback(const struct prefix *p)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+
+	if (p->af == AF_INET)
+		return (p->v4 >> 24) == 127;
+	return p->af == AF_INET6 && memcmp(p->v6, lo6, 16) == 0;
+}
+
+static void connected_sync(struct iface *i, const struct prefix *a, bool add)
 {
 	struct vrf *vrf = vrf_lookup_id(i->kvrf);
-	struct prefix4 p = *a;
+	struct prefix p = *a;
 	struct rib_nh nh;
 
-	if (vrf == NULL || (p.addr >> 24) == 127)
-		return; /* the loopback net is no route (zebra skips it too) */
-	prefix4_apply_mask(&p);
+	if (vrf == NULL || addr_is_loopback(&p))
+		return;
+	prefix_apply_mask(&p);
 	if (add && i->up && i->running) {
 		memset(&nh, 0, sizeof(nh));
 		snprintf(nh.ifname, sizeof(nh.ifname), "%s", i->name);
@@ -137,12 +147,12 @@ static void connected_all(struct iface *i, bool add)
 
 /* ---- applying configuration to the kernel ---- */
 
-static bool kaddr_has(const struct iface *i, const struct prefix4 *a)
+static bool kaddr_has(const struct iface *i, const struct prefix *a)
 {
 	int k;
 
 	for (k = 0; k < i->nkaddr; k++)
-		if (i->kaddr[k].addr == a->addr && i->kaddr[k].len == a->len)
+		if (prefix_equal(&i->kaddr[k], a))
 			return true;
 	return false;
 }
@@ -191,10 +201,10 @@ static int iface_apply(struct iface *i)
 		if (nl_addr_change(vrf_nsfd(vrf), true,
 				   i->name, &i->addr[k], err, sizeof(err)) != 0 &&
 		    !kaddr_has(i, &i->addr[k]) && strstr(err, "already present") == NULL) {
-			char a[PREFIX4_STRLEN];
+			char a[PREFIX_STRLEN];
 
 			snprintf(i->last_error, sizeof(i->last_error), "address %s: %s",
-				 prefix4_ntop(&i->addr[k], a, sizeof(a)), err);
+				 prefix_ntop(&i->addr[k], a, sizeof(a)), err);
 			log_warnx("interface %s: %s", i->name, i->last_error);
 			rc = -1;
 		}
@@ -264,7 +274,7 @@ static void addr_cb(void *arg, bool add, const struct nl_addr *a)
 	if (i == NULL)
 		return;
 	for (k = 0; k < i->nkaddr; k++)
-		if (i->kaddr[k].addr == a->pfx.addr && i->kaddr[k].len == a->pfx.len)
+		if (prefix_equal(&i->kaddr[k], &a->pfx))
 			break;
 	if (add) {
 		if (k < i->nkaddr)
@@ -433,8 +443,8 @@ uint32_t iface_addr_of(const struct vrf *vrf, const char *ifname)
 	if (i == NULL || !i->present || i->kvrf != vrf->id)
 		return 0;
 	for (k = 0; k < i->nkaddr; k++)
-		if ((i->kaddr[k].addr >> 24) != 127)
-			return i->kaddr[k].addr;
+		if (i->kaddr[k].af == AF_INET && (i->kaddr[k].v4 >> 24) != 127)
+			return i->kaddr[k].v4;
 	return 0;
 }
 
@@ -448,9 +458,9 @@ uint32_t iface_router_id(void)
 		if (!i->present || i->kvrf != VRF_DEFAULT_ID)
 			continue;
 		for (k = 0; k < i->nkaddr; k++) {
-			uint32_t a = i->kaddr[k].addr;
+			uint32_t a = i->kaddr[k].v4;
 
-			if ((a >> 24) == 127)
+			if (i->kaddr[k].af != AF_INET || (a >> 24) == 127)
 				continue;
 			if (strcmp(i->name, "lo") == 0 && a > best_lo)
 				best_lo = a;
@@ -640,33 +650,38 @@ static int no_interface_cmd(struct cli *cli, const struct cmd_args *a)
 	return iface_unconfigure(cli, i);
 }
 
-static int ip_address_cmd(struct cli *cli, const struct cmd_args *a)
+/* `[no] ip address A.B.C.D/M` and `[no] ipv6 address X:X::X:X/M`: the
+ * host part is the interface address. */
+static int address_cmd(struct cli *cli, const struct cmd_args *a, int af)
 {
 	struct iface *i = ctx_iface(cli), *o;
-	struct prefix4 p, net;
+	const char *arg = cmd_arg(a, af == AF_INET ? "A.B.C.D/M" : "X:X::X:X/M");
+	struct prefix p, net;
+	struct ipaddr host;
 	struct vrf *vrf;
 	char err[160];
 	int k;
 
 	if (i == NULL)
 		return CMD_ERROR;
-	if (prefix4_parse(cmd_arg(a, "A.B.C.D/M"), &p, NULL) != 0) {
-		cli_out(cli, "%% Invalid address \"%s\"\n", cmd_arg(a, "A.B.C.D/M"));
+	if (prefix_parse(arg, &net, NULL) != 0 || net.af != af) {
+		cli_out(cli, "%% Invalid address \"%s\"\n", arg);
 		return CMD_ERROR;
 	}
 	/* keep the host part: it is the interface address */
-	snprintf(err, sizeof(err), "%.*s", (int)strcspn(cmd_arg(a, "A.B.C.D/M"), "/"),
-		 cmd_arg(a, "A.B.C.D/M"));
-	addr4_parse(err, &p.addr);
-	net = p;
-	prefix4_apply_mask(&net);
+	snprintf(err, sizeof(err), "%.*s", (int)strcspn(arg, "/"), arg);
+	if (ipaddr_parse_af(af, err, &host) != 0) {
+		cli_out(cli, "%% Invalid address \"%s\"\n", arg);
+		return CMD_ERROR;
+	}
+	p = prefix_host(&host);
+	p.len = net.len;
 	for (k = 0; k < i->naddr; k++)
-		if (i->addr[k].addr == p.addr && i->addr[k].len == p.len)
+		if (prefix_equal(&i->addr[k], &p))
 			break;
 	if (cmd_is_no(a)) {
 		if (k == i->naddr) {
-			cli_out(cli, "%% Address %s is not configured on %s\n",
-				cmd_arg(a, "A.B.C.D/M"), i->name);
+			cli_out(cli, "%% Address %s is not configured on %s\n", arg, i->name);
 			return CMD_ERROR;
 		}
 		i->addr[k] = i->addr[--i->naddr];
@@ -681,26 +696,36 @@ static int ip_address_cmd(struct cli *cli, const struct cmd_args *a)
 		return CMD_SUCCESS;
 	}
 	if (k < i->naddr) {
-		cli_out(cli, "%% Address %s is already configured on %s\n", cmd_arg(a, "A.B.C.D/M"),
-			i->name);
+		cli_out(cli, "%% Address %s is already configured on %s\n", arg, i->name);
 		return CMD_WARNING;
 	}
-	if (p.len < 31 && (p.addr == net.addr || p.addr == (net.addr | ~prefix4_mask(p.len)))) {
-		cli_out(cli, "%% %s is the %s address of its subnet, not a host address\n",
-			cmd_arg(a, "A.B.C.D/M"), p.addr == net.addr ? "network" : "broadcast");
+	if (af == AF_INET && p.len < 31 &&
+	    (p.v4 == net.v4 || p.v4 == (net.v4 | ~prefix4_mask(p.len)))) {
+		cli_out(cli, "%% %s is the %s address of its subnet, not a host address\n", arg,
+			p.v4 == net.v4 ? "network" : "broadcast");
 		return CMD_ERROR;
+	}
+	if (af == AF_INET6) {
+		static const uint8_t zero[16];
+
+		if (memcmp(p.v6, zero, 16) == 0 || p.v6[0] == 0xff) {
+			cli_out(cli, "%% %s is not a unicast host address\n", arg);
+			return CMD_ERROR;
+		}
 	}
 	/* within one VRF an address may be configured once; across VRFs freely */
 	for (o = ifaces; o != NULL; o = o->next) {
 		if (!o->configured || o == i || strcmp(o->vrf, i->vrf) != 0)
 			continue;
-		for (k = 0; k < o->naddr; k++)
-			if (o->addr[k].addr == p.addr) {
-				cli_out(cli, "%% Address %s is already used by %s in VRF %s\n",
-					cmd_arg(a, "A.B.C.D/M"), o->name,
-					i->vrf[0] ? i->vrf : VRF_DEFAULT_NAME);
+		for (k = 0; k < o->naddr; k++) {
+			struct ipaddr oa = prefix_addr(&o->addr[k]);
+
+			if (ipaddr_equal(&oa, &host)) {
+				cli_out(cli, "%% Address %s is already used by %s in VRF %s\n", arg,
+					o->name, i->vrf[0] ? i->vrf : VRF_DEFAULT_NAME);
 				return CMD_ERROR;
 			}
+		}
 	}
 	if (i->naddr >= IFACE_MAX_ADDR) {
 		cli_out(cli, "%% At most %d addresses per interface\n", IFACE_MAX_ADDR);
@@ -712,6 +737,16 @@ static int ip_address_cmd(struct cli *cli, const struct cmd_args *a)
 		return CMD_WARNING;
 	}
 	return CMD_SUCCESS;
+}
+
+static int ip_address_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	return address_cmd(cli, a, AF_INET);
+}
+
+static int ipv6_address_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	return address_cmd(cli, a, AF_INET6);
 }
 
 static int description_cmd(struct cli *cli, const struct cmd_args *a)
@@ -765,7 +800,7 @@ static const char *iface_vrf_name(const struct iface *i)
 static json_object *iface_json(const struct iface *i)
 {
 	json_object *o = json_object_new_object(), *addrs = json_object_new_array();
-	char buf[PREFIX4_STRLEN];
+	char buf[PREFIX_STRLEN];
 	int k;
 
 	json_object_object_add(o, "administrativeStatus",
@@ -793,7 +828,9 @@ static json_object *iface_json(const struct iface *i)
 		json_object *a = json_object_new_object();
 
 		json_object_object_add(a, "address", json_object_new_string(
-							     prefix4_ntop(&i->kaddr[k], buf, sizeof(buf))));
+							     prefix_ntop(&i->kaddr[k], buf, sizeof(buf))));
+		json_object_object_add(a, "family", json_object_new_string(
+							    i->kaddr[k].af == AF_INET ? "ipv4" : "ipv6"));
 		json_object_array_add(addrs, a);
 	}
 	json_object_object_add(o, "ipAddresses", addrs);
@@ -806,7 +843,7 @@ static int show_interface_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	struct iface *i;
 	const char *only = cmd_arg(a, "IFNAME");
-	char buf[PREFIX4_STRLEN];
+	char buf[PREFIX_STRLEN];
 	int k;
 
 	if (cmd_has(a, "json")) {
@@ -833,7 +870,7 @@ static int show_interface_cmd(struct cli *cli, const struct cmd_args *a)
 			cli_out(cli, "%-16s %-6s %-16s", i->name, st, iface_vrf_name(i));
 			for (k = 0; k < i->nkaddr; k++)
 				cli_out(cli, "%s%s", k ? ", " : " ",
-					prefix4_ntop(&i->kaddr[k], buf, sizeof(buf)));
+					prefix_ntop(&i->kaddr[k], buf, sizeof(buf)));
 			cli_out(cli, "\n");
 			continue;
 		}
@@ -849,7 +886,8 @@ static int show_interface_cmd(struct cli *cli, const struct cmd_args *a)
 			cli_out(cli, "  customer MTU %u (through the MPLS core: core MTU - %d bytes of labels)\n",
 				fwd_ctl_customer_mtu(i->kvrf, i->name), 8);
 		for (k = 0; k < i->nkaddr; k++)
-			cli_out(cli, "  inet %s\n", prefix4_ntop(&i->kaddr[k], buf, sizeof(buf)));
+			cli_out(cli, "  %s %s\n", i->kaddr[k].af == AF_INET ? "inet" : "inet6",
+				prefix_ntop(&i->kaddr[k], buf, sizeof(buf)));
 		if (i->last_error[0])
 			cli_out(cli, "  last error: %s\n", i->last_error);
 	}
@@ -859,7 +897,7 @@ static int show_interface_cmd(struct cli *cli, const struct cmd_args *a)
 void iface_config_write(struct cli *cli)
 {
 	struct iface *i;
-	char buf[PREFIX4_STRLEN];
+	char buf[PREFIX_STRLEN];
 	int k;
 
 	for (i = ifaces; i != NULL; i = i->next) {
@@ -869,7 +907,13 @@ void iface_config_write(struct cli *cli)
 		if (i->description[0])
 			cli_out(cli, " description %s\n", i->description);
 		for (k = 0; k < i->naddr; k++)
-			cli_out(cli, " ip address %s\n", prefix4_ntop(&i->addr[k], buf, sizeof(buf)));
+			if (i->addr[k].af == AF_INET)
+				cli_out(cli, " ip address %s\n",
+					prefix_ntop(&i->addr[k], buf, sizeof(buf)));
+		for (k = 0; k < i->naddr; k++)
+			if (i->addr[k].af == AF_INET6)
+				cli_out(cli, " ipv6 address %s\n",
+					prefix_ntop(&i->addr[k], buf, sizeof(buf)));
 		if (i->shutdown)
 			cli_out(cli, " shutdown\n");
 		fwd_ctl_iface_config_write(cli, i->name);
@@ -889,6 +933,9 @@ static const struct cmd_def if_cmds[] = {
 	{ "[no] ip address A.B.C.D/M",
 	  NO_STR IP_STR "Set the IP address of an interface\nIP address (e.g. 10.0.0.1/24)\n",
 	  ip_address_cmd },
+	{ "[no] ipv6 address X:X::X:X/M",
+	  NO_STR "Interface IPv6 config commands\nSet the IPv6 address of an interface\nIPv6 address (e.g. 2001:db8::1/64)\n",
+	  ipv6_address_cmd },
 	{ "description LINE", "Interface specific description\nCharacters describing this interface\n",
 	  description_cmd },
 	{ "no description", NO_STR "Interface specific description\n", description_cmd },

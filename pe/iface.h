@@ -32,7 +32,7 @@ struct iface {
 	char description[128];
 	bool shutdown;
 	int naddr;
-	struct prefix4 addr[IFACE_MAX_ADDR]; /* address + length (not masked) */
+	struct prefix addr[IFACE_MAX_ADDR]; /* address + length (not masked), either family */
 	/* kernel state */
 	bool present;
 	bool stale; /* not reported again by a running redump */
@@ -42,7 +42,7 @@ struct iface {
 	uint32_t mtu;
 	uint8_t mac[6];
 	int nkaddr;
-	struct prefix4 kaddr[IFACE_MAX_ADDR];
+	struct prefix kaddr[IFACE_MAX_ADDR];
 	char last_error[160];
 };
 

@@ -51,22 +51,22 @@ static const char *vrf_str(uint32_t id, char *buf, size_t len)
 
 const char *label_owner_str(const struct label_owner *o, char *buf, size_t len)
 {
-	char v[16], a[PREFIX4_STRLEN];
+	char v[16], a[PREFIX_STRLEN];
 
 	switch (o->kind) {
 	case LABEL_OWN_LDP:
-		snprintf(buf, len, "ldp %s", prefix4_ntop(&o->prefix, a, sizeof(a)));
+		snprintf(buf, len, "ldp %s", prefix_ntop(&o->prefix, a, sizeof(a)));
 		break;
 	case LABEL_OWN_VRF:
 		snprintf(buf, len, "vrf %s", vrf_str(o->vrf_id, v, sizeof(v)));
 		break;
 	case LABEL_OWN_VRF_NEXTHOP:
 		snprintf(buf, len, "vrf %s nexthop %s", vrf_str(o->vrf_id, v, sizeof(v)),
-			 addr4_ntop(o->nexthop, a, sizeof(a)));
+			 ipaddr_ntop(&o->nexthop, a, sizeof(a)));
 		break;
 	case LABEL_OWN_VRF_PREFIX:
 		snprintf(buf, len, "vrf %s prefix %s", vrf_str(o->vrf_id, v, sizeof(v)),
-			 prefix4_ntop(&o->prefix, a, sizeof(a)));
+			 prefix_ntop(&o->prefix, a, sizeof(a)));
 		break;
 	default:
 		snprintf(buf, len, "%s", "");
@@ -82,13 +82,13 @@ static bool owner_equal(const struct label_owner *x, const struct label_owner *y
 		return false;
 	switch (x->kind) {
 	case LABEL_OWN_LDP:
-		return prefix4_equal(&x->prefix, &y->prefix);
+		return prefix_equal(&x->prefix, &y->prefix);
 	case LABEL_OWN_VRF:
 		return x->vrf_id == y->vrf_id;
 	case LABEL_OWN_VRF_NEXTHOP:
-		return x->vrf_id == y->vrf_id && x->nexthop == y->nexthop;
+		return x->vrf_id == y->vrf_id && ipaddr_equal(&x->nexthop, &y->nexthop);
 	case LABEL_OWN_VRF_PREFIX:
-		return x->vrf_id == y->vrf_id && prefix4_equal(&x->prefix, &y->prefix);
+		return x->vrf_id == y->vrf_id && prefix_equal(&x->prefix, &y->prefix);
 	default:
 		return true;
 	}

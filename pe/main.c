@@ -93,7 +93,7 @@ static const struct speaker_label_ops bgp_labels = { bgp_label_alloc, bgp_label_
 
 static mpls_label_t ldp_label_alloc(const struct prefix4 *fec)
 {
-	struct label_owner own = { .kind = LABEL_OWN_LDP, .prefix = *fec };
+	struct label_owner own = { .kind = LABEL_OWN_LDP, .prefix = prefix_from4(fec) };
 
 	return label_alloc(LABEL_CLIENT_LDP, &own);
 }

@@ -19,7 +19,7 @@
 #include "vrf/vrf.h"
 
 struct rib_node {
-	struct prefix4 p;
+	struct prefix p;
 	struct rib_node *child[2];
 	struct rib_node *parent;
 	struct rib_dest *dest;
@@ -27,7 +27,8 @@ struct rib_node {
 
 struct rib {
 	struct vrf *vrf;
-	struct rib_node *root;
+	struct rib_node *root[AFI_COUNT]; /* one trie per family */
+	uint64_t count[AFI_COUNT];
 	struct rib_hooks hooks;
 	struct rib_stats stats;
 };
@@ -96,7 +97,8 @@ void rib_free(struct rib *rib)
 {
 	if (rib == NULL)
 		return;
-	node_free_all(rib->root);
+	node_free_all(rib->root[0]);
+	node_free_all(rib->root[1]);
 	free(rib);
 }
 
@@ -110,12 +112,7 @@ struct vrf *rib_vrf(const struct rib *rib)
 	return rib->vrf;
 }
 
-static inline int addr_bit(uint32_t addr, unsigned pos)
-{
-	return (addr >> (31 - pos)) & 1;
-}
-
-static struct rib_node *node_new(const struct prefix4 *p, struct rib_node *parent)
+static struct rib_node *node_new(const struct prefix *p, struct rib_node *parent)
 {
 	struct rib_node *n = xcalloc(1, sizeof(*n));
 
@@ -124,35 +121,41 @@ static struct rib_node *node_new(const struct prefix4 *p, struct rib_node *paren
 	return n;
 }
 
-static struct rib_node *node_find(const struct rib *rib, const struct prefix4 *p)
+static bool node_covers(const struct rib_node *n, const struct prefix *p)
 {
-	struct rib_node *n = rib->root;
+	return n->p.len <= p->len && prefix_common_bits(&n->p, p) >= n->p.len;
+}
 
-	while (n != NULL && n->p.len <= p->len && prefix4_contains(&n->p, p->addr)) {
+static struct rib_node *node_find(const struct rib *rib, const struct prefix *p)
+{
+	struct rib_node *n;
+
+	if (p->af != AF_INET && p->af != AF_INET6)
+		return NULL;
+	n = rib->root[af_index(p->af)];
+	while (n != NULL && node_covers(n, p)) {
 		if (n->p.len == p->len)
 			return n;
-		n = n->child[addr_bit(p->addr, n->p.len)];
+		n = n->child[prefix_bit(p, n->p.len)];
 	}
 	return NULL;
 }
 
-static struct rib_node *node_get(struct rib *rib, const struct prefix4 *p)
+static struct rib_node *node_get(struct rib *rib, const struct prefix *p)
 {
-	struct rib_node **link = &rib->root, *parent = NULL, *n, *glue, *leaf;
+	struct rib_node **link = &rib->root[af_index(p->af)], *parent = NULL, *n, *glue, *leaf;
 	unsigned common;
-	uint32_t diff;
-	struct prefix4 gp;
+	struct prefix gp;
 
 	while ((n = *link) != NULL) {
-		if (n->p.len <= p->len && prefix4_contains(&n->p, p->addr)) {
+		if (node_covers(n, p)) {
 			if (n->p.len == p->len)
 				return n;
 			parent = n;
-			link = &n->child[addr_bit(p->addr, n->p.len)];
+			link = &n->child[prefix_bit(p, n->p.len)];
 			continue;
 		}
-		diff = n->p.addr ^ p->addr;
-		common = diff ? (unsigned)__builtin_clz(diff) : 32;
+		common = prefix_common_bits(&n->p, p);
 		if (common > n->p.len)
 			common = n->p.len;
 		if (common > p->len)
@@ -160,18 +163,18 @@ static struct rib_node *node_get(struct rib *rib, const struct prefix4 *p)
 		if (common == p->len) {
 			/* p is an ancestor of n */
 			leaf = node_new(p, parent);
-			leaf->child[addr_bit(n->p.addr, p->len)] = n;
+			leaf->child[prefix_bit(&n->p, p->len)] = n;
 			n->parent = leaf;
 			*link = leaf;
 			return leaf;
 		}
-		gp.addr = p->addr;
+		gp = *p;
 		gp.len = (uint8_t)common;
-		prefix4_apply_mask(&gp);
+		prefix_apply_mask(&gp);
 		glue = node_new(&gp, parent);
 		leaf = node_new(p, glue);
-		glue->child[addr_bit(p->addr, common)] = leaf;
-		glue->child[addr_bit(n->p.addr, common)] = n;
+		glue->child[prefix_bit(p, common)] = leaf;
+		glue->child[prefix_bit(&n->p, common)] = n;
 		n->parent = glue;
 		*link = glue;
 		return leaf;
@@ -190,7 +193,7 @@ static void node_prune(struct rib *rib, struct rib_node *n)
 		struct rib_node **link;
 
 		if (parent == NULL)
-			link = &rib->root;
+			link = &rib->root[af_index(n->p.af)];
 		else
 			link = parent->child[0] == n ? &parent->child[0] : &parent->child[1];
 		*link = child;
@@ -201,31 +204,35 @@ static void node_prune(struct rib *rib, struct rib_node *n)
 	}
 }
 
-struct rib_dest *rib_lookup_exact(const struct rib *rib, const struct prefix4 *pfx)
+struct rib_dest *rib_lookup_exact(const struct rib *rib, const struct prefix *pfx)
 {
 	struct rib_node *n = node_find(rib, pfx);
 
 	return n ? n->dest : NULL;
 }
 
-static struct rib_dest *match_excluding(const struct rib *rib, uint32_t addr,
+static struct rib_dest *match_excluding(const struct rib *rib, const struct ipaddr *addr,
 					const struct rib_dest *skip, bool skip_default)
 {
-	struct rib_node *n = rib->root;
+	struct rib_node *n;
 	struct rib_dest *best = NULL;
+	struct prefix host = prefix_host(addr);
 
-	while (n != NULL && prefix4_contains(&n->p, addr)) {
+	if (addr->af != AF_INET && addr->af != AF_INET6)
+		return NULL;
+	n = rib->root[af_index(addr->af)];
+	while (n != NULL && node_covers(n, &host)) {
 		if (n->dest != NULL && n->dest->selected != NULL && n->dest != skip &&
 		    !(skip_default && n->p.len == 0))
 			best = n->dest;
-		if (n->p.len == 32)
+		if (n->p.len == host.len)
 			break;
-		n = n->child[addr_bit(addr, n->p.len)];
+		n = n->child[ipaddr_bit(addr, n->p.len)];
 	}
 	return best;
 }
 
-struct rib_dest *rib_match(const struct rib *rib, uint32_t addr)
+struct rib_dest *rib_match(const struct rib *rib, const struct ipaddr *addr)
 {
 	return match_excluding(rib, addr, NULL, false);
 }
@@ -233,8 +240,8 @@ struct rib_dest *rib_match(const struct rib *rib, uint32_t addr)
 /* A gateway is reachable when the longest match for it (not the default
  * route, not the route itself) is a direct route, or a route whose own first
  * active next hop is (one level of recursion, enough for static-over-static). */
-static bool resolve_gw(const struct rib *rib, const struct rib_dest *self, uint32_t gw,
-		       char *ifname, int depth)
+static bool resolve_gw(const struct rib *rib, const struct rib_dest *self,
+		       const struct ipaddr *gw, char *ifname, int depth)
 {
 	struct rib_dest *d = match_excluding(rib, gw, self, true);
 	struct rib_route *sel;
@@ -248,7 +255,7 @@ static bool resolve_gw(const struct rib *rib, const struct rib_dest *self, uint3
 
 		if (!nh->active || nh->blackhole)
 			continue;
-		if (sel->proto == RIB_CONNECTED || nh->gw == 0) {
+		if (sel->proto == RIB_CONNECTED || ipaddr_is_zero(&nh->gw)) {
 			strncpy(ifname, nh->ifname, RIB_IFNAMSIZ - 1);
 			ifname[RIB_IFNAMSIZ - 1] = '\0';
 			return true;
@@ -260,7 +267,7 @@ static bool resolve_gw(const struct rib *rib, const struct rib_dest *self, uint3
 			ifname[RIB_IFNAMSIZ - 1] = '\0';
 			return true;
 		}
-		if (depth < 2 && resolve_gw(rib, d, nh->gw, ifname, depth + 1))
+		if (depth < 2 && resolve_gw(rib, d, &nh->gw, ifname, depth + 1))
 			return true;
 	}
 	return false;
@@ -283,7 +290,7 @@ static bool nh_eval(const struct rib *rib, const struct rib_dest *d, const struc
 		nh->active = ifstate_fn != NULL && ifstate_fn(rib->vrf, nh->ifname, &ifindex);
 		nh->ifindex = ifindex;
 	} else {
-		nh->active = resolve_gw(rib, d, nh->gw, res, 0);
+		nh->active = resolve_gw(rib, d, &nh->gw, res, 0);
 		if (nh->active && ifstate_fn != NULL)
 			ifstate_fn(rib->vrf, res, &nh->ifindex);
 	}
@@ -363,12 +370,13 @@ static void dest_remove(struct rib *rib, struct rib_node *n)
 	free(n->dest);
 	n->dest = NULL;
 	rib->stats.routes--;
+	rib->count[af_index(n->p.af)]--;
 	node_prune(rib, n);
 }
 
 static bool nh_same(const struct rib_nh *a, const struct rib_nh *b)
 {
-	return a->gw == b->gw && a->blackhole == b->blackhole && strcmp(a->ifname, b->ifname) == 0 &&
+	return ipaddr_equal(&a->gw, &b->gw) && a->blackhole == b->blackhole && strcmp(a->ifname, b->ifname) == 0 &&
 	       a->nh_vrf_set == b->nh_vrf_set && a->nh_vrf_id == b->nh_vrf_id &&
 	       a->nlabels == b->nlabels &&
 	       memcmp(a->labels, b->labels, sizeof(a->labels[0]) * (size_t)a->nlabels) == 0;
@@ -387,16 +395,23 @@ static bool route_same(const struct rib_route *r, uint8_t distance, uint32_t met
 	return true;
 }
 
-int rib_update(struct rib *rib, const struct prefix4 *pfx, enum rib_proto proto, uint32_t key,
+static struct rib_route *route_alloc(int nh_count)
+{
+	return xcalloc(1, sizeof(struct rib_route) + (size_t)nh_count * sizeof(struct rib_nh));
+}
+
+int rib_update(struct rib *rib, const struct prefix *pfx, enum rib_proto proto, uint32_t key,
 	       uint8_t distance, uint32_t metric, const struct rib_nh *nh, int nh_count)
 {
-	struct rib_node *n = node_find(rib, pfx);
+	struct rib_node *n;
 	struct rib_dest *d;
 	struct rib_route *r, **rp;
 	int i;
 
-	if (nh_count < 1 || nh_count > RIB_MAX_NH)
+	if (nh_count < 1 || nh_count > RIB_MAX_NH || (pfx->af != AF_INET && pfx->af != AF_INET6) ||
+	    pfx->len > af_maxlen(pfx->af))
 		return -1;
+	n = node_find(rib, pfx);
 	if (n == NULL || n->dest == NULL) {
 		if (vrf_route_limit_check(rib->vrf, rib->stats.routes) != 0) {
 			rib->stats.rejected++;
@@ -407,6 +422,7 @@ int rib_update(struct rib *rib, const struct prefix4 *pfx, enum rib_proto proto,
 		d->pfx = *pfx;
 		n->dest = d;
 		rib->stats.routes++;
+		rib->count[af_index(pfx->af)]++;
 	}
 	d = n->dest;
 	for (rp = &d->routes; (r = *rp) != NULL; rp = &r->next)
@@ -416,8 +432,19 @@ int rib_update(struct rib *rib, const struct prefix4 *pfx, enum rib_proto proto,
 		r->stale = false;
 		return 0; /* idempotent: a redump brings the same route again */
 	}
+	if (r != NULL && r->nh_count != nh_count) {
+		/* the next hops live in the route's own allocation */
+		struct rib_route *nr = route_alloc(nh_count);
+
+		memcpy(nr, r, sizeof(*r));
+		*rp = nr;
+		if (d->selected == r)
+			d->selected = nr;
+		free(r);
+		r = nr;
+	}
 	if (r == NULL) {
-		r = xcalloc(1, sizeof(*r));
+		r = route_alloc(nh_count);
 		r->proto = proto;
 		r->key = key;
 		r->uptime = time(NULL);
@@ -444,7 +471,7 @@ int rib_update(struct rib *rib, const struct prefix4 *pfx, enum rib_proto proto,
 	return 0;
 }
 
-int rib_withdraw(struct rib *rib, const struct prefix4 *pfx, enum rib_proto proto, uint32_t key)
+int rib_withdraw(struct rib *rib, const struct prefix *pfx, enum rib_proto proto, uint32_t key)
 {
 	struct rib_node *n = node_find(rib, pfx);
 	struct rib_route *r, **rp;
@@ -490,7 +517,8 @@ void rib_withdraw_proto(struct rib *rib, enum rib_proto proto)
 	struct rib_dest **v = NULL;
 	size_t cnt = 0, cap = 0, i;
 
-	collect(rib->root, &v, &cnt, &cap);
+	collect(rib->root[0], &v, &cnt, &cap);
+	collect(rib->root[1], &v, &cnt, &cap);
 	for (i = 0; i < cnt; i++) {
 		struct rib_route *r;
 
@@ -509,7 +537,8 @@ void rib_mark_stale(struct rib *rib, enum rib_proto proto)
 	struct rib_route *r;
 	size_t cnt = 0, cap = 0, i;
 
-	collect(rib->root, &v, &cnt, &cap);
+	collect(rib->root[0], &v, &cnt, &cap);
+	collect(rib->root[1], &v, &cnt, &cap);
 	for (i = 0; i < cnt; i++)
 		for (r = v[i]->routes; r != NULL; r = r->next)
 			if (r->proto == proto)
@@ -524,9 +553,10 @@ void rib_sweep_stale(struct rib *rib, enum rib_proto proto)
 	size_t cnt = 0, cap = 0, i;
 	bool again;
 
-	collect(rib->root, &v, &cnt, &cap);
+	collect(rib->root[0], &v, &cnt, &cap);
+	collect(rib->root[1], &v, &cnt, &cap);
 	for (i = 0; i < cnt; i++) {
-		struct prefix4 p = v[i]->pfx;
+		struct prefix p = v[i]->pfx;
 
 		do {
 			struct rib_dest *d = rib_lookup_exact(rib, &p);
@@ -548,7 +578,8 @@ void rib_reevaluate(struct rib *rib)
 	struct rib_dest **v = NULL;
 	size_t cnt = 0, cap = 0, i;
 
-	collect(rib->root, &v, &cnt, &cap);
+	collect(rib->root[0], &v, &cnt, &cap);
+	collect(rib->root[1], &v, &cnt, &cap);
 	for (i = 0; i < cnt; i++)
 		dest_process(rib, v[i], false);
 	free(v);
@@ -569,12 +600,24 @@ static int walk_node(struct rib_node *n, int (*fn)(void *arg, struct rib_dest *d
 
 int rib_walk(const struct rib *rib, int (*fn)(void *arg, struct rib_dest *d), void *arg)
 {
-	return walk_node(rib->root, fn, arg);
+	int rc = walk_node(rib->root[0], fn, arg);
+
+	return rc != 0 ? rc : walk_node(rib->root[1], fn, arg);
+}
+
+int rib_walk_af(const struct rib *rib, int af, int (*fn)(void *arg, struct rib_dest *d), void *arg)
+{
+	return walk_node(rib->root[af_index(af)], fn, arg);
 }
 
 uint64_t rib_count(const struct rib *rib)
 {
 	return rib->stats.routes;
+}
+
+uint64_t rib_count_af(const struct rib *rib, int af)
+{
+	return rib->count[af_index(af)];
 }
 
 const struct rib_stats *rib_stats(const struct rib *rib)

@@ -24,7 +24,7 @@ enum rib_proto {
 };
 
 struct rib_nh {
-	uint32_t gw;                 /* 0 = none */
+	struct ipaddr gw;            /* af 0 = none */
 	char ifname[RIB_IFNAMSIZ];   /* "" = none (resolved via gw) */
 	int ifindex;                 /* 0 = unknown */
 	bool blackhole;
@@ -49,11 +49,11 @@ struct rib_route {
 	bool installed;
 	bool stale; /* not seen again since rib_mark_stale() */
 	int nh_count;
-	struct rib_nh nh[RIB_MAX_NH];
+	struct rib_nh nh[]; /* nh_count of them */
 };
 
 struct rib_dest {
-	struct prefix4 pfx;
+	struct prefix pfx;
 	struct rib_route *routes;
 	struct rib_route *selected;
 	uint32_t fib_nh; /* next-hop group id in the FIB, 0 if not installed */
@@ -83,15 +83,15 @@ void rib_set_hooks(struct rib *rib, const struct rib_hooks *hooks);
 struct vrf *rib_vrf(const struct rib *rib);
 /* Adds or replaces the route (proto, key) for pfx. Returns 0, or -1 when the
  * VRF's route limit refuses a new prefix (nothing changed). */
-int rib_update(struct rib *rib, const struct prefix4 *pfx, enum rib_proto proto, uint32_t key,
+int rib_update(struct rib *rib, const struct prefix *pfx, enum rib_proto proto, uint32_t key,
 	       uint8_t distance, uint32_t metric, const struct rib_nh *nh, int nh_count);
 /* Removes the route (proto, key) for pfx; 0 or -1 if absent. */
-int rib_withdraw(struct rib *rib, const struct prefix4 *pfx, enum rib_proto proto, uint32_t key);
+int rib_withdraw(struct rib *rib, const struct prefix *pfx, enum rib_proto proto, uint32_t key);
 /* Removes every route of proto (e.g. all kernel routes before a redump). */
 void rib_withdraw_proto(struct rib *rib, enum rib_proto proto);
-struct rib_dest *rib_lookup_exact(const struct rib *rib, const struct prefix4 *pfx);
+struct rib_dest *rib_lookup_exact(const struct rib *rib, const struct prefix *pfx);
 /* Longest match among prefixes that have a selected route. */
-struct rib_dest *rib_match(const struct rib *rib, uint32_t addr);
+struct rib_dest *rib_match(const struct rib *rib, const struct ipaddr *addr);
 /* Recomputes next-hop activity and selection for every prefix (after an
  * interface or connected-route change). */
 void rib_reevaluate(struct rib *rib);
@@ -99,9 +99,12 @@ void rib_reevaluate(struct rib *rib);
  * mark every route of proto, let the dump refresh them, withdraw the rest. */
 void rib_mark_stale(struct rib *rib, enum rib_proto proto);
 void rib_sweep_stale(struct rib *rib, enum rib_proto proto);
-/* In prefix order (address, then length). Stop early by returning non-zero. */
+/* In prefix order (IPv4 first, then address, then length). Stop early by
+ * returning non-zero. rib_walk_af: one family's prefixes only. */
 int rib_walk(const struct rib *rib, int (*fn)(void *arg, struct rib_dest *d), void *arg);
+int rib_walk_af(const struct rib *rib, int af, int (*fn)(void *arg, struct rib_dest *d), void *arg);
 uint64_t rib_count(const struct rib *rib);
+uint64_t rib_count_af(const struct rib *rib, int af);
 const struct rib_stats *rib_stats(const struct rib *rib);
 void rib_count_rejected(struct rib *rib);
 const char *rib_proto_name(enum rib_proto p);

@@ -163,14 +163,20 @@ bool vrf_fib_install(void *arg, struct rib *rib, struct rib_dest *d, struct rib_
 	if (sel != NULL)
 		for (i = 0; i < sel->nh_count; i++)
 			active += sel->nh[i].active;
+	if (d->pfx.af != AF_INET) {
+		/* no IPv6 FIB yet: the route stays in the RIB only */
+		if (route_notify != NULL)
+			route_notify(vrf, d);
+		return false;
+	}
 	if (sel != NULL && active > 0) {
 		d->fib_nh = nhg_get(vrf, sel);
-		if (fib_add(vrf->fib, d->pfx.addr, d->pfx.len, d->fib_nh) != 0)
+		if (fib_add(vrf->fib, d->pfx.v4, d->pfx.len, d->fib_nh) != 0)
 			fatalx("fib_add failed");
 	} else {
 		d->fib_nh = 0;
 		if (old != 0)
-			fib_del(vrf->fib, d->pfx.addr, d->pfx.len);
+			fib_del(vrf->fib, d->pfx.v4, d->pfx.len);
 	}
 	if (old != 0)
 		nhg_put(old);
@@ -436,12 +442,13 @@ int vrf_route_limit_check(struct vrf *vrf, uint64_t current)
 
 static bool static_same_nh(const struct static_route *a, const struct static_route *b)
 {
-	return a->gw == b->gw && a->blackhole == b->blackhole && strcmp(a->ifname, b->ifname) == 0;
+	return ipaddr_equal(&a->gw, &b->gw) && a->blackhole == b->blackhole &&
+	       strcmp(a->ifname, b->ifname) == 0;
 }
 
 /* Pushes the statics of one prefix into the RIB: one route per distance,
  * with all next hops of that distance as ECMP members (zebra's model). */
-static int static_push(struct vrf *vrf, const struct prefix4 *pfx)
+static int static_push(struct vrf *vrf, const struct prefix *pfx)
 {
 	bool present[256] = { false };
 	struct rib_dest *d;
@@ -450,7 +457,7 @@ static int static_push(struct vrf *vrf, const struct prefix4 *pfx)
 	int dist, rc = 0;
 
 	for (s = vrf->statics; s != NULL; s = s->next)
-		if (prefix4_equal(&s->pfx, pfx))
+		if (prefix_equal(&s->pfx, pfx))
 			present[s->distance] = true;
 	d = rib_lookup_exact(vrf->rib, pfx);
 	if (d != NULL) {
@@ -475,7 +482,7 @@ static int static_push(struct vrf *vrf, const struct prefix4 *pfx)
 			continue;
 		memset(nh, 0, sizeof(nh));
 		for (s = vrf->statics; s != NULL && n < RIB_MAX_NH; s = s->next) {
-			if (!prefix4_equal(&s->pfx, pfx) || s->distance != dist)
+			if (!prefix_equal(&s->pfx, pfx) || s->distance != dist)
 				continue;
 			nh[n].gw = s->gw;
 			nh[n].blackhole = s->blackhole;
@@ -494,7 +501,7 @@ enum static_result static_add(struct vrf *vrf, const struct static_route *sr)
 	int nh_same_pfx = 0;
 
 	for (s = vrf->statics; s != NULL; s = s->next) {
-		if (!prefix4_equal(&s->pfx, &sr->pfx))
+		if (!prefix_equal(&s->pfx, &sr->pfx))
 			continue;
 		nh_same_pfx++;
 		if (static_same_nh(s, sr)) {
@@ -516,7 +523,7 @@ enum static_result static_add(struct vrf *vrf, const struct static_route *sr)
 	s = xmalloc(sizeof(*s));
 	*s = *sr;
 	/* keep config order stable: sorted by prefix, then insertion order */
-	for (sp = &vrf->statics; *sp != NULL && prefix4_cmp(&(*sp)->pfx, &sr->pfx) <= 0;
+	for (sp = &vrf->statics; *sp != NULL && prefix_cmp(&(*sp)->pfx, &sr->pfx) <= 0;
 	     sp = &(*sp)->next)
 		;
 	s->next = *sp;
@@ -531,7 +538,7 @@ enum static_result static_del(struct vrf *vrf, const struct static_route *sr, bo
 	bool found = false;
 
 	for (sp = &vrf->statics; (s = *sp) != NULL;) {
-		if (prefix4_equal(&s->pfx, &sr->pfx) && static_same_nh(s, sr) &&
+		if (prefix_equal(&s->pfx, &sr->pfx) && static_same_nh(s, sr) &&
 		    (any_distance || s->distance == sr->distance)) {
 			*sp = s->next;
 			free(s);
@@ -552,6 +559,6 @@ void static_refresh(struct vrf *vrf)
 	struct static_route *s;
 
 	for (s = vrf->statics; s != NULL; s = s->next)
-		if (s->next == NULL || !prefix4_equal(&s->pfx, &s->next->pfx))
+		if (s->next == NULL || !prefix_equal(&s->pfx, &s->next->pfx))
 			static_push(vrf, &s->pfx);
 }

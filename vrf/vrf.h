@@ -24,8 +24,8 @@ struct rt_set {
 
 struct static_route {
 	struct static_route *next;
-	struct prefix4 pfx;
-	uint32_t gw;                 /* 0 = interface or blackhole route */
+	struct prefix pfx;
+	struct ipaddr gw;            /* af 0 = interface or blackhole route */
 	char ifname[RIB_IFNAMSIZ];   /* "" = none */
 	bool blackhole;
 	uint8_t distance;
@@ -55,7 +55,7 @@ struct vrf {
 /* Next-hop groups: the FIB stores a 24-bit id per prefix; the group behind
  * an id never changes (interned: equal groups share one id). */
 struct vrf_nh {
-	uint32_t gw;                 /* 0 = directly connected */
+	struct ipaddr gw;            /* af 0 = directly connected */
 	char ifname[RIB_IFNAMSIZ];   /* given or resolved interface ("" for VPN routes) */
 	bool blackhole;
 	uint32_t nh_vrf_id;          /* VRF the gateway is reached in (VPN routes: 0) */

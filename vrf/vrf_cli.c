@@ -175,31 +175,55 @@ static int max_routes_cmd(struct cli *cli, const struct cmd_args *a)
 
 /* ---- static routes ---- */
 
-static int static_route_do(struct cli *cli, const struct cmd_args *a, struct vrf *vrf)
+static const char *af_word(int af)
+{
+	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+static int static_route_do(struct cli *cli, const struct cmd_args *a, struct vrf *vrf, int af)
 {
 	struct static_route sr;
 	const char *gw = cmd_arg(a, "gw"), *ifn = cmd_arg(a, "ifname"), *gwif = cmd_arg(a, "gwif");
 	bool host_bits;
-	char buf[PREFIX4_STRLEN];
+	char buf[PREFIX_STRLEN];
 	enum static_result res;
 
 	memset(&sr, 0, sizeof(sr));
-	if (prefix4_parse(cmd_arg(a, "prefix"), &sr.pfx, &host_bits) != 0) {
-		cli_out(cli, "%% Invalid prefix \"%s\"\n", cmd_arg(a, "prefix"));
+	if (prefix_parse(cmd_arg(a, "prefix"), &sr.pfx, &host_bits) != 0 || sr.pfx.af != af) {
+		cli_out(cli, "%% Invalid %s prefix \"%s\"\n", af_word(af), cmd_arg(a, "prefix"));
 		return CMD_ERROR;
 	}
 	if (host_bits) {
 		cli_out(cli, "%% Prefix %s has host bits set (did you mean %s?)\n",
-			cmd_arg(a, "prefix"), prefix4_ntop(&sr.pfx, buf, sizeof(buf)));
+			cmd_arg(a, "prefix"), prefix_ntop(&sr.pfx, buf, sizeof(buf)));
 		return CMD_ERROR;
 	}
-	if (gw != NULL && addr4_parse(gw, &sr.gw) != 0) {
+	if (gw != NULL && ipaddr_parse(gw, &sr.gw) != 0) {
 		cli_out(cli, "%% Invalid next hop \"%s\"\n", gw);
 		return CMD_ERROR;
 	}
-	if (gw != NULL && (sr.gw == 0 || (sr.gw >> 24) == 127 || (sr.gw >> 28) >= 14)) {
+	if (gw != NULL && sr.gw.af != af) {
+		cli_out(cli, "%% Invalid next hop %s: an %s address for an %s route\n", gw,
+			af_word(sr.gw.af), af_word(af));
+		return CMD_ERROR;
+	}
+	if (gw != NULL && af == AF_INET &&
+	    (sr.gw.v4 == 0 || (sr.gw.v4 >> 24) == 127 || (sr.gw.v4 >> 28) >= 14)) {
 		cli_out(cli, "%% Invalid next hop %s: not a unicast address\n", gw);
 		return CMD_ERROR;
+	}
+	if (gw != NULL && af == AF_INET6) {
+		static const uint8_t lo6[16] = { [15] = 1 };
+
+		if (ipaddr_is_zero(&sr.gw) || sr.gw.v6[0] == 0xff || memcmp(sr.gw.v6, lo6, 16) == 0) {
+			cli_out(cli, "%% Invalid next hop %s: not a unicast address\n", gw);
+			return CMD_ERROR;
+		}
+		if (ipaddr_is_linklocal(&sr.gw) && gwif == NULL) {
+			cli_out(cli, "%% Next hop %s is link-local: name the interface too (ipv6 route %s %s IFNAME)\n",
+				gw, cmd_arg(a, "prefix"), gw);
+			return CMD_ERROR;
+		}
 	}
 	if (cmd_has(a, "blackhole") || cmd_has(a, "Null0"))
 		sr.blackhole = true;
@@ -238,7 +262,7 @@ static int static_route_do(struct cli *cli, const struct cmd_args *a, struct vrf
 	}
 }
 
-static int ip_route_cmd(struct cli *cli, const struct cmd_args *a)
+static int route_cmd(struct cli *cli, const struct cmd_args *a, int af)
 {
 	struct vrf *vrf = vrf_default();
 	const char *name = cmd_arg(a, "vrf");
@@ -255,7 +279,17 @@ static int ip_route_cmd(struct cli *cli, const struct cmd_args *a)
 		cli_out(cli, "%% VRF %s does not exist (create it with `vrf %s`)\n", name, name);
 		return CMD_ERROR;
 	}
-	return static_route_do(cli, a, vrf);
+	return static_route_do(cli, a, vrf, af);
+}
+
+static int ip_route_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	return route_cmd(cli, a, AF_INET);
+}
+
+static int ipv6_route_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	return route_cmd(cli, a, AF_INET6);
 }
 
 /* ---- show vrf ---- */
@@ -378,11 +412,11 @@ static json_object *route_json(const struct vrf *vrf, const struct rib_dest *d,
 			       const struct rib_route *r)
 {
 	json_object *o = json_object_new_object(), *nhs = json_object_new_array();
-	char buf[PREFIX4_STRLEN];
+	char buf[PREFIX_STRLEN];
 	int i;
 
 	json_object_object_add(o, "prefix",
-			       json_object_new_string(prefix4_ntop(&d->pfx, buf, sizeof(buf))));
+			       json_object_new_string(prefix_ntop(&d->pfx, buf, sizeof(buf))));
 	json_object_object_add(o, "prefixLen", json_object_new_int(d->pfx.len));
 	json_object_object_add(o, "protocol", json_object_new_string(rib_proto_name(r->proto)));
 	json_object_object_add(o, "vrfId", json_object_new_int64(vrf->id));
@@ -418,10 +452,11 @@ static json_object *route_json(const struct vrf *vrf, const struct rib_dest *d,
 		if (nh->blackhole) {
 			json_object_object_add(n, "unreachable", json_object_new_boolean(true));
 			json_object_object_add(n, "blackhole", json_object_new_boolean(true));
-		} else if (nh->gw != 0) {
+		} else if (!ipaddr_is_zero(&nh->gw)) {
 			json_object_object_add(n, "ip", json_object_new_string(
-								addr4_ntop(nh->gw, buf, sizeof(buf))));
-			json_object_object_add(n, "afi", json_object_new_string("ipv4"));
+								ipaddr_ntop(&nh->gw, buf, sizeof(buf))));
+			json_object_object_add(n, "afi", json_object_new_string(
+								 nh->gw.af == AF_INET6 ? "ipv6" : "ipv4"));
 		} else {
 			json_object_object_add(n, "directlyConnected", json_object_new_boolean(true));
 		}
@@ -457,11 +492,11 @@ static json_object *route_json(const struct vrf *vrf, const struct rib_dest *d,
 
 static void route_text(struct cli *cli, const struct rib_dest *d, const struct rib_route *r)
 {
-	char pfx[PREFIX4_STRLEN], gw[ADDR4_STRLEN], up[32];
+	char pfx[PREFIX_STRLEN], gw[IPADDR_STRLEN], up[32];
 	int i, indent;
 
 	fmt_uptime(r->uptime, up, sizeof(up));
-	prefix4_ntop(&d->pfx, pfx, sizeof(pfx));
+	prefix_ntop(&d->pfx, pfx, sizeof(pfx));
 	for (i = 0; i < r->nh_count; i++) {
 		const struct rib_nh *nh = &r->nh[i];
 		const char *ifn = nh->ifname[0] ? nh->ifname : nh->res_ifname;
@@ -481,10 +516,10 @@ static void route_text(struct cli *cli, const struct rib_dest *d, const struct r
 		}
 		if (nh->blackhole)
 			cli_out(cli, " unreachable (blackhole)");
-		else if (nh->gw == 0)
+		else if (ipaddr_is_zero(&nh->gw))
 			cli_out(cli, " is directly connected, %s", ifn);
 		else {
-			cli_out(cli, " via %s", addr4_ntop(nh->gw, gw, sizeof(gw)));
+			cli_out(cli, " via %s", ipaddr_ntop(&nh->gw, gw, sizeof(gw)));
 			if (ifn[0] != '\0')
 				cli_out(cli, ", %s", ifn);
 			if (nh->nh_vrf_set) {
@@ -505,6 +540,7 @@ struct show_ctx {
 	struct cli *cli;
 	const struct vrf *vrf;
 	json_object *json;
+	int af;
 };
 
 static int show_dest(void *arg, struct rib_dest *d)
@@ -514,11 +550,11 @@ static int show_dest(void *arg, struct rib_dest *d)
 
 	if (sc->json != NULL) {
 		json_object *arr = json_object_new_array();
-		char buf[PREFIX4_STRLEN];
+		char buf[PREFIX_STRLEN];
 
 		for (r = d->routes; r != NULL; r = r->next)
 			json_object_array_add(arr, route_json(sc->vrf, d, r));
-		json_object_object_add(sc->json, prefix4_ntop(&d->pfx, buf, sizeof(buf)), arr);
+		json_object_object_add(sc->json, prefix_ntop(&d->pfx, buf, sizeof(buf)), arr);
 	} else {
 		for (r = d->routes; r != NULL; r = r->next)
 			route_text(sc->cli, d, r);
@@ -527,31 +563,31 @@ static int show_dest(void *arg, struct rib_dest *d)
 }
 
 static void show_routes_vrf(struct cli *cli, const struct vrf *vrf, json_object *json,
-			    const char *filter, bool header)
+			    const char *filter, bool header, int af)
 {
-	struct show_ctx sc = { cli, vrf, json };
+	struct show_ctx sc = { cli, vrf, json, af };
 
 	if (header && json == NULL)
 		cli_out(cli, "\nVRF %s:\n", vrf->name);
 	if (filter != NULL) {
-		struct prefix4 p;
-		uint32_t addr;
+		struct prefix p;
+		struct ipaddr addr;
 		struct rib_dest *d = NULL;
 
 		if (strchr(filter, '/') != NULL) {
-			if (prefix4_parse(filter, &p, NULL) == 0)
+			if (prefix_parse(filter, &p, NULL) == 0 && p.af == af)
 				d = rib_lookup_exact(vrf->rib, &p);
-		} else if (addr4_parse(filter, &addr) == 0) {
-			d = rib_match(vrf->rib, addr);
+		} else if (ipaddr_parse_af(af, filter, &addr) == 0) {
+			d = rib_match(vrf->rib, &addr);
 		}
 		if (d != NULL)
 			show_dest(&sc, d);
 		return;
 	}
-	rib_walk(vrf->rib, show_dest, &sc);
+	rib_walk_af(vrf->rib, af, show_dest, &sc);
 }
 
-static int show_ip_route_cmd(struct cli *cli, const struct cmd_args *a)
+static int show_route_cmd(struct cli *cli, const struct cmd_args *a, int af)
 {
 	bool json = cmd_has(a, "json");
 	const char *filter = cmd_arg(a, "prefix") ? cmd_arg(a, "prefix") : cmd_arg(a, "addr");
@@ -568,7 +604,7 @@ static int show_ip_route_cmd(struct cli *cli, const struct cmd_args *a)
 		     vrf = (vrf == vrf_default()) ? vrf_first() : vrf_next(vrf)) {
 			json_object *o = json ? json_object_new_object() : NULL;
 
-			show_routes_vrf(cli, vrf, o, filter, true);
+			show_routes_vrf(cli, vrf, o, filter, true, af);
 			if (json)
 				json_object_object_add(top, vrf->name, o);
 		}
@@ -588,12 +624,22 @@ static int show_ip_route_cmd(struct cli *cli, const struct cmd_args *a)
 	if (json) {
 		json_object *o = json_object_new_object();
 
-		show_routes_vrf(cli, vrf, o, filter, false);
+		show_routes_vrf(cli, vrf, o, filter, false, af);
 		cli_json(cli, o);
 	} else {
-		show_routes_vrf(cli, vrf, NULL, filter, vrf != vrf_default());
+		show_routes_vrf(cli, vrf, NULL, filter, vrf != vrf_default(), af);
 	}
 	return CMD_SUCCESS;
+}
+
+static int show_ip_route_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	return show_route_cmd(cli, a, AF_INET);
+}
+
+static int show_ipv6_route_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	return show_route_cmd(cli, a, AF_INET6);
 }
 
 /* ---- show ip route summary ---- */
@@ -616,7 +662,7 @@ static int summary_dest(void *arg, struct rib_dest *d)
 	return 0;
 }
 
-static void summary_vrf(struct cli *cli, const struct vrf *vrf, json_object *top)
+static void summary_vrf(struct cli *cli, const struct vrf *vrf, json_object *top, int af)
 {
 	struct summary sm;
 	uint64_t trib = 0, tfib = 0;
@@ -624,7 +670,7 @@ static void summary_vrf(struct cli *cli, const struct vrf *vrf, json_object *top
 	int p;
 
 	memset(&sm, 0, sizeof(sm));
-	rib_walk(vrf->rib, summary_dest, &sm);
+	rib_walk_af(vrf->rib, af, summary_dest, &sm);
 	if (!top)
 		cli_out(cli, "%-20s %-20s %s  (vrf %s)\n", "Route Source", "Routes", "FIB", vrf->name);
 	for (p = 0; p < RIB_PROTO_MAX; p++) {
@@ -654,7 +700,7 @@ static void summary_vrf(struct cli *cli, const struct vrf *vrf, json_object *top
 	}
 }
 
-static int show_ip_route_summary_cmd(struct cli *cli, const struct cmd_args *a)
+static int show_summary_cmd(struct cli *cli, const struct cmd_args *a, int af)
 {
 	bool json = cmd_has(a, "json");
 	const char *name = cmd_arg(a, "vrf");
@@ -667,7 +713,7 @@ static int show_ip_route_summary_cmd(struct cli *cli, const struct cmd_args *a)
 		     vrf = (vrf == vrf_default()) ? vrf_first() : vrf_next(vrf)) {
 			json_object *o = json ? json_object_new_object() : NULL;
 
-			summary_vrf(cli, vrf, o);
+			summary_vrf(cli, vrf, o, af);
 			if (json)
 				json_object_object_add(top, vrf->name, o);
 		}
@@ -682,12 +728,22 @@ static int show_ip_route_summary_cmd(struct cli *cli, const struct cmd_args *a)
 	if (json) {
 		json_object *o = json_object_new_object();
 
-		summary_vrf(cli, vrf, o);
+		summary_vrf(cli, vrf, o, af);
 		cli_json(cli, o);
 	} else {
-		summary_vrf(cli, vrf, NULL);
+		summary_vrf(cli, vrf, NULL, af);
 	}
 	return CMD_SUCCESS;
+}
+
+static int show_ip_route_summary_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	return show_summary_cmd(cli, a, AF_INET);
+}
+
+static int show_ipv6_route_summary_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	return show_summary_cmd(cli, a, AF_INET6);
 }
 
 /* ---- running config ---- */
@@ -695,14 +751,15 @@ static int show_ip_route_summary_cmd(struct cli *cli, const struct cmd_args *a)
 static void static_write(struct cli *cli, const struct vrf *vrf, const char *indent)
 {
 	struct static_route *s;
-	char pfx[PREFIX4_STRLEN], gw[ADDR4_STRLEN];
+	char pfx[PREFIX_STRLEN], gw[IPADDR_STRLEN];
 
 	for (s = vrf->statics; s != NULL; s = s->next) {
-		cli_out(cli, "%sip route %s", indent, prefix4_ntop(&s->pfx, pfx, sizeof(pfx)));
+		cli_out(cli, "%s%s route %s", indent, s->pfx.af == AF_INET6 ? "ipv6" : "ip",
+			prefix_ntop(&s->pfx, pfx, sizeof(pfx)));
 		if (s->blackhole)
 			cli_out(cli, " blackhole");
-		if (s->gw != 0)
-			cli_out(cli, " %s", addr4_ntop(s->gw, gw, sizeof(gw)));
+		if (!ipaddr_is_zero(&s->gw))
+			cli_out(cli, " %s", ipaddr_ntop(&s->gw, gw, sizeof(gw)));
 		if (s->ifname[0] != '\0')
 			cli_out(cli, " %s", s->ifname);
 		if (s->distance != 1)
@@ -757,11 +814,26 @@ void vrf_config_write(struct cli *cli)
 	       "Interface to reach the gateway through\n"                      \
 	       "Distance value for this route\n"
 
+#define IPV6_ROUTE_SYNTAX                                                                   \
+	"ipv6 route X:X::X:X/M$prefix <X:X::X:X$gw|blackhole|Null0|IFNAME$ifname> [IFNAME$gwif] " \
+	"[(1-255)$distance]"
+#define IPV6_ROUTE_HELP                                                        \
+	IPV6_STR "Establish static routes\n"                                   \
+		 "IPv6 destination prefix (e.g. 2001:db8:1::/48)\n"            \
+		 "IPv6 gateway address\n"                                      \
+		 "Emit an ICMP unreachable when matched\n"                     \
+		 "Null interface\n"                                            \
+		 "IPv6 gateway interface name\n"                               \
+		 "Interface to reach the gateway through\n"                    \
+		 "Distance value for this route\n"
+
 static const struct cmd_def config_cmds[] = {
 	{ "vrf NAME", VRF_STR "VRF name\n", vrf_cmd },
 	{ "no vrf NAME", NO_STR VRF_STR "VRF name\n", no_vrf_cmd },
 	{ "[no] " IP_ROUTE_SYNTAX " [vrf NAME$vrf]", NO_STR IP_ROUTE_HELP VRF_STR "VRF name\n",
 	  ip_route_cmd },
+	{ "[no] " IPV6_ROUTE_SYNTAX " [vrf NAME$vrf]", NO_STR IPV6_ROUTE_HELP VRF_STR "VRF name\n",
+	  ipv6_route_cmd },
 };
 
 static const struct cmd_def vrf_node_cmds[] = {
@@ -785,6 +857,7 @@ static const struct cmd_def vrf_node_cmds[] = {
 		 "Maximum number of prefixes\nOnly log a warning when the limit is passed\n",
 	  max_routes_cmd },
 	{ "[no] " IP_ROUTE_SYNTAX, NO_STR IP_ROUTE_HELP, ip_route_cmd },
+	{ "[no] " IPV6_ROUTE_SYNTAX, NO_STR IPV6_ROUTE_HELP, ipv6_route_cmd },
 	{ "exit-vrf", "Exit from the VRF configuration mode\n", exit_vrf_cmd },
 };
 
@@ -797,6 +870,13 @@ static const struct cmd_def view_cmds[] = {
 	{ "show ip route [vrf <NAME$vrf|all$all>] summary [json]",
 	  SHOW_STR IP_STR ROUTE_STR VRF_STR "VRF name\n" "All VRFs\n" "Summary of all routes\n" JSON_STR,
 	  show_ip_route_summary_cmd },
+	{ "show ipv6 route [vrf <NAME$vrf|all$all>] [X:X::X:X$addr|X:X::X:X/M$prefix] [json]",
+	  SHOW_STR IPV6_STR ROUTE_STR VRF_STR "VRF name\n" "All VRFs\n"
+		  "Longest match for this address\nExact prefix\n" JSON_STR,
+	  show_ipv6_route_cmd },
+	{ "show ipv6 route [vrf <NAME$vrf|all$all>] summary [json]",
+	  SHOW_STR IPV6_STR ROUTE_STR VRF_STR "VRF name\n" "All VRFs\n" "Summary of all routes\n" JSON_STR,
+	  show_ipv6_route_summary_cmd },
 };
 
 void vrf_cli_init(void)

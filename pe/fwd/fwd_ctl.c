@@ -207,8 +207,8 @@ static void port_update(const struct iface *i)
 	cfg->up = i->up && i->running;
 	snprintf(cfg->name, sizeof(cfg->name), "%s", i->name);
 	for (k = 0; k < i->nkaddr; k++)
-		if ((i->kaddr[k].addr >> 24) != 127) {
-			cfg->addr = i->kaddr[k].addr;
+		if (i->kaddr[k].af == AF_INET && (i->kaddr[k].v4 >> 24) != 127) {
+			cfg->addr = i->kaddr[k].v4;
 			break;
 		}
 	old = atomic_load_explicit(&fc.t->port[idx], memory_order_relaxed);
@@ -293,7 +293,8 @@ static void vrf_publish(struct vrf *vrf)
 		if (!i->present || i->kvrf != vrf->id)
 			continue;
 		for (k = 0; k < i->nkaddr && fv->nlocal < FWD_MAX_LOCAL; k++)
-			fv->local[fv->nlocal++] = i->kaddr[k].addr;
+			if (i->kaddr[k].af == AF_INET)
+				fv->local[fv->nlocal++] = i->kaddr[k].v4;
 	}
 	old = atomic_load_explicit(&fc.t->vrf[vrf->id], memory_order_relaxed);
 	if (old != NULL && memcmp(old, fv, sizeof(*fv)) == 0) {
@@ -433,19 +434,38 @@ static bool adj_add(struct fwd_nh *n, int port, uint32_t gw, const uint32_t *lab
 	return true;
 }
 
+/* The dataplane's tables are IPv4: an IPv4 address, or the IPv4 address in
+ * an IPv4-mapped IPv6 one (a 6VPE next hop: the remote PE's loopback,
+ * reached over the IPv4 LSP). false for other IPv6 addresses. */
+static bool gw4(const struct ipaddr *a, uint32_t *v4)
+{
+	if (a->af == AF_INET) {
+		*v4 = a->v4;
+		return true;
+	}
+	if (a->af == 0) {
+		*v4 = 0;
+		return true;
+	}
+	return ipaddr_v4mapped(a, v4);
+}
+
 /* Adjacencies toward remote PE `pe` pushing vpn labels under the transport
  * label. */
 static void resolve_remote(struct fwd_nh *n, uint32_t pe, const uint32_t *vpn, int nvpn)
 {
 	struct vrf *core = vrf_default();
-	struct rib_dest *d = rib_match(core->rib, pe);
+	struct ipaddr pea = ipaddr_v4(pe);
+	struct rib_dest *d = rib_match(core->rib, &pea);
+	struct prefix4 fec;
 	struct ldp_bound *b;
 	uint32_t stack[FWD_MAX_PUSH];
 	int i;
 
 	if (d == NULL || d->selected == NULL || nvpn > FWD_MAX_PUSH - 1)
 		return;
-	if ((b = bound_find(&d->pfx)) != NULL) {
+	fec = prefix_to4(&d->pfx);
+	if ((b = bound_find(&fec)) != NULL) {
 		for (i = 0; i < b->npaths; i++) {
 			int nl = 0;
 
@@ -462,10 +482,12 @@ static void resolve_remote(struct fwd_nh *n, uint32_t pe, const uint32_t *vpn, i
 	for (i = 0; i < d->selected->nh_count; i++) {
 		const struct rib_nh *nh = &d->selected->nh[i];
 
-		if (!nh->active || nh->blackhole)
+		uint32_t g;
+
+		if (!nh->active || nh->blackhole || !gw4(&nh->gw, &g))
 			continue;
 		adj_add(n, port_by_name(VRF_DEFAULT_ID, nh->ifname[0] ? nh->ifname : nh->res_ifname),
-			nh->gw ? nh->gw : pe, vpn, nvpn);
+			g ? g : pe, vpn, nvpn);
 	}
 }
 
@@ -481,7 +503,9 @@ static int port_in_vrf(uint32_t vrf_id, const char *ifname, uint32_t gw)
 	if (port >= 0 || gw == 0 || (vrf = vrf_lookup_id(vrf_id)) == NULL)
 		return port;
 	for (depth = 0; depth < 3; depth++) {
-		if ((d = rib_match(vrf->rib, gw)) == NULL || d->selected == NULL)
+		struct ipaddr ga = ipaddr_v4(gw);
+
+		if ((d = rib_match(vrf->rib, &ga)) == NULL || d->selected == NULL)
 			return -1;
 		for (i = 0; i < d->selected->nh_count; i++) {
 			const struct rib_nh *nh = &d->selected->nh[i];
@@ -491,12 +515,12 @@ static int port_in_vrf(uint32_t vrf_id, const char *ifname, uint32_t gw)
 			port = port_by_name(vrf_id, nh->ifname[0] ? nh->ifname : nh->res_ifname);
 			if (port >= 0)
 				return port;
-			if (nh->gw != 0 && nh->gw != gw)
+			if (nh->gw.af == AF_INET && nh->gw.v4 != 0 && nh->gw.v4 != gw)
 				break;
 		}
-		if (i == d->selected->nh_count)
+		if (i == d->selected->nh_count || d->selected->nh[i].gw.af != AF_INET)
 			return -1;
-		gw = d->selected->nh[i].gw;
+		gw = d->selected->nh[i].gw.v4;
 	}
 	return -1;
 }
@@ -509,17 +533,20 @@ static struct fwd_nh *resolve_nhg(const struct vrf_nhg *g)
 	n->nadj = 0;
 	for (i = 0; i < g->count; i++) {
 		const struct vrf_nh *m = &g->nh[i];
+		uint32_t gw;
 
 		if (m->blackhole) {
 			blackholes++;
 			continue;
 		}
+		if (!gw4(&m->gw, &gw))
+			continue; /* an IPv6 gateway: the dataplane has no IPv6 tables yet */
 		if (m->nh_vrf_id != g->vrf_id) {
 			if (m->nh_vrf_id == VRF_DEFAULT_ID)
-				resolve_remote(n, m->gw, m->labels, m->nlabels);
+				resolve_remote(n, gw, m->labels, m->nlabels);
 			continue; /* leaking between VRFs of this PE: not forwarded yet */
 		}
-		adj_add(n, port_in_vrf(g->vrf_id, m->ifname, m->gw), m->gw, m->labels, m->nlabels);
+		adj_add(n, port_in_vrf(g->vrf_id, m->ifname, gw), gw, m->labels, m->nlabels);
 	}
 	if (n->nadj == 0)
 		n->type = blackholes > 0 ? FWD_NH_DROP : FWD_NH_UNRESOLVED;
@@ -643,18 +670,20 @@ static struct fwd_nh *lfib_resolve(const struct lfib_own *o)
 		/* pop and send to that CE, through the VRF's route to it */
 		if ((vrf = vrf_lookup_id(o->owner.vrf_id)) == NULL || vrf->id >= FWD_MAX_VRFS)
 			return NULL;
-		d = rib_match(vrf->rib, o->owner.nexthop);
+		d = rib_match(vrf->rib, &o->owner.nexthop);
 		if (d != NULL && d->selected != NULL) {
 			for (i = 0; i < d->selected->nh_count; i++) {
 				const struct rib_nh *nh = &d->selected->nh[i];
 				int port = port_by_name(vrf->id, nh->ifname[0] ? nh->ifname
 									       : nh->res_ifname);
+				uint32_t g, ce;
 
-				if (!nh->active || port < 0)
+				if (!nh->active || port < 0 || !gw4(&nh->gw, &g) ||
+				    !gw4(&o->owner.nexthop, &ce))
 					continue;
 				n = fwd_nh_new(FWD_NH_FWD, 1);
 				n->nadj = 0;
-				adj_add(n, port, nh->gw ? nh->gw : o->owner.nexthop, NULL, 0);
+				adj_add(n, port, g ? g : ce, NULL, 0);
 				return n;
 			}
 		}
@@ -684,7 +713,7 @@ static void lfib_reresolve_all(void)
 void fwd_ctl_ldp_lfib(mpls_label_t in, const struct prefix4 *fec, const struct lde_path *paths,
 		      int npaths)
 {
-	struct label_owner ldp = { .kind = LABEL_OWN_LDP, .prefix = *fec };
+	struct label_owner ldp = { .kind = LABEL_OWN_LDP, .prefix = prefix_from4(fec) };
 	struct lfib_own *o;
 
 	if (fc.t == NULL || (o = own_get(in, true)) == NULL)
@@ -737,12 +766,12 @@ void fwd_ctl_neigh(uint32_t vrf_id, bool add, const struct nl_neigh *nb)
 				   NUD_NOARP)) != 0;
 	size_t k;
 
-	if (fc.t == NULL)
-		return;
+	if (fc.t == NULL || nb->ip.af != AF_INET)
+		return; /* ND entries: no IPv6 in the dataplane yet */
 	l = neigh_list_get(vrf_id, nb->ifindex, valid);
 	if (l == NULL)
 		return;
-	for (k = 0; k < l->n && l->e[k].ip != nb->ip; k++)
+	for (k = 0; k < l->n && l->e[k].ip != nb->ip.v4; k++)
 		;
 	if (valid) {
 		if (k < l->n && memcmp(l->e[k].mac, nb->mac, 6) == 0)
@@ -754,7 +783,7 @@ void fwd_ctl_neigh(uint32_t vrf_id, bool add, const struct nl_neigh *nb)
 			}
 			l->n++;
 		}
-		l->e[k].ip = nb->ip;
+		l->e[k].ip = nb->ip.v4;
 		memcpy(l->e[k].mac, nb->mac, 6);
 	} else {
 		if (k == l->n)
@@ -798,8 +827,8 @@ static void resolve_requests(evutil_socket_t fd, short what, void *arg)
 		    (vrf = vrf_lookup_id(fc.port[port].vrf_id)) == NULL)
 			continue;
 		fc.resolve_requests++;
-		if (nl_neigh_resolve(fc.port[port].vrf_id ? vrf->nsfd : -1, fc.port[port].ifindex, ip,
-				     err, sizeof(err)) != 0)
+		if (nl_neigh_resolve(fc.port[port].vrf_id ? vrf->nsfd : -1, fc.port[port].ifindex,
+				     &(struct ipaddr){ .af = AF_INET, .v4 = ip }, err, sizeof(err)) != 0)
 			log_debug("dataplane: resolving on %s: %s", fc.port[port].name, err);
 	}
 }
@@ -832,8 +861,8 @@ static void prewarm(void)
 		    neigh_known(port, ip) || (vrf = vrf_lookup_id(fc.port[port].vrf_id)) == NULL)
 			continue;
 		missing++;
-		if (nl_neigh_resolve(fc.port[port].vrf_id ? vrf->nsfd : -1, fc.port[port].ifindex, ip,
-				     err, sizeof(err)) != 0)
+		if (nl_neigh_resolve(fc.port[port].vrf_id ? vrf->nsfd : -1, fc.port[port].ifindex,
+				     &(struct ipaddr){ .af = AF_INET, .v4 = ip }, err, sizeof(err)) != 0)
 			log_debug("dataplane: resolving on %s: %s", fc.port[port].name, err);
 	}
 	if (missing > 0 && fc.ev_prewarm != NULL)

@@ -171,7 +171,7 @@ static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	bool json = cmd_has(a, "json");
 	json_object *top = json_object_new_object();
-	char key[16], b[ADDR4_STRLEN], p[PREFIX4_STRLEN];
+	char key[16], b[IPADDR_STRLEN], p[PREFIX_STRLEN];
 	uint32_t l;
 	int i;
 
@@ -194,7 +194,7 @@ static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
 				       n != NULL && (n->type == FWD_NH_FWD || n->type == FWD_NH_LOOKUP)));
 		if (o->owner.kind == LABEL_OWN_LDP)
 			json_object_object_add(e, "prefix", json_object_new_string(
-					       prefix4_ntop(&o->owner.prefix, p, sizeof(p))));
+					       prefix_ntop(&o->owner.prefix, p, sizeof(p))));
 		else
 			json_object_object_add(e, "vrf", json_object_new_string(own_vrf(o)));
 		if (n != NULL && n->type == FWD_NH_LOOKUP) {

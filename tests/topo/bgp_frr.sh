@@ -58,6 +58,27 @@ check "pe1 has FRR's 10.77.0.0/24 (RD 65000:77, label 777, RT 65000:1)" wait_jso
 check "and imported it into VRF CUST-A" wait_json pe1 "show ip route vrf CUST-A json" \
 	'{"10.77.0.0/24":[{"protocol":"bgp","nexthops":[{"ip":"10.255.0.4","labels":[777]}]}]}'
 
+# VPN-IPv6 (6VPE, RFC 4659) through the same reflector: next hops are the
+# IPv4-mapped addresses of the PE loopbacks, resolved over the IPv4 core
+check "FRR rr1: both ped PEs negotiated VPNv6" vty_json "show bgp ipv6 vpn summary json" \
+	'{"peers":{"10.255.0.1":{"state":"Established"},"10.255.0.3":{"state":"Established"}}}'
+# (FRR 8.4 prints the IPv4-mapped next hop ::ffff:10.255.0.1 as ::ffff:aff:1)
+check "FRR has pe1's 2001:db8:1::/48 (RD 65000:1, label 1001, next hop ::ffff:10.255.0.1)" vty_json \
+	"show bgp ipv6 vpn 2001:db8:1::/48 json" \
+	'{"65000:1":{"prefix":"2001:db8:1::/48","paths":[{"valid":true,"remoteLabel":1001,"nexthops":[{"ip":"::ffff:aff:1"}],"peer":{"peerId":"10.255.0.1"}}]}}'
+check "pe2 got pe1's VPNv6 route reflected, next hop accessible over the IPv4 LSP" wait_json pe2 \
+	"show bgp ipv6 vpn rd 65000:1 2001:db8:1::/48 json" \
+	'{"65000:1":{"paths":[{"valid":true,"remoteLabel":1001,"originatorId":"10.255.0.1","nexthops":[{"ip":"::ffff:10.255.0.1","afi":"ipv6","accessible":true}]}]}}'
+check "pe1 has FRR's 2001:db8:77::/48 (RD 65000:77, label 778, RT 65000:1)" wait_json pe1 \
+	"show bgp ipv6 vpn rd 65000:77 2001:db8:77::/48 json" \
+	'{"65000:77":{"paths":[{"valid":true,"remoteLabel":778,"extendedCommunity":{"string":"RT:65000:1"},"nexthops":[{"ip":"::ffff:10.255.0.4","accessible":true}]}]}}'
+check "ped's summary lists the VPNv6 family" wait_json pe1 "show bgp ipv6 vpn summary json" \
+	'{"peers":{"10.255.0.4":{"state":"Established"}}}'
+vtysh --vty_socket "$RR" -c "conf t" -c "router bgp 65000" -c "address-family ipv6 vpn" \
+	-c "no network 2001:db8:77::/48 rd 65000:77 label 778" >/dev/null 2>&1
+check "pe1: FRR's VPNv6 route withdrawn (MP_UNREACH)" wait_json pe1 "show bgp ipv6 vpn json" \
+	'{"routes":{"routeDistinguishers":{"65000:77":null,"65000:2":{"2001:db8:2::/48":[{"valid":true}]}}}}'
+
 # withdrawal both ways
 "$PESH" -N pe1 -c "conf t" -c "vrf CUST-A" -c "no ip route 192.168.1.0/24 10.1.1.2" >/dev/null
 check "FRR: pe1's route withdrawn" vty_json "show bgp ipv4 vpn json" \

@@ -65,7 +65,7 @@ static void mk(struct tpath *t)
 	t->a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
 		       BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	t->a.origin = BGP_ORIGIN_IGP;
-	t->a.nexthop = 0xc0a80001;
+	t->a.nexthop = ipaddr_v4(0xc0a80001);
 	set_seq(t, 65010, 1);
 	t->p.attr = &t->a;
 	t->p.src = BGP_SRC_PEER;

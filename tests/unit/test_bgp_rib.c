@@ -80,7 +80,7 @@ WEAK bool bgp_attr_equal(const struct bgp_attr *a, const struct bgp_attr *b)
 {
 	return a->present == b->present && a->origin == b->origin &&
 	       a->aspath_len == b->aspath_len && mem_eq(a->aspath, b->aspath, a->aspath_len) &&
-	       a->nexthop == b->nexthop && a->med == b->med && a->local_pref == b->local_pref &&
+	       ipaddr_equal(&a->nexthop, &b->nexthop) && a->med == b->med && a->local_pref == b->local_pref &&
 	       a->originator_id == b->originator_id && a->ncluster == b->ncluster &&
 	       mem_eq(a->cluster_list, b->cluster_list, a->ncluster * sizeof(uint32_t)) &&
 	       a->necomms == b->necomms &&
@@ -272,9 +272,12 @@ static bool hook_last_gone;
 
 static bool nh_down[4];
 
-static bool nh_cb(uint32_t nh, uint32_t *metric, void *arg)
+static bool nh_cb(const struct ipaddr *a, uint32_t *metric, void *arg)
 {
+	uint32_t nh = a->v4;
+
 	(void)arg;
+	ck_assert_int_eq(a->af, AF_INET);
 	*metric = nh & 0xff;
 	return !nh_down[nh & 3];
 }
@@ -344,7 +347,7 @@ static const struct bgp_attr *mkattr(uint32_t as, uint32_t nh, uint32_t lp)
 	memset(&a, 0, sizeof(a));
 	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH) |
 		    BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
-	a.nexthop = nh;
+	a.nexthop = ipaddr_v4(nh);
 	if (as != 0) {
 		aspbuf[0] = BGP_ASPATH_SEQUENCE;
 		aspbuf[1] = 1;
@@ -372,8 +375,7 @@ static struct bgp_nlri mknlri(uint16_t rdval, uint32_t addr, uint8_t len)
 	n.p.rd.b[3] = 0xe8;
 	n.p.rd.b[6] = (uint8_t)(rdval >> 8);
 	n.p.rd.b[7] = (uint8_t)rdval;
-	n.p.pfx.addr = addr;
-	n.p.pfx.len = len;
+	n.p.pfx = prefix_v4(addr, len);
 	n.nlabels = 1;
 	n.labels[0] = 100 + rdval;
 	return n;
@@ -568,7 +570,7 @@ START_TEST(t_loops)
 	memset(&t, 0, sizeof(t));
 	t.present = BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID);
 	t.originator_id = ROUTER_ID;
-	t.nexthop = 0x0a000101;
+	t.nexthop = ipaddr_v4(0x0a000101);
 	a = bgp_attr_intern(&t);
 	p = upd(&pi1, &n, a);
 	ck_assert(p->flags & BGP_PATH_LOOP);
@@ -604,12 +606,12 @@ START_TEST(t_nexthop_revalidate)
 	ck_assert_ptr_eq(d->best, p2);
 	hook_calls = 0;
 	nh_down[1] = false;
-	ck_assert_uint_eq(bgp_rib_revalidate(rib, 0x0a000101), 1);
+	ck_assert_uint_eq(bgp_rib_revalidate(rib, &(struct ipaddr){ .af = AF_INET, .v4 = 0x0a000101 }), 1);
 	ck_assert_ptr_eq(d->best, p1);
 	ck_assert_int_eq(hook_calls, 1);
 	ck_assert_uint_eq(bgp_rib_revalidate(rib, 0), 0); /* nothing changed */
 	nh_down[2] = true;
-	ck_assert_uint_eq(bgp_rib_revalidate(rib, 0x0a000102), 0); /* non-best lost nh */
+	ck_assert_uint_eq(bgp_rib_revalidate(rib, &(struct ipaddr){ .af = AF_INET, .v4 = 0x0a000102 }), 0); /* non-best lost nh */
 	ck_assert(!(p2->flags & BGP_PATH_VALID));
 	ck_assert_int_eq(hook_calls, 1);
 }
@@ -846,7 +848,7 @@ START_TEST(t_adj_split_horizon_and_rr)
 	ck_assert_uint_eq(a->ncluster, 1);
 	ck_assert_uint_eq(a->cluster_list[0], ROUTER_ID);
 	ck_assert_uint_eq(a->local_pref, 150);
-	ck_assert_uint_eq(a->nexthop, 0x0a000101); /* unchanged when reflecting */
+	ck_assert_uint_eq(a->nexthop.v4, 0x0a000101); /* unchanged when reflecting */
 	ck_assert_int_eq(got.nlabels, 1);
 	ck_assert_uint_eq(got.labels[0], 101);
 
@@ -856,7 +858,7 @@ START_TEST(t_adj_split_horizon_and_rr)
 	ck_assert_uint_eq(a->aspath_len, 10);
 	ck_assert_uint_eq(a->aspath[1], 2);
 	ck_assert_uint_eq(a->aspath[5], (uint8_t)LOCAL_AS);
-	ck_assert_uint_eq(a->nexthop, pe3.local_addr);
+	ck_assert_uint_eq(a->nexthop.v4, pe3.local_addr);
 	ck_assert(!(a->present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF)));
 	ck_assert(!(a->present & BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID)));
 	ck_assert_ptr_null(bgp_adjout_lookup(&pi2, BGP_AF_VPNV4, &n.p, NULL));
@@ -892,7 +894,7 @@ START_TEST(t_adj_local_nexthop_self)
 	flush_all();
 	o = bgp_adjout_lookup(&pi2, BGP_AF_VPNV4, &n.p, NULL);
 	ck_assert_ptr_nonnull(o);
-	ck_assert_uint_eq(o->nexthop, pi2.local_addr);
+	ck_assert_uint_eq(o->nexthop.v4, pi2.local_addr);
 	ck_assert_uint_eq(o->local_pref, 100);
 	ck_assert_uint_eq(o->aspath_len, 0);
 	ck_assert_uint_eq(bgp_adjout_count(&pi1, BGP_AF_VPNV4), 1);
@@ -1050,7 +1052,7 @@ START_TEST(t_adj_coalesce_and_labels)
 	flush_all();
 	ck_assert_int_eq(count_sent(&pi1, MARK_REACH, &k), 1);
 	ck_assert_int_eq(k, 1);
-	ck_assert_uint_eq(bgp_adjout_lookup(&pi1, BGP_AF_VPNV4, &n.p, NULL)->nexthop, 0x0a000105);
+	ck_assert_uint_eq(bgp_adjout_lookup(&pi1, BGP_AF_VPNV4, &n.p, NULL)->nexthop.v4, 0x0a000105);
 
 	/* back to what pi1 has, before a flush: nothing */
 	nsent = 0;

@@ -33,7 +33,7 @@ static struct label_owner ldp_owner(const char *fec)
 {
 	struct label_owner o = { .kind = LABEL_OWN_LDP };
 
-	ck_assert_int_eq(prefix4_parse(fec, &o.prefix, NULL), 0);
+	ck_assert_int_eq(prefix_parse(fec, &o.prefix, NULL), 0);
 	return o;
 }
 
@@ -130,9 +130,9 @@ START_TEST(test_owner)
 	char buf[LABEL_OWNER_STRLEN], err[160];
 
 	nh.kind = LABEL_OWN_VRF_NEXTHOP;
-	nh.nexthop = 0xc0a80102; /* 192.168.1.2 */
+	nh.nexthop = ipaddr_v4(0xc0a80102); /* 192.168.1.2 */
 	pfx.kind = LABEL_OWN_VRF_PREFIX;
-	ck_assert_int_eq(prefix4_parse("10.1.0.0/16", &pfx.prefix, NULL), 0);
+	ck_assert_int_eq(prefix_parse("10.1.0.0/16", &pfx.prefix, NULL), 0);
 	ck_assert_str_eq(label_owner_str(&v, buf, sizeof(buf)), "vrf CUST-A");
 	ck_assert_str_eq(label_owner_str(&nh, buf, sizeof(buf)), "vrf CUST-A nexthop 192.168.1.2");
 	ck_assert_str_eq(label_owner_str(&pfx, buf, sizeof(buf)), "vrf CUST-A prefix 10.1.0.0/16");

@@ -330,10 +330,10 @@ struct want_addr {
 static bool pred_addr(const struct ev *e, const void *w)
 {
 	const struct want_addr *wa = w;
-	char buf[PREFIX4_STRLEN];
+	char buf[PREFIX_STRLEN];
 
 	return e->kind == 'a' && e->add == wa->add && e->a.ifindex == wa->ifindex &&
-	       strcmp(prefix4_ntop(&e->a.pfx, buf, sizeof(buf)), wa->pfx) == 0;
+	       strcmp(prefix_ntop(&e->a.pfx, buf, sizeof(buf)), wa->pfx) == 0;
 }
 
 struct want_route {
@@ -345,10 +345,10 @@ struct want_route {
 static bool pred_route(const struct ev *e, const void *w)
 {
 	const struct want_route *wr = w;
-	char buf[PREFIX4_STRLEN];
+	char buf[PREFIX_STRLEN];
 
 	return e->kind == 'r' && e->add == wr->add && e->r.table == RT_TABLE_MAIN &&
-	       strcmp(prefix4_ntop(&e->r.dst, buf, sizeof(buf)), wr->dst) == 0 &&
+	       strcmp(prefix_ntop(&e->r.dst, buf, sizeof(buf)), wr->dst) == 0 &&
 	       (wr->nh_count < 0 || e->r.nh_count == wr->nh_count);
 }
 
@@ -360,20 +360,48 @@ static uint32_t ip(const char *s)
 	return a;
 }
 
-/* an interface address: host bits kept */
-static struct prefix4 ifaddr(const char *s, uint8_t len)
+/* either family, by syntax */
+static struct ipaddr ipa(const char *s)
 {
-	struct prefix4 p = { ip(s), len };
+	struct ipaddr a;
 
+	ck_assert_msg(ipaddr_parse(s, &a) == 0, "bad address %s", s);
+	return a;
+}
+
+/* a (an expression of type struct ipaddr) is the address s */
+#define ck_assert_ip_eq(a, s)                                                          \
+	do {                                                                           \
+		struct ipaddr got_ = (a), want_ = ipa(s);                              \
+		char gb_[IPADDR_STRLEN];                                               \
+                                                                                       \
+		ck_assert_msg(ipaddr_equal(&got_, &want_), "address '%s', expected %s", \
+			      ipaddr_ntop(&got_, gb_, sizeof(gb_)), (s));              \
+	} while (0)
+
+static bool ip_is(const struct ipaddr *a, const char *s)
+{
+	struct ipaddr want = ipa(s);
+
+	return ipaddr_equal(a, &want);
+}
+
+/* an interface address: host bits kept */
+static struct prefix ifaddr(const char *s, uint8_t len)
+{
+	struct ipaddr a = ipa(s);
+	struct prefix p = prefix_host(&a);
+
+	p.len = len;
 	return p;
 }
 
-static struct prefix4 pfx(const char *s)
+static struct prefix pfx(const char *s)
 {
-	struct prefix4 p;
+	struct prefix p;
 	bool host;
 
-	ck_assert_int_eq(prefix4_parse(s, &p, &host), 0);
+	ck_assert_int_eq(prefix_parse(s, &p, &host), 0);
 	return p;
 }
 
@@ -629,7 +657,7 @@ START_TEST(test_addr)
 {
 	char a[128], err[256];
 	struct rec *rc = calloc(1, sizeof(*rc));
-	struct prefix4 p = ifaddr("10.11.12.1", 24);
+	struct prefix p = ifaddr("10.11.12.1", 24);
 	struct want_addr wadd, wdel;
 	struct nl_sock *nl;
 	int fa, idx;
@@ -680,7 +708,7 @@ END_TEST
 
 struct want_neigh {
 	int ifindex;
-	uint32_t ip;
+	struct ipaddr ip;
 	const uint8_t *mac;
 };
 
@@ -688,7 +716,7 @@ static bool pred_neigh(const struct ev *e, const void *w)
 {
 	const struct want_neigh *wn = w;
 
-	return e->kind == 'n' && e->add && e->nb.ifindex == wn->ifindex && e->nb.ip == wn->ip &&
+	return e->kind == 'n' && e->add && e->nb.ifindex == wn->ifindex && ipaddr_equal(&e->nb.ip, &wn->ip) &&
 	       e->nb.has_mac && memcmp(e->nb.mac, wn->mac, 6) == 0;
 }
 
@@ -698,8 +726,9 @@ START_TEST(test_neigh_resolve)
 {
 	char a[128], b[128], err[256];
 	struct rec *rc = calloc(1, sizeof(*rc));
-	struct prefix4 pa = ifaddr("10.31.0.1", 24), pb = ifaddr("10.31.0.2", 24);
+	struct prefix pa = ifaddr("10.31.0.1", 24), pb = ifaddr("10.31.0.2", 24);
 	struct want_neigh w;
+	struct ipaddr nb_ip;
 	struct nl_link lb;
 	struct nl_sock *nl;
 	int fa, fb, idx, idxb;
@@ -733,11 +762,13 @@ START_TEST(test_neigh_resolve)
 
 	nl = nl_listen(fa, &neigh_cbs, rc);
 	ck_assert_ptr_nonnull(nl);
-	ck_assert_int_eq(nl_neigh_resolve(fa, idx, 0, err, sizeof(err)), -1);
+	nb_ip = ipaddr_v4(0);
+	ck_assert_int_eq(nl_neigh_resolve(fa, idx, &nb_ip, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "invalid neighbor");
-	ck_assert_int_eq(nl_neigh_resolve(fa, 0, ip("10.31.0.2"), err, sizeof(err)), -1);
-	ck_assert_msg(nl_neigh_resolve(fa, idx, ip("10.31.0.2"), err, sizeof(err)) == 0, "%s", err);
-	w = (struct want_neigh){ idx, ip("10.31.0.2"), lb.mac };
+	nb_ip = ipa("10.31.0.2");
+	ck_assert_int_eq(nl_neigh_resolve(fa, 0, &nb_ip, err, sizeof(err)), -1);
+	ck_assert_msg(nl_neigh_resolve(fa, idx, &nb_ip, err, sizeof(err)) == 0, "%s", err);
+	w = (struct want_neigh){ idx, ipa("10.31.0.2"), lb.mac };
 	e = wait_ev(nl, rc, pred_neigh, &w);
 	ck_assert_ptr_nonnull(e);
 	ck_assert(e->nb.state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE));
@@ -750,7 +781,8 @@ START_TEST(test_neigh_resolve)
 
 	/* nobody answers for .9: the kernel still tries (an entry without a
 	 * MAC; it notifies only when that fails, seconds later) */
-	ck_assert_int_eq(nl_neigh_resolve(fa, idx, ip("10.31.0.9"), err, sizeof(err)), 0);
+	nb_ip = ipa("10.31.0.9");
+	ck_assert_int_eq(nl_neigh_resolve(fa, idx, &nb_ip, err, sizeof(err)), 0);
 	ck_assert_int_eq(sh("ip -n %s neigh show 10.31.0.9 dev va | grep -Eq 'INCOMPLETE|FAILED'", a),
 			 0);
 	nl_close(nl);
@@ -769,7 +801,7 @@ struct route_set {
 
 static void check_dump(const struct rec *rc, struct route_set *rs, int idx)
 {
-	char buf[PREFIX4_STRLEN];
+	char buf[PREFIX_STRLEN];
 	int i;
 
 	memset(rs, 0, sizeof(*rs));
@@ -778,13 +810,13 @@ static void check_dump(const struct rec *rc, struct route_set *rs, int idx)
 
 		if (rc->ev[i].kind != 'r' || r->table != RT_TABLE_MAIN)
 			continue;
-		prefix4_ntop(&r->dst, buf, sizeof(buf));
+		prefix_ntop(&r->dst, buf, sizeof(buf));
 		if (strcmp(buf, "10.20.0.0/16") == 0 && r->nh_count == 1 &&
-		    r->nh[0].gw == ip("10.11.12.2") && r->nh[0].ifindex == idx &&
+		    ip_is(&r->nh[0].gw, "10.11.12.2") && r->nh[0].ifindex == idx &&
 		    r->protocol == RTPROT_STATIC && r->type == RTN_UNICAST)
 			rs->single = true;
 		if (strcmp(buf, "10.21.0.0/16") == 0 && r->nh_count == 2 &&
-		    r->nh[0].gw == ip("10.11.12.2") && r->nh[1].gw == ip("10.11.12.3") &&
+		    ip_is(&r->nh[0].gw, "10.11.12.2") && ip_is(&r->nh[1].gw, "10.11.12.3") &&
 		    r->nh[0].ifindex == idx && r->nh[1].ifindex == idx && r->metric == 20)
 			rs->ecmp = true;
 		if (strcmp(buf, "10.22.0.0/16") == 0 && r->nh_count == 0 &&
@@ -806,7 +838,7 @@ START_TEST(test_routes)
 	struct route_set rs;
 	const struct ev *e;
 	struct nl_sock *nl;
-	struct prefix4 p = ifaddr("10.11.12.1", 24);
+	struct prefix p = ifaddr("10.11.12.1", 24);
 	int fa, idx, i;
 
 	fa = mkns("a");
@@ -825,13 +857,13 @@ START_TEST(test_routes)
 	r1.dst = pfx("10.20.0.0/16");
 	r1.protocol = RTPROT_STATIC;
 	r1.nh_count = 1;
-	r1.nh[0].gw = ip("10.11.12.2");
+	r1.nh[0].gw = ipa("10.11.12.2");
 	r1.nh[0].ifindex = idx;
 	ck_assert_msg(nl_route_change(fa, true, &r1, err, sizeof(err)) == 0, "single: %s", err);
 	w = (struct want_route){ "10.20.0.0/16", true, 1 };
 	e = wait_ev(nl, rc, pred_route, &w);
 	ck_assert_ptr_nonnull(e);
-	ck_assert_uint_eq(e->r.nh[0].gw, ip("10.11.12.2"));
+	ck_assert_ip_eq(e->r.nh[0].gw, "10.11.12.2");
 	ck_assert_int_eq(e->r.nh[0].ifindex, idx);
 	ck_assert_uint_eq(e->r.protocol, RTPROT_STATIC);
 
@@ -840,15 +872,15 @@ START_TEST(test_routes)
 	r2.protocol = RTPROT_STATIC;
 	r2.metric = 20;
 	r2.nh_count = 2;
-	r2.nh[0].gw = ip("10.11.12.2");
+	r2.nh[0].gw = ipa("10.11.12.2");
 	r2.nh[0].ifindex = idx;
-	r2.nh[1].gw = ip("10.11.12.3");
+	r2.nh[1].gw = ipa("10.11.12.3");
 	r2.nh[1].ifindex = idx;
 	ck_assert_msg(nl_route_change(fa, true, &r2, err, sizeof(err)) == 0, "ecmp: %s", err);
 	w = (struct want_route){ "10.21.0.0/16", true, 2 };
 	e = wait_ev(nl, rc, pred_route, &w);
 	ck_assert_ptr_nonnull(e);
-	ck_assert_uint_eq(e->r.nh[1].gw, ip("10.11.12.3"));
+	ck_assert_ip_eq(e->r.nh[1].gw, "10.11.12.3");
 	ck_assert_uint_eq(e->r.metric, 20);
 
 	memset(&r3, 0, sizeof(r3));
@@ -882,7 +914,7 @@ START_TEST(test_routes)
 	ck_assert_int_eq(rs.nh_many, NL_MAX_NEXTHOPS);
 
 	/* replace: same prefix, new gateway */
-	r1.nh[0].gw = ip("10.11.12.4");
+	r1.nh[0].gw = ipa("10.11.12.4");
 	ck_assert_msg(nl_route_change(fa, true, &r1, err, sizeof(err)) == 0, "replace: %s", err);
 	ck_assert_int_eq(sh("test $(ip -n %s route show 10.20.0.0/16 | wc -l) = 1 && "
 			    "ip -n %s route show 10.20.0.0/16 | grep -q 'via 10.11.12.4'",
@@ -908,17 +940,234 @@ START_TEST(test_routes)
 	/* errors */
 	ck_assert_int_eq(nl_route_change(fa, false, &r1, err, sizeof(err)), -1);
 	ck_assert_str_eq(err, "no such route");
-	r1.nh[0].gw = ip("192.0.2.1"); /* not on any link */
+	r1.nh[0].gw = ipa("192.0.2.1"); /* not on any link */
 	ck_assert_int_eq(nl_route_change(fa, true, &r1, err, sizeof(err)), -1);
 	ck_assert_msg(err[0] != '\0', "empty kernel reason");
 	r1.nh_count = NL_MAX_NEXTHOPS + 1;
 	ck_assert_int_eq(nl_route_change(fa, true, &r1, err, sizeof(err)), -1);
 	r1.nh_count = 1;
-	r1.nh[0].gw = 0;
+	memset(&r1.nh[0].gw, 0, sizeof(r1.nh[0].gw));
 	r1.nh[0].ifindex = 0;
 	ck_assert_int_eq(nl_route_change(fa, true, &r1, err, sizeof(err)), -1);
 	nl_close(nl);
 	close(fa);
+	free(rc);
+}
+END_TEST
+
+/* ---- IPv6 against the kernel ------------------------------------------- */
+
+/* nl_addr_change, nl_route_change and nl_neigh_resolve with IPv6, seen by
+ * the listener (notifications) and by nl_dump(). DAD is off so that the
+ * addresses are usable at once. */
+START_TEST(test_v6_kernel)
+{
+	char a[128], b[128], err[256];
+	struct rec *rc = calloc(1, sizeof(*rc));
+	struct prefix p = ifaddr("2001:db8:31::1", 64), pb = ifaddr("2001:db8:31::2", 64);
+	struct prefix ll = ifaddr("fe80::31:1", 64);
+	struct want_addr wadd, wll, wdel;
+	struct want_route w;
+	struct want_neigh wn;
+	struct nl_route r1, r2, r3, r4;
+	struct nl_link lb;
+	struct ipaddr nb_ip;
+	struct nl_sock *nl;
+	const struct ev *e;
+	int fa, fb, idx, idxb, i;
+
+	fa = mkns("a");
+	fb = mkns("b");
+	nsname(a, sizeof(a), "a");
+	nsname(b, sizeof(b), "b");
+	ck_assert_int_eq(sh("ip -n %s link add va type veth peer name vb netns %s", a, b), 0);
+	ck_assert_int_eq(sh("ip netns exec %s sysctl -qw net.ipv6.conf.va.accept_dad=0", a), 0);
+	ck_assert_int_eq(sh("ip netns exec %s sysctl -qw net.ipv6.conf.vb.accept_dad=0", b), 0);
+	idx = nl_ifindex(fa, "va");
+	idxb = nl_ifindex(fb, "vb");
+	ck_assert_int_gt(idx, 0);
+	ck_assert_int_gt(idxb, 0);
+	wadd = (struct want_addr){ idx, "2001:db8:31::1/64", true };
+	wll = (struct want_addr){ idx, "fe80::31:1/64", true };
+	wdel = (struct want_addr){ idx, "2001:db8:31::1/64", false };
+
+	nl = nl_listen(fa, &neigh_cbs, rc);
+	ck_assert_ptr_nonnull(nl);
+
+	/* addresses */
+	ck_assert_msg(nl_addr_change(fa, true, "va", &p, err, sizeof(err)) == 0, "add: %s", err);
+	e = wait_ev(nl, rc, pred_addr, &wadd);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->a.pfx.af, AF_INET6);
+	ck_assert_int_eq(sh("ip -n %s -6 addr show dev va | grep -q 'inet6 2001:db8:31::1/64 scope "
+			    "global'",
+			    a),
+			 0);
+	ck_assert_int_eq(nl_addr_change(fa, true, "va", &p, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "address already present");
+	ck_assert_msg(nl_addr_change(fa, true, "va", &ll, err, sizeof(err)) == 0, "add: %s", err);
+	ck_assert_ptr_nonnull(wait_ev(nl, rc, pred_addr, &wll));
+	ck_assert_int_eq(sh("ip -n %s -6 addr show dev va | grep -q 'inet6 fe80::31:1/64 scope link'",
+			    a),
+			 0);
+	rc->n = 0;
+	ck_assert_int_eq(nl_dump(nl), 0);
+	ck_assert_ptr_nonnull(rec_find(rc, pred_addr, &wadd));
+	ck_assert_ptr_nonnull(rec_find(rc, pred_addr, &wll));
+
+	ck_assert_int_eq(nl_addr_change(fb, true, "vb", &pb, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_link_set_up(fa, "va", true, err, sizeof(err)), 0);
+	ck_assert_int_eq(nl_link_set_up(fb, "vb", true, err, sizeof(err)), 0);
+
+	/* routes: one gateway, two, a blackhole, a directly connected one */
+	memset(&r1, 0, sizeof(r1));
+	r1.dst = pfx("2001:db8:40::/48");
+	r1.protocol = RTPROT_STATIC;
+	r1.nh_count = 1;
+	r1.nh[0].gw = ipa("2001:db8:31::2");
+	r1.nh[0].ifindex = idx;
+	ck_assert_msg(nl_route_change(fa, true, &r1, err, sizeof(err)) == 0, "single: %s", err);
+	w = (struct want_route){ "2001:db8:40::/48", true, 1 };
+	e = wait_ev(nl, rc, pred_route, &w);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->r.dst.af, AF_INET6);
+	ck_assert_ip_eq(e->r.nh[0].gw, "2001:db8:31::2");
+	ck_assert_int_eq(e->r.nh[0].ifindex, idx);
+	ck_assert_uint_eq(e->r.protocol, RTPROT_STATIC);
+	ck_assert_uint_eq(e->r.metric, 1024); /* the kernel's default for IPv6 */
+
+	memset(&r2, 0, sizeof(r2));
+	r2.dst = pfx("2001:db8:41::/48");
+	r2.protocol = RTPROT_STATIC;
+	r2.metric = 20;
+	r2.nh_count = 2;
+	r2.nh[0].gw = ipa("2001:db8:31::2");
+	r2.nh[0].ifindex = idx;
+	r2.nh[1].gw = ipa("2001:db8:31::3");
+	r2.nh[1].ifindex = idx;
+	ck_assert_msg(nl_route_change(fa, true, &r2, err, sizeof(err)) == 0, "ecmp: %s", err);
+	ck_assert_int_eq(sh("ip -n %s -6 route show 2001:db8:41::/48 | grep -c 'via 2001:db8:31::' "
+			    "| grep -qx 2",
+			    a),
+			 0);
+	w = (struct want_route){ "2001:db8:41::/48", true, 2 };
+	e = wait_ev(nl, rc, pred_route, &w);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ip_eq(e->r.nh[0].gw, "2001:db8:31::2");
+	ck_assert_ip_eq(e->r.nh[1].gw, "2001:db8:31::3");
+	ck_assert_int_eq(e->r.nh[1].ifindex, idx);
+	ck_assert_uint_eq(e->r.metric, 20);
+
+	memset(&r3, 0, sizeof(r3));
+	r3.dst = pfx("2001:db8:42::/48");
+	r3.protocol = RTPROT_STATIC;
+	ck_assert_msg(nl_route_change(fa, true, &r3, err, sizeof(err)) == 0, "blackhole: %s", err);
+	w = (struct want_route){ "2001:db8:42::/48", true, -1 }; /* IPv6 ones show "dev lo" */
+	e = wait_ev(nl, rc, pred_route, &w);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_uint_eq(e->r.type, RTN_BLACKHOLE);
+
+	memset(&r4, 0, sizeof(r4));
+	r4.dst = pfx("2001:db8:43::/48");
+	r4.protocol = RTPROT_STATIC;
+	r4.nh_count = 1;
+	r4.nh[0].ifindex = idx;
+	ck_assert_msg(nl_route_change(fa, true, &r4, err, sizeof(err)) == 0, "connected: %s", err);
+	w = (struct want_route){ "2001:db8:43::/48", true, 1 };
+	e = wait_ev(nl, rc, pred_route, &w);
+	ck_assert_ptr_nonnull(e);
+	ck_assert(ipaddr_is_zero(&e->r.nh[0].gw));
+	ck_assert_int_eq(e->r.nh[0].ifindex, idx);
+
+	/* the dump sees all of it */
+	rc->n = 0;
+	ck_assert_int_eq(nl_dump(nl), 0);
+	w = (struct want_route){ "2001:db8:40::/48", true, 1 };
+	ck_assert_ptr_nonnull(rec_find(rc, pred_route, &w));
+	w = (struct want_route){ "2001:db8:41::/48", true, 2 };
+	e = rec_find(rc, pred_route, &w);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_ip_eq(e->r.nh[1].gw, "2001:db8:31::3");
+	w = (struct want_route){ "2001:db8:42::/48", true, -1 };
+	ck_assert_ptr_nonnull(rec_find(rc, pred_route, &w));
+	w = (struct want_route){ "2001:db8:43::/48", true, 1 };
+	ck_assert_ptr_nonnull(rec_find(rc, pred_route, &w));
+	/* and the IPv6 address next to the kernel's IPv6 prefix route */
+	ck_assert_ptr_nonnull(rec_find(rc, pred_addr, &wadd));
+	w = (struct want_route){ "2001:db8:31::/64", true, 1 };
+	ck_assert_ptr_nonnull(rec_find(rc, pred_route, &w));
+
+	/* replace: same prefix, new gateway */
+	r1.nh[0].gw = ipa("2001:db8:31::4");
+	ck_assert_msg(nl_route_change(fa, true, &r1, err, sizeof(err)) == 0, "replace: %s", err);
+	ck_assert_int_eq(sh("test $(ip -n %s -6 route show 2001:db8:40::/48 | wc -l) = 1 && "
+			    "ip -n %s -6 route show 2001:db8:40::/48 | grep -q 'via 2001:db8:31::4'",
+			    a, a),
+			 0);
+
+	/* a neighbor solicitation for vb's address: the entry appears with
+	 * vb's MAC (from a dump of namespace b) */
+	{
+		struct rec *rb = calloc(1, sizeof(*rb));
+		struct nl_sock *nb = nl_listen(fb, &rec_cbs, rb);
+
+		ck_assert_ptr_nonnull(nb);
+		ck_assert_int_eq(nl_dump(nb), 0);
+		memset(&lb, 0, sizeof(lb));
+		for (i = 0; i < rb->n; i++)
+			if (rb->ev[i].kind == 'l' && rb->ev[i].l.ifindex == idxb)
+				lb = rb->ev[i].l;
+		ck_assert_int_eq(lb.ifindex, idxb);
+		nl_close(nb);
+		free(rb);
+	}
+	nb_ip = ipa("2001:db8:31::2");
+	ck_assert_msg(nl_neigh_resolve(fa, idx, &nb_ip, err, sizeof(err)) == 0, "%s", err);
+	wn = (struct want_neigh){ idx, nb_ip, lb.mac };
+	e = wait_ev(nl, rc, pred_neigh, &wn);
+	ck_assert_ptr_nonnull(e);
+	ck_assert_int_eq(e->nb.ip.af, AF_INET6);
+	ck_assert(e->nb.state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE));
+	ck_assert_int_eq(sh("ip -n %s -6 neigh show 2001:db8:31::2 dev va | grep -q lladdr", a), 0);
+	rc->n = 0;
+	ck_assert_int_eq(nl_dump(nl), 0);
+	ck_assert_ptr_nonnull(rec_find(rc, pred_neigh, &wn));
+	nb_ip = ipaddr_v6((const uint8_t[16]){ 0 }); /* :: */
+	ck_assert_int_eq(nl_neigh_resolve(fa, idx, &nb_ip, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "invalid neighbor");
+
+	/* deletes */
+	rc->n = 0;
+	ck_assert_msg(nl_route_change(fa, false, &r1, err, sizeof(err)) == 0, "del: %s", err);
+	ck_assert_msg(nl_route_change(fa, false, &r2, err, sizeof(err)) == 0, "del: %s", err);
+	ck_assert_msg(nl_route_change(fa, false, &r3, err, sizeof(err)) == 0, "del: %s", err);
+	ck_assert_msg(nl_route_change(fa, false, &r4, err, sizeof(err)) == 0, "del: %s", err);
+	w = (struct want_route){ "2001:db8:40::/48", false, -1 };
+	ck_assert_ptr_nonnull(wait_ev(nl, rc, pred_route, &w));
+	w = (struct want_route){ "2001:db8:41::/48", false, -1 };
+	ck_assert_ptr_nonnull(wait_ev(nl, rc, pred_route, &w));
+	w = (struct want_route){ "2001:db8:42::/48", false, -1 };
+	ck_assert_ptr_nonnull(wait_ev(nl, rc, pred_route, &w));
+	w = (struct want_route){ "2001:db8:43::/48", false, -1 };
+	ck_assert_ptr_nonnull(wait_ev(nl, rc, pred_route, &w));
+	ck_assert_int_eq(sh("test -z \"$(ip -n %s -6 route show | grep 2001:db8:4)\"", a), 0);
+	ck_assert_int_eq(nl_route_change(fa, false, &r1, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "no such route");
+
+	ck_assert_msg(nl_addr_change(fa, false, "va", &p, err, sizeof(err)) == 0, "del: %s", err);
+	ck_assert_ptr_nonnull(wait_ev(nl, rc, pred_addr, &wdel));
+	ck_assert_int_eq(nl_addr_change(fa, false, "va", &p, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "address not present");
+
+	/* a length beyond 128 is refused before the kernel sees it */
+	p.len = 129;
+	ck_assert_int_eq(nl_addr_change(fa, true, "va", &p, err, sizeof(err)), -1);
+	r1.dst.len = 129;
+	ck_assert_int_eq(nl_route_change(fa, true, &r1, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "invalid route");
+	nl_close(nl);
+	close(fa);
+	close(fb);
 	free(rc);
 }
 END_TEST
@@ -978,10 +1227,15 @@ static void mb_route(struct msgbuf *mb, uint8_t family, const char *dst, uint8_t
 	rtm->rtm_dst_len = len;
 	rtm->rtm_table = RT_TABLE_MAIN;
 	rtm->rtm_type = RTN_UNICAST;
-	if (family == AF_INET)
+	if (family == AF_INET) {
 		mnl_attr_put_u32(nlh, RTA_DST, htonl(ip(dst)));
-	else
+	} else if (family == AF_INET6) {
+		struct ipaddr a = ipa(dst);
+
+		mnl_attr_put(nlh, RTA_DST, 16, a.v6);
+	} else {
 		mnl_attr_put(nlh, RTA_DST, 16, "0123456789abcdef");
+	}
 	mnl_attr_put_u32(nlh, RTA_OIF, 7);
 	mnl_attr_put_u32(nlh, 0x7ff0 & 0x3fff, 1); /* unknown attribute: ignored */
 	mb_end(mb, nlh);
@@ -1015,8 +1269,9 @@ START_TEST(test_feed_neigh)
 	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET, 5); /* incomplete: no MAC */
 	mnl_attr_put_u32(nlh, NDA_DST, htonl(ip("10.1.1.3")));
 	mb_end(mb, nlh);
-	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET6, 5); /* not IPv4: ignored */
-	mnl_attr_put(nlh, NDA_DST, 16, "0123456789abcdef");
+	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_BRIDGE, 5); /* not IP (an FDB entry): ignored */
+	mnl_attr_put_u32(nlh, NDA_DST, htonl(ip("10.1.1.9")));
+	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
 	mb_end(mb, nlh);
 	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET, 5); /* no destination: malformed */
 	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
@@ -1045,11 +1300,11 @@ START_TEST(test_feed_neigh)
 	ck_assert_int_eq(rc->n, 3);
 	ck_assert(rc->ev[0].kind == 'n' && rc->ev[0].add);
 	ck_assert_int_eq(rc->ev[0].nb.ifindex, 5);
-	ck_assert_uint_eq(rc->ev[0].nb.ip, ip("10.1.1.2"));
+	ck_assert_ip_eq(rc->ev[0].nb.ip, "10.1.1.2");
 	ck_assert(rc->ev[0].nb.has_mac);
 	ck_assert_mem_eq(rc->ev[0].nb.mac, mac, 6);
 	ck_assert_uint_eq(rc->ev[0].nb.state, NUD_REACHABLE);
-	ck_assert_uint_eq(rc->ev[1].nb.ip, ip("10.1.1.3"));
+	ck_assert_ip_eq(rc->ev[1].nb.ip, "10.1.1.3");
 	ck_assert(!rc->ev[1].nb.has_mac);
 	ck_assert(!rc->ev[2].add);
 	ck_assert_int_eq(rc->ev[2].nb.ifindex, 6);
@@ -1077,14 +1332,19 @@ START_TEST(test_feed_malformed)
 	struct rtnexthop *rtnh;
 	int i;
 
-	/* good route + IPv6 route (ignored) */
+	/* good route + a route of another family (MPLS: ignored) + an IPv6
+	 * route (parsed since IPv6 support; more in test_feed_v6) */
 	mb_route(mb, AF_INET, "10.1.0.0", 16);
-	mb_route(mb, AF_INET6, NULL, 64);
+	mb_route(mb, AF_MPLS, NULL, 20);
+	mb_route(mb, AF_INET6, "2001:db8::", 64);
 	nl_feed(&rec_cbs, rc, mb->buf, mb->len);
-	ck_assert_int_eq(rc->n, 1);
+	ck_assert_int_eq(rc->n, 2);
 	ck_assert_int_eq(rc->ev[0].r.nh_count, 1);
 	ck_assert_int_eq(rc->ev[0].r.nh[0].ifindex, 7);
-	ck_assert_uint_eq(rc->ev[0].r.dst.addr, ip("10.1.0.0"));
+	ck_assert_int_eq(rc->ev[0].r.dst.af, AF_INET);
+	ck_assert_uint_eq(rc->ev[0].r.dst.v4, ip("10.1.0.0"));
+	ck_assert_int_eq(rc->ev[1].r.dst.af, AF_INET6);
+	ck_assert_int_eq(rc->ev[1].r.nh[0].ifindex, 7);
 
 	/* attribute longer than the message: skipped, the next one parsed */
 	rc->n = 0;
@@ -1100,7 +1360,8 @@ START_TEST(test_feed_malformed)
 	mb_route(mb, AF_INET, "10.3.0.0", 16);
 	nl_feed(&rec_cbs, rc, mb->buf, mb->len);
 	ck_assert_int_eq(rc->n, 1);
-	ck_assert_uint_eq(rc->ev[0].r.dst.addr, ip("10.3.0.0"));
+	ck_assert_int_eq(rc->ev[0].r.dst.af, AF_INET);
+	ck_assert_uint_eq(rc->ev[0].r.dst.v4, ip("10.3.0.0"));
 
 	/* wrong attribute sizes, dst_len > 32, short header */
 	rc->n = 0;
@@ -1199,7 +1460,7 @@ START_TEST(test_feed_malformed)
 	ck_assert_int_eq(rc->n, 1);
 	ck_assert_int_eq(rc->ev[0].r.nh_count, NL_MAX_NEXTHOPS);
 	ck_assert_int_eq(rc->ev[0].r.nh[15].ifindex, 16);
-	ck_assert_uint_eq(rc->ev[0].r.nh[15].gw, ip("192.0.2.15"));
+	ck_assert_ip_eq(rc->ev[0].r.nh[15].gw, "192.0.2.15");
 
 	/* message length beyond the buffer, garbage, truncated buffers */
 	rc->n = 0;
@@ -1220,6 +1481,330 @@ START_TEST(test_feed_malformed)
 		nl_feed(&rec_cbs, rc, mb->buf, sizeof(mb->buf));
 	}
 	nl_feed(&rec_cbs, rc, mb->buf, 0);
+	free(mb);
+	free(rc);
+}
+END_TEST
+
+/* ---- IPv6 through nl_feed() -------------------------------------------- */
+
+/* an IPv6 address attribute (16 bytes, network order) */
+static void put6(struct nlmsghdr *nlh, uint16_t type, const char *s)
+{
+	struct ipaddr a = ipa(s);
+
+	ck_assert_int_eq(a.af, AF_INET6);
+	mnl_attr_put(nlh, type, 16, a.v6);
+}
+
+static struct nlmsghdr *mb_addr(struct msgbuf *mb, uint16_t type, uint8_t family, uint8_t plen,
+				int ifindex)
+{
+	struct nlmsghdr *nlh = mb_msg(mb, type, sizeof(struct ifaddrmsg));
+	struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
+
+	ifa->ifa_family = family;
+	ifa->ifa_prefixlen = plen;
+	ifa->ifa_index = (uint32_t)ifindex;
+	return nlh;
+}
+
+static struct nlmsghdr *mb_rt(struct msgbuf *mb, uint16_t type, uint8_t family, uint8_t dst_len)
+{
+	struct nlmsghdr *nlh = mb_msg(mb, type, sizeof(struct rtmsg));
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = dst_len;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_type = RTN_UNICAST;
+	return nlh;
+}
+
+/* one struct rtnexthop inside an RTA_MULTIPATH nest: a gateway attribute
+ * of gwlen bytes (0: none) */
+static void mb_rtnh(struct nlmsghdr *nlh, int ifindex, const void *gw, uint16_t gwlen)
+{
+	struct rtnexthop *rtnh = mnl_nlmsg_get_payload_tail(nlh);
+
+	nlh->nlmsg_len += RTNH_ALIGN(sizeof(*rtnh));
+	memset(rtnh, 0, sizeof(*rtnh));
+	rtnh->rtnh_ifindex = ifindex;
+	if (gwlen > 0)
+		mnl_attr_put(nlh, RTA_GATEWAY, gwlen, gw);
+	rtnh->rtnh_len = (unsigned short)((char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)rtnh);
+}
+
+static const char *ntop_pfx(const struct prefix *p, char *buf)
+{
+	return prefix_ntop(p, buf, PREFIX_STRLEN);
+}
+
+/* Well-formed IPv6 addresses, routes (single next hop, default, multipath,
+ * blackhole) and neighbors, with malformed IPv6 messages between them that
+ * are skipped without a callback and without stopping the batch. */
+START_TEST(test_feed_v6)
+{
+	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 9 };
+	struct rec *rc = calloc(1, sizeof(*rc));
+	struct msgbuf *mb = calloc(1, sizeof(*mb));
+	struct nlmsghdr *nlh;
+	struct nlattr *mp;
+	struct ipaddr g6 = ipa("2001:db8:1::1"), g6b = ipa("fe80::2");
+	uint32_t g4 = htonl(ip("192.0.2.1"));
+	char buf[PREFIX_STRLEN];
+	const struct ev *e;
+	size_t i, full;
+	enum { NGOOD = 10 };
+
+	/* 0: an address, IFA_ADDRESS only (as the kernel sends IPv6 ones) */
+	nlh = mb_addr(mb, RTM_NEWADDR, AF_INET6, 64, 4);
+	put6(nlh, IFA_ADDRESS, "2001:db8:1::5");
+	mb_end(mb, nlh);
+	/* malformed: a 15-byte IFA_ADDRESS */
+	nlh = mb_addr(mb, RTM_NEWADDR, AF_INET6, 64, 4);
+	mnl_attr_put(nlh, IFA_ADDRESS, 15, "0123456789abcde");
+	mb_end(mb, nlh);
+	/* malformed: 17 bytes, 4 bytes (an IPv4 address in an IPv6 message) */
+	nlh = mb_addr(mb, RTM_NEWADDR, AF_INET6, 64, 4);
+	mnl_attr_put(nlh, IFA_ADDRESS, 17, "0123456789abcdefg");
+	mb_end(mb, nlh);
+	nlh = mb_addr(mb, RTM_NEWADDR, AF_INET6, 64, 4);
+	mnl_attr_put_u32(nlh, IFA_ADDRESS, g4);
+	mb_end(mb, nlh);
+	/* malformed: prefix length 129 */
+	nlh = mb_addr(mb, RTM_NEWADDR, AF_INET6, 129, 4);
+	put6(nlh, IFA_ADDRESS, "2001:db8:1::6");
+	mb_end(mb, nlh);
+	/* malformed: a good IFA_ADDRESS but a 15-byte IFA_LOCAL (which wins) */
+	nlh = mb_addr(mb, RTM_NEWADDR, AF_INET6, 64, 4);
+	mnl_attr_put(nlh, IFA_LOCAL, 15, "0123456789abcde");
+	put6(nlh, IFA_ADDRESS, "2001:db8:1::7");
+	mb_end(mb, nlh);
+	/* malformed: a 16-byte IFA_ADDRESS in an IPv4 message */
+	nlh = mb_addr(mb, RTM_NEWADDR, AF_INET, 24, 4);
+	put6(nlh, IFA_ADDRESS, "2001:db8:1::8");
+	mb_end(mb, nlh);
+	/* 1: point-to-point: IFA_LOCAL is ours, IFA_ADDRESS the peer; a delete */
+	nlh = mb_addr(mb, RTM_DELADDR, AF_INET6, 128, 5);
+	put6(nlh, IFA_LOCAL, "2001:db8:2::1");
+	put6(nlh, IFA_ADDRESS, "2001:db8:2::99");
+	mb_end(mb, nlh);
+
+	/* 2: a route with RTA_DST, RTA_GATEWAY, RTA_OIF, RTA_PRIORITY */
+	nlh = mb_rt(mb, RTM_NEWROUTE, AF_INET6, 48);
+	put6(nlh, RTA_DST, "2001:db8:20::");
+	put6(nlh, RTA_GATEWAY, "fe80::1");
+	mnl_attr_put_u32(nlh, RTA_OIF, 3);
+	mnl_attr_put_u32(nlh, RTA_PRIORITY, 1024);
+	mb_end(mb, nlh);
+	/* malformed: a 4-byte RTA_GATEWAY in an IPv6 route */
+	nlh = mb_rt(mb, RTM_NEWROUTE, AF_INET6, 48);
+	put6(nlh, RTA_DST, "2001:db8:21::");
+	mnl_attr_put_u32(nlh, RTA_GATEWAY, g4);
+	mnl_attr_put_u32(nlh, RTA_OIF, 3);
+	mb_end(mb, nlh);
+	/* malformed: rtm_dst_len 129 */
+	nlh = mb_rt(mb, RTM_NEWROUTE, AF_INET6, 129);
+	put6(nlh, RTA_DST, "2001:db8:22::");
+	mnl_attr_put_u32(nlh, RTA_OIF, 3);
+	mb_end(mb, nlh);
+	/* malformed: a 4-byte RTA_DST, a 15-byte RTA_GATEWAY */
+	nlh = mb_rt(mb, RTM_NEWROUTE, AF_INET6, 32);
+	mnl_attr_put_u32(nlh, RTA_DST, g4);
+	mnl_attr_put_u32(nlh, RTA_OIF, 3);
+	mb_end(mb, nlh);
+	nlh = mb_rt(mb, RTM_NEWROUTE, AF_INET6, 48);
+	put6(nlh, RTA_DST, "2001:db8:23::");
+	mnl_attr_put(nlh, RTA_GATEWAY, 15, "0123456789abcde");
+	mb_end(mb, nlh);
+	/* malformed: a 16-byte RTA_GATEWAY in an IPv4 route */
+	nlh = mb_rt(mb, RTM_NEWROUTE, AF_INET, 16);
+	mnl_attr_put_u32(nlh, RTA_DST, htonl(ip("10.40.0.0")));
+	put6(nlh, RTA_GATEWAY, "2001:db8:1::1");
+	mb_end(mb, nlh);
+	/* 3: the default route: no RTA_DST */
+	nlh = mb_rt(mb, RTM_NEWROUTE, AF_INET6, 0);
+	put6(nlh, RTA_GATEWAY, "fe80::2");
+	mnl_attr_put_u32(nlh, RTA_OIF, 2);
+	mb_end(mb, nlh);
+	/* 4: RTA_MULTIPATH with two IPv6 gateways */
+	nlh = mb_rt(mb, RTM_NEWROUTE, AF_INET6, 64);
+	put6(nlh, RTA_DST, "2001:db8:30::");
+	mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
+	mb_rtnh(nlh, 4, g6.v6, 16);
+	mb_rtnh(nlh, 5, g6b.v6, 16);
+	mnl_attr_nest_end(nlh, mp);
+	mb_end(mb, nlh);
+	/* malformed: multipath whose second gateway is 4 bytes */
+	nlh = mb_rt(mb, RTM_NEWROUTE, AF_INET6, 64);
+	put6(nlh, RTA_DST, "2001:db8:31::");
+	mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
+	mb_rtnh(nlh, 4, g6.v6, 16);
+	mb_rtnh(nlh, 5, &g4, 4);
+	mnl_attr_nest_end(nlh, mp);
+	mb_end(mb, nlh);
+	/* 5: a blackhole /128, deleted */
+	nlh = mb_rt(mb, RTM_DELROUTE, AF_INET6, 128);
+	((struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_type = RTN_BLACKHOLE;
+	put6(nlh, RTA_DST, "2001:db8:40::1");
+	mb_end(mb, nlh);
+	/* a cache entry: not a route, ignored */
+	nlh = mb_rt(mb, RTM_NEWROUTE, AF_INET6, 128);
+	((struct rtmsg *)mnl_nlmsg_get_payload(nlh))->rtm_flags = RTM_F_CLONED;
+	put6(nlh, RTA_DST, "2001:db8:41::1");
+	mnl_attr_put_u32(nlh, RTA_OIF, 3);
+	mb_end(mb, nlh);
+
+	/* 6: a neighbor: NDA_DST + NDA_LLADDR */
+	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET6, 4);
+	put6(nlh, NDA_DST, "2001:db8:1::9");
+	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
+	mb_end(mb, nlh);
+	/* malformed: a 4-byte and a 15-byte NDA_DST */
+	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET6, 4);
+	mnl_attr_put_u32(nlh, NDA_DST, g4);
+	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
+	mb_end(mb, nlh);
+	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET6, 4);
+	mnl_attr_put(nlh, NDA_DST, 15, "0123456789abcde");
+	mb_end(mb, nlh);
+	/* 7: a link-local neighbor without MAC (incomplete) */
+	nlh = mb_neigh(mb, RTM_NEWNEIGH, AF_INET6, 4);
+	put6(nlh, NDA_DST, "fe80::9");
+	mb_end(mb, nlh);
+	/* 8: IPv4 keeps working in the same batch */
+	mb_route(mb, AF_INET, "10.50.0.0", 16);
+	/* 9: a neighbor delete */
+	nlh = mb_neigh(mb, RTM_DELNEIGH, AF_INET6, 6);
+	put6(nlh, NDA_DST, "2001:db8:1::9");
+	mb_end(mb, nlh);
+	ck_assert_uint_lt(mb->len, sizeof(mb->buf));
+
+	nl_feed(&neigh_cbs, rc, mb->buf, mb->len);
+	ck_assert_int_eq(rc->n, NGOOD);
+
+	e = &rc->ev[0];
+	ck_assert(e->kind == 'a' && e->add);
+	ck_assert_int_eq(e->a.ifindex, 4);
+	ck_assert_int_eq(e->a.pfx.af, AF_INET6);
+	ck_assert_str_eq(ntop_pfx(&e->a.pfx, buf), "2001:db8:1::5/64"); /* host bits kept */
+
+	e = &rc->ev[1];
+	ck_assert(e->kind == 'a' && !e->add);
+	ck_assert_int_eq(e->a.ifindex, 5);
+	ck_assert_str_eq(ntop_pfx(&e->a.pfx, buf), "2001:db8:2::1/128");
+
+	e = &rc->ev[2];
+	ck_assert(e->kind == 'r' && e->add);
+	ck_assert_int_eq(e->r.dst.af, AF_INET6);
+	ck_assert_str_eq(ntop_pfx(&e->r.dst, buf), "2001:db8:20::/48");
+	ck_assert_uint_eq(e->r.table, RT_TABLE_MAIN);
+	ck_assert_uint_eq(e->r.protocol, RTPROT_STATIC);
+	ck_assert_uint_eq(e->r.type, RTN_UNICAST);
+	ck_assert_uint_eq(e->r.metric, 1024);
+	ck_assert_int_eq(e->r.nh_count, 1);
+	ck_assert_ip_eq(e->r.nh[0].gw, "fe80::1");
+	ck_assert_int_eq(e->r.nh[0].ifindex, 3);
+
+	e = &rc->ev[3];
+	ck_assert(e->kind == 'r' && e->add);
+	ck_assert_int_eq(e->r.dst.af, AF_INET6); /* a family even without RTA_DST */
+	ck_assert_str_eq(ntop_pfx(&e->r.dst, buf), "::/0");
+	ck_assert_int_eq(e->r.nh_count, 1);
+	ck_assert_ip_eq(e->r.nh[0].gw, "fe80::2");
+	ck_assert_int_eq(e->r.nh[0].ifindex, 2);
+
+	e = &rc->ev[4];
+	ck_assert(e->kind == 'r' && e->add);
+	ck_assert_str_eq(ntop_pfx(&e->r.dst, buf), "2001:db8:30::/64");
+	ck_assert_int_eq(e->r.nh_count, 2);
+	ck_assert_ip_eq(e->r.nh[0].gw, "2001:db8:1::1");
+	ck_assert_int_eq(e->r.nh[0].ifindex, 4);
+	ck_assert_ip_eq(e->r.nh[1].gw, "fe80::2");
+	ck_assert_int_eq(e->r.nh[1].ifindex, 5);
+
+	e = &rc->ev[5];
+	ck_assert(e->kind == 'r' && !e->add);
+	ck_assert_str_eq(ntop_pfx(&e->r.dst, buf), "2001:db8:40::1/128");
+	ck_assert_uint_eq(e->r.type, RTN_BLACKHOLE);
+	ck_assert_int_eq(e->r.nh_count, 0);
+
+	e = &rc->ev[6];
+	ck_assert(e->kind == 'n' && e->add);
+	ck_assert_int_eq(e->nb.ifindex, 4);
+	ck_assert_int_eq(e->nb.ip.af, AF_INET6);
+	ck_assert_ip_eq(e->nb.ip, "2001:db8:1::9");
+	ck_assert(e->nb.has_mac);
+	ck_assert_mem_eq(e->nb.mac, mac, 6);
+	ck_assert_uint_eq(e->nb.state, NUD_REACHABLE);
+
+	e = &rc->ev[7];
+	ck_assert(e->kind == 'n' && e->add);
+	ck_assert_ip_eq(e->nb.ip, "fe80::9");
+	ck_assert(!e->nb.has_mac);
+
+	e = &rc->ev[8];
+	ck_assert(e->kind == 'r' && e->add);
+	ck_assert_int_eq(e->r.dst.af, AF_INET);
+	ck_assert_str_eq(ntop_pfx(&e->r.dst, buf), "10.50.0.0/16");
+
+	e = &rc->ev[9];
+	ck_assert(e->kind == 'n' && !e->add);
+	ck_assert_int_eq(e->nb.ifindex, 6);
+	ck_assert_ip_eq(e->nb.ip, "2001:db8:1::9");
+
+	/* without a neigh callback the neighbors are not reported */
+	rc->n = 0;
+	nl_feed(&rec_cbs, rc, mb->buf, mb->len);
+	ck_assert_int_eq(rc->n, NGOOD - 3);
+
+	/* every truncation of the batch: no crash, never more than the good ones */
+	full = mb->len;
+	for (i = 0; i <= full; i++) {
+		rc->n = 0;
+		nl_feed(&neigh_cbs, rc, mb->buf, i);
+		ck_assert_int_le(rc->n, NGOOD);
+	}
+	free(mb);
+	free(rc);
+}
+END_TEST
+
+/* The malformed IPv6 shapes one at a time: each alone gives no callback. */
+START_TEST(test_feed_v6_malformed_alone)
+{
+	struct rec *rc = calloc(1, sizeof(*rc));
+	struct msgbuf *mb = calloc(1, sizeof(*mb));
+	uint32_t g4 = htonl(ip("192.0.2.1"));
+	struct nlmsghdr *nlh;
+	int which;
+
+	for (which = 0; which < 3; which++) {
+		memset(mb, 0, sizeof(*mb));
+		rc->n = 0;
+		switch (which) {
+		case 0: /* a 4-byte RTA_GATEWAY in an AF_INET6 route */
+			nlh = mb_rt(mb, RTM_NEWROUTE, AF_INET6, 48);
+			put6(nlh, RTA_DST, "2001:db8:21::");
+			mnl_attr_put_u32(nlh, RTA_GATEWAY, g4);
+			mnl_attr_put_u32(nlh, RTA_OIF, 3);
+			break;
+		case 1: /* rtm_dst_len 129 */
+			nlh = mb_rt(mb, RTM_NEWROUTE, AF_INET6, 129);
+			put6(nlh, RTA_DST, "2001:db8:22::");
+			mnl_attr_put_u32(nlh, RTA_OIF, 3);
+			break;
+		default: /* a 15-byte IFA_ADDRESS */
+			nlh = mb_addr(mb, RTM_NEWADDR, AF_INET6, 64, 4);
+			mnl_attr_put(nlh, IFA_ADDRESS, 15, "0123456789abcde");
+			break;
+		}
+		mb_end(mb, nlh);
+		nl_feed(&neigh_cbs, rc, mb->buf, mb->len);
+		ck_assert_msg(rc->n == 0, "malformed message %d reported", which);
+	}
 	free(mb);
 	free(rc);
 }
@@ -1287,12 +1872,15 @@ static Suite *nl_suite(void)
 	tcase_add_test(tk, test_routes);
 	tcase_add_test(tk, test_overrun_resync);
 	tcase_add_test(tk, test_neigh_resolve);
+	tcase_add_test(tk, test_v6_kernel);
 	suite_add_tcase(s, tk);
 
 	tcase_add_checked_fixture(tf, quiet_setup, NULL);
 	tcase_set_timeout(tf, 60);
 	tcase_add_test(tf, test_feed_malformed);
 	tcase_add_test(tf, test_feed_neigh);
+	tcase_add_test(tf, test_feed_v6);
+	tcase_add_test(tf, test_feed_v6_malformed_alone);
 	tcase_add_test(tf, test_feed_fuzz);
 	suite_add_tcase(s, tf);
 	return s;
