@@ -413,7 +413,9 @@ int rib_update(struct rib *rib, const struct prefix *pfx, enum rib_proto proto, 
 		return -1;
 	n = node_find(rib, pfx);
 	if (n == NULL || n->dest == NULL) {
-		if (vrf_route_limit_check(rib->vrf, rib->stats.routes) != 0) {
+		/* the limit counts each family on its own (Cisco's and FRR's
+		 * per-address-family maximum) */
+		if (vrf_route_limit_check(rib->vrf, rib->count[af_index(pfx->af)]) != 0) {
 			rib->stats.rejected++;
 			return -1;
 		}

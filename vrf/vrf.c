@@ -515,9 +515,9 @@ enum static_result static_add(struct vrf *vrf, const struct static_route *sr)
 	if (nh_same_pfx >= RIB_MAX_NH)
 		return STATIC_LIMIT;
 	if (rib_lookup_exact(vrf->rib, &sr->pfx) == NULL && vrf->max_routes != 0 &&
-	    !vrf->max_warn_only && rib_count(vrf->rib) >= vrf->max_routes) {
+	    !vrf->max_warn_only && rib_count_af(vrf->rib, sr->pfx.af) >= vrf->max_routes) {
 		rib_count_rejected(vrf->rib);
-		vrf_route_limit_check(vrf, rib_count(vrf->rib));
+		vrf_route_limit_check(vrf, rib_count_af(vrf->rib, sr->pfx.af));
 		return STATIC_LIMIT;
 	}
 	s = xmalloc(sizeof(*s));

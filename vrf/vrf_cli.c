@@ -163,9 +163,9 @@ static int max_routes_cmd(struct cli *cli, const struct cmd_args *a)
 
 		vrf->max_routes = (uint32_t)n;
 		vrf->max_warn_only = cmd_has(a, "warning-only");
-		if (rib_count(vrf->rib) > n)
+		if (rib_count_af(vrf->rib, AF_INET) > n)
 			cli_out(cli, "%% VRF %s already holds %llu routes, more than %llu%s\n",
-				vrf->name, (unsigned long long)rib_count(vrf->rib), n,
+				vrf->name, (unsigned long long)rib_count_af(vrf->rib, AF_INET), n,
 				vrf->max_warn_only ? "" : "; existing routes stay, new ones are refused");
 	}
 	vrf->limit_warned = false;
@@ -331,12 +331,19 @@ static json_object *vrf_json(const struct vrf *vrf)
 	json_object_object_add(o, "importRts", rt_set_json(&vrf->rt_import));
 	json_object_object_add(o, "exportRts", rt_set_json(&vrf->rt_export));
 	json_object_object_add(o, "netns", json_object_new_string(vrf->netns));
-	json_object_object_add(o, "routeCount", json_object_new_int64((int64_t)st->routes));
+	/* routeCount: IPv4 (as before IPv6 existed); the limit applies to each
+	 * family on its own */
+	json_object_object_add(o, "routeCount",
+			       json_object_new_int64((int64_t)rib_count_af(vrf->rib, AF_INET)));
+	json_object_object_add(o, "routeCountIpv6",
+			       json_object_new_int64((int64_t)rib_count_af(vrf->rib, AF_INET6)));
 	json_object_object_add(o, "maximumRoutes", json_object_new_int64(vrf->max_routes));
 	json_object_object_add(o, "warningOnly", json_object_new_boolean(vrf->max_warn_only));
 	json_object_object_add(o, "limitExceeded",
-			       json_object_new_boolean(vrf->max_routes != 0 &&
-						       st->routes >= vrf->max_routes));
+			       json_object_new_boolean(
+				       vrf->max_routes != 0 &&
+				       (rib_count_af(vrf->rib, AF_INET) >= vrf->max_routes ||
+					rib_count_af(vrf->rib, AF_INET6) >= vrf->max_routes)));
 	json_object_object_add(o, "routesRejected", json_object_new_int64((int64_t)st->rejected));
 	json_object_object_add(o, "fibPrefixes", json_object_new_int64((int64_t)fib_count(vrf->fib)));
 	json_object_object_add(o, "fibBytes", json_object_new_int64((int64_t)fib_memory(vrf->fib)));
@@ -378,9 +385,10 @@ static int show_vrf_cmd(struct cli *cli, const struct cmd_args *a)
 
 		if (vrf->max_routes)
 			snprintf(cnt, sizeof(cnt), "%llu/%u",
-				 (unsigned long long)rib_count(vrf->rib), vrf->max_routes);
+				 (unsigned long long)rib_count_af(vrf->rib, AF_INET), vrf->max_routes);
 		else
-			snprintf(cnt, sizeof(cnt), "%llu", (unsigned long long)rib_count(vrf->rib));
+			snprintf(cnt, sizeof(cnt), "%llu",
+				 (unsigned long long)rib_count_af(vrf->rib, AF_INET));
 		cli_out(cli, "%-16s %4u %-22s %-8s ", vrf->name, vrf->id,
 			vrf->rd_set ? rd_format(&vrf->rd, rd, sizeof(rd)) : "-", cnt);
 		rt_set_text(cli, &vrf->rt_import);
