@@ -660,13 +660,18 @@ static bool tok_invalid(const struct cmd_token *t, const char *w, char *reason, 
 	reason[0] = '\0';
 	switch (t->type) {
 	case TOK_IPV4:
-		return only_chars(w, "0123456789.") && has_digit(w);
+		/* an IPv6 address where IPv4 is wanted is an invalid value too */
+		return (only_chars(w, "0123456789.") && has_digit(w)) ||
+		       (only_chars(w, "0123456789abcdefABCDEF:.") && strchr(w, ':') != NULL);
 	case TOK_PREFIX4:
-		return only_chars(w, "0123456789./") && has_digit(w);
+		return (only_chars(w, "0123456789./") && has_digit(w)) ||
+		       (only_chars(w, "0123456789abcdefABCDEF:./") && strchr(w, ':') != NULL);
 	case TOK_IPV6:
-		return only_chars(w, "0123456789abcdefABCDEF:.") && strchr(w, ':') != NULL;
+		return (only_chars(w, "0123456789abcdefABCDEF:.") && strchr(w, ':') != NULL) ||
+		       (only_chars(w, "0123456789.") && strchr(w, '.') != NULL);
 	case TOK_PREFIX6:
-		return only_chars(w, "0123456789abcdefABCDEF:./") && strchr(w, ':') != NULL;
+		return (only_chars(w, "0123456789abcdefABCDEF:./") && strchr(w, ':') != NULL) ||
+		       (only_chars(w, "0123456789./") && strchr(w, '/') != NULL);
 	case TOK_RANGE:
 		return only_chars(w, "0123456789") && has_digit(w);
 	case TOK_RD:
@@ -720,6 +725,9 @@ struct walk {
 	const struct cmd_elem *cmd;
 	const struct cmd_token *ptok[CMD_MAX_WORDS];
 	unsigned char pscore[CMD_MAX_WORDS];
+	/* word i is itself a keyword of this node: it never abbreviates another
+	 * one ("ip" is ip, not ipv6; FRR's rule too) */
+	bool exact_kw[CMD_MAX_WORDS];
 	const struct gnode *once[MAX_ONCE];
 	size_t nonce;
 	unsigned steps;
@@ -765,6 +773,8 @@ static void walk(struct walk *wk, const struct gnode *g, size_t pos)
 			return;
 		}
 		sc = tok_match(g->tok, wk->in->w[pos]);
+		if (sc == SC_PARTIAL && pos < CMD_MAX_WORDS && wk->exact_kw[pos])
+			sc = SC_NONE;
 		if (sc == SC_NONE) {
 			if (wk->fail != NULL)
 				wk->fail(wk, pos, g->tok);
@@ -792,11 +802,21 @@ static void walk(struct walk *wk, const struct gnode *g, size_t pos)
 static void walk_node(enum cli_node node, struct walk *wk)
 {
 	struct node_info *ni;
-	size_t i;
+	size_t i, k, w;
 
 	if (!cmd_node_valid(node))
 		return;
 	ni = &nodes[node];
+	for (w = 0; w < wk->nw && w < CMD_MAX_WORDS; w++) {
+		wk->exact_kw[w] = false;
+		for (i = 0; i < ni->ncmds && !wk->exact_kw[w]; i++)
+			for (k = 0; k < ni->cmds[i]->ntoks; k++)
+				if (ni->cmds[i]->toks[k]->type == TOK_KEYWORD &&
+				    strcmp(ni->cmds[i]->toks[k]->text, wk->in->w[w]) == 0) {
+					wk->exact_kw[w] = true;
+					break;
+				}
+	}
 	for (i = 0; i < ni->ncmds; i++) {
 		wk->cmd = ni->cmds[i];
 		wk->nonce = 0;

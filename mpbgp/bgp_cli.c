@@ -365,10 +365,15 @@ static int network_cmd(struct cli *cli, const struct cmd_args *a)
 		return CMD_ERROR;
 	memset(&n, 0, sizeof(n));
 	n.af = (enum bgp_af)af;
-	if (prefix_parse(cmd_arg(a, "prefix"), &n.p.pfx, &host_bits) != 0 || host_bits ||
-	    n.p.pfx.af != bgp_af_family(n.af)) {
+	if (prefix_parse(cmd_arg(a, "prefix"), &n.p.pfx, &host_bits) != 0 || host_bits) {
 		cli_out(cli, "%% Invalid network \"%s\"%s\n", cmd_arg(a, "prefix"),
 			host_bits ? " (host bits set)" : "");
+		return CMD_ERROR;
+	}
+	if (n.p.pfx.af != bgp_af_family(n.af)) {
+		cli_out(cli, "%% Invalid network \"%s\": an %s prefix in address-family %s\n",
+			cmd_arg(a, "prefix"), n.p.pfx.af == AF_INET ? "IPv4" : "IPv6",
+			bgp_af_table[n.af].name);
 		return CMD_ERROR;
 	}
 	if (bgp_af_is_vpn(af)) {

@@ -33,6 +33,12 @@ static void mp_restart_cancel(struct bgp_peer *p);
 static struct event *flush_ev, *reval_ev;
 static uint32_t (*router_id_fn)(void);
 static uint32_t (*iface_addr_fn)(const struct vrf *vrf, const char *ifname);
+static bool (*iface_addr6_fn)(const struct vrf *vrf, uint32_t v4, struct ipaddr *out);
+
+void speaker_set_iface_addr6_fn(bool (*fn)(const struct vrf *vrf, uint32_t v4, struct ipaddr *out))
+{
+	iface_addr6_fn = fn;
+}
 
 void speaker_set_iface_addr_fn(uint32_t (*fn)(const struct vrf *vrf, const char *ifname))
 {
@@ -297,6 +303,16 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 		return false;
 	if (bgp_af_is_vpn(af) && ipaddr_is_zero(&out->nexthop))
 		out->nexthop = ipaddr_v4(peer->local_addr);
+	if (af == BGP_AF_IPV6_UNICAST && out->nexthop.af == AF_INET) {
+		/* next hop self for IPv6 routes over an IPv4 session: the global
+		 * IPv6 address of the interface the session runs on, as FRR; without
+		 * one, the IPv4-mapped address (::ffff:a.b.c.d) */
+		struct ipaddr v6;
+
+		if (iface_addr6_fn != NULL &&
+		    iface_addr6_fn(b->vrf ? b->vrf : vrf_default(), out->nexthop.v4, &v6))
+			out->nexthop = v6;
+	}
 	if (b->vrf != NULL && bgp_peer_ebgp(peer, b->asn)) {
 		int i, n = 0;
 

@@ -21,6 +21,9 @@ void speaker_init(uint32_t (*router_id)(void), const struct speaker_label_ops *l
 /* The address `update-source IFNAME` stands for (first non-loopback-net
  * address of IFNAME in vrf's namespace; 0 if none). */
 void speaker_set_iface_addr_fn(uint32_t (*fn)(const struct vrf *vrf, const char *ifname));
+/* The global IPv6 address of the interface of vrf that holds IPv4 address
+ * v4 (next hop self for IPv6 routes over an IPv4 session); false if none. */
+void speaker_set_iface_addr6_fn(bool (*fn)(const struct vrf *vrf, uint32_t v4, struct ipaddr *out));
 /* After it was accepted: sessions start. */
 void speaker_start(struct event_base *base);
 void speaker_fini(void);

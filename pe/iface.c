@@ -448,6 +448,32 @@ uint32_t iface_addr_of(const struct vrf *vrf, const char *ifname)
 	return 0;
 }
 
+bool iface_addr6_for(const struct vrf *vrf, uint32_t v4, struct ipaddr *out)
+{
+	struct iface *i;
+	int k, j;
+
+	for (i = ifaces; i != NULL; i = i->next) {
+		if (!i->present || i->kvrf != vrf->id)
+			continue;
+		for (k = 0; k < i->nkaddr; k++)
+			if (i->kaddr[k].af == AF_INET && i->kaddr[k].v4 == v4)
+				break;
+		if (k == i->nkaddr)
+			continue;
+		for (j = 0; j < i->nkaddr; j++) {
+			struct ipaddr a = prefix_addr(&i->kaddr[j]);
+
+			if (a.af == AF_INET6 && !ipaddr_is_linklocal(&a)) {
+				*out = a;
+				return true;
+			}
+		}
+		return false;
+	}
+	return false;
+}
+
 uint32_t iface_router_id(void)
 {
 	struct iface *i;

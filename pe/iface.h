@@ -61,6 +61,7 @@ struct iface *iface_by_ifindex(uint32_t vrf_id, int ifindex);
 /* Router id when none is configured: the highest address on lo, else the
  * highest interface address, of the default VRF (0 if none). */
 uint32_t iface_router_id(void);
+bool iface_addr6_for(const struct vrf *vrf, uint32_t v4, struct ipaddr *out);
 uint32_t iface_addr_of(const struct vrf *vrf, const char *ifname);
 
 #endif

@@ -147,6 +147,7 @@ static void register_all(void)
 	bgp_show_init();
 	speaker_init(iface_router_id, &bgp_labels);
 	speaker_set_iface_addr_fn(iface_addr_of);
+	speaker_set_iface_addr6_fn(iface_addr6_for);
 	speaker_set_ldp_enabled_fn(ldp_enabled);
 	ldpd_init(&ldp_ops);
 	vrf_set_route_notify(route_changed);

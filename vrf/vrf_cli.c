@@ -225,6 +225,22 @@ static int static_route_do(struct cli *cli, const struct cmd_args *a, struct vrf
 			return CMD_ERROR;
 		}
 	}
+	{
+		/* an address in the interface position: the wrong family's next hop
+		 * (FRR's syntax would read it as an interface name) */
+		const char *name = ifn ? ifn : gwif;
+		struct ipaddr x;
+
+		if (ifn != NULL && ipaddr_parse(ifn, &x) == 0) {
+			cli_out(cli, "%% Invalid next hop %s: an %s address for an %s route\n", ifn,
+				af_word(x.af), af_word(af));
+			return CMD_ERROR;
+		}
+		if (name != NULL && ipaddr_parse(name, &x) == 0) {
+			cli_out(cli, "%% Invalid interface name \"%s\": it is an address\n", name);
+			return CMD_ERROR;
+		}
+	}
 	if (cmd_has(a, "blackhole") || cmd_has(a, "Null0"))
 		sr.blackhole = true;
 	else if (ifn != NULL || gwif != NULL) {
