@@ -130,7 +130,7 @@ static struct rib_node *node_find(const struct rib *rib, const struct prefix *p)
 {
 	struct rib_node *n;
 
-	if (p->af != AF_INET && p->af != AF_INET6)
+	if ((p->af != AF_INET && p->af != AF_INET6) || p->len > af_maxlen(p->af))
 		return NULL;
 	n = rib->root[af_index(p->af)];
 	while (n != NULL && node_covers(n, p)) {
@@ -609,6 +609,8 @@ int rib_walk(const struct rib *rib, int (*fn)(void *arg, struct rib_dest *d), vo
 
 int rib_walk_af(const struct rib *rib, int af, int (*fn)(void *arg, struct rib_dest *d), void *arg)
 {
+	if (af != AF_INET && af != AF_INET6)
+		return 0;
 	return walk_node(rib->root[af_index(af)], fn, arg);
 }
 
@@ -619,7 +621,7 @@ uint64_t rib_count(const struct rib *rib)
 
 uint64_t rib_count_af(const struct rib *rib, int af)
 {
-	return rib->count[af_index(af)];
+	return af == AF_INET || af == AF_INET6 ? rib->count[af_index(af)] : 0;
 }
 
 const struct rib_stats *rib_stats(const struct rib *rib)

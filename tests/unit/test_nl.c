@@ -716,8 +716,9 @@ static bool pred_neigh(const struct ev *e, const void *w)
 {
 	const struct want_neigh *wn = w;
 
-	return e->kind == 'n' && e->add && e->nb.ifindex == wn->ifindex && ipaddr_equal(&e->nb.ip, &wn->ip) &&
-	       e->nb.has_mac && memcmp(e->nb.mac, wn->mac, 6) == 0;
+	return e->kind == 'n' && e->add && e->nb.ifindex == wn->ifindex &&
+	       ipaddr_equal(&e->nb.ip, &wn->ip) && e->nb.has_mac &&
+	       memcmp(e->nb.mac, wn->mac, 6) == 0;
 }
 
 /* nl_neigh_resolve() makes the kernel ARP for a missing entry; the listener
@@ -1007,7 +1008,8 @@ START_TEST(test_v6_kernel)
 	ck_assert_str_eq(err, "address already present");
 	ck_assert_msg(nl_addr_change(fa, true, "va", &ll, err, sizeof(err)) == 0, "add: %s", err);
 	ck_assert_ptr_nonnull(wait_ev(nl, rc, pred_addr, &wll));
-	ck_assert_int_eq(sh("ip -n %s -6 addr show dev va | grep -q 'inet6 fe80::31:1/64 scope link'",
+	ck_assert_int_eq(sh("ip -n %s -6 addr show dev va | "
+			    "grep -q 'inet6 fe80::31:1/64 scope link'",
 			    a),
 			 0);
 	rc->n = 0;
@@ -1101,7 +1103,8 @@ START_TEST(test_v6_kernel)
 	r1.nh[0].gw = ipa("2001:db8:31::4");
 	ck_assert_msg(nl_route_change(fa, true, &r1, err, sizeof(err)) == 0, "replace: %s", err);
 	ck_assert_int_eq(sh("test $(ip -n %s -6 route show 2001:db8:40::/48 | wc -l) = 1 && "
-			    "ip -n %s -6 route show 2001:db8:40::/48 | grep -q 'via 2001:db8:31::4'",
+			    "ip -n %s -6 route show 2001:db8:40::/48 | "
+			    "grep -q 'via 2001:db8:31::4'",
 			    a, a),
 			 0);
 
@@ -1582,9 +1585,13 @@ START_TEST(test_feed_v6)
 	mnl_attr_put(nlh, IFA_LOCAL, 15, "0123456789abcde");
 	put6(nlh, IFA_ADDRESS, "2001:db8:1::7");
 	mb_end(mb, nlh);
-	/* malformed: a 16-byte IFA_ADDRESS in an IPv4 message */
+	/* malformed: a 16-byte IFA_ADDRESS in an IPv4 message; an IPv4
+	 * message with prefix length 33 (the bound is the family's) */
 	nlh = mb_addr(mb, RTM_NEWADDR, AF_INET, 24, 4);
 	put6(nlh, IFA_ADDRESS, "2001:db8:1::8");
+	mb_end(mb, nlh);
+	nlh = mb_addr(mb, RTM_NEWADDR, AF_INET, 33, 4);
+	mnl_attr_put_u32(nlh, IFA_ADDRESS, g4);
 	mb_end(mb, nlh);
 	/* 1: point-to-point: IFA_LOCAL is ours, IFA_ADDRESS the peer; a delete */
 	nlh = mb_addr(mb, RTM_DELADDR, AF_INET6, 128, 5);
@@ -1842,6 +1849,29 @@ START_TEST(test_feed_fuzz)
 			p[19] = 0;
 		}
 		nl_feed(&rec_cbs, rc, mb->buf, nlh->nlmsg_len);
+	}
+	/* the same with IPv6 (16-byte attributes) and neighbors */
+	for (i = 0; i < 20000; i++) {
+		static const uint16_t types6[] = { RTM_NEWADDR, RTM_DELADDR, RTM_NEWROUTE,
+						   RTM_DELROUTE, RTM_NEWNEIGH, RTM_DELNEIGH };
+
+		memset(mb, 0, sizeof(*mb));
+		rc->n = 0;
+		plen = (size_t)(rand() % 200);
+		nlh = mnl_nlmsg_put_header(mb->buf);
+		nlh->nlmsg_type = types6[rand() % 6];
+		p = mnl_nlmsg_put_extra_header(nlh, plen);
+		for (j = 0; j < plen; j++)
+			p[j] = (unsigned char)(rand() & 0xff);
+		if (plen > 0 && rand() % 4 != 0)
+			p[0] = (unsigned char)(rand() % 2 ? AF_INET6 : AF_INET);
+		if (plen > 24 && rand() % 2) { /* plausible attribute header, often 16 bytes */
+			p[12] = (unsigned char)(rand() % 2 ? 20 : rand() % 24);
+			p[13] = 0;
+			p[14] = (unsigned char)(rand() % 16);
+			p[15] = 0;
+		}
+		nl_feed(&neigh_cbs, rc, mb->buf, nlh->nlmsg_len);
 	}
 	free(mb);
 	free(rc);

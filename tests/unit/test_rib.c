@@ -301,6 +301,58 @@ START_TEST(test_route_limit)
 }
 END_TEST
 
+/* The route limit counts each family on its own: a full IPv4 table does
+ * not refuse IPv6 prefixes, and the other way round. */
+START_TEST(test_route_limit_per_family)
+{
+	char err[128];
+	struct vrf *v = vrf_create("LIM6", err, sizeof(err));
+	struct static_route s;
+	struct rib_nh nh;
+	struct prefix p;
+
+	memset(&nh, 0, sizeof(nh));
+	strcpy(nh.ifname, "eth1");
+	v->max_routes = 2;
+	s = S("10.0.0.0/16", NULL, "eth1", 1);
+	ck_assert_int_eq(static_add(v, &s), STATIC_ADDED);
+	s = S("10.1.0.0/16", NULL, "eth1", 1);
+	ck_assert_int_eq(static_add(v, &s), STATIC_ADDED);
+	s = S("10.2.0.0/16", NULL, "eth1", 1);
+	ck_assert_int_eq(static_add(v, &s), STATIC_LIMIT);
+	p = P("10.3.0.0/16");
+	ck_assert_int_eq(rib_update(v->rib, &p, RIB_CONNECTED, 1, 0, 0, &nh, 1), -1);
+	ck_assert_uint_eq(rib_stats(v->rib)->rejected, 2);
+	/* IPv4 is full, IPv6 is not */
+	s = S("2001:db8:1::/48", NULL, "eth1", 1);
+	ck_assert_int_eq(static_add(v, &s), STATIC_ADDED);
+	p = P("2001:db8:2::/48");
+	ck_assert_int_eq(rib_update(v->rib, &p, RIB_CONNECTED, 1, 0, 0, &nh, 1), 0);
+	ck_assert_uint_eq(rib_count_af(v->rib, AF_INET6), 2);
+	/* now IPv6 is full too */
+	s = S("2001:db8:3::/48", NULL, "eth1", 1);
+	ck_assert_int_eq(static_add(v, &s), STATIC_LIMIT);
+	p = P("2001:db8:4::/48");
+	ck_assert_int_eq(rib_update(v->rib, &p, RIB_CONNECTED, 1, 0, 0, &nh, 1), -1);
+	ck_assert_ptr_null(rib_lookup_exact(v->rib, &p));
+	/* another next hop for an existing IPv6 prefix is not a new route */
+	s = S("2001:db8:1::/48", NULL, "eth2", 1);
+	ck_assert_int_eq(static_add(v, &s), STATIC_ADDED);
+	ck_assert_int_eq(rib_lookup_exact(v->rib, &s.pfx)->selected->nh_count, 2);
+	ck_assert_uint_eq(rib_count_af(v->rib, AF_INET), 2);
+	ck_assert_uint_eq(rib_count_af(v->rib, AF_INET6), 2);
+	ck_assert_uint_eq(rib_count(v->rib), 4);
+	ck_assert_uint_eq(rib_stats(v->rib)->rejected, 4);
+	/* room again in IPv4 after a withdrawal, IPv6 still full */
+	p = P("10.1.0.0/16");
+	ck_assert_int_eq(rib_withdraw(v->rib, &p, RIB_STATIC, 1), 0);
+	p = P("10.3.0.0/16");
+	ck_assert_int_eq(rib_update(v->rib, &p, RIB_CONNECTED, 1, 0, 0, &nh, 1), 0);
+	p = P("2001:db8:4::/48");
+	ck_assert_int_eq(rib_update(v->rib, &p, RIB_CONNECTED, 1, 0, 0, &nh, 1), -1);
+}
+END_TEST
+
 START_TEST(test_vrf_registry)
 {
 	char err[320];
@@ -498,7 +550,8 @@ START_TEST(test_trie_random_mixed)
 		uint64_t cnt[AFI_COUNT] = { 0, 0 };
 
 		if (random() % 2) {
-			ck_assert_int_eq(rib_update(v->rib, &ref[k].p, RIB_STATIC, 1, 1, 0, &nh, 1), 0);
+			ck_assert_int_eq(rib_update(v->rib, &ref[k].p, RIB_STATIC, 1, 1, 0, &nh, 1),
+					 0);
 			for (j = 0; j < N; j++)
 				if (prefix_equal(&ref[j].p, &ref[k].p))
 					ref[j].in = true;
@@ -522,10 +575,12 @@ START_TEST(test_trie_random_mixed)
 			char pb[IPADDR_STRLEN];
 
 			if (best < 0)
-				ck_assert_msg(m == NULL, "%s matched", ipaddr_ntop(&probe, pb, sizeof(pb)));
+				ck_assert_msg(m == NULL, "%s matched",
+					      ipaddr_ntop(&probe, pb, sizeof(pb)));
 			else
 				ck_assert_msg(m != NULL && prefix_equal(&m->pfx, &ref[best].p),
-					      "%s: wrong match", ipaddr_ntop(&probe, pb, sizeof(pb)));
+					      "%s: wrong match",
+					      ipaddr_ntop(&probe, pb, sizeof(pb)));
 			if (probe.af == AF_INET)
 				ck_assert_uint_eq(fib_lookup(v->fib, probe.v4),
 						  m ? m->fib_nh : FIB_NH_NONE);
@@ -718,13 +773,42 @@ END_TEST
 /* The families never meet: an IPv6 ::/0 does not match IPv4 addresses and
  * 0.0.0.0/0 does not match IPv6 ones; prefixes whose bits coincide are
  * different destinations; malformed family or length is refused. */
+/* Lookups and withdrawals with a length beyond the family's are misses,
+ * never a read past the address (found by review: node_find walked one
+ * bit past a /128). */
+START_TEST(test_overlong_length)
+{
+	char err[128];
+	struct vrf *v = vrf_create("LONG", err, sizeof(err));
+	struct prefix p6 = P("2001:db8::1/128"), p4 = P("10.0.0.1/32");
+
+	ck_assert_ptr_nonnull(v);
+	add_connected(v, "2001:db8::1/128", "eth1");
+	add_connected(v, "10.0.0.1/32", "eth1");
+	p6.len = 129;
+	p4.len = 33;
+	ck_assert_ptr_null(rib_lookup_exact(v->rib, &p6));
+	ck_assert_ptr_null(rib_lookup_exact(v->rib, &p4));
+	ck_assert_int_eq(rib_withdraw(v->rib, &p6, RIB_CONNECTED, 1), -1);
+	ck_assert_int_eq(rib_withdraw(v->rib, &p4, RIB_CONNECTED, 1), -1);
+	p6.len = 255;
+	ck_assert_ptr_null(rib_lookup_exact(v->rib, &p6));
+	ck_assert_uint_eq(rib_count_af(v->rib, AF_INET6), 1);
+	ck_assert_uint_eq(rib_count_af(v->rib, AF_INET), 1);
+	ck_assert_uint_eq(rib_count_af(v->rib, 0), 0);
+	ck_assert_int_eq(vrf_delete(v, err, sizeof(err)), 0);
+}
+END_TEST
+
 START_TEST(test_families_apart)
 {
 	char err[128];
 	struct vrf *v = vrf_create("APART", err, sizeof(err));
 	static const char *const v4probes[] = { "0.0.0.0", "10.1.2.3", "255.255.255.255" };
-	static const char *const v6probes[] = { "::", "::1", "::ffff:10.1.2.3", "a00::1",
-						"2001:db8::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" };
+	static const char *const v6probes[] = {
+		"::",     "::1",         "::ffff:10.1.2.3",
+		"a00::1", "2001:db8::1", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+	};
 	struct prefix d6 = P("::/0"), d4 = P("0.0.0.0/0"), p;
 	struct rib_dest *d, *x4, *x6;
 	struct ipaddr a;
@@ -1070,7 +1154,7 @@ static int mk_nh(struct rib_nh *nh, const char *const *gws)
 }
 
 /* The static-like route (RIB_STATIC, key 1) on dst goes through next-hop
- * counts 1, 3, 2, 1, 4, 16 (its flexible array reallocated each time) with
+ * counts 1, 3, 2, 1, 4, 16, 1 (its flexible array reallocated each time) with
  * a kernel route before it and a BGP route after it in the route list. */
 static void nh_realloc_family(const char *dst, const char *const gw[6])
 {
@@ -1326,6 +1410,7 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, test_ecmp_and_exists);
 	tcase_add_test(tc, test_overlapping_vrfs);
 	tcase_add_test(tc, test_route_limit);
+	tcase_add_test(tc, test_route_limit_per_family);
 	tcase_add_test(tc, test_vrf_registry);
 	tcase_add_test(tc, test_rt_set);
 	tcase_add_test(tc, test_trie_random);
@@ -1333,6 +1418,7 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, test_mark_sweep);
 	tcase_add_test(tc, test_v6_lookup_and_match);
 	tcase_add_test(tc, test_families_apart);
+	tcase_add_test(tc, test_overlong_length);
 	tcase_add_test(tc, test_walk_families);
 	tcase_add_test(tc, test_v6_mark_sweep);
 	tcase_add_test(tc, test_nh_count_changes);
