@@ -42,10 +42,12 @@ struct mark {
 	int line, col;
 };
 
+/* An interface or loopback address, either family: p.af, p.len, and the
+ * address itself in p (host bits kept: it is the interface address, not
+ * its subnet). */
 struct taddr {
-	uint32_t addr; /* host order, the interface address itself */
-	uint8_t len;
-	char str[PREFIX4_STRLEN]; /* canonical "A.B.C.D/M" */
+	struct prefix p;
+	char str[PREFIX_STRLEN]; /* canonical "A.B.C.D/M" or "X:X::X:X/M" (RFC 5952) */
 	struct mark m;
 };
 
@@ -63,10 +65,13 @@ struct tiface {
 	int ncfg;
 };
 
+/* A host route; dst and via are of one family ("default" is 0.0.0.0/0 or
+ * ::/0, after the gateway's family). */
 struct troute {
-	struct prefix4 dst; /* default: 0/0 */
-	uint32_t via;
-	char text[64]; /* "10.0.0.0/8 via 10.1.1.1" */
+	struct prefix dst;
+	struct ipaddr via;
+	char text[PREFIX_STRLEN + IPADDR_STRLEN + 8]; /* "10.0.0.0/8 via 10.1.1.1",
+							 "2001:db8::/32 via 2001:db8:1:1::1" */
 	struct mark m;
 };
 
@@ -117,6 +122,7 @@ struct topo {
 	int nnodes;
 	struct tlink *links;
 	int nlinks;
+	bool ipv6;    /* some address or route is IPv6 (after topo_check) */
 	int errors, warnings;
 	struct topo_msg *msgs; /* reported by topo_report() */
 	int nmsgs;
@@ -151,6 +157,7 @@ bool ifname_ok(const char *s);
 
 /* topo_check.c */
 int topo_check(struct topo *t);
+int tiface_addrs(const struct tiface *f, struct taddr **out);
 const char *node_vrf_netns(const struct tnode *n, int i, char *buf, size_t len);
 
 /* topo_state.c */

@@ -1,8 +1,9 @@
 /* Semantic checks of a parsed topology, all of them before anything is
- * created: namespace names, interfaces on links, addresses (duplicates per
- * namespace or VRF, per link), host routes, and each router's own config as
- * its daemon would read it (ped -C for ped nodes: errors are reported, and
- * the canonical output tells which interfaces ped moves into which VRF). */
+ * created: namespace names, interfaces on links, addresses of both families
+ * (duplicates per namespace or VRF, per link), host routes, and each
+ * router's own config as its daemon would read it (ped -C for ped nodes:
+ * errors are reported, and the canonical output tells which interfaces ped
+ * moves into which VRF, with which addresses). */
 #include "config.h"
 
 #include <stdio.h>
@@ -33,8 +34,9 @@ static void node_add_vrf(struct tnode *n, const char *name, const struct mark *m
 }
 
 /* Reads ped's canonical configuration (ped -C): VRFs, and interfaces with
- * their VRF and addresses. Canonical output has one statement per line,
- * sub-mode lines indented by one space. */
+ * their VRF and addresses (" ip address" and " ipv6 address" lines).
+ * Canonical output has one statement per line, sub-mode lines indented by
+ * one space. */
 static void ped_config_read(struct topo *t, struct tnode *n)
 {
 	char *text = xstrdup(n->config_text), *line, *save = NULL;
@@ -65,11 +67,13 @@ static void ped_config_read(struct topo *t, struct tnode *n)
 				snprintf(cur->vrf, sizeof(cur->vrf), "%s", c);
 			continue;
 		}
-		if (cur != NULL && sscanf(line, " ip address %63s", a) == 1) {
+		if (cur != NULL && (sscanf(line, " ip address %63s", a) == 1 ||
+				    sscanf(line, " ipv6 address %63s", a) == 1)) {
+			bool v6 = strncmp(line, " ipv6 ", 6) == 0;
 			struct taddr ta;
 
 			memset(&ta, 0, sizeof(ta));
-			if (taddr_parse(a, &ta) == 0) {
+			if (taddr_parse(a, &ta) == 0 && (ta.p.af == AF_INET6) == v6) {
 				ta.m = n->config_m;
 				cur->cfg_addrs = xrealloc(cur->cfg_addrs, sizeof(*cur->cfg_addrs) *
 										  (size_t)(cur->ncfg + 1));
@@ -103,18 +107,56 @@ static void check_ped_config(struct topo *t, struct tnode *n)
 	ped_config_read(t, n);
 }
 
+static bool taddr_same(const struct taddr *a, const struct taddr *b)
+{
+	struct ipaddr x = prefix_addr(&a->p), y = prefix_addr(&b->p);
+
+	return a->p.len == b->p.len && ipaddr_equal(&x, &y);
+}
+
 static bool addr_in(const struct taddr *arr, int n, const struct taddr *a)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (arr[i].addr == a->addr && arr[i].len == a->len)
+		if (taddr_same(&arr[i], a))
 			return true;
 	return false;
 }
 
+/* The first address of family af in arr, NULL if none. */
+static const struct taddr *first_af(const struct taddr *arr, int n, int af)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (arr[i].p.af == af)
+			return &arr[i];
+	return NULL;
+}
+
+/* The addresses an interface will have: the topology's, then (ped nodes)
+ * those of its config in a family the topology gives it none of. Returns
+ * the count; *out is malloc'd (NULL when there are none). */
+int tiface_addrs(const struct tiface *f, struct taddr **out)
+{
+	int i, n = 0;
+
+	*out = NULL;
+	if (f->naddr + f->ncfg == 0)
+		return 0;
+	*out = xcalloc((size_t)(f->naddr + f->ncfg), sizeof(**out));
+	for (i = 0; i < f->naddr; i++)
+		(*out)[n++] = f->addrs[i];
+	for (i = 0; i < f->ncfg; i++)
+		if (first_af(f->addrs, f->naddr, f->cfg_addrs[i].p.af) == NULL)
+			(*out)[n++] = f->cfg_addrs[i];
+	return n;
+}
+
 /* Addresses of one realm (a namespace: the node's own or one VRF's) must be
- * unique; so must the two ends of a link. */
+ * unique, each family on its own (IPv6 link-local addresses only per
+ * interface); so must the two ends of a link. */
 struct realm_addr {
 	const struct taddr *a;
 	const char *where;
@@ -124,6 +166,7 @@ struct realm_addr {
 static void check_node_addrs(struct topo *t, struct tnode *n)
 {
 	struct realm_addr *ra = NULL;
+	struct taddr **lists = xcalloc((size_t)n->nifaces + 1, sizeof(*lists));
 	int nra = 0, i, k, j;
 
 	for (i = 0; i < n->nloop; i++) {
@@ -132,60 +175,78 @@ static void check_node_addrs(struct topo *t, struct tnode *n)
 	}
 	for (k = 0; k < n->nifaces; k++) {
 		struct tiface *f = &n->ifaces[k];
-		const struct taddr *arr = f->naddr ? f->addrs : f->cfg_addrs;
-		int cnt = f->naddr ? f->naddr : f->ncfg;
+		int cnt = tiface_addrs(f, &lists[k]);
 
 		for (i = 0; i < cnt; i++) {
 			ra = xrealloc(ra, sizeof(*ra) * (size_t)(nra + 1));
-			ra[nra++] = (struct realm_addr){ &arr[i], f->name, f->vrf };
+			ra[nra++] = (struct realm_addr){ &lists[k][i], f->name, f->vrf };
 		}
 	}
 	for (i = 0; i < nra; i++)
-		for (j = 0; j < i; j++)
-			if (ra[i].a->addr == ra[j].a->addr && strcmp(ra[i].vrf, ra[j].vrf) == 0) {
-				char buf[ADDR4_STRLEN];
+		for (j = 0; j < i; j++) {
+			struct ipaddr x = prefix_addr(&ra[i].a->p), y = prefix_addr(&ra[j].a->p);
+			char buf[IPADDR_STRLEN];
 
-				topo_err(t, &ra[i].a->m, "duplicate address %s on node %s%s%s "
-							 "(%s and %s)",
-					 addr4_ntop(ra[i].a->addr, buf, sizeof(buf)), n->name,
-					 ra[i].vrf[0] ? " VRF " : "", ra[i].vrf, ra[j].where,
-					 ra[i].where);
-				break;
-			}
+			if (!ipaddr_equal(&x, &y) || strcmp(ra[i].vrf, ra[j].vrf) != 0)
+				continue;
+			if (ipaddr_is_linklocal(&x) && strcmp(ra[i].where, ra[j].where) != 0)
+				continue; /* one per link: fine on two interfaces */
+			topo_err(t, &ra[i].a->m, "duplicate address %s on node %s%s%s (%s and %s)",
+				 ipaddr_ntop(&x, buf, sizeof(buf)), n->name,
+				 ra[i].vrf[0] ? " VRF " : "", ra[i].vrf, ra[j].where, ra[i].where);
+			break;
+		}
+	for (k = 0; k < n->nifaces; k++)
+		free(lists[k]);
+	free(lists);
 	free(ra);
 }
 
-static const struct taddr *iface_addrs(const struct tiface *f, int *cnt)
-{
-	*cnt = f->naddr ? f->naddr : f->ncfg;
-	return f->naddr ? f->addrs : f->cfg_addrs;
-}
-
+/* Both ends of a link with the same address is an error; ends that have
+ * addresses but share no subnet (per family) get a warning. */
 static void check_link(struct topo *t, struct tlink *l)
 {
 	struct tnode *na = &t->nodes[l->end[0].node], *nb = &t->nodes[l->end[1].node];
 	struct tiface *fa = &na->ifaces[l->end[0].iface], *fb = &nb->ifaces[l->end[1].iface];
-	const struct taddr *aa, *ab;
-	int ca, cb, i, j;
-	bool shared = false;
-	char buf[ADDR4_STRLEN];
+	struct taddr *aa, *ab;
+	int ca, cb, i, j, f;
+	bool shared[AFI_COUNT] = { false, false }, has_a[AFI_COUNT] = { false, false };
+	bool has_b[AFI_COUNT] = { false, false }, v6 = false, common = false;
+	char buf[IPADDR_STRLEN];
 
-	aa = iface_addrs(fa, &ca);
-	ab = iface_addrs(fb, &cb);
+	ca = tiface_addrs(fa, &aa);
+	cb = tiface_addrs(fb, &ab);
+	for (i = 0; i < ca; i++)
+		has_a[af_index(aa[i].p.af)] = true;
+	for (j = 0; j < cb; j++)
+		has_b[af_index(ab[j].p.af)] = true;
 	for (i = 0; i < ca; i++)
 		for (j = 0; j < cb; j++) {
-			if (aa[i].addr == ab[j].addr)
+			struct ipaddr x = prefix_addr(&aa[i].p), y = prefix_addr(&ab[j].p);
+
+			if (ipaddr_equal(&x, &y))
 				topo_err(t, &l->m, "duplicate address %s on both ends of the link "
 						   "%s:%s -- %s:%s",
-					 addr4_ntop(aa[i].addr, buf, sizeof(buf)), na->name, fa->name,
+					 ipaddr_ntop(&x, buf, sizeof(buf)), na->name, fa->name,
 					 nb->name, fb->name);
-			if (aa[i].len == ab[j].len &&
-			    ((aa[i].addr ^ ab[j].addr) & prefix4_mask(aa[i].len)) == 0)
-				shared = true;
+			if (aa[i].p.len == ab[j].p.len && prefix_contains(&aa[i].p, &y))
+				shared[af_index(x.af)] = true;
 		}
-	if (ca > 0 && cb > 0 && !shared)
+	v6 = has_a[1] || has_b[1];
+	for (f = 0; f < AFI_COUNT; f++) {
+		if (!has_a[f] || !has_b[f])
+			continue;
+		common = true;
+		if (!shared[f])
+			topo_warn(t, &l->m, "the ends of the link %s:%s -- %s:%s share no %s"
+					    "subnet", na->name, fa->name, nb->name, fb->name,
+				  !v6 ? "" : f == 0 ? "IPv4 " : "IPv6 ");
+	}
+	if (ca > 0 && cb > 0 && !common)
 		topo_warn(t, &l->m, "the ends of the link %s:%s -- %s:%s share no subnet",
 			  na->name, fa->name, nb->name, fb->name);
+	free(aa);
+	free(ab);
 }
 
 static void check_routes(struct topo *t, struct tnode *n)
@@ -199,16 +260,16 @@ static void check_routes(struct topo *t, struct tnode *n)
 		for (k = 0; k < n->nifaces && !ok; k++)
 			for (i = 0; i < n->ifaces[k].naddr; i++) {
 				const struct taddr *a = &n->ifaces[k].addrs[i];
+				struct ipaddr own = prefix_addr(&a->p);
 
-				if (((a->addr ^ rt->via) & prefix4_mask(a->len)) == 0 &&
-				    a->addr != rt->via)
+				if (prefix_contains(&a->p, &rt->via) && !ipaddr_equal(&own, &rt->via))
 					ok = true;
 			}
 		if (!ok)
 			topo_err(t, &rt->m, "route \"%s\" on node %s: the gateway is in no subnet "
 					    "of the node's interfaces", rt->text, n->name);
 		for (j = 0; j < r; j++)
-			if (prefix4_equal(&n->routes[j].dst, &rt->dst))
+			if (prefix_equal(&n->routes[j].dst, &rt->dst))
 				topo_err(t, &rt->m, "route \"%s\" on node %s: destination already "
 						    "routed at line %d", rt->text, n->name,
 					 n->routes[j].m.line);
@@ -216,29 +277,41 @@ static void check_routes(struct topo *t, struct tnode *n)
 }
 
 /* ped interfaces: the topology's addresses must agree with the config's,
- * and interfaces ped moves into a VRF are addressed by ped only. */
+ * each family on its own, and interfaces ped moves into a VRF are addressed
+ * by ped only. */
 static void check_ped_ifaces(struct topo *t, struct tnode *n)
 {
-	int k, i;
+	static const int afs[] = { AF_INET, AF_INET6 };
+	int k, i, x;
 
 	for (k = 0; k < n->nifaces; k++) {
 		struct tiface *f = &n->ifaces[k];
 
 		if (!f->in_config || f->naddr == 0)
 			continue;
-		if (f->vrf[0] && f->ncfg == 0) {
-			topo_err(t, &f->addrs[0].m, "node %s: %s moves %s into VRF %s, where only "
-						    "its config sets addresses: add `ip address %s` "
+		for (x = 0; x < 2; x++) {
+			const struct taddr *ta = first_af(f->addrs, f->naddr, afs[x]);
+			const struct taddr *ca = first_af(f->cfg_addrs, f->ncfg, afs[x]);
+
+			if (ta == NULL)
+				continue;
+			if (f->vrf[0] && ca == NULL) {
+				topo_err(t, &ta->m, "node %s: %s moves %s into VRF %s, where only "
+						    "its config sets addresses: add `%s address %s` "
 						    "under `interface %s vrf %s` there",
-				 n->name, n->config_arg, f->name, f->vrf, f->addrs[0].str, f->name,
-				 f->vrf);
-			continue;
+					 n->name, n->config_arg, f->name, f->vrf,
+					 afs[x] == AF_INET ? "ip" : "ipv6", ta->str, f->name,
+					 f->vrf);
+				continue;
+			}
+			for (i = 0; i < f->naddr; i++)
+				if (f->addrs[i].p.af == afs[x] && ca != NULL &&
+				    !addr_in(f->cfg_addrs, f->ncfg, &f->addrs[i]))
+					topo_err(t, &f->addrs[i].m, "node %s interface %s: "
+								     "address %s differs from its "
+								     "startup-config (%s)",
+						 n->name, f->name, f->addrs[i].str, ca->str);
 		}
-		for (i = 0; i < f->naddr; i++)
-			if (f->ncfg > 0 && !addr_in(f->cfg_addrs, f->ncfg, &f->addrs[i]))
-				topo_err(t, &f->addrs[i].m, "node %s interface %s: address %s "
-							    "differs from its startup-config (%s)",
-					 n->name, f->name, f->addrs[i].str, f->cfg_addrs[0].str);
 	}
 }
 
@@ -259,6 +332,31 @@ static void check_socket_path(struct topo *t, struct tnode *n)
 				   "characters: set a shorter %s",
 			 n->name, path, sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
 			 n->kind == KIND_PED ? "PE_RUNDIR" : "PETOPO_RUNDIR");
+}
+
+static bool has_v6(const struct taddr *a, int n)
+{
+	return first_af(a, n, AF_INET6) != NULL;
+}
+
+static bool topo_has_ipv6(const struct topo *t)
+{
+	int i, k;
+
+	for (i = 0; i < t->nnodes; i++) {
+		const struct tnode *n = &t->nodes[i];
+
+		if (has_v6(n->loop, n->nloop))
+			return true;
+		for (k = 0; k < n->nifaces; k++)
+			if (has_v6(n->ifaces[k].addrs, n->ifaces[k].naddr) ||
+			    has_v6(n->ifaces[k].cfg_addrs, n->ifaces[k].ncfg))
+				return true;
+		for (k = 0; k < n->nroutes; k++)
+			if (n->routes[k].dst.af == AF_INET6)
+				return true;
+	}
+	return false;
 }
 
 int topo_check(struct topo *t)
@@ -316,6 +414,7 @@ int topo_check(struct topo *t)
 	}
 	for (i = 0; i < t->nlinks; i++)
 		check_link(t, &t->links[i]);
+	t->ipv6 = topo_has_ipv6(t);
 	topo_report(t);
 	return t->errors ? -1 : 0;
 }

@@ -11,13 +11,17 @@
  *       pe1:
  *         kind: ped                 # ped | frr | host | gobgp | bird
  *         startup-config: l3vpn-basic/pe1.conf
- *         loopback: 10.255.0.1/32   # or a list
+ *         loopback: 10.255.0.1/32   # or a list, of either family
  *         vrfs: [CUST-A, CUST-B]    # ped
  *         daemons: [ospfd, ldpd]    # frr (zebra is implied)
- *         routes: ["default via 10.1.1.1"]   # host
+ *         routes: ["default via 10.1.1.1", "default via 2001:db8:1:1::1"]  # host
  *         forwarding: true
  *         interfaces:
  *           eth3: {address: 10.0.12.1/24}    # or a list of addresses
+ *           eth4: {address: [10.0.13.1/24, "2001:db8:13::1/64"]}
+ *
+ * Addresses and routes are IPv4 or IPv6, told apart by their syntax (a ':'
+ * makes IPv6); "default via GW" is the default route of GW's family.
  *     links:
  *       - endpoints: ["pe1:eth3", "p1:eth1"]
  */
@@ -277,42 +281,73 @@ bool ifname_ok(const char *s)
 	return true;
 }
 
-/* "A.B.C.D/M", an interface address: strict syntax, not the network or
- * broadcast address of its subnet (lengths below 31). 0 or -1. */
+/* "A.B.C.D/M" or "X:X::X:X/M" (the family by syntax), an interface address:
+ * strict syntax; for IPv4 not the network or broadcast address of its
+ * subnet (lengths below 31), for IPv6 not the subnet-router anycast address
+ * (all host bits zero, lengths below 127: RFC 4291 2.6.1, RFC 6164). 0, -1
+ * (syntax), -2 (not a host address of its subnet), -3 (IPv6 multicast or
+ * unspecified: not an interface address at all). */
 int taddr_parse(const char *s, struct taddr *a)
 {
-	struct prefix4 p;
-	char buf[PREFIX4_STRLEN + 8];
+	struct prefix net;
+	struct ipaddr host;
+	char buf[PREFIX_STRLEN + 8];
 	const char *slash = strchr(s, '/');
-	uint32_t host;
+	bool host_bits = false;
 
 	if (slash == NULL || strlen(s) >= sizeof(buf))
 		return -1;
 	memcpy(buf, s, (size_t)(slash - s));
 	buf[slash - s] = '\0';
-	if (addr4_parse(buf, &a->addr) < 0 || prefix4_parse(s, &p, NULL) < 0)
+	if (ipaddr_parse(buf, &host) < 0 || prefix_parse(s, &net, &host_bits) < 0 ||
+	    net.af != host.af)
 		return -1;
-	a->len = p.len;
-	if (a->len == 0)
+	if (net.len == 0)
 		return -1;
-	host = a->addr & ~prefix4_mask(a->len);
-	if (a->len < 31 && (host == 0 || host == ~prefix4_mask(a->len)))
-		return -2;
-	addr4_ntop(a->addr, buf, sizeof(buf));
-	snprintf(a->str, sizeof(a->str), "%s/%u", buf, a->len);
+	a->p = prefix_host(&host);
+	a->p.len = net.len;
+	if (host.af == AF_INET) {
+		uint32_t h = host.v4 & ~prefix4_mask(net.len);
+
+		if (net.len < 31 && (h == 0 || h == ~prefix4_mask(net.len)))
+			return -2;
+	} else {
+		if (host.v6[0] == 0xff || ipaddr_is_zero(&host))
+			return -3;
+		if (net.len < 127 && !host_bits)
+			return -2;
+	}
+	ipaddr_ntop(&host, buf, sizeof(buf));
+	snprintf(a->str, sizeof(a->str), "%s/%u", buf, net.len);
 	return 0;
 }
 
 static void add_addr(struct pctx *c, struct taddr **arr, int *n, const char *s, struct mark *m)
 {
+	bool v6 = strchr(s, ':') != NULL;
 	struct taddr a;
 	int rc;
 
 	memset(&a, 0, sizeof(a));
 	rc = taddr_parse(s, &a);
-	if (rc == -2) {
+	if (rc == -2 && !v6) {
 		topo_err(c->t, m, "bad address \"%s\": the network or broadcast address of its "
 				  "subnet, not a host address", s);
+		return;
+	}
+	if (rc == -2) {
+		topo_err(c->t, m, "bad address \"%s\": all host bits are zero (the subnet-router "
+				  "anycast address of its subnet), not a host address", s);
+		return;
+	}
+	if (rc == -3) {
+		topo_err(c->t, m, "bad address \"%s\": a multicast or unspecified address, not "
+				  "an interface address", s);
+		return;
+	}
+	if (rc < 0 && v6) {
+		topo_err(c->t, m, "bad address \"%s\": expected X:X::X:X/M (e.g. "
+				  "2001:db8::1/64)", s);
 		return;
 	}
 	if (rc < 0) {
@@ -425,11 +460,20 @@ static void ifaces_cb(struct pctx *c, const char *key, yaml_node_t *k, yaml_node
 	map_each(c, v, what, keys, iface_key_cb, i);
 }
 
+static const char *af_name(int af)
+{
+	return af == AF_INET6 ? "IPv6" : "IPv4";
+}
+
+/* "PREFIX via GATEWAY" or "default via GATEWAY", either family: "default"
+ * takes the gateway's (0.0.0.0/0 or ::/0); otherwise the two must agree. */
 static void route_cb(struct pctx *c, const char *s, struct mark *m, void *arg)
 {
 	struct tnode *n = arg;
 	struct troute r;
 	char dst[64], via[64], extra[8], kw[8];
+	char dbuf[PREFIX_STRLEN], vbuf[IPADDR_STRLEN];
+	bool deflt;
 	int got;
 
 	memset(&r, 0, sizeof(r));
@@ -439,10 +483,11 @@ static void route_cb(struct pctx *c, const char *s, struct mark *m, void *arg)
 				  "\"default via ADDRESS\"", s);
 		return;
 	}
-	if (strcmp(dst, "default") != 0) {
+	deflt = strcmp(dst, "default") == 0;
+	if (!deflt) {
 		bool host_bits;
 
-		if (prefix4_parse(dst, &r.dst, &host_bits) < 0) {
+		if (prefix_parse(dst, &r.dst, &host_bits) < 0) {
 			topo_err(c->t, m, "bad route \"%s\": bad prefix \"%s\"", s, dst);
 			return;
 		}
@@ -451,11 +496,37 @@ static void route_cb(struct pctx *c, const char *s, struct mark *m, void *arg)
 			return;
 		}
 	}
-	if (addr4_parse(via, &r.via) < 0) {
+	if (ipaddr_parse(via, &r.via) < 0) {
 		topo_err(c->t, m, "bad route \"%s\": bad gateway address \"%s\"", s, via);
 		return;
 	}
-	snprintf(r.text, sizeof(r.text), "%s via %s", dst, via);
+	if (!deflt && r.dst.af != r.via.af) {
+		topo_err(c->t, m, "bad route \"%s\": prefix %s is %s but gateway %s is %s (one "
+				  "family per route)", s, dst, af_name(r.dst.af), via,
+			 af_name(r.via.af));
+		return;
+	}
+	if (deflt) {
+		memset(&r.dst, 0, sizeof(r.dst));
+		r.dst.af = r.via.af;
+	}
+	if (r.via.af == AF_INET6 && ipaddr_is_linklocal(&r.via)) {
+		topo_err(c->t, m, "bad route \"%s\": a link-local gateway needs an outgoing "
+				  "interface, which routes cannot name: use the gateway's global "
+				  "address", s);
+		return;
+	}
+	if (r.via.af == AF_INET6 && (r.via.v6[0] == 0xff || ipaddr_is_zero(&r.via))) {
+		topo_err(c->t, m, "bad route \"%s\": bad gateway address \"%s\"", s, via);
+		return;
+	}
+	/* IPv4 as written (it is canonical already), IPv6 in RFC 5952 text */
+	if (r.via.af == AF_INET)
+		snprintf(r.text, sizeof(r.text), "%s via %s", dst, via);
+	else
+		snprintf(r.text, sizeof(r.text), "%s via %s",
+			 deflt ? "default" : prefix_ntop(&r.dst, dbuf, sizeof(dbuf)),
+			 ipaddr_ntop(&r.via, vbuf, sizeof(vbuf)));
 	r.m = *m;
 	n->routes = xrealloc(n->routes, sizeof(*n->routes) * (size_t)(n->nroutes + 1));
 	n->routes[n->nroutes++] = r;

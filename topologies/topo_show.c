@@ -497,31 +497,84 @@ static const char *const ped_cmds[] = {
 	"show mpls table json", "show dataplane json", NULL,
 };
 
-static void audit_ped(const char *sock, json_object *cmds, json_object *errs)
+/* Asked besides the above when the topology has IPv6 addresses or routes. */
+static const char *const ped_cmds6[] = {
+	"show ipv6 route vrf all json", "show ipv6 route json", NULL,
+};
+
+/* Runs the commands of tab over fd; false when the connection was lost. */
+static bool audit_ped_cmds(int fd, const char *const *tab, json_object *cmds, json_object *errs)
 {
 	char *out = NULL;
-	int fd, i, rc;
+	int i, rc;
+
+	for (i = 0; tab[i] != NULL; i++) {
+		rc = ctl_exec(fd, tab[i], &out);
+		if (rc < 0) {
+			json_object_object_add(errs, tab[i],
+					       json_object_new_string("lost the connection to ped"));
+			return false;
+		}
+		trim(out);
+		if (rc == 0)
+			json_object_object_add(cmds, tab[i], json_or_text(out));
+		else
+			json_object_object_add(errs, tab[i], json_object_new_string(out));
+		free(out);
+	}
+	return true;
+}
+
+static void audit_ped(const char *sock, bool ipv6, json_object *cmds, json_object *errs)
+{
+	int fd;
 
 	fd = ctl_open(sock);
 	if (fd < 0) {
 		json_object_object_add(errs, "connect", json_object_new_string(strerror(errno)));
 		return;
 	}
-	for (i = 0; ped_cmds[i] != NULL; i++) {
-		rc = ctl_exec(fd, ped_cmds[i], &out);
-		if (rc < 0) {
-			json_object_object_add(errs, ped_cmds[i],
-					       json_object_new_string("lost the connection to ped"));
-			break;
-		}
-		trim(out);
-		if (rc == 0)
-			json_object_object_add(cmds, ped_cmds[i], json_or_text(out));
-		else
-			json_object_object_add(errs, ped_cmds[i], json_object_new_string(out));
-		free(out);
-	}
+	if (audit_ped_cmds(fd, ped_cmds, cmds, errs) && ipv6)
+		audit_ped_cmds(fd, ped_cmds6, cmds, errs);
 	close(fd);
+}
+
+static bool jarr_has_ipv6(json_object *a)
+{
+	size_t i;
+
+	for (i = 0; a != NULL && json_object_is_type(a, json_type_array) &&
+		    i < json_object_array_length(a);
+	     i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(a, i));
+
+		if (s != NULL && strchr(s, ':') != NULL)
+			return true;
+	}
+	return false;
+}
+
+/* The plan (state file) lists addresses and routes of both families in the
+ * same arrays; IPv6 ones are those with a ':'. */
+static bool plan_has_ipv6(json_object *nodes)
+{
+	if (nodes == NULL)
+		return false;
+	json_object_object_foreach(nodes, name, nv) {
+		json_object *ifs = jget(nv, "interfaces");
+
+		(void)name;
+		if (jarr_has_ipv6(jget(nv, "loopback")) || jarr_has_ipv6(jget(nv, "routes")))
+			return true;
+		if (ifs == NULL)
+			continue;
+		json_object_object_foreach(ifs, ifn, io) {
+			(void)ifn;
+			if (jarr_has_ipv6(jget(io, "addresses")))
+				return true;
+		}
+	}
+	return false;
 }
 
 static void audit_run(char *const argv[], const char *ns, const char *key, json_object *cmds,
@@ -542,23 +595,29 @@ static void audit_run(char *const argv[], const char *ns, const char *key, json_
 	free(out);
 }
 
-static void audit_frr(json_object *nv, const char *dir, json_object *cmds, json_object *errs)
+static void audit_frr(json_object *nv, const char *dir, bool ipv6, json_object *cmds,
+		      json_object *errs)
 {
 	static const struct {
 		const char *daemon, *cmd;
+		bool ipv6; /* only in topologies with IPv6 */
 	} tab[] = {
-		{ "zebra", "show ip route json" },
-		{ "bgpd", "show bgp summary json" },
-		{ "bgpd", "show bgp ipv4 vpn json" },
-		{ "ospfd", "show ip ospf neighbor json" },
-		{ "ldpd", "show mpls ldp neighbor json" },
-		{ "ldpd", "show mpls ldp binding json" },
+		{ "zebra", "show ip route json", false },
+		{ "zebra", "show ipv6 route json", true },
+		{ "bgpd", "show bgp summary json", false },
+		{ "bgpd", "show bgp ipv4 vpn json", false },
+		{ "ospfd", "show ip ospf neighbor json", false },
+		{ "ldpd", "show mpls ldp neighbor json", false },
+		{ "ldpd", "show mpls ldp binding json", false },
 	};
 	json_object *ds = jget(nv, "daemons");
 	size_t i, k;
 
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		bool runs = false;
+
+		if (tab[i].ipv6 && !ipv6)
+			continue;
 
 		for (k = 0; ds != NULL && k < json_object_array_length(ds); k++)
 			if (strcmp(json_object_get_string(json_object_array_get_idx(ds, k)),
@@ -601,6 +660,7 @@ int cmd_audit(const char *name, const char *outpath)
 	json_object *doc, *nodes, *pn;
 	struct state st;
 	char now[40], dir[800];
+	bool ipv6;
 	int rc;
 
 	rc = read_state_nolock(name, &st);
@@ -616,6 +676,7 @@ int cmd_audit(const char *name, const char *outpath)
 	json_object_object_add(doc, "topology", json_object_new_string(name));
 	json_object_object_add(doc, "time", json_object_new_string(now));
 	pn = jget(st.root, "nodes");
+	ipv6 = plan_has_ipv6(pn);
 	json_object_object_foreach(pn, node, nv) {
 		const char *kind = jstr(nv, "kind");
 		json_object *o, *cmds, *errs;
@@ -633,9 +694,9 @@ int cmd_audit(const char *name, const char *outpath)
 
 			snprintf(sock, sizeof(sock), "%s/%s/ped.sock", jstr(st.root, "peRundir"),
 				 node);
-			audit_ped(sock, cmds, errs);
+			audit_ped(sock, ipv6, cmds, errs);
 		} else if (strcmp(kind, "frr") == 0) {
-			audit_frr(nv, dir, cmds, errs);
+			audit_frr(nv, dir, ipv6, cmds, errs);
 		} else if (strcmp(kind, "gobgp") == 0) {
 			char *a1[] = { (char *)(uintptr_t) "gobgp", (char *)(uintptr_t) "-j",
 				       (char *)(uintptr_t) "neighbor", NULL };

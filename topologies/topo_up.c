@@ -2,11 +2,13 @@
  * the state file before doing it:
  *   1. namespaces: one per node ("PREFIX-NODE"), one per VRF of ped nodes
  *      ("PREFIX-NODE-VRF", handed to ped with -P PREFIX-NODE-)
- *   2. sysctls (ip_forward on for routers, off in VRF namespaces), loopbacks
+ *   2. sysctls (ip_forward and net.ipv6.conf.all.forwarding on for routers,
+ *      off in VRF namespaces), loopbacks
  *   3. veth links, created directly in the two namespaces, GRO on at both
- *      ends, addressed, up (interfaces ped moves into a VRF get their
- *      addresses from ped)
- *   4. host routes
+ *      ends, addressed (IPv4 and IPv6; the kernel's own IPv6 link-local
+ *      addresses are left as they are), up (interfaces ped moves into a VRF
+ *      get their addresses from ped)
+ *   4. host routes (either family)
  *   5. daemons, node by node in file order, each waited for
  *   6. a last check that every daemon is still alive
  * Any failure or a signal (Ctrl-C) tears down what the state file lists. */
@@ -68,12 +70,14 @@ static json_object *plan_nodes(struct topo *t)
 		for (k = 0; k < n->nifaces; k++) {
 			struct tiface *f = &n->ifaces[k];
 
+			struct taddr *all;
+			int nall = tiface_addrs(f, &all);
+
 			if (f->link < 0)
 				continue;
 			d = json_object_new_object();
-			json_object_object_add(d, "addresses",
-					       f->naddr ? jstrarr_taddr(f->addrs, f->naddr)
-							: jstrarr_taddr(f->cfg_addrs, f->ncfg));
+			json_object_object_add(d, "addresses", jstrarr_taddr(all, nall));
+			free(all);
 			if (f->vrf[0])
 				json_object_object_add(d, "vrf", json_object_new_string(f->vrf));
 			json_object_object_add(ifs, f->name, d);
@@ -219,27 +223,50 @@ static int create_netns(struct state *st, const char *ns, char *err, size_t errl
 	return 0;
 }
 
-static int setup_node(struct tnode *n, char *err, size_t errlen)
+/* Both families' forwarding switch of namespace ns. The IPv6 one only when
+ * the kernel has IPv6 or the topology needs it: an IPv4 topology still
+ * comes up on a kernel booted with ipv6.disable=1. Writing
+ * net.ipv6.conf.all.forwarding also sets the default for interfaces made
+ * later (the veths). */
+static int set_forwarding(const struct topo *t, const char *ns, bool on, char *e, size_t elen)
+{
+	if (sysctl_netns(ns, "net.ipv4.ip_forward", on ? "1" : "0", e, elen) < 0)
+		return -1;
+	if (!t->ipv6 && access("/proc/sys/net/ipv6/conf/all/forwarding", F_OK) < 0)
+		return 0;
+	return sysctl_netns(ns, "net.ipv6.conf.all.forwarding", on ? "1" : "0", e, elen);
+}
+
+/* `ip addr add` of a topology address. IPv6 ones get nodad (IFA_F_NODAD):
+ * they are usable at once instead of "tentative" for the second or two of
+ * duplicate address detection, which on a veth between two namespaces that
+ * we just made has nothing to detect; tests need not wait for it. */
+static int addr_add(const char *ns, const struct taddr *a, const char *dev, char *e, size_t elen)
+{
+	if (a->p.af == AF_INET6)
+		return run_ip(e, elen, "-n", ns, "addr", "add", a->str, "dev", dev, "nodad", NULL);
+	return run_ip(e, elen, "-n", ns, "addr", "add", a->str, "dev", dev, NULL);
+}
+
+static int setup_node(const struct topo *t, struct tnode *n, char *err, size_t errlen)
 {
 	char e[1024], vns[128];
 	int k;
 
-	if (sysctl_netns(n->netns, "net.ipv4.ip_forward", n->forwarding ? "1" : "0", e,
-			 sizeof(e)) < 0) {
+	if (set_forwarding(t, n->netns, n->forwarding, e, sizeof(e)) < 0) {
 		snprintf(err, errlen, "node %s: %s", n->name, e);
 		return -1;
 	}
 	for (k = 0; k < n->nvrfs; k++) {
 		/* the kernel must not forward in a VRF: the dataplane does */
-		if (sysctl_netns(node_vrf_netns(n, k, vns, sizeof(vns)), "net.ipv4.ip_forward",
-				 "0", e, sizeof(e)) < 0) {
+		if (set_forwarding(t, node_vrf_netns(n, k, vns, sizeof(vns)), false, e,
+				   sizeof(e)) < 0) {
 			snprintf(err, errlen, "node %s: %s", n->name, e);
 			return -1;
 		}
 	}
 	for (k = 0; k < n->nloop; k++)
-		if (run_ip(e, sizeof(e), "-n", n->netns, "addr", "add", n->loop[k].str, "dev", "lo",
-			   NULL) < 0) {
+		if (addr_add(n->netns, &n->loop[k], "lo", e, sizeof(e)) < 0) {
 			snprintf(err, errlen, "node %s: %s", n->name, e);
 			return -1;
 		}
@@ -253,8 +280,7 @@ static int setup_end(struct tnode *n, struct tiface *f, char *err, size_t errlen
 
 	if (!f->vrf[0]) /* ped addresses what it moves into a VRF */
 		for (i = 0; i < f->naddr; i++)
-			if (run_ip(e, sizeof(e), "-n", n->netns, "addr", "add", f->addrs[i].str,
-				   "dev", f->name, NULL) < 0) {
+			if (addr_add(n->netns, &f->addrs[i], f->name, e, sizeof(e)) < 0) {
 				snprintf(err, errlen, "node %s: %s", n->name, e);
 				return -1;
 			}
@@ -330,8 +356,8 @@ static int create_link(struct state *st, struct topo *t, struct tlink *l, char *
 
 static int host_routes(struct tnode *n, char *err, size_t errlen)
 {
-	char e[1024], dst[PREFIX4_STRLEN], via[ADDR4_STRLEN];
-	int k;
+	char e[1024], dst[PREFIX_STRLEN], via[IPADDR_STRLEN];
+	int k, rc;
 
 	for (k = 0; k < n->nroutes; k++) {
 		struct troute *r = &n->routes[k];
@@ -339,10 +365,15 @@ static int host_routes(struct tnode *n, char *err, size_t errlen)
 		if (r->dst.len == 0)
 			snprintf(dst, sizeof(dst), "default");
 		else
-			prefix4_ntop(&r->dst, dst, sizeof(dst));
-		addr4_ntop(r->via, via, sizeof(via));
-		if (run_ip(e, sizeof(e), "-n", n->netns, "route", "add", dst, "via", via, NULL) <
-		    0) {
+			prefix_ntop(&r->dst, dst, sizeof(dst));
+		ipaddr_ntop(&r->via, via, sizeof(via));
+		if (r->dst.af == AF_INET6) /* "default" alone would be IPv4's */
+			rc = run_ip(e, sizeof(e), "-6", "-n", n->netns, "route", "add", dst, "via",
+				    via, NULL);
+		else
+			rc = run_ip(e, sizeof(e), "-n", n->netns, "route", "add", dst, "via", via,
+				    NULL);
+		if (rc < 0) {
 			snprintf(err, errlen, "node %s: %s", n->name, e);
 			return -1;
 		}
@@ -395,7 +426,7 @@ static int create_all(struct state *st, struct topo *t, char *err)
 			STEP(create_netns(st, node_vrf_netns(&t->nodes[i], k, vns, sizeof(vns)),
 					  err, ERRLEN));
 	for (i = 0; i < t->nnodes; i++)
-		STEP(setup_node(&t->nodes[i], err, ERRLEN));
+		STEP(setup_node(t, &t->nodes[i], err, ERRLEN));
 	for (i = 0; i < t->nlinks; i++)
 		STEP(create_link(st, t, &t->links[i], err, ERRLEN));
 	for (i = 0; i < t->nnodes; i++)

@@ -27,6 +27,7 @@ for f in bad-*.yml; do
 done
 
 check "petopo check accepts l3vpn-basic.yml" "$PETOPO" check "$TOPOS/l3vpn-basic.yml"
+check "petopo check accepts dualstack.yml (IPv4 and IPv6)" "$PETOPO" check dualstack.yml
 if [ -x /usr/lib/frr/zebra ]; then
 	check "petopo check accepts interop-frr.yml" "$PETOPO" check "$TOPOS/interop-frr.yml"
 fi

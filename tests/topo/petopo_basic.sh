@@ -6,7 +6,12 @@
 # passes the exit status; audit is one valid JSON document; a second topology
 # with the same ped node names and a second up are refused without creating
 # anything; down leaves nothing (namespaces, recorded pids, state, control
-# sockets).
+# sockets). Then dual stack (tests/data/topo/dualstack.yml): IPv4 and IPv6
+# addresses on every link end and loopback, IPv6 ones usable at once (no
+# duplicate address detection) beside the kernel's link-local ones; each end
+# pings the other with ping -6 and ping -4; host routes of both families and
+# IPv6 forwarding carry h1's pings to h2 through r1; status and the audit
+# list IPv6 beside IPv4; down leaves nothing.
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init b
 
@@ -78,6 +83,8 @@ check "audit exits 0" test $? -eq 0
 check "audit is one JSON document with every router" $JSONCMP \
 	'{"schemaVersion":1,"topology":"'"$T"'","nodes":{"pe1":{"kind":"ped","commands":{"show vrf json":{"vrfs":{"CUST-A":{},"CUST-B":{}}},"show ip route vrf all json":{"CUST-A":{}}}},
 	  "p1":{"kind":"ped","commands":{"show vrf json":{}}},"pe2":{"commands":{"show ip route vrf all json":{"CUST-B":{"192.168.2.0/24":[]}}}},"ce1a":null}}' <"$TMPD/audit.json"
+check "audit of an IPv4 topology asks no IPv6 commands" $JSONCMP \
+	'{"nodes":{"pe1":{"commands":{"show ipv6 route json":null,"show ipv6 route vrf all json":null}}}}' <"$TMPD/audit.json"
 check "audit has a time stamp" $PY -c 'import json,sys,datetime; datetime.datetime.strptime(json.load(open(sys.argv[1]))["time"], "%Y-%m-%dT%H:%M:%S.%fZ")' "$TMPD/audit.json"
 
 # refusals: nothing created by them
@@ -105,4 +112,62 @@ check "down again is a no-op" test $? -eq 0
 check "up works again right after down" "$PETOPO" up --name "$T" "$TOPOS/l3vpn-basic.yml"
 check "and down again" "$PETOPO" down "$T"
 check "nothing left at the end" nothing_left "$T"
+
+# ---- dual stack ----
+D="${T}6"
+"$PETOPO" up --name "$D" "$top_srcdir/tests/data/topo/dualstack.yml" >"$TMPD/up6.out" 2>&1
+rc=$?
+check "petopo up dualstack succeeds" test $rc -eq 0
+[ $rc -eq 0 ] || { cat "$TMPD/up6.out"; pt_done; exit 1; }
+"$PETOPO" status "$D" --json >"$TMPD/status6.json"
+check "status: loopbacks and link addresses of both families, IPv6 beside IPv4" $JSONCMP \
+	'{"nodes":{"h1":{"loopback":["10.255.61.1/32","2001:db8:ff::1/128"]},"h2":{"loopback":["2001:db8:ff::2/128"]}},
+	  "links":[{"endpoints":[{"node":"h1","addresses":["10.61.1.2/24","2001:db8:61:1::2/64"]},
+	                         {"node":"r1","addresses":["10.61.1.1/24","2001:db8:61:1::1/64"]}]},
+	           {},{"endpoints":[{},{"node":"pe6","addresses":["10.61.3.2/24","2001:db8:61:3::2/64"]}]}]}' <"$TMPD/status6.json"
+check "state: host routes of both families as written" $JSONCMP \
+	'{"nodes":{"h1":{"routes":["default via 10.61.1.1","default via 2001:db8:61:1::1"]},
+	  "h2":{"routes":["default via 10.61.2.1","2001:db8::/32 via 2001:db8:61:2::1"]}}}' <"$PETOPO_RUNDIR/$D/state.json"
+$PY - "$TMPD/status6.json" >"$TMPD/ends6" <<'PYEOF'
+import json, sys
+s = json.load(open(sys.argv[1]))
+for l in s["links"]:
+    e = l["endpoints"]
+    for a, b in ((e[0], e[1]), (e[1], e[0])):
+        for fam in (4, 6):
+            mine = [x for x in a["addresses"] if (":" in x) == (fam == 6)][0]
+            peer = [x for x in b["addresses"] if (":" in x) == (fam == 6)][0]
+            print(fam, a["netns"], a["ifname"], mine, peer.split("/")[0])
+PYEOF
+check "dual-stack link ends listed" test "$(wc -l <"$TMPD/ends6")" -eq 12
+while read -r fam ns ifn addr peer; do
+	check "$ns $ifn has $addr" retry 20 sh -c "ip -n $ns -br addr show $ifn | grep -q ' $addr'"
+	if [ "$fam" = 6 ]; then
+		check "$ns $ifn: $addr is not tentative (nodad)" sh -c \
+			"ip -n $ns -6 addr show dev $ifn | grep -F ' $addr ' | grep -q nodad && ! ip -n $ns -6 addr show dev $ifn | grep -F ' $addr ' | grep -q tentative"
+		check "$ns $ifn keeps its kernel link-local address" sh -c "ip -n $ns -6 addr show dev $ifn scope link | grep -q 'inet6 fe80::'"
+	fi
+	check "$ns ($ifn) ping -$fam $peer" retry 8 ip netns exec "$ns" ping -"$fam" -c1 -W1 "$peer"
+done <"$TMPD/ends6"
+check "h1: IPv4 and IPv6 default routes" sh -c \
+	"ip -n $D-h1 route show default | grep -q 'via 10.61.1.1' && ip -n $D-h1 -6 route show default | grep -q 'via 2001:db8:61:1::1'"
+check "h2: 2001:db8::/32 via r1" sh -c "ip -n $D-h2 -6 route show 2001:db8::/32 | grep -q 'via 2001:db8:61:2::1'"
+check "IPv6 forwarding on in router r1" sh -c "test \$(ip netns exec $D-r1 cat /proc/sys/net/ipv6/conf/all/forwarding) = 1"
+check "IPv6 forwarding on in ped node pe6" sh -c "test \$(ip netns exec $D-pe6 cat /proc/sys/net/ipv6/conf/all/forwarding) = 1"
+check "IPv6 forwarding off on host h1" sh -c "test \$(ip netns exec $D-h1 cat /proc/sys/net/ipv6/conf/all/forwarding) = 0"
+check "h1 pings h2 through r1 (ping -6)" retry 8 "$PETOPO" exec "$D:h1" -- ping -6 -c1 -W1 2001:db8:61:2::2
+check "h1 pings h2 through r1 (ping -4)" retry 8 "$PETOPO" exec "$D:h1" -- ping -4 -c1 -W1 10.61.2.2
+check "h1's IPv6 loopback pings h2's" retry 8 "$PETOPO" exec "$D:h1" -- ping -6 -c1 -W1 -I 2001:db8:ff::1 2001:db8:ff::2
+check "h1's IPv6 loopback pings pe6 (ped's ipv6 route back)" retry 8 \
+	"$PETOPO" exec "$D:h1" -- ping -6 -c1 -W1 -I 2001:db8:ff::1 2001:db8:61:3::2
+"$PETOPO" audit "$D" --out "$TMPD/audit6.json"
+check "audit of a dual-stack topology exits 0" test $? -eq 0
+check "audit: pe6's IPv6 routes beside its IPv4 ones" $JSONCMP \
+	'{"nodes":{"pe6":{"commands":{"show ip route json":{"10.61.3.0/24":[{"protocol":"connected"}]},
+	  "show ipv6 route json":{"2001:db8:61:3::/64":[{"protocol":"connected"}],"2001:db8:ff::/48":[{"protocol":"static"}]},
+	  "show ipv6 route vrf all json":{}},"errors":{}},"h1":null}}' <"$TMPD/audit6.json"
+pt_pids "$D" >"$TMPD/pids6"
+check "petopo down dualstack succeeds" "$PETOPO" down "$D"
+check "dualstack: nothing left" nothing_left "$D"
+check "dualstack: no recorded pid alive" pids_gone <"$TMPD/pids6"
 pt_done
