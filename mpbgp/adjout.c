@@ -434,7 +434,7 @@ static int send_batch(struct adj_rib *ar, struct bgp_peer *peer, enum bgp_af af,
 		log_warnx("adj-out: cannot encode %s %s for peer %s; withdrawing it",
 			  rd_format(&v[0].e->p.rd, rd, sizeof(rd)),
 			  prefix_ntop(&v[0].e->p.pfx, pfx, sizeof(pfx)),
-			  addr4_ntop(peer->cfg.addr, addr, sizeof(addr)));
+			  bgp_peer_str(peer, addr, sizeof(addr)));
 		if (attr == NULL) {
 			pend_apply(ao, &v[0]); /* cannot happen; do not loop */
 			v[0].e = NULL;
@@ -702,7 +702,7 @@ bool bgp_export_default(struct bgp_peer *peer, enum bgp_af af, const struct bgp_
 		/* RFC 4271 5.1.2 b) */
 		bgp_aspath_prepend(out, bgp->asn);
 		/* RFC 4271 5.1.3: our address toward the peer */
-		out->nexthop = ipaddr_v4(peer->local_addr);
+		out->nexthop = peer->local_addr;
 		out->present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 		/* RFC 4271 5.1.5: LOCAL_PREF MUST NOT go to an external peer */
 		strip(out, BGP_ATTR_LOCAL_PREF);
@@ -721,9 +721,9 @@ bool bgp_export_default(struct bgp_peer *peer, enum bgp_af af, const struct bgp_
 		out->present |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
 	}
 	if (from == NULL && ipaddr_is_zero(&out->nexthop))
-		out->nexthop = ipaddr_v4(peer->local_addr); /* locally originated */
+		out->nexthop = peer->local_addr; /* locally originated */
 	else if (peer->cfg.next_hop_self[af] && !reflected)
-		out->nexthop = ipaddr_v4(peer->local_addr);
+		out->nexthop = peer->local_addr;
 	out->present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);
 	return true;
 }

@@ -133,27 +133,28 @@ void bgp_fini(void)
 	}
 }
 
-struct bgp_peer *bgp_peer_lookup(const struct bgp *bgp, uint32_t addr)
+struct bgp_peer *bgp_peer_lookup(const struct bgp *bgp, const struct ipaddr *addr)
 {
 	struct bgp_peer *p;
 
 	for (p = bgp->peers; p != NULL; p = p->next)
-		if (p->cfg.addr == addr)
+		if (ipaddr_equal(&p->cfg.addr, addr))
 			return p;
 	return NULL;
 }
 
-struct bgp_peer *bgp_peer_create(struct bgp *bgp, uint32_t addr, uint32_t remote_as)
+struct bgp_peer *bgp_peer_create(struct bgp *bgp, const struct ipaddr *addr, uint32_t remote_as)
 {
 	struct bgp_peer *p = xcalloc(1, sizeof(*p)), **pp;
 
 	p->bgp = bgp;
-	p->cfg.addr = addr;
+	p->cfg.addr = *addr;
 	p->cfg.remote_as = remote_as;
 	p->cfg.ebgp_multihop = 1;
 	p->cfg.af_active[BGP_AF_IPV4_UNICAST] = bgp->default_ipv4_unicast;
 	p->state = BGP_ST_IDLE;
-	for (pp = &bgp->peers; *pp != NULL && (*pp)->cfg.addr < addr; pp = &(*pp)->next)
+	for (pp = &bgp->peers; *pp != NULL && ipaddr_cmp(&(*pp)->cfg.addr, addr) < 0;
+	     pp = &(*pp)->next)
 		;
 	p->next = *pp;
 	*pp = p;

@@ -38,11 +38,11 @@ struct bgp_peer_counters {
 
 /* `neighbor A.B.C.D ...` configuration */
 struct bgp_peer_cfg {
-	uint32_t addr;             /* peer address, host order */
+	struct ipaddr addr;        /* peer address, IPv4 or IPv6 */
 	uint32_t remote_as;        /* 0 = not configured yet */
 	char description[80];
 	char update_source[16];    /* interface name (its first address), or "" */
-	uint32_t update_source_addr; /* or an address, 0 = kernel's choice */
+	struct ipaddr update_source_addr; /* or an address, af 0 = kernel's choice */
 	uint8_t ebgp_multihop;     /* TTL for eBGP (1 = directly connected) */
 	uint16_t holdtime;         /* 0 = instance default */
 	uint16_t keepalive;
@@ -69,7 +69,7 @@ struct bgp_peer {
 	enum bgp_state state;
 	time_t state_since;
 	uint32_t remote_id;
-	uint32_t local_addr;       /* of the TCP connection */
+	struct ipaddr local_addr;  /* of the TCP connection */
 	uint16_t local_port, remote_port;
 	uint16_t holdtime;         /* negotiated */
 	uint16_t keepalive;        /* negotiated */
@@ -83,6 +83,12 @@ struct bgp_peer {
 	void *adj_in[BGP_AF_MAX];
 	void *adj_out[BGP_AF_MAX];
 };
+
+/* The peer's address as text (logs, JSON keys). */
+static inline const char *bgp_peer_str(const struct bgp_peer *p, char *buf, size_t len)
+{
+	return ipaddr_ntop(&p->cfg.addr, buf, len);
+}
 
 static inline bool bgp_peer_ebgp(const struct bgp_peer *p, uint32_t local_as)
 {

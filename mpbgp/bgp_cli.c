@@ -17,7 +17,7 @@
 #include "vrf/vrf.h"
 
 #define BGP_STR "BGP information\n"
-#define NEIGHBOR_STR "Specify neighbor router\nNeighbor address\n"
+#define NEIGHBOR_STR "Specify neighbor router\nNeighbor address\nNeighbor IPv6 address\n"
 #define AS_STR "AS number\n"
 
 /* ---- context ---- */
@@ -46,14 +46,14 @@ static int ctx_af(struct cli *cli)
 
 static struct bgp_peer *ctx_peer(struct cli *cli, struct bgp *b, const struct cmd_args *a)
 {
-	uint32_t addr;
+	struct ipaddr addr;
 	struct bgp_peer *p;
 
-	if (addr4_parse(cmd_arg(a, "peer"), &addr) != 0) {
+	if (ipaddr_parse(cmd_arg(a, "peer"), &addr) != 0) {
 		cli_out(cli, "%% Malformed address \"%s\"\n", cmd_arg(a, "peer"));
 		return NULL;
 	}
-	if ((p = bgp_peer_lookup(b, addr)) == NULL)
+	if ((p = bgp_peer_lookup(b, &addr)) == NULL)
 		cli_out(cli, "%% Specify remote-as or peer-group commands first\n");
 	return p;
 }
@@ -167,12 +167,22 @@ static int neighbor_remote_as_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	struct bgp *b = ctx_bgp(cli);
 	struct bgp_peer *p;
-	uint32_t addr, as;
+	struct ipaddr addr;
+	uint32_t as;
 
 	if (b == NULL)
 		return CMD_ERROR;
-	if (addr4_parse(cmd_arg(a, "peer"), &addr) != 0 || addr == 0) {
+	if (ipaddr_parse(cmd_arg(a, "peer"), &addr) != 0 || ipaddr_is_zero(&addr)) {
 		cli_out(cli, "%% Malformed address \"%s\"\n", cmd_arg(a, "peer"));
+		return CMD_ERROR;
+	}
+	if (ipaddr_is_linklocal(&addr)) {
+		cli_out(cli, "%% Link-local neighbor %s: link-local sessions are not supported (use a global address)\n",
+			cmd_arg(a, "peer"));
+		return CMD_ERROR;
+	}
+	if (addr.af == AF_INET6 && (addr.v6[0] == 0xff || ipaddr_v4mapped(&addr, NULL))) {
+		cli_out(cli, "%% Invalid neighbor address %s\n", cmd_arg(a, "peer"));
 		return CMD_ERROR;
 	}
 	as = cmd_has(a, "internal") ? b->asn : (uint32_t)cmd_arg_u64(a, "asn");
@@ -180,8 +190,8 @@ static int neighbor_remote_as_cmd(struct cli *cli, const struct cmd_args *a)
 		cli_out(cli, "%% remote-as external needs a peer group; give the AS number\n");
 		return CMD_ERROR;
 	}
-	if ((p = bgp_peer_lookup(b, addr)) == NULL) {
-		bgp_peer_create(b, addr, as);
+	if ((p = bgp_peer_lookup(b, &addr)) == NULL) {
+		bgp_peer_create(b, &addr, as);
 		return CMD_SUCCESS;
 	}
 	if (p->cfg.remote_as != as) {
@@ -217,9 +227,9 @@ static int neighbor_opt_cmd(struct cli *cli, const struct cmd_args *a)
 		reset = false;
 	} else if (cmd_has(a, "update-source")) {
 		c->update_source[0] = '\0';
-		c->update_source_addr = 0;
+		memset(&c->update_source_addr, 0, sizeof(c->update_source_addr));
 		if (!no && cmd_arg(a, "src") != NULL)
-			addr4_parse(cmd_arg(a, "src"), &c->update_source_addr);
+			ipaddr_parse(cmd_arg(a, "src"), &c->update_source_addr);
 		else if (!no) {
 			if (strlen(cmd_arg(a, "ifname")) >= sizeof(c->update_source)) {
 				cli_out(cli, "%% Interface name too long\n");
@@ -611,7 +621,7 @@ static void af_write(struct cli *cli, const struct bgp *b, int af)
 		const struct bgp_peer_cfg *c = &p->cfg;
 		char a[IPADDR_STRLEN];
 
-		addr4_ntop(c->addr, a, sizeof(a));
+		ipaddr_ntop(&c->addr, a, sizeof(a));
 		if (af == BGP_AF_IPV4_UNICAST && c->af_active[af] != b->default_ipv4_unicast) {
 			AF_OPEN();
 			cli_out(cli, "  %sneighbor %s activate\n", c->af_active[af] ? "" : "no ", a);
@@ -734,7 +744,7 @@ void bgp_config_write(struct cli *cli)
 		for (p = b->peers; p != NULL; p = p->next) {
 			const struct bgp_peer_cfg *c = &p->cfg;
 
-			addr4_ntop(c->addr, a, sizeof(a));
+			ipaddr_ntop(&c->addr, a, sizeof(a));
 			cli_out(cli, " neighbor %s remote-as %u\n", a, c->remote_as);
 			if (c->description[0])
 				cli_out(cli, " neighbor %s description %s\n", a, c->description);
@@ -744,11 +754,11 @@ void bgp_config_write(struct cli *cli)
 				cli_out(cli, " neighbor %s ebgp-multihop %u\n", a, c->ebgp_multihop);
 			if (c->update_source[0])
 				cli_out(cli, " neighbor %s update-source %s\n", a, c->update_source);
-			else if (c->update_source_addr) { /* (resolved from update_source when set) */
+			else if (c->update_source_addr.af != 0) { /* (resolved from update_source when set) */
 				char s[IPADDR_STRLEN];
 
 				cli_out(cli, " neighbor %s update-source %s\n", a,
-					addr4_ntop(c->update_source_addr, s, sizeof(s)));
+					ipaddr_ntop(&c->update_source_addr, s, sizeof(s)));
 			}
 			if (c->holdtime || c->keepalive)
 				cli_out(cli, " neighbor %s timers %u %u\n", a, c->keepalive, c->holdtime);
@@ -779,7 +789,7 @@ static const struct cmd_def config_cmds[] = {
 	  no_router_bgp_cmd },
 };
 
-#define NB "neighbor A.B.C.D$peer "
+#define NB "neighbor <A.B.C.D$peer|X:X::X:X$peer> "
 
 static const struct cmd_def bgp_cmds[] = {
 	{ "bgp router-id A.B.C.D$id", BGP_STR "Override configured router identifier\nRouter id\n",
@@ -813,10 +823,11 @@ static const struct cmd_def bgp_cmds[] = {
 	  neighbor_opt_cmd },
 	{ "no " NB "description [LINE]", NO_STR NEIGHBOR_STR "Neighbor specific description\nText\n",
 	  neighbor_opt_cmd },
-	{ NB "update-source <A.B.C.D$src|IFNAME$ifname>",
-	  NEIGHBOR_STR "Source of routing updates\nIPv4 address\nInterface name\n", neighbor_opt_cmd },
-	{ "no " NB "update-source [<A.B.C.D|IFNAME>]",
-	  NO_STR NEIGHBOR_STR "Source of routing updates\nIPv4 address\nInterface name\n",
+	{ NB "update-source <A.B.C.D$src|X:X::X:X$src|IFNAME$ifname>",
+	  NEIGHBOR_STR "Source of routing updates\nIPv4 address\nIPv6 address\nInterface name\n",
+	  neighbor_opt_cmd },
+	{ "no " NB "update-source [<A.B.C.D|X:X::X:X|IFNAME>]",
+	  NO_STR NEIGHBOR_STR "Source of routing updates\nIPv4 address\nIPv6 address\nInterface name\n",
 	  neighbor_opt_cmd },
 	{ NB "ebgp-multihop [(1-255)$ttl]",
 	  NEIGHBOR_STR "Allow EBGP neighbors not on directly connected networks\nmaximum hop count\n",

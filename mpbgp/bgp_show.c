@@ -60,7 +60,7 @@ static json_object *summary_json(struct bgp *b, enum bgp_af af)
 {
 	json_object *o = json_object_new_object(), *peers = json_object_new_object();
 	struct bgp_peer *p;
-	char buf[32];
+	char buf[64];
 	int n = 0, failed = 0;
 
 	json_object_object_add(o, "routerId",
@@ -100,7 +100,7 @@ static json_object *summary_json(struct bgp *b, enum bgp_af af)
 		if (p->cfg.description[0])
 			json_object_object_add(j, "desc", json_object_new_string(p->cfg.description));
 		json_object_object_add(j, "idType", json_object_new_string("ipv4"));
-		json_object_object_add(peers, a4(p->cfg.addr, buf), j);
+		json_object_object_add(peers, bgp_peer_str(p, buf, sizeof(buf)), j);
 	}
 	json_object_object_add(o, "peers", peers);
 	json_object_object_add(o, "failedPeers", json_object_new_int(failed));
@@ -111,7 +111,7 @@ static json_object *summary_json(struct bgp *b, enum bgp_af af)
 static void summary_text(struct cli *cli, struct bgp *b, enum bgp_af af)
 {
 	json_object *o = summary_json(b, af), *peers;
-	char buf[32];
+	char buf[64];
 
 	cli_out(cli, "\n%s Summary (VRF %s):\n", bgp_af_table[af].json_name,
 		b->vrf_name[0] ? b->vrf_name : VRF_DEFAULT_NAME);
@@ -286,7 +286,7 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 	if (p->nlabels > 0)
 		json_object_object_add(o, "remoteLabel", json_object_new_int64(p->labels[0]));
 	if (p->src == BGP_SRC_PEER)
-		json_object_object_add(o, "peerId", json_object_new_string(a4(p->peer->cfg.addr, buf)));
+		json_object_object_add(o, "peerId", json_object_new_string(bgp_peer_str(p->peer, buf, sizeof(buf))));
 	nh = json_object_new_object();
 	json_object_object_add(nh, "ip", json_object_new_string(
 						 ipaddr_is_zero(&at->nexthop) && at->nexthop.af == 0
@@ -400,7 +400,7 @@ static int show_routes(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 		       const struct rd *only_rd)
 {
 	struct walk_ctx w;
-	char buf[32];
+	char buf[64];
 
 	memset(&w, 0, sizeof(w));
 	w.cli = cli;
@@ -609,8 +609,9 @@ static json_object *neighbor_json(struct bgp *b, struct bgp_peer *p)
 	json_object_object_add(o, "updatesSessionReset", json_object_new_int64((int64_t)p->cnt.updates_reset));
 	json_object_object_add(o, "connectionsEstablished", json_object_new_int64((int64_t)p->cnt.established_count));
 	json_object_object_add(o, "connectionsDropped", json_object_new_int64((int64_t)p->cnt.dropped_count));
-	if (p->local_addr) {
-		json_object_object_add(o, "hostLocal", json_object_new_string(a4(p->local_addr, buf)));
+	if (p->local_addr.af != 0) {
+		json_object_object_add(o, "hostLocal", json_object_new_string(
+							       ipaddr_ntop(&p->local_addr, buf, sizeof(buf))));
 		json_object_object_add(o, "portLocal", json_object_new_int(p->local_port));
 		json_object_object_add(o, "portForeign", json_object_new_int(p->remote_port));
 	}
@@ -625,19 +626,20 @@ static int show_neighbors_cmd(struct cli *cli, const struct cmd_args *a)
 	const char *only = cmd_arg(a, "peer");
 	json_object *top;
 	struct bgp_peer *p;
-	char buf[32];
-	uint32_t addr = 0;
+	char buf[IPADDR_STRLEN];
+	struct ipaddr addr;
 
+	memset(&addr, 0, sizeof(addr));
 	if (b == NULL)
 		return cmd_has(a, "json") ? (cli_out(cli, "{}\n"), CMD_SUCCESS) : CMD_ERROR;
-	if (only != NULL && (addr4_parse(only, &addr) != 0 || bgp_peer_lookup(b, addr) == NULL)) {
+	if (only != NULL && (ipaddr_parse(only, &addr) != 0 || bgp_peer_lookup(b, &addr) == NULL)) {
 		cli_out(cli, cmd_has(a, "json") ? "{}\n" : "%% No such neighbor in this view/vrf\n");
 		return cmd_has(a, "json") ? CMD_SUCCESS : CMD_ERROR;
 	}
 	top = json_object_new_object();
 	for (p = b->peers; p != NULL; p = p->next)
-		if (only == NULL || p->cfg.addr == addr)
-			json_object_object_add(top, a4(p->cfg.addr, buf), neighbor_json(b, p));
+		if (only == NULL || ipaddr_equal(&p->cfg.addr, &addr))
+			json_object_object_add(top, bgp_peer_str(p, buf, sizeof(buf)), neighbor_json(b, p));
 	if (cmd_has(a, "json")) {
 		cli_json(cli, top);
 		return CMD_SUCCESS;
@@ -672,17 +674,18 @@ static int clear_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	struct bgp *b = instance_arg(cli, a);
 	struct bgp_peer *p;
-	uint32_t addr = 0;
+	struct ipaddr addr;
 	bool soft = cmd_has(a, "soft"), found = false;
 
+	memset(&addr, 0, sizeof(addr));
 	if (b == NULL)
 		return CMD_ERROR;
-	if (cmd_arg(a, "peer") != NULL)
-		addr4_parse(cmd_arg(a, "peer"), &addr);
+	if (cmd_arg(a, "peer") != NULL && ipaddr_parse(cmd_arg(a, "peer"), &addr) != 0)
+		return CMD_ERROR;
 	for (p = b->peers; p != NULL; p = p->next) {
 		int af;
 
-		if (addr != 0 && p->cfg.addr != addr)
+		if (addr.af != 0 && !ipaddr_equal(&p->cfg.addr, &addr))
 			continue;
 		found = true;
 		if (!soft) {
@@ -749,12 +752,12 @@ static const struct cmd_def view_cmds[] = {
 	  "Address Family modifier\n" "Display information for a route distinguisher\n"
 	  "Route distinguisher\n" "Network in the BGP routing table to display\n" JSON_STR,
 	  show_bgp_cmd },
-	{ "show bgp [vrf NAME$vrf] neighbors [A.B.C.D$peer] [json]",
+	{ "show bgp [vrf NAME$vrf] neighbors [<A.B.C.D$peer|X:X::X:X$peer>] [json]",
 	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Detailed information on TCP and BGP neighbor connections\n"
-	  "Neighbor to display information about\n" JSON_STR,
+	  "Neighbor to display information about\n" "IPv6 neighbor to display information about\n" JSON_STR,
 	  show_neighbors_cmd },
-	{ "clear bgp [vrf NAME$vrf] <*|A.B.C.D$peer> [soft]",
-	  "Reset functions\n" BGP_STR VRF_STR "VRF name\n" "Clear all peers\n" "BGP neighbor address to clear\n"
+	{ "clear bgp [vrf NAME$vrf] <*|A.B.C.D$peer|X:X::X:X$peer> [soft]",
+	  "Reset functions\n" BGP_STR VRF_STR "VRF name\n" "Clear all peers\n" "BGP neighbor address to clear\n" "BGP IPv6 neighbor address to clear\n"
 	  "Soft reconfig: send the table again, keep the session\n",
 	  clear_bgp_cmd },
 };

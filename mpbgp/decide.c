@@ -124,9 +124,17 @@ static uint32_t path_cluster_len(const struct bgp_path *p)
 	return 0;
 }
 
-static uint32_t path_peer_addr(const struct bgp_path *p)
+/* RFC 4271 9.1.2.2 g): the lower peer address; IPv4 before IPv6, none
+ * (local paths) lowest. */
+static int peer_addr_cmp(const struct bgp_path *a, const struct bgp_path *b)
 {
-	return p->peer != NULL ? p->peer->cfg.addr : 0;
+	static const struct ipaddr none;
+	const struct ipaddr *x = a->peer != NULL ? &a->peer->cfg.addr : &none;
+	const struct ipaddr *y = b->peer != NULL ? &b->peer->cfg.addr : &none;
+
+	if (x->af != y->af)
+		return x->af == 0 ? -1 : y->af == 0 ? 1 : x->af == AF_INET ? -1 : 1;
+	return x->af == 0 ? 0 : ipaddr_cmp(x, y);
 }
 
 #define PREFER_LOWER(x, y, why)                    \
@@ -187,7 +195,7 @@ int bgp_path_cmp(const struct bgp_path *a, const struct bgp_path *b,
 	PREFER_LOWER(path_cluster_len(a), path_cluster_len(b), BGP_SEL_CLUSTER_LEN);
 
 	/* 11. peer address: lower wins (g) */
-	PREFER_LOWER(path_peer_addr(a), path_peer_addr(b), BGP_SEL_PEER_ADDR);
+	PREFER_LOWER(peer_addr_cmp(a, b), 0, BGP_SEL_PEER_ADDR);
 
 	return 0;
 }

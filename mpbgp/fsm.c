@@ -85,9 +85,7 @@ const char *bgp_event_name(enum bgp_event e)
 
 static const char *peer_str(const struct bgp_peer *p, char *buf, size_t len)
 {
-	struct in_addr a = { .s_addr = htonl(p->cfg.addr) };
-
-	return inet_ntop(AF_INET, &a, buf, (socklen_t)len);
+	return bgp_peer_str(p, buf, len);
 }
 
 /* ------------------------------------------------------------ timers */
@@ -624,7 +622,7 @@ static void change_state(struct bgp_peer *p, enum bgp_event ev, enum bgp_state t
 {
 	struct bgp_sess *s = p->sess;
 	enum bgp_state from = p->state;
-	char addr[INET_ADDRSTRLEN];
+	char addr[IPADDR_STRLEN];
 
 	if (from == to) {
 		log_debug("peer %s: event %s in %s", peer_str(p, addr, sizeof(addr)),

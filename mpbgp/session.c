@@ -52,7 +52,15 @@ struct bgp_listener {
 	int fd;
 	int nsfd;
 	struct event *ev;
+	int fd6;           /* IPv6 (IPV6_V6ONLY), -1 if none */
+	struct event *ev6;
 };
+
+/* The listening socket that takes connections from addr's family. */
+static int listen_fd(const struct bgp_listener *l, const struct ipaddr *addr)
+{
+	return addr->af == AF_INET6 ? l->fd6 : l->fd;
+}
 
 struct bgp_conn {
 	struct bgp_peer *peer;
@@ -70,25 +78,68 @@ struct bgp_conn {
 
 #define SESS(p) ((struct bgp_sess *)(p)->sess)
 
-static char *addr_str(uint32_t a, char *buf, size_t len)
+static const char *addr_str(const struct ipaddr *a, char *buf, size_t len)
 {
-	struct in_addr ia = { .s_addr = htonl(a) };
+	return ipaddr_ntop(a, buf, len);
+}
 
-	inet_ntop(AF_INET, &ia, buf, (socklen_t)len);
-	return buf;
+/* struct ipaddr <-> socket addresses; an IPv4-mapped IPv6 address from a
+ * dual-stack socket is its IPv4 address. */
+static socklen_t ip_to_sa(const struct ipaddr *a, uint16_t port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->af == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, a->v6, 16);
+		s6->sin6_port = htons(port);
+		return sizeof(*s6);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_addr.s_addr = htonl(a->v4);
+		s4->sin_port = htons(port);
+		return sizeof(*s4);
+	}
+}
+
+static struct ipaddr sa_to_ip(const struct sockaddr_storage *ss, uint16_t *port)
+{
+	struct ipaddr a;
+	uint32_t v4;
+
+	memset(&a, 0, sizeof(a));
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)ss;
+
+		a = ipaddr_v4(ntohl(s4->sin_addr.s_addr));
+		if (port != NULL)
+			*port = ntohs(s4->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+
+		a = ipaddr_v6(s6->sin6_addr.s6_addr);
+		if (ipaddr_v4mapped(&a, &v4))
+			a = ipaddr_v4(v4);
+		if (port != NULL)
+			*port = ntohs(s6->sin6_port);
+	}
+	return a;
 }
 
 /* ------------------------------------------------------------ socket options */
 
-static int set_md5(int fd, uint32_t addr, const char *password)
+static int set_md5(int fd, const struct ipaddr *addr, const char *password)
 {
 	struct tcp_md5sig md5;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&md5.tcpm_addr;
+	struct sockaddr_storage ss;
 	size_t klen = strlen(password);
 
 	memset(&md5, 0, sizeof(md5));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = htonl(addr);
+	ip_to_sa(addr, 0, &ss);
+	memcpy(&md5.tcpm_addr, &ss, sizeof(md5.tcpm_addr));
 	if (klen > TCP_MD5SIG_MAXKEYLEN)
 		klen = TCP_MD5SIG_MAXKEYLEN;
 	md5.tcpm_keylen = (uint16_t)klen;
@@ -103,8 +154,12 @@ static void set_ttl(int fd, const struct bgp_peer *p)
 
 	if (p->bgp != NULL && bgp_peer_ebgp(p, p->bgp->asn))
 		ttl = p->cfg.ebgp_multihop ? p->cfg.ebgp_multihop : 1;
-	if (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) == -1)
+	if (p->cfg.addr.af == AF_INET6) {
+		if (setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl)) == -1)
+			log_warn("bgp: IPV6_UNICAST_HOPS");
+	} else if (setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl)) == -1) {
 		log_warn("bgp: IP_TTL");
+	}
 }
 
 static uint32_t our_id(const struct bgp_peer *p)
@@ -117,7 +172,7 @@ static uint32_t our_id(const struct bgp_peer *p)
 		if (id)
 			return id;
 	}
-	return p->local_addr;
+	return p->local_addr.af == AF_INET ? p->local_addr.v4 : 0;
 }
 
 int bgp_instance_nsfd(const struct bgp *bgp)
@@ -223,16 +278,14 @@ static int conn_send(struct bgp_conn *c, const void *msg, size_t len)
 
 static void conn_addrs(struct bgp_peer *p, struct bgp_conn *c)
 {
-	struct sockaddr_in sin;
-	socklen_t sl = sizeof(sin);
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
 
-	if (getsockname(c->fd, (struct sockaddr *)&sin, &sl) == 0) {
-		p->local_addr = ntohl(sin.sin_addr.s_addr);
-		p->local_port = ntohs(sin.sin_port);
-	}
-	sl = sizeof(sin);
-	if (getpeername(c->fd, (struct sockaddr *)&sin, &sl) == 0)
-		p->remote_port = ntohs(sin.sin_port);
+	if (getsockname(c->fd, (struct sockaddr *)&ss, &sl) == 0)
+		p->local_addr = sa_to_ip(&ss, &p->local_port);
+	sl = sizeof(ss);
+	if (getpeername(c->fd, (struct sockaddr *)&ss, &sl) == 0)
+		sa_to_ip(&ss, &p->remote_port);
 }
 
 /* ------------------------------------------------------------ messages out */
@@ -269,48 +322,47 @@ static int notify_on(struct bgp_peer *p, struct bgp_conn *c, uint8_t code, uint8
 static int op_connect(struct bgp_peer *p)
 {
 	struct bgp_sess *s = SESS(p);
-	struct sockaddr_in sin;
-	char a[INET_ADDRSTRLEN];
-	uint32_t src = p->cfg.update_source_addr;
-	int fd;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	char a[IPADDR_STRLEN];
+	struct ipaddr src = p->cfg.update_source_addr;
+	int fd, fam = p->cfg.addr.af == AF_INET6 ? AF_INET6 : AF_INET;
 
-	fd = netns_socket(bgp_instance_nsfd(p->bgp), AF_INET,
+	fd = netns_socket(bgp_instance_nsfd(p->bgp), fam,
 			  SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1) {
-		log_warn("peer %s: socket", addr_str(p->cfg.addr, a, sizeof(a)));
+		log_warn("peer %s: socket", addr_str(&p->cfg.addr, a, sizeof(a)));
 		return -1;
 	}
-	if (src == 0 && p->cfg.update_source[0] != '\0') {
+	if (src.af != 0 && src.af != fam)
+		memset(&src, 0, sizeof(src)); /* an IPv4 source for an IPv6 peer: the kernel's choice */
+	if (src.af == 0 && fam == AF_INET && p->cfg.update_source[0] != '\0') {
 		/* the interface's address, looked up in the socket's namespace */
 		struct ifreq ifr;
 
 		memset(&ifr, 0, sizeof(ifr));
 		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", p->cfg.update_source);
 		if (ioctl(fd, SIOCGIFADDR, &ifr) == 0)
-			src = ntohl(((struct sockaddr_in *)(void *)&ifr.ifr_addr)->sin_addr.s_addr);
+			src = ipaddr_v4(ntohl(
+				((struct sockaddr_in *)(void *)&ifr.ifr_addr)->sin_addr.s_addr));
 		else
-			log_warn("peer %s: update-source %s", addr_str(p->cfg.addr, a, sizeof(a)),
+			log_warn("peer %s: update-source %s", addr_str(&p->cfg.addr, a, sizeof(a)),
 				 p->cfg.update_source);
 	}
-	if (src != 0) {
-		memset(&sin, 0, sizeof(sin));
-		sin.sin_family = AF_INET;
-		sin.sin_addr.s_addr = htonl(src);
-		if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
-			log_warn("peer %s: bind to update source", addr_str(p->cfg.addr, a, sizeof(a)));
+	if (src.af != 0) {
+		sl = ip_to_sa(&src, 0, &ss);
+		if (bind(fd, (struct sockaddr *)&ss, sl) == -1) {
+			log_warn("peer %s: bind to update source", addr_str(&p->cfg.addr, a, sizeof(a)));
 			goto fail;
 		}
 	}
 	set_ttl(fd, p);
-	if (p->cfg.password[0] != '\0' && set_md5(fd, p->cfg.addr, p->cfg.password) == -1) {
-		log_warn("peer %s: TCP_MD5SIG", addr_str(p->cfg.addr, a, sizeof(a)));
+	if (p->cfg.password[0] != '\0' && set_md5(fd, &p->cfg.addr, p->cfg.password) == -1) {
+		log_warn("peer %s: TCP_MD5SIG", addr_str(&p->cfg.addr, a, sizeof(a)));
 		goto fail;
 	}
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(p->cfg.addr);
-	sin.sin_port = htons(s->port ? s->port : bgp_session_port);
-	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 && errno != EINPROGRESS) {
+	sl = ip_to_sa(&p->cfg.addr, s->port ? s->port : bgp_session_port, &ss);
+	if (connect(fd, (struct sockaddr *)&ss, sl) == -1 && errno != EINPROGRESS) {
 		snprintf(p->last_error, sizeof(p->last_error), "connect: %s", strerror(errno));
 		goto fail;
 	}
@@ -366,9 +418,9 @@ static int op_send_keepalive(struct bgp_peer *p)
 static int op_send_notification(struct bgp_peer *p, uint8_t code, uint8_t subcode,
 				const uint8_t *data, size_t len)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[IPADDR_STRLEN];
 
-	log_info("peer %s: sending NOTIFICATION %u/%u (%s/%s)", addr_str(p->cfg.addr, a, sizeof(a)),
+	log_info("peer %s: sending NOTIFICATION %u/%u (%s/%s)", addr_str(&p->cfg.addr, a, sizeof(a)),
 		 code, subcode, bgp_err_name(code), bgp_suberr_name(code, subcode));
 	return notify_on(p, SESS(p)->conn, code, subcode, data, len);
 }
@@ -423,7 +475,7 @@ static int open_parse(struct bgp_peer *p, const uint8_t *body, size_t len, struc
 static void collision_resolve(struct bgp_peer *p, const struct bgp_open *o)
 {
 	struct bgp_sess *s = SESS(p);
-	char a[INET_ADDRSTRLEN];
+	char a[IPADDR_STRLEN];
 	bool keep_new;
 
 	if (p->state == BGP_ST_ESTABLISHED)
@@ -435,7 +487,7 @@ static void collision_resolve(struct bgp_peer *p, const struct bgp_open *o)
 		 * (the new, incoming one) if ours is lower */
 		keep_new = our_id(p) < o->bgp_id;
 	log_info("peer %s: connection collision in %s, keeping the %s connection",
-		 addr_str(p->cfg.addr, a, sizeof(a)), bgp_state_name(p->state),
+		 addr_str(&p->cfg.addr, a, sizeof(a)), bgp_state_name(p->state),
 		 keep_new ? "incoming" : "existing");
 	if (!keep_new) {
 		s->collisions++;
@@ -466,9 +518,9 @@ static void secondary_msg(struct bgp_peer *p, uint8_t type, const uint8_t *body,
 			return;
 		}
 		{
-			char a[INET_ADDRSTRLEN];
+			char a[IPADDR_STRLEN];
 
-			log_info("peer %s: second connection: %s", addr_str(p->cfg.addr, a, sizeof(a)),
+			log_info("peer %s: second connection: %s", addr_str(&p->cfg.addr, a, sizeof(a)),
 				 err);
 		}
 		notify_on(p, s->conn2, code, subcode, NULL, 0);
@@ -525,10 +577,10 @@ static void primary_msg(struct bgp_peer *p, uint8_t type, const uint8_t *body, s
 					    &arg.len) == -1)
 			arg.code = arg.subcode = 0;
 		{
-			char a[INET_ADDRSTRLEN];
+			char a[IPADDR_STRLEN];
 
 			log_info("peer %s: received NOTIFICATION %u/%u (%s/%s)",
-				 addr_str(p->cfg.addr, a, sizeof(a)), arg.code, arg.subcode,
+				 addr_str(&p->cfg.addr, a, sizeof(a)), arg.code, arg.subcode,
 				 bgp_err_name(arg.code), bgp_suberr_name(arg.code, arg.subcode));
 		}
 		if (arg.code == BGP_ERR_CEASE && arg.subcode == BGP_CEASE_COLLISION &&
@@ -690,13 +742,13 @@ static void conn_write_cb(evutil_socket_t fd, short what, void *arg)
 static void listen_accept_cb(evutil_socket_t lfd, short what, void *arg)
 {
 	struct bgp_listener *l = arg;
-	struct sockaddr_in sin;
+	struct sockaddr_storage sin;
 	socklen_t sl = sizeof(sin);
 	struct bgp_peer *p;
 	struct bgp_sess *s;
 	struct bgp_conn *c;
-	char a[INET_ADDRSTRLEN];
-	uint32_t raddr;
+	char a[IPADDR_STRLEN];
+	struct ipaddr raddr;
 	int fd;
 
 	(void)what;
@@ -706,19 +758,19 @@ static void listen_accept_cb(evutil_socket_t lfd, short what, void *arg)
 			log_warn("bgp: accept");
 		return;
 	}
-	raddr = ntohl(sin.sin_addr.s_addr);
+	raddr = sa_to_ip(&sin, NULL);
 	for (p = l->bgp->peers; p != NULL; p = p->next)
-		if (p->cfg.addr == raddr)
+		if (ipaddr_equal(&p->cfg.addr, &raddr))
 			break;
 	if (p == NULL) {
 		log_info("bgp: connection from unknown peer %s refused",
-			 addr_str(raddr, a, sizeof(a)));
+			 addr_str(&raddr, a, sizeof(a)));
 		close(fd);
 		return;
 	}
 	s = SESS(p);
 	if (s == NULL || !s->started || p->state == BGP_ST_IDLE) {
-		log_info("peer %s: connection refused in Idle", addr_str(raddr, a, sizeof(a)));
+		log_info("peer %s: connection refused in Idle", addr_str(&raddr, a, sizeof(a)));
 		close(fd);
 		return;
 	}
@@ -732,7 +784,7 @@ static void listen_accept_cb(evutil_socket_t lfd, short what, void *arg)
 		return;
 	}
 	if (s->conn2 != NULL) {
-		log_info("peer %s: third connection refused", addr_str(raddr, a, sizeof(a)));
+		log_info("peer %s: third connection refused", addr_str(&raddr, a, sizeof(a)));
 		close(fd);
 		return;
 	}
@@ -746,21 +798,22 @@ static void listen_accept_cb(evutil_socket_t lfd, short what, void *arg)
 static void listen_md5_all(struct bgp_listener *l)
 {
 	struct bgp_peer *p;
-	char a[INET_ADDRSTRLEN];
+	char a[IPADDR_STRLEN];
 
 	for (p = l->bgp->peers; p != NULL; p = p->next)
-		if (p->cfg.password[0] != '\0' && set_md5(l->fd, p->cfg.addr, p->cfg.password) == -1)
-			log_warn("peer %s: TCP_MD5SIG on listener", addr_str(p->cfg.addr, a, sizeof(a)));
+		if (p->cfg.password[0] != '\0' && listen_fd(l, &p->cfg.addr) >= 0 &&
+		    set_md5(listen_fd(l, &p->cfg.addr), &p->cfg.addr, p->cfg.password) == -1)
+			log_warn("peer %s: TCP_MD5SIG on listener", addr_str(&p->cfg.addr, a, sizeof(a)));
 }
 
 void bgp_listen_md5_update(struct bgp_peer *p)
 {
 	struct bgp_listener *l = p->bgp != NULL ? p->bgp->listen : NULL;
 
-	if (l == NULL)
+	if (l == NULL || listen_fd(l, &p->cfg.addr) < 0)
 		return;
 	/* an empty key deletes it (ENOENT when there was none: fine) */
-	set_md5(l->fd, p->cfg.addr, p->cfg.password);
+	set_md5(listen_fd(l, &p->cfg.addr), &p->cfg.addr, p->cfg.password);
 }
 
 int bgp_listen_start_at(struct bgp *bgp, int nsfd, uint32_t addr, uint16_t port, char *err,
@@ -791,10 +844,36 @@ int bgp_listen_start_at(struct bgp *bgp, int nsfd, uint32_t addr, uint16_t port,
 	l->bgp = bgp;
 	l->fd = fd;
 	l->nsfd = nsfd;
+	l->fd6 = -1;
 	l->ev = event_new(bgp_evbase, fd, EV_READ | EV_PERSIST, listen_accept_cb, l);
 	if (l->ev == NULL)
 		fatalx("bgp: event_new");
 	event_add(l->ev, NULL);
+	if (addr == INADDR_ANY) {
+		/* IPv6 peers: a second socket, IPv6 only (the IPv4 one keeps the
+		 * IPv4 peers; a namespace without IPv6 just has no IPv6 sessions) */
+		struct sockaddr_in6 s6;
+
+		fd = netns_socket(nsfd, AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		memset(&s6, 0, sizeof(s6));
+		s6.sin6_family = AF_INET6;
+		s6.sin6_port = htons(port);
+		if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1 ||
+				setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on)) == -1 ||
+				bind(fd, (struct sockaddr *)&s6, sizeof(s6)) == -1 ||
+				listen(fd, 16) == -1)) {
+			log_warn("bgp: IPv6 listener on port %u", port);
+			close(fd);
+			fd = -1;
+		}
+		if (fd >= 0) {
+			l->fd6 = fd;
+			l->ev6 = event_new(bgp_evbase, fd, EV_READ | EV_PERSIST, listen_accept_cb, l);
+			if (l->ev6 == NULL)
+				fatalx("bgp: event_new");
+			event_add(l->ev6, NULL);
+		}
+	}
 	bgp->listen = l;
 	listen_md5_all(l);
 	return 0;
@@ -813,6 +892,10 @@ void bgp_listen_stop(struct bgp *bgp)
 		return;
 	event_free(l->ev);
 	close(l->fd);
+	if (l->fd6 >= 0) {
+		event_free(l->ev6);
+		close(l->fd6);
+	}
 	free(l);
 	bgp->listen = NULL;
 }
@@ -828,12 +911,12 @@ void bgp_session_init(struct event_base *base, const struct bgp_session_hooks *h
 
 void bgp_peer_start(struct bgp_peer *p)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[IPADDR_STRLEN];
 
 	bgp_sess_get(p);
 	if (p->cfg.shutdown || p->cfg.remote_as == 0) {
 		log_debug("peer %s: not started (shutdown or no remote-as)",
-			  addr_str(p->cfg.addr, a, sizeof(a)));
+			  addr_str(&p->cfg.addr, a, sizeof(a)));
 		return;
 	}
 	bgp_listen_md5_update(p);
@@ -894,7 +977,8 @@ void bgp_peer_free_session(struct bgp_peer *p)
 	if (p->cfg.password[0] != '\0' && p->bgp != NULL && p->bgp->listen != NULL) {
 		struct bgp_listener *l = p->bgp->listen;
 
-		set_md5(l->fd, p->cfg.addr, "");
+		if (listen_fd(l, &p->cfg.addr) >= 0)
+			set_md5(listen_fd(l, &p->cfg.addr), &p->cfg.addr, "");
 	}
 	bgp_sess_free(p);
 	p->state = BGP_ST_IDLE;

@@ -50,15 +50,15 @@ void speaker_set_iface_addr_fn(uint32_t (*fn)(const struct vrf *vrf, const char 
  * 127.0.0.1 that SIOCGIFADDR would give). */
 static void peer_start(struct bgp_peer *p)
 {
+	char pb[IPADDR_STRLEN];
 	if (p->cfg.update_source[0] != '\0' && iface_addr_fn != NULL) {
 		uint32_t a = iface_addr_fn(p->bgp->vrf ? p->bgp->vrf : vrf_default(),
 					   p->cfg.update_source);
 
 		if (a == 0)
-			log_warnx("BGP peer %u.%u.%u.%u: update-source %s has no address yet",
-				  p->cfg.addr >> 24, (p->cfg.addr >> 16) & 0xff, (p->cfg.addr >> 8) & 0xff,
-				  p->cfg.addr & 0xff, p->cfg.update_source);
-		p->cfg.update_source_addr = a;
+			log_warnx("BGP peer %s: update-source %s has no address yet",
+				  bgp_peer_str(p, pb, sizeof(pb)), p->cfg.update_source);
+		p->cfg.update_source_addr = a ? ipaddr_v4(a) : (struct ipaddr){ 0 };
 	}
 	bgp_peer_start(p);
 }
@@ -302,7 +302,9 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 	if (!bgp_export_default(peer, af, dest, best, out, out_nlri))
 		return false;
 	if (bgp_af_is_vpn(af) && ipaddr_is_zero(&out->nexthop))
-		out->nexthop = ipaddr_v4(peer->local_addr);
+		out->nexthop = peer->local_addr;
+	if ((af == BGP_AF_IPV4_UNICAST || af == BGP_AF_VPNV4) && out->nexthop.af == AF_INET6)
+		return false; /* IPv4 routes over an IPv6 session need RFC 8950: not done */
 	if (af == BGP_AF_IPV6_UNICAST && out->nexthop.af == AF_INET) {
 		/* next hop self for IPv6 routes over an IPv4 session: the global
 		 * IPv6 address of the interface the session runs on, as FRR; without
@@ -515,12 +517,11 @@ void speaker_vrf_cfg_changed(struct vrf *vrf)
 
 static void established(struct bgp_peer *p)
 {
+	char pb[IPADDR_STRLEN];
 	int af;
 
 	if (bgp_debug_events)
-		log_info("BGP peer %u.%u.%u.%u Established (hold %u, keepalive %u, as4 %s)",
-			 p->cfg.addr >> 24, (p->cfg.addr >> 16) & 0xff, (p->cfg.addr >> 8) & 0xff,
-			 p->cfg.addr & 0xff, p->holdtime, p->keepalive, p->as4 ? "yes" : "no");
+		log_info("BGP peer %s Established (hold %u, keepalive %u, as4 %s)", bgp_peer_str(p, pb, sizeof(pb)), p->holdtime, p->keepalive, p->as4 ? "yes" : "no");
 	for (af = 0; af < BGP_AF_MAX; af++)
 		if (p->af_nego[af] && p->bgp->rib[af] != NULL)
 			bgp_adjout_peer_up(p->bgp->rib[af], p);
@@ -528,15 +529,15 @@ static void established(struct bgp_peer *p)
 
 static void down(struct bgp_peer *p, const char *reason)
 {
-	log_info("BGP peer %u.%u.%u.%u down: %s", p->cfg.addr >> 24, (p->cfg.addr >> 16) & 0xff,
-		 (p->cfg.addr >> 8) & 0xff, p->cfg.addr & 0xff, reason);
+	char pb[IPADDR_STRLEN];
+	log_info("BGP peer %s down: %s", bgp_peer_str(p, pb, sizeof(pb)), reason);
 	peer_routes_drop(p);
 }
 
 static void log_update(const struct bgp_peer *p, const struct bgp_update *u)
 {
-	log_warnx("BGP peer %u.%u.%u.%u: UPDATE %s: %s", p->cfg.addr >> 24,
-		  (p->cfg.addr >> 16) & 0xff, (p->cfg.addr >> 8) & 0xff, p->cfg.addr & 0xff,
+	char pb[IPADDR_STRLEN];
+	log_warnx("BGP peer %s: UPDATE %s: %s", bgp_peer_str(p, pb, sizeof(pb)),
 		  u->action == BGP_UPD_TREAT_AS_WITHDRAW ? "treated as withdraw"
 		  : u->action == BGP_UPD_ATTR_DISCARD   ? "attribute discarded"
 							: "session reset",
@@ -567,13 +568,13 @@ static void mp_restart_cancel(struct bgp_peer *p)
 
 static void mp_restart_cb(evutil_socket_t fd, short what, void *arg)
 {
+	char pb[IPADDR_STRLEN];
 	struct bgp_peer *p = arg;
 
 	(void)fd;
 	(void)what;
 	mp_restart_cancel(p);
-	log_info("BGP peer %u.%u.%u.%u: maximum-prefix restart", p->cfg.addr >> 24,
-		 (p->cfg.addr >> 16) & 0xff, (p->cfg.addr >> 8) & 0xff, p->cfg.addr & 0xff);
+	log_info("BGP peer %s: maximum-prefix restart", bgp_peer_str(p, pb, sizeof(pb)));
 	if (!p->cfg.shutdown)
 		peer_start(p);
 }
@@ -597,6 +598,7 @@ static void max_prefix_down(struct bgp_peer *p)
 
 static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 {
+	char pb[IPADDR_STRLEN];
 	struct bgp *b = p->bgp;
 	struct bgp_decode_ctx ctx;
 	struct bgp_update u;
@@ -616,9 +618,7 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 	if (bgp_debug_updates)
 		for (af = 0; af < BGP_AF_MAX; af++)
 			if (u.reach[af].n || u.withdrawn[af].n || u.eor[af])
-				log_info("BGP peer %u.%u.%u.%u: UPDATE %s: %d announced, %d withdrawn%s%s%s",
-					 p->cfg.addr >> 24, (p->cfg.addr >> 16) & 0xff,
-					 (p->cfg.addr >> 8) & 0xff, p->cfg.addr & 0xff,
+				log_info("BGP peer %s: UPDATE %s: %d announced, %d withdrawn%s%s%s", bgp_peer_str(p, pb, sizeof(pb)),
 					 bgp_af_table[af].name, u.reach[af].n, u.withdrawn[af].n,
 					 u.eor[af] ? ", End-of-RIB" : "", u.reason[0] ? ": " : "", u.reason);
 	if (u.action == BGP_UPD_SESSION_RESET) {
@@ -692,9 +692,7 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 		p->cnt.prefixes_received[af] = n;
 		if (p->cfg.max_prefix[af] == 0 || n <= p->cfg.max_prefix[af])
 			continue;
-		log_warnx("BGP peer %u.%u.%u.%u: %zu prefixes exceed maximum-prefix %u%s",
-			  p->cfg.addr >> 24, (p->cfg.addr >> 16) & 0xff, (p->cfg.addr >> 8) & 0xff,
-			  p->cfg.addr & 0xff, n, p->cfg.max_prefix[af],
+		log_warnx("BGP peer %s: %zu prefixes exceed maximum-prefix %u%s", bgp_peer_str(p, pb, sizeof(pb)), n, p->cfg.max_prefix[af],
 			  p->cfg.max_prefix_warning_only[af] ? " (warning only)" : "");
 		if (!p->cfg.max_prefix_warning_only[af]) {
 			max_prefix_down(p);

@@ -83,9 +83,9 @@ int main(int argc, char **argv)
 		switch (ch) {
 		case 'a': bgp.asn = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'i': bgp.router_id = addr(optarg); break;
-		case 'n': peer.cfg.addr = addr(optarg); break;
+		case 'n': peer.cfg.addr = ipaddr_v4(addr(optarg)); break;
 		case 'r': peer.cfg.remote_as = (uint32_t)strtoul(optarg, NULL, 10); break;
-		case 's': peer.cfg.update_source_addr = addr(optarg); break;
+		case 's': peer.cfg.update_source_addr = ipaddr_v4(addr(optarg)); break;
 		case 'H': peer.cfg.holdtime = (uint16_t)atoi(optarg); break;
 		case 'P': snprintf(peer.cfg.password, sizeof(peer.cfg.password), "%s", optarg); break;
 		case 'p': bgp_session_port = (uint16_t)atoi(optarg); break;
@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (bgp.asn == 0 || bgp.router_id == 0 || peer.cfg.addr == 0 || peer.cfg.remote_as == 0)
+	if (bgp.asn == 0 || bgp.router_id == 0 || ipaddr_is_zero(&peer.cfg.addr) || peer.cfg.remote_as == 0)
 		usage();
 	bgp.holdtime = 180;
 	bgp.keepalive = 60;

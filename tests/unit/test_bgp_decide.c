@@ -26,7 +26,7 @@ static const struct bgp_decide_ctx ctx = {.local_as = LOCAL_AS};
 static void mkpeer(struct bgp_peer *p, uint32_t addr, uint32_t as, uint32_t id)
 {
 	memset(p, 0, sizeof(*p));
-	p->cfg.addr = addr;
+	p->cfg.addr = ipaddr_v4(addr);
 	p->cfg.remote_as = as;
 	p->remote_id = id;
 }
@@ -293,7 +293,7 @@ START_TEST(t_peer_addr)
 	mk(&a);
 	mk(&b);
 	twin = ibgp1;
-	twin.cfg.addr = 0x0a000009; /* same router id, another session */
+	twin.cfg.addr = ipaddr_v4(0x0a000009); /* same router id, another session */
 	b.p.peer = &twin;
 	expect_better(&a, &b, BGP_SEL_PEER_ADDR);
 	/* all equal */

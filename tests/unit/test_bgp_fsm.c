@@ -121,7 +121,7 @@ static void setup(void)
 	bgp.router_id = 0x01010101;
 	memset(&peer, 0, sizeof(peer));
 	peer.bgp = &bgp;
-	peer.cfg.addr = 0x0a000002;
+	peer.cfg.addr = ipaddr_v4(0x0a000002);
 	peer.cfg.remote_as = 65001;
 	peer.cfg.af_active[BGP_AF_VPNV4] = true;
 	memset(&st, 0, sizeof(st));

@@ -295,10 +295,10 @@ static void hook(struct bgp_rib *r, struct bgp_dest *d, const struct bgp_path *o
 static void mkpeer(struct bgp_peer *p, uint32_t addr, uint32_t as, uint32_t id)
 {
 	memset(p, 0, sizeof(*p));
-	p->cfg.addr = addr;
+	p->cfg.addr = ipaddr_v4(addr);
 	p->cfg.remote_as = as;
 	p->remote_id = id;
-	p->local_addr = 0x0a0000fe;
+	p->local_addr = ipaddr_v4(0x0a0000fe);
 	p->bgp = &bgp;
 	p->as4 = true;
 	p->state = BGP_ST_ESTABLISHED;
@@ -317,7 +317,7 @@ static void setup(void)
 	mkpeer(&pc4, 0x0a000004, LOCAL_AS, 0x0b000004);
 	pc4.cfg.rr_client[BGP_AF_VPNV4] = true;
 	pi5 = pi2; /* joins later */
-	pi5.cfg.addr = 0x0a000005;
+	pi5.cfg.addr = ipaddr_v4(0x0a000005);
 	pi5.remote_id = 0x0b000005;
 	pi5.next = NULL;
 	rib = bgp_rib_new(&bgp, BGP_AF_VPNV4);
@@ -858,7 +858,7 @@ START_TEST(t_adj_split_horizon_and_rr)
 	ck_assert_uint_eq(a->aspath_len, 10);
 	ck_assert_uint_eq(a->aspath[1], 2);
 	ck_assert_uint_eq(a->aspath[5], (uint8_t)LOCAL_AS);
-	ck_assert_uint_eq(a->nexthop.v4, pe3.local_addr);
+	ck_assert_uint_eq(a->nexthop.v4, pe3.local_addr.v4);
 	ck_assert(!(a->present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF)));
 	ck_assert(!(a->present & BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID)));
 	ck_assert_ptr_null(bgp_adjout_lookup(&pi2, BGP_AF_VPNV4, &n.p, NULL));
@@ -894,7 +894,7 @@ START_TEST(t_adj_local_nexthop_self)
 	flush_all();
 	o = bgp_adjout_lookup(&pi2, BGP_AF_VPNV4, &n.p, NULL);
 	ck_assert_ptr_nonnull(o);
-	ck_assert_uint_eq(o->nexthop.v4, pi2.local_addr);
+	ck_assert_uint_eq(o->nexthop.v4, pi2.local_addr.v4);
 	ck_assert_uint_eq(o->local_pref, 100);
 	ck_assert_uint_eq(o->aspath_len, 0);
 	ck_assert_uint_eq(bgp_adjout_count(&pi1, BGP_AF_VPNV4), 1);

@@ -115,8 +115,8 @@ static void peer_init(struct bgp *b, struct bgp_peer *p, uint32_t addr, uint32_t
 {
 	memset(p, 0, sizeof(*p));
 	p->bgp = b;
-	p->cfg.addr = addr;
-	p->cfg.update_source_addr = src;
+	p->cfg.addr = ipaddr_v4(addr);
+	p->cfg.update_source_addr = src ? ipaddr_v4(src) : (struct ipaddr){ 0 };
 	p->cfg.remote_as = remote_as;
 	p->cfg.connect_retry = 1;
 	p->cfg.holdtime = 9;
@@ -245,10 +245,10 @@ START_TEST(test_ebgp_established)
 {
 	speakers(65001);
 	/* update-source as an interface: lo's first address is 127.0.0.1 */
-	pa.cfg.update_source_addr = 0;
+	memset(&pa.cfg.update_source_addr, 0, sizeof(pa.cfg.update_source_addr));
 	strcpy(pa.cfg.update_source, "lo");
 	establish();
-	ck_assert_uint_eq(pa.local_addr, ADDR_A);
+	ck_assert_uint_eq(pa.local_addr.v4, ADDR_A);
 	ck_assert(pa.af_nego[BGP_AF_VPNV4]);
 	ck_assert_uint_eq(pa.cnt.established_count, 1);
 	ck_assert_uint_eq(pb.cnt.established_count, 1);
