@@ -7,6 +7,9 @@
 #   matches (CUST-A, CUST-B);
 # - ped's VRF route reaches GoBGP and BIRD with ped's RD, label, RT and next hop;
 # - withdrawal in both directions;
+# - VPN-IPv6 (RFC 4659): ped's IPv6 route of CUST-A reaches GoBGP and BIRD
+#   with the IPv4-mapped next hop (6VPE) and its label; GoBGP's VPNv6 route
+#   lands in ped's CUST-A;
 # - tshark, capturing on pe1's two links from a `clear bgp *` on, decodes every
 #   UPDATE (ped's, GoBGP's, BIRD's) without a malformed field or a BGP expert
 #   warning, and shows the RDs and labels.
@@ -25,7 +28,7 @@ gobgp() { "$PETOPO" exec "$T:g1" -- gobgp "$@"; }
 birdc_() { birdc -s "$PETOPO_RUNDIR/$T/b1/bird.ctl" "$@"; }
 # gobgp_has KEY 'python condition on r (the first path of KEY)' | gobgp_has KEY absent
 gobgp_has() {
-	gobgp global rib -a vpnv4 -j | $PY -c 'import json,sys
+	gobgp global rib -a "${GOBGP_AF:-vpnv4}" -j | $PY -c 'import json,sys
 rib=json.load(sys.stdin) or {}
 key,cond=sys.argv[1],sys.argv[2]
 if cond=="absent":
@@ -41,7 +44,7 @@ sys.exit(0 if ok else 1)' "$1" "$2"
 wait_gobgp() { local _; for _ in $(seq 120); do gobgp_has "$@" >/dev/null 2>&1 && return 0; sleep 0.25; done; gobgp_has "$@"; }
 # wait_bird RD PREFIX 'egrep over the route block' | wait_bird RD PREFIX absent
 bird_route() {
-	birdc_ show route table vpntab all | awk -v k="$1 $2 " '
+	birdc_ show route table "${BIRD_TABLE:-vpntab}" all | awk -v k="$1 $2 " '
 		/^[0-9]/ { on = (index($0, k) == 1) } on { print }'
 }
 wait_bird() {
@@ -71,7 +74,7 @@ check "GoBGP: neighbor 10.0.14.1 established" retry 40 sh -c "'$PETOPO' exec '$T
 # capture everything from here on: clear the sessions so that the OPENs and
 # the full table exchange are in the capture
 PCAP="$TMPD/pe1.pcapng"
-"$PETOPO" exec "$T:pe1" -- tshark -q -i eth1 -i eth2 -f 'tcp port 179' -w "$PCAP" -a duration:50 \
+"$PETOPO" exec "$T:pe1" -- tshark -q -i eth1 -i eth2 -f 'tcp port 179' -w "$PCAP" -a duration:150 \
 	>"$TMPD/tshark.out" 2>&1 &
 TSHARK=$!
 trap '[ -n "${TSHARK:-}" ] && kill -INT "$TSHARK" 2>/dev/null; wait "${TSHARK:-0}" 2>/dev/null; pt_cleanup' EXIT
@@ -116,6 +119,33 @@ BGP.ext_community: \(rt, 65000, 1\)
 check "iBGP: GoBGP does not get BIRD's route through ped" gobgp_has "65000:60:10.60.0.0/24" absent
 check "iBGP: BIRD does not get GoBGP's route through ped" wait_bird 65000:50 10.50.0.0/24 absent
 
+# VPN-IPv6 both ways
+check "pe1: VPNv6 sessions with GoBGP and BIRD" wait_json pe1 "show bgp ipv6 vpn summary json" \
+	'{"peers":{"10.0.14.4":{"state":"Established"},"10.0.15.5":{"state":"Established"}}}'
+check "pe1 VPNv6 table: CUST-A's 2001:db8:1::/48 with the per-VRF label $lbl" wait_json pe1 \
+	"show bgp ipv6 vpn rd 65000:1 2001:db8:1::/48 json" \
+	"{\"65000:1\":{\"paths\":[{\"valid\":true,\"remoteLabel\":$lbl}]}}"
+# (GoBGP prints an IPv4-mapped next hop as the IPv4 address)
+check "GoBGP decodes pe1's VPNv6 route: RD 65000:1, label $lbl, next hop ::ffff:10.0.14.1, RT 65000:1" \
+	env GOBGP_AF=vpnv6 bash -c "$(declare -f gobgp gobgp_has wait_gobgp); PETOPO='$PETOPO' T='$T' PY='$PY' wait_gobgp '65000:1:2001:db8:1::/48' \"r['nlri']['labels']==[$lbl] and r['nlri']['rd']=={'type':0,'admin':65000,'assigned':1} and a[14]['nexthop'] in ('::ffff:10.0.14.1','10.0.14.1') and {'type':0,'subtype':2,'value':'65000:1'} in a[16]['value']\""
+# (BIRD reads the IPv4-mapped next hop as the IPv4 address: extended next hop)
+check "BIRD decodes it: 65000:1 2001:db8:1::/48, label $lbl, RT 65000:1, next hop ::ffff:10.0.15.1" \
+	env BIRD_TABLE=vpntab6 bash -c "$(declare -f birdc_ bird_route wait_bird); PETOPO_RUNDIR='$PETOPO_RUNDIR' T='$T' wait_bird 65000:1 2001:db8:1::/48 'BGP.mpls_label_stack: $lbl\$
+BGP.ext_community: \(rt, 65000, 1\)
+BGP.next_hop: 10\.0\.15\.1\$
+via 10\.0\.15\.1 on eth0 mpls $lbl'"
+gobgp global rib -a vpnv6 add 2001:db8:50::/48 label 501 rd 65000:50 rt 65000:1 nexthop ::ffff:10.0.14.4 >/dev/null
+check "pe1 VPNv6 table: GoBGP's 2001:db8:50::/48, RD 65000:50, label 501, RT 65000:1" wait_json pe1 \
+	"show bgp ipv6 vpn rd 65000:50 2001:db8:50::/48 json" \
+	'{"65000:50":{"paths":[{"valid":true,"remoteLabel":501,"extendedCommunity":{"string":"RT:65000:1"},"nexthops":[{"ip":"::ffff:10.0.14.4","accessible":true}]}]}}'
+check "pe1 VRF CUST-A (IPv6): GoBGP's route via ::ffff:10.0.14.4 with label 501" wait_json pe1 \
+	"show ipv6 route vrf CUST-A json" \
+	'{"2001:db8:50::/48":[{"protocol":"bgp","selected":true,"nexthops":[{"ip":"::ffff:10.0.14.4","vrf":"default","labels":[501]}]}]}'
+check "and not in CUST-B" wait_json pe1 "show ipv6 route vrf CUST-B json" '{"2001:db8:50::/48":null}'
+gobgp global rib -a vpnv6 del 2001:db8:50::/48 label 501 rd 65000:50 rt 65000:1 nexthop ::ffff:10.0.14.4 >/dev/null
+check "GoBGP withdraws the VPNv6 route: gone from pe1 VRF CUST-A" wait_json pe1 "show ipv6 route vrf CUST-A json" \
+	'{"2001:db8:50::/48":null}'
+
 # withdrawal GoBGP -> ped
 gobgp global rib -a vpnv4 del 10.50.0.0/24 label 500 rd 65000:50 rt 65000:1 nexthop 10.0.14.4 >/dev/null
 check "GoBGP withdraws: gone from pe1's VPN table" wait_json pe1 "show bgp ipv4 vpn json" \
@@ -151,13 +181,25 @@ check "tshark: no BGP frame with an expert warning or error" test -z "$bad"
 [ -z "$bad" ] || printf '%s\n' "$bad" | head -5 | sed 's/^/    /'
 tsh -Y 'bgp.type == 2' -T fields -E separator='|' -e ip.src -e bgp.rd -e bgp.label_stack \
 	-e bgp.mp_reach_nlri_ipv4_prefix -e bgp.ext_com.value_as2 -e bgp.ext_com.value_an4 >"$TMPD/updates.txt"
-has_update() { grep -Eq -- "$1" "$TMPD/updates.txt" || { cat "$TMPD/updates.txt"; return 1; }; }
+# a frame may carry several UPDATEs (pe1's VPNv4 and VPNv6 ones): tshark then
+# joins each field's values with commas; match the fields one by one
+has_update() {
+	$PY - "$TMPD/updates.txt" "$@" <<'PYEOF' || { cat "$TMPD/updates.txt"; return 1; }
+import re, sys
+want = sys.argv[2:]
+for line in open(sys.argv[1]):
+    f = line.rstrip("\n").split("|")
+    if len(f) == len(want) and all(any(re.fullmatch(w, v) for v in x.split(",")) for w, x in zip(want, f)):
+        sys.exit(0)
+sys.exit(1)
+PYEOF
+}
 check "tshark: pe1's UPDATE to GoBGP: RD 65000:1, label $lbl, 192.168.1.0, RT 65000:1" \
-	has_update "^10\.0\.14\.1\|65000:1\|$lbl \(bottom\)\|192\.168\.1\.0\|65000\|1$"
+	has_update '10\.0\.14\.1' 65000:1 "$lbl \(bottom\)" '192\.168\.1\.0' 65000 1
 check "tshark: pe1's UPDATE to BIRD: RD 65000:1, label $lbl, 192.168.1.0, RT 65000:1" \
-	has_update "^10\.0\.15\.1\|65000:1\|$lbl \(bottom\)\|192\.168\.1\.0\|65000\|1$"
-check "tshark: GoBGP's UPDATE: RD 65000:50, label 500" has_update '^10\.0\.14\.4\|65000:50\|500 \(bottom\)\|10\.50\.0\.0\|65000\|1$'
-check "tshark: BIRD's UPDATE: RD 65000:60, label 600" has_update '^10\.0\.15\.5\|65000:60\|600 \(bottom\)\|10\.60\.0\.0\|65000\|2$'
+	has_update '10\.0\.15\.1' 65000:1 "$lbl \(bottom\)" '192\.168\.1\.0' 65000 1
+check "tshark: GoBGP's UPDATE: RD 65000:50, label 500" has_update '10\.0\.14\.4' 65000:50 '500 \(bottom\)' '10\.50\.0\.0' 65000 1
+check "tshark: BIRD's UPDATE: RD 65000:60, label 600" has_update '10\.0\.15\.5' 65000:60 '600 \(bottom\)' '10\.60\.0\.0' 65000 2
 unreach() { # pe1's MP_UNREACH_NLRI: one line per peer with RD 65000:1, the withdrawn label and the prefix
 	local out
 	out=$(tsh -Y 'bgp.update.path_attribute.mp_unreach_nlri && (ip.src == 10.0.14.1 || ip.src == 10.0.15.1)' \
