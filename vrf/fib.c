@@ -61,22 +61,14 @@
 
 #include "lib/log.h"
 #include "vrf/fib.h"
+#include "vrf/fib_common.h"
 
 #define STRIDE 6
 #define TOP_MIN_BITS 6
 #define TOP12_AT 4096u   /* prefixes from which the top level resolves 12 bits */
 #define TOP18_AT 262144u /* ... and 18 bits */
-#define NPEND_INLINE 16
 
-/* Lookup node (24 bytes). Slot v of the node is internal if bit v of vector
- * is set: the child is ((struct pnode *)base)[popcount(vector & bits 0..v) - 1].
- * Otherwise the slot's leaf is the 3 bytes at base - 3 * popcount(leafvec &
- * bits 0..v). */
-struct pnode {
-	uint64_t vector;
-	uint64_t leafvec;
-	const uint8_t *base;
-};
+/* The lookup node, struct pnode, is in fib_common.h (shared with fib6.c). */
 
 /* Direct-pointing level: 1 << s entries for the top s bits of the key. */
 struct ftop {
@@ -103,13 +95,9 @@ struct fib {
 	size_t count;
 	size_t mem_ctl;   /* control nodes */
 	size_t mem_lk;    /* top array and lookup blocks */
-	void (*defer_free)(void *ptr, void *arg);
-	void *defer_arg;
 	void (*notify)(void *arg, uint32_t addr, uint8_t len, uint32_t nh);
 	void *notify_arg;
-	void **pend;      /* unlinked lookup memory, released after publishing */
-	size_t npend, cpend;
-	void *pend_small[NPEND_INLINE];
+	struct fib_defer dfr; /* unlinked lookup memory, released after publishing */
 };
 
 /* A single-prefix change, and the state of that prefix before it. */
@@ -122,39 +110,7 @@ struct chg {
 
 /* ---------------------------------------------------------------- helpers */
 
-/* What a request costs in glibc malloc: the size plus an 8-byte header,
- * rounded up to 16, at least 32. Computed, not asked of the allocator, so
- * that the figure does not depend on which free chunk served the request. */
-static size_t chunk_size(size_t req)
-{
-	size_t c = (req + sizeof(size_t) + 15) & ~(size_t)15;
-
-	return c < 32 ? 32 : c;
-}
-
-static inline unsigned pc64(uint64_t x)
-{
-	return (unsigned)__builtin_popcountll(x);
-}
-
-static inline uint32_t get24(const uint8_t *p)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v & 0x00ffffffu;
-#else
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
-#endif
-}
-
-static inline void put24(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16);
-}
+/* chunk_size, pc64, get24, put24, round8: fib_common.h */
 
 static inline uint32_t pfx_mask(unsigned len)
 {
@@ -165,11 +121,6 @@ static inline uint32_t pfx_mask(unsigned len)
 static inline bool in_region(uint32_t addr, unsigned o, uint32_t ra)
 {
 	return o == 0 || ((addr ^ ra) >> (32 - o)) == 0;
-}
-
-static inline size_t round8(size_t n)
-{
-	return (n + 7) & ~(size_t)7;
 }
 
 /* ---------------------------------------------------------- control trie */
@@ -442,37 +393,14 @@ static void paint(const struct cnode *c, unsigned o, uint32_t ra, uint32_t d,
 static void release(struct fib *f, void *p, size_t req)
 {
 	f->mem_lk -= chunk_size(req);
-	if (f->npend == f->cpend) {
-		size_t nc = f->cpend * 2;
-		void **np = xmalloc(nc * sizeof(*np));
-
-		memcpy(np, f->pend, f->npend * sizeof(*np));
-		if (f->pend != f->pend_small)
-			free(f->pend);
-		f->pend = np;
-		f->cpend = nc;
-	}
-	f->pend[f->npend++] = p;
+	fib_defer_push(&f->dfr, p);
 }
 
 /* Called once every unlinked block is unreachable from the published
  * structure. */
 static void flush(struct fib *f)
 {
-	size_t k;
-
-	for (k = 0; k < f->npend; k++) {
-		if (f->defer_free != NULL)
-			f->defer_free(f->pend[k], f->defer_arg);
-		else
-			free(f->pend[k]);
-	}
-	f->npend = 0;
-	if (f->pend != f->pend_small) {
-		free(f->pend);
-		f->pend = f->pend_small;
-		f->cpend = NPEND_INLINE;
-	}
+	fib_defer_flush(&f->dfr);
 }
 
 static size_t block_req(bool top, unsigned nl, unsigned nc)
@@ -739,13 +667,7 @@ static inline __attribute__((always_inline)) uint32_t lookup_nb(const struct fto
 	return (uint32_t)(((e >> 1) & leaf) | (r & ~leaf));
 }
 
-#if defined(__x86_64__) && !defined(__POPCNT__) && defined(__GLIBC__) && !defined(__clang__)
-/* Baseline x86-64 has no POPCNT instruction; pick a clone at load time. */
-#define FIB_CLONES __attribute__((target_clones("arch=x86-64-v3", "popcnt", "default")))
-#else
-#define FIB_CLONES
-#endif
-
+/* FIB_CLONES (fib_common.h): POPCNT clones picked at load time. */
 FIB_CLONES uint32_t fib_lookup(const struct fib *f, uint32_t addr)
 {
 	return lookup_one(__atomic_load_n(&f->top, __ATOMIC_ACQUIRE), addr);
@@ -782,8 +704,7 @@ struct fib *fib_new(void)
 {
 	struct fib *f = xcalloc(1, sizeof(*f));
 
-	f->pend = f->pend_small;
-	f->cpend = NPEND_INLINE;
+	fib_defer_init(&f->dfr);
 	rebuild_all(f, TOP_MIN_BITS);
 	return f;
 }
@@ -807,8 +728,8 @@ void fib_free(struct fib *f)
 
 void fib_set_reclaim(struct fib *f, void (*defer_free)(void *ptr, void *arg), void *arg)
 {
-	f->defer_free = defer_free;
-	f->defer_arg = arg;
+	f->dfr.fn = defer_free;
+	f->dfr.arg = arg;
 }
 
 void fib_set_notify(struct fib *f, void (*notify)(void *arg, uint32_t addr, uint8_t len, uint32_t nh),

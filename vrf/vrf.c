@@ -8,6 +8,7 @@
 
 #include "lib/log.h"
 #include "vrf/fib.h"
+#include "vrf/fib6.h"
 #include "vrf/vrf.h"
 
 static struct vrf *vrf_def;
@@ -163,20 +164,17 @@ bool vrf_fib_install(void *arg, struct rib *rib, struct rib_dest *d, struct rib_
 	if (sel != NULL)
 		for (i = 0; i < sel->nh_count; i++)
 			active += sel->nh[i].active;
-	if (d->pfx.af != AF_INET) {
-		/* no IPv6 FIB yet: the route stays in the RIB only */
-		if (route_notify != NULL)
-			route_notify(vrf, d);
-		return false;
-	}
 	if (sel != NULL && active > 0) {
 		d->fib_nh = nhg_get(vrf, sel);
-		if (fib_add(vrf->fib, d->pfx.v4, d->pfx.len, d->fib_nh) != 0)
+		if ((d->pfx.af == AF_INET ? fib_add(vrf->fib, d->pfx.v4, d->pfx.len, d->fib_nh)
+					  : fib6_add(vrf->fib6, d->pfx.v6, d->pfx.len, d->fib_nh)) != 0)
 			fatalx("fib_add failed");
 	} else {
 		d->fib_nh = 0;
-		if (old != 0)
+		if (old != 0 && d->pfx.af == AF_INET)
 			fib_del(vrf->fib, d->pfx.v4, d->pfx.len);
+		else if (old != 0)
+			fib6_del(vrf->fib6, d->pfx.v6, d->pfx.len);
 	}
 	if (old != 0)
 		nhg_put(old);
@@ -195,6 +193,7 @@ static struct vrf *vrf_alloc(const char *name, uint32_t id)
 	vrf->nsfd = -1;
 	vrf->rib = rib_new(vrf);
 	vrf->fib = fib_new();
+	vrf->fib6 = fib6_new();
 	rib_set_hooks(vrf->rib, &rh);
 	return vrf;
 }
@@ -226,6 +225,7 @@ static void vrf_free(struct vrf *vrf)
 	rib_walk(vrf->rib, release_fib, NULL);
 	rib_free(vrf->rib);
 	fib_free(vrf->fib);
+	fib6_free(vrf->fib6);
 	free(vrf);
 }
 

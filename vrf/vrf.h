@@ -16,6 +16,7 @@
 #define VRF_MAX_RT 64
 
 struct fib;
+struct fib6;
 
 struct rt_set {
 	int count;
@@ -47,7 +48,8 @@ struct vrf {
 	bool netns_created;   /* ped created it (and so may delete it) */
 	int nsfd;             /* -1 until opened */
 	struct rib *rib;
-	struct fib *fib;
+	struct fib *fib;      /* IPv4 LPM */
+	struct fib6 *fib6;    /* IPv6 LPM (same next-hop group ids) */
 	struct static_route *statics;
 	void *owner;          /* per-VRF state of pe/ (netlink listener...) */
 };

@@ -4,8 +4,9 @@
  * (RX_FRAMES slots of RX_FRAME bytes, 4 MiB; frames up to 1982 bytes, longer
  * ones arrive truncated and count as malformed), PACKET_IGNORE_OUTGOING
  * (our own and the kernel's transmissions are not seen again) and a classic
- * BPF filter per port kind (core: ethertype 0x8847; VRF: IPv4 to the port's
- * MAC; both refuse frames whose VLAN tag the kernel stripped). The socket is
+ * BPF filter per port kind (core: ethertype 0x8847; VRF: IPv4 or IPv6 to the
+ * port's MAC, so not ND's multicast; both refuse frames whose VLAN tag the
+ * kernel stripped). The socket is
  * created with protocol 0, which receives nothing; filter and ring are set
  * up first and only then is it bound to the interface with ETH_P_ALL, so no
  * unfiltered frame is ever queued. Frames are copied out of the ring into
@@ -363,9 +364,10 @@ static int set_filter(int fd, enum fwd_port_kind kind, const uint8_t mac[6])
 	};
 	struct sock_filter vrf[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_VLAN_TAG_PRESENT),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 7),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 8),
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 12),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 0, 5),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IP, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, ETH_P_IPV6, 0, 5),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 0),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 3),  /* MAC bytes 0-3 */
 		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 4),
@@ -384,9 +386,9 @@ static int set_filter(int fd, enum fwd_port_kind kind, const uint8_t mac[6])
 		prog.len = sizeof(core) / sizeof(core[0]);
 		break;
 	case FWD_PORT_VRF:
-		vrf[5].k = (uint32_t)mac[0] << 24 | (uint32_t)mac[1] << 16 |
+		vrf[6].k = (uint32_t)mac[0] << 24 | (uint32_t)mac[1] << 16 |
 			   (uint32_t)mac[2] << 8 | mac[3];
-		vrf[7].k = (uint32_t)mac[4] << 8 | mac[5];
+		vrf[8].k = (uint32_t)mac[4] << 8 | mac[5];
 		prog.filter = vrf;
 		prog.len = sizeof(vrf) / sizeof(vrf[0]);
 		break;

@@ -38,6 +38,7 @@
 #include "pe/iface.h"
 #include "pe/ped.h"
 #include "vrf/fib.h"
+#include "vrf/fib6.h"
 #include "vrf/vrf.h"
 
 #define XDP_NODES_DEFAULT 2048 /* XF_LPM_NODES, xdp.h */
@@ -95,8 +96,10 @@ static void slow_frame(void *arg, uint16_t in_port, const uint8_t *data, uint16_
 
 static void slow_resolve(void *arg, uint16_t port, uint32_t ip)
 {
+	struct ipaddr a = ipaddr_v4(ip);
+
 	(void)arg;
-	fwd_worker_resolve(fc.w, port, ip);
+	fwd_worker_resolve(fc.w, port, &a);
 }
 
 static unsigned slow_poll(void *arg, struct fwd_pkt *pkts, unsigned max)
@@ -200,6 +203,7 @@ void be_port_close(int idx)
 	fwd_xdp_detach(be.x, (uint16_t)idx);
 	fwd_xdp_set_port(be.x, (uint16_t)idx, NULL, -1, false);
 	fwd_xdp_set_neigh(be.x, (uint16_t)idx, atomic_load(&fc.t->neigh[idx]), NULL);
+	fwd_xdp_set_neigh6(be.x, (uint16_t)idx, atomic_load(&fc.t->neigh6[idx]), NULL);
 }
 
 /* A veth refuses frames redirected into it while its peer has no NAPI (GRO
@@ -267,6 +271,12 @@ void be_neigh(int idx, const struct fwd_neigh_tab *old, const struct fwd_neigh_t
 		fwd_xdp_set_neigh(be.x, (uint16_t)idx, old, new);
 }
 
+void be_neigh6(int idx, const struct fwd_neigh6_tab *old, const struct fwd_neigh6_tab *new)
+{
+	if (be.x != NULL)
+		fwd_xdp_set_neigh6(be.x, (uint16_t)idx, old, new);
+}
+
 void be_vrf(uint32_t id, const struct fwd_vrf *old, const struct fwd_vrf *new)
 {
 	if (be.x != NULL)
@@ -286,6 +296,36 @@ static void fib_changed(void *arg, uint32_t addr, uint8_t len, uint32_t nh)
 			  vrf->name, prefix4_ntop(&p, buf, sizeof(buf)), strerror(errno));
 }
 
+static void fib6_changed(void *arg, const uint8_t addr[16], uint8_t len, uint32_t nh)
+{
+	struct vrf *vrf = arg;
+	struct prefix p;
+	char buf[PREFIX_STRLEN];
+
+	if (be.x != NULL && vrf->id < FWD_MAX_VRFS &&
+	    fwd_xdp_set_route6(be.x, vrf->id, addr, len, nh) != 0 && nh != FIB_NH_NONE) {
+		memset(&p, 0, sizeof(p));
+		p.af = AF_INET6;
+		p.len = len;
+		memcpy(p.v6, addr, 16);
+		log_warnx("dataplane: VRF %s: %s not in the XDP route table (%s): the VRF is forwarded by the slow path",
+			  vrf->name, prefix_ntop(&p, buf, sizeof(buf)), strerror(errno));
+	}
+}
+
+static int fib6_add_walk(const uint8_t addr[16], uint8_t len, uint32_t nh, void *arg)
+{
+	fib6_changed(arg, addr, len, nh);
+	return 0;
+}
+
+static int fib6_del_walk(const uint8_t addr[16], uint8_t len, uint32_t nh, void *arg)
+{
+	(void)nh;
+	fib6_changed(arg, addr, len, FIB_NH_NONE);
+	return 0;
+}
+
 static int fib_add_walk(uint32_t addr, uint8_t len, uint32_t nh, void *arg)
 {
 	fib_changed(arg, addr, len, nh);
@@ -299,18 +339,24 @@ static int fib_del_walk(uint32_t addr, uint8_t len, uint32_t nh, void *arg)
 	return 0;
 }
 
-/* A VRF's FIB is mirrored from its creation (walked once) to its deletion
- * (every route removed before the FIB goes). */
+/* A VRF's FIBs (both families) are mirrored from its creation (walked
+ * once) to its deletion (every route removed before the FIB goes). */
 void be_vrf_fib(struct vrf *vrf, bool add)
 {
 	if (add) {
 		fib_set_notify(vrf->fib, fib_changed, vrf);
-		if (be.x != NULL)
+		fib6_set_notify(vrf->fib6, fib6_changed, vrf);
+		if (be.x != NULL) {
 			fib_walk(vrf->fib, fib_add_walk, vrf);
+			fib6_walk(vrf->fib6, fib6_add_walk, vrf);
+		}
 	} else {
 		fib_set_notify(vrf->fib, NULL, NULL);
-		if (be.x != NULL)
+		fib6_set_notify(vrf->fib6, NULL, NULL);
+		if (be.x != NULL) {
 			fib_walk(vrf->fib, fib_del_walk, vrf);
+			fib6_walk(vrf->fib6, fib6_del_walk, vrf);
+		}
 	}
 }
 
@@ -324,7 +370,7 @@ void be_flags(void)
 
 static void add(struct fwd_counters *a, const struct fwd_counters *b)
 {
-	int k;
+	int k, f;
 
 	a->rx_pkts += b->rx_pkts;
 	a->rx_bytes += b->rx_bytes;
@@ -332,8 +378,17 @@ static void add(struct fwd_counters *a, const struct fwd_counters *b)
 	a->tx_bytes += b->tx_bytes;
 	a->punt += b->punt;
 	a->icmp_sent += b->icmp_sent;
+	a->icmp_limited += b->icmp_limited;
 	for (k = 0; k < FWD_DROP_MAX; k++)
 		a->drop[k] += b->drop[k];
+	for (f = 0; f < 2; f++) {
+		a->af[f].tx_pkts += b->af[f].tx_pkts;
+		a->af[f].tx_bytes += b->af[f].tx_bytes;
+		a->af[f].punt += b->af[f].punt;
+		a->af[f].icmp_sent += b->af[f].icmp_sent;
+		for (k = 0; k < FWD_DROP_MAX; k++)
+			a->af[f].drop[k] += b->af[f].drop[k];
+	}
 }
 
 void be_port_counters(int idx, struct fwd_counters *c)

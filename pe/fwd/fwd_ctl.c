@@ -6,23 +6,29 @@
  * core port: MPLS frames only). Ports are (VRF id, ifindex); a move or a
  * rename closes and reopens.
  *
- * Next hops: each VRF next-hop group id (vrf/vrf.c interns them; the FIB
- * stores the id) gets a struct fwd_nh before the FIB uses the id. A member
- * in the VRF itself (connected, static, a CE's BGP route) is an adjacency on
- * the VRF port; a member reached through the core (an imported VPN route:
- * gateway = remote PE, label = its VPN label) is resolved through LDP: the
- * labelled paths of the core route covering the remote PE give the port,
- * the next hop and the transport label (none for implicit-null); without
- * an LDP binding, the core route's next hop with the VPN label only.
- * Any change of core routes, LDP bindings or ports re-resolves every group
- * once per event-loop turn (a new fwd_nh is published only if it differs).
+ * Next hops: each VRF next-hop group id (vrf/vrf.c interns them; the FIBs
+ * of both families store the id) gets a struct fwd_nh before a FIB uses the
+ * id. A member in the VRF itself (connected, static, a CE's BGP route) is an
+ * adjacency on the VRF port, toward an IPv4 or IPv6 gateway (an IPv4-mapped
+ * one is its IPv4 address); a member reached through the core (an imported
+ * VPN route: gateway = remote PE, IPv4 or IPv4-mapped for VPN-IPv6 (6VPE),
+ * label = its VPN label) is resolved through LDP: the labelled paths of the
+ * core route covering the remote PE give the port, the next hop and the
+ * transport label (none for implicit-null); without an LDP binding, the
+ * core route's next hop with the VPN label only. Any change of core routes,
+ * LDP bindings or ports re-resolves every group once per event-loop turn (a
+ * new fwd_nh is published only if it differs).
  *
  * LFIB: LDP's entries (swap/pop toward the next LSR) and BGP's VPN labels
  * (per-VRF and per-prefix: pop and look up in the VRF; per-nexthop: pop and
- * send to that CE).
+ * send to that CE, IPv4 or IPv6).
+ *
+ * Neighbors: the kernel's ARP and ND entries of each port (two snapshots);
+ * missing ones are asked for (nl_neigh_resolve) when the worker drops for
+ * them and ahead of traffic for every gateway the tables use.
  *
  * Memory the worker may still read is released through the worker's epochs
- * (fwd_defer_free), VRF FIBs included (fib_set_reclaim). */
+ * (fwd_defer_free), VRF FIBs included (fib_set_reclaim, fib6_set_reclaim). */
 #include "config.h"
 
 #include <errno.h>
@@ -47,6 +53,7 @@
 #include "pe/iface.h"
 #include "pe/ped.h"
 #include "vrf/fib.h"
+#include "vrf/fib6.h"
 #include "vrf/vrf.h"
 
 
@@ -122,29 +129,39 @@ static void neigh_publish(int idx)
 {
 	struct neigh_list *l = neigh_list_get(fc.port[idx].vrf_id, fc.port[idx].ifindex, false);
 	struct fwd_neigh_tab *nt = NULL, *old;
+	struct fwd_neigh6_tab *nt6 = NULL, *old6;
 
 	if (l != NULL && l->n > 0)
 		nt = fwd_neigh_build(l->e, l->n);
 	old = atomic_exchange_explicit(&fc.t->neigh[idx], nt, memory_order_release);
 	be_neigh(idx, old, nt);
 	defer(old);
+	if (l != NULL && l->n6 > 0)
+		nt6 = fwd_neigh6_build(l->e6, l->n6);
+	old6 = atomic_exchange_explicit(&fc.t->neigh6[idx], nt6, memory_order_release);
+	be_neigh6(idx, old6, nt6);
+	defer(old6);
 }
 
-/* Kernel forwarding stays off for VRF ports (architecture): transit packets
- * are the dataplane's, the kernel drops its copy silently. */
+/* Kernel forwarding stays off for VRF ports (architecture), IPv4 and IPv6:
+ * transit packets are the dataplane's, the kernel drops its copy silently. */
 static void vrf_port_kernel_fwd_off(int nsfd, const char *ifname)
 {
+	static const char *const fam[] = { "ipv4", "ipv6" };
 	char path[96];
 	int self = netns_self(), fd;
+	size_t k;
 
 	if (nsfd < 0 || self < 0 || setns(nsfd, CLONE_NEWNET) != 0)
 		return;
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/conf/%s/forwarding", ifname);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, "0", 1) != 1)
-			log_warn("%s", path);
-		close(fd);
+	for (k = 0; k < sizeof(fam) / sizeof(fam[0]); k++) {
+		snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/forwarding", fam[k], ifname);
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			if (write(fd, "0", 1) != 1)
+				log_warn("%s", path);
+			close(fd);
+		}
 	}
 	if (setns(self, CLONE_NEWNET) != 0)
 		fatal("setns back");
@@ -166,9 +183,36 @@ static void port_close(int idx)
 	old = atomic_exchange_explicit(&fc.t->port[idx], NULL, memory_order_release);
 	defer(old);
 	defer(atomic_exchange_explicit(&fc.t->neigh[idx], NULL, memory_order_release));
+	defer(atomic_exchange_explicit(&fc.t->neigh6[idx], NULL, memory_order_release));
 	log_info("dataplane: port %s (VRF id %u) removed", p->name, p->vrf_id);
 	memset(p, 0, sizeof(*p));
 	fc.resolve_dirty = true;
+}
+
+/* An IPv6 address an interface can send ICMPv6 errors from (RFC 4443 2.2):
+ * a global one, else its link-local one, else none (all zero). */
+static void port_addr6(const struct iface *i, uint8_t a6[16])
+{
+	struct ipaddr a;
+	int k, ll = -1;
+
+	memset(a6, 0, 16);
+	for (k = 0; k < i->nkaddr; k++) {
+		if (i->kaddr[k].af != AF_INET6)
+			continue;
+		a = prefix_addr(&i->kaddr[k]);
+		if (ipaddr_is_linklocal(&a)) {
+			if (ll < 0)
+				ll = k;
+			continue;
+		}
+		if (a.v6[0] == 0xff || ipaddr_is_zero(&a) || ipaddr_v4mapped(&a, &(uint32_t){ 0 }))
+			continue;
+		memcpy(a6, a.v6, 16);
+		return;
+	}
+	if (ll >= 0)
+		memcpy(a6, i->kaddr[ll].v6, 16);
 }
 
 static void port_update(const struct iface *i)
@@ -211,6 +255,7 @@ static void port_update(const struct iface *i)
 			cfg->addr = i->kaddr[k].v4;
 			break;
 		}
+	port_addr6(i, cfg->addr6);
 	old = atomic_load_explicit(&fc.t->port[idx], memory_order_relaxed);
 	if (old != NULL && memcmp(old, cfg, sizeof(*cfg)) == 0) {
 		free(cfg);
@@ -289,12 +334,18 @@ static void vrf_publish(struct vrf *vrf)
 	fv = xcalloc(1, sizeof(*fv));
 	fv->id = vrf->id;
 	fv->fib = vrf->fib;
+	fv->fib6 = vrf->fib6;
 	for (i = iface_first(); i != NULL; i = i->next) {
 		if (!i->present || i->kvrf != vrf->id)
 			continue;
-		for (k = 0; k < i->nkaddr && fv->nlocal < FWD_MAX_LOCAL; k++)
-			if (i->kaddr[k].af == AF_INET)
+		for (k = 0; k < i->nkaddr; k++) {
+			if (i->kaddr[k].af == AF_INET && fv->nlocal < FWD_MAX_LOCAL)
 				fv->local[fv->nlocal++] = i->kaddr[k].v4;
+			/* link-local destinations are punted whatever they are */
+			if (i->kaddr[k].af == AF_INET6 && fv->nlocal6 < FWD_MAX_LOCAL &&
+			    !(i->kaddr[k].v6[0] == 0xfe && (i->kaddr[k].v6[1] & 0xc0) == 0x80))
+				memcpy(fv->local6[fv->nlocal6++], i->kaddr[k].v6, 16);
+		}
 	}
 	old = atomic_load_explicit(&fc.t->vrf[vrf->id], memory_order_relaxed);
 	if (old != NULL && memcmp(old, fv, sizeof(*fv)) == 0) {
@@ -311,6 +362,7 @@ void fwd_ctl_vrf_created(struct vrf *vrf)
 	if (fc.t == NULL)
 		return;
 	fib_set_reclaim(vrf->fib, fib_defer, NULL);
+	fib6_set_reclaim(vrf->fib6, fib_defer, NULL);
 	be_vrf_fib(vrf, true);
 	vrf_publish(vrf);
 	fc.ports_dirty = fc.resolve_dirty = true;
@@ -387,30 +439,31 @@ static struct fwd_nh *nh_shrink(struct fwd_nh *n)
 	return xrealloc(n, sizeof(*n) + sizeof(n->adj[0]) * (n->nadj ? n->nadj : 1));
 }
 
-static void want_gw(int port, uint32_t gw)
+static void want_gw(int port, const struct ipaddr *gw)
 {
-	uint64_t k = (uint64_t)port << 32 | gw;
 	size_t i, h;
 
-	if (gw == 0)
+	if (ipaddr_is_zero(gw))
 		return;
-	if (fc.nwant * 2 >= fc.capwant) { /* open addressing, at most half full */
-		uint64_t *old = fc.want;
+	if (fc.nwant * 2 >= fc.capwant) {
+		struct want_gw *old = fc.want;
 		size_t oldcap = fc.capwant;
 
 		fc.capwant = fc.capwant ? fc.capwant * 2 : 64;
 		fc.want = xcalloc(fc.capwant, sizeof(*fc.want));
 		fc.nwant = 0;
 		for (i = 0; i < oldcap; i++)
-			if (old[i] != 0)
-				want_gw((int)(old[i] >> 32), (uint32_t)old[i]);
+			if (old[i].used)
+				want_gw(old[i].port, &old[i].ip);
 		free(old);
 	}
-	for (h = (size_t)((k * 0x9e3779b97f4a7c15ull) >> 40) & (fc.capwant - 1); fc.want[h] != 0;
+	for (h = ipaddr_hash(gw, (uint32_t)port) & (fc.capwant - 1); fc.want[h].used;
 	     h = (h + 1) & (fc.capwant - 1))
-		if (fc.want[h] == k)
+		if (fc.want[h].port == port && ipaddr_equal(&fc.want[h].ip, gw))
 			return;
-	fc.want[h] = k;
+	fc.want[h].used = true;
+	fc.want[h].port = (uint16_t)port;
+	fc.want[h].ip = *gw;
 	fc.nwant++;
 	if (fc.ev_prewarm != NULL) { /* a new gateway: resolve it soon */
 		static const struct timeval soon = { 0, 0 };
@@ -419,24 +472,10 @@ static void want_gw(int port, uint32_t gw)
 	}
 }
 
-static bool adj_add(struct fwd_nh *n, int port, uint32_t gw, const uint32_t *labels, int nl)
-{
-	struct fwd_adj *a;
-
-	if (port < 0 || n->nadj >= FWD_MAX_ADJ || nl > FWD_MAX_PUSH)
-		return false;
-	want_gw(port, gw);
-	a = &n->adj[n->nadj++];
-	a->port = (uint16_t)port;
-	a->gw = gw;
-	a->nlabels = (uint8_t)nl;
-	memcpy(a->labels, labels, sizeof(labels[0]) * (size_t)nl);
-	return true;
-}
-
-/* The dataplane's tables are IPv4: an IPv4 address, or the IPv4 address in
- * an IPv4-mapped IPv6 one (a 6VPE next hop: the remote PE's loopback,
- * reached over the IPv4 LSP). false for other IPv6 addresses. */
+/* The dataplane's core is IPv4: an IPv4 address, or the IPv4 address in an
+ * IPv4-mapped IPv6 one (a 6VPE next hop: the remote PE's loopback, reached
+ * over the IPv4 LSP; a CE's IPv4 address in an IPv6 route). false for
+ * other IPv6 addresses. */
 static bool gw4(const struct ipaddr *a, uint32_t *v4)
 {
 	if (a->af == AF_INET) {
@@ -448,6 +487,41 @@ static bool gw4(const struct ipaddr *a, uint32_t *v4)
 		return true;
 	}
 	return ipaddr_v4mapped(a, v4);
+}
+
+/* An adjacency toward gw: IPv4 (or IPv4-mapped), IPv6 (a CE's address), or
+ * none (af 0: directly connected). */
+static bool adj_add_ip(struct fwd_nh *n, int port, const struct ipaddr *gw, const uint32_t *labels,
+		       int nl)
+{
+	struct fwd_adj *a;
+	struct ipaddr g4;
+	uint32_t v4;
+
+	if (port < 0 || n->nadj >= FWD_MAX_ADJ || nl > FWD_MAX_PUSH)
+		return false;
+	a = &n->adj[n->nadj++];
+	memset(a, 0, sizeof(*a));
+	a->port = (uint16_t)port;
+	if (gw4(gw, &v4)) {
+		g4 = ipaddr_v4(v4);
+		want_gw(port, &g4);
+		a->gw = v4;
+	} else {
+		want_gw(port, gw);
+		a->gw_af = AF_INET6;
+		memcpy(a->gw6, gw->v6, 16);
+	}
+	a->nlabels = (uint8_t)nl;
+	memcpy(a->labels, labels, sizeof(labels[0]) * (size_t)nl);
+	return true;
+}
+
+static bool adj_add(struct fwd_nh *n, int port, uint32_t gw, const uint32_t *labels, int nl)
+{
+	struct ipaddr g = ipaddr_v4(gw);
+
+	return adj_add_ip(n, port, &g, labels, nl);
 }
 
 /* Adjacencies toward remote PE `pe` pushing vpn labels under the transport
@@ -493,19 +567,21 @@ static void resolve_remote(struct fwd_nh *n, uint32_t pe, const uint32_t *vpn, i
 
 /* The port of a next hop in a VRF: its interface, else the interface of the
  * VRF route covering the gateway (BGP routes from a CE come unresolved:
- * the CE's address is on a connected subnet). */
-static int port_in_vrf(uint32_t vrf_id, const char *ifname, uint32_t gw)
+ * the CE's address is on a connected subnet), of the gateway's family. */
+static int port_in_vrf(uint32_t vrf_id, const char *ifname, const struct ipaddr *gw0)
 {
+	struct ipaddr gw = *gw0;
 	struct vrf *vrf;
 	struct rib_dest *d;
 	int i, depth, port = port_by_name(vrf_id, ifname);
+	uint32_t v4;
 
-	if (port >= 0 || gw == 0 || (vrf = vrf_lookup_id(vrf_id)) == NULL)
+	if (port >= 0 || ipaddr_is_zero(&gw) || (vrf = vrf_lookup_id(vrf_id)) == NULL)
 		return port;
+	if (gw.af == AF_INET6 && ipaddr_v4mapped(&gw, &v4))
+		gw = ipaddr_v4(v4); /* a CE's IPv4 address in an IPv6 route */
 	for (depth = 0; depth < 3; depth++) {
-		struct ipaddr ga = ipaddr_v4(gw);
-
-		if ((d = rib_match(vrf->rib, &ga)) == NULL || d->selected == NULL)
+		if ((d = rib_match(vrf->rib, &gw)) == NULL || d->selected == NULL)
 			return -1;
 		for (i = 0; i < d->selected->nh_count; i++) {
 			const struct rib_nh *nh = &d->selected->nh[i];
@@ -515,12 +591,13 @@ static int port_in_vrf(uint32_t vrf_id, const char *ifname, uint32_t gw)
 			port = port_by_name(vrf_id, nh->ifname[0] ? nh->ifname : nh->res_ifname);
 			if (port >= 0)
 				return port;
-			if (nh->gw.af == AF_INET && nh->gw.v4 != 0 && nh->gw.v4 != gw)
+			if (nh->gw.af == gw.af && !ipaddr_is_zero(&nh->gw) &&
+			    !ipaddr_equal(&nh->gw, &gw))
 				break;
 		}
-		if (i == d->selected->nh_count || d->selected->nh[i].gw.af != AF_INET)
+		if (i == d->selected->nh_count || d->selected->nh[i].gw.af != gw.af)
 			return -1;
-		gw = d->selected->nh[i].gw.v4;
+		gw = d->selected->nh[i].gw;
 	}
 	return -1;
 }
@@ -539,14 +616,15 @@ static struct fwd_nh *resolve_nhg(const struct vrf_nhg *g)
 			blackholes++;
 			continue;
 		}
-		if (!gw4(&m->gw, &gw))
-			continue; /* an IPv6 gateway: the dataplane has no IPv6 tables yet */
 		if (m->nh_vrf_id != g->vrf_id) {
-			if (m->nh_vrf_id == VRF_DEFAULT_ID)
+			/* a remote PE: IPv4, or IPv4-mapped for 6VPE (no IPv6 core) */
+			if (m->nh_vrf_id == VRF_DEFAULT_ID && gw4(&m->gw, &gw))
 				resolve_remote(n, gw, m->labels, m->nlabels);
 			continue; /* leaking between VRFs of this PE: not forwarded yet */
 		}
-		adj_add(n, port_in_vrf(g->vrf_id, m->ifname, gw), gw, m->labels, m->nlabels);
+		/* a CE or a connected subnet, of either family */
+		adj_add_ip(n, port_in_vrf(g->vrf_id, m->ifname, &m->gw), &m->gw, m->labels,
+			   m->nlabels);
 	}
 	if (n->nadj == 0)
 		n->type = blackholes > 0 ? FWD_NH_DROP : FWD_NH_UNRESOLVED;
@@ -676,14 +754,16 @@ static struct fwd_nh *lfib_resolve(const struct lfib_own *o)
 				const struct rib_nh *nh = &d->selected->nh[i];
 				int port = port_by_name(vrf->id, nh->ifname[0] ? nh->ifname
 									       : nh->res_ifname);
-				uint32_t g, ce;
 
-				if (!nh->active || port < 0 || !gw4(&nh->gw, &g) ||
-				    !gw4(&o->owner.nexthop, &ce))
+				if (!nh->active || nh->blackhole || port < 0)
 					continue;
+				/* the route's gateway, or the CE itself when connected
+				 * (either family: an IPv6 CE for IPv6 routes) */
 				n = fwd_nh_new(FWD_NH_FWD, 1);
 				n->nadj = 0;
-				adj_add(n, port, g ? g : ce, NULL, 0);
+				adj_add_ip(n, port,
+					   ipaddr_is_zero(&nh->gw) ? &o->owner.nexthop : &nh->gw,
+					   NULL, 0);
 				return n;
 			}
 		}
@@ -758,6 +838,33 @@ void fwd_ctl_bgp_label_del(mpls_label_t l)
 
 /* ---- neighbors ---- */
 
+/* An ND entry (IPv6) into the interface's list: true if it changed. */
+static bool neigh6_change(struct neigh_list *l, bool valid, const struct nl_neigh *nb)
+{
+	size_t k;
+
+	for (k = 0; k < l->n6 && memcmp(l->e6[k].ip, nb->ip.v6, 16) != 0; k++)
+		;
+	if (valid) {
+		if (k < l->n6 && memcmp(l->e6[k].mac, nb->mac, 6) == 0)
+			return false;
+		if (k == l->n6) {
+			if (l->n6 == l->cap6) {
+				l->cap6 = l->cap6 ? l->cap6 * 2 : 8;
+				l->e6 = xrealloc(l->e6, l->cap6 * sizeof(*l->e6));
+			}
+			l->n6++;
+		}
+		memcpy(l->e6[k].ip, nb->ip.v6, 16);
+		memcpy(l->e6[k].mac, nb->mac, 6);
+	} else {
+		if (k == l->n6)
+			return false;
+		l->e6[k] = l->e6[--l->n6];
+	}
+	return true;
+}
+
 void fwd_ctl_neigh(uint32_t vrf_id, bool add, const struct nl_neigh *nb)
 {
 	struct neigh_list *l;
@@ -766,11 +873,19 @@ void fwd_ctl_neigh(uint32_t vrf_id, bool add, const struct nl_neigh *nb)
 				   NUD_NOARP)) != 0;
 	size_t k;
 
-	if (fc.t == NULL || nb->ip.af != AF_INET)
-		return; /* ND entries: no IPv6 in the dataplane yet */
+	if (fc.t == NULL || (nb->ip.af != AF_INET && nb->ip.af != AF_INET6))
+		return;
 	l = neigh_list_get(vrf_id, nb->ifindex, valid);
 	if (l == NULL)
 		return;
+	if (nb->ip.af == AF_INET6) {
+		if (!neigh6_change(l, valid, nb))
+			return;
+		l->dirty = true;
+		fc.neigh_dirty = true;
+		schedule();
+		return;
+	}
 	for (k = 0; k < l->n && l->e[k].ip != nb->ip.v4; k++)
 		;
 	if (valid) {
@@ -813,7 +928,7 @@ static void resolve_requests(evutil_socket_t fd, short what, void *arg)
 {
 	uint64_t v;
 	uint16_t port;
-	uint32_t ip;
+	struct ipaddr ip;
 	char err[160];
 
 	(void)what;
@@ -827,19 +942,29 @@ static void resolve_requests(evutil_socket_t fd, short what, void *arg)
 		    (vrf = vrf_lookup_id(fc.port[port].vrf_id)) == NULL)
 			continue;
 		fc.resolve_requests++;
+		if (ip.af == AF_INET6)
+			fc.resolve_requests6++;
 		if (nl_neigh_resolve(fc.port[port].vrf_id ? vrf->nsfd : -1, fc.port[port].ifindex,
-				     &(struct ipaddr){ .af = AF_INET, .v4 = ip }, err, sizeof(err)) != 0)
+				     &ip, err, sizeof(err)) != 0)
 			log_debug("dataplane: resolving on %s: %s", fc.port[port].name, err);
 	}
 }
 
-static bool neigh_known(int port, uint32_t ip)
+static bool neigh_known(int port, const struct ipaddr *ip)
 {
 	struct neigh_list *l = neigh_list_get(fc.port[port].vrf_id, fc.port[port].ifindex, false);
 	size_t k;
 
-	for (k = 0; l != NULL && k < l->n; k++)
-		if (l->e[k].ip == ip)
+	if (l == NULL)
+		return false;
+	if (ip->af == AF_INET6) {
+		for (k = 0; k < l->n6; k++)
+			if (memcmp(l->e6[k].ip, ip->v6, 16) == 0)
+				return true;
+		return false;
+	}
+	for (k = 0; k < l->n; k++)
+		if (l->e[k].ip == ip->v4)
 			return true;
 	return false;
 }
@@ -854,15 +979,16 @@ static void prewarm(void)
 	size_t i, missing = 0;
 
 	for (i = 0; i < fc.capwant; i++) {
-		int port = (int)(fc.want[i] >> 32);
-		uint32_t ip = (uint32_t)fc.want[i];
+		const struct want_gw *wg = &fc.want[i];
+		int port = wg->port;
 
-		if (fc.want[i] == 0 || port >= FWD_MAX_PORTS || !fc.port[port].used ||
-		    neigh_known(port, ip) || (vrf = vrf_lookup_id(fc.port[port].vrf_id)) == NULL)
+		if (!wg->used || port >= FWD_MAX_PORTS || !fc.port[port].used ||
+		    neigh_known(port, &wg->ip) ||
+		    (vrf = vrf_lookup_id(fc.port[port].vrf_id)) == NULL)
 			continue;
 		missing++;
 		if (nl_neigh_resolve(fc.port[port].vrf_id ? vrf->nsfd : -1, fc.port[port].ifindex,
-				     &(struct ipaddr){ .af = AF_INET, .v4 = ip }, err, sizeof(err)) != 0)
+				     &wg->ip, err, sizeof(err)) != 0)
 			log_debug("dataplane: resolving on %s: %s", fc.port[port].name, err);
 	}
 	if (missing > 0 && fc.ev_prewarm != NULL)
@@ -992,6 +1118,7 @@ void fwd_ctl_start(void)
 	be_start();
 	for (v = vrf_first(); v != NULL; v = vrf_next(v)) {
 		fib_set_reclaim(v->fib, fib_defer, NULL);
+		fib6_set_reclaim(v->fib6, fib_defer, NULL);
 		vrf_publish(v);
 	}
 	fc.ports_dirty = fc.resolve_dirty = fc.neigh_dirty = true;
@@ -1015,6 +1142,8 @@ void fwd_ctl_fini(void)
 	for (v = vrf_first(); v != NULL; v = vrf_next(v)) {
 		fib_set_reclaim(v->fib, NULL, NULL);
 		fib_set_notify(v->fib, NULL, NULL);
+		fib6_set_reclaim(v->fib6, NULL, NULL);
+		fib6_set_notify(v->fib6, NULL, NULL);
 	}
 	fwd_tables_free(fc.t);
 	fc.t = NULL;
@@ -1030,6 +1159,7 @@ void fwd_ctl_fini(void)
 	for (l = fc.neighs; l != NULL; l = ln) {
 		ln = l->next;
 		free(l->e);
+		free(l->e6);
 		free(l);
 	}
 	for (i = 0; i < fc.own_cap; i++)

@@ -23,8 +23,17 @@ struct neigh_list { /* kernel neighbors of one interface, ports or not */
 	uint32_t vrf_id;
 	int ifindex;
 	size_t n, cap;
-	struct fwd_neigh *e;
+	struct fwd_neigh *e;      /* ARP */
+	size_t n6, cap6;
+	struct fwd_neigh6 *e6;    /* ND */
 	bool dirty;
+};
+
+/* A gateway the tables point at (resolved ahead of traffic). */
+struct want_gw {
+	bool used;
+	uint16_t port;
+	struct ipaddr ip;
 };
 
 enum fwd_backend { FWD_BE_PACKET, FWD_BE_XDP };
@@ -69,10 +78,12 @@ struct fwd_ctl_state {
 	struct ldp_bound **bound;
 	struct fwd_counters vrf_base[FWD_MAX_VRFS];
 	uint64_t resolve_requests;
+	uint64_t resolve_requests6; /* of which ND */
 	uint32_t nh_labels; /* LABEL_OWN_VRF_NEXTHOP entries: VRF route changes move them */
 	/* gateways the tables point at: resolved ahead of traffic, so that
-	 * the first packets toward them are not dropped as noNeighbor */
-	uint64_t *want;
+	 * the first packets toward them are not dropped as noNeighbor (open
+	 * addressing, at most half full) */
+	struct want_gw *want;
 	size_t nwant, capwant;
 	struct event *ev_prewarm;
 };
@@ -97,6 +108,7 @@ void be_port_cfg(int idx, const struct fwd_port_cfg *cfg, int nsfd);
 void be_port_close(int idx);
 void be_nh(uint32_t id, const struct fwd_nh *nh, bool lfib);
 void be_neigh(int idx, const struct fwd_neigh_tab *old, const struct fwd_neigh_tab *new);
+void be_neigh6(int idx, const struct fwd_neigh6_tab *old, const struct fwd_neigh6_tab *new);
 void be_vrf(uint32_t id, const struct fwd_vrf *old, const struct fwd_vrf *new);
 void be_vrf_fib(struct vrf *vrf, bool add);
 void be_flags(void);

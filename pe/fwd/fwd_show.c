@@ -1,5 +1,6 @@
 /* The dataplane's show/clear commands and its configuration knob:
- *   show dataplane [json]       per port and per VRF counters by cause
+ *   show dataplane [json]       per port and per VRF counters by cause, and
+ *                               by family (ipv4/ipv6) beside the totals
  *   clear dataplane counters    a baseline kept here (the worker's counters stay)
  *   show mpls table [json]      the installed LFIB (FRR's field names)
  *   [no] mpls ip propagate-ttl  uniform (default) or pipe TTL mode
@@ -18,6 +19,30 @@
 #include "pe/fwd/worker.h"
 #include "vrf/vrf.h"
 
+
+/* One family's share (fwd.h struct fwd_af_counters), as "ipv4"/"ipv6". */
+static json_object *af_json(const struct fwd_af_counters *c, const struct fwd_af_counters *base)
+{
+	json_object *o = json_object_new_object(), *drops = json_object_new_object();
+	uint64_t total = 0;
+	int d;
+
+#define N(x) json_object_new_int64((int64_t)(x))
+	json_object_object_add(o, "txPackets", N(c->tx_pkts - base->tx_pkts));
+	json_object_object_add(o, "txBytes", N(c->tx_bytes - base->tx_bytes));
+	json_object_object_add(o, "punted", N(c->punt - base->punt));
+	json_object_object_add(o, "icmpSent", N(c->icmp_sent - base->icmp_sent));
+	for (d = 1; d < FWD_DROP_MAX; d++) {
+		uint64_t v = c->drop[d] - base->drop[d];
+
+		total += v;
+		json_object_object_add(drops, fwd_drop_name((enum fwd_drop)d), N(v));
+	}
+	json_object_object_add(o, "dropped", N(total));
+	json_object_object_add(o, "drops", drops);
+#undef N
+	return o;
+}
 
 static void counters_json(json_object *o, const struct fwd_counters *c,
 			  const struct fwd_counters *base)
@@ -42,12 +67,18 @@ static void counters_json(json_object *o, const struct fwd_counters *c,
 	}
 	json_object_object_add(o, "dropped", json_object_new_int64((int64_t)total));
 	json_object_object_add(o, "drops", drops);
+	json_object_object_add(o, "icmpRateLimited", json_object_new_int64(
+			       (int64_t)(c->icmp_limited - base->icmp_limited)));
+	json_object_object_add(o, "ipv4",
+			       af_json(&c->af[FWD_AF_IPV4 - 1], &base->af[FWD_AF_IPV4 - 1]));
+	json_object_object_add(o, "ipv6",
+			       af_json(&c->af[FWD_AF_IPV6 - 1], &base->af[FWD_AF_IPV6 - 1]));
 }
 
 static void counters_text(struct cli *cli, const struct fwd_counters *c,
 			  const struct fwd_counters *base)
 {
-	int d;
+	int d, f;
 
 	cli_out(cli, "    rx %llu packets %llu bytes, tx %llu packets %llu bytes, punted %llu, ICMP sent %llu\n",
 		(unsigned long long)(c->rx_pkts - base->rx_pkts),
@@ -60,6 +91,31 @@ static void counters_text(struct cli *cli, const struct fwd_counters *c,
 		if (c->drop[d] != base->drop[d])
 			cli_out(cli, "    dropped %s: %llu\n", fwd_drop_name((enum fwd_drop)d),
 				(unsigned long long)(c->drop[d] - base->drop[d]));
+	if (c->icmp_limited != base->icmp_limited)
+		cli_out(cli, "    ICMP errors not sent (rate limit): %llu\n",
+			(unsigned long long)(c->icmp_limited - base->icmp_limited));
+	for (f = 0; f < 2; f++) {
+		const struct fwd_af_counters *a = &c->af[f], *ab = &base->af[f];
+		uint64_t dropped = 0;
+
+		for (d = 1; d < FWD_DROP_MAX; d++)
+			dropped += a->drop[d] - ab->drop[d];
+		if (a->tx_pkts == ab->tx_pkts && a->punt == ab->punt && dropped == 0)
+			continue; /* a family without traffic */
+		cli_out(cli,
+			"    %s: tx %llu packets %llu bytes, punted %llu, ICMP sent %llu, dropped %llu\n",
+			f == FWD_AF_IPV4 - 1 ? "IPv4" : "IPv6",
+			(unsigned long long)(a->tx_pkts - ab->tx_pkts),
+			(unsigned long long)(a->tx_bytes - ab->tx_bytes),
+			(unsigned long long)(a->punt - ab->punt),
+			(unsigned long long)(a->icmp_sent - ab->icmp_sent),
+			(unsigned long long)dropped);
+		for (d = 1; d < FWD_DROP_MAX; d++)
+			if (a->drop[d] != ab->drop[d])
+				cli_out(cli, "      dropped %s: %llu\n",
+					fwd_drop_name((enum fwd_drop)d),
+					(unsigned long long)(a->drop[d] - ab->drop[d]));
+	}
 }
 
 static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
@@ -78,6 +134,8 @@ static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 			       atomic_load(&fc.t->ttl_pipe) ? "pipe" : "uniform"));
 	json_object_object_add(top, "resolveRequests",
 			       json_object_new_int64((int64_t)fc.resolve_requests));
+	json_object_object_add(top, "resolveRequestsIpv6",
+			       json_object_new_int64((int64_t)fc.resolve_requests6));
 	if (!json)
 		cli_out(cli, "Dataplane: backend %s, worker %s, TTL mode %s\n", be_default_name(),
 			fc.running ? "running" : "idle",
@@ -224,8 +282,14 @@ static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
 			json_object_object_add(nh, "distance", json_object_new_int(
 					       o->owner.kind == LABEL_OWN_LDP ? 150 : 20));
 			json_object_object_add(nh, "installed", json_object_new_boolean(true));
-			json_object_object_add(nh, "nexthop", json_object_new_string(
-					       addr4_ntop(ad->gw, b, sizeof(b))));
+			if (ad->gw_af == AF_INET6) {
+				struct ipaddr g = ipaddr_v6(ad->gw6);
+
+				ipaddr_ntop(&g, b, sizeof(b));
+			} else {
+				addr4_ntop(ad->gw, b, sizeof(b));
+			}
+			json_object_object_add(nh, "nexthop", json_object_new_string(b));
 			json_object_object_add(nh, "interface", json_object_new_string(ifn));
 			json_object_object_add(nh, "action", json_object_new_string(
 					       ad->nlabels ? "swap" : "pop"));

@@ -1,5 +1,5 @@
 /* Allocation helpers for struct fwd_tables (fwd.h): construction, growth of
- * the next-hop and label arrays, neighbor snapshots, drop-cause names.
+ * the next-hop and label arrays, neighbor snapshots (ARP and ND), drop-cause names.
  *
  * Growth and the worker: the nh and lfib arrays are replaced as a whole.
  * The writer stores the new array first and its capacity second (both
@@ -65,9 +65,9 @@ static void free_nh_array(nh_slot *a, uint32_t cap)
 	free(a);
 }
 
-/* Frees everything reachable except the VRFs' struct fib: their owner
- * (vrf.c through fwd_ctl.c) creates and frees them, and may keep using a
- * fib after the forwarding tables are gone. */
+/* Frees everything reachable except the VRFs' struct fib and fib6: their
+ * owner (vrf.c through fwd_ctl.c) creates and frees them, and may keep
+ * using them after the forwarding tables are gone. */
 void fwd_tables_free(struct fwd_tables *t)
 {
 	unsigned i;
@@ -82,6 +82,7 @@ void fwd_tables_free(struct fwd_tables *t)
 		free(atomic_load_explicit(&t->vrf[i], memory_order_relaxed));
 	for (i = 0; i < FWD_MAX_PORTS; i++) {
 		free(atomic_load_explicit(&t->neigh[i], memory_order_relaxed));
+		free(atomic_load_explicit(&t->neigh6[i], memory_order_relaxed));
 		free(atomic_load_explicit(&t->port[i], memory_order_relaxed));
 	}
 	free(t->vrf_cnt);
@@ -167,6 +168,36 @@ struct fwd_neigh_tab *fwd_neigh_build(const struct fwd_neigh *e, size_t n)
 			continue;
 		j = fwd_neigh_hash(e[i].ip) & tab->mask;
 		while (tab->slot[j].ip != 0 && tab->slot[j].ip != e[i].ip)
+			j = (j + 1) & tab->mask;
+		tab->slot[j] = e[i];
+	}
+	return tab;
+}
+
+static bool ip6_empty(const uint8_t ip[16])
+{
+	static const uint8_t zero[16];
+
+	return memcmp(ip, zero, 16) == 0;
+}
+
+/* The same for IPv6: the all-zero address (never a neighbor) marks an
+ * empty slot. */
+struct fwd_neigh6_tab *fwd_neigh6_build(const struct fwd_neigh6 *e, size_t n)
+{
+	struct fwd_neigh6_tab *tab;
+	size_t slots = 4, i;
+	uint32_t j;
+
+	while (slots < 2 * n)
+		slots *= 2;
+	tab = xcalloc(1, sizeof(*tab) + slots * sizeof(struct fwd_neigh6));
+	tab->mask = (uint32_t)(slots - 1);
+	for (i = 0; i < n; i++) {
+		if (ip6_empty(e[i].ip))
+			continue;
+		j = fwd_neigh6_hash(e[i].ip) & tab->mask;
+		while (!ip6_empty(tab->slot[j].ip) && memcmp(tab->slot[j].ip, e[i].ip, 16) != 0)
 			j = (j + 1) & tab->mask;
 		tab->slot[j] = e[i];
 	}

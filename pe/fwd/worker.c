@@ -26,10 +26,10 @@
  * closed. When the thread does not run, the control thread applies commands
  * itself.
  *
- * Neighbor resolution requests: a single-producer single-consumer ring of
- * RESOLVE_RING entries and an eventfd written when the consumer may have
- * found it empty; a small direct-mapped cache suppresses repeats within
- * RESOLVE_HOLD_NS.
+ * Neighbor resolution requests (ARP and ND alike): a single-producer
+ * single-consumer ring of RESOLVE_RING entries and an eventfd written when
+ * the consumer may have found it empty; a small direct-mapped cache
+ * suppresses repeats within RESOLVE_HOLD_NS.
  *
  * Per packet: no allocation, no lock, no logging. */
 #include "config.h"
@@ -67,11 +67,11 @@ enum { CMD_NONE, CMD_OPEN, CMD_CLOSE };
 
 struct resolve_req {
 	uint16_t port;
-	uint32_t ip;
+	struct ipaddr ip;
 };
 
 struct resolve_seen {
-	uint32_t ip;
+	struct ipaddr ip;
 	uint16_t port;
 	uint64_t when;
 };
@@ -149,26 +149,29 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Worker side. */
-static void resolve_push(struct fwd_worker *w, uint16_t port, uint32_t ip, uint64_t *now)
+/* Worker side. ip: an IPv4 or IPv6 address. */
+static void resolve_push(struct fwd_worker *w, uint16_t port, const struct ipaddr *ip,
+			 uint64_t *now)
 {
-	struct resolve_seen *c = &w->rq_seen[fwd_neigh_hash(ip ^ port) & (RESOLVE_CACHE - 1)];
+	uint32_t h = ip->af == AF_INET6 ? fwd_neigh6_hash(ip->v6) ^ port
+					 : fwd_neigh_hash(ip->v4 ^ port);
+	struct resolve_seen *c = &w->rq_seen[h & (RESOLVE_CACHE - 1)];
 	uint32_t head, tail;
 	uint64_t one = 1;
 
 	if (*now == 0)
 		*now = now_ns();
-	if (c->ip == ip && c->port == port && *now - c->when < RESOLVE_HOLD_NS)
+	if (c->port == port && ipaddr_equal(&c->ip, ip) && *now - c->when < RESOLVE_HOLD_NS)
 		return;
 	head = atomic_load_explicit(&w->rq_head, memory_order_relaxed);
 	tail = atomic_load_explicit(&w->rq_tail, memory_order_acquire);
 	if (head - tail >= RESOLVE_RING)
 		return; /* full: dropped, asked again after the hold time */
-	c->ip = ip;
+	c->ip = *ip;
 	c->port = port;
 	c->when = *now;
 	w->rq[head & (RESOLVE_RING - 1)].port = port;
-	w->rq[head & (RESOLVE_RING - 1)].ip = ip;
+	w->rq[head & (RESOLVE_RING - 1)].ip = *ip;
 	/* seq_cst store then load, against the consumer's tail store then head
 	 * load: either the consumer sees this entry or we see it drained. */
 	atomic_store(&w->rq_head, head + 1);
@@ -178,7 +181,7 @@ static void resolve_push(struct fwd_worker *w, uint16_t port, uint32_t ip, uint6
 	}
 }
 
-void fwd_worker_resolve(struct fwd_worker *w, uint16_t port, uint32_t ip)
+void fwd_worker_resolve(struct fwd_worker *w, uint16_t port, const struct ipaddr *ip)
 {
 	uint64_t now = 0;
 
@@ -190,7 +193,7 @@ int fwd_worker_event_fd(const struct fwd_worker *w)
 	return w->evfd;
 }
 
-int fwd_worker_pop_resolve(struct fwd_worker *w, uint16_t *port, uint32_t *ip)
+int fwd_worker_pop_resolve(struct fwd_worker *w, uint16_t *port, struct ipaddr *ip)
 {
 	uint32_t tail = atomic_load_explicit(&w->rq_tail, memory_order_relaxed);
 	uint32_t head = atomic_load(&w->rq_head);
@@ -243,15 +246,23 @@ static void run_burst(struct fwd_worker *w, unsigned n)
 		w->pkts[i].verdict = FWD_OK;
 		w->pkts[i].icmp = 0;
 		w->pkts[i].resolve_ip = 0;
+		w->pkts[i].resolve_af = 0;
 	}
 	if (w->null_mode)
 		null_burst(w, n);
 	else
 		fwd_process(w->t, w->pkts, n);
 	afp_tx_burst(w->io, w->port, w->pkts, n, w->t->port_cnt);
-	for (i = 0; i < n; i++)
-		if (w->pkts[i].verdict == FWD_DROP_NO_NEIGH)
-			resolve_push(w, w->pkts[i].out_port, w->pkts[i].resolve_ip, &now);
+	for (i = 0; i < n; i++) {
+		const struct fwd_pkt *p = &w->pkts[i];
+		struct ipaddr ip;
+
+		if (p->verdict != FWD_DROP_NO_NEIGH)
+			continue;
+		ip = p->resolve_af == AF_INET6 ? ipaddr_v6(p->resolve_ip6)
+					       : ipaddr_v4(p->resolve_ip);
+		resolve_push(w, p->out_port, &ip, &now);
+	}
 }
 
 /* Up to RX_BURSTS_PER_TURN bursts from p; true if it found anything (there

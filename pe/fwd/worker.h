@@ -14,13 +14,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/prefix.h"
 #include "pe/fwd/fwd.h"
 
 struct fwd_worker;
 
 enum fwd_port_kind {
 	FWD_PORT_CORE,     /* receives MPLS unicast frames (ethertype 0x8847) only */
-	FWD_PORT_VRF,      /* receives IPv4 frames addressed to the port's MAC only */
+	FWD_PORT_VRF,      /* receives IPv4 and IPv6 frames addressed to the port's MAC only */
 	FWD_PORT_ALL,      /* everything not outgoing (benchmarks: null mode) */
 	FWD_PORT_TXONLY,   /* receives nothing (an XDP program owns the receive
 			    * side: no receive ring); transmits as the others */
@@ -71,13 +72,14 @@ void fwd_worker_set_slow(struct fwd_worker *w, int fd,
 
 /* Neighbor resolution requests (verdict FWD_DROP_NO_NEIGH): the worker queues
  * (port, ip) without blocking (a full queue drops the request; duplicates
- * within a short time are suppressed). fd becomes readable when there are
- * requests (an eventfd: read it, then pop until 0). */
+ * within a short time are suppressed); ip is IPv4 (ARP) or IPv6 (ND). fd
+ * becomes readable when there are requests (an eventfd: read it, then pop
+ * until 0). */
 int fwd_worker_event_fd(const struct fwd_worker *w);
-int fwd_worker_pop_resolve(struct fwd_worker *w, uint16_t *port, uint32_t *ip);
+int fwd_worker_pop_resolve(struct fwd_worker *w, uint16_t *port, struct ipaddr *ip);
 /* Worker thread only (from a slow-path poll_fn): queues a request for ip on
  * port as a FWD_DROP_NO_NEIGH verdict does (same suppression, same wakeup). */
-void fwd_worker_resolve(struct fwd_worker *w, uint16_t port, uint32_t ip);
+void fwd_worker_resolve(struct fwd_worker *w, uint16_t port, const struct ipaddr *ip);
 
 /* Epochs (quiescent-state based reclamation, epoch.c): memory unlinked from
  * the tables before this call is freed with free() once the worker has

@@ -33,6 +33,7 @@
 #include "pe/fwd/bpf/xdp_maps.h"
 #include "pe/fwd/xdp.h"
 #include "vrf/fib.h"
+#include "vrf/fib6.h"
 
 _Static_assert(XF_MAX_PORTS == FWD_MAX_PORTS, "ports");
 _Static_assert(XF_MAX_VRFS == FWD_MAX_VRFS, "vrfs");
@@ -46,8 +47,17 @@ _Static_assert(XF_DROP_STACK == FWD_DROP_STACK && XF_DROP_NO_NEIGH == FWD_DROP_N
 _Static_assert(XF_NH_LOOKUP == FWD_NH_LOOKUP && XF_NH_FWD == FWD_NH_FWD &&
 		       XF_NH_RECEIVE == FWD_NH_RECEIVE && XF_NH_DROP == FWD_NH_DROP,
 	       "next-hop types");
-_Static_assert(sizeof(struct xf_adj) == sizeof(struct fwd_adj), "adjacency layout");
-_Static_assert(sizeof(struct xf_counters) == sizeof(struct fwd_counters), "counter layout");
+_Static_assert(sizeof(struct xf_adj) == sizeof(struct fwd_adj) &&
+		       offsetof(struct xf_adj, gw_af) == offsetof(struct fwd_adj, gw_af) &&
+		       offsetof(struct xf_adj, gw6) == offsetof(struct fwd_adj, gw6) &&
+		       offsetof(struct xf_adj, labels) == offsetof(struct fwd_adj, labels),
+	       "adjacency layout");
+_Static_assert(XF_AF_INET6 == AF_INET6 && XF_AF_IPV4 == FWD_AF_IPV4 && XF_AF_IPV6 == FWD_AF_IPV6,
+	       "families");
+_Static_assert(sizeof(struct xf_counters) == sizeof(struct fwd_counters) &&
+		       offsetof(struct xf_counters, af) == offsetof(struct fwd_counters, af) &&
+		       sizeof(struct xf_af_counters) == sizeof(struct fwd_af_counters),
+	       "counter layout");
 _Static_assert(XF_SLOW_LEN == FWD_BUF_SIZE - FWD_HEADROOM && XF_SLOW_LEN <= XF_SLOW_MAX,
 	       "slow-path frames fit the worker's buffers");
 _Static_assert(FIB_NH_MAX < XF_LPM_CHILD, "next-hop ids and child pointers differ");
@@ -98,6 +108,8 @@ struct fwd_xdp {
 	struct xf_bpf *maps;  /* the instance that owns the maps */
 	int fd_ports, fd_tx, fd_lpm, fd_local, fd_vrf, fd_nh, fd_lfib, fd_neigh, fd_cfg;
 	int fd_pcnt, fd_vcnt, fd_slow;
+	int fd_lpm6, fd_local6, fd_neigh6;
+	uint32_t v6[FWD_MAX_VRFS]; /* struct xf_vrf.v6 of each VRF */
 	int ncpu;
 	struct ring_buffer *ring;
 	struct lpm lpm;
@@ -187,6 +199,9 @@ struct fwd_xdp *fwd_xdp_new(char *err, size_t errlen)
 	x->fd_pcnt = bpf_map__fd(x->maps->maps.xf_pcnt);
 	x->fd_vcnt = bpf_map__fd(x->maps->maps.xf_vcnt);
 	x->fd_slow = bpf_map__fd(x->maps->maps.xf_slow);
+	x->fd_lpm6 = bpf_map__fd(x->maps->maps.xf_lpm6);
+	x->fd_local6 = bpf_map__fd(x->maps->maps.xf_local6);
+	x->fd_neigh6 = bpf_map__fd(x->maps->maps.xf_neigh6);
 	x->lpm.nodes = (uint32_t)nodes;
 	x->lpm.used = 1; /* node 0: "none" */
 	x->lpm.maplen = nodes * sizeof(struct xf_lpm_node);
@@ -408,6 +423,7 @@ int fwd_xdp_set_port(struct fwd_xdp *x, uint16_t idx, const struct fwd_port_cfg 
 	v.vrf_id = cfg->vrf_id;
 	v.mtu = cfg->mtu;
 	v.addr = cfg->addr;
+	memcpy(v.addr6, cfg->addr6, 16);
 	memcpy(v.mac, cfg->mac, 6);
 	v.flags = (uint8_t)((cfg->up ? XF_PORT_UP : 0) | (slowtx ? XF_PORT_SLOWTX : 0));
 	/* the DEVMAP entry first: a port is never routed to before it has one
@@ -600,7 +616,7 @@ static void lpm_fill(struct lpm *l, uint32_t node, uint32_t first, uint32_t coun
 /* The VRF state word as the program reads it, with the root we hold. */
 static int vrf_write(struct fwd_xdp *x, uint32_t vrf_id, uint32_t state)
 {
-	struct xf_vrf v = { state, x->lpm.root[vrf_id] };
+	struct xf_vrf v = { state, x->lpm.root[vrf_id], x->v6[vrf_id] };
 
 	return bpf_map_update_elem(x->fd_vrf, &vrf_id, &v, BPF_ANY);
 }
@@ -697,6 +713,42 @@ int fwd_xdp_set_route(struct fwd_xdp *x, uint32_t vrf_id, uint32_t addr, uint8_t
 	return 0;
 }
 
+int fwd_xdp_set_route6(struct fwd_xdp *x, uint32_t vrf_id, const uint8_t addr[16], uint8_t len,
+		       uint32_t nh)
+{
+	struct xf_lpm6_key k;
+	int i;
+
+	if (len > 128 || vrf_id >= FWD_MAX_VRFS || nh > FIB_NH_MAX) {
+		errno = EINVAL;
+		return -1;
+	}
+	memset(&k, 0, sizeof(k));
+	k.prefixlen = 32 + (uint32_t)len;
+	k.vrf = vrf_id;
+	memcpy(k.ip, addr, 16);
+	/* host bits off, as the trie expects a canonical key */
+	for (i = 0; i < 16; i++)
+		if (i * 8 >= len)
+			k.ip[i] = 0;
+		else if (i * 8 + 8 > len)
+			k.ip[i] &= (uint8_t)(0xff00u >> (len - i * 8));
+	if (nh == FIB_NH_NONE) {
+		if (bpf_map_delete_elem(x->fd_lpm6, &k) != 0 && errno != ENOENT)
+			return -1;
+		return 0;
+	}
+	/* an update replaces the entry atomically for readers (RCU) */
+	if (bpf_map_update_elem(x->fd_lpm6, &k, &nh, BPF_ANY) != 0) {
+		int e = errno;
+
+		lpm_full(x, vrf_id);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
 /* Forgets every route and node (fwd_xdp_sync; xf_vrf is reset there). */
 static void lpm_reset(struct lpm *l)
 {
@@ -761,6 +813,93 @@ int fwd_xdp_set_neigh(struct fwd_xdp *x, uint16_t idx, const struct fwd_neigh_ta
 	return r;
 }
 
+static bool has_ip6(const struct fwd_neigh6_tab *t, const uint8_t *ip, const uint8_t **mac)
+{
+	static const uint8_t zero[16];
+	uint32_t i, n;
+
+	if (t == NULL)
+		return false;
+	i = fwd_neigh6_hash(ip) & t->mask;
+	for (n = 0; n <= t->mask; n++) {
+		if (memcmp(t->slot[i].ip, ip, 16) == 0) {
+			*mac = t->slot[i].mac;
+			return true;
+		}
+		if (memcmp(t->slot[i].ip, zero, 16) == 0)
+			return false;
+		i = (i + 1) & t->mask;
+	}
+	return false;
+}
+
+int fwd_xdp_set_neigh6(struct fwd_xdp *x, uint16_t idx, const struct fwd_neigh6_tab *old,
+		       const struct fwd_neigh6_tab *new)
+{
+	static const uint8_t zero[16];
+	struct xf_addr6_key k;
+	struct xf_mac v;
+	const uint8_t *mac;
+	uint32_t i;
+	int r = 0;
+
+	k.id = idx;
+	for (i = 0; new != NULL && i <= new->mask; i++) {
+		if (memcmp(new->slot[i].ip, zero, 16) == 0)
+			continue;
+		if (has_ip6(old, new->slot[i].ip, &mac) && memcmp(mac, new->slot[i].mac, 6) == 0)
+			continue;
+		memcpy(k.ip, new->slot[i].ip, 16);
+		memset(&v, 0, sizeof(v));
+		memcpy(v.mac, new->slot[i].mac, 6);
+		if (bpf_map_update_elem(x->fd_neigh6, &k, &v, BPF_ANY) != 0)
+			r = -1;
+	}
+	for (i = 0; old != NULL && i <= old->mask; i++) {
+		if (memcmp(old->slot[i].ip, zero, 16) == 0 || has_ip6(new, old->slot[i].ip, &mac))
+			continue;
+		memcpy(k.ip, old->slot[i].ip, 16);
+		bpf_map_delete_elem(x->fd_neigh6, &k);
+	}
+	return r;
+}
+
+static bool vrf_has6(const struct fwd_vrf *v, const uint8_t *a)
+{
+	int i, n;
+
+	if (v == NULL)
+		return false;
+	n = v->nlocal6 < FWD_MAX_LOCAL ? v->nlocal6 : FWD_MAX_LOCAL;
+	for (i = 0; i < n; i++)
+		if (memcmp(v->local6[i], a, 16) == 0)
+			return true;
+	return false;
+}
+
+/* The own IPv6 addresses of a VRF (xf_local6): additions (new not old) or
+ * removals (old not new). Returns how many new has. */
+static int vrf_local6(struct fwd_xdp *x, uint32_t vrf_id, const struct fwd_vrf *from,
+		      const struct fwd_vrf *other, bool add)
+{
+	struct xf_addr6_key k;
+	uint32_t one = 1;
+	int i, n;
+
+	n = from != NULL ? (from->nlocal6 < FWD_MAX_LOCAL ? from->nlocal6 : FWD_MAX_LOCAL) : 0;
+	k.id = vrf_id;
+	for (i = 0; i < n; i++) {
+		if (vrf_has6(other, from->local6[i]))
+			continue;
+		memcpy(k.ip, from->local6[i], 16);
+		if (add)
+			bpf_map_update_elem(x->fd_local6, &k, &one, BPF_ANY);
+		else
+			bpf_map_delete_elem(x->fd_local6, &k);
+	}
+	return n;
+}
+
 static bool vrf_has(const struct fwd_vrf *v, uint32_t a)
 {
 	int i, n;
@@ -794,8 +933,11 @@ int fwd_xdp_set_vrf(struct fwd_xdp *x, uint32_t vrf_id, const struct fwd_vrf *ol
 		state = 1 + (uint32_t)n;
 	if (state != 0 && old != NULL && vrf_state(x, vrf_id) == XF_VRF_SLOW)
 		state = XF_VRF_SLOW; /* stays with the slow path */
+	n = vrf_local6(x, vrf_id, new, old, true);
+	x->v6[vrf_id] = new != NULL && new->fib6 != NULL ? 1 + (uint32_t)n : 0;
 	if (vrf_write(x, vrf_id, state) != 0)
 		return -1;
+	vrf_local6(x, vrf_id, old, new, false);
 	n = old != NULL ? (old->nlocal < FWD_MAX_LOCAL ? old->nlocal : FWD_MAX_LOCAL) : 0;
 	for (i = 0; i < n; i++) {
 		k.ip = old->local[i];
@@ -862,10 +1004,19 @@ static int sync_route(uint32_t addr, uint8_t len, uint32_t nh, void *arg)
 	return 0;
 }
 
+static int sync_route6(const uint8_t addr[16], uint8_t len, uint32_t nh, void *arg)
+{
+	struct sync_walk *w = arg;
+
+	if (fwd_xdp_set_route6(w->x, w->vrf_id, addr, len, nh) != 0)
+		w->r = -1;
+	return 0;
+}
+
 int fwd_xdp_sync(struct fwd_xdp *x, struct fwd_tables *t, int (*nsfd_of)(uint16_t idx))
 {
 	struct sync_walk w = { x, 0, 0 };
-	struct xf_vrf none = { 0, 0 };
+	struct xf_vrf none = { 0, 0, 0 };
 	uint32_t i, cap;
 	_Atomic(struct fwd_nh *) *a;
 	struct fwd_port_cfg *pc;
@@ -877,6 +1028,10 @@ int fwd_xdp_sync(struct fwd_xdp *x, struct fwd_tables *t, int (*nsfd_of)(uint16_
 	map_clear(x->fd_nh, sizeof(uint32_t));
 	map_clear(x->fd_lfib, sizeof(uint32_t));
 	map_clear(x->fd_neigh, sizeof(struct xf_addr_key));
+	map_clear(x->fd_local6, sizeof(struct xf_addr6_key));
+	map_clear(x->fd_neigh6, sizeof(struct xf_addr6_key));
+	map_clear(x->fd_lpm6, sizeof(struct xf_lpm6_key));
+	memset(x->v6, 0, sizeof(x->v6));
 	array_fill(x->fd_vrf, FWD_MAX_VRFS, &none, sizeof(none), 1);
 	lpm_reset(&x->lpm); /* unreachable now: no VRF has a root */
 	fwd_xdp_set_flags(x, atomic_load(&t->ttl_pipe), atomic_load(&t->icmp_errors));
@@ -886,6 +1041,8 @@ int fwd_xdp_sync(struct fwd_xdp *x, struct fwd_tables *t, int (*nsfd_of)(uint16_
 		if (fwd_xdp_set_port(x, (uint16_t)i, pc, nsfd_of ? nsfd_of((uint16_t)i) : -1, false))
 			w.r = -1;
 		if (fwd_xdp_set_neigh(x, (uint16_t)i, NULL, atomic_load(&t->neigh[i])) != 0)
+			w.r = -1;
+		if (fwd_xdp_set_neigh6(x, (uint16_t)i, NULL, atomic_load(&t->neigh6[i])) != 0)
 			w.r = -1;
 	}
 	cap = atomic_load(&t->nh_cap);
@@ -905,6 +1062,8 @@ int fwd_xdp_sync(struct fwd_xdp *x, struct fwd_tables *t, int (*nsfd_of)(uint16_
 		w.vrf_id = i;
 		if (v->fib != NULL)
 			fib_walk(v->fib, sync_route, &w);
+		if (v->fib6 != NULL)
+			fib6_walk(v->fib6, sync_route6, &w);
 	}
 	return w.r;
 }
@@ -914,7 +1073,7 @@ int fwd_xdp_sync(struct fwd_xdp *x, struct fwd_tables *t, int (*nsfd_of)(uint16_
 static void sum_counters(struct fwd_xdp *x, int fd, uint32_t key, struct fwd_counters *c)
 {
 	struct xf_counters *pc = xcalloc((size_t)x->ncpu, sizeof(*pc));
-	int i, k;
+	int i, k, f;
 
 	memset(c, 0, sizeof(*c));
 	if (bpf_map_lookup_elem(fd, &key, pc) == 0) {
@@ -925,8 +1084,17 @@ static void sum_counters(struct fwd_xdp *x, int fd, uint32_t key, struct fwd_cou
 			c->tx_bytes += pc[i].tx_bytes;
 			c->punt += pc[i].punt;
 			c->icmp_sent += pc[i].icmp_sent;
+			c->icmp_limited += pc[i].icmp_limited;
 			for (k = 0; k < FWD_DROP_MAX; k++)
 				c->drop[k] += pc[i].drop[k];
+			for (f = 0; f < 2; f++) {
+				c->af[f].tx_pkts += pc[i].af[f].tx_pkts;
+				c->af[f].tx_bytes += pc[i].af[f].tx_bytes;
+				c->af[f].punt += pc[i].af[f].punt;
+				c->af[f].icmp_sent += pc[i].af[f].icmp_sent;
+				for (k = 0; k < FWD_DROP_MAX; k++)
+					c->af[f].drop[k] += pc[i].af[f].drop[k];
+			}
 		}
 	}
 	free(pc);

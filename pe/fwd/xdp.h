@@ -5,10 +5,14 @@
  * fwd_tables (fwd.h) entry by entry; the control plane calls the writers
  * where it publishes to the tables, with the same objects.
  *
+ * The program forwards IPv4 and IPv6 (IPv6 routes in a BPF LPM trie keyed
+ * by VRF id + address, fed from each VRF's fib6).
+ *
  * What the program does not finish it hands over: to the kernel (XDP_PASS:
- * ARP, own addresses, non-IP; counted punt), or to the slow path through a
- * ring buffer (frames that need an ICMP error, frames to ports without XDP
- * redirect, neighbor resolution requests): fwd_xdp_slow_poll() delivers
+ * ARP, ND, own addresses, non-IP; counted punt), or to the slow path through
+ * a ring buffer (frames that need an ICMP(v6) error, frames to ports without
+ * XDP redirect, frames toward an IPv6 neighbor without a MAC, IPv4 neighbor
+ * resolution requests): fwd_xdp_slow_poll() delivers
  * them, and the C pipeline (pipeline.c) processes the frames as if they had
  * been received by the AF_PACKET worker. The program counts nothing for a
  * frame it hands to the slow path, so the XDP counters plus the pipeline's
@@ -62,10 +66,17 @@ int fwd_xdp_set_lfib(struct fwd_xdp *x, mpls_label_t label, const struct fwd_nh 
  * its VRF on the slow path for good (until fwd_xdp_sync): -1 then. nh 0
  * deletes. */
 int fwd_xdp_set_route(struct fwd_xdp *x, uint32_t vrf_id, uint32_t addr, uint8_t len, uint32_t nh);
+/* An IPv6 route (the LPM trie xf_lpm6): nh 0 deletes; a route that cannot
+ * be written (the trie is full) puts its VRF on the slow path as above. */
+int fwd_xdp_set_route6(struct fwd_xdp *x, uint32_t vrf_id, const uint8_t addr[16], uint8_t len,
+		       uint32_t nh);
 /* Neighbors of port idx: the difference between the two snapshots. */
 int fwd_xdp_set_neigh(struct fwd_xdp *x, uint16_t idx, const struct fwd_neigh_tab *old,
 		      const struct fwd_neigh_tab *new);
-/* Own addresses of a VRF: the difference between the two (either NULL). */
+int fwd_xdp_set_neigh6(struct fwd_xdp *x, uint16_t idx, const struct fwd_neigh6_tab *old,
+		       const struct fwd_neigh6_tab *new);
+/* Own addresses of a VRF (both families), and whether it has an IPv6 FIB:
+ * the difference between the two (either NULL). */
 int fwd_xdp_set_vrf(struct fwd_xdp *x, uint32_t vrf_id, const struct fwd_vrf *old,
 		    const struct fwd_vrf *new);
 int fwd_xdp_set_flags(struct fwd_xdp *x, bool ttl_pipe, bool icmp_errors);

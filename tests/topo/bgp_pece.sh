@@ -5,6 +5,10 @@
 # CUST-A and advertises it to ce2 (AS 65102) with AS path "65000 65101"; ce2's
 # ped installs it into its kernel (proto 200). The other direction too; then
 # withdrawal on ce1 removes the route everywhere, including ce2's kernel.
+# Dual stack: the same sessions carry IPv6 unicast (ce1's 2001:db8:101::/64,
+# next hop ce1's global address on the link), pe1 exports it as VPN-IPv6
+# with an IPv4-mapped next hop (6VPE) and the per-VRF label, pe2 imports it
+# and advertises it to ce2 with its own global address as next hop.
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init c
 
@@ -20,6 +24,17 @@ wait_kernel() {
 		sleep 0.25
 	done
 	echo "ip route show $pfx in $node: '$out'"
+	return 1
+}
+wait_kernel6() {
+	local node="$1" pfx="$2" re="$3" out
+	for _ in $(seq 80); do
+		out=$("$PETOPO" exec "$T:$node" -- ip -6 route show "$pfx" 2>&1)
+		if [ -z "$re" ]; then [ -z "$out" ] && return 0
+		else printf '%s' "$out" | grep -Eq "$re" && return 0; fi
+		sleep 0.25
+	done
+	echo "ip -6 route show $pfx in $node: '$out'"
 	return 1
 }
 
@@ -80,6 +95,42 @@ check "ce1 kernel: 192.168.2.0/24 via 10.1.1.1 proto 200" wait_kernel ce1 192.16
 	'^192\.168\.2\.0/24 via 10\.1\.1\.1 dev eth0 proto 200'
 own_paths() { "$PESH" -N ce1 -c "show bgp ipv4 unicast json" | $PY -c 'import json,sys; p=json.load(sys.stdin)["routes"]["192.168.1.0/24"]; sys.exit(0 if len(p)==1 and p[0]["pathFrom"]=="local" else 1)'; }
 check "ce1 has only its own path for 192.168.1.0/24 (AS loop)" own_paths
+
+# IPv6 over the same sessions (IPv6 unicast) and VPN-IPv6 between the PEs
+check "pe1 VRF CUST-A: ce1 session carries IPv6 unicast" wait_json pe1 \
+	"show bgp vrf CUST-A ipv6 unicast summary json" \
+	'{"peers":{"10.1.1.2":{"state":"Established"}}}'
+check "pe1 BGP VRF CUST-A: 2001:db8:101::/64 from ce1, next hop ce1's global address" wait_json pe1 \
+	"show bgp vrf CUST-A ipv6 unicast json" \
+	'{"routes":{"2001:db8:101::/64":[{"valid":true,"bestpath":true,"pathFrom":"external","path":"65101","nexthops":[{"ip":"2001:db8:1:1::2","afi":"ipv6"}]}]}}'
+check "pe1 RIB VRF CUST-A: 2001:db8:101::/64 bgp via 2001:db8:1:1::2, installed" wait_json pe1 \
+	"show ipv6 route vrf CUST-A json" \
+	'{"2001:db8:101::/64":[{"protocol":"bgp","selected":true,"installed":true,"nexthops":[{"ip":"2001:db8:1:1::2","afi":"ipv6","active":true}]}]}'
+check "pe1 IPv4 RIB shows no IPv6 prefix" wait_json pe1 "show ip route vrf CUST-A json" \
+	'{"2001:db8:101::/64":null}'
+check "pe1 VPNv6 table: RD 65000:1, RT 65000:1, the per-VRF label ($lbl)" wait_json pe1 \
+	"show bgp ipv6 vpn rd 65000:1 2001:db8:101::/64 json" \
+	"{\"65000:1\":{\"paths\":[{\"valid\":true,\"remoteLabel\":${lbl:-0},\"aspath\":{\"string\":\"65101\"},\"extendedCommunity\":{\"string\":\"RT:65000:1\"}}]}}"
+check "pe2 VPNv6 table: next hop ::ffff:10.255.0.1 accessible over the IPv4 core" wait_json pe2 \
+	"show bgp ipv6 vpn rd 65000:1 2001:db8:101::/64 json" \
+	"{\"65000:1\":{\"paths\":[{\"valid\":true,\"remoteLabel\":${lbl:-0},\"nexthops\":[{\"ip\":\"::ffff:10.255.0.1\",\"afi\":\"ipv6\",\"accessible\":true}]}]}}"
+check "pe2 RIB VRF CUST-A: 2001:db8:101::/64 via pe1 (6VPE) with the label, installed" wait_json pe2 \
+	"show ipv6 route vrf CUST-A json" \
+	"{\"2001:db8:101::/64\":[{\"protocol\":\"bgp\",\"selected\":true,\"installed\":true,\"nexthops\":[{\"ip\":\"::ffff:10.255.0.1\",\"vrf\":\"default\",\"labels\":[${lbl:-0}]}]}]}"
+check "ce2 BGP: 2001:db8:101::/64, AS path 65000 65101, next hop pe2's global address" wait_json ce2 \
+	"show bgp ipv6 unicast json" \
+	'{"routes":{"2001:db8:101::/64":[{"valid":true,"bestpath":true,"path":"65000 65101","nexthops":[{"ip":"2001:db8:2:1::1"}]}]}}'
+check "ce2 kernel: 2001:db8:101::/64 via 2001:db8:2:1::1 proto 200" wait_kernel6 ce2 2001:db8:101::/64 \
+	'^2001:db8:101::/64 via 2001:db8:2:1::1 dev eth0 proto 200'
+check "ce1 kernel: 2001:db8:102::/64 via 2001:db8:1:1::1 proto 200" wait_kernel6 ce1 2001:db8:102::/64 \
+	'^2001:db8:102::/64 via 2001:db8:1:1::1 dev eth0 proto 200'
+check "link-local connected subnets stay out of BGP" wait_json pe1 "show bgp ipv6 vpn json" \
+	'{"routes":{"routeDistinguishers":{"65000:1":{"fe80::/64":null}}}}'
+"$PESH" -N ce1 -c "conf t" -c "router bgp 65101" -c "address-family ipv6 unicast" -c "no network 2001:db8:101::/64" >/dev/null
+check "IPv6 withdrawn: pe2 VRF" wait_json pe2 "show ipv6 route vrf CUST-A json" '{"2001:db8:101::/64":null}'
+check "IPv6 withdrawn: ce2 kernel" wait_kernel6 ce2 2001:db8:101::/64 ''
+check "IPv6 withdrawal left IPv4 alone: ce2 kernel still has 192.168.1.0/24" wait_kernel ce2 192.168.1.0/24 \
+	'via 10\.2\.1\.1 dev eth0 proto 200'
 
 # withdrawal: ce1 stops announcing 192.168.1.0/24
 "$PESH" -N ce1 -c "conf t" -c "router bgp 65101" -c "address-family ipv4 unicast" -c "no network 192.168.1.0/24" >/dev/null

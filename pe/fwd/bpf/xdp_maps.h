@@ -7,8 +7,9 @@
  * context never sees a half-written entry and a change never stops
  * forwarding; the VRF route tables (xf_lpm) are written in place through
  * mmap with single 32-bit stores in an order that keeps every state a
- * reader can see consistent (../xdp.c). Addresses are IPv4 in HOST byte
- * order (as in fwd.h).
+ * reader can see consistent (../xdp.c); the IPv6 routes (xf_lpm6) are a
+ * BPF LPM trie, whose updates are RCU-safe as well. IPv4 addresses are in
+ * HOST byte order, IPv6 addresses 16 bytes in network order (as in fwd.h).
  *
  * Maps (names are the ELF names):
  *   xf_ports   hash   u32 port idx            -> struct xf_port
@@ -16,10 +17,14 @@
  *                                               port's namespace)
  *   xf_lpm     array  node index              -> struct xf_lpm_node (mmapable;
  *                                               the multibit tries of every VRF)
+ *   xf_lpm6    lpm trie struct xf_lpm6_key    -> u32 next-hop id (IPv6 routes
+ *                                               of every VRF: VRF id + prefix)
  *   xf_local   hash   struct xf_addr_key      -> u32 1 (own addresses of a VRF)
+ *   xf_local6  hash   struct xf_addr6_key     -> u32 1 (own IPv6 addresses)
  *   xf_nh      hash   u32 next-hop id         -> struct xf_nh
  *   xf_lfib    hash   u32 label               -> struct xf_nh
  *   xf_neigh   hash   struct xf_addr_key      -> struct xf_mac (key: port, ip)
+ *   xf_neigh6  hash   struct xf_addr6_key     -> struct xf_mac (key: port, ip)
  *   xf_vrf     array  VRF id                  -> struct xf_vrf
  *   xf_cfg     array  0                       -> struct xf_cfg
  *   xf_pcnt    percpu array port idx          -> struct xf_counters
@@ -39,6 +44,8 @@
 #define XF_LFIB_MAX (1u << 20)
 #define XF_NEIGH_MAX 65536
 #define XF_LOCAL_MAX 65536
+#define XF_LPM6_MAX (1u << 20) /* IPv6 routes over all VRFs */
+#define XF_AF_INET6 10       /* = AF_INET6 (struct xf_adj.gw_af) */
 #define XF_SLOW_MAX 2048     /* room for a frame in a slow-path record (power of 2) */
 #define XF_SLOW_LEN 1984     /* longest frame handed over (= FWD_BUF_SIZE - FWD_HEADROOM) */
 #define XF_SLOW_RING (1u << 22) /* 4 MiB of records */
@@ -58,6 +65,8 @@
 #define XF_DROP_TX 11
 #define XF_DROP_STACK 12
 #define XF_PUNT 0xfe
+#define XF_AF_IPV4 1         /* = FWD_AF_IPV4: struct xf_counters.af index + 1 */
+#define XF_AF_IPV6 2
 #define XF_SLOW 0xfd          /* internal: hand the frame to the slow path */
 #define XF_NH_DROP 0
 #define XF_NH_UNRESOLVED 1
@@ -78,14 +87,18 @@ struct xf_port {
 	unsigned char mac[6];
 	unsigned char flags;
 	unsigned char pad;
+	unsigned char addr6[16]; /* source of ICMPv6 errors, all zero: none */
 };
 
-/* == struct fwd_adj */
+/* == struct fwd_adj: gw_af XF_AF_INET6: the next hop is gw6, else gw */
 struct xf_adj {
 	unsigned short port;
 	unsigned char nlabels;
-	unsigned char pad;
-	unsigned int gw;
+	unsigned char gw_af;
+	union {
+		unsigned int gw;
+		unsigned char gw6[16];
+	};
 	unsigned int labels[XF_MAX_PUSH];
 };
 
@@ -99,11 +112,14 @@ struct xf_nh {
 };
 
 /* A VRF: state 0 absent, XF_VRF_SLOW (its routes could not all be written:
- * the slow path forwards it), else 1 + number of own addresses (in
- * xf_local); root: its trie's root node in xf_lpm (0: no route yet). */
+ * the slow path forwards it, both families), else 1 + number of own
+ * addresses (in xf_local); root: its trie's root node in xf_lpm (0: no
+ * route yet); v6: 0 no IPv6 FIB, else 1 + number of own IPv6 addresses (in
+ * xf_local6). */
 struct xf_vrf {
 	unsigned int state;
 	unsigned int root;
+	unsigned int v6;
 };
 
 /* The VRF FIBs: multibit tries of stride 8 (4 levels for IPv4), controlled
@@ -126,6 +142,19 @@ struct xf_addr_key {
 	unsigned int ip;
 };
 
+struct xf_addr6_key {
+	unsigned int id;      /* VRF id (xf_local6) or port idx (xf_neigh6) */
+	unsigned char ip[16];
+};
+
+/* An LPM trie key: prefixlen counts the 32 bits of the VRF id (always
+ * matched whole) and the prefix length. */
+struct xf_lpm6_key {
+	unsigned int prefixlen; /* 32 + 0..128 */
+	unsigned int vrf;
+	unsigned char ip[16];
+};
+
 struct xf_mac {
 	unsigned char mac[6];
 	unsigned char pad[2];
@@ -136,13 +165,23 @@ struct xf_cfg {
 	unsigned int icmp_errors;
 };
 
-/* == struct fwd_counters */
+/* == struct fwd_af_counters */
+struct xf_af_counters {
+	unsigned long long tx_pkts, tx_bytes;
+	unsigned long long punt;
+	unsigned long long icmp_sent;
+	unsigned long long drop[XF_DROP_MAX];
+};
+
+/* == struct fwd_counters (icmp_sent, icmp_limited: the C pipeline's only) */
 struct xf_counters {
 	unsigned long long rx_pkts, rx_bytes;
 	unsigned long long tx_pkts, tx_bytes;
 	unsigned long long punt;
 	unsigned long long icmp_sent;
 	unsigned long long drop[XF_DROP_MAX];
+	unsigned long long icmp_limited;
+	struct xf_af_counters af[2];
 };
 
 /* A record of xf_slow. FRAME: the frame as received on in_port, for the C
