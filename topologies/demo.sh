@@ -1,13 +1,16 @@
 #!/bin/bash
 # The demo: two customers with identical addresses talk across an MPLS core.
 #
-#   ce1a --+                         +-- ce2a     customer A: 192.168.1.0/24 at site 1,
-#          pe1 ---- p1 ---- pe2                               192.168.2.0/24 at site 2
-#   ce1b --+                         +-- ce2b     customer B: the very same prefixes
+#   ce1a --+                         +-- ce2a     customer A: 192.168.1.0/24 and
+#          pe1 ---- p1 ---- pe2                   2001:db8:1::/48 at site 1,
+#   ce1b --+                         +-- ce2b     192.168.2.0/24 and 2001:db8:2::/48
+#                                                 at site 2; customer B: the very
+#                                                 same prefixes
 #                                                 (topologies/l3vpn-basic.yml)
 #
 # pe1/pe2 keep the customers apart in VRFs CUST-A and CUST-B, exchange their
-# routes over MP-BGP (VPNv4) and push two labels on customer traffic: the
+# routes over MP-BGP (VPNv4, and VPNv6 for IPv6 over the same IPv4 core:
+# 6VPE) and push two labels on customer traffic: the
 # VPN label (which VRF at pe2) under p1's LDP label for pe2's loopback. p1
 # swaps/pops, pe2 pops and forwards to the right CE. ce2b is a CE router
 # speaking eBGP to pe2; the other CEs are plain hosts. Forwarding runs in
@@ -68,18 +71,24 @@ wait_for() {
 	return 1
 }
 
-say "waiting for BGP (VPNv4 pe1<->pe2, eBGP ce2b<->pe2) and LDP (pe1-p1-pe2)"
+say "waiting for BGP (VPNv4 and VPNv6 pe1<->pe2, eBGP ce2b<->pe2) and LDP (pe1-p1-pe2)"
 wait_for pe1 "show ip route vrf CUST-A json" '"192.168.2.0/24" in j'
 wait_for pe1 "show ip route vrf CUST-B json" '"192.168.2.0/24" in j'
 wait_for ce2b "show ip route json" '"192.168.1.0/24" in j'
+wait_for pe1 "show ipv6 route vrf CUST-A json" '"2001:db8:2::/48" in j'
+wait_for pe1 "show ipv6 route vrf CUST-B json" '"2001:db8:2::/48" in j'
+wait_for ce2b "show ipv6 route json" '"2001:db8:1::/48" in j'
 wait_for pe1 "show mpls ldp binding json" \
 	'any(b["prefix"]=="10.255.0.3/32" and b["neighborId"]=="10.255.0.2" and b.get("inUse") for b in j["bindings"])'
 echo "converged"
 
 say "pe1's VPN table: the same prefixes under two route distinguishers"
 run pe1 "show bgp ipv4 vpn"
+say "and the IPv6 ones (6VPE: next hop pe2's loopback as ::ffff:10.255.0.3)"
+run pe1 "show bgp ipv6 vpn"
 say "pe1's VRFs: customer routes, remote ones with their VPN label"
 run pe1 "show ip route vrf all"
+run pe1 "show ipv6 route vrf all"
 say "p1's installed LFIB (swap toward pe1, pop toward pe2: PHP)"
 run p1 "show mpls table"
 
@@ -111,6 +120,9 @@ say "customer A: ce1a pings 192.168.2.1 (ce2a, behind pe2)"
 "$PETOPO" exec ce1a -- ping -c 3 -i 0.3 -I 192.168.1.1 192.168.2.1
 say "customer B: ce1b pings the very same 192.168.2.1 (ce2b, a CE router)"
 "$PETOPO" exec ce1b -- ping -c 3 -i 0.3 -I 192.168.1.1 192.168.2.1
+say "IPv6: ce1a and ce1b ping the very same 2001:db8:2::1, each its own site"
+"$PETOPO" exec ce1a -- ping -6 -c 3 -i 0.3 -I 2001:db8:1::1 2001:db8:2::1
+"$PETOPO" exec ce1b -- ping -6 -c 3 -i 0.3 -I 2001:db8:1::1 2001:db8:2::1
 sleep 1
 kill -INT "$CAP" 2>/dev/null; wait "$CAP" 2>/dev/null || true; CAP=""
 "$PESH" -N p1 -c "conf t" -c "interface eth1" -c "no dataplane backend packet" >/dev/null
@@ -120,6 +132,9 @@ tshark -r "$PCAP" -Y 'icmp.type==8' -T fields -E header=y -e frame.number -e mpl
 	-e mpls.bottom -e mpls.ttl -e ip.src -e ip.dst 2>/dev/null | column -t
 say "one of customer A's packets, decoded"
 tshark -r "$PCAP" -Y 'icmp.type==8' -c 1 -O mpls,ip 2>/dev/null | grep -v '^\s*$' | head -40
+say "the IPv6 echo requests: the same two labels over the IPv4 core"
+tshark -r "$PCAP" -Y 'icmpv6.type==128' -T fields -E header=y -e frame.number -e mpls.label \
+	-e mpls.bottom -e ipv6.hlim -e ipv6.src -e ipv6.dst 2>/dev/null | column -t
 la=$("$PESH" -N pe1 -c "show bgp ipv4 vpn rd 65000:1 192.168.2.0/24 json" |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["65000:1"]["paths"][0]["remoteLabel"])')
 lb=$("$PESH" -N pe1 -c "show bgp ipv4 vpn rd 65000:2 192.168.2.0/24 json" |
@@ -139,5 +154,6 @@ if [ $once -eq 0 ]; then
 	echo "The testbed stays up. Explore it:"
 	echo "  $PESH -N pe1                      (show bgp ipv4 vpn, show ip route vrf all, show dataplane)"
 	echo "  $PETOPO exec ce1b -- ping 192.168.2.1"
+	echo "  $PETOPO exec ce1b -- ping -6 2001:db8:2::1"
 	echo "Remove it with: $0 --down"
 fi

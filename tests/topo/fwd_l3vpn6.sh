@@ -4,11 +4,12 @@
 # default: IPv6 is forwarded by the XDP program itself, the C pipeline as
 # slow path for ICMPv6 errors and ND misses; packet: the AF_PACKET worker):
 #   ce1a/ce1b -- pe1 -- p1 -- pe2 -- ce2a/ce2b, customers A and B with the
-#   very same IPv6 addresses, configured at run time: the PEs get
-#   `ipv6 address` on their VRF interfaces, a static `ipv6 route` to the
-#   site prefix, `address-family ipv6 unicast` (redistribute, label, export,
-#   import) in each VRF and `address-family ipv6 vpn` toward the other PE;
-#   the CEs get addresses (nodad) and a default route with `ip -6`.
+#   very same IPv6 addresses, from the topology's own configuration: the PEs
+#   have `ipv6 address` on their VRF interfaces, a static `ipv6 route` to the
+#   site prefix (ce2b announces its own over IPv6 eBGP), `address-family
+#   ipv6 unicast` (redistribute, label, export, import) in each VRF and
+#   `address-family ipv6 vpn` toward the other PE; the host CEs have their
+#   addresses and default routes from petopo.
 #   site 1: 2001:db8:1::1 on the CE's lo, link 2001:db8:1:1::/64 (.1 pe1)
 #   site 2: 2001:db8:2::1 on the CE's lo, link 2001:db8:2:1::/64 (.1 pe2)
 # - both customers reach their own remote site through the same addresses;
@@ -87,34 +88,9 @@ if_backend() { # NODE IFACE xdp|packet
 	wait_json "$1" "show dataplane json" "{\"ports\":{\"$2\":{\"backend\":\"$3\",\"open\":true}}}"
 }
 
-# ---- IPv6 on the PEs (FRR syntax) and on the CEs ----
-# pe_v6 NODE SITE: both VRFs of a PE, site SITE (1 or 2)
-pe_v6() {
-	local n="$1" s="$2" v i
-	for v in A B; do
-		i=eth1
-		[ "$v" = B ] && i=eth2
-		cfg "$n" "interface $i vrf CUST-$v" "ipv6 address 2001:db8:$s:1::1/64" "exit" \
-			"vrf CUST-$v" "ipv6 route 2001:db8:$s::/48 2001:db8:$s:1::2" "exit-vrf" \
-			"router bgp 65000 vrf CUST-$v" "address-family ipv6 unicast" \
-			"redistribute connected" "redistribute static" "label vpn export auto" \
-			"export vpn" "import vpn" "exit-address-family" "exit" || return 1
-	done
-}
-check "pe1: IPv6 in CUST-A and CUST-B" pe_v6 pe1 1
-check "pe2: IPv6 in CUST-A and CUST-B" pe_v6 pe2 2
-check "pe1: VPN-IPv6 toward pe2" cfg pe1 "router bgp 65000" "address-family ipv6 vpn" \
-	"neighbor 10.255.0.3 activate" "exit-address-family" "exit"
-check "pe2: VPN-IPv6 toward pe1" cfg pe2 "router bgp 65000" "address-family ipv6 vpn" \
-	"neighbor 10.255.0.1 activate" "exit-address-family" "exit"
-ce_v6() { # NODE SITE
-	X "$1" ip -6 addr add "2001:db8:$2:1::2/64" dev eth0 nodad &&
-		X "$1" ip -6 addr add "2001:db8:$2::1/128" dev lo &&
-		X "$1" ip -6 route add default via "2001:db8:$2:1::1" dev eth0
-}
-for c in ce1a:1 ce1b:1 ce2a:2 ce2b:2; do
-	check "${c%:*}: IPv6 addresses and default route" ce_v6 "${c%:*}" "${c#*:}"
-done
+# ---- IPv6 comes with the topology (l3vpn-basic is dual stack): the PEs'
+# `ipv6 address`, `ipv6 route` and `address-family ipv6 unicast|vpn`, the
+# host CEs' addresses (nodad) and default routes, ce2b's IPv6 eBGP ----
 check "running config: ipv6 address on pe1 eth1" sh -c \
 	"'$PESH' -N pe1 -c 'show running-config' | grep -A4 '^interface eth1' | grep -qx ' ipv6 address 2001:db8:1:1::1/64'"
 
