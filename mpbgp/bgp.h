@@ -184,6 +184,7 @@ struct bgp {
 	struct bgp_network *networks;  /* `network A.B.C.D/M` per instance */
 	void *rib[BGP_AF_MAX];       /* Loc-RIB per family (rib.c private) */
 	void *vpn;                   /* vpn.c private per VRF instance */
+	uint32_t vpn_gen;            /* vpn.c: visited mark of one VPN route's import */
 	void *listen;                /* session.c private (listening socket) */
 };
 

@@ -62,16 +62,21 @@ d=json.load(sys.stdin); print([p for p in list(d.values())[0]["paths"] if p["bes
 vrfB=$(lbl_of pe1 65000:22 192.168.2.0/24)
 "$PESH" -N pe2 -c "conf t" -c "router bgp 65000 vrf CUST-B" -c "address-family ipv4 unicast" \
 	-c "label vpn export allocation-mode per-prefix" >/dev/null
+# (the VRF labels of CUST-A and CUST-B, and CUST-B's four prefixes: two IPv4,
+# two IPv6 since l3vpn-basic is dual stack)
 check "per-prefix: pe2 allocates a label per exported prefix of CUST-B" wait_json pe2 "show mpls label allocation json" \
-	'{"counts":{"bgp":4}}'
+	'{"counts":{"bgp":6}}'
+check "per-prefix: IPv6 prefixes get theirs too" sh -c "'$PESH' -N pe2 -c 'show mpls label allocation json' | grep -q '\"vrf CUST-B prefix 2001:db8:2::/48\"'"
 sleep 1
 l1=$(lbl_of pe1 65000:22 192.168.2.0/24); l2=$(lbl_of pe1 65000:22 10.2.1.0/24)
 check "per-prefix: pe1 sees two different labels ($l1, $l2), neither the VRF label $vrfB" \
 	test -n "$l1" -a -n "$l2" -a "$l1" != "$l2" -a "$l1" != "$vrfB" -a "$l2" != "$vrfB"
 "$PESH" -N pe2 -c "conf t" -c "router bgp 65000 vrf CUST-B" -c "address-family ipv4 unicast" \
 	-c "label vpn export allocation-mode per-nexthop" >/dev/null
+# (the two VRF labels, one for ce2b's IPv4 address, one for its IPv6 one)
 check "per-nexthop: the static route via the CE gets the CE's label" wait_json pe2 "show mpls label allocation json" \
-	'{"counts":{"bgp":3}}'
+	'{"counts":{"bgp":4}}'
+check "per-nexthop: ce2b's IPv6 next hop has its own label" sh -c "'$PESH' -N pe2 -c 'show mpls label allocation json' | grep -q '\"vrf CUST-B nexthop 2001:db8:2:1::2\"'"
 sleep 1
 l1=$(lbl_of pe1 65000:22 192.168.2.0/24); l2=$(lbl_of pe1 65000:22 10.2.1.0/24)
 check "per-nexthop: connected route keeps the VRF label ($l2 = $vrfB), the CE route has its own ($l1)" \
