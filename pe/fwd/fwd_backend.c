@@ -156,6 +156,34 @@ static struct fwd_xdp *xdp(void)
 
 static void target_check(int idx);
 
+/* The AF_PACKET worker reads frames of at most one MTU: GRO would hand it
+ * TCP segments merged into one large frame (dropped as too long), so a
+ * port it serves gets GRO off, and its earlier state back when XDP takes
+ * the port again or the port closes. A veth without GRO (and without an
+ * XDP program) is no redirect target for its peer's XDP: the neighbour's
+ * ped sees that in xdp_features and sends through its slow path instead
+ * (target_check), so the link stays correct at AF_PACKET speed. */
+static void gro_for_packet(struct port *p, const char *ifname, int nsfd, bool packet)
+{
+	bool on = false;
+	int rc;
+
+	if (packet && !p->gro_off) {
+		if (eth_get_gro_ns(nsfd, ifname, &on) != 0 || !on)
+			return;
+		if ((rc = eth_set_gro_ns(nsfd, ifname, false)) != 0) {
+			log_warnx("dataplane: port %s: cannot turn GRO off: %s", ifname, strerror(-rc));
+			return;
+		}
+		p->gro_off = true;
+	} else if (!packet && p->gro_off) {
+		if ((rc = eth_set_gro_ns(nsfd, ifname, true)) != 0)
+			log_warnx("dataplane: port %s: cannot turn GRO back on: %s", ifname,
+				  strerror(-rc));
+		p->gro_off = false;
+	}
+}
+
 enum fwd_port_kind be_port_open(int idx, const char *ifname, int nsfd, int ifindex,
 				const struct fwd_port_cfg *cfg, enum fwd_port_kind kind)
 {
@@ -166,10 +194,12 @@ enum fwd_port_kind be_port_open(int idx, const char *ifname, int nsfd, int ifind
 	p->peer_broken = false;
 	if (configured(ifname) == FWD_BE_PACKET) {
 		snprintf(p->be_why, sizeof(p->be_why), "configured");
+		gro_for_packet(p, ifname, nsfd, true);
 		return kind;
 	}
 	if (xdp() == NULL) {
 		snprintf(p->be_why, sizeof(p->be_why), "XDP unavailable: %s", be.why);
+		gro_for_packet(p, ifname, nsfd, true);
 		return kind;
 	}
 	/* the maps know the port before its program runs */
@@ -178,8 +208,10 @@ enum fwd_port_kind be_port_open(int idx, const char *ifname, int nsfd, int ifind
 		snprintf(p->be_why, sizeof(p->be_why), "%s", err);
 		fwd_xdp_set_port(be.x, (uint16_t)idx, cfg, nsfd, true);
 		log_warnx("dataplane: port %s: %s; AF_PACKET worker instead", ifname, err);
+		gro_for_packet(p, ifname, nsfd, true);
 		return kind;
 	}
+	gro_for_packet(p, ifname, nsfd, false);
 	p->backend = FWD_BE_XDP;
 	p->be_why[0] = '\0';
 	p->peer_broken = false;
@@ -198,6 +230,12 @@ void be_port_cfg(int idx, const struct fwd_port_cfg *cfg, int nsfd)
 
 void be_port_close(int idx)
 {
+	struct port *p = &fc.port[idx];
+
+	if (p->gro_off) { /* the interface may be gone already: then nothing to restore */
+		eth_set_gro_ns(port_nsfd((uint16_t)idx), p->name, true);
+		p->gro_off = false;
+	}
 	if (be.x == NULL)
 		return;
 	fwd_xdp_detach(be.x, (uint16_t)idx);

@@ -48,6 +48,7 @@ struct port {
 	uint64_t ring_drops;
 	enum fwd_backend backend; /* what serves its receive side */
 	bool peer_broken;         /* XDP: not a redirect target now (fwd_backend.c) */
+	bool gro_off;        /* we turned GRO off for the AF_PACKET worker: restore it */
 	char be_why[200];         /* why not XDP, or why not a redirect target */
 };
 
