@@ -3,7 +3,7 @@
 set -eu
 PKGS="build-essential autoconf automake pkg-config libevent-dev libjson-c-dev check
 libmnl-dev libreadline-dev libyaml-dev liburcu-dev iproute2 iputils-ping procps
-python3 gzip frr gobgpd bird2 tshark
+python3 gzip frr gobgpd bird2 tshark jq
 clang llvm libbpf-dev bpftool ethtool"
 missing=""
 for p in $PKGS; do
