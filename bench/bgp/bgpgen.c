@@ -9,6 +9,22 @@
  *
  *   bgpgen [-b SRC_ADDR] -c DUT_ADDR -f TABLE.gz -n PATHS [-a AS]
  *          [-i ROUTER_ID] [-N NEXTHOP] [-H HOLD] [-s SMALL] [-w GOFILE]
+ *          [-V VRFS [-L LARGE] [-P PERCENT]] [-x]
+ *
+ * -x: build and encode the paths, print the summary lines ("vrf I PATHS",
+ * "updates ...") and exit without connecting (the layout for a runner).
+ *
+ * VRF-shaped scenario, -V VRFS (for the VRF import benchmark,
+ * bench/vrfimport/): VRFS RDs, each with a route target of its own (RD
+ * AS:i, RT AS:i, label 15 + i, i = 1..VRFS): LARGE of them (default 4)
+ * with PERCENT % of the paths each (default 10), the rest spread over the
+ * other VRFS - LARGE with weights 1/sqrt(j) (j = 1, 2, ...: about 9.7k down
+ * to 308 paths for 1M paths over 1,000 VRFs), deterministic; when VRFS <=
+ * LARGE every VRF is large and the paths are split evenly. Prefixes as
+ * without -V: consecutive table entries, continuing from one VRF to the
+ * next (distinct inside a VRF, which may hold no more than the table). One
+ * UPDATE carries paths of one VRF only (its RT); prints "vrf I PATHS" for
+ * each VRF and "vrfs V large L" before "updates ...". -s is ignored.
  *
  * Router id and next hop default to the local address of the connection;
  * two generators bound to two addresses send the same paths (same RD,
@@ -170,10 +186,10 @@ static void sink_mark(const struct bgp_prefix *p, bool present)
 	size_t i, j;
 
 	memcpy(k, p->rd.b, 8);
-	k[8] = (uint8_t)(p->pfx.addr >> 24);
-	k[9] = (uint8_t)(p->pfx.addr >> 16);
-	k[10] = (uint8_t)(p->pfx.addr >> 8);
-	k[11] = (uint8_t)p->pfx.addr;
+	k[8] = (uint8_t)(p->pfx.v4 >> 24);
+	k[9] = (uint8_t)(p->pfx.v4 >> 16);
+	k[10] = (uint8_t)(p->pfx.v4 >> 8);
+	k[11] = (uint8_t)p->pfx.v4;
 	k[12] = p->pfx.len;
 	for (j = 0; j < sizeof(k); j++)
 		h = (h ^ k[j]) * 1099511628211ull;
@@ -346,13 +362,75 @@ static int sink_main(int fd, uint32_t as, unsigned hold, uint32_t rid)
 	return 0;
 }
 
+/* floor(sqrt(x)) */
+static uint64_t isqrt64(uint64_t x)
+{
+	uint64_t r = 0, bit = 1ull << 62;
+
+	while (bit > x)
+		bit >>= 2;
+	while (bit != 0) {
+		if (x >= r + bit) {
+			x -= r + bit;
+			r = (r >> 1) + bit;
+		} else {
+			r >>= 1;
+		}
+		bit >>= 2;
+	}
+	return r;
+}
+
+/* -V: paths per VRF. nlarge VRFs with pct % each (all VRFs evenly when
+ * nvrf <= nlarge), the rest over the small VRFs with weights 1/sqrt(j),
+ * rounded down, the leftover one by one from the first small VRF on. */
+static unsigned long *vrf_sizes(unsigned long npaths, unsigned long nvrf, unsigned long nlarge,
+				unsigned long pct)
+{
+	unsigned long *sz = calloc(nvrf, sizeof(*sz)), large_each, rest, nsmall, j, sum = 0;
+	double *w, wsum = 0;
+
+	if (sz == NULL)
+		die("calloc");
+	if (nlarge >= nvrf) {
+		for (j = 0; j < nvrf; j++)
+			sz[j] = npaths / nvrf + (j < npaths % nvrf);
+		return sz;
+	}
+	large_each = npaths / 100 * pct + npaths % 100 * pct / 100;
+	if (large_each * nlarge > npaths)
+		large_each = npaths / nlarge;
+	for (j = 0; j < nlarge; j++)
+		sz[j] = large_each;
+	rest = npaths - large_each * nlarge;
+	nsmall = nvrf - nlarge;
+	w = calloc(nsmall, sizeof(*w));
+	if (w == NULL)
+		die("calloc");
+	for (j = 0; j < nsmall; j++) {
+		/* 1 / sqrt(j + 1), from an integer square root (no libm) */
+		w[j] = 65536.0 / (double)isqrt64((uint64_t)(j + 1) << 32);
+		wsum += w[j];
+	}
+	for (j = 0; j < nsmall; j++) {
+		sz[nlarge + j] = (unsigned long)((double)rest * w[j] / wsum);
+		sum += sz[nlarge + j];
+	}
+	for (j = 0; sum < rest; j = (j + 1) % nsmall, sum++)
+		sz[nlarge + j]++;
+	free(w);
+	return sz;
+}
+
 int main(int argc, char **argv)
 {
 	const char *dut = NULL, *table = NULL, *gofile = NULL;
 	uint32_t as = 65000, rid = 0, nh = 0, dutaddr, bindaddr = 0;
-	unsigned long npaths = 100000, small = 200;
+	unsigned long npaths = 100000, small = 200, nvrf = 0, nlarge = 4, large_pct = 10;
+	unsigned long *vsize = NULL, *vstart = NULL;
+	bool dry = false;
 	unsigned hold = 240;
-	int c, fd, i;
+	int c, fd = -1, i;
 	struct prefix4 *pfx;
 	size_t npfx;
 	struct bgp_nlri *nl;
@@ -369,7 +447,7 @@ int main(int argc, char **argv)
 	size_t sent = 0;
 	char err[128];
 
-	while ((c = getopt(argc, argv, "b:c:f:n:a:i:N:H:s:w:S:")) != -1) {
+	while ((c = getopt(argc, argv, "b:c:f:n:a:i:N:H:s:w:S:V:L:P:x")) != -1) {
 		switch (c) {
 		case 'c': dut = optarg; break;
 		case 'f': table = optarg; break;
@@ -382,9 +460,13 @@ int main(int argc, char **argv)
 		case 'w': gofile = optarg; break;
 		case 'S': sink_target = strtoul(optarg, NULL, 0); break;
 		case 'b': if (addr4_parse(optarg, &bindaddr) != 0) { fprintf(stderr, "bad -b\n"); return 2; } break;
+		case 'V': nvrf = strtoul(optarg, NULL, 0); break;
+		case 'L': nlarge = strtoul(optarg, NULL, 0); break;
+		case 'P': large_pct = strtoul(optarg, NULL, 0); break;
+		case 'x': dry = true; break;
 		default:
 			fprintf(stderr, "usage: bgpgen [-b SRC] -c DUT -f TABLE.gz -n PATHS [-a AS] [-i RID] [-N NH] "
-					"[-H HOLD] [-s SMALL] [-w GOFILE]\n");
+					"[-H HOLD] [-s SMALL] [-w GOFILE] [-V VRFS [-L LARGE] [-P PERCENT]] [-x]\n");
 			return 2;
 		}
 	}
@@ -393,11 +475,17 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bgpgen: -c DUT_ADDR and -f TABLE required\n");
 		return 2;
 	}
+	if (nvrf > 0 && (nvrf > npaths || large_pct > 100 || nvrf > 0xffffffu)) {
+		fprintf(stderr, "bgpgen: -V needs 1 <= VRFS <= PATHS and -P <= 100\n");
+		return 2;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_sig);
 	signal(SIGINT, on_sig);
 
 	/* connect first: the local address is the next hop and router id */
+	if (dry && sink_target == 0)
+		goto paths;
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0)
 		die("socket");
@@ -430,6 +518,7 @@ int main(int argc, char **argv)
 	if (sink_target > 0)
 		return sink_main(fd, as, hold, rid);
 
+paths:
 	/* the paths */
 	pfx = read_table(table, &npfx);
 	if (npfx == 0) {
@@ -446,7 +535,40 @@ int main(int argc, char **argv)
 	big_each = npaths * 8 / 100;
 	if (big_each > npfx)
 		big_each = npfx;
-	{
+	if (nvrf > 0) {
+		/* -V: VRF v (0-based) holds vsize[v] paths from nl[vstart[v]],
+		 * RD AS:(v + 1), label 16 + v */
+		unsigned long v, pi = 0;
+
+		vsize = vrf_sizes(npaths, nvrf, nlarge, large_pct);
+		vstart = calloc(nvrf, sizeof(*vstart));
+		if (vstart == NULL)
+			die("calloc");
+		for (v = 0, p = 0; v < nvrf; v++) {
+			unsigned long k;
+
+			if (vsize[v] > npfx) {
+				fprintf(stderr, "bgpgen: VRF %lu would hold %lu paths, more than the "
+						"table's %zu prefixes\n", v + 1, vsize[v], npfx);
+				return 2;
+			}
+			vstart[v] = p;
+			for (k = 0; k < vsize[v]; k++, p++, pi++) {
+				nl[p].p.rd.b[0] = 0;
+				nl[p].p.rd.b[1] = RD_TYPE_AS2;
+				nl[p].p.rd.b[2] = (uint8_t)(as >> 8);
+				nl[p].p.rd.b[3] = (uint8_t)as;
+				nl[p].p.rd.b[4] = (uint8_t)((v + 1) >> 24);
+				nl[p].p.rd.b[5] = (uint8_t)((v + 1) >> 16);
+				nl[p].p.rd.b[6] = (uint8_t)((v + 1) >> 8);
+				nl[p].p.rd.b[7] = (uint8_t)(v + 1);
+				nl[p].p.pfx = prefix_from4(&pfx[pi % npfx]);
+				nl[p].nlabels = 1;
+				nl[p].labels[0] = (mpls_label_t)(16 + v);
+			}
+		}
+		rds = nvrf;
+	} else {
 		unsigned long left_in_rd = 0, rdi = 0, pi = 0;
 
 		for (p = 0; p < npaths; p++) {
@@ -464,7 +586,7 @@ int main(int argc, char **argv)
 			nl[p].p.rd.b[5] = (uint8_t)((rdi + 1) >> 16);
 			nl[p].p.rd.b[6] = (uint8_t)((rdi + 1) >> 8);
 			nl[p].p.rd.b[7] = (uint8_t)(rdi + 1);
-			nl[p].p.pfx = pfx[pi % npfx];
+			nl[p].p.pfx = prefix_from4(&pfx[pi % npfx]);
 			nl[p].nlabels = 1;
 			nl[p].labels[0] = (mpls_label_t)(16 + rdi);
 			pi++;
@@ -482,22 +604,38 @@ int main(int argc, char **argv)
 	attr.aspath_len = 0;
 	attr.aspath = NULL;
 	attr.local_pref = 100;
-	attr.nexthop = nh;
+	attr.nexthop = ipaddr_v4(nh);
 	attr.necomms = 1;
 	attr.ecomms = &rt;
-	for (p = 0; p < npaths;) {
-		int k;
+	/* without -V one run over every path (one RT); with -V one per VRF,
+	 * each with its own RT */
+	for (unsigned long v = 0; v < (nvrf > 0 ? nvrf : 1); v++) {
+		unsigned long end = nvrf > 0 ? vstart[v] + vsize[v] : npaths;
 
-		w = wbuf_init_fixed(msg, sizeof(msg));
-		k = bgp_update_encode_reach(&w, BGP_AF_VPNV4, &attr, nl + p,
-					    (int)(npaths - p > 100000 ? 100000 : npaths - p), true);
-		if (k < 1) {
-			fprintf(stderr, "bgpgen: encode failed at path %lu\n", p);
-			return 1;
+		p = nvrf > 0 ? vstart[v] : 0;
+		if (nvrf > 0) {
+			char rts[32];
+
+			snprintf(rts, sizeof(rts), "%u:%lu", as, v + 1);
+			if (ecomm_parse(rts, ECOMM_SUB_RT, &rt, err, sizeof(err)) != 0) {
+				fprintf(stderr, "bgpgen: RT %s: %s\n", rts, err);
+				return 1;
+			}
 		}
-		out_put(&o, wbuf_data(&w), wbuf_len(&w));
-		nmsgs++;
-		p += (unsigned long)k;
+		while (p < end) {
+			int k;
+
+			w = wbuf_init_fixed(msg, sizeof(msg));
+			k = bgp_update_encode_reach(&w, BGP_AF_VPNV4, &attr, nl + p,
+						    (int)(end - p > 100000 ? 100000 : end - p), true);
+			if (k < 1) {
+				fprintf(stderr, "bgpgen: encode failed at path %lu\n", p);
+				return 1;
+			}
+			out_put(&o, wbuf_data(&w), wbuf_len(&w));
+			nmsgs++;
+			p += (unsigned long)k;
+		}
 	}
 	w = wbuf_init_fixed(msg, sizeof(msg));
 	if (bgp_update_encode_eor(&w, BGP_AF_VPNV4) != 0) {
@@ -505,14 +643,25 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	out_put(&o, wbuf_data(&w), wbuf_len(&w));
+	if (nvrf > 0) {
+		unsigned long v;
+
+		printf("vrfs %lu large %lu\n", nvrf, nlarge < nvrf ? nlarge : nvrf);
+		for (v = 0; v < nvrf; v++)
+			printf("vrf %lu %lu\n", v + 1, vsize[v]);
+	}
 	printf("updates %lu bytes %zu paths %lu rds %lu table %zu\n", nmsgs, o.len, npaths, rds, npfx);
-	if (rds > 10) {
+	if (rds > 10 && nvrf == 0) {
 		char pb[PREFIX4_STRLEN];
 
 		/* the first path of the first small RD (65000:11), for a spot check */
-		printf("first_small %s\n", prefix4_ntop(&nl[10 * big_each].p.pfx, pb, sizeof(pb)));
+		struct prefix4 fs = prefix_to4(&nl[10 * big_each].p.pfx);
+
+		printf("first_small %s\n", prefix4_ntop(&fs, pb, sizeof(pb)));
 	}
 	fflush(stdout);
+	if (dry)
+		return 0;
 
 	open_session(fd, &rx, as, hold, rid, msg, &w);
 	last_ka = mono();

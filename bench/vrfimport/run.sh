@@ -289,7 +289,7 @@ busy_end() {
 # run_one SCEN N V MODE PASS NSPREFIX: appends a line to raw
 run_one() {
 	local sc=$1 n=$2 v=$3 mode=$4 pass=$5 nsp=$6 status=ok tag="$1-$4-$5"
-	local genpid smppid c0 c1 c2 r0 r1 r2 t0 t1 tl tdone="" tvpn="" i cnt st rts fibs vok fbytes
+	local genpid c0 c1 c2 r0 r1 r2 t0 tl tdone="" tvpn="" i cnt st rts fibs vok fbytes
 	local last=-1 lastt tb ta be cpub load tst perfpid="" k0 k1 xw dpoll smppid=""
 	load=$(cut -d' ' -f1-3 /proc/loadavg)
 	rm -f "$work/go"
