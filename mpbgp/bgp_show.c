@@ -470,7 +470,20 @@ static int show_prefix(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 	w.rd = rd;
 	w.routes = top;
 	w.vpn = bgp_af_is_vpn(af);
-	bgp_rib_walk_sorted(b->rib[af], prefix_detail, &w);
+	if (rdstr != NULL || !w.vpn) {
+		/* one dest: a hash lookup, not a walk of the table (0.3 s of CPU
+		 * per query at 500k paths) */
+		struct bgp_prefix key;
+		struct bgp_dest *d;
+
+		memset(&key, 0, sizeof(key));
+		key.rd = rd;
+		key.pfx = pfx;
+		if ((d = bgp_rib_lookup(b->rib[af], &key)) != NULL)
+			prefix_detail(d, &w);
+	} else {
+		bgp_rib_walk_sorted(b->rib[af], prefix_detail, &w);
+	}
 	if (json) {
 		if (!w.vpn) {
 			json_object *inner = NULL;
