@@ -321,24 +321,41 @@ void be_vrf(uint32_t id, const struct fwd_vrf *old, const struct fwd_vrf *new)
 		fwd_xdp_set_vrf(be.x, id, old, new);
 }
 
+/* A route XDP could not take sends its VRF to the slow path for good: said
+ * once per VRF and family (a table that filled up used to log one line per
+ * further route: 146,814 lines for 200k routes), with the first prefix. */
+static uint8_t route_warned[FWD_MAX_VRFS]; /* bit 0 IPv4, bit 1 IPv6 */
+
+static void route_refused(const struct vrf *vrf, const struct prefix *p, int err)
+{
+	char buf[PREFIX_STRLEN];
+	uint8_t bit = p->af == AF_INET6 ? 2 : 1;
+
+	if (route_warned[vrf->id] & bit)
+		return;
+	route_warned[vrf->id] |= bit;
+	log_warnx("dataplane: VRF %s: %s not in the XDP route table (%s): the VRF is forwarded by the "
+		  "slow path from now on%s (said once per VRF)",
+		  vrf->name, prefix_ntop(p, buf, sizeof(buf)), strerror(err),
+		  err == ENOSPC ? "; `dataplane xdp route-nodes N` makes room" : "");
+}
+
 static void fib_changed(void *arg, uint32_t addr, uint8_t len, uint32_t nh)
 {
 	struct vrf *vrf = arg;
 
-	struct prefix4 p = { addr, len };
-	char buf[PREFIX4_STRLEN];
-
 	if (be.x != NULL && vrf->id < FWD_MAX_VRFS &&
-	    fwd_xdp_set_route(be.x, vrf->id, addr, len, nh) != 0 && nh != FIB_NH_NONE)
-		log_warnx("dataplane: VRF %s: %s not in the XDP route table (%s): the VRF is forwarded by the slow path",
-			  vrf->name, prefix4_ntop(&p, buf, sizeof(buf)), strerror(errno));
+	    fwd_xdp_set_route(be.x, vrf->id, addr, len, nh) != 0 && nh != FIB_NH_NONE) {
+		struct prefix p = prefix_v4(addr, len);
+
+		route_refused(vrf, &p, errno);
+	}
 }
 
 static void fib6_changed(void *arg, const uint8_t addr[16], uint8_t len, uint32_t nh)
 {
 	struct vrf *vrf = arg;
 	struct prefix p;
-	char buf[PREFIX_STRLEN];
 
 	if (be.x != NULL && vrf->id < FWD_MAX_VRFS &&
 	    fwd_xdp_set_route6(be.x, vrf->id, addr, len, nh) != 0 && nh != FIB_NH_NONE) {
@@ -346,8 +363,7 @@ static void fib6_changed(void *arg, const uint8_t addr[16], uint8_t len, uint32_
 		p.af = AF_INET6;
 		p.len = len;
 		memcpy(p.v6, addr, 16);
-		log_warnx("dataplane: VRF %s: %s not in the XDP route table (%s): the VRF is forwarded by the slow path",
-			  vrf->name, prefix_ntop(&p, buf, sizeof(buf)), strerror(errno));
+		route_refused(vrf, &p, errno);
 	}
 }
 
@@ -381,6 +397,8 @@ static int fib_del_walk(uint32_t addr, uint8_t len, uint32_t nh, void *arg)
  * once) to its deletion (every route removed before the FIB goes). */
 void be_vrf_fib(struct vrf *vrf, bool add)
 {
+	if (vrf->id < FWD_MAX_VRFS)
+		route_warned[vrf->id] = 0; /* a VRF (re)attached or gone: its id may be reused */
 	if (add) {
 		fib_set_notify(vrf->fib, fib_changed, vrf);
 		fib6_set_notify(vrf->fib6, fib6_changed, vrf);
