@@ -104,6 +104,24 @@ static inline bool ipaddr_is_zero(const struct ipaddr *a)
 	return a->af == 0 || (a->af == AF_INET ? a->v4 == 0 : memcmp(a->v6, z, 16) == 0);
 }
 
+/* ::1 and 127/8 */
+static inline bool ipaddr_is_loopback(const struct ipaddr *a)
+{
+	static const uint8_t lo6[16] = { [15] = 1 };
+
+	if (a->af == AF_INET)
+		return (a->v4 >> 24) == 127;
+	return a->af == AF_INET6 && memcmp(a->v6, lo6, 16) == 0;
+}
+
+/* ff00::/8 and 224/4 */
+static inline bool ipaddr_is_multicast(const struct ipaddr *a)
+{
+	if (a->af == AF_INET)
+		return (a->v4 >> 28) == 0xe;
+	return a->af == AF_INET6 && a->v6[0] == 0xff;
+}
+
 static inline struct prefix prefix_v4(uint32_t addr, uint8_t len)
 {
 	struct prefix r;

@@ -90,22 +90,12 @@ static void labels_out(uint32_t w, uint32_t lx, struct bgp_nlri *n)
 	n->labels[1] = lx & W_LABEL_MASK;
 }
 
-static uint32_t pfx_hash(const struct bgp_prefix *p)
-{
-	return bgp_prefix_hash(p);
-}
-
-static bool pfx_eq(const struct bgp_prefix *a, const struct bgp_prefix *b)
-{
-	return bgp_prefix_eq(a, b);
-}
-
 static struct adj_entry *entry_find(const struct adjout *ao, const struct bgp_prefix *p)
 {
-	struct adj_entry *e = ao->tab[pfx_hash(p) & ao->mask];
+	struct adj_entry *e = ao->tab[bgp_prefix_hash(p) & ao->mask];
 
 	for (; e != NULL; e = e->hnext)
-		if (pfx_eq(&e->p, p))
+		if (bgp_prefix_eq(&e->p, p))
 			return e;
 	return NULL;
 }
@@ -120,7 +110,7 @@ static void ao_grow(struct adjout *ao)
 
 		while (e != NULL) {
 			struct adj_entry *en = e->hnext;
-			size_t b = pfx_hash(&e->p) & nmask;
+			size_t b = bgp_prefix_hash(&e->p) & nmask;
 
 			e->hnext = nt[b];
 			nt[b] = e;
@@ -143,7 +133,7 @@ static struct adj_entry *entry_get(struct adjout *ao, const struct bgp_prefix *p
 		ao_grow(ao);
 	e = bgp_pool_get(&ao->entries);
 	e->p = *p;
-	b = pfx_hash(p) & ao->mask;
+	b = bgp_prefix_hash(p) & ao->mask;
 	e->hnext = ao->tab[b];
 	ao->tab[b] = e;
 	ao->nentry++;
@@ -152,7 +142,7 @@ static struct adj_entry *entry_get(struct adjout *ao, const struct bgp_prefix *p
 
 static void entry_del(struct adjout *ao, struct adj_entry *e)
 {
-	struct adj_entry **pp = &ao->tab[pfx_hash(&e->p) & ao->mask];
+	struct adj_entry **pp = &ao->tab[bgp_prefix_hash(&e->p) & ao->mask];
 
 	while (*pp != e)
 		pp = &(*pp)->hnext;

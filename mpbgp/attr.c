@@ -367,14 +367,13 @@ static bool martian_nh4(uint32_t nh)
  * an IPv4-mapped address is judged as its IPv4 address. */
 static bool martian_nh(const struct ipaddr *nh)
 {
-	static const uint8_t lo6[16] = { [15] = 1 };
 	uint32_t v4;
 
 	if (nh->af == AF_INET)
 		return martian_nh4(nh->v4);
 	if (ipaddr_v4mapped(nh, &v4))
 		return martian_nh4(v4);
-	return ipaddr_is_zero(nh) || nh->v6[0] == 0xff || memcmp(nh->v6, lo6, 16) == 0;
+	return ipaddr_is_zero(nh) || ipaddr_is_multicast(nh) || ipaddr_is_loopback(nh);
 }
 
 static enum adec_res dec_origin(struct adec *d, struct wbuf *v, char *err, size_t errlen,

@@ -181,7 +181,7 @@ static int neighbor_remote_as_cmd(struct cli *cli, const struct cmd_args *a)
 			cmd_arg(a, "peer"));
 		return CMD_ERROR;
 	}
-	if (addr.af == AF_INET6 && (addr.v6[0] == 0xff || ipaddr_v4mapped(&addr, NULL))) {
+	if (addr.af == AF_INET6 && (ipaddr_is_multicast(&addr) || ipaddr_v4mapped(&addr, NULL))) {
 		cli_out(cli, "%% Invalid neighbor address %s\n", cmd_arg(a, "peer"));
 		return CMD_ERROR;
 	}

@@ -138,16 +138,6 @@ void bgp_pool_destroy(struct bgp_pool *p)
 
 #define DEST_NEXT(d) (*(struct bgp_dest **)&(d)->sel_state)
 
-static uint32_t dest_key_hash(const struct bgp_prefix *p)
-{
-	return bgp_prefix_hash(p);
-}
-
-static bool dest_key_eq(const struct bgp_prefix *a, const struct bgp_prefix *b)
-{
-	return bgp_prefix_eq(a, b);
-}
-
 struct bgp_rib *bgp_rib_new(struct bgp *bgp, enum bgp_af af)
 {
 	struct bgp_rib *rib = xcalloc(1, sizeof(*rib));
@@ -254,7 +244,7 @@ static void grow(struct bgp_rib *rib)
 
 		while (d != NULL) {
 			struct bgp_dest *dn = DEST_NEXT(d);
-			size_t b = dest_key_hash(&d->p) & nmask;
+			size_t b = bgp_prefix_hash(&d->p) & nmask;
 
 			DEST_NEXT(d) = ntab[b];
 			ntab[b] = d;
@@ -268,10 +258,10 @@ static void grow(struct bgp_rib *rib)
 
 struct bgp_dest *bgp_rib_lookup(const struct bgp_rib *rib, const struct bgp_prefix *p)
 {
-	struct bgp_dest *d = rib->tab[dest_key_hash(p) & rib->mask];
+	struct bgp_dest *d = rib->tab[bgp_prefix_hash(p) & rib->mask];
 
 	for (; d != NULL; d = DEST_NEXT(d))
-		if (dest_key_eq(&d->p, p))
+		if (bgp_prefix_eq(&d->p, p))
 			return d;
 	return NULL;
 }
@@ -287,7 +277,7 @@ static struct bgp_dest *dest_get(struct bgp_rib *rib, const struct bgp_prefix *p
 		grow(rib);
 	d = bgp_pool_get(&rib->dests);
 	d->p = *p;
-	b = dest_key_hash(p) & rib->mask;
+	b = bgp_prefix_hash(p) & rib->mask;
 	DEST_NEXT(d) = rib->tab[b];
 	rib->tab[b] = d;
 	rib->ndest++;
@@ -296,7 +286,7 @@ static struct bgp_dest *dest_get(struct bgp_rib *rib, const struct bgp_prefix *p
 
 static void dest_unlink_free(struct bgp_rib *rib, struct bgp_dest *d)
 {
-	struct bgp_dest **pp = &rib->tab[dest_key_hash(&d->p) & rib->mask];
+	struct bgp_dest **pp = &rib->tab[bgp_prefix_hash(&d->p) & rib->mask];
 
 	while (*pp != d)
 		pp = (struct bgp_dest **)&(*pp)->sel_state;

@@ -107,22 +107,14 @@ static bool iface_state(const struct vrf *vrf, const char *ifname, int *ifindex)
 /* ---- connected routes ---- */
 
 /* The loopback net (127/8, ::1) is no route (zebra skips it too). */
-static bool addr_is_loopback(const struct prefix *p)
-{
-	static const uint8_t lo6[16] = { [15] = 1 };
-
-	if (p->af == AF_INET)
-		return (p->v4 >> 24) == 127;
-	return p->af == AF_INET6 && memcmp(p->v6, lo6, 16) == 0;
-}
-
 static void connected_sync(struct iface *i, const struct prefix *a, bool add)
 {
 	struct vrf *vrf = vrf_lookup_id(i->kvrf);
 	struct prefix p = *a;
+	struct ipaddr host = prefix_addr(a);
 	struct rib_nh nh;
 
-	if (vrf == NULL || addr_is_loopback(&p))
+	if (vrf == NULL || ipaddr_is_loopback(&host))
 		return;
 	prefix_apply_mask(&p);
 	if (add && i->up && i->running) {
@@ -732,9 +724,7 @@ static int address_cmd(struct cli *cli, const struct cmd_args *a, int af)
 		return CMD_ERROR;
 	}
 	if (af == AF_INET6) {
-		static const uint8_t zero[16];
-
-		if (memcmp(p.v6, zero, 16) == 0 || p.v6[0] == 0xff) {
+		if (ipaddr_is_zero(&host) || ipaddr_is_multicast(&host)) {
 			cli_out(cli, "%% %s is not a unicast host address\n", arg);
 			return CMD_ERROR;
 		}

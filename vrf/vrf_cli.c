@@ -213,9 +213,8 @@ static int static_route_do(struct cli *cli, const struct cmd_args *a, struct vrf
 		return CMD_ERROR;
 	}
 	if (gw != NULL && af == AF_INET6) {
-		static const uint8_t lo6[16] = { [15] = 1 };
-
-		if (ipaddr_is_zero(&sr.gw) || sr.gw.v6[0] == 0xff || memcmp(sr.gw.v6, lo6, 16) == 0) {
+		if (ipaddr_is_zero(&sr.gw) || ipaddr_is_multicast(&sr.gw) ||
+		    ipaddr_is_loopback(&sr.gw)) {
 			cli_out(cli, "%% Invalid next hop %s: not a unicast address\n", gw);
 			return CMD_ERROR;
 		}

@@ -13,30 +13,6 @@
 pt_init c
 
 WAIT_TRIES=80
-# wait_kernel NODE PREFIX REGEX: `ip route show PREFIX` in NODE matches REGEX
-# (an empty REGEX: no route at all)
-wait_kernel() {
-	local node="$1" pfx="$2" re="$3" out
-	for _ in $(seq 80); do
-		out=$("$PETOPO" exec "$T:$node" -- ip route show "$pfx" 2>&1)
-		if [ -z "$re" ]; then [ -z "$out" ] && return 0
-		else printf '%s' "$out" | grep -Eq "$re" && return 0; fi
-		sleep 0.25
-	done
-	echo "ip route show $pfx in $node: '$out'"
-	return 1
-}
-wait_kernel6() {
-	local node="$1" pfx="$2" re="$3" out
-	for _ in $(seq 80); do
-		out=$("$PETOPO" exec "$T:$node" -- ip -6 route show "$pfx" 2>&1)
-		if [ -z "$re" ]; then [ -z "$out" ] && return 0
-		else printf '%s' "$out" | grep -Eq "$re" && return 0; fi
-		sleep 0.25
-	done
-	echo "ip -6 route show $pfx in $node: '$out'"
-	return 1
-}
 
 "$PETOPO" up --name "$T" "$TOPOS/l3vpn-pece.yml" >"$TMPD/up.out" 2>&1 || { cat "$TMPD/up.out"; fail "up"; pt_done; exit 1; }
 

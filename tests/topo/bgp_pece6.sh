@@ -8,18 +8,6 @@
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init s
 
-wait_kernel6() {
-	local node="$1" pfx="$2" re="$3" out
-	for _ in $(seq 80); do
-		out=$("$PETOPO" exec "$T:$node" -- ip -6 route show "$pfx" 2>&1)
-		if [ -z "$re" ]; then [ -z "$out" ] && return 0
-		else printf '%s' "$out" | grep -Eq "$re" && return 0; fi
-		sleep 0.25
-	done
-	echo "ip -6 route show $pfx in $node: '$out'"
-	return 1
-}
-
 cp -r "$TOPOS/l3vpn-pece" "$TOPOS/l3vpn-pece.yml" "$TMPD/"
 # site 2's session moves to IPv6 (both ends), with a password
 sed -i -e 's/neighbor 10\.2\.1\.1 remote-as 65000/neighbor 2001:db8:2:1::1 remote-as 65000\n neighbor 2001:db8:2:1::1 password s3cr3t-v6/' \

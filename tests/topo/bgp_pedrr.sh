@@ -30,14 +30,6 @@ check "pe1 drops its own route reflected back (originator loop)" wait_json pe1 \
 	"show bgp ipv4 vpn rd 65000:1 192.168.1.0/24 json" '{"65000:1":{"paths":[{"bestpath":{"overall":true},"pathFrom":"local"}]}}'
 
 # VPN-IPv6 through the same reflector
-cfg() { # cfg NODE LINE...: fails on an error reply
-	local node="$1" out a
-	shift
-	a=(-N "$node" -c "conf t")
-	for l in "$@"; do a+=(-c "$l"); done
-	out=$("$PESH" "${a[@]}" 2>&1)
-	if printf '%s' "$out" | grep -q '^%'; then printf '%s\n' "$out"; return 1; fi
-}
 check "p1: VPNv6 for both clients" cfg p1 "router bgp 65000" "address-family ipv6 vpn" \
 	"neighbor 10.255.0.1 activate" "neighbor 10.255.0.1 route-reflector-client" \
 	"neighbor 10.255.0.3 activate" "neighbor 10.255.0.3 route-reflector-client"

@@ -60,18 +60,6 @@ dp() {
 	"$PESH" -N "$1" -c "show dataplane json" | $PY -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))' "$2"
 }
 counter6() { dp "$1" "d['vrfs']['$2']['ipv6']['drops']['$3']"; } # NODE VRF CAUSE
-# cfg NODE LINE...: configuration lines through pesh; fails on an error reply
-cfg() {
-	local node="$1" out a
-	shift
-	a=(-N "$node" -c "conf t")
-	for l in "$@"; do a+=(-c "$l"); done
-	out=$("$PESH" "${a[@]}" 2>&1)
-	if printf '%s' "$out" | grep -q '^%'; then
-		printf '%s\n' "$out"
-		return 1
-	fi
-}
 
 "$PETOPO" up --name "$T" "$TOPOS/l3vpn-basic.yml" >"$TMPD/up.out" 2>&1 || { cat "$TMPD/up.out"; fail "up"; pt_done; exit 1; }
 BACKEND=${FWD_BACKEND:-xdp}

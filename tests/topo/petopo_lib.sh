@@ -138,3 +138,33 @@ sys.exit(0 if ($2) else 1)" "$f" 2>/dev/null; then
 	done
 	return 1
 }
+
+# cfg NODE LINE...: configuration lines through pesh (after `conf t`); fails
+# and prints the reply when ped answers with an error (a line starting "%")
+cfg() {
+	local node="$1" out a l
+	shift
+	a=(-N "$node" -c "conf t")
+	for l in "$@"; do a+=(-c "$l"); done
+	out=$("$PESH" "${a[@]}" 2>&1)
+	if printf '%s' "$out" | grep -q '^%'; then
+		printf '%s\n' "$out"
+		return 1
+	fi
+}
+
+# wait_kernel NODE PREFIX REGEX (wait_kernel6 for IPv6): `ip route show PREFIX`
+# in NODE matches REGEX within 20 s (an empty REGEX: no route at all)
+_wait_kernel() {
+	local fam="$1" node="$2" pfx="$3" re="$4" out
+	for _ in $(seq 80); do
+		out=$("$PETOPO" exec "$T:$node" -- ip "$fam" route show "$pfx" 2>&1)
+		if [ -z "$re" ]; then [ -z "$out" ] && return 0
+		else printf '%s' "$out" | grep -Eq "$re" && return 0; fi
+		sleep 0.25
+	done
+	echo "ip $fam route show $pfx in $node: '$out'"
+	return 1
+}
+wait_kernel() { _wait_kernel -4 "$@"; }
+wait_kernel6() { _wait_kernel -6 "$@"; }
