@@ -17,6 +17,7 @@
 #include "pe/iface.h"
 #include "pe/label.h"
 #include "mpbgp/bgp_cfg.h"
+#include "mpbgp/policy.h"
 #include "ldp/ldpd.h"
 #include "pe/fwd/fwd_ctl.h"
 #include "pe/ped.h"
@@ -134,6 +135,7 @@ void config_write(struct cli *cli)
 	iface_config_write(cli);
 	bgp_config_write(cli);
 	ldp_config_write(cli);
+	policy_config_write(cli);
 	cli_out(cli, "end\n");
 }
 

@@ -21,6 +21,7 @@
 #include "pe/iface.h"
 #include "pe/label.h"
 #include "mpbgp/bgp_cfg.h"
+#include "mpbgp/policy.h"
 #include "mpbgp/speaker.h"
 #include "ldp/ldpd.h"
 #include "pe/ped.h"
@@ -145,6 +146,7 @@ static void register_all(void)
 	label_cli_init();
 	bgp_cli_init();
 	bgp_show_init();
+	policy_cli_init();
 	speaker_init(iface_router_id, &bgp_labels);
 	speaker_set_iface_addr_fn(iface_addr_of);
 	speaker_set_iface_addr6_fn(iface_addr6_for);
@@ -269,6 +271,7 @@ int main(int argc, char **argv)
 	ctl_stop(ctl);
 	ldpd_fini();
 	speaker_fini();
+	policy_fini();
 	fwd_ctl_fini();
 	core_fini();
 	iface_fini();
