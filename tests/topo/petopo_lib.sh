@@ -168,3 +168,27 @@ _wait_kernel() {
 }
 wait_kernel() { _wait_kernel -4 "$@"; }
 wait_kernel6() { _wait_kernel -6 "$@"; }
+
+# X NODE CMD...: run CMD in NODE's namespace; ping_ok / ping_fails NODE ARGS
+X() { "$PETOPO" exec "$T:$1" -- "${@:2}"; }
+ping_ok() { X "$1" ping -c 1 -W 1 "${@:2}" >/dev/null 2>&1; }
+ping_fails() { ! X "$1" ping -c 2 -W 1 "${@:2}" >/dev/null 2>&1; }
+
+# Captures: cap_start NS IFACE FILE runs tshark on IFACE of namespace NS
+# (the namespace's full name), writing FILE, and returns once it captures;
+# cap_cleanup stops them all (call it from the EXIT trap, before
+# pt_cleanup); pkts FILE FILTER counts the packets matching a display filter.
+CAPS=""
+cap_cleanup() {
+	local p
+	for p in $CAPS; do kill -INT "$p" 2>/dev/null; done
+	for p in $CAPS; do wait "$p" 2>/dev/null; done
+	CAPS=""
+}
+cap_start() {
+	ip netns exec "$1" tshark -q -i "$2" -w "$3" -a duration:90 >"$3.log" 2>&1 &
+	CAPS="$CAPS $!"
+	retry 80 sh -c "grep -q 'Capturing on' '$3.log'" >/dev/null
+	sleep 1 # dumpcap opens the interface after the message
+}
+pkts() { tshark -r "$1" -Y "$2" 2>/dev/null | wc -l; }
