@@ -74,6 +74,7 @@ static const struct {
 	[NODE_LDP] = { "config-ldp", NODE_CONFIG },
 	[NODE_LDP_AF] = { "config-ldp-af", NODE_LDP },
 	[NODE_LDP_IF] = { "config-ldp-af-if", NODE_LDP_AF },
+	[NODE_ROUTE_MAP] = { "config-route-map", NODE_CONFIG },
 };
 
 static struct node_info nodes[NODE_MAX];

@@ -65,6 +65,7 @@ enum cli_node {
 	NODE_LDP,
 	NODE_LDP_AF,
 	NODE_LDP_IF,
+	NODE_ROUTE_MAP, /* "pe1(config-route-map)#", ctx = "NAME SEQ" */
 	NODE_MAX
 };
 

@@ -90,6 +90,178 @@ void policy_set_event_base(struct event_base *base);
 /* Frees every policy object (daemon exit, tests). */
 void policy_fini(void);
 
+/* ---- internals (policy.c): the compiled objects, for policy_cli.c
+ * (configuration, show, running-config) and the unit tests. Attachment
+ * points use only the functions above. ---- */
+
+#include <regex.h>
+
+#define POLICY_NAME_MAX 63 /* names are at most this long (trace step map[64]) */
+
+/* One prefix-list entry: matches a prefix inside p whose length is in
+ * [lo, hi] (FRR: no ge/le = exact; ge only: up to the maximum; le only:
+ * from the mask length). */
+struct plist_entry {
+	uint32_t seq;
+	bool permit;
+	bool any;        /* `any`: 0.0.0.0/0 le 32, ::/0 le 128 */
+	struct prefix p; /* masked */
+	uint8_t ge, le;  /* as configured; 0: not given */
+	uint8_t lo, hi;
+};
+struct pl_node;
+struct plist {
+	char *name;
+	int af; /* AF_INET or AF_INET6 */
+	char *descr;
+	struct plist_entry *e; /* by ascending seq */
+	size_t n, cap;
+	struct pl_node *trie; /* rebuilt after each change */
+};
+
+enum clist_kind { CLIST_COMM, CLIST_LCOMM, CLIST_ECOMM, CLIST_KIND_MAX };
+struct lcomm {
+	uint32_t g, l1, l2;
+};
+struct clist_entry {
+	uint32_t seq;
+	bool permit;
+	char *text;  /* canonical values ("65000:1 no-export", "rt 65000:1") or the regex */
+	regex_t *re; /* expanded lists */
+	size_t nval; /* standard lists: the values, all of which must be present */
+	uint32_t *comm;
+	struct lcomm *lcomm;
+	struct ecomm *ecomm;
+};
+struct clist {
+	char *name;
+	enum clist_kind kind;
+	bool expanded;
+	struct clist_entry *e; /* by ascending seq */
+	size_t n, cap;
+};
+
+struct aslist_entry {
+	uint32_t seq;
+	bool permit;
+	char *text;  /* as configured */
+	regex_t *re; /* `_` translated */
+};
+struct aslist {
+	char *name;
+	struct aslist_entry *e; /* by ascending seq */
+	size_t n, cap;
+};
+
+enum rm_match {
+	RM_MATCH_IP_PL,
+	RM_MATCH_IPV6_PL,
+	RM_MATCH_NH_PL,
+	RM_MATCH_COMM,
+	RM_MATCH_LCOMM,
+	RM_MATCH_ECOMM,
+	RM_MATCH_ASPATH,
+	RM_MATCH_SRC_VRF,
+	RM_MATCH_MAX
+};
+#define RM_SET_LPREF (1u << 0)
+#define RM_SET_METRIC (1u << 1)
+#define RM_SET_WEIGHT (1u << 2)
+#define RM_SET_ORIGIN (1u << 3)
+#define RM_SET_COMM (1u << 4)
+#define RM_SET_COMM_DELETE (1u << 5)
+#define RM_SET_RT (1u << 6)
+#define RM_SET_SOO (1u << 7)
+#define RM_SET_PREPEND (1u << 8)
+#define RM_SET_NH (1u << 9)
+enum rm_nh { RM_NH_ADDR, RM_NH_PEER, RM_NH_UNCHANGED };
+enum rm_exit { RM_EXIT, RM_NEXT, RM_GOTO };
+
+struct rm_entry {
+	uint32_t seq;
+	bool permit;
+	char *descr;
+	char *match[RM_MATCH_MAX]; /* names (NULL: no such clause) */
+	bool comm_exact;
+	uint32_t sets; /* RM_SET_* */
+	uint32_t lpref, metric, weight;
+	char metric_op; /* '=', '+', '-' */
+	uint8_t origin;
+	uint32_t *comm; /* set community (none: ncomm 0) */
+	uint16_t ncomm;
+	bool comm_additive;
+	char *comm_delete; /* set comm-list NAME delete */
+	struct ecomm *rt;
+	uint16_t nrt;
+	struct ecomm soo;
+	uint32_t *prepend;
+	uint16_t nprepend;
+	enum rm_nh nh_mode;
+	struct ipaddr nh;
+	char *call;
+	enum rm_exit exit;
+	uint32_t goto_seq;
+	uint64_t invoked; /* times the entry matched */
+};
+struct route_map {
+	char *name;
+	struct rm_entry **e; /* by ascending seq */
+	size_t n, cap;
+	uint64_t invoked;
+};
+
+enum policy_obj {
+	POBJ_PLIST4,
+	POBJ_PLIST6,
+	POBJ_CLIST_COMM,
+	POBJ_CLIST_LCOMM,
+	POBJ_CLIST_ECOMM,
+	POBJ_ASLIST,
+	POBJ_RMAP,
+	POBJ_MAX
+};
+
+/* policy.c */
+void *policy_obj_lookup(enum policy_obj kind, const char *name);
+/* Every object of kind, sorted by name; the caller frees the array. */
+void **policy_obj_sorted(enum policy_obj kind, size_t *n);
+/* Calls the change hook (coalesced through the event base when set). */
+void policy_notify(void);
+/* Prefix-lists. add: validates ge/le (0, or -1 with "% ..." in err); seq 0:
+ * FRR's automatic seq (highest + 5); an identical entry without seq is a
+ * no-op. del_entry: by seq when seq != 0, else by value. */
+int policy_plist_add(int af, const char *name, uint32_t seq, bool permit, const char *pfx,
+		     unsigned ge, unsigned le, char *err, size_t errlen);
+int policy_plist_del_entry(int af, const char *name, uint32_t seq, bool permit,
+			   const char *pfx, unsigned ge, unsigned le, char *err, size_t errlen);
+int policy_plist_del(int af, const char *name, char *err, size_t errlen);
+int policy_plist_descr(int af, const char *name, const char *descr); /* NULL: remove */
+/* Community lists: values is the rest of the line. */
+int policy_clist_add(enum clist_kind kind, bool expanded, const char *name, uint32_t seq,
+		     bool permit, const char *values, char *err, size_t errlen);
+int policy_clist_del(enum clist_kind kind, const char *name, bool has_entry, bool permit,
+		     const char *values, char *err, size_t errlen);
+int policy_aslist_add(const char *name, uint32_t seq, bool permit, const char *regex, char *err,
+		      size_t errlen);
+int policy_aslist_del(const char *name, uint32_t seq, const char *regex, char *err,
+		      size_t errlen);
+/* Route-maps: entry get/create (an entry of the other type at seq is
+ * replaced, as FRR does); entries are changed in place by policy_cli.c,
+ * which then calls policy_notify(). */
+struct rm_entry *policy_rmap_entry(const char *name, bool permit, uint32_t seq, bool create);
+int policy_rmap_del(const char *name, bool has_entry, bool permit, uint32_t seq, char *err,
+		    size_t errlen);
+/* 0, or -1 with "% route-map call loop: A -> B -> A" when map calling
+ * callee would close a cycle. */
+int policy_rmap_call_check(const char *map, const char *callee, char *err, size_t errlen);
+void policy_rmap_entry_clear_sets(struct rm_entry *e, uint32_t bits);
+/* Formatting shared with show/running-config. */
+const char *policy_comm_str(uint32_t c, char *buf, size_t len);
+int policy_comm_parse(const char *s, uint32_t *out);
+/* The route's large communities (from attr->unknown, type 32): count
+ * written to out (at most max). */
+size_t policy_lcomm_get(const struct bgp_attr *attr, struct lcomm *out, size_t max);
+
 /* ---- configuration (policy_cli.c) ---- */
 
 void policy_cli_init(void);
