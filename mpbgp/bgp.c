@@ -112,6 +112,8 @@ void bgp_delete(struct bgp *b)
 
 	while (b->peers != NULL)
 		bgp_peer_delete(b->peers);
+	while (b->groups != NULL)
+		bgp_group_delete(b->groups);
 	if (ops.instance_deleted != NULL)
 		ops.instance_deleted(b);
 	networks_free(b);
@@ -143,15 +145,25 @@ struct bgp_peer *bgp_peer_lookup(const struct bgp *bgp, const struct ipaddr *add
 	return NULL;
 }
 
-struct bgp_peer *bgp_peer_create(struct bgp *bgp, const struct ipaddr *addr, uint32_t remote_as)
+void bgp_peer_cfg_defaults(struct bgp_peer_cfg *c, const struct bgp *bgp)
+{
+	memset(c, 0, sizeof(*c));
+	c->ebgp_multihop = 1;
+	c->af_active[BGP_AF_IPV4_UNICAST] = bgp->default_ipv4_unicast;
+}
+
+static struct bgp_peer *peer_new(struct bgp *bgp, const struct ipaddr *addr, uint32_t remote_as,
+				 struct bgp_peer_group *g)
 {
 	struct bgp_peer *p = xcalloc(1, sizeof(*p)), **pp;
 
 	p->bgp = bgp;
+	bgp_peer_cfg_defaults(&p->cfg, bgp);
 	p->cfg.addr = *addr;
 	p->cfg.remote_as = remote_as;
-	p->cfg.ebgp_multihop = 1;
-	p->cfg.af_active[BGP_AF_IPV4_UNICAST] = bgp->default_ipv4_unicast;
+	p->cfg.as_type = remote_as != 0 ? BGP_AS_SPECIFIED : BGP_AS_UNSPEC;
+	if (g != NULL)
+		bgp_peer_group_bind(p, g);
 	p->state = BGP_ST_IDLE;
 	for (pp = &bgp->peers; *pp != NULL && ipaddr_cmp(&(*pp)->cfg.addr, addr) < 0;
 	     pp = &(*pp)->next)
@@ -163,8 +175,20 @@ struct bgp_peer *bgp_peer_create(struct bgp *bgp, const struct ipaddr *addr, uin
 	return p;
 }
 
+struct bgp_peer *bgp_peer_create(struct bgp *bgp, const struct ipaddr *addr, uint32_t remote_as)
+{
+	return peer_new(bgp, addr, remote_as, NULL);
+}
+
+struct bgp_peer *bgp_peer_create_member(struct bgp *bgp, const struct ipaddr *addr,
+					struct bgp_peer_group *g)
+{
+	return peer_new(bgp, addr, 0, g);
+}
+
 void bgp_peer_delete(struct bgp_peer *p)
 {
+	p->group = NULL;
 	struct bgp_peer **pp;
 
 	if (ops.peer_deleted != NULL)
@@ -181,6 +205,142 @@ void bgp_peer_changed(struct bgp_peer *p, bool needs_reset)
 {
 	if (ops.peer_changed != NULL)
 		ops.peer_changed(p, needs_reset);
+}
+
+void bgp_peer_policy_changed(struct bgp_peer *p, enum bgp_af af, bool in, bool out)
+{
+	if (ops.peer_policy_changed != NULL)
+		ops.peer_policy_changed(p, af, in, out);
+}
+
+/* ---- peer-groups ---- */
+
+void bgp_cfg_knob_copy(struct bgp_peer_cfg *dst, const struct bgp_peer_cfg *src, uint32_t mask)
+{
+	if (mask & BGP_KNOB_REMOTE_AS) {
+		dst->remote_as = src->remote_as;
+		dst->as_type = src->as_type;
+	}
+	if (mask & BGP_KNOB_DESCRIPTION)
+		memcpy(dst->description, src->description, sizeof(dst->description));
+	if (mask & BGP_KNOB_UPDATE_SOURCE) {
+		memcpy(dst->update_source, src->update_source, sizeof(dst->update_source));
+		dst->update_source_addr = src->update_source_addr;
+	}
+	if (mask & BGP_KNOB_EBGP_MULTIHOP)
+		dst->ebgp_multihop = src->ebgp_multihop;
+	if (mask & BGP_KNOB_TIMERS) {
+		dst->holdtime = src->holdtime;
+		dst->keepalive = src->keepalive;
+	}
+	if (mask & BGP_KNOB_CONNECT)
+		dst->connect_retry = src->connect_retry;
+	if (mask & BGP_KNOB_PASSWORD)
+		memcpy(dst->password, src->password, sizeof(dst->password));
+	if (mask & BGP_KNOB_PASSIVE)
+		dst->passive = src->passive;
+	if (mask & BGP_KNOB_SHUTDOWN)
+		dst->shutdown = src->shutdown;
+	if (mask & BGP_KNOB_AS_OVERRIDE)
+		dst->as_override = src->as_override;
+	if (mask & BGP_KNOB_ALLOWAS_IN)
+		dst->allowas_in = src->allowas_in;
+	if (mask & BGP_KNOB_SOO)
+		dst->soo = src->soo;
+}
+
+void bgp_cfg_afknob_copy(struct bgp_peer_cfg *dst, const struct bgp_peer_cfg *src, int af,
+			 uint32_t m)
+{
+	struct bgp_peer_filter *df = &dst->filter[af];
+	const struct bgp_peer_filter *sf = &src->filter[af];
+	int d;
+
+	if (m & BGP_AFKNOB_ACTIVATE)
+		dst->af_active[af] = src->af_active[af];
+	if (m & BGP_AFKNOB_RR_CLIENT)
+		dst->rr_client[af] = src->rr_client[af];
+	if (m & BGP_AFKNOB_NHS)
+		dst->next_hop_self[af] = src->next_hop_self[af];
+	if (m & BGP_AFKNOB_NHS_FORCE)
+		dst->nhs_force[af] = src->nhs_force[af];
+	if (m & BGP_AFKNOB_MAX_PREFIX) {
+		dst->max_prefix[af] = src->max_prefix[af];
+		dst->max_prefix_warning_only[af] = src->max_prefix_warning_only[af];
+		dst->max_prefix_restart = src->max_prefix_restart;
+	}
+	for (d = BGP_DIR_IN; d <= BGP_DIR_OUT; d++) {
+		uint32_t rm = d == BGP_DIR_IN ? BGP_AFKNOB_RMAP_IN : BGP_AFKNOB_RMAP_OUT;
+		uint32_t pl = d == BGP_DIR_IN ? BGP_AFKNOB_PLIST_IN : BGP_AFKNOB_PLIST_OUT;
+		uint32_t fl = d == BGP_DIR_IN ? BGP_AFKNOB_FLIST_IN : BGP_AFKNOB_FLIST_OUT;
+
+		if (m & rm)
+			memcpy(df->route_map[d], sf->route_map[d], sizeof(df->route_map[d]));
+		if (m & pl)
+			memcpy(df->prefix_list[d], sf->prefix_list[d], sizeof(df->prefix_list[d]));
+		if (m & fl)
+			memcpy(df->filter_list[d], sf->filter_list[d], sizeof(df->filter_list[d]));
+	}
+}
+
+struct bgp_peer_group *bgp_group_lookup(const struct bgp *bgp, const char *name)
+{
+	struct bgp_peer_group *g;
+
+	for (g = bgp->groups; g != NULL; g = g->next)
+		if (strcmp(g->name, name) == 0)
+			return g;
+	return NULL;
+}
+
+struct bgp_peer_group *bgp_group_create(struct bgp *bgp, const char *name)
+{
+	struct bgp_peer_group *g = bgp_group_lookup(bgp, name), **gp;
+
+	if (g != NULL)
+		return g;
+	g = xcalloc(1, sizeof(*g));
+	g->bgp = bgp;
+	snprintf(g->name, sizeof(g->name), "%s", name);
+	bgp_peer_cfg_defaults(&g->cfg, bgp);
+	for (gp = &bgp->groups; *gp != NULL && strcmp((*gp)->name, name) < 0; gp = &(*gp)->next)
+		;
+	g->next = *gp;
+	*gp = g;
+	return g;
+}
+
+void bgp_group_delete(struct bgp_peer_group *g)
+{
+	struct bgp_peer_group **gp;
+	struct bgp_peer *p, *next;
+
+	for (p = g->bgp->peers; p != NULL; p = next) {
+		next = p->next;
+		if (p->group == g)
+			bgp_peer_delete(p);
+	}
+	for (gp = &g->bgp->groups; *gp != g; gp = &(*gp)->next)
+		;
+	*gp = g->next;
+	free(g);
+}
+
+void bgp_peer_inherit(struct bgp_peer *p)
+{
+	int af;
+
+	if (p->group == NULL)
+		return;
+	bgp_cfg_knob_copy(&p->cfg, &p->group->cfg, BGP_KNOB_ALL & ~p->own);
+	for (af = 0; af < BGP_AF_MAX; af++)
+		bgp_cfg_afknob_copy(&p->cfg, &p->group->cfg, af, BGP_AFKNOB_ALL & ~p->own_af[af]);
+}
+
+void bgp_peer_group_bind(struct bgp_peer *p, struct bgp_peer_group *g)
+{
+	p->group = g;
+	bgp_peer_inherit(p);
 }
 
 uint32_t bgp_effective_router_id(const struct bgp *bgp)

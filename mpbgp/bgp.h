@@ -36,10 +36,27 @@ struct bgp_peer_counters {
 	uint64_t dropped_count;
 };
 
-/* `neighbor A.B.C.D ...` configuration */
+/* Policy attached to a neighbor in one family (FRR's `neighbor X route-map
+ * NAME in|out`, `prefix-list`, `filter-list`): names, "" = none; looked up
+ * when applied (policy.h). */
+enum bgp_dir { BGP_DIR_IN, BGP_DIR_OUT };
+#define BGP_POLICY_NAME_LEN 64
+struct bgp_peer_filter {
+	char route_map[2][BGP_POLICY_NAME_LEN];
+	char prefix_list[2][BGP_POLICY_NAME_LEN];
+	char filter_list[2][BGP_POLICY_NAME_LEN]; /* `bgp as-path access-list` */
+};
+
+/* `neighbor X remote-as N|internal|external` */
+enum bgp_as_type { BGP_AS_UNSPEC, BGP_AS_SPECIFIED, BGP_AS_INTERNAL, BGP_AS_EXTERNAL };
+
+/* `neighbor A.B.C.D ...` configuration (also a peer-group's) */
 struct bgp_peer_cfg {
 	struct ipaddr addr;        /* peer address, IPv4 or IPv6 */
+	/* the peer's AS: configured; our AS for `internal`; for `external`
+	 * the AS of the last OPEN (0 before one) */
 	uint32_t remote_as;        /* 0 = not configured yet */
+	enum bgp_as_type as_type;
 	char description[80];
 	char update_source[16];    /* interface name (its first address), or "" */
 	struct ipaddr update_source_addr; /* or an address, af 0 = kernel's choice */
@@ -53,18 +70,32 @@ struct bgp_peer_cfg {
 	bool af_active[BGP_AF_MAX];
 	bool rr_client[BGP_AF_MAX];
 	bool next_hop_self[BGP_AF_MAX];
+	bool nhs_force[BGP_AF_MAX]; /* next-hop-self force: reflected routes too */
 	bool as_override;
 	uint8_t allowas_in;        /* 0 = off */
 	struct ecomm soo;          /* all zero = none */
 	uint32_t max_prefix[BGP_AF_MAX];
 	uint16_t max_prefix_restart; /* minutes, 0 = stay down */
 	bool max_prefix_warning_only[BGP_AF_MAX];
+	struct bgp_peer_filter filter[BGP_AF_MAX];
+};
+
+/* `neighbor NAME peer-group`: a configuration its members inherit, knob by
+ * knob, unless they set the knob themselves (FRR). */
+struct bgp_peer_group {
+	struct bgp_peer_group *next;
+	struct bgp *bgp;
+	char name[BGP_POLICY_NAME_LEN];
+	struct bgp_peer_cfg cfg;   /* addr unused; values or defaults */
 };
 
 struct bgp_peer {
 	struct bgp_peer *next;
 	struct bgp *bgp;
-	struct bgp_peer_cfg cfg;
+	struct bgp_peer_cfg cfg;   /* effective: own knobs, the rest from the group */
+	struct bgp_peer_group *group;
+	uint32_t own;              /* BGP_KNOB_* bits set on the peer itself */
+	uint32_t own_af[BGP_AF_MAX]; /* BGP_AFKNOB_* bits */
 	/* session (session.c / fsm.c) */
 	enum bgp_state state;
 	time_t state_since;
@@ -112,6 +143,10 @@ struct bgp_path {
 	const struct bgp_path *origin;  /* IMPORTED: the VPN path it came from */
 	struct bgp *origin_bgp;         /* IMPORTED/exported: the instance it came from */
 	uint32_t weight;
+	/* PEER: the attributes as received when inbound policy changed them
+	 * (attr is then the result); NULL when it changed nothing. Kept for
+	 * soft reconfiguration (interned, one reference). */
+	const struct bgp_attr *attr_in;
 };
 #define BGP_PATH_VALID       0x01 /* usable: not looped, next hop accessible */
 #define BGP_PATH_NH_OK       0x02 /* next hop resolved through the core */
@@ -119,6 +154,8 @@ struct bgp_path {
 #define BGP_PATH_LOOP        0x08 /* own AS / originator / cluster loop */
 #define BGP_PATH_BEST        0x10
 #define BGP_PATH_MULTIPATH   0x20
+#define BGP_PATH_DENIED      0x40 /* inbound policy denied it: kept in Adj-RIB-In
+				   * only (never valid, not counted, not shown) */
 
 /* RFC 4271 9.1.2.2 plus the usual tie-breaks; returned by the comparator
  * and shown as bestpath.selectionReason with FRR's words. */
@@ -152,6 +189,7 @@ struct bgp_network {
 	struct bgp_prefix p;   /* VPN networks (`network P rd RD label L`) carry an RD */
 	mpls_label_t label;
 	bool label_set;
+	char route_map[BGP_POLICY_NAME_LEN]; /* `network P route-map NAME` ("" = none) */
 };
 
 /* `router bgp ASN [vrf NAME]` */
@@ -168,6 +206,7 @@ struct bgp {
 	bool always_compare_med;
 	bool nh_unlabelled_ok;       /* `no bgp labelled-nexthop-resolution` */
 	struct bgp_peer *peers;
+	struct bgp_peer_group *groups; /* by name */
 	/* VRF instances: VRF <-> VPN (FRR's `address-family ipv4 unicast` of
 	 * `router bgp ASN vrf NAME`); RD and RTs live in the VRF object. */
 	enum bgp_label_mode { BGP_LABEL_NONE, BGP_LABEL_AUTO, BGP_LABEL_FIXED } label_mode;
@@ -176,11 +215,24 @@ struct bgp {
 		label_alloc;
 	bool export_vpn, import_vpn;
 	bool redist_connected[AFI_COUNT], redist_static[AFI_COUNT]; /* per family (af_index) */
+	/* `redistribute connected|static route-map NAME`: [0] connected, [1] static */
+	char redist_rmap[2][AFI_COUNT][BGP_POLICY_NAME_LEN];
 	/* unicast families (BGP_AF_IPV4_UNICAST/IPV6_UNICAST bits) under which
 	 * the VRF <-> VPN commands were given: RD, RTs, label and import/export
 	 * are one set per VRF (FRR keeps one per family), written back under
 	 * every family that configured them */
 	uint8_t vpn_af_mask;
+	/* per unicast family (af_index), FRR's af commands: `maximum-paths
+	 * [ibgp] N` (0 = FRR's default 1), `route-map vpn import|export NAME`,
+	 * `import vrf NAME`, `import vrf route-map NAME` (bgp_cli.c sets them,
+	 * rib.c and vpn.c apply them) */
+	uint8_t maxpaths[AFI_COUNT], maxpaths_ibgp[AFI_COUNT];
+	char rmap_vpn_import[AFI_COUNT][BGP_POLICY_NAME_LEN];
+	char rmap_vpn_export[AFI_COUNT][BGP_POLICY_NAME_LEN];
+	char rmap_import_vrf[AFI_COUNT][BGP_POLICY_NAME_LEN];
+#define BGP_MAX_IMPORT_VRF 16
+	char import_vrf[AFI_COUNT][BGP_MAX_IMPORT_VRF][32];
+	uint8_t nimport_vrf[AFI_COUNT];
 	struct bgp_network *networks;  /* `network A.B.C.D/M` per instance */
 	void *rib[BGP_AF_MAX];       /* Loc-RIB per family (rib.c private) */
 	void *vpn;                   /* vpn.c private per VRF instance */

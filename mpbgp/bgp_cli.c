@@ -17,7 +17,6 @@
 #include "vrf/vrf.h"
 
 #define BGP_STR "BGP information\n"
-#define NEIGHBOR_STR "Specify neighbor router\nNeighbor address\nNeighbor IPv6 address\n"
 #define AS_STR "AS number\n"
 
 /* ---- context ---- */
@@ -42,20 +41,6 @@ static int ctx_af(struct cli *cli)
 		if (strcmp(af, bgp_af_table[i].name) == 0)
 			return i;
 	return BGP_AF_IPV4_UNICAST;
-}
-
-static struct bgp_peer *ctx_peer(struct cli *cli, struct bgp *b, const struct cmd_args *a)
-{
-	struct ipaddr addr;
-	struct bgp_peer *p;
-
-	if (ipaddr_parse(cmd_arg(a, "peer"), &addr) != 0) {
-		cli_out(cli, "%% Malformed address \"%s\"\n", cmd_arg(a, "peer"));
-		return NULL;
-	}
-	if ((p = bgp_peer_lookup(b, &addr)) == NULL)
-		cli_out(cli, "%% Specify remote-as or peer-group commands first\n");
-	return p;
 }
 
 /* ---- router bgp ---- */
@@ -161,113 +146,6 @@ static int timers_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
-/* ---- neighbor (instance level) ---- */
-
-static int neighbor_remote_as_cmd(struct cli *cli, const struct cmd_args *a)
-{
-	struct bgp *b = ctx_bgp(cli);
-	struct bgp_peer *p;
-	struct ipaddr addr;
-	uint32_t as;
-
-	if (b == NULL)
-		return CMD_ERROR;
-	if (ipaddr_parse(cmd_arg(a, "peer"), &addr) != 0 || ipaddr_is_zero(&addr)) {
-		cli_out(cli, "%% Malformed address \"%s\"\n", cmd_arg(a, "peer"));
-		return CMD_ERROR;
-	}
-	if (ipaddr_is_linklocal(&addr)) {
-		cli_out(cli, "%% Link-local neighbor %s: link-local sessions are not supported (use a global address)\n",
-			cmd_arg(a, "peer"));
-		return CMD_ERROR;
-	}
-	if (addr.af == AF_INET6 && (ipaddr_is_multicast(&addr) || ipaddr_v4mapped(&addr, NULL))) {
-		cli_out(cli, "%% Invalid neighbor address %s\n", cmd_arg(a, "peer"));
-		return CMD_ERROR;
-	}
-	as = cmd_has(a, "internal") ? b->asn : (uint32_t)cmd_arg_u64(a, "asn");
-	if (cmd_has(a, "external")) {
-		cli_out(cli, "%% remote-as external needs a peer group; give the AS number\n");
-		return CMD_ERROR;
-	}
-	if ((p = bgp_peer_lookup(b, &addr)) == NULL) {
-		bgp_peer_create(b, &addr, as);
-		return CMD_SUCCESS;
-	}
-	if (p->cfg.remote_as != as) {
-		p->cfg.remote_as = as;
-		bgp_peer_changed(p, true);
-	}
-	return CMD_SUCCESS;
-}
-
-static int no_neighbor_cmd(struct cli *cli, const struct cmd_args *a)
-{
-	struct bgp *b = ctx_bgp(cli);
-	struct bgp_peer *p;
-
-	if (b == NULL || (p = ctx_peer(cli, b, a)) == NULL)
-		return CMD_ERROR;
-	bgp_peer_delete(p);
-	return CMD_SUCCESS;
-}
-
-static int neighbor_opt_cmd(struct cli *cli, const struct cmd_args *a)
-{
-	struct bgp *b = ctx_bgp(cli);
-	struct bgp_peer *p;
-	bool no = cmd_is_no(a), reset = true;
-	struct bgp_peer_cfg *c;
-
-	if (b == NULL || (p = ctx_peer(cli, b, a)) == NULL)
-		return CMD_ERROR;
-	c = &p->cfg;
-	if (cmd_has(a, "description")) {
-		snprintf(c->description, sizeof(c->description), "%s", no ? "" : cmd_arg(a, "desc"));
-		reset = false;
-	} else if (cmd_has(a, "update-source")) {
-		c->update_source[0] = '\0';
-		memset(&c->update_source_addr, 0, sizeof(c->update_source_addr));
-		if (!no && cmd_arg(a, "src") != NULL)
-			ipaddr_parse(cmd_arg(a, "src"), &c->update_source_addr);
-		else if (!no) {
-			if (strlen(cmd_arg(a, "ifname")) >= sizeof(c->update_source)) {
-				cli_out(cli, "%% Interface name too long\n");
-				return CMD_ERROR;
-			}
-			snprintf(c->update_source, sizeof(c->update_source), "%s", cmd_arg(a, "ifname"));
-		}
-	} else if (cmd_has(a, "ebgp-multihop")) {
-		c->ebgp_multihop = no ? 1 : (cmd_has(a, "ttl") ? (uint8_t)cmd_arg_u64(a, "ttl") : 255);
-	} else if (cmd_has(a, "connect")) {
-		c->connect_retry = no ? 0 : (uint16_t)cmd_arg_u64(a, "connect");
-		reset = false;
-	} else if (cmd_has(a, "timers")) {
-		unsigned long long hold = cmd_arg_u64(a, "hold");
-
-		if (!no && hold != 0 && hold < 3) {
-			cli_out(cli, "%% Hold time must be 0 or at least 3 seconds (RFC 4271 4.2)\n");
-			return CMD_ERROR;
-		}
-		c->keepalive = no ? 0 : (uint16_t)cmd_arg_u64(a, "keepalive");
-		c->holdtime = no ? 0 : (uint16_t)hold;
-	} else if (cmd_has(a, "password")) {
-		const char *pw = no ? "" : cmd_arg(a, "pw");
-
-		if (strlen(pw) > 80) { /* TCP_MD5SIG_MAXKEYLEN */
-			cli_out(cli, "%% Password longer than 80 characters\n");
-			return CMD_ERROR;
-		}
-		snprintf(c->password, sizeof(c->password), "%s", pw);
-	} else if (cmd_has(a, "passive")) {
-		c->passive = !no;
-	} else if (cmd_has(a, "shutdown")) {
-		c->shutdown = !no;
-	}
-	bgp_peer_changed(p, reset);
-	return CMD_SUCCESS;
-}
-
 /* ---- address families ---- */
 
 static int address_family_cmd(struct cli *cli, const struct cmd_args *a)
@@ -300,48 +178,6 @@ static int exit_af_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
-static int neighbor_af_cmd(struct cli *cli, const struct cmd_args *a)
-{
-	struct bgp *b = ctx_bgp(cli);
-	struct bgp_peer *p;
-	int af = ctx_af(cli);
-	bool no = cmd_is_no(a);
-	struct bgp_peer_cfg *c;
-
-	if (b == NULL || (p = ctx_peer(cli, b, a)) == NULL)
-		return CMD_ERROR;
-	c = &p->cfg;
-	if (cmd_has(a, "activate")) {
-		c->af_active[af] = !no;
-	} else if (cmd_has(a, "route-reflector-client")) {
-		if (!no && p->cfg.remote_as != b->asn) {
-			cli_out(cli, "%% Invalid command: not an internal neighbor\n");
-			return CMD_ERROR;
-		}
-		c->rr_client[af] = !no;
-	} else if (cmd_has(a, "next-hop-self")) {
-		c->next_hop_self[af] = !no;
-	} else if (cmd_has(a, "as-override")) {
-		c->as_override = !no;
-	} else if (cmd_has(a, "allowas-in")) {
-		c->allowas_in = no ? 0 : (cmd_has(a, "count") ? (uint8_t)cmd_arg_u64(a, "count") : 3);
-	} else if (cmd_has(a, "soo")) {
-		char err[128];
-
-		memset(&c->soo, 0, sizeof(c->soo));
-		if (!no && ecomm_parse(cmd_arg(a, "soo"), ECOMM_SUB_SOO, &c->soo, err, sizeof(err)) != 0) {
-			cli_out(cli, "%% Invalid site of origin \"%s\": %s\n", cmd_arg(a, "soo"), err);
-			return CMD_ERROR;
-		}
-	} else if (cmd_has(a, "maximum-prefix")) {
-		c->max_prefix[af] = no ? 0 : (uint32_t)cmd_arg_u64(a, "max");
-		c->max_prefix_restart = no || !cmd_has(a, "restart") ? 0 : (uint16_t)cmd_arg_u64(a, "restart");
-		c->max_prefix_warning_only[af] = !no && cmd_has(a, "warning-only");
-	}
-	bgp_peer_changed(p, cmd_has(a, "activate") || cmd_has(a, "route-reflector-client"));
-	return CMD_SUCCESS;
-}
-
 static int redistribute_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	struct bgp *b = ctx_bgp(cli);
@@ -354,10 +190,20 @@ static int redistribute_cmd(struct cli *cli, const struct cmd_args *a)
 		cli_out(cli, "%% redistribute belongs to address-family ipv4 unicast or ipv6 unicast\n");
 		return CMD_ERROR;
 	}
-	if (cmd_has(a, "connected"))
-		b->redist_connected[af_index(bgp_af_family(af))] = !cmd_is_no(a);
-	else
-		b->redist_static[af_index(bgp_af_family(af))] = !cmd_is_no(a);
+	{
+		int fi = af_index(bgp_af_family(af)), k = cmd_has(a, "connected") ? 0 : 1;
+		const char *rm = cmd_is_no(a) ? NULL : cmd_arg(a, "rmap");
+
+		if (rm != NULL && strlen(rm) >= BGP_POLICY_NAME_LEN) {
+			cli_out(cli, "%% Route-map name too long\n");
+			return CMD_ERROR;
+		}
+		if (k == 0)
+			b->redist_connected[fi] = !cmd_is_no(a);
+		else
+			b->redist_static[fi] = !cmd_is_no(a);
+		snprintf(b->redist_rmap[k][fi], BGP_POLICY_NAME_LEN, "%s", rm != NULL ? rm : "");
+	}
 	if (bgp_get_ops()->vpn_changed)
 		bgp_get_ops()->vpn_changed(b);
 	return CMD_SUCCESS;
@@ -401,6 +247,14 @@ static int network_cmd(struct cli *cli, const struct cmd_args *a)
 		cli_out(cli, "%% rd/label belong to address-family ipv4 vpn\n");
 		return CMD_ERROR;
 	}
+	if (cmd_arg(a, "rmap") != NULL) {
+		if (bgp_af_is_vpn(af) || strlen(cmd_arg(a, "rmap")) >= sizeof(n.route_map)) {
+			cli_out(cli, "%% network ... route-map belongs to a unicast family (name under %zu characters)\n",
+				sizeof(n.route_map));
+			return CMD_ERROR;
+		}
+		snprintf(n.route_map, sizeof(n.route_map), "%s", cmd_arg(a, "rmap"));
+	}
 	for (np = &b->networks; (e = *np) != NULL; np = &e->next)
 		if ((int)e->af == af && bgp_prefix_cmp(&e->p, &n.p) == 0)
 			break;
@@ -414,6 +268,7 @@ static int network_cmd(struct cli *cli, const struct cmd_args *a)
 	} else if (e != NULL) {
 		e->label = n.label;
 		e->label_set = n.label_set;
+		memcpy(e->route_map, n.route_map, sizeof(e->route_map));
 	} else {
 		e = xmalloc(sizeof(*e));
 		*e = n;
@@ -579,11 +434,117 @@ static int import_export_vpn_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
+/* ---- multipath, VPN policy, VRF leaking (unicast families) ---- */
+
+/* The instance and the family index of a unicast address-family node;
+ * vrf_only: of a VRF instance. */
+static struct bgp *ctx_uni(struct cli *cli, bool vrf_only, int *fi)
+{
+	struct bgp *b = ctx_bgp(cli);
+	int af = ctx_af(cli);
+
+	if (b == NULL)
+		return NULL;
+	if ((af != BGP_AF_IPV4_UNICAST && af != BGP_AF_IPV6_UNICAST) ||
+	    (vrf_only && b->vrf == NULL)) {
+		cli_out(cli, "%% This command belongs to address-family ipv4|ipv6 unicast%s\n",
+			vrf_only ? " of `router bgp ASN vrf NAME`" : "");
+		return NULL;
+	}
+	*fi = af_index(bgp_af_family(af));
+	return b;
+}
+
+static int maximum_paths_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	int fi;
+	struct bgp *b = ctx_uni(cli, false, &fi);
+	uint8_t v = cmd_is_no(a) ? 0 : (uint8_t)cmd_arg_u64(a, "n");
+
+	if (b == NULL)
+		return CMD_ERROR;
+	if (v == 1)
+		v = 0; /* FRR's default */
+	if (cmd_has(a, "ibgp"))
+		b->maxpaths_ibgp[fi] = v;
+	else
+		b->maxpaths[fi] = v;
+	vpn_changed(b);
+	return CMD_SUCCESS;
+}
+
+static void set_name(char *dst, const char *v)
+{
+	snprintf(dst, BGP_POLICY_NAME_LEN, "%s", v != NULL ? v : "");
+}
+
+static int route_map_vpn_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	int fi;
+	struct bgp *b = ctx_uni(cli, true, &fi);
+	char *slot;
+
+	if (b == NULL)
+		return CMD_ERROR;
+	slot = cmd_has(a, "import") ? b->rmap_vpn_import[fi] : b->rmap_vpn_export[fi];
+	set_name(slot, cmd_is_no(a) ? NULL : cmd_arg(a, "name"));
+	vpn_changed(b);
+	return CMD_SUCCESS;
+}
+
+static int import_vrf_rmap_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	int fi;
+	struct bgp *b = ctx_uni(cli, true, &fi);
+
+	if (b == NULL)
+		return CMD_ERROR;
+	set_name(b->rmap_import_vrf[fi], cmd_is_no(a) ? NULL : cmd_arg(a, "name"));
+	vpn_changed(b);
+	return CMD_SUCCESS;
+}
+
+static int import_vrf_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	int fi, i;
+	struct bgp *b = ctx_uni(cli, true, &fi);
+	const char *name = cmd_arg(a, "vrf");
+
+	if (b == NULL)
+		return CMD_ERROR;
+	if (strcmp(name, b->vrf_name) == 0) {
+		cli_out(cli, "%% Cannot import routes from the same VRF\n");
+		return CMD_ERROR;
+	}
+	for (i = 0; i < b->nimport_vrf[fi]; i++)
+		if (strcmp(b->import_vrf[fi][i], name) == 0)
+			break;
+	if (cmd_is_no(a)) {
+		if (i == b->nimport_vrf[fi])
+			return CMD_SUCCESS;
+		memmove(b->import_vrf[fi][i], b->import_vrf[fi][i + 1],
+			sizeof(b->import_vrf[fi][0]) * (size_t)(b->nimport_vrf[fi] - i - 1));
+		b->nimport_vrf[fi]--;
+	} else if (i == b->nimport_vrf[fi]) {
+		if (i == BGP_MAX_IMPORT_VRF) {
+			cli_out(cli, "%% At most %d VRFs imported\n", BGP_MAX_IMPORT_VRF);
+			return CMD_ERROR;
+		}
+		if (strlen(name) >= sizeof(b->import_vrf[fi][0])) {
+			cli_out(cli, "%% VRF name too long\n");
+			return CMD_ERROR;
+		}
+		snprintf(b->import_vrf[fi][i], sizeof(b->import_vrf[fi][i]), "%s", name);
+		b->nimport_vrf[fi]++;
+	}
+	vpn_changed(b);
+	return CMD_SUCCESS;
+}
+
 /* ---- running configuration ---- */
 
 static void af_write(struct cli *cli, const struct bgp *b, int af)
 {
-	struct bgp_peer *p;
 	struct bgp_network *n;
 	char buf[64], rdb[RD_STRLEN];
 	bool any = false;
@@ -603,6 +564,8 @@ static void af_write(struct cli *cli, const struct bgp *b, int af)
 		cli_out(cli, "  network %s", prefix_ntop(&n->p.pfx, buf, sizeof(buf)));
 		if (bgp_af_is_vpn(af))
 			cli_out(cli, " rd %s label %u", rd_format(&n->p.rd, rdb, sizeof(rdb)), n->label);
+		if (n->route_map[0])
+			cli_out(cli, " route-map %s", n->route_map);
 		cli_out(cli, "\n");
 	}
 	if (af == BGP_AF_IPV4_UNICAST || af == BGP_AF_IPV6_UNICAST) {
@@ -610,55 +573,28 @@ static void af_write(struct cli *cli, const struct bgp *b, int af)
 
 		if (b->redist_connected[fi]) {
 			AF_OPEN();
-			cli_out(cli, "  redistribute connected\n");
+			cli_out(cli, "  redistribute connected%s%s\n", b->redist_rmap[0][fi][0] ? " route-map " : "",
+				b->redist_rmap[0][fi]);
 		}
 		if (b->redist_static[fi]) {
 			AF_OPEN();
-			cli_out(cli, "  redistribute static\n");
+			cli_out(cli, "  redistribute static%s%s\n", b->redist_rmap[1][fi][0] ? " route-map " : "",
+				b->redist_rmap[1][fi]);
 		}
 	}
-	for (p = b->peers; p != NULL; p = p->next) {
-		const struct bgp_peer_cfg *c = &p->cfg;
-		char a[IPADDR_STRLEN];
+	if (af == BGP_AF_IPV4_UNICAST || af == BGP_AF_IPV6_UNICAST) {
+		int fi = af_index(bgp_af_family(af));
 
-		ipaddr_ntop(&c->addr, a, sizeof(a));
-		if (af == BGP_AF_IPV4_UNICAST && c->af_active[af] != b->default_ipv4_unicast) {
+		if (b->maxpaths[fi] > 1) {
 			AF_OPEN();
-			cli_out(cli, "  %sneighbor %s activate\n", c->af_active[af] ? "" : "no ", a);
-		} else if (af != BGP_AF_IPV4_UNICAST && c->af_active[af]) {
-			AF_OPEN();
-			cli_out(cli, "  neighbor %s activate\n", a);
+			cli_out(cli, "  maximum-paths %u\n", b->maxpaths[fi]);
 		}
-		if (c->rr_client[af]) {
+		if (b->maxpaths_ibgp[fi] > 1) {
 			AF_OPEN();
-			cli_out(cli, "  neighbor %s route-reflector-client\n", a);
-		}
-		if (c->next_hop_self[af]) {
-			AF_OPEN();
-			cli_out(cli, "  neighbor %s next-hop-self\n", a);
-		}
-		if (af == BGP_AF_IPV4_UNICAST && c->as_override) {
-			AF_OPEN();
-			cli_out(cli, "  neighbor %s as-override\n", a);
-		}
-		if (af == BGP_AF_IPV4_UNICAST && c->allowas_in) {
-			AF_OPEN();
-			cli_out(cli, "  neighbor %s allowas-in %u\n", a, c->allowas_in);
-		}
-		if (af == BGP_AF_IPV4_UNICAST && c->soo.b[1] == ECOMM_SUB_SOO) {
-			AF_OPEN();
-			cli_out(cli, "  neighbor %s soo %s\n", a, ecomm_format(&c->soo, rdb, sizeof(rdb)));
-		}
-		if (c->max_prefix[af]) {
-			AF_OPEN();
-			cli_out(cli, "  neighbor %s maximum-prefix %u", a, c->max_prefix[af]);
-			if (c->max_prefix_warning_only[af])
-				cli_out(cli, " warning-only");
-			else if (c->max_prefix_restart)
-				cli_out(cli, " restart %u", c->max_prefix_restart);
-			cli_out(cli, "\n");
+			cli_out(cli, "  maximum-paths ibgp %u\n", b->maxpaths_ibgp[fi]);
 		}
 	}
+	bgp_neighbor_af_write(cli, b, af, &any);
 	if ((af == BGP_AF_IPV4_UNICAST || af == BGP_AF_IPV6_UNICAST) && b->vrf != NULL &&
 	    (b->vpn_af_mask & (1u << af))) {
 		const struct vrf *vrf = b->vrf;
@@ -712,6 +648,26 @@ static void af_write(struct cli *cli, const struct bgp *b, int af)
 			cli_out(cli, "  import vpn\n");
 		}
 	}
+	if ((af == BGP_AF_IPV4_UNICAST || af == BGP_AF_IPV6_UNICAST) && b->vrf != NULL) {
+		int fi = af_index(bgp_af_family(af));
+
+		if (b->rmap_vpn_import[fi][0]) {
+			AF_OPEN();
+			cli_out(cli, "  route-map vpn import %s\n", b->rmap_vpn_import[fi]);
+		}
+		if (b->rmap_vpn_export[fi][0]) {
+			AF_OPEN();
+			cli_out(cli, "  route-map vpn export %s\n", b->rmap_vpn_export[fi]);
+		}
+		if (b->rmap_import_vrf[fi][0]) {
+			AF_OPEN();
+			cli_out(cli, "  import vrf route-map %s\n", b->rmap_import_vrf[fi]);
+		}
+		for (i = 0; i < b->nimport_vrf[fi]; i++) {
+			AF_OPEN();
+			cli_out(cli, "  import vrf %s\n", b->import_vrf[fi][i]);
+		}
+	}
 	if (af == BGP_AF_VPNV4 && !b->retain_rt_all) {
 		AF_OPEN();
 		cli_out(cli, "  no bgp retain route-target all\n");
@@ -724,7 +680,6 @@ static void af_write(struct cli *cli, const struct bgp *b, int af)
 void bgp_config_write(struct cli *cli)
 {
 	struct bgp *b;
-	struct bgp_peer *p;
 	char a[IPADDR_STRLEN];
 
 	for (b = bgp_first(); b != NULL; b = bgp_next(b)) {
@@ -741,34 +696,7 @@ void bgp_config_write(struct cli *cli)
 			cli_out(cli, " no bgp labelled-nexthop-resolution\n");
 		if (b->keepalive != BGP_DEFAULT_KEEPALIVE || b->holdtime != BGP_DEFAULT_HOLDTIME)
 			cli_out(cli, " timers bgp %u %u\n", b->keepalive, b->holdtime);
-		for (p = b->peers; p != NULL; p = p->next) {
-			const struct bgp_peer_cfg *c = &p->cfg;
-
-			ipaddr_ntop(&c->addr, a, sizeof(a));
-			cli_out(cli, " neighbor %s remote-as %u\n", a, c->remote_as);
-			if (c->description[0])
-				cli_out(cli, " neighbor %s description %s\n", a, c->description);
-			if (c->password[0])
-				cli_out(cli, " neighbor %s password %s\n", a, c->password);
-			if (c->ebgp_multihop > 1)
-				cli_out(cli, " neighbor %s ebgp-multihop %u\n", a, c->ebgp_multihop);
-			if (c->update_source[0])
-				cli_out(cli, " neighbor %s update-source %s\n", a, c->update_source);
-			else if (c->update_source_addr.af != 0) { /* (resolved from update_source when set) */
-				char s[IPADDR_STRLEN];
-
-				cli_out(cli, " neighbor %s update-source %s\n", a,
-					ipaddr_ntop(&c->update_source_addr, s, sizeof(s)));
-			}
-			if (c->holdtime || c->keepalive)
-				cli_out(cli, " neighbor %s timers %u %u\n", a, c->keepalive, c->holdtime);
-			if (c->connect_retry)
-				cli_out(cli, " neighbor %s timers connect %u\n", a, c->connect_retry);
-			if (c->passive)
-				cli_out(cli, " neighbor %s passive\n", a);
-			if (c->shutdown)
-				cli_out(cli, " neighbor %s shutdown\n", a);
-		}
+		bgp_neighbor_config_write(cli, b);
 		af_write(cli, b, BGP_AF_IPV4_UNICAST);
 		af_write(cli, b, BGP_AF_IPV6_UNICAST);
 		if (b->vrf == NULL) {
@@ -788,8 +716,6 @@ static const struct cmd_def config_cmds[] = {
 	  NO_STR "Enable a routing process\n" BGP_STR AS_STR VRF_STR "VRF name\n",
 	  no_router_bgp_cmd },
 };
-
-#define NB "neighbor <A.B.C.D$peer|X:X::X:X$peer> "
 
 static const struct cmd_def bgp_cmds[] = {
 	{ "bgp router-id A.B.C.D$id", BGP_STR "Override configured router identifier\nRouter id\n",
@@ -813,47 +739,6 @@ static const struct cmd_def bgp_cmds[] = {
 	{ "no timers bgp [(0-65535) (0-65535)]",
 	  NO_STR "Adjust routing timers\nBGP timers\nKeepalive interval\nHoldtime\n",
 	  timers_bgp_cmd },
-	{ NB "remote-as <(1-4294967295)$asn|internal|external>",
-	  NEIGHBOR_STR "Specify a BGP neighbor\n" AS_STR "Internal BGP peer\nExternal BGP peer\n",
-	  neighbor_remote_as_cmd },
-	{ "no " NB "[remote-as [<(1-4294967295)|internal|external>]]",
-	  NO_STR NEIGHBOR_STR "Specify a BGP neighbor\n" AS_STR "Internal BGP peer\nExternal BGP peer\n",
-	  no_neighbor_cmd },
-	{ NB "description LINE$desc", NEIGHBOR_STR "Neighbor specific description\nText\n",
-	  neighbor_opt_cmd },
-	{ "no " NB "description [LINE]", NO_STR NEIGHBOR_STR "Neighbor specific description\nText\n",
-	  neighbor_opt_cmd },
-	{ NB "update-source <A.B.C.D$src|X:X::X:X$src|IFNAME$ifname>",
-	  NEIGHBOR_STR "Source of routing updates\nIPv4 address\nIPv6 address\nInterface name\n",
-	  neighbor_opt_cmd },
-	{ "no " NB "update-source [<A.B.C.D|X:X::X:X|IFNAME>]",
-	  NO_STR NEIGHBOR_STR "Source of routing updates\nIPv4 address\nIPv6 address\nInterface name\n",
-	  neighbor_opt_cmd },
-	{ NB "ebgp-multihop [(1-255)$ttl]",
-	  NEIGHBOR_STR "Allow EBGP neighbors not on directly connected networks\nmaximum hop count\n",
-	  neighbor_opt_cmd },
-	{ "no " NB "ebgp-multihop [(1-255)]",
-	  NO_STR NEIGHBOR_STR "Allow EBGP neighbors not on directly connected networks\nmaximum hop count\n",
-	  neighbor_opt_cmd },
-	{ NB "timers connect (1-65535)$connect",
-	  NEIGHBOR_STR "BGP per neighbor timers\nBGP connect timer\nConnect timer in seconds\n",
-	  neighbor_opt_cmd },
-	{ "no " NB "timers connect [(1-65535)]",
-	  NO_STR NEIGHBOR_STR "BGP per neighbor timers\nBGP connect timer\nConnect timer in seconds\n",
-	  neighbor_opt_cmd },
-	{ NB "timers (0-65535)$keepalive (0-65535)$hold",
-	  NEIGHBOR_STR "BGP per neighbor timers\nKeepalive interval\nHoldtime\n", neighbor_opt_cmd },
-	{ "no " NB "timers [(0-65535) (0-65535)]",
-	  NO_STR NEIGHBOR_STR "BGP per neighbor timers\nKeepalive interval\nHoldtime\n",
-	  neighbor_opt_cmd },
-	{ NB "password LINE$pw", NEIGHBOR_STR "Set a password (TCP MD5)\nThe password\n",
-	  neighbor_opt_cmd },
-	{ "no " NB "password [LINE]", NO_STR NEIGHBOR_STR "Set a password (TCP MD5)\nThe password\n",
-	  neighbor_opt_cmd },
-	{ "[no] " NB "passive", NO_STR NEIGHBOR_STR "Don't send open messages to this neighbor\n",
-	  neighbor_opt_cmd },
-	{ "[no] " NB "shutdown", NO_STR NEIGHBOR_STR "Administratively shut down this neighbor\n",
-	  neighbor_opt_cmd },
 	{ "address-family ipv4 [<unicast|vpn>]",
 	  "Enter Address Family command mode\nAddress Family\nAddress Family modifier\n"
 	  "Address Family modifier\n",
@@ -865,47 +750,19 @@ static const struct cmd_def bgp_cmds[] = {
 };
 
 static const struct cmd_def af_cmds[] = {
-	{ "[no] " NB "activate", NO_STR NEIGHBOR_STR "Enable the Address Family for this Neighbor\n",
-	  neighbor_af_cmd },
-	{ "[no] " NB "route-reflector-client",
-	  NO_STR NEIGHBOR_STR "Configure a neighbor as Route Reflector client\n", neighbor_af_cmd },
-	{ "[no] " NB "next-hop-self",
-	  NO_STR NEIGHBOR_STR "Disable the next hop calculation for this neighbor\n",
-	  neighbor_af_cmd },
-	{ "[no] " NB "as-override",
-	  NO_STR NEIGHBOR_STR "Override ASNs in outbound updates if aspath equals remote-as\n",
-	  neighbor_af_cmd },
-	{ NB "allowas-in [(1-10)$count]",
-	  NEIGHBOR_STR "Accept as-path with my AS present in it\nNumber of occurrences of AS number\n",
-	  neighbor_af_cmd },
-	{ "no " NB "allowas-in [(1-10)]",
-	  NO_STR NEIGHBOR_STR "Accept as-path with my AS present in it\nNumber of occurrences of AS number\n",
-	  neighbor_af_cmd },
-	{ NB "soo ASN:NN_OR_IP-ADDRESS:NN$soo",
-	  NEIGHBOR_STR "Site-of-Origin extended community\nSoO value (ASN:NN or A.B.C.D:NN)\n",
-	  neighbor_af_cmd },
-	{ "no " NB "soo [ASN:NN_OR_IP-ADDRESS:NN]",
-	  NO_STR NEIGHBOR_STR "Site-of-Origin extended community\nSoO value\n", neighbor_af_cmd },
-	{ NB "maximum-prefix (1-4294967295)$max [<restart (1-65535)$restart|warning-only>]",
-	  NEIGHBOR_STR "Maximum number of prefixes accepted from this peer\nmaximum no. of prefix limit\n"
-		       "Restart bgp connection after limit is exceeded\nRestart interval in minutes\n"
-		       "Only give warning message when limit is exceeded\n",
-	  neighbor_af_cmd },
-	{ "no " NB "maximum-prefix [(1-4294967295) [<restart (1-65535)|warning-only>]]",
-	  NO_STR NEIGHBOR_STR "Maximum number of prefixes accepted from this peer\nmaximum no. of prefix limit\n"
-			      "Restart bgp connection after limit is exceeded\nRestart interval in minutes\n"
-			      "Only give warning message when limit is exceeded\n",
-	  neighbor_af_cmd },
-	{ "[no] redistribute <connected|static>",
-	  NO_STR "Redistribute information from another routing protocol\nConnected routes\nStatic routes\n",
+	{ "[no] redistribute <connected|static> [route-map WORD$rmap]",
+	  NO_STR "Redistribute information from another routing protocol\nConnected routes\nStatic routes\n"
+		 "Route map reference\nPointer to route-map entries\n",
 	  redistribute_cmd },
-	{ "[no] network A.B.C.D/M$prefix [rd ASN:NN_OR_IP-ADDRESS:NN$rd label (0-1048575)$label]",
+	{ "[no] network A.B.C.D/M$prefix [<rd ASN:NN_OR_IP-ADDRESS:NN$rd label (0-1048575)$label|route-map WORD$rmap>]",
 	  NO_STR "Specify a network to announce via BGP\nIPv4 prefix\n"
-		 "Specify Route Distinguisher\nVPN Route Distinguisher\nVPN NLRI label\nLabel value\n",
+		 "Specify Route Distinguisher\nVPN Route Distinguisher\nVPN NLRI label\nLabel value\n"
+		 "Route-map to modify the attributes\nName of the route map\n",
 	  network_cmd },
-	{ "[no] network X:X::X:X/M$prefix [rd ASN:NN_OR_IP-ADDRESS:NN$rd label (0-1048575)$label]",
+	{ "[no] network X:X::X:X/M$prefix [<rd ASN:NN_OR_IP-ADDRESS:NN$rd label (0-1048575)$label|route-map WORD$rmap>]",
 	  NO_STR "Specify a network to announce via BGP\nIPv6 prefix\n"
-		 "Specify Route Distinguisher\nVPN Route Distinguisher\nVPN NLRI label\nLabel value\n",
+		 "Specify Route Distinguisher\nVPN Route Distinguisher\nVPN NLRI label\nLabel value\n"
+		 "Route-map to modify the attributes\nName of the route map\n",
 	  network_cmd },
 	{ "rd vpn export ASN:NN_OR_IP-ADDRESS:NN$rd",
 	  "Specify route distinguisher\nBetween current address-family and vpn\n"
@@ -952,6 +809,33 @@ static const struct cmd_def af_cmds[] = {
 	  NO_STR "Import routes to this address-family\nExport routes from this address-family\n"
 		 "to/from default instance VPN RIB\n",
 	  import_export_vpn_cmd },
+	{ "maximum-paths [ibgp$ibgp] (1-64)$n",
+	  "Forward packets over multiple paths\niBGP-multipath\nNumber of paths\n",
+	  maximum_paths_cmd },
+	{ "no maximum-paths [ibgp$ibgp] [(1-64)]",
+	  NO_STR "Forward packets over multiple paths\niBGP-multipath\nNumber of paths\n",
+	  maximum_paths_cmd },
+	{ "route-map vpn <import|export> RMAP_NAME$name",
+	  "Specify route map\nBetween current address-family and vpn\n"
+	  "For routes leaked from vpn to current address-family\n"
+	  "For routes leaked from current address-family to vpn\nname of route-map\n",
+	  route_map_vpn_cmd },
+	{ "no route-map vpn <import|export> [RMAP_NAME]",
+	  NO_STR "Specify route map\nBetween current address-family and vpn\n"
+		 "For routes leaked from vpn to current address-family\n"
+		 "For routes leaked from current address-family to vpn\nname of route-map\n",
+	  route_map_vpn_cmd },
+	{ "import vrf route-map RMAP_NAME$name",
+	  "Import routes from another VRF\nVRF to import from\n"
+	  "Specify route map\nname of route-map\n",
+	  import_vrf_rmap_cmd },
+	{ "no import vrf route-map [RMAP_NAME]",
+	  NO_STR "Import routes from another VRF\nVRF to import from\n"
+		 "Specify route map\nname of route-map\n",
+	  import_vrf_rmap_cmd },
+	{ "[no] import vrf VIEWVRFNAME$vrf",
+	  NO_STR "Import routes from another VRF\nVRF to import from\nThe name of the VRF\n",
+	  import_vrf_cmd },
 	{ "[no] bgp retain route-target all",
 	  NO_STR BGP_STR "Retain BGP updates\nRetain routes by RT\nRetain all routes\n", bgp_flag_cmd },
 	{ "exit-address-family", "Exit from Address Family configuration mode\n", exit_af_cmd },
@@ -962,4 +846,15 @@ void bgp_cli_init(void)
 	cmd_install_table(NODE_CONFIG, config_cmds, ARRAY_SIZE(config_cmds));
 	cmd_install_table(NODE_BGP, bgp_cmds, ARRAY_SIZE(bgp_cmds));
 	cmd_install_table(NODE_BGP_AF, af_cmds, ARRAY_SIZE(af_cmds));
+	bgp_neighbor_cli_init();
+}
+
+struct bgp *bgp_cli_instance(struct cli *cli)
+{
+	return ctx_bgp(cli);
+}
+
+int bgp_cli_af(struct cli *cli)
+{
+	return ctx_af(cli);
 }

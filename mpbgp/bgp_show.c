@@ -11,6 +11,8 @@
 #include "cli/cmd.h"
 #include "lib/log.h"
 #include "mpbgp/bgp_cfg.h"
+#include "mpbgp/explain.h"
+#include "mpbgp/peer_filter.h"
 #include "mpbgp/rib.h"
 #include "mpbgp/session.h"
 #include "mpbgp/speaker.h"
@@ -300,8 +302,16 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 	json_object_object_add(nh, "used", json_object_new_boolean(true));
 	json_object_array_add(nhs, nh);
 	json_object_object_add(o, "nexthops", nhs);
+	if (p->flags & BGP_PATH_MULTIPATH)
+		json_object_object_add(o, "multipath", json_object_new_boolean(true));
+	if (p->src == BGP_SRC_IMPORTED && p->origin_bgp != NULL && p->origin_bgp->vrf != NULL) {
+		/* leaked from a VRF of this PE: FRR names the next hop's VRF */
+		json_object_object_add(o, "nhVrfName", json_object_new_string(p->origin_bgp->vrf_name));
+		json_object_object_add(o, "nhVrfId", json_object_new_int64(p->origin_bgp->vrf->id));
+	}
 	if (p->src == BGP_SRC_IMPORTED)
-		json_object_object_add(o, "importedFrom", json_object_new_string("vpn"));
+		json_object_object_add(o, "importedFrom", json_object_new_string(
+			p->origin == NULL && p->origin_bgp != NULL ? p->origin_bgp->vrf_name : "vpn"));
 	if (!(p->flags & BGP_PATH_VALID)) {
 		const char *why = (p->flags & BGP_PATH_LOOP)     ? "as-path, originator or cluster loop"
 				  : !(p->flags & BGP_PATH_NH_OK) ? "next hop inaccessible (no core route, or no labelled path while LDP runs)"
@@ -324,6 +334,18 @@ struct walk_ctx {
 	struct rd rd;
 };
 
+/* Paths denied by inbound policy are in the Adj-RIB-In only: tables show
+ * neither them nor a dest that has nothing else. */
+static bool dest_shown(const struct bgp_dest *d)
+{
+	const struct bgp_path *p;
+
+	for (p = d->paths; p != NULL; p = p->next)
+		if (!(p->flags & BGP_PATH_DENIED))
+			return true;
+	return false;
+}
+
 /* `show bgp ipv4 vpn [rd RD] A.B.C.D/M`: FRR's shape, keyed by RD. */
 static void prefix_detail(struct bgp_dest *d, void *arg)
 {
@@ -334,11 +356,14 @@ static void prefix_detail(struct bgp_dest *d, void *arg)
 
 	if (!prefix_equal(&d->p.pfx, &w->pfx) || (w->rd_filter && rd_cmp(&d->p.rd, &w->rd) != 0))
 		return;
+	if (!dest_shown(d))
+		return;
 	o = json_object_new_object();
 	paths = json_object_new_array();
 	json_object_object_add(o, "prefix", json_object_new_string(prefix_ntop(&d->p.pfx, buf, sizeof(buf))));
 	for (p = d->paths; p != NULL; p = p->next)
-		json_object_array_add(paths, path_json(w->b, d, p, true));
+		if (!(p->flags & BGP_PATH_DENIED))
+			json_object_array_add(paths, path_json(w->b, d, p, true));
 	json_object_object_add(o, "paths", paths);
 	json_object_object_add(w->routes, w->vpn ? rd_format(&d->p.rd, buf, sizeof(buf)) : "", o);
 }
@@ -346,12 +371,16 @@ static void prefix_detail(struct bgp_dest *d, void *arg)
 static void dest_json(struct bgp_dest *d, void *arg)
 {
 	struct walk_ctx *w = arg;
-	json_object *arr = json_object_new_array(), *into = w->routes;
+	json_object *arr, *into = w->routes;
 	struct bgp_path *p;
 	char buf[RD_STRLEN + PREFIX_STRLEN];
 
+	if (!dest_shown(d))
+		return;
+	arr = json_object_new_array();
 	for (p = d->paths; p != NULL; p = p->next)
-		json_object_array_add(arr, path_json(w->b, d, p, false));
+		if (!(p->flags & BGP_PATH_DENIED))
+			json_object_array_add(arr, path_json(w->b, d, p, false));
 	if (w->vpn) {
 		rd_format(&d->p.rd, buf, sizeof(buf));
 		if (!json_object_object_get_ex(w->routes, buf, &into)) {
@@ -368,7 +397,10 @@ static void dest_text(struct bgp_dest *d, void *arg)
 	struct walk_ctx *w = arg;
 	struct bgp_path *p;
 	char pfx[PREFIX_STRLEN], nh[IPADDR_STRLEN], path[256], rd[RD_STRLEN];
+	bool first = true;
 
+	if (!dest_shown(d))
+		return;
 	if (w->vpn && (!w->have_rd || rd_cmp(&w->last_rd, &d->p.rd) != 0)) {
 		cli_out(w->cli, "Route Distinguisher: %s\n", rd_format(&d->p.rd, rd, sizeof(rd)));
 		w->last_rd = d->p.rd;
@@ -378,6 +410,8 @@ static void dest_text(struct bgp_dest *d, void *arg)
 		const struct bgp_attr *at = p->attr;
 		char med[16] = "", lp[16] = "";
 
+		if (p->flags & BGP_PATH_DENIED)
+			continue;
 		if (at->present & BGP_ATTR_BIT(BGP_ATTR_MED))
 			snprintf(med, sizeof(med), "%u", at->med);
 		if (at->present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF))
@@ -385,13 +419,14 @@ static void dest_text(struct bgp_dest *d, void *arg)
 		bgp_aspath_str(at, path, sizeof(path));
 		cli_out(w->cli, "%c%c%c %-18s %-15s %6s %6s %6u %s%s%s", (p->flags & BGP_PATH_VALID) ? '*' : ' ',
 			d->best == p ? '>' : ' ', p->src == BGP_SRC_PEER && !bgp_peer_ebgp(p->peer, w->b->asn) ? 'i' : ' ',
-			p == d->paths ? prefix_ntop(&d->p.pfx, pfx, sizeof(pfx)) : "",
+			first ? prefix_ntop(&d->p.pfx, pfx, sizeof(pfx)) : "",
 			!ipaddr_is_zero(&at->nexthop) ? ipaddr_ntop(&at->nexthop, nh, sizeof(nh)) : "0.0.0.0", med, lp, p->weight, path,
 			path[0] ? " " : "",
 			at->origin == BGP_ORIGIN_IGP ? "i" : at->origin == BGP_ORIGIN_EGP ? "e" : "?");
 		if (p->nlabels > 0)
 			cli_out(w->cli, "  label %u", p->labels[0]);
 		cli_out(w->cli, "\n");
+		first = false;
 	}
 	w->count++;
 }
@@ -560,6 +595,32 @@ static int show_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 
 /* ---- neighbors ---- */
 
+/* FRR's per-family policy fields of `show bgp neighbors json`. */
+static void neighbor_policy_json(const struct bgp_peer *p, enum bgp_af af, json_object *x)
+{
+	const struct bgp_peer_filter *f = &p->cfg.filter[af];
+	static const char *const pl[2] = { "incomingUpdatePrefixFilterList",
+					   "outgoingUpdatePrefixFilterList" };
+	static const char *const fl[2] = { "incomingUpdateAsPathFilterList",
+					   "outgoingUpdateAsPathFilterList" };
+	static const char *const rm[2] = { "routeMapForIncomingAdvertisements",
+					   "routeMapForOutgoingAdvertisements" };
+	int d;
+
+	if (bgp_peer_has_policy(p, af, BGP_DIR_IN))
+		json_object_object_add(x, "inboundPathPolicyConfig", json_object_new_boolean(true));
+	if (bgp_peer_has_policy(p, af, BGP_DIR_OUT))
+		json_object_object_add(x, "outboundPathPolicyConfig", json_object_new_boolean(true));
+	for (d = BGP_DIR_IN; d <= BGP_DIR_OUT; d++) {
+		if (f->prefix_list[d][0])
+			json_object_object_add(x, pl[d], json_object_new_string(f->prefix_list[d]));
+		if (f->filter_list[d][0])
+			json_object_object_add(x, fl[d], json_object_new_string(f->filter_list[d]));
+		if (f->route_map[d][0])
+			json_object_object_add(x, rm[d], json_object_new_string(f->route_map[d]));
+	}
+}
+
 static json_object *neighbor_json(struct bgp *b, struct bgp_peer *p)
 {
 	json_object *o = json_object_new_object(), *caps = json_object_new_object();
@@ -570,6 +631,8 @@ static json_object *neighbor_json(struct bgp *b, struct bgp_peer *p)
 	json_object_object_add(o, "remoteAs", json_object_new_int64(p->cfg.remote_as));
 	json_object_object_add(o, "localAs", json_object_new_int64(b->asn));
 	json_object_object_add(o, "nbrInternalLink", json_object_new_boolean(!bgp_peer_ebgp(p, b->asn)));
+	if (p->group != NULL)
+		json_object_object_add(o, "peerGroup", json_object_new_string(p->group->name));
 	if (p->cfg.description[0])
 		json_object_object_add(o, "nbrDesc", json_object_new_string(p->cfg.description));
 	json_object_object_add(o, "bgpVersion", json_object_new_int(4));
@@ -600,8 +663,13 @@ static json_object *neighbor_json(struct bgp *b, struct bgp_peer *p)
 		json_object_object_add(x, "sentPrefixCounter", json_object_new_int64((int64_t)bgp_adjout_count(p, (enum bgp_af)af)));
 		if (p->cfg.rr_client[af])
 			json_object_object_add(x, "routeReflectorClient", json_object_new_boolean(true));
+		if (p->cfg.next_hop_self[af] || p->cfg.nhs_force[af])
+			json_object_object_add(x, "routerAlwaysNextHop", json_object_new_boolean(true));
+		if (p->cfg.nhs_force[af])
+			json_object_object_add(x, "forceRouterAlwaysNextHop", json_object_new_boolean(true));
 		if (p->cfg.max_prefix[af])
 			json_object_object_add(x, "prefixAllowedMax", json_object_new_int64(p->cfg.max_prefix[af]));
+		neighbor_policy_json(p, (enum bgp_af)af, x);
 		json_object_object_add(afs, bgp_af_table[af].json_name, x);
 	}
 	json_object_object_add(o, "neighborCapabilities", caps);
@@ -688,7 +756,8 @@ static int clear_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 	struct bgp *b = instance_arg(cli, a);
 	struct bgp_peer *p;
 	struct ipaddr addr;
-	bool soft = cmd_has(a, "soft"), found = false;
+	bool soft = cmd_has(a, "soft") || cmd_has(a, "in") || cmd_has(a, "out"), found = false;
+	bool in = !cmd_has(a, "out"), out = !cmd_has(a, "in");
 
 	memset(&addr, 0, sizeof(addr));
 	if (b == NULL)
@@ -707,9 +776,10 @@ static int clear_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 				bgp_peer_start(p);
 			continue;
 		}
+		/* soft in: inbound policy again over the kept Adj-RIB-In (no
+		 * ROUTE-REFRESH needed); soft out: Adj-RIB-Out again */
 		for (af = 0; af < BGP_AF_MAX; af++)
-			if (p->state == BGP_ST_ESTABLISHED && p->af_nego[af] && b->rib[af] != NULL)
-				bgp_adjout_refresh(b->rib[af], p);
+			bgp_policy_soft(p, (enum bgp_af)af, in, out);
 	}
 	if (!found) {
 		cli_out(cli, "%% No such neighbor\n");
@@ -769,13 +839,15 @@ static const struct cmd_def view_cmds[] = {
 	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Detailed information on TCP and BGP neighbor connections\n"
 	  "Neighbor to display information about\n" "IPv6 neighbor to display information about\n" JSON_STR,
 	  show_neighbors_cmd },
-	{ "clear bgp [vrf NAME$vrf] <*|A.B.C.D$peer|X:X::X:X$peer> [soft]",
+	{ "clear bgp [vrf NAME$vrf] <*|A.B.C.D$peer|X:X::X:X$peer> [soft] [<in|out>]",
 	  "Reset functions\n" BGP_STR VRF_STR "VRF name\n" "Clear all peers\n" "BGP neighbor address to clear\n" "BGP IPv6 neighbor address to clear\n"
-	  "Soft reconfig: send the table again, keep the session\n",
+	  "Soft reconfig: keep the session\nSoft reconfig inbound: inbound policy again over the kept Adj-RIB-In\n"
+	  "Soft reconfig outbound: send the table again\n",
 	  clear_bgp_cmd },
 };
 
 void bgp_show_init(void)
 {
 	cmd_install_table(NODE_VIEW, view_cmds, ARRAY_SIZE(view_cmds));
+	explain_init();
 }

@@ -40,10 +40,19 @@
  * Not done: FRR's "Older Path" step between eBGP paths (FRR keeps the older
  * one unless `bgp bestpath compare-routerid`); we always go on to the router
  * id as RFC 4271 does, so the result does not depend on arrival order.
- * No multipath, no confederation "Confed Peer Type" step. */
+ * No confederation "Confed Peer Type" step.
+ *
+ * Multipath (bgp_path_multipath_eq, FRR's `maximum-paths`): a path joins the
+ * best one when the comparison got past the IGP metric (steps 1-8 equal:
+ * weight, LOCAL_PREF, local route, AS_PATH length, ORIGIN, MED, peer type,
+ * IGP metric), both or neither carry labels, and, as FRR does without
+ * `bgp bestpath as-path multipath-relax`: iBGP paths (imported VPN paths
+ * count as iBGP) have the same AS_PATH, eBGP paths come from the same
+ * neighbouring AS. Locally originated paths never share. */
 #include "config.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "mpbgp/rib.h"
 
@@ -198,6 +207,34 @@ int bgp_path_cmp(const struct bgp_path *a, const struct bgp_path *b,
 	PREFER_LOWER(peer_addr_cmp(a, b), 0, BGP_SEL_PEER_ADDR);
 
 	return 0;
+}
+
+static bool aspath_same(const struct bgp_attr *a, const struct bgp_attr *b)
+{
+	if (a->aspath_len != b->aspath_len)
+		return false;
+	return a->aspath_len == 0 || memcmp(a->aspath, b->aspath, a->aspath_len) == 0;
+}
+
+bool bgp_path_multipath_eq(const struct bgp_path *p, const struct bgp_path *best,
+			   const struct bgp_decide_ctx *ctx)
+{
+	enum bgp_select_reason r;
+	int c;
+
+	if (p == best || !(p->flags & BGP_PATH_VALID) || !(best->flags & BGP_PATH_VALID) ||
+	    p->src == BGP_SRC_LOCAL || best->src == BGP_SRC_LOCAL)
+		return false;
+	c = bgp_path_cmp(p, best, ctx, &r);
+	if (c != 0 && r < BGP_SEL_ROUTER_ID)
+		return false;
+	if ((p->nlabels > 0) != (best->nlabels > 0))
+		return false;
+	if (path_ebgp(p, ctx) != path_ebgp(best, ctx))
+		return false;
+	if (path_ebgp(p, ctx))
+		return p->peer->cfg.remote_as == best->peer->cfg.remote_as;
+	return aspath_same(p->attr, best->attr);
 }
 
 /* FRR's words (bgp_path_selection_reason2str) for bestpath.selectionReason. */

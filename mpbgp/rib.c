@@ -8,8 +8,15 @@
  * also on a doubly linked per-peer list (peer->adj_in[af]) so that session
  * down removes them without scanning the table. A path is struct bgp_path
  * plus a dest back pointer and the two list links; its attributes are one
- * interned pointer. We keep only post-policy paths (no soft-reconfiguration
- * inbound copy).
+ * interned pointer.
+ *
+ * Inbound policy (the speaker's, applied before bgp_rib_update_in) leaves
+ * every received path here: a denied one is flagged BGP_PATH_DENIED (never
+ * valid, not counted as accepted); one whose attributes policy changed
+ * keeps what was received in attr_in. bgp_rib_reeval_peer() re-runs the
+ * policy over a peer's paths from those (soft reconfiguration inbound
+ * without a refresh from the peer: FRR's "soft-reconfiguration inbound",
+ * always on, at the cost of one pointer per path).
  *
  * Loop detection (RFC 4271 9.1.2 AS loop, with allowas-in; RFC 4456 8
  * ORIGINATOR_ID and CLUSTER_LIST) and next-hop accessibility (RFC 4271
@@ -33,6 +40,8 @@ struct rib_path {
 struct rib_adjin {
 	struct rib_path *head;
 	size_t count;
+	size_t denied;  /* of count, BGP_PATH_DENIED */
+	size_t changed; /* of count, with attr_in */
 };
 
 struct rib_hook {
@@ -52,6 +61,7 @@ struct bgp_rib {
 	bgp_rib_nh_fn nh;
 	void *nh_arg;
 	struct bgp_decide_ctx ctx;
+	uint16_t maxpaths_ebgp, maxpaths_ibgp; /* `maximum-paths [ibgp]` (0, 1: none) */
 	void *adjout; /* adjout.c's per-RIB state, freed with the RIB */
 };
 
@@ -183,9 +193,34 @@ void bgp_rib_set_always_compare_med(struct bgp_rib *rib, bool on)
 	rib->ctx.always_compare_med = on;
 }
 
+static bool reselect(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *changed,
+		     const struct bgp_path *old_best);
+
+void bgp_rib_set_maxpaths(struct bgp_rib *rib, uint16_t ebgp, uint16_t ibgp)
+{
+	size_t i;
+
+	if (rib->maxpaths_ebgp == ebgp && rib->maxpaths_ibgp == ibgp)
+		return;
+	rib->maxpaths_ebgp = ebgp;
+	rib->maxpaths_ibgp = ibgp;
+	for (i = 0; i <= rib->mask; i++) {
+		struct bgp_dest *d = rib->tab[i];
+
+		while (d != NULL) {
+			struct bgp_dest *dn = DEST_NEXT(d);
+
+			reselect(rib, d, NULL, d->best);
+			d = dn;
+		}
+	}
+}
+
 static void free_path(struct bgp_rib *rib, struct rib_path *rp)
 {
 	bgp_attr_unref(rp->p.attr);
+	if (rp->p.attr_in != NULL)
+		bgp_attr_unref(rp->p.attr_in);
 	bgp_pool_put(&rib->paths, rp);
 	rib->npath--;
 }
@@ -295,9 +330,56 @@ static void dest_unlink_free(struct bgp_rib *rib, struct bgp_dest *d)
 	rib->ndest--;
 }
 
+/* Multipath (FRR's maximum-paths): the paths that may share forwarding
+ * with best, best first and then in decision order, up to the limit for
+ * best's kind. Returns true if the set of flagged paths changed. */
+#define MP_MAX 64
+static bool select_multipath(struct bgp_rib *rib, struct bgp_dest *d, struct bgp_path *best)
+{
+	struct bgp_path *cand[MP_MAX], *p;
+	bool ebgp = best != NULL && best->src == BGP_SRC_PEER && best->peer != NULL &&
+		    bgp_peer_ebgp(best->peer, rib->ctx.local_as);
+	unsigned max = ebgp ? rib->maxpaths_ebgp : rib->maxpaths_ibgp, n = 0, i, j;
+	bool changed = false;
+
+	if (max > MP_MAX)
+		max = MP_MAX;
+	if (best != NULL && max > 1)
+		for (p = d->paths; p != NULL; p = p->next) {
+			if (!bgp_path_multipath_eq(p, best, &rib->ctx))
+				continue;
+			/* insertion in decision order; the worst falls off */
+			for (i = n; i > 0 && bgp_path_cmp(p, cand[i - 1], &rib->ctx, NULL) < 0; i--)
+				;
+			if (i >= max - 1)
+				continue;
+			if (n < max - 1)
+				n++;
+			for (j = n - 1; j > i; j--)
+				cand[j] = cand[j - 1];
+			cand[i] = p;
+		}
+	for (p = d->paths; p != NULL; p = p->next) {
+		bool mp = false;
+
+		if (n > 0 && p == best)
+			mp = true;
+		for (i = 0; i < n && !mp; i++)
+			mp = cand[i] == p;
+		if (mp != ((p->flags & BGP_PATH_MULTIPATH) != 0))
+			changed = true;
+		if (mp)
+			p->flags |= BGP_PATH_MULTIPATH;
+		else
+			p->flags &= ~BGP_PATH_MULTIPATH;
+	}
+	return changed;
+}
+
 /* Runs the decision over every path of d (RFC 4271 9.1.2); the dest's
- * reason is the step of the last comparison, as FRR shows it. */
-static struct bgp_path *select_best(struct bgp_rib *rib, struct bgp_dest *d)
+ * reason is the step of the last comparison, as FRR shows it. *mp_changed:
+ * the multipath set changed. */
+static struct bgp_path *select_best(struct bgp_rib *rib, struct bgp_dest *d, bool *mp_changed)
 {
 	struct bgp_path *best = NULL, *p;
 	enum bgp_select_reason r = BGP_SEL_NONE;
@@ -317,6 +399,7 @@ static struct bgp_path *select_best(struct bgp_rib *rib, struct bgp_dest *d)
 		best->flags |= BGP_PATH_BEST;
 	d->best = best;
 	d->reason = r;
+	*mp_changed = select_multipath(rib, d, best);
 	return best;
 }
 
@@ -329,18 +412,27 @@ static void run_hooks(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_
 }
 
 /* Decision after a change of path `changed` (NULL: none in particular);
- * hooks when the best moved or the best itself changed; frees an empty dest. */
-static bool reselect(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *changed,
-		     const struct bgp_path *old_best)
+ * hooks when the best moved, the best itself or a multipath changed, or the
+ * multipath set changed (force: a multipath went away); frees an empty dest. */
+static bool reselect_mp(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *changed,
+			const struct bgp_path *old_best, bool force)
 {
-	struct bgp_path *best = select_best(rib, d);
+	bool mp_changed;
+	struct bgp_path *best = select_best(rib, d, &mp_changed);
 	bool moved = best != old_best || (changed != NULL && best == changed);
 
-	if (moved)
+	if (moved || mp_changed || force ||
+	    (changed != NULL && (changed->flags & BGP_PATH_MULTIPATH)))
 		run_hooks(rib, d, old_best);
 	if (d->paths == NULL)
 		dest_unlink_free(rib, d);
 	return moved;
+}
+
+static bool reselect(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *changed,
+		     const struct bgp_path *old_best)
+{
+	return reselect_mp(rib, d, changed, old_best, false);
 }
 
 uint32_t bgp_cluster_id(const struct bgp *bgp)
@@ -399,7 +491,9 @@ static bool path_validate(struct bgp_rib *rib, struct bgp_path *p)
 	uint32_t f = p->flags & ~(BGP_PATH_VALID | BGP_PATH_NH_OK | BGP_PATH_LOOP);
 	bool nh_ok = true;
 
-	if (p->src == BGP_SRC_PEER) {
+	if (p->src == BGP_SRC_PEER && (f & BGP_PATH_DENIED)) {
+		nh_ok = false; /* not a candidate: no next-hop lookup */
+	} else if (p->src == BGP_SRC_PEER) {
 		if (bgp_rib_path_looped(rib->bgp, p->peer, p->attr))
 			f |= BGP_PATH_LOOP;
 		if (rib->nh != NULL)
@@ -407,7 +501,7 @@ static bool path_validate(struct bgp_rib *rib, struct bgp_path *p)
 	}
 	if (nh_ok)
 		f |= BGP_PATH_NH_OK;
-	if (nh_ok && !(f & BGP_PATH_LOOP))
+	if (nh_ok && !(f & (BGP_PATH_LOOP | BGP_PATH_DENIED)))
 		f |= BGP_PATH_VALID;
 	p->flags = f;
 	p->igp_metric = nh_ok ? metric : 0;
@@ -427,9 +521,57 @@ static struct rib_adjin *adjin_get(struct bgp_rib *rib, struct bgp_peer *peer)
 	return peer->adj_in[rib->af];
 }
 
+/* The peer's accepted-prefix counter: paths not denied by policy. */
+static void adjin_count(struct bgp_rib *rib, struct bgp_peer *peer, const struct rib_adjin *ai)
+{
+	peer->cnt.prefixes_received[rib->af] = ai->count - ai->denied;
+}
+
+/* Sets the policy outcome of a path: its attributes (a reference taken),
+ * what was received when policy changed them (attr_in, or NULL), and the
+ * denied flag; keeps the peer's counters. */
+static void path_set_policy(struct bgp_rib *rib, struct rib_path *rp, const struct bgp_attr *attr,
+			    const struct bgp_attr *attr_in, bool denied)
+{
+	struct bgp_path *p = &rp->p;
+	struct rib_adjin *ai = rp->pprev != NULL ? p->peer->adj_in[rib->af] : NULL;
+
+	if (attr_in != NULL)
+		bgp_attr_ref(attr_in);
+	if (p->attr_in != NULL)
+		bgp_attr_unref(p->attr_in);
+	if (ai != NULL)
+		ai->changed += (size_t)(attr_in != NULL) - (size_t)(p->attr_in != NULL);
+	p->attr_in = attr_in;
+	if (p->attr != attr) {
+		bgp_attr_ref(attr);
+		if (p->attr != NULL)
+			bgp_attr_unref(p->attr);
+		p->attr = attr;
+	}
+	if (ai != NULL && denied != ((p->flags & BGP_PATH_DENIED) != 0)) {
+		if (denied)
+			ai->denied++;
+		else
+			ai->denied--;
+		adjin_count(rib, p->peer, ai);
+	}
+	if (denied)
+		p->flags |= BGP_PATH_DENIED;
+	else
+		p->flags &= ~BGP_PATH_DENIED;
+}
+
 struct bgp_path *bgp_rib_update(struct bgp_rib *rib, const struct bgp_rib_src *src,
 				const struct bgp_nlri *n, const struct bgp_attr *attr,
 				uint32_t weight)
+{
+	return bgp_rib_update_in(rib, src, n, attr, NULL, weight, false);
+}
+
+struct bgp_path *bgp_rib_update_in(struct bgp_rib *rib, const struct bgp_rib_src *src,
+				   const struct bgp_nlri *n, const struct bgp_attr *attr,
+				   const struct bgp_attr *attr_in, uint32_t weight, bool denied)
 {
 	struct bgp_dest *d = dest_get(rib, &n->p);
 	struct bgp_path *p, *old_best = d->best;
@@ -441,16 +583,16 @@ struct bgp_path *bgp_rib_update(struct bgp_rib *rib, const struct bgp_rib_src *s
 			break;
 	if (p != NULL) {
 		/* implicit withdraw (RFC 4271 3.1): replace in place */
-		bool same = p->attr == attr && p->nlabels == nl && p->weight == weight &&
+		bool same = p->attr == attr && p->attr_in == attr_in &&
+			    denied == ((p->flags & BGP_PATH_DENIED) != 0) && p->nlabels == nl &&
+			    p->weight == weight &&
 			    memcmp(p->labels, n->labels, sizeof(mpls_label_t) * (size_t)nl) == 0;
 
 		if (same) {
 			p->flags &= ~BGP_PATH_STALE;
 			return p;
 		}
-		bgp_attr_ref(attr);
-		bgp_attr_unref(p->attr);
-		p->attr = attr;
+		path_set_policy(rib, (struct rib_path *)p, attr, attr_in, denied);
 	} else {
 		rp = bgp_pool_get(&rib->paths);
 		p = &rp->p;
@@ -459,8 +601,6 @@ struct bgp_path *bgp_rib_update(struct bgp_rib *rib, const struct bgp_rib_src *s
 		p->peer = src->peer;
 		p->origin_bgp = src->origin_bgp;
 		p->origin = src->origin;
-		bgp_attr_ref(attr);
-		p->attr = attr;
 		p->next = d->paths;
 		d->paths = p;
 		rib->npath++;
@@ -473,8 +613,9 @@ struct bgp_path *bgp_rib_update(struct bgp_rib *rib, const struct bgp_rib_src *s
 			rp->pprev = &ai->head;
 			ai->head = rp;
 			ai->count++;
-			src->peer->cnt.prefixes_received[rib->af] = ai->count;
+			adjin_count(rib, src->peer, ai);
 		}
+		path_set_policy(rib, rp, attr, attr_in, denied);
 	}
 	p->nlabels = nl;
 	memset(p->labels, 0, sizeof(p->labels));
@@ -492,6 +633,7 @@ static void path_remove(struct bgp_rib *rib, struct rib_path *rp)
 {
 	struct bgp_dest *d = rp->dest;
 	struct bgp_path **pp = &d->paths, *old_best = d->best;
+	bool was_mp = (rp->p.flags & BGP_PATH_MULTIPATH) != 0;
 
 	while (*pp != &rp->p)
 		pp = &(*pp)->next;
@@ -503,12 +645,14 @@ static void path_remove(struct bgp_rib *rib, struct rib_path *rp)
 		if (rp->pnext != NULL)
 			rp->pnext->pprev = rp->pprev;
 		ai->count--;
-		rp->p.peer->cnt.prefixes_received[rib->af] = ai->count;
+		ai->denied -= (rp->p.flags & BGP_PATH_DENIED) != 0;
+		ai->changed -= rp->p.attr_in != NULL;
+		adjin_count(rib, rp->p.peer, ai);
 	}
 	if (d->best == &rp->p)
 		d->best = NULL;
 	free_path(rib, rp);
-	reselect(rib, d, NULL, old_best);
+	reselect_mp(rib, d, NULL, old_best, was_mp);
 }
 
 int bgp_rib_withdraw(struct bgp_rib *rib, const struct bgp_rib_src *src,
@@ -606,7 +750,67 @@ size_t bgp_rib_peer_path_count(const struct bgp_rib *rib, const struct bgp_peer 
 {
 	const struct rib_adjin *ai = peer->adj_in[rib->af];
 
+	return ai != NULL ? ai->count - ai->denied : 0;
+}
+
+size_t bgp_rib_peer_received_count(const struct bgp_rib *rib, const struct bgp_peer *peer)
+{
+	const struct rib_adjin *ai = peer->adj_in[rib->af];
+
 	return ai != NULL ? ai->count : 0;
+}
+
+size_t bgp_rib_peer_policy_count(const struct bgp_rib *rib, const struct bgp_peer *peer)
+{
+	const struct rib_adjin *ai = peer->adj_in[rib->af];
+
+	return ai != NULL ? ai->denied + ai->changed : 0;
+}
+
+size_t bgp_rib_reeval_peer(struct bgp_rib *rib, struct bgp_peer *peer, bgp_rib_in_fn fn,
+			   void *arg)
+{
+	struct rib_adjin *ai = peer->adj_in[rib->af];
+	struct rib_path *rp;
+	size_t changed = 0;
+
+	if (ai == NULL)
+		return 0;
+	for (rp = ai->head; rp != NULL; rp = rp->pnext) {
+		struct bgp_path *p = &rp->p;
+		struct bgp_dest *d = rp->dest;
+		struct bgp_path *old_best = d->best;
+		const struct bgp_attr *in = p->attr_in != NULL ? p->attr_in : p->attr;
+		const struct bgp_attr *out = NULL;
+		uint32_t weight = 0;
+		bool permit = fn(peer, rib->af, &d->p, in, &out, &weight, arg);
+
+		if (!permit && out != NULL) {
+			bgp_attr_unref(out);
+			out = NULL;
+		}
+		if (out == in) { /* the policy gave back what came in */
+			bgp_attr_unref(out);
+			out = NULL;
+		}
+		if ((out != NULL ? out : in) == p->attr && (out != NULL ? in : NULL) == p->attr_in &&
+		    !permit == ((p->flags & BGP_PATH_DENIED) != 0) && p->weight == weight) {
+			if (out != NULL)
+				bgp_attr_unref(out);
+			continue;
+		}
+		bgp_attr_ref(in); /* path_set_policy may drop the path's own reference */
+		path_set_policy(rib, rp, out != NULL ? out : in, out != NULL ? in : NULL, !permit);
+		bgp_attr_unref(in);
+		if (out != NULL)
+			bgp_attr_unref(out); /* the path holds its own */
+		p->weight = weight;
+		p->uptime = time(NULL);
+		path_validate(rib, p);
+		reselect(rib, d, p, old_best);
+		changed++;
+	}
+	return changed;
 }
 
 struct bgp_dest *bgp_rib_path_dest(const struct bgp_path *path)

@@ -8,8 +8,9 @@
  * Paths hold one reference on their interned attribute set.
  *
  * Memory (measured by tests/unit/test_bgp_rib.c, glibc, x86-64): a VPNv4
- * path that is the only one of its dest ~179 B (dest 48 B + path 120 B from
- * pools + hash slots), each further path of the same dest 120 B; an
+ * path that is the only one of its dest ~203 B (dest + path 128 B from
+ * pools + hash slots), each further path of the same dest 128 B (8 of them
+ * the attr_in pointer kept for soft reconfiguration inbound); an
  * Adj-RIB-Out entry ~51 B per prefix per peer; attributes are shared. */
 #ifndef PE_BGP_RIB_H
 #define PE_BGP_RIB_H
@@ -33,6 +34,10 @@ struct bgp_decide_ctx {
 int bgp_path_cmp(const struct bgp_path *a, const struct bgp_path *b,
 		 const struct bgp_decide_ctx *ctx, enum bgp_select_reason *reason);
 const char *bgp_select_reason_str(enum bgp_select_reason r);
+/* May p share forwarding with best (multipath)? The rules are FRR's
+ * (decide.c); how many do is the RIB's maximum-paths. Pure. */
+bool bgp_path_multipath_eq(const struct bgp_path *p, const struct bgp_path *best,
+			   const struct bgp_decide_ctx *ctx);
 
 /* rib.c */
 /* Fixed-size object pool: no per-object malloc header or size rounding
@@ -83,6 +88,11 @@ enum bgp_af bgp_rib_af(const struct bgp_rib *rib);
 int bgp_rib_add_hook(struct bgp_rib *rib, bgp_rib_change_fn fn, void *arg);
 void bgp_rib_set_nh(struct bgp_rib *rib, bgp_rib_nh_fn fn, void *arg); /* NULL: all accessible */
 void bgp_rib_set_always_compare_med(struct bgp_rib *rib, bool on);
+/* `maximum-paths`: at most ebgp (best eBGP) or ibgp (best iBGP or
+ * imported) paths get BGP_PATH_MULTIPATH, the best included; 0 or 1 = none.
+ * Reruns the decision of every dest when the numbers change (hooks where
+ * the multipath set moved). */
+void bgp_rib_set_maxpaths(struct bgp_rib *rib, uint16_t ebgp, uint16_t ibgp);
 
 /* Adds or replaces the path of src for n->p with attr (interned; the RIB
  * takes its own reference) and n's labels, sets VALID/NH_OK/LOOP, runs the
@@ -91,6 +101,25 @@ void bgp_rib_set_always_compare_med(struct bgp_rib *rib, bool on);
 struct bgp_path *bgp_rib_update(struct bgp_rib *rib, const struct bgp_rib_src *src,
 				const struct bgp_nlri *n, const struct bgp_attr *attr,
 				uint32_t weight);
+/* The same, with the outcome of inbound policy: attr is what policy made
+ * (or what was received when it changed nothing, or denied), attr_in what
+ * was received when policy changed it (else NULL); a denied path is kept
+ * (Adj-RIB-In) flagged BGP_PATH_DENIED, never valid, not counted. */
+struct bgp_path *bgp_rib_update_in(struct bgp_rib *rib, const struct bgp_rib_src *src,
+				   const struct bgp_nlri *n, const struct bgp_attr *attr,
+				   const struct bgp_attr *attr_in, uint32_t weight, bool denied);
+/* Inbound policy for bgp_rib_reeval_peer: decides on a path of peer from
+ * what was received (in); false: deny. On permit *out is NULL (nothing
+ * changed) or an interned set whose reference the callee hands over, and
+ * *weight the path's weight. */
+typedef bool (*bgp_rib_in_fn)(struct bgp_peer *peer, enum bgp_af af, const struct bgp_prefix *p,
+			      const struct bgp_attr *in, const struct bgp_attr **out,
+			      uint32_t *weight, void *arg);
+/* Soft reconfiguration inbound: re-runs fn over every path of peer (its
+ * Adj-RIB-In) from the received attributes, reruns the decision where the
+ * outcome changed; returns how many paths changed. */
+size_t bgp_rib_reeval_peer(struct bgp_rib *rib, struct bgp_peer *peer, bgp_rib_in_fn fn,
+			   void *arg);
 /* Removes the path of src for p; 0, or -1 when there was none. */
 int bgp_rib_withdraw(struct bgp_rib *rib, const struct bgp_rib_src *src,
 		     const struct bgp_prefix *p);
@@ -104,7 +133,12 @@ void bgp_rib_walk_sorted(struct bgp_rib *rib, bgp_rib_walk_fn fn, void *arg);
 void bgp_rib_walk(struct bgp_rib *rib, bgp_rib_walk_fn fn, void *arg);
 size_t bgp_rib_dest_count(const struct bgp_rib *rib);
 size_t bgp_rib_path_count(const struct bgp_rib *rib);
+/* A peer's paths accepted by inbound policy (FRR's acceptedPrefixCounter,
+ * what maximum-prefix counts); all it sent (denied ones too); those that
+ * policy denied or changed. */
 size_t bgp_rib_peer_path_count(const struct bgp_rib *rib, const struct bgp_peer *peer);
+size_t bgp_rib_peer_received_count(const struct bgp_rib *rib, const struct bgp_peer *peer);
+size_t bgp_rib_peer_policy_count(const struct bgp_rib *rib, const struct bgp_peer *peer);
 /* Next-hop accessibility or metrics changed: re-checks every peer path with
  * the nh callback (nexthop NULL: all; else only paths with that next hop)
  * and reruns the decision where a flag or metric changed. Returns how many

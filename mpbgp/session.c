@@ -444,7 +444,15 @@ static int open_verify(struct bgp_peer *p, const struct bgp_open *o, uint8_t *co
 	uint32_t as = o->capa.as4 ? o->capa.as4_asn : o->my_as;
 
 	*code = BGP_ERR_OPEN;
-	if (as != p->cfg.remote_as) {
+	if (p->cfg.as_type == BGP_AS_EXTERNAL) {
+		/* `remote-as external`: any AS but ours (FRR: Bad Peer AS) */
+		if (as == p->bgp->asn) {
+			snprintf(err, errlen, "OPEN: bad peer AS %u: remote-as external, and it is ours", as);
+			*subcode = BGP_OPEN_BAD_PEER_AS;
+			return -1;
+		}
+		p->cfg.remote_as = as;
+	} else if (as != p->cfg.remote_as) {
 		snprintf(err, errlen, "OPEN: bad peer AS %u, expected %u", as, p->cfg.remote_as);
 		*subcode = BGP_OPEN_BAD_PEER_AS;
 		return -1;
@@ -914,7 +922,7 @@ void bgp_peer_start(struct bgp_peer *p)
 	char a[IPADDR_STRLEN];
 
 	bgp_sess_get(p);
-	if (p->cfg.shutdown || p->cfg.remote_as == 0) {
+	if (p->cfg.shutdown || (p->cfg.remote_as == 0 && p->cfg.as_type != BGP_AS_EXTERNAL)) {
 		log_debug("peer %s: not started (shutdown or no remote-as)",
 			  addr_str(&p->cfg.addr, a, sizeof(a)));
 		return;

@@ -20,6 +20,8 @@
 #include "lib/log.h"
 #include "lib/wbuf.h"
 #include "mpbgp/bgp_cfg.h"
+#include "mpbgp/peer_filter.h"
+#include "mpbgp/policy.h"
 #include "mpbgp/rib.h"
 #include "mpbgp/session.h"
 #include "mpbgp/speaker.h"
@@ -204,6 +206,40 @@ static bool nh_resolve_vpn(const struct ipaddr *nexthop, uint32_t *igp_metric, v
 			     (d->selected != NULL && d->selected->proto == RIB_CONNECTED));
 }
 
+void speaker_nh_explain(const struct vrf *vrf, const struct ipaddr *nexthop, bool vpn,
+			struct speaker_nh_info *out)
+{
+	struct bgp *def = bgp_default_instance();
+	const struct vrf *v = vrf != NULL ? vrf : vrf_default();
+	struct rib_dest *d;
+	uint32_t metric;
+
+	memset(out, 0, sizeof(*out));
+	out->addr = nh_core(nexthop);
+	d = rib_match(v->rib, &out->addr);
+	out->covered = d != NULL && d->selected != NULL;
+	out->default_only = out->covered && d->pfx.len == 0;
+	if (out->covered) {
+		out->route = d->pfx;
+		out->sel = d->selected;
+	}
+	out->resolved = nh_resolve(nexthop, &metric, (void *)(uintptr_t)vrf);
+	out->usable = out->resolved;
+	if (!vpn || !out->resolved)
+		return;
+	if (ldp_enabled_fn == NULL || !ldp_enabled_fn())
+		out->ldp = SPK_NH_LDP_OFF;
+	else if (def != NULL && def->nh_unlabelled_ok)
+		out->ldp = SPK_NH_LDP_KNOB;
+	else if (lab_has(lab_key_of(&d->pfx)))
+		out->ldp = SPK_NH_LDP_LABELLED;
+	else if (d->selected->proto == RIB_CONNECTED)
+		out->ldp = SPK_NH_LDP_CONNECTED;
+	else
+		out->ldp = SPK_NH_LDP_NONE;
+	out->usable = nh_resolve_vpn(nexthop, &metric, NULL);
+}
+
 /* Core or VRF routes changed: re-check next hops a little later, once per
  * burst of changes. */
 static void reval_cb(evutil_socket_t fd, short what, void *arg)
@@ -222,35 +258,74 @@ static void reval_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ---- RIB change hooks ---- */
 
-/* A VRF instance's (or, for a CE, the default instance's) IPv4 unicast best
- * path goes into the VRF routing table as a `bgp` route. */
+/* The next hop of one selected path for the VRF table: a CE or PE-CE peer
+ * of this VRF; a remote PE (imported from the VPN table: through the core,
+ * pushing its VPN label); or, leaked from VRF instance B of this PE (by
+ * `import vrf` or matching route targets), B's own next hop in B, without
+ * labels (a connected or local route of B: B's interface for it). */
+static void path_nh(const struct bgp_path *p, const struct prefix *pfx, struct rib_nh *nh)
+{
+	memset(nh, 0, sizeof(*nh));
+	nh->gw = p->attr->nexthop;
+	if (p->src != BGP_SRC_IMPORTED)
+		return;
+	nh->nh_vrf_set = true;
+	if (p->origin_bgp != NULL && p->origin_bgp->vrf != NULL) {
+		struct vrf *from = p->origin_bgp->vrf;
+		struct rib_dest *fd;
+
+		nh->nh_vrf_id = from->id;
+		if (ipaddr_is_zero(&nh->gw) &&
+		    (fd = rib_lookup_exact(from->rib, pfx)) != NULL && fd->selected != NULL &&
+		    fd->selected->nh_count > 0) {
+			const struct rib_nh *f = &fd->selected->nh[0];
+
+			nh->gw = f->gw;
+			memcpy(nh->ifname, f->ifname[0] ? f->ifname : f->res_ifname,
+			       sizeof(nh->ifname));
+		}
+		return;
+	}
+	nh->nh_vrf_id = VRF_DEFAULT_ID; /* the remote PE is reached through the core */
+	nh->nlabels = p->nlabels > 2 ? 2 : p->nlabels;
+	memcpy(nh->labels, p->labels, sizeof(nh->labels[0]) * (size_t)nh->nlabels);
+}
+
+/* A VRF instance's (or, for a CE, the default instance's) unicast best
+ * path goes into the VRF routing table as a `bgp` route, with one next hop
+ * per multipath path (`maximum-paths`), the best first. */
 static void install_in_vrf(struct bgp *b, const struct bgp_dest *d)
 {
 	struct vrf *vrf = b->vrf ? b->vrf : vrf_default();
-	const struct bgp_path *best = d->best;
-	struct rib_nh nh;
+	const struct bgp_path *best = d->best, *p;
+	struct rib_nh nh[RIB_MAX_NH];
 	uint8_t dist;
+	int n = 0, i;
 
 	if (best == NULL || best->src == BGP_SRC_LOCAL) {
 		/* local paths came from this RIB; nothing to install */
 		rib_withdraw(vrf->rib, &d->p.pfx, RIB_BGP, 0);
 		return;
 	}
-	memset(&nh, 0, sizeof(nh));
-	nh.gw = best->attr->nexthop;
-	if (best->src == BGP_SRC_IMPORTED) {
-		nh.nh_vrf_set = true; /* the remote PE is reached through the core */
-		nh.nh_vrf_id = VRF_DEFAULT_ID;
-		nh.nlabels = best->nlabels > 2 ? 2 : best->nlabels;
-		memcpy(nh.labels, best->labels, sizeof(nh.labels[0]) * (size_t)nh.nlabels);
-	}
+	path_nh(best, &d->p.pfx, &nh[n++]);
+	if (best->flags & BGP_PATH_MULTIPATH)
+		for (p = d->paths; p != NULL && n < RIB_MAX_NH; p = p->next) {
+			if (p == best || !(p->flags & BGP_PATH_MULTIPATH))
+				continue;
+			path_nh(p, &d->p.pfx, &nh[n]);
+			for (i = 0; i < n; i++) /* two paths to one next hop: one entry */
+				if (memcmp(&nh[i], &nh[n], sizeof(nh[n])) == 0)
+					break;
+			if (i == n)
+				n++;
+		}
 	dist = (best->src == BGP_SRC_PEER && bgp_peer_ebgp(best->peer, b->asn)) ||
 			       best->src == BGP_SRC_IMPORTED
 		       ? 20
 		       : 200;
 	if (rib_update(vrf->rib, &d->p.pfx, RIB_BGP, 0, dist,
-		       (best->attr->present & BGP_ATTR_BIT(BGP_ATTR_MED)) ? best->attr->med : 0, &nh,
-		       1) != 0)
+		       (best->attr->present & BGP_ATTR_BIT(BGP_ATTR_MED)) ? best->attr->med : 0, nh,
+		       n) != 0)
 		log_warnx("VRF %s: BGP route refused (route limit)", vrf->name);
 }
 
@@ -262,8 +337,10 @@ static void unicast_changed(struct bgp_rib *rib, struct bgp_dest *d, const struc
 	(void)old;
 	(void)arg;
 	install_in_vrf(b, d);
-	if (b->vrf != NULL)
+	if (b->vrf != NULL) {
 		vpn_leak_from_vrf_update(b, &d->p.pfx, d->best);
+		vpn_leak_vrf_update(b, &d->p.pfx, d->best);
+	}
 }
 
 static void vpn_changed_hook(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *old,
@@ -303,6 +380,13 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 		return false;
 	if (bgp_af_is_vpn(af) && ipaddr_is_zero(&out->nexthop))
 		out->nexthop = peer->local_addr;
+	/* `next-hop-self force`: reflected routes too (FRR) */
+	if (c->nhs_force[af] && !bgp_peer_ebgp(peer, b->asn))
+		out->nexthop = peer->local_addr;
+	/* outbound policy after the default rules: deny = not advertised */
+	if (bgp_peer_has_policy(peer, af, BGP_DIR_OUT) &&
+	    !bgp_policy_out(peer, af, &dest->p, best->attr, out))
+		return false;
 	if ((af == BGP_AF_IPV4_UNICAST || af == BGP_AF_VPNV4) && out->nexthop.af == AF_INET6)
 		return false; /* IPv4 routes over an IPv6 session need RFC 8950: not done */
 	if (af == BGP_AF_IPV6_UNICAST && out->nexthop.af == AF_INET) {
@@ -405,7 +489,7 @@ static void instance_start(struct bgp *b)
 	if (b->listen == NULL && bgp_listen_start(b, nsfd, err, sizeof(err)) != 0)
 		log_warnx("BGP%s%s: cannot listen: %s", b->vrf ? " VRF " : "", b->vrf_name, err);
 	for (p = b->peers; p != NULL; p = p->next)
-		if (!p->cfg.shutdown && p->cfg.remote_as != 0)
+		if (!p->cfg.shutdown && (p->cfg.remote_as != 0 || p->cfg.as_type == BGP_AS_EXTERNAL))
 			peer_start(p);
 }
 
@@ -433,6 +517,7 @@ static void instance_deleted(struct bgp *b)
 		b->export_vpn = false;
 		b->import_vpn = false;
 		vpn_vrf_refresh(b); /* withdraws exports and imports */
+		vpn_vrf_leak_withdraw(b); /* and what `import vrf` took from it */
 	}
 	bgp_listen_stop(b);
 	for (af = 0; af < BGP_AF_MAX; af++)
@@ -496,8 +581,12 @@ static void vpn_cfg_changed(struct bgp *b)
 	int af;
 
 	for (af = 0; af < BGP_AF_MAX; af++)
-		if (b->rib[af] != NULL && !bgp_af_is_vpn(af))
+		if (b->rib[af] != NULL && !bgp_af_is_vpn(af)) {
+			int fi = af_index(bgp_af_family(af));
+
 			bgp_rib_set_always_compare_med(b->rib[af], b->always_compare_med);
+			bgp_rib_set_maxpaths(b->rib[af], b->maxpaths[fi], b->maxpaths_ibgp[fi]);
+		}
 	speaker_redistribute_refresh(b);
 	if (b->vrf != NULL)
 		vpn_vrf_refresh(b);
@@ -637,6 +726,7 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 	}
 	for (af = 0; af < BGP_AF_MAX; af++) {
 		struct bgp_rib *rib = b->rib[af];
+		bool pol = bgp_peer_has_policy(p, (enum bgp_af)af, BGP_DIR_IN);
 
 		if (rib == NULL || !p->af_nego[af])
 			continue;
@@ -672,12 +762,12 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 			ia4 = bgp_attr_intern(&a4);
 			bgp_attr_clear(&a4);
 			for (i = 0; i < u.reach[af].n; i++)
-				bgp_rib_update(rib, &src, &u.reach[af].v[i], ia4, 0);
+				bgp_policy_ingest(rib, p, pol, &u.reach[af].v[i], ia4);
 			bgp_attr_unref(ia4);
 			continue;
 		}
 		for (i = 0; i < u.reach[af].n; i++)
-			bgp_rib_update(rib, &src, &u.reach[af].v[i], ia, 0);
+			bgp_policy_ingest(rib, p, pol, &u.reach[af].v[i], ia);
 	}
 	if (ia != NULL)
 		bgp_attr_unref(ia);
@@ -732,6 +822,8 @@ static void redist_one(struct bgp *b, const struct prefix *pfx, const struct rib
 				      (sel->proto == RIB_STATIC && b->redist_static[fi]));
 	bool network = false;
 	struct bgp_network *net;
+	const char *rmap = NULL;
+	uint32_t weight = 32768; /* local routes: FRR's weight */
 
 	if (rib == NULL)
 		return;
@@ -741,8 +833,12 @@ static void redist_one(struct bgp *b, const struct prefix *pfx, const struct rib
 	memset(&n, 0, sizeof(n));
 	n.p.pfx = *pfx;
 	for (net = b->networks; net != NULL; net = net->next)
-		if (net->af == uaf && prefix_equal(&net->p.pfx, pfx))
+		if (net->af == uaf && prefix_equal(&net->p.pfx, pfx)) {
 			network = true;
+			rmap = net->route_map;
+		}
+	if (!network && redist)
+		rmap = b->redist_rmap[sel->proto == RIB_CONNECTED ? 0 : 1][fi];
 	if (!redist && !network) {
 		bgp_rib_withdraw(rib, &src, &n.p);
 		return;
@@ -760,9 +856,15 @@ static void redist_one(struct bgp *b, const struct prefix *pfx, const struct rib
 			a.med = sel->metric;
 			a.nexthop = sel->nh[0].gw;
 		}
+		/* `network P route-map` / `redistribute ... route-map`: deny = not originated */
+		if (!bgp_policy_local(rmap, &n.p, &a, &weight)) {
+			bgp_attr_clear(&a);
+			bgp_rib_withdraw(rib, &src, &n.p);
+			return;
+		}
 		ia = bgp_attr_intern(&a);
 		bgp_attr_clear(&a);
-		bgp_rib_update(rib, &src, &n, ia, 32768); /* local routes: FRR's weight */
+		bgp_rib_update(rib, &src, &n, ia, weight);
 		bgp_attr_unref(ia);
 	}
 }
@@ -905,6 +1007,7 @@ void speaker_init(uint32_t (*rid)(void), const struct speaker_label_ops *lops)
 	ops.peer_created = peer_created;
 	ops.peer_deleted = peer_deleted;
 	ops.peer_changed = peer_changed;
+	ops.peer_policy_changed = bgp_policy_soft;
 	ops.vpn_changed = vpn_cfg_changed;
 	ops.auto_router_id = auto_router_id;
 	ops.label_alloc = lops->alloc;
@@ -930,6 +1033,9 @@ void speaker_start(struct event_base *base)
 	flush_ev = event_new(base, -1, 0, flush_cb, NULL);
 	reval_ev = event_new(base, -1, 0, reval_cb, NULL);
 	redist_ev = event_new(base, -1, 0, redist_cb, NULL);
+	/* a policy object changed: soft reconfiguration, coalesced by policy.c */
+	policy_set_event_base(base);
+	policy_set_change_hook(bgp_policy_changed);
 	running = true;
 	for (b = bgp_first(); b != NULL; b = bgp_next(b)) {
 		instance_start(b);
@@ -942,6 +1048,7 @@ void speaker_start(struct event_base *base)
 void speaker_fini(void)
 {
 	running = false;
+	policy_set_change_hook(NULL);
 	while (mp_restarts != NULL)
 		mp_restart_cancel(mp_restarts->peer);
 	bgp_fini();

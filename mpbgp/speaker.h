@@ -37,6 +37,29 @@ void speaker_vrf_cfg_changed(struct vrf *vrf);
 void speaker_set_ldp_enabled_fn(bool (*fn)(void));
 void speaker_fec_labelled(const struct prefix4 *fec, bool labelled);
 
+/* Read-only, for `explain`: how a next hop resolves, step by step, as
+ * nh_resolve (vrf: PE-CE paths; NULL: the core) and, with vpn, as
+ * nh_resolve_vpn decide. */
+enum speaker_nh_ldp {
+	SPK_NH_LDP_OFF,       /* LDP not running: no label required */
+	SPK_NH_LDP_KNOB,      /* `no bgp labelled-nexthop-resolution` */
+	SPK_NH_LDP_LABELLED,  /* LDP has a labelled path for the core route */
+	SPK_NH_LDP_CONNECTED, /* directly connected PE: no transport label needed */
+	SPK_NH_LDP_NONE,      /* LDP runs and the core route has no label */
+};
+struct speaker_nh_info {
+	struct ipaddr addr;           /* what is resolved (6VPE: the IPv4 PE it maps) */
+	bool covered;                 /* some selected route covers it */
+	bool default_only;            /* only the default route does (not used) */
+	struct prefix route;          /* the covering route */
+	const struct rib_route *sel;  /* its selected route */
+	bool resolved;                /* nh_resolve's verdict */
+	enum speaker_nh_ldp ldp;      /* vpn only */
+	bool usable;                  /* the verdict the RIB got */
+};
+void speaker_nh_explain(const struct vrf *vrf, const struct ipaddr *nh, bool vpn,
+			struct speaker_nh_info *out);
+
 /* `debug bgp updates|neighbor-events` */
 extern bool bgp_debug_updates, bgp_debug_events;
 void speaker_vpn_networks_refresh(void);

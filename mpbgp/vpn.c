@@ -10,7 +10,22 @@
  * stripped, remote PE next hop (in the default VRF) and VPN label kept.
  * An RD or label change re-exports the VRF; an RT change re-evaluates
  * imports (vpn_vrf_refresh). Learned from BIRD's l3vpn.c shape and FRR's
- * vpn_leak_* naming, written anew. */
+ * vpn_leak_* naming, written anew.
+ *
+ * Policy (FRR's af commands of a VRF instance): `route-map vpn export` of
+ * the exporting VRF and `route-map vpn import` of the importing one are
+ * applied on a template copy of the attributes (deny: not exported / not
+ * imported; sets apply), with `match source-vrf` naming the VRF the route
+ * comes from.
+ *
+ * Leaking between VRFs of this PE: a VPN path exported by a local VRF B
+ * (by route targets), or B's best path itself (`import vrf B`, done
+ * directly rather than through the VPN table with auto RD/RT as FRR does:
+ * the result is the same path, without advertising B to remote PEs), is
+ * imported with B's own next hop (the CE, or none for B's connected and
+ * local routes) and without labels; its origin_bgp is B, so the VRF route
+ * gets a next hop in B (speaker.c install_in_vrf) and the dataplane sends
+ * the packet out of B's port. Leaked paths are never leaked again. */
 #include "config.h"
 
 #include <stdio.h>
@@ -19,6 +34,7 @@
 
 #include "lib/log.h"
 #include "mpbgp/bgp_cfg.h"
+#include "mpbgp/policy.h"
 #include "mpbgp/rib.h"
 #include "mpbgp/vpn.h"
 #include "vrf/vrf.h"
@@ -37,6 +53,36 @@ static enum bgp_af vpn_af(int family)
 static enum bgp_af uni_af(int family)
 {
 	return family == AF_INET6 ? BGP_AF_IPV6_UNICAST : BGP_AF_IPV4_UNICAST;
+}
+
+/* ---- policy ---- */
+
+/* Applies route-map `name` (empty: permit) to a template copy of *attr;
+ * on permit *attr becomes the interned result (a reference the caller
+ * drops) and *weight what `set weight` made of it. */
+static bool rmap_apply(const char *name, const struct prefix *pfx, const char *source_vrf,
+		       const struct bgp_attr **attr, uint32_t *weight)
+{
+	struct policy_route r;
+	struct bgp_attr a;
+	bool ok;
+
+	if (name == NULL || name[0] == '\0') {
+		bgp_attr_ref(*attr);
+		return true;
+	}
+	bgp_attr_init(&a);
+	bgp_attr_copy(&a, *attr);
+	memset(&r, 0, sizeof(r));
+	r.pfx = pfx;
+	r.attr = &a;
+	r.weight = weight;
+	r.source_vrf = source_vrf;
+	ok = policy_route_map_apply(name, &r, NULL) == POLICY_PERMIT;
+	if (ok)
+		*attr = bgp_attr_intern(&a);
+	bgp_attr_clear(&a);
+	return ok;
 }
 
 /* ---- labels ---- */
@@ -398,8 +444,30 @@ void vpn_leak_from_vrf_update(struct bgp *b, const struct prefix *pfx,
 	memset(&a.nexthop, 0, sizeof(a.nexthop)); /* next hop self when advertised */
 	ia = bgp_attr_intern(&a);
 	bgp_attr_clear(&a);
+	{
+		const struct bgp_attr *pa = ia;
+		uint32_t weight = 0;
+
+		if (!rmap_apply(b->rmap_vpn_export[af_index(pfx->af)], pfx, b->vrf_name, &pa,
+				&weight)) {
+			bgp_attr_unref(ia);
+			bgp_rib_withdraw(vpn, &src, &n.p);
+			prefix_unlabel(b, pfx);
+			return;
+		}
+		bgp_attr_unref(ia);
+		ia = pa;
+	}
 	bgp_rib_update(vpn, &src, &n, ia, 0);
 	bgp_attr_unref(ia);
+	/* VRFs of this PE that import it take B's next hop, which the VPN path
+	 * does not carry: tell them even when the VPN path did not change */
+	{
+		struct bgp_dest *vd = bgp_rib_lookup(vpn, &n.p);
+
+		if (vd != NULL && vd->best != NULL && vd->best->origin_bgp == b)
+			vpn_leak_to_vrf_update(vd);
+	}
 }
 
 struct reexport_ctx {
@@ -419,6 +487,24 @@ struct collect_ctx {
 	struct bgp_prefix **v;
 	size_t *n, *cap;
 };
+
+static void collect_all_fn(struct bgp_dest *d, void *arg)
+{
+	struct collect_ctx *c = arg;
+
+	if (*c->n == *c->cap) {
+		*c->cap = *c->cap ? *c->cap * 2 : 64;
+		*c->v = xrealloc(*c->v, *c->cap * sizeof(**c->v));
+	}
+	(*c->v)[(*c->n)++] = d->p;
+}
+
+static void vpn_collect_all(struct bgp_rib *rib, struct bgp_prefix **v, size_t *n, size_t *cap)
+{
+	struct collect_ctx c = { NULL, v, n, cap };
+
+	bgp_rib_walk(rib, collect_all_fn, &c);
+}
 
 static void collect_fn(struct bgp_dest *d, void *arg)
 {
@@ -491,15 +577,77 @@ static bool rt_match(const struct bgp_attr *a, const struct rt_set *imp)
 	return false;
 }
 
+/* The local VRF instance a VPN path was exported from, or NULL (a remote
+ * PE's, or a `network ... rd` of the default instance). */
+static struct bgp *local_origin(const struct bgp_path *vp)
+{
+	return vp != NULL && vp->src == BGP_SRC_LOCAL && vp->origin_bgp != NULL &&
+			       vp->origin_bgp->vrf != NULL
+		       ? vp->origin_bgp
+		       : NULL;
+}
+
+/* Removes from VRF RIB vr the path imported from vd under any origin. */
+static void withdraw_vd(struct bgp_rib *vr, const struct bgp_dest *vd,
+			const struct bgp_prefix *p)
+{
+	struct bgp_dest *d = bgp_rib_lookup(vr, p);
+	struct bgp_path *q;
+
+	for (q = d != NULL ? d->paths : NULL; q != NULL; q = q->next)
+		if (q->src == BGP_SRC_IMPORTED && q->origin == (const void *)vd) {
+			struct bgp_rib_src src = { BGP_SRC_IMPORTED, NULL, q->origin_bgp, q->origin };
+
+			bgp_rib_withdraw(vr, &src, p);
+			return;
+		}
+}
+
+/* The attributes of a path leaked from local VRF instance from into b:
+ * from's own next hop for pfx (its best path's), then b's import policy.
+ * NULL: nothing to import. */
+static const struct bgp_attr *leak_attr(struct bgp *b, struct bgp *from, const struct prefix *pfx,
+					const struct bgp_attr *base, const char *rmap,
+					uint32_t *weight)
+{
+	struct bgp_rib *fr = rib_of(from, uni_af(pfx->af));
+	struct bgp_prefix fp;
+	struct bgp_dest *fd;
+	struct bgp_attr a;
+	const struct bgp_attr *ia, *out;
+
+	memset(&fp, 0, sizeof(fp));
+	fp.pfx = *pfx;
+	if (fr == NULL || (fd = bgp_rib_lookup(fr, &fp)) == NULL || fd->best == NULL)
+		return NULL;
+	bgp_attr_init(&a);
+	bgp_attr_copy(&a, base);
+	a.nexthop = fd->best->attr->nexthop;
+	ia = bgp_attr_intern(&a);
+	bgp_attr_clear(&a);
+	out = ia;
+	if (!rmap_apply(rmap, pfx, from->vrf_name, &out, weight))
+		out = NULL;
+	bgp_attr_unref(ia);
+	(void)b;
+	return out;
+}
+
 /* The identity of an imported path is the VPN dest it comes from (one path
  * per RD+prefix); the pointer is compared, never followed, and the path is
- * withdrawn before that dest is freed (the VPN change hook runs first). */
+ * withdrawn before that dest is freed (the VPN change hook runs first). A
+ * path exported by a local VRF instance is leaked with that instance as
+ * origin_bgp (its next hop lives there). */
 static bool import_one(struct bgp *b, const struct bgp_dest *vd)
 {
 	struct bgp_rib *vr = rib_of(b, uni_af(vd->p.pfx.af));
 	struct bgp_rib_src src = { BGP_SRC_IMPORTED, NULL, bgp_default_instance(),
 				   (const struct bgp_path *)(const void *)vd };
 	const struct bgp_path *best = vd->best;
+	const char *rmap = b->rmap_vpn_import[af_index(vd->p.pfx.af)];
+	const struct bgp_attr *ia = NULL;
+	struct bgp *from = local_origin(best);
+	uint32_t weight = 0;
 	struct bgp_nlri n;
 	int i;
 
@@ -509,14 +657,69 @@ static bool import_one(struct bgp *b, const struct bgp_dest *vd)
 	n.p.pfx = vd->p.pfx;
 	if (best == NULL || !b->import_vpn || b->vrf == NULL || best->origin_bgp == b ||
 	    !(best->flags & BGP_PATH_VALID) || !rt_match(best->attr, &b->vrf->rt_import)) {
-		bgp_rib_withdraw(vr, &src, &n.p);
+		withdraw_vd(vr, vd, &n.p);
 		return false;
 	}
-	n.nlabels = best->nlabels;
-	for (i = 0; i < best->nlabels && i < BGP_MAX_LABELS; i++)
-		n.labels[i] = best->labels[i];
-	bgp_rib_update(vr, &src, &n, best->attr, 0);
+	if (from != NULL) {
+		ia = leak_attr(b, from, &vd->p.pfx, best->attr, rmap, &weight);
+		src.origin_bgp = from;
+	} else {
+		ia = best->attr;
+		if (!rmap_apply(rmap, &vd->p.pfx, NULL, &ia, &weight))
+			ia = NULL;
+		n.nlabels = best->nlabels;
+		for (i = 0; i < best->nlabels && i < BGP_MAX_LABELS; i++)
+			n.labels[i] = best->labels[i];
+	}
+	if (ia == NULL) {
+		withdraw_vd(vr, vd, &n.p);
+		return true; /* still concerned: the route targets match */
+	}
+	{
+		/* the same dest may have been imported under the other origin */
+		struct bgp_dest *d = bgp_rib_lookup(vr, &n.p);
+		struct bgp_path *q;
+
+		for (q = d != NULL ? d->paths : NULL; q != NULL; q = q->next)
+			if (q->src == BGP_SRC_IMPORTED && q->origin == (const void *)vd &&
+			    q->origin_bgp != src.origin_bgp) {
+				withdraw_vd(vr, vd, &n.p);
+				break;
+			}
+	}
+	bgp_rib_update(vr, &src, &n, ia, weight);
+	bgp_attr_unref(ia);
 	return true;
+}
+
+/* For `explain`: the checks of import_one, in its order, changing nothing
+ * (the route-map is explain.c's, with a trace). */
+enum vpn_import_verdict vpn_import_check(const struct bgp *b, const struct bgp_dest *vd,
+					 struct ecomm *matched)
+{
+	const struct bgp_path *best = vd->best;
+	const struct bgp_attr *a;
+	int i;
+
+	if (b->rib[uni_af(vd->p.pfx.af)] == NULL)
+		return VPN_IMPORT_NO_RIB;
+	if (best == NULL)
+		return VPN_IMPORT_NO_BEST;
+	if (!b->import_vpn || b->vrf == NULL)
+		return VPN_IMPORT_DISABLED;
+	if (best->origin_bgp == b)
+		return VPN_IMPORT_OWN_EXPORT;
+	if (!(best->flags & BGP_PATH_VALID))
+		return VPN_IMPORT_INVALID;
+	if (!rt_match(best->attr, &b->vrf->rt_import))
+		return VPN_IMPORT_NO_RT;
+	for (i = 0, a = best->attr; matched != NULL && i < a->necomms; i++)
+		if (a->ecomms[i].b[1] == ECOMM_SUB_RT && a->ecomms[i].b[0] <= 0x02 &&
+		    rt_set_has(&b->vrf->rt_import, &a->ecomms[i])) {
+			*matched = a->ecomms[i];
+			break;
+		}
+	return VPN_IMPORT_OK;
 }
 
 /* Which VRFs a VPN route concerns, without asking all of them: an index
@@ -648,8 +851,227 @@ void vpn_vrf_reimport(struct bgp *b)
 		bgp_rib_walk(vpn, reimport_one, b);
 }
 
+static void vrf_leak_refresh(struct bgp *a);
+
 void vpn_vrf_refresh(struct bgp *b)
 {
+	struct bgp *a;
+
 	vpn_vrf_reexport(b);
 	vpn_vrf_reimport(b);
+	/* its import vrf list, or the export policy others leak through */
+	for (a = bgp_first(); a != NULL; a = bgp_next(a))
+		vrf_leak_refresh(a);
+}
+
+/* ---- VRF -> VRF on this PE (`import vrf NAME`) ---- */
+
+static bool imports_vrf(const struct bgp *a, const struct bgp *from, int fi)
+{
+	int i;
+
+	for (i = 0; i < a->nimport_vrf[fi]; i++)
+		if (strcmp(a->import_vrf[fi][i], from->vrf_name) == 0)
+			return true;
+	return false;
+}
+
+/* from's best path for pfx into a: from's export policy, then a's `import
+ * vrf route-map` (else its `route-map vpn import`), as if through the VPN
+ * table. Imported paths of from are not leaked again. */
+static void vrf_leak_one(struct bgp *a, struct bgp *from, const struct prefix *pfx,
+			 const struct bgp_path *best)
+{
+	struct bgp_rib *ar = rib_of(a, uni_af(pfx->af));
+	struct bgp_rib_src src = { BGP_SRC_IMPORTED, NULL, from, NULL };
+	int fi = af_index(pfx->af);
+	const char *rmap = a->rmap_import_vrf[fi][0] ? a->rmap_import_vrf[fi] : a->rmap_vpn_import[fi];
+	const struct bgp_attr *ea, *ia;
+	uint32_t weight = 0;
+	struct bgp_nlri n;
+
+	if (ar == NULL)
+		return;
+	memset(&n, 0, sizeof(n));
+	n.p.pfx = *pfx;
+	if (best == NULL || best->src == BGP_SRC_IMPORTED || !(best->flags & BGP_PATH_VALID) ||
+	    a == from || a->vrf == NULL || from->vrf == NULL || !imports_vrf(a, from, fi)) {
+		bgp_rib_withdraw(ar, &src, &n.p);
+		return;
+	}
+	ea = best->attr;
+	if (!rmap_apply(from->rmap_vpn_export[fi], pfx, from->vrf_name, &ea, &weight)) {
+		bgp_rib_withdraw(ar, &src, &n.p);
+		return;
+	}
+	ia = ea;
+	weight = 0;
+	if (!rmap_apply(rmap, pfx, from->vrf_name, &ia, &weight))
+		ia = NULL;
+	bgp_attr_unref(ea);
+	if (ia == NULL) {
+		bgp_rib_withdraw(ar, &src, &n.p);
+		return;
+	}
+	if (a->vpn != NULL)
+		((struct vpn_state *)a->vpn)->vrf_leaks = true;
+	bgp_rib_update(ar, &src, &n, ia, weight);
+	bgp_attr_unref(ia);
+}
+
+void vpn_leak_vrf_update(struct bgp *from, const struct prefix *pfx, const struct bgp_path *best)
+{
+	int fi = af_index(pfx->af);
+	struct bgp *a;
+
+	if (from->vrf == NULL)
+		return;
+	for (a = bgp_first(); a != NULL; a = bgp_next(a))
+		if (a->vrf != NULL && a != from && imports_vrf(a, from, fi))
+			vrf_leak_one(a, from, pfx, best);
+}
+
+struct leak_coll {
+	struct bgp *from;  /* NULL: every leaked path */
+	const struct bgp *keep; /* instance whose import list decides (NULL: none kept) */
+	int fi;
+	struct bgp_rib_src *v;
+	struct prefix *p;
+	size_t n, cap;
+};
+
+static void leak_coll_fn(struct bgp_dest *d, void *arg)
+{
+	struct leak_coll *c = arg;
+	struct bgp_path *q;
+
+	for (q = d->paths; q != NULL; q = q->next) {
+		if (q->src != BGP_SRC_IMPORTED || q->origin != NULL || q->origin_bgp == NULL ||
+		    (c->from != NULL && q->origin_bgp != c->from))
+			continue;
+		if (c->keep != NULL && imports_vrf(c->keep, q->origin_bgp, c->fi))
+			continue;
+		if (c->n == c->cap) {
+			c->cap = c->cap ? c->cap * 2 : 16;
+			c->v = xrealloc(c->v, c->cap * sizeof(*c->v));
+			c->p = xrealloc(c->p, c->cap * sizeof(*c->p));
+		}
+		c->v[c->n].src = BGP_SRC_IMPORTED;
+		c->v[c->n].peer = NULL;
+		c->v[c->n].origin_bgp = q->origin_bgp;
+		c->v[c->n].origin = NULL;
+		c->p[c->n++] = d->p.pfx;
+	}
+}
+
+/* Withdraws from a the direct leaks of `from` (NULL: of any instance a no
+ * longer imports). */
+static void vrf_leak_withdraw(struct bgp *a, struct bgp *from)
+{
+	static const enum bgp_af afs[] = { BGP_AF_IPV4_UNICAST, BGP_AF_IPV6_UNICAST };
+	size_t k, i;
+
+	for (k = 0; k < 2; k++) {
+		struct bgp_rib *r = rib_of(a, afs[k]);
+		struct leak_coll c;
+
+		if (r == NULL)
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.from = from;
+		c.keep = from == NULL ? a : NULL;
+		c.fi = af_index(bgp_af_family(afs[k]));
+		bgp_rib_walk(r, leak_coll_fn, &c);
+		for (i = 0; i < c.n; i++) {
+			struct bgp_prefix bp;
+
+			memset(&bp, 0, sizeof(bp));
+			bp.pfx = c.p[i];
+			bgp_rib_withdraw(r, &c.v[i], &bp);
+		}
+		free(c.v);
+		free(c.p);
+	}
+}
+
+/* Re-evaluates every direct leak into a (its import list or a policy
+ * changed). */
+static void vrf_leak_refresh(struct bgp *a)
+{
+	static const enum bgp_af afs[] = { BGP_AF_IPV4_UNICAST, BGP_AF_IPV6_UNICAST };
+	struct vpn_state *vs = a->vpn;
+	size_t k, i;
+	int j;
+
+	if (a->vrf == NULL || vs == NULL ||
+	    (!vs->vrf_leaks && a->nimport_vrf[0] == 0 && a->nimport_vrf[1] == 0))
+		return;
+	vrf_leak_withdraw(a, NULL);
+	for (k = 0; k < 2; k++) {
+		int fi = af_index(bgp_af_family(afs[k]));
+
+		for (j = 0; j < a->nimport_vrf[fi]; j++) {
+			struct bgp *from = bgp_lookup(a->import_vrf[fi][j]);
+			struct bgp_rib *fr = rib_of(from, afs[k]);
+			struct bgp_prefix *v = NULL;
+			size_t n = 0, cap = 0;
+
+			if (fr == NULL || from == a)
+				continue;
+			/* a snapshot: leaking may change from's table (reverse leaks) */
+			vpn_collect_all(fr, &v, &n, &cap);
+			for (i = 0; i < n; i++) {
+				struct bgp_dest *d = bgp_rib_lookup(fr, &v[i]);
+
+				vrf_leak_one(a, from, &v[i].pfx, d != NULL ? d->best : NULL);
+			}
+			free(v);
+		}
+	}
+}
+
+/* Instance b goes away: nothing leaked from it stays anywhere. */
+void vpn_vrf_leak_withdraw(struct bgp *b)
+{
+	struct bgp *a;
+
+	for (a = bgp_first(); a != NULL; a = bgp_next(a))
+		if (a != b && a->vrf != NULL)
+			vrf_leak_withdraw(a, b);
+}
+
+/* Every attachment point of policy (route-map vpn import|export, import vrf
+ * route-map) and every import vrf, evaluated again without withdrawing
+ * first (no churn for what did not change). */
+static bool uses_policy(const struct bgp *b)
+{
+	int i;
+
+	for (i = 0; i < AFI_COUNT; i++)
+		if (b->rmap_vpn_import[i][0] || b->rmap_vpn_export[i][0] || b->rmap_import_vrf[i][0])
+			return true;
+	return false;
+}
+
+void vpn_policy_changed(void)
+{
+	struct bgp *b;
+
+	/* only the VRFs that use a route-map: the others' results cannot change */
+	for (b = bgp_first(); b != NULL; b = bgp_next(b)) {
+		struct reexport_ctx c = { b, false };
+
+		if (b->vrf == NULL || !uses_policy(b))
+			continue;
+		if (rib_of(b, BGP_AF_IPV4_UNICAST) != NULL)
+			bgp_rib_walk(rib_of(b, BGP_AF_IPV4_UNICAST), reexport_one, &c);
+		if (rib_of(b, BGP_AF_IPV6_UNICAST) != NULL)
+			bgp_rib_walk(rib_of(b, BGP_AF_IPV6_UNICAST), reexport_one, &c);
+	}
+	for (b = bgp_first(); b != NULL; b = bgp_next(b))
+		if (b->vrf != NULL && uses_policy(b))
+			vpn_vrf_reimport(b);
+	for (b = bgp_first(); b != NULL; b = bgp_next(b))
+		if (uses_policy(b) || b->nimport_vrf[0] || b->nimport_vrf[1])
+			vrf_leak_refresh(b); /* the exporting VRF's map applies too */
 }

@@ -138,6 +138,7 @@ static void register_all(void)
 	label_mgr_init();
 	vrf_init();
 	fwd_ctl_init();
+	fwd_explain_init();
 	iface_init();
 	core_init();
 	vrf_cli_init();

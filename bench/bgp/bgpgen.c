@@ -39,7 +39,10 @@
  * decodes the UPDATEs it receives (mpbgp's bgp_update_decode) and keeps the
  * set of VPNv4 (RD, prefix) announced and not withdrawn; prints "progress
  * EPOCH COUNT" at most every 0.25 s when the count changed and "sink_done
- * EPOCH count C" when it first holds TARGET. */
+ * EPOCH count C" when it first holds TARGET, followed by "sink_attrs COUNT lp
+ * LOCAL_PREF comm C1,C2,..." lines: how many (RD, prefix) arrived first with
+ * that LOCAL_PREF ("-" when absent) and those standard communities ("none"),
+ * for checking what a DUT's routing policy set. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -179,7 +182,43 @@ static size_t sset_cap, sset_used, sink_count;
 static double sink_done_t;
 static struct bgp_decode_ctx sink_ctx;
 
-static void sink_mark(const struct bgp_prefix *p, bool present)
+/* attribute tally of the sink: distinct (LOCAL_PREF, communities) */
+#define SINK_ATTRS_MAX 256
+static struct {
+	char key[160];
+	size_t count;
+} sink_attrs[SINK_ATTRS_MAX];
+static size_t sink_nattrs, sink_attrs_over;
+
+static void sink_tally(const struct bgp_attr *a, size_t n)
+{
+	char key[160];
+	size_t i, o;
+
+	if (a->present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF))
+		o = (size_t)snprintf(key, sizeof(key), "lp %u comm ", a->local_pref);
+	else
+		o = (size_t)snprintf(key, sizeof(key), "lp - comm ");
+	if (a->ncommunities == 0)
+		snprintf(key + o, sizeof(key) - o, "none");
+	for (i = 0; i < a->ncommunities && o < sizeof(key); i++)
+		o += (size_t)snprintf(key + o, sizeof(key) - o, "%s%u:%u", i ? "," : "",
+				      a->communities[i] >> 16, a->communities[i] & 0xffff);
+	for (i = 0; i < sink_nattrs; i++)
+		if (strcmp(sink_attrs[i].key, key) == 0) {
+			sink_attrs[i].count += n;
+			return;
+		}
+	if (sink_nattrs == SINK_ATTRS_MAX) {
+		sink_attrs_over += n;
+		return;
+	}
+	snprintf(sink_attrs[sink_nattrs].key, sizeof(sink_attrs[0].key), "%s", key);
+	sink_attrs[sink_nattrs++].count = n;
+}
+
+/* true when p was not present before */
+static bool sink_mark(const struct bgp_prefix *p, bool present)
 {
 	uint8_t k[13];
 	uint64_t h = 1469598103934665603ull;
@@ -198,7 +237,7 @@ static void sink_mark(const struct bgp_prefix *p, bool present)
 		i = (i + 1) & (sset_cap - 1);
 	if (!sset[i].used) {
 		if (!present)
-			return;
+			return false;
 		if (++sset_used > sset_cap / 4 * 3) {
 			fprintf(stderr, "bgpgen: sink set full\n");
 			exit(1);
@@ -212,13 +251,16 @@ static void sink_mark(const struct bgp_prefix *p, bool present)
 			sink_count++;
 		else
 			sink_count--;
+		return present;
 	}
+	return false;
 }
 
 static void sink_update(const uint8_t *body, size_t len)
 {
 	struct bgp_update u;
 	int i;
+	size_t fresh = 0;
 
 	bgp_update_init(&u);
 	bgp_update_decode(body, len, &sink_ctx, &u);
@@ -227,11 +269,19 @@ static void sink_update(const uint8_t *body, size_t len)
 	for (i = 0; i < u.withdrawn[BGP_AF_VPNV4].n; i++)
 		sink_mark(&u.withdrawn[BGP_AF_VPNV4].v[i].p, false);
 	for (i = 0; i < u.reach[BGP_AF_VPNV4].n; i++)
-		sink_mark(&u.reach[BGP_AF_VPNV4].v[i].p, u.action != BGP_UPD_TREAT_AS_WITHDRAW);
+		fresh += sink_mark(&u.reach[BGP_AF_VPNV4].v[i].p, u.action != BGP_UPD_TREAT_AS_WITHDRAW);
+	if (fresh > 0 && sink_done_t == 0)
+		sink_tally(&u.attr, fresh);
 	bgp_update_free(&u);
 	if (sink_done_t == 0 && sink_count >= sink_target) {
+		size_t k;
+
 		sink_done_t = now();
 		printf("sink_done %.6f count %zu\n", sink_done_t, sink_count);
+		for (k = 0; k < sink_nattrs; k++)
+			printf("sink_attrs %zu %s\n", sink_attrs[k].count, sink_attrs[k].key);
+		if (sink_attrs_over > 0)
+			printf("sink_attrs %zu more\n", sink_attrs_over);
 		fflush(stdout);
 	}
 }

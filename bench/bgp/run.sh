@@ -41,6 +41,22 @@
 #                   measures until the sink holds every (RD, prefix)
 #   IMPLS="ped frr" what to run: any of ped frr bird gobgp (the order of
 #                   pass 1; even passes run them in reverse order)
+#   POLICY="0"      "0 1" also runs every size with an inbound routing policy
+#                   on the generators' sessions (VPNv4 family), the same text
+#                   for ped and FRR bgpd: 50 prefix-lists PL-1..PL-50 (PL-k:
+#                   `permit O.0.0.0/8 le 32` for the first octets O with
+#                   O % 50 = k - 1, 5 or 6 lines each) and route-map BENCH-IN
+#                   with entries 10..500 (entry 10k: `match ip address
+#                   prefix-list PL-k`, `set community 65000:k additive`,
+#                   `set local-preference 200+k`) and a final `permit 1000`;
+#                   `neighbor GEN route-map BENCH-IN in` in `address-family
+#                   ipv4 vpn`. A path whose first octet is O falls through
+#                   O % 50 entries (about 29 on average for the first 100k
+#                   table prefixes). Runs with and without it alternate in
+#                   each pass; every run checks four paths (first, first
+#                   of RD 65000:11, middle, last) for the community and local
+#                   preference it must (or must not) carry and fails
+#                   otherwise. BIRD and GoBGP run without policy only.
 #   BGPD, BIRD, BIRDC, GOBGPD, GOBGP: the daemons and their clients
 set -eu
 
@@ -56,6 +72,10 @@ copies=${COPIES:-1}
 sinks=${SINK:-0}
 stall=${STALL:-30}
 impls=${IMPLS:-ped frr}
+policies=${POLICY:-0}
+for pol in $policies; do
+	case $pol in 0 | 1) ;; *) echo "run.sh: POLICY takes 0 and/or 1, not '$pol'" >&2; exit 1 ;; esac
+done
 out=${1:-$top/bench/results/bgp-$(date -u +%F).md}
 bgpd=${BGPD:-/usr/lib/frr/bgpd}
 bird=${BIRD:-/usr/sbin/bird}
@@ -168,6 +188,121 @@ ip -n "$snk" addr add "$sinkip/24" dev "${ns}e"
 ip -n "$dut" link set "${ns}c" up
 ip -n "$snk" link set "${ns}e" up
 
+# The inbound policy of POLICY=1 (see the header): policy_text NAME,
+# policy_expect PREFIX, policy_show NAME
+# shellcheck source=bench/policy.sh
+. "$top/bench/policy.sh"
+
+# policy_check IMPL N POL FIRST_SMALL K SINKOUT: looks up four paths (the
+# first, the first of RD 65000:11, the middle and the last of the N) with
+# `show bgp ipv4 vpn rd RD PREFIX json` and prints "OK|BAD rd prefix:
+# community C local-pref L (expected ...)" for each; fails when one is BAD.
+# With POL = 1 each must carry the community and local preference of
+# policy_expect; without, no community and local preference 100. A daemon
+# whose show has no standard communities (ped's, so far) is checked on the
+# local preference there ("not shown"). With POL = 1 also `show route-map
+# BENCH-IN json`: invoked at least N x K times. With the sink (SINKOUT, its
+# output): the sink's tally of (LOCAL_PREF, communities) over every
+# (RD, prefix) it received must equal the policy's for the N prefixes.
+policy_check() {
+	local impl=$1 n=$2 pol=$3 rd pfx j com lp exp bad=0 res inv
+	for res in "1 $(tablepfx 1)" "11 $4" "$(pathrd "$n" $((n / 2))) $(tablepfx $((n / 2 + 1)))" \
+		"$(pathrd "$n" $((n - 1))) $(tablepfx "$n")"; do
+		rd=${res%% *}
+		pfx=${res#* }
+		if [ "$impl" = ped ]; then
+			j=$(timeout "$qto" "$peshbin" -S "$work/pedrun/benchdut/ped.sock" -c "show bgp ipv4 vpn rd 65000:$rd $pfx json" 2>&1) || true
+		else
+			j=$(timeout "$qto" vtysh --vty_socket "$work/frrrun" -c "show bgp ipv4 vpn rd 65000:$rd $pfx json" 2>&1) || true
+		fi
+		# the first path object (it has a next hop list or a local
+		# preference); its community as a string
+		read -r com lp < <(echo "$j" | jq -r '[.. | objects | select(has("nexthops") or has("locPrf") or has("remoteLabel"))][0] // {} |
+			"\(.community | if type == "object" then (.string // (.list // [] | join(","))) elif type == "array" then join(",") elif type == "string" then gsub(" "; ",") else "none" end) \(.locPrf // .localPref // "none")"' 2>/dev/null || echo "unparsed unparsed")
+		if [ "$impl" = ped ] && [ "$com" = none ] && ! "$peshbin" -S "$work/pedrun/benchdut/ped.sock" -c "show bgp ipv4 vpn rd 65000:$rd $pfx" 2>/dev/null | grep -q '^ *Community'; then
+			# ped's show prints no standard communities at all (not
+			# in json, not in text): the local preference set by the
+			# same entry and the sink's tally are the checks
+			com=not-shown
+		fi
+		if [ "$com" = not-shown ]; then
+			exp=$(policy_expect "$pfx")
+			[ "$pol" = 1 ] || exp="none 100"
+			if [ "$lp" = "${exp#* }" ]; then
+				echo "OK rd 65000:$rd $pfx: local-pref $lp, community not shown by $impl (expected ${exp% *} and ${exp#* })"
+			else
+				echo "BAD rd 65000:$rd $pfx: local-pref ${lp:-?}, community not shown by $impl (expected ${exp% *} and ${exp#* }); answer: $(echo "$j" | tr -s ' \n' ' ' | cut -c1-300)"
+				bad=1
+			fi
+		elif [ "$pol" = 1 ]; then
+			exp=$(policy_expect "$pfx")
+			if [ "$com" = "${exp% *}" ] && [ "$lp" = "${exp#* }" ]; then
+				echo "OK rd 65000:$rd $pfx: community $com local-pref $lp (route-map BENCH-IN: ${exp% *} and ${exp#* })"
+			else
+				echo "BAD rd 65000:$rd $pfx: community ${com:-?} local-pref ${lp:-?} (route-map BENCH-IN: ${exp% *} and ${exp#* }); answer: $(echo "$j" | tr -s ' \n' ' ' | cut -c1-300)"
+				bad=1
+			fi
+		elif [ "$com" = none ] && [ "$lp" = 100 ]; then
+			echo "OK rd 65000:$rd $pfx: no community, local-pref 100 (no policy)"
+		else
+			echo "BAD rd 65000:$rd $pfx: community ${com:-?} local-pref ${lp:-?} (no policy: none and 100); answer: $(echo "$j" | tr -s ' \n' ' ' | cut -c1-300)"
+			bad=1
+		fi
+	done
+	if [ "$pol" = 1 ]; then
+		if [ "$impl" = ped ]; then
+			j=$(timeout "$qto" "$peshbin" -S "$work/pedrun/benchdut/ped.sock" -c "show route-map BENCH-IN json" 2>&1) || true
+		else
+			j=$(timeout "$qto" vtysh --vty_socket "$work/frrrun" -c "show route-map BENCH-IN json" 2>&1) || true
+		fi
+		inv=$(echo "$j" | jq -r '[.. | objects | select(has("rules"))][0] // {} | "\(.invoked // "?") \([.rules[]?.invoked // 0] | add // "?")"' 2>/dev/null) || inv="? ?"
+		if [ "${inv%% *}" != "?" ] && [ "${inv%% *}" -ge $((n * $5)) ]; then
+			echo "OK route-map BENCH-IN invoked ${inv%% *} times, entries matched ${inv#* } times ($((n * $5)) paths received)"
+		else
+			echo "BAD route-map BENCH-IN invoked ${inv%% *} times, entries matched ${inv#* } times ($((n * $5)) paths received); answer: $(echo "$j" | tr -s ' \n' ' ' | cut -c1-300)"
+			bad=1
+		fi
+	fi
+	if [ -n "${6:-}" ]; then
+		# the sink's tally against the policy's, over the N prefixes
+		gzip -dc "$table" | awk -v n="$n" -v pol="$pol" 'NF && !/:/ {
+				if (++i > n) exit
+				split($1, o, ".")
+				if (pol == 1) c[sprintf("lp %d comm 65000:%d", 200 + o[1] % 50 + 1, o[1] % 50 + 1)]++
+				else c["lp 100 comm none"]++
+			}
+			END { for (k in c) print c[k], k }' | sort >"$work/polexp"
+		sed -n 's/^sink_attrs //p' "$6" | sort >"$work/polgot"
+		if cmp -s "$work/polexp" "$work/polgot"; then
+			echo "OK sink: (LOCAL_PREF, communities) of all $n (RD, prefix) as the policy sets them ($(wc -l <"$work/polgot") distinct: $(head -3 "$work/polgot" | tr '\n' ';' | sed 's/;$//'); ...)"
+		else
+			echo "BAD sink: (LOCAL_PREF, communities) tally differs from the policy's; expected/got:"
+			diff "$work/polexp" "$work/polgot" | head -10
+			bad=1
+		fi
+	fi
+	return $bad
+}
+# pathrd N I: the RD number bgpgen gives path I (0-based) of N: 10 RDs of
+# 8 % of the paths, then RDs of 200
+pathrd() {
+	local big=$(($1 * 8 / 100))
+	if [ "$2" -lt $((10 * big)) ]; then
+		echo $(($2 / big + 1))
+	else
+		echo $((11 + ($2 - 10 * big) / 200))
+	fi
+}
+# tablepfx I: the I-th IPv4 prefix of the table (1-based; as bgpgen reads it)
+tablepfx() {
+	gzip -dc "$table" | awk -v i="$1" 'NF && !/:/ { if (++n == i) { print $1; exit } if (n == 1) f = $1 }
+		END { if (n < i) { k = (i - 1) % n + 1; if (k == 1) print f; else print "wrap", k } }' |
+		while read -r a b; do
+			# past the end of the table: bgpgen wraps around (path i uses prefix i % table size)
+			if [ "$a" = wrap ]; then tablepfx "$b"; else echo "$a"; fi
+		done
+}
+
 # configs for K generators, with (S = 1) or without a sink: ped-K-S.conf,
 # frr-K-S.conf, bird-K-S.conf, gobgp-K-S.toml (and 1-0 for GoBGP's
 # cross-check run)
@@ -176,25 +311,34 @@ for k in $(printf '%s\n' 1 $copies | sort -un); do
 	for sk in $(printf '%s\n' 0 $sinks | sort -un); do
 		nb=$genip
 		[ "$k" -ge 2 ] && nb="$genip $genip2"
-		{
-			echo "hostname benchdut"
-			echo "!"
-			echo "router bgp 65000"
-			echo " bgp router-id $dutip"
-			echo " no bgp default ipv4-unicast"
-			for a in $nb; do echo " neighbor $a remote-as 65000"; done
-			[ "$sk" = 1 ] && echo " neighbor $sinkip remote-as 65000"
-			echo " address-family ipv4 vpn"
-			for a in $nb; do echo "  neighbor $a activate"; done
-			if [ "$sk" = 1 ]; then
-				echo "  neighbor $sinkip activate"
-				echo "  neighbor $sinkip route-reflector-client"
-			fi
-			echo " exit-address-family"
-			echo "exit"
-			echo "end"
-		} >"$work/ped-$k-$sk.conf"
-		{ echo "frr defaults traditional"; cat "$work/ped-$k-$sk.conf"; } >"$work/frr-$k-$sk.conf"
+		for pol in $(printf '%s\n' 0 $policies | sort -un); do
+			rm=""
+			[ "$pol" = 1 ] && rm=-rm
+			{
+				echo "hostname benchdut"
+				echo "!"
+				[ "$pol" = 1 ] && policy_text BENCH-IN
+				echo "router bgp 65000"
+				echo " bgp router-id $dutip"
+				echo " no bgp default ipv4-unicast"
+				for a in $nb; do echo " neighbor $a remote-as 65000"; done
+				[ "$sk" = 1 ] && echo " neighbor $sinkip remote-as 65000"
+				echo " address-family ipv4 vpn"
+				for a in $nb; do
+					echo "  neighbor $a activate"
+					[ "$pol" = 1 ] && echo "  neighbor $a route-map BENCH-IN in"
+				done
+				if [ "$sk" = 1 ]; then
+					echo "  neighbor $sinkip activate"
+					echo "  neighbor $sinkip route-reflector-client"
+				fi
+				echo " exit-address-family"
+				echo "exit"
+				echo "end"
+			} >"$work/ped-$k-$sk$rm.conf"
+			{ echo "frr defaults traditional"; cat "$work/ped-$k-$sk$rm.conf"; } >"$work/frr-$k-$sk$rm.conf"
+			chmod 644 "$work/ped-$k-$sk$rm.conf" "$work/frr-$k-$sk$rm.conf"
+		done
 		# BIRD: the generators' next hops are resolved recursively
 		# through master4 (the vpn4 channel's default IGP table), which
 		# holds the connected 10.99.0.0/24 from protocol direct; without
@@ -308,6 +452,9 @@ query() {
 	echo "${r:-0 none}"
 }
 cputicks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+# run time of every thread of PID, ns (schedstat: exact, unlike the 10 ms
+# ticks of utime+stime)
+cpuns() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{ s += $1 } END { printf "%.0f\n", s }'; }
 # CPU 1's busy ticks (user nice system irq softirq), all tasks
 cpu1ticks() { awk '$1 == "cpu1" { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 rsskb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
@@ -361,19 +508,21 @@ stop_pid() {
 	pids=$rest
 }
 
-# run_one IMPL N K S PASS: appends "impl n K[s] pass status secs cpus rss0
-# rss1 sendsecs cpus2 rss2 sinksecs others" to raw (N paths per generator, K
-# generators, S = 1: with the sink). PASS "check": GoBGP's cross-check run
-# (not recorded; see below)
+# run_one IMPL N K S PASS [POL]: appends "impl n K[s][+rm] pass status secs
+# cpus rss0 rss1 sendsecs cpus2 rss2 sinksecs others cpuexact" to raw (N
+# paths per generator, K generators, S = 1: with the sink, POL = 1: with
+# the route-map, "+rm"). PASS "check": GoBGP's cross-check run (not
+# recorded; see below)
 run_one() {
-	local impl=$1 n=$2 k=$3 sk=$4 pass=$5 status=ok target=$(($2 * $3))
+	local impl=$1 n=$2 k=$3 sk=$4 pass=$5 pol=${6:-0} status=ok target=$(($2 * $3))
 	local genpids="" c0 c1 c2 r2 r0 r1 t0 tdone tsend cnt st last lastt now i j src
-	local kk=$3 sinkpid="" tsink=- sline why pl=$poll fs rq tmo=0 b0 b1
+	local kk=$3 sinkpid="" tsink=- sline why pl=$poll fs rq tmo=0 b0 b1 e0 e1 rm=""
 	[ "$impl" = gobgp ] && pl=$poll_gobgp
 	[ "$sk" = 1 ] && kk=${k}s
+	[ "$pol" = 1 ] && rm=-rm && kk=$kk+rm
 	local tag="$1-$2-$kk-$5"
 	rm -f "$work/go"
-	start_dut "$impl" "$tag" "$k-$sk"
+	start_dut "$impl" "$tag" "$k-$sk$rm"
 	if [ "$sk" = 1 ]; then
 		ip netns exec "$snk" taskset -c 0 "$work/bgpgen" -c "$dutip2" -S "$n" \
 			>"$work/sink-$tag.out" 2>"$work/sink-$tag.err" &
@@ -407,6 +556,7 @@ run_one() {
 	if [ "$status" = ok ]; then
 		sleep 1
 		c0=$(cputicks "$dutpid")
+		e0=$(cpuns "$dutpid")
 		b0=$(cpu1ticks)
 		r0=$(rsskb "$dutpid")
 		touch "$work/go"
@@ -449,6 +599,7 @@ run_one() {
 	fi
 	if [ "$status" = ok ]; then
 		c1=$(cputicks "$dutpid")
+		e1=$(cpuns "$dutpid")
 		b1=$(cpu1ticks)
 		r1=$(rsskb "$dutpid")
 		if [ "$sk" = 1 ]; then
@@ -489,7 +640,7 @@ run_one() {
 				taskset -c 0 ip netns exec "$dut" "$gobgp" -p "$gobgpport" neighbor -j |
 					jq -c '.[] | {peer: .conf.neighbor_address, session_state: .state.session_state, families: [.afi_safis[]?.state]}' 2>&1
 			} >"$work/check-$impl" 2>&1 || true
-		elif [ "$pass" = 1 ] && [ ! -e "$work/check-$impl" ] && [ "$impl" != gobgp ]; then
+		elif [ "$pass" = 1 ] && [ "$pol" = 0 ] && [ ! -e "$work/check-$impl" ] && [ "$impl" != gobgp ]; then
 			# one cross-check of what the daemon decoded: a path of a big RD
 			# (the first table prefix) and one of the first small RD
 			{
@@ -516,6 +667,17 @@ run_one() {
 		sleep 2
 		c2=$(cputicks "$dutpid")
 		r2=$(rsskb "$dutpid")
+		# with POLICY: four paths carry what the route-map sets (or,
+		# without it, not); after the CPU readings
+		if [ "$policies" != 0 ] && { [ "$impl" = ped ] || [ "$impl" = frr ]; } &&
+			! policy_check "$impl" "$n" "$pol" "$fs" "$k" "$([ "$sk" = 1 ] && echo "$work/sink-$tag.out")" >"$work/polcheck-$tag" 2>&1; then
+			status=policy-check-failed
+		fi
+		if [ "$pol" = 1 ] && [ -e "$work/polcheck-$tag" ] && [ ! -e "$work/polcheck-$impl-$sk" ]; then
+			cp "$work/polcheck-$tag" "$work/polcheck-$impl-$sk"
+		fi
+	fi
+	if [ "$status" = ok ]; then
 		t0=$(sed -n 's/^first_byte //p' "$work/gen-$tag"-*.out | sort -g | head -1)
 		tsend=$(sed -n 's/^last_byte //p' "$work/gen-$tag"-*.out | sort -g | tail -1)
 		[ -n "$tsend" ] || tsend=$tdone
@@ -527,9 +689,10 @@ run_one() {
 			'BEGIN { printf "%.3f %.2f", a - b, (c1 - c0) / hz }') $r0 $r1 $(awk -v a="$tsend" -v b="$t0" \
 			'BEGIN { printf "%.3f", a - b }') $(awk -v c0="$c0" -v c2="$c2" -v hz="$hz" \
 			'BEGIN { printf "%.2f", (c2 - c0) / hz }') $r2 $tsink $(awk -v c0="$c0" -v c1="$c1" -v b0="$b0" -v b1="$b1" -v hz="$hz" \
-			'BEGIN { o = (b1 - b0 - (c1 - c0)) / hz; printf "%.2f", o < 0 ? 0 : o }')" >>"$rawf"
+			'BEGIN { o = (b1 - b0 - (c1 - c0)) / hz; printf "%.2f", o < 0 ? 0 : o }') $(awk -v a="$e0" -v b="$e1" \
+			'BEGIN { printf "%.4f", (b - a) / 1e9 }')" >>"$rawf"
 	else
-		echo "$impl $n $kk $pass $status - - - - - - - - -" >>"$rawf"
+		echo "$impl $n $kk $pass $status - - - - - - - - - -" >>"$rawf"
 		nfail=$((nfail + 1))
 		# keep the logs of a failed run for diagnosis
 		faild="${TMPDIR:-/tmp}/bench_bgp-fail-$tag.$$"
@@ -545,9 +708,10 @@ run_one() {
 		dut-died-at-*) why="the daemon died at ${status#dut-died-at-} of $target paths" ;;
 		count-dropped-*) why="the path count dropped ($status)" ;;
 		session-*) why="a session left Established ($status)" ;;
+		policy-check-failed) why="policy check: $(grep -c '^BAD' "$work/polcheck-$tag") checked path(s) without what the route-map sets (or with it, without policy); see polcheck-$tag" ;;
 		*) why=$status ;;
 		esac
-		echo "run.sh: FAILED: $impl, $n paths x $k$([ "$sk" = 1 ] && echo ", with the sink"), pass $pass: $why; logs in $faild" >&2
+		echo "run.sh: FAILED: $impl, $n paths x $k$([ "$sk" = 1 ] && echo ", with the sink")$([ "$pol" = 1 ] && echo ", with the route-map"), pass $pass: $why; logs in $faild" >&2
 	fi
 	tail -1 "$rawf" >&2
 	for i in $genpids $sinkpid; do stop_pid "$i"; done
@@ -566,13 +730,22 @@ for n in $sizes; do
 	[ "$n" -gt 100000 ] && np=$passes_big
 	for k in $copies; do
 		for sk in $sinks; do
+			# IMPL:POL pairs of a pass: without policy first, then with
+			# (BIRD and GoBGP without only)
+			runs=""
+			for pol in $policies; do
+				for impl in $impls; do
+					[ "$pol" = 1 ] && [ "$impl" != ped ] && [ "$impl" != frr ] && continue
+					runs="$runs $impl:$pol"
+				done
+			done
 			p=1
 			while [ $p -le "$np" ]; do
-				order=$impls
+				order=$runs
 				# alternate which one goes first
-				[ $((p % 2)) -eq 0 ] && order=$(echo "$impls" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
-				for impl in $order; do
-					run_one "$impl" "$n" "$k" "$sk" "$p"
+				[ $((p % 2)) -eq 0 ] && order=$(echo "$runs" | awk '{ for (i = NF; i > 0; i--) printf "%s ", $i }')
+				for r in $order; do
+					run_one "${r%:*}" "$n" "$k" "$sk" "$p" "${r#*:}"
 				done
 				p=$((p + 1))
 			done
@@ -584,9 +757,27 @@ done
 klist=""
 for k in $copies; do
 	for sk in $sinks; do
-		if [ "$sk" = 1 ]; then klist="$klist ${k}s"; else klist="$klist $k"; fi
+		for pol in $policies; do
+			kk=$k
+			[ "$sk" = 1 ] && kk=${k}s
+			[ "$pol" = 1 ] && kk=$kk+rm
+			klist="$klist $kk"
+		done
 	done
 done
+ksplit() { # K[s][+rm] -> k, sk (yes/no), pol (0/1), plab (the daemon's label suffix)
+	local x=${1%+rm}
+	pol=0
+	plab=""
+	if [ "$x" != "$1" ]; then
+		pol=1
+		plab=" + route-map"
+	fi
+	k=${x%s}
+	sk=no
+	[ "$x" != "$k" ] && sk=yes
+	return 0
+}
 med() { # values on stdin -> "median|min|max" or "-"
 	sort -g | awk '{ v[NR] = $1 } END {
 		if (NR == 0) { print "-"; exit }
@@ -610,6 +801,7 @@ cmd=""
 [ -n "${POLL_GOBGP:-}" ] && cmd="$cmd POLL_GOBGP=$poll_gobgp"
 [ -n "${STALL:-}" ] && cmd="$cmd STALL=$stall"
 [ -n "${IMPLS:-}" ] && cmd="$cmd IMPLS=\"$impls\""
+[ -n "${POLICY:-}" ] && cmd="$cmd POLICY=\"$policies\""
 cmd="${cmd# } bench/bgp/run.sh"
 cmd=${cmd# }
 name() { # impl -> how the record names it
@@ -730,10 +922,9 @@ case $title in *", "*) title="${title%, *} and ${title##*, }" ;; esac
 	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	for n in $sizes; do
 		for kk in $klist; do
-			k=${kk%s}
-			sk=no
-			[ "$kk" != "$k" ] && sk=yes
+			ksplit "$kk"
 			for impl in $impls; do
+				[ "$pol" = 1 ] && [ "$impl" != ped ] && [ "$impl" != frr ] && continue
 				ok=$(col "$impl" "$n" "$kk" 6 | wc -l)
 				tot=$(awk -v i="$impl" -v n="$n" -v k="$kk" '$1 == i && $2 == n && $3 == k' "$work/raw" | wc -l)
 				t=$(col "$impl" "$n" "$kk" 6 | med)
@@ -746,10 +937,10 @@ case $title in *", "*) title="${title%, *} and ${title##*, }" ;; esac
 				ot=$(col "$impl" "$n" "$kk" 14 | med)
 				bp=$(bpp "$impl" "$n" "$kk" | med)
 				if [ "$t" = - ]; then
-					echo "| $((n * k)) | $n x $k | $sk | $impl | 0/$tot | failed | - | - | - | - | - | - | - | - | - |"
+					echo "| $((n * k)) | $n x $k | $sk | $impl$plab | 0/$tot | failed | - | - | - | - | - | - | - | - | - |"
 					continue
 				fi
-				echo "$t $c $sd $r0 $r1 $bp $c2 $ts $ot" | awk -v n="$((n * k))" -v k="$n x $k" -v sk="$sk" -v impl="$impl" -v ok="$ok/$tot" '{
+				echo "$t $c $sd $r0 $r1 $bp $c2 $ts $ot" | awk -v n="$((n * k))" -v k="$n x $k" -v sk="$sk" -v impl="$impl$plab" -v ok="$ok/$tot" '{
 					split($1, t, "|"); split($2, c, "|"); split($3, s, "|"); split($4, a, "|"); split($5, b, "|"); split($6, p, "|"); split($7, c2, "|")
 					if ($8 == "-") ts = "-"; else { split($8, x, "|"); ts = sprintf("%.2f (%.2f - %.2f)", x[1], x[2], x[3]) }
 					split($9, o, "|")
@@ -771,27 +962,154 @@ case $title in *", "*) title="${title%, *} and ${title##*, }" ;; esac
 		echo "|---|---|---|---|---|---|---|---|---|"
 		for n in $sizes; do
 			for kk in $klist; do
-				k=${kk%s}
-				sk=no
-				[ "$kk" != "$k" ] && sk=yes
+				ksplit "$kk"
 				tp=$(col ped "$n" "$kk" 6 | med)
 				cp_=$(col ped "$n" "$kk" 7 | med)
 				sp=$(col ped "$n" "$kk" 13 | grep -v '^-' | med)
 				bp=$(bpp ped "$n" "$kk" | med)
 				for ref in $refs; do
+					[ "$pol" = 1 ] && [ "$ref" != frr ] && continue
 					tf=$(col "$ref" "$n" "$kk" 6 | med)
 					cf=$(col "$ref" "$n" "$kk" 7 | med)
 					sf=$(col "$ref" "$n" "$kk" 13 | grep -v '^-' | med)
 					bf=$(bpp "$ref" "$n" "$kk" | med)
 					if [ "$tp" = - ] || [ "$tf" = - ]; then
-						echo "| $((n * k)) | $n x $k | $sk | $(name "$ref") | - | - | - | - | ${bp%%|*} |"
+						echo "| $((n * k)) | $n x $k | $sk | $(name "$ref")${plab:+ (both$plab)} | - | - | - | - | ${bp%%|*} |"
 						continue
 					fi
-					awk -v n="$((n * k))" -v k="$n x $k" -v sk="$sk" -v ref="$(name "$ref")" -v tp="${tp%%|*}" -v tf="${tf%%|*}" \
+					awk -v n="$((n * k))" -v k="$n x $k" -v sk="$sk" -v ref="$(name "$ref")${plab:+ (both$plab)}" -v tp="${tp%%|*}" -v tf="${tf%%|*}" \
 						-v cp="${cp_%%|*}" -v cf="${cf%%|*}" -v bp="${bp%%|*}" -v bf="${bf%%|*}" -v sp="${sp%%|*}" -v sf="${sf%%|*}" 'BEGIN {
 						sr = (sp != "-" && sf != "-" && sp > 0) ? sprintf("%.2fx", sf / sp) : "-"
 						printf "| %d | %s | %s | %s | %.2fx | %s | %.2fx | %.2fx | %.0f |\n", n, k, sk, ref, tf / tp, sr, (cf > 0 ? cp / cf : 0), (bf > 0 ? bp / bf : 0), bp }'
 				done
+			done
+		done
+	fi
+	if echo " $policies " | grep -q ' 1 '; then
+		echo
+		echo "### Routing policy: cost per path with and without the route-map"
+		echo
+		echo "CPU µs/path = the daemon's run time from /proc/PID/task/*/schedstat (all threads, ns, exact)"
+		echo "between the baseline and the poll that saw every path, over the paths; paths/s from the"
+		echo "time to all accepted (resolution ~${poll} s + one query). Overhead = CPU per path with the"
+		echo "route-map / without - 1: from the medians, and per pass (the two runs of one pass are"
+		echo "close in time) as median (range). Target of the issue: ped's overhead <= 30 % and ped's"
+		echo "rate >= 2x FRR's with the policy."
+		echo
+		echo "| paths | per gen x gens | sink | daemon | runs ok without / with | paths/s without, median (range) | paths/s with, median (range) | CPU µs/path without, median (range) | CPU µs/path with, median (range) | overhead from medians | overhead per pass, median (range) |"
+		echo "|---|---|---|---|---|---|---|---|---|---|---|"
+		for n in $sizes; do
+			for kk in $klist; do
+				ksplit "$kk"
+				[ "$pol" = 0 ] || continue
+				for impl in $impls; do
+					[ "$impl" = ped ] || [ "$impl" = frr ] || continue
+					awk -v i="$impl" -v n="$n" -v kk="$kk" -v np="$((n * k))" -v k="$n x $k" -v sk="$sk" '
+						function med(a, c,   i, j, t) { # sorts a[1..c]; "m (lo - hi)" with m, lo, hi
+							for (i = 2; i <= c; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+							M = (c % 2) ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
+							LO = a[1]; HI = a[c]
+							return c
+						}
+						$1 == i && $2 == n && ($3 == kk || $3 == kk "+rm") {
+							w = ($3 != kk)
+							tot[w]++
+							if ($5 != "ok") next
+							ok[w]++
+							r[w, ok[w]] = np / $6; c[w, ok[w]] = $15 * 1e6 / np
+							pc[w, $4] = $15
+						}
+						END {
+							s = sprintf("| %d | %s | %s | %s | %d/%d / %d/%d |", np, k, sk, i, ok[0], tot[0], ok[1], tot[1])
+							for (w = 0; w <= 1; w++) {
+								delete a; for (x = 1; x <= ok[w]; x++) a[x] = r[w, x]
+								if (ok[w]) { med(a, ok[w]); s = s sprintf(" %.0f (%.0f - %.0f) |", M, LO, HI) } else s = s " - |"
+							}
+							for (w = 0; w <= 1; w++) {
+								delete a; for (x = 1; x <= ok[w]; x++) a[x] = c[w, x]
+								if (ok[w]) { med(a, ok[w]); s = s sprintf(" %.3f (%.3f - %.3f) |", M, LO, HI); cm[w] = M } else { s = s " - |"; cm[w] = 0 }
+							}
+							s = s (cm[0] > 0 && cm[1] > 0 ? sprintf(" %+.1f %% |", (cm[1] / cm[0] - 1) * 100) : " - |")
+							m = 0; delete a
+							for (key in pc) { split(key, q, SUBSEP); if (q[1] == 1 && (0 SUBSEP q[2]) in pc && pc[0, q[2]] > 0) a[++m] = (pc[1, q[2]] / pc[0, q[2]] - 1) * 100 }
+							if (m) { med(a, m); s = s sprintf(" %+.1f %% (%+.1f - %+.1f %%), %d passes |", M, LO, HI, m) } else s = s " - |"
+							print s
+						}' "$work/raw"
+				done
+			done
+		done
+		if echo " $impls " | grep -q ' ped ' && echo " $impls " | grep -q ' frr '; then
+			echo
+			echo "Against the targets (medians; per-pass ranges pair the runs of one pass):"
+			echo
+			echo "| paths | per gen x gens | sink | ped CPU overhead of the route-map (target <= 30 %) | met | ped / FRR rate, both with the route-map (target >= 2) | per pass, range | met | ped / FRR rate without policy | ped / FRR CPU per path, with |"
+			echo "|---|---|---|---|---|---|---|---|---|---|"
+			for n in $sizes; do
+				for kk in $klist; do
+					ksplit "$kk"
+					[ "$pol" = 0 ] || continue
+					awk -v n="$n" -v kk="$kk" -v np="$((n * k))" -v k="$n x $k" -v sk="$sk" '
+						function med(a, c,   i, j, t) {
+							if (c == 0) return 0
+							for (i = 2; i <= c; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+							LO = a[1]; HI = a[c]
+							return (c % 2) ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
+						}
+						$2 == n && ($3 == kk || $3 == kk "+rm") && $5 == "ok" && ($1 == "ped" || $1 == "frr") {
+							w = ($3 != kk)
+							t[$1, w, ++nt[$1, w]] = $6; c[$1, w, ++nc[$1, w]] = $15 * 1e6 / np
+							pt[$1, w, $4] = $6
+						}
+						END {
+							for (d = 1; d <= 2; d++) { im = (d == 1) ? "ped" : "frr"
+								for (w = 0; w <= 1; w++) {
+									delete a; for (x = 1; x <= nt[im, w]; x++) a[x] = t[im, w, x]; T[im, w] = med(a, nt[im, w])
+									delete a; for (x = 1; x <= nc[im, w]; x++) a[x] = c[im, w, x]; C[im, w] = med(a, nc[im, w])
+								}
+							}
+							ov = (C["ped", 0] > 0 && C["ped", 1] > 0) ? (C["ped", 1] / C["ped", 0] - 1) * 100 : ""
+							rr = (T["ped", 1] > 0 && T["frr", 1] > 0) ? T["frr", 1] / T["ped", 1] : ""
+							r0 = (T["ped", 0] > 0 && T["frr", 0] > 0) ? sprintf("%.2fx", T["frr", 0] / T["ped", 0]) : "-"
+							cr = (C["ped", 1] > 0 && C["frr", 1] > 0) ? sprintf("%.2fx", C["ped", 1] / C["frr", 1]) : "-"
+							m = 0; delete a
+							for (key in pt) { split(key, q, SUBSEP); if (q[1] == "ped" && q[2] == 1 && ("frr" SUBSEP 1 SUBSEP q[3]) in pt) a[++m] = pt["frr", 1, q[3]] / pt["ped", 1, q[3]] }
+							pr = "-"
+							if (m) { med(a, m); pr = sprintf("%.2fx - %.2fx (%d passes)", LO, HI, m) }
+							printf "| %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", np, k, sk,
+								(ov == "" ? "-" : sprintf("%+.1f %%", ov)), (ov == "" ? "-" : (ov <= 30 ? "yes" : "no")),
+								(rr == "" ? "-" : sprintf("%.2fx", rr)), pr, (rr == "" ? "-" : (rr >= 2 ? "yes" : "no")), r0, cr
+						}' "$work/raw"
+				done
+			done
+		fi
+		echo
+		echo "### The policy (POLICY=1), the same text for ped and FRR"
+		echo
+		echo "In ped.conf and frr.conf before \`router bgp 65000\`, and in \`address-family ipv4 vpn\`"
+		echo "\`neighbor $genip route-map BENCH-IN in\` (each generator). PL-k permits the /8s whose first"
+		echo "octet O has O % 50 = k - 1 (5 or 6 lines each), so a path to O.x.y.z falls through O % 50"
+		echo "entries before entry 10 x (O % 50 + 1) matches; \`permit 1000\` is never reached here."
+		echo "Shown: PL-1, PL-2, ..., PL-50, entries 10, 20, ..., 500, 1000:"
+		echo
+		echo '```'
+		policy_show BENCH-IN
+		echo '```'
+		echo
+		echo "Policy check (the first run with the route-map of each daemon, without and with the"
+		echo "sink; every run checks the same four paths, and the runs with the route-map its"
+		echo "invocation count, and fails when one lacks what the route-map sets, or has it without"
+		echo "policy; with the sink, the sink's tally of (LOCAL_PREF, communities) over every"
+		echo "(RD, prefix) it received must equal the policy's over the N table prefixes):"
+		echo
+		for impl in $impls; do
+			[ "$impl" = ped ] || [ "$impl" = frr ] || continue
+			for sk in $sinks; do
+				echo "$impl$([ "$sk" = 1 ] && echo ", with the sink"):"
+				echo
+				echo '```'
+				cat "$work/polcheck-$impl-$sk" 2>/dev/null || echo "(none)"
+				echo '```'
+				echo
 			done
 		done
 	fi
@@ -819,9 +1137,9 @@ case $title in *", "*) title="${title%, *} and ${title##*, }" ;; esac
 	echo "In run order; the two \"at +2 s\" columns are read 2 s after the count was complete (work the"
 	echo "daemon deferred past pfxRcd would show there)."
 	echo
-	echo "| daemon | paths per gen | gens (s: with sink) | pass | status | time s | CPU s | VmRSS before kB | VmRSS after kB | sender done s | CPU s at +2 s | VmRSS at +2 s, kB | sink has all, s | other work on CPU 1, s |"
-	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-	awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }' "$work/raw"
+	echo "| daemon | paths per gen | gens (s: with sink; +rm: with the route-map) | pass | status | time s | CPU s | VmRSS before kB | VmRSS after kB | sender done s | CPU s at +2 s | VmRSS at +2 s, kB | sink has all, s | other work on CPU 1, s | CPU s, schedstat (all threads) |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+	awk '{ printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15 }' "$work/raw"
 } >"$out"
 
 # the record names no path of this machine

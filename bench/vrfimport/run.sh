@@ -42,6 +42,19 @@
 #   LARGE=4 LARGE_PCT=10   bgpgen -L / -P (large VRFs, % of the paths each)
 #   PASSES=3          passes per scenario (each: import and vpnonly)
 #   MODES="import vpnonly"
+#   POLICY="0"        "0 1" also runs mode "import+rm" beside "import": the
+#                     same with `route-map vpn import BENCH-IMPORT` in every
+#                     VRF instance, a 50-entry route-map over 50
+#                     prefix-lists (bench/policy.sh, the policy of
+#                     bench/bgp/run.sh POLICY=1: entry 10k matches PL-k and
+#                     sets community 65000:k and local preference 200+k; a
+#                     path to O.x.y.z falls through O % 50 entries). Runs
+#                     check three imported routes for the local preference
+#                     (ped's show has no standard communities) and the
+#                     route-map's invocation count, and fail otherwise.
+#                     FRR is not run here (bgpd -Z has no VRFs without
+#                     zebra); bench/bgp/run.sh POLICY="0 1" compares the
+#                     same route-map with FRR on a neighbor.
 #   POLL=1            seconds between polls of ped (at least 1)
 #   STALL=120         a run fails after this many seconds without progress
 #   DATAPLANE=packet  ped's forwarding plane: packet (`dataplane backend
@@ -61,6 +74,22 @@ large=${LARGE:-4}
 large_pct=${LARGE_PCT:-10}
 passes=${PASSES:-3}
 modes=${MODES:-import vpnonly}
+policies=${POLICY:-0}
+runmodes="" # modes as run: import and/or import+rm for import
+for m in $modes; do
+	if [ "$m" = import ]; then
+		for pol in $policies; do
+			case $pol in
+			0) runmodes="$runmodes import" ;;
+			1) runmodes="$runmodes import+rm" ;;
+			*) echo "run.sh: POLICY takes 0 and/or 1, not '$pol'" >&2; exit 1 ;;
+			esac
+		done
+	else
+		runmodes="$runmodes $m"
+	fi
+done
+runmodes=${runmodes# }
 dataplane=${DATAPLANE:-packet}
 xdp_nodes=${XDP_NODES:-}
 poll=${POLL:-1}
@@ -138,12 +167,17 @@ ip -n "$dut" addr add "$dutip/24" dev "vib$$b"
 ip -n "$gen" link set "vib$$a" up
 ip -n "$dut" link set "vib$$b" up
 
+# policy_text NAME, policy_expect PREFIX, policy_show NAME
+# shellcheck source=bench/policy.sh
+. "$top/bench/policy.sh"
+
 # write_conf V MODE FILE
 write_conf() {
 	local v=$1 mode=$2 i
 	{
 		echo "hostname benchdut"
 		echo "!"
+		[ "$mode" = import+rm ] && policy_text BENCH-IMPORT
 		[ "$dataplane" = packet ] && echo "dataplane backend packet"
 		[ -n "$xdp_nodes" ] && echo "dataplane xdp route-nodes $xdp_nodes"
 		for ((i = 1; i <= v; i++)); do
@@ -165,7 +199,8 @@ write_conf() {
 		for ((i = 1; i <= v; i++)); do
 			echo "router bgp 65000 vrf C$i"
 			echo " address-family ipv4 unicast"
-			[ "$mode" = import ] && echo "  import vpn"
+			case $mode in import*) echo "  import vpn" ;; esac
+			[ "$mode" = import+rm ] && echo "  route-map vpn import BENCH-IMPORT"
 			echo " exit-address-family"
 			echo "exit"
 		done
@@ -241,6 +276,54 @@ query_state() {
 		jq -r --slurpfile e "$4" '.vrfs as $v | ($e[0] | to_entries) as $x |
 			"\([$v[] | .routeCount] | add // 0) \([$v[] | .fibPrefixes] | add // 0) \($x | map(select(($v[.key].routeCount // -1) == .value and ($v[.key].fibPrefixes // -1) == .value)) | length) \([$v[] | .fibBytes] | add // 0)"' 2>/dev/null) || true
 	echo "${s:-0 timeout} ${v:-0 0 0 0}"
+}
+
+# tablepfx I: the I-th IPv4 prefix of the table (1-based, as bgpgen reads it)
+tablepfx() {
+	gzip -dc "$table" | awk -v i="$1" 'NF && !/:/ { if (++n == i) { print $1; exit } if (n == 1) f = $1 }
+		END { if (n < i) { k = (i - 1) % n + 1; if (k == 1) print f; else print "wrap", k } }' |
+		while read -r a b; do
+			# past the end of the table: bgpgen wraps around (path i uses prefix i % table size)
+			if [ "$a" = wrap ]; then tablepfx "$b"; else echo "$a"; fi
+		done
+}
+
+# policy_check MODE N V LAYOUT: three imported routes (the first path, of
+# C1; the middle one; the last, of CV) with `show bgp vrf CI ipv4 unicast
+# PREFIX json`: local preference policy_expect's with the route-map
+# (import+rm), 100 without; community too where the show has it (ped's has
+# no standard communities: "not shown"). With the route-map also `show
+# route-map BENCH-IMPORT json`: invoked at least N times (each path is
+# imported into one VRF). Prints OK/BAD lines; fails when one is BAD.
+policy_check() {
+	local mode=$1 n=$2 v=$3 i vi pfx j com lp exp bad=0 inv
+	for i in 0 $((n / 2)) $((n - 1)); do
+		# the VRF of path i from the layout ("vrf I PATHS", in order)
+		vi=$(awk -v i="$i" '$1 == "vrf" { c += $3; if (i < c) { print $2; exit } }' "$4")
+		pfx=$(tablepfx $((i + 1)))
+		j=$(pesh_c "$sock" "show bgp vrf C$vi ipv4 unicast $pfx json") || true
+		read -r com lp < <(echo "$j" | jq -r '[.. | objects | select(has("nexthops") or has("locPrf") or has("remoteLabel"))][0] // {} |
+			"\(.community | if type == "object" then (.string // (.list // [] | join(","))) elif type == "array" then join(",") elif type == "string" then gsub(" "; ",") else "not-shown" end) \(.locPrf // "none")"' 2>/dev/null || echo "unparsed unparsed")
+		exp="none 100"
+		[ "$mode" = import+rm ] && exp=$(policy_expect "$pfx")
+		if [ "$lp" = "${exp#* }" ] && { [ "$com" = not-shown ] || [ "$com" = "${exp% *}" ]; }; then
+			echo "OK C$vi $pfx: local-pref $lp, community $com (expected ${exp% *} and ${exp#* })"
+		else
+			echo "BAD C$vi $pfx: local-pref ${lp:-?}, community ${com:-?} (expected ${exp% *} and ${exp#* }); answer: $(echo "$j" | tr -s ' \n' ' ' | cut -c1-300)"
+			bad=1
+		fi
+	done
+	if [ "$mode" = import+rm ]; then
+		j=$(pesh_c "$sock" "show route-map BENCH-IMPORT json") || true
+		inv=$(echo "$j" | jq -r '[.. | objects | select(has("rules"))][0] // {} | "\(.invoked // "?") \([.rules[]?.invoked // 0] | add // "?")"' 2>/dev/null) || inv="? ?"
+		if [ "${inv%% *}" != "?" ] && [ "${inv%% *}" -ge "$n" ]; then
+			echo "OK route-map BENCH-IMPORT invoked ${inv%% *} times, entries matched ${inv#* } times ($n paths imported)"
+		else
+			echo "BAD route-map BENCH-IMPORT invoked ${inv%% *} times, entries matched ${inv#* } times ($n paths imported); answer: $(echo "$j" | tr -s ' \n' ' ' | cut -c1-300)"
+			bad=1
+		fi
+	fi
+	return $bad
 }
 
 # busy_end SAMPLES POLLS TLIMIT DPOLL -> last sample time (<= TLIMIT) of a
@@ -347,7 +430,7 @@ run_one() {
 				break
 			fi
 			[ -z "$tvpn" ] && [ "$cnt" -ge "$n" ] && tvpn=$ta
-			if [ "$mode" = import ] && [ "$vok" -eq "$v" ] && [ "$fibs" -eq "$n" ]; then
+			if [ "$mode" != vpnonly ] && [ "$vok" -eq "$v" ] && [ "$fibs" -eq "$n" ]; then
 				tdone=$ta
 				break
 			fi
@@ -386,6 +469,15 @@ run_one() {
 					grep -v '^$' | grep -v '^#' | head -300
 			} >>"$PERF" 2>&1
 		fi
+		# with POLICY: what the route-map set on three imported routes
+		# (or, without it, not), after the CPU readings
+		if [ "$policies" != 0 ] && [ "$mode" != vpnonly ] &&
+			! policy_check "$mode" "$n" "$v" "$work/layout-$sc" >"$work/polcheck-$tag" 2>&1; then
+			status=policy-check-failed
+			nfail=$((nfail + 1))
+			log "FAILED: $mode $n/$v pass $pass: policy check: $(grep -c '^BAD' "$work/polcheck-$tag") BAD line(s): $(grep '^BAD' "$work/polcheck-$tag" | head -1 | cut -c1-300)"
+		fi
+		[ -e "$work/polcheck-$tag" ] && [ ! -e "$work/polcheck-$sc-$mode" ] && cp "$work/polcheck-$tag" "$work/polcheck-$sc-$mode"
 		t0=$(sed -n 's/^first_byte //p' "$work/gen-$tag.out")
 		tl=$(sed -n 's/^last_byte //p' "$work/gen-$tag.out")
 		# one more poll, ped idle: its duration is what a poll costs ped
@@ -425,7 +517,8 @@ for s in $scenarios; do
 	n=${s%%:*}
 	v=${s##*:}
 	nsp=${ns}s$sc-
-	for mode in $modes; do
+	# the import config also for the setup
+	for mode in import $runmodes; do
 		write_conf "$v" "$mode" "$work/ped-$sc-$mode.conf"
 	done
 	# expected paths per VRF, from the generator's layout (-x: no session)
@@ -450,8 +543,8 @@ for s in $scenarios; do
 	echo "$n $v $t $nns $t2 $r $load" >>"$work/setup"
 	log "scenario $n/$v: ped startup creating $nns namespaces ${t} s, with them present ${t2} s"
 	for ((p = 1; p <= passes; p++)); do
-		ml=$modes
-		[ $((p % 2)) = 0 ] && ml=$(echo "$modes" | tr ' ' '\n' | tac | tr '\n' ' ')
+		ml=$runmodes
+		[ $((p % 2)) = 0 ] && ml=$(echo "$runmodes" | tr ' ' '\n' | tac | tr '\n' ' ')
 		for mode in $ml; do
 			run_one "$sc" "$n" "$v" "$mode" "$p" "$nsp"
 		done
@@ -484,6 +577,7 @@ cmd=""
 [ -n "${LARGE_PCT:-}" ] && cmd="$cmd LARGE_PCT=$large_pct"
 [ -n "${PASSES:-}" ] && cmd="$cmd PASSES=$passes"
 [ -n "${MODES:-}" ] && cmd="$cmd MODES=\"$modes\""
+[ -n "${POLICY:-}" ] && cmd="$cmd POLICY=\"$policies\""
 [ -n "${POLL:-}" ] && cmd="$cmd POLL=$poll"
 [ -n "${DATAPLANE:-}" ] && cmd="$cmd DATAPLANE=$dataplane"
 [ -n "${XDP_NODES:-}" ] && cmd="$cmd XDP_NODES=$xdp_nodes"
@@ -508,7 +602,7 @@ cmd=${cmd# }
 	echo "\`$cmd $out\` (as root, after \`./configure && make && make bench\`)"
 	echo
 	echo "Scenarios (paths:VRFs): $scenarios; large VRFs $large with $large_pct % of the paths each;"
-	echo "$passes passes, modes in alternating order ($modes, then reversed); polls every $poll s;"
+	echo "$passes passes, modes in alternating order ($runmodes, then reversed); polls every $poll s;"
 	echo "dataplane $dataplane$([ "$dataplane" = packet ] && echo " (\`dataplane backend packet\`: routes go to the VRF FIBs of vrf/fib.c, no XDP route table)")."
 	echo
 	echo "## Setup (not part of the import times)"
@@ -529,7 +623,7 @@ cmd=${cmd# }
 	for s in $scenarios; do
 		n=${s%%:*}
 		v=${s##*:}
-		for mode in $modes; do
+		for mode in $runmodes; do
 			ok=$(col "$mode" "$n" "$v" 6 | wc -l)
 			tot=$(awk -v m="$mode" -v n="$n" -v v="$v" '$1 == m && $2 == n && $3 == v' "$raw" | wc -l)
 			fb=$(col "$mode" "$n" "$v" 16 | awk -v n="$n" '{ printf "%.1f\n", $1 / n }' | med)
@@ -562,6 +656,81 @@ cmd=${cmd# }
 				(bv == "-" ? "-" : sprintf("%.0f", bv)), (bi == "-" ? "-" : sprintf("%.0f", bi)), side, met1,
 				(ti == "-" ? "-" : sprintf("%.2f", ti)), met2, (tv == "-" ? "-" : sprintf("%.2f", tv)), ci, cv }'
 	done
+	if echo " $runmodes " | grep -q ' import+rm '; then
+		echo
+		echo "### Routing policy on VPN import: import+rm against import"
+		echo
+		echo "import+rm: every VRF instance with \`route-map vpn import BENCH-IMPORT\` (the 50-entry"
+		echo "route-map below). CPU per imported route = ped's run time (/proc/PID/schedstat, exact) from"
+		echo "the first sample to \"busy until\", over the paths; also ped's utime+stime (10 ms ticks) to"
+		echo "the completing poll. Overhead = with / without - 1, from the medians and per pass (the runs"
+		echo "of one pass are adjacent in time). Target of the issue: at most +30 %. FRR is not run here:"
+		echo "\`bgpd -Z\` has no VRFs without zebra (bench/bgp/run.sh POLICY=\"0 1\" compares the same"
+		echo "route-map on a neighbor with FRR)."
+		echo
+		echo "| paths | VRFs | runs ok import / import+rm | CPU µs/route to busy end, import | with route-map | overhead from medians | overhead per pass, median (range) | met (<= 30 %) | utime+stime µs/route, import / with | import + install (busy until) s, import / with |"
+		echo "|---|---|---|---|---|---|---|---|---|---|"
+		for s in $scenarios; do
+			n=${s%%:*}
+			v=${s##*:}
+			awk -v n="$n" -v v="$v" '
+				function med(a, c,   i, j, t) {
+					if (c == 0) return 0
+					for (i = 2; i <= c; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+					LO = a[1]; HI = a[c]
+					return (c % 2) ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
+				}
+				$2 == n && $3 == v && ($1 == "import" || $1 == "import+rm") {
+					w = ($1 == "import+rm")
+					tot[w]++
+					if ($5 != "ok" || $10 == "-") next
+					ok[w]++
+					cb[w, ok[w]] = $10 * 1e6 / n; ct[w, ok[w]] = $11 * 1e6 / n; be[w, ok[w]] = $9
+					pp[w, $4] = $10
+				}
+				END {
+					for (w = 0; w <= 1; w++) {
+						delete a; for (x = 1; x <= ok[w]; x++) a[x] = cb[w, x]; CB[w] = med(a, ok[w]); L[w] = LO; H[w] = HI
+						delete a; for (x = 1; x <= ok[w]; x++) a[x] = ct[w, x]; CT[w] = med(a, ok[w])
+						delete a; for (x = 1; x <= ok[w]; x++) a[x] = be[w, x]; BE[w] = med(a, ok[w])
+					}
+					m = 0; delete a
+					for (key in pp) { split(key, q, SUBSEP); if (q[1] == 1 && (0 SUBSEP q[2]) in pp && pp[0, q[2]] > 0) a[++m] = (pp[1, q[2]] / pp[0, q[2]] - 1) * 100 }
+					pm = "-"
+					if (m) { x = med(a, m); pm = sprintf("%+.1f %% (%+.1f - %+.1f %%), %d passes", x, LO, HI, m) }
+					ov = (ok[0] && ok[1] && CB[0] > 0) ? (CB[1] / CB[0] - 1) * 100 : ""
+					printf "| %s | %s | %d/%d / %d/%d | %s | %s | %s | %s | %s | %s | %s |\n", n, v, ok[0], tot[0], ok[1], tot[1],
+						ok[0] ? sprintf("%.3f (%.3f - %.3f)", CB[0], L[0], H[0]) : "-",
+						ok[1] ? sprintf("%.3f (%.3f - %.3f)", CB[1], L[1], H[1]) : "-",
+						ov == "" ? "-" : sprintf("%+.1f %%", ov), pm, ov == "" ? "-" : (ov <= 30 ? "yes" : "no"),
+						(ok[0] && ok[1]) ? sprintf("%.2f / %.2f", CT[0], CT[1]) : "-",
+						(ok[0] && ok[1]) ? sprintf("%.2f / %.2f", BE[0], BE[1]) : "-" }' "$raw"
+		done
+		echo
+		echo "The route-map (bench/policy.sh; shown: PL-1, PL-2, PL-50, entries 10, 20, 500, 1000):"
+		echo
+		echo '```'
+		policy_show BENCH-IMPORT
+		echo '```'
+		echo
+		echo "Policy check of the first run of each mode and scenario (every run checks the same and"
+		echo "fails on a BAD line; ped's \`show bgp ... json\` has no standard communities, so the local"
+		echo "preference set by the same entry and the route-map's invocation count are what is checked):"
+		echo
+		sc=0
+		for s in $scenarios; do
+			sc=$((sc + 1))
+			for mode in $runmodes; do
+				[ -e "$work/polcheck-$sc-$mode" ] || continue
+				echo "$s, $mode:"
+				echo
+				echo '```'
+				cat "$work/polcheck-$sc-$mode"
+				echo '```'
+				echo
+			done
+		done
+	fi
 	echo
 	echo "## Raw runs"
 	echo

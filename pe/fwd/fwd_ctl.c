@@ -616,14 +616,17 @@ static struct fwd_nh *resolve_nhg(const struct vrf_nhg *g)
 			blackholes++;
 			continue;
 		}
-		if (m->nh_vrf_id != g->vrf_id) {
+		if (m->nh_vrf_id == VRF_DEFAULT_ID && g->vrf_id != VRF_DEFAULT_ID) {
 			/* a remote PE: IPv4, or IPv4-mapped for 6VPE (no IPv6 core) */
-			if (m->nh_vrf_id == VRF_DEFAULT_ID && gw4(&m->gw, &gw))
+			if (gw4(&m->gw, &gw))
 				resolve_remote(n, gw, m->labels, m->nlabels);
-			continue; /* leaking between VRFs of this PE: not forwarded yet */
+			continue;
 		}
-		/* a CE or a connected subnet, of either family */
-		adj_add_ip(n, port_in_vrf(g->vrf_id, m->ifname, &m->gw), &m->gw, m->labels,
+		/* a CE or a connected subnet, of either family, in this VRF or,
+		 * leaked from another VRF of this PE, in that one: its port lives
+		 * in that VRF's namespace (the neighbor table is the port's, XDP
+		 * redirects across namespaces); no labels then */
+		adj_add_ip(n, port_in_vrf(m->nh_vrf_id, m->ifname, &m->gw), &m->gw, m->labels,
 			   m->nlabels);
 	}
 	if (n->nadj == 0)

@@ -50,4 +50,8 @@ void fwd_ctl_ldp_bound(const struct prefix4 *fec, const struct lde_path *paths, 
 void fwd_ctl_bgp_label(mpls_label_t l, const struct label_owner *own);
 void fwd_ctl_bgp_label_del(mpls_label_t l);
 
+/* fwd_explain.c */
+/* Hands `explain` (mpbgp/explain.h) the dataplane's view of a route. */
+void fwd_explain_init(void);
+
 #endif

@@ -419,6 +419,99 @@ START_TEST(t_transitive)
 }
 END_TEST
 
+/* ---- multipath eligibility (bgp_path_multipath_eq, FRR's rules) ---- */
+
+START_TEST(t_mp_equal_ibgp)
+{
+	struct tpath a, b;
+
+	mk(&a);
+	mk(&b);
+	b.p.peer = &ibgp2; /* differs only after the IGP metric: router id */
+	ck_assert(bgp_path_multipath_eq(&b.p, &a.p, &ctx));
+	ck_assert(bgp_path_multipath_eq(&a.p, &b.p, &ctx));
+	ck_assert(!bgp_path_multipath_eq(&a.p, &a.p, &ctx)); /* the best itself */
+}
+END_TEST
+
+START_TEST(t_mp_unequal_steps)
+{
+	struct tpath a, b;
+
+	mk(&a);
+	mk(&b);
+	b.p.peer = &ibgp2;
+	b.a.present |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	b.a.local_pref = 200;
+	ck_assert(!bgp_path_multipath_eq(&a.p, &b.p, &ctx)); /* local-pref differs */
+	mk(&b);
+	b.p.peer = &ibgp2;
+	b.p.weight = 10;
+	ck_assert(!bgp_path_multipath_eq(&a.p, &b.p, &ctx)); /* weight */
+	mk(&b);
+	b.p.peer = &ibgp2;
+	set_seq(&b, 65010, 2);
+	ck_assert(!bgp_path_multipath_eq(&b.p, &a.p, &ctx)); /* AS path length */
+	mk(&b);
+	b.p.peer = &ibgp2;
+	b.a.origin = BGP_ORIGIN_INCOMPLETE;
+	ck_assert(!bgp_path_multipath_eq(&b.p, &a.p, &ctx)); /* origin */
+	mk(&b);
+	b.p.peer = &ibgp2;
+	b.a.present |= BGP_ATTR_BIT(BGP_ATTR_MED);
+	b.a.med = 5;
+	ck_assert(!bgp_path_multipath_eq(&b.p, &a.p, &ctx)); /* MED */
+	mk(&b);
+	b.p.peer = &ibgp2;
+	b.p.igp_metric = 10;
+	ck_assert(!bgp_path_multipath_eq(&b.p, &a.p, &ctx)); /* IGP metric */
+	mk(&b);
+	b.p.peer = &ibgp2;
+	b.p.flags = 0;
+	ck_assert(!bgp_path_multipath_eq(&b.p, &a.p, &ctx)); /* invalid */
+}
+END_TEST
+
+START_TEST(t_mp_as_path_and_type)
+{
+	struct tpath a, b;
+
+	/* iBGP: same length but another AS path: not multipath (no relax) */
+	mk(&a);
+	mk(&b);
+	b.p.peer = &ibgp2;
+	set_seq(&b, 65011, 1);
+	ck_assert(!bgp_path_multipath_eq(&b.p, &a.p, &ctx));
+	/* eBGP from two different neighbouring ASes: not multipath */
+	mk(&a);
+	mk(&b);
+	a.p.peer = &ebgp1;
+	b.p.peer = &ebgp2;
+	set_seq(&a, 65001, 1);
+	set_seq(&b, 65002, 1);
+	ck_assert(!bgp_path_multipath_eq(&b.p, &a.p, &ctx));
+	/* eBGP against iBGP: the peer type decides, never multipath */
+	mk(&b);
+	b.p.peer = &ibgp2;
+	set_seq(&b, 65001, 1);
+	ck_assert(!bgp_path_multipath_eq(&b.p, &a.p, &ctx));
+	/* imported VPN paths count as iBGP; labels on one only: not equal */
+	mk(&a);
+	mk(&b);
+	a.p.src = b.p.src = BGP_SRC_IMPORTED;
+	a.p.peer = b.p.peer = NULL;
+	a.p.nlabels = b.p.nlabels = 1;
+	ck_assert(bgp_path_multipath_eq(&b.p, &a.p, &ctx));
+	b.p.nlabels = 0;
+	ck_assert(!bgp_path_multipath_eq(&b.p, &a.p, &ctx));
+	/* locally originated paths never share */
+	mk(&b);
+	b.p.src = BGP_SRC_LOCAL;
+	b.p.peer = NULL;
+	ck_assert(!bgp_path_multipath_eq(&b.p, &a.p, &ctx));
+}
+END_TEST
+
 static Suite *decide_suite(void)
 {
 	Suite *s = suite_create("bgp_decide");
@@ -426,6 +519,9 @@ static Suite *decide_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, t_weight);
+	tcase_add_test(tc, t_mp_equal_ibgp);
+	tcase_add_test(tc, t_mp_unequal_steps);
+	tcase_add_test(tc, t_mp_as_path_and_type);
 	tcase_add_test(tc, t_local_pref);
 	tcase_add_test(tc, t_local_route);
 	tcase_add_test(tc, t_as_path);

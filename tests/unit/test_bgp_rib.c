@@ -1097,6 +1097,61 @@ START_TEST(t_adj_export_hook)
 }
 END_TEST
 
+/* maximum-paths: equal paths are flagged multipath (the best too), up to
+ * the limit, and the hook runs when the set changes without the best
+ * moving; unequal local-pref never joins; 1 = no multipath. */
+START_TEST(t_multipath)
+{
+	struct bgp_nlri n = mknlri(1, 0xc0a80100, 24);
+	struct bgp_path *p1, *p2, *p5;
+	struct bgp_dest *d;
+	int calls;
+
+	/* equal up to the IGP metric (the callback's: the last octet) */
+	bgp_rib_set_maxpaths(rib, 1, 4);
+	p1 = upd(&pi1, &n, mkattr(65010, 0x0a000101, 0));
+	p2 = upd(&pi2, &n, mkattr(65010, 0x0a000201, 0));
+	d = bgp_rib_lookup(rib, &n.p);
+	ck_assert_ptr_eq(d->best, p1); /* lower router id */
+	ck_assert(p1->flags & BGP_PATH_MULTIPATH);
+	ck_assert(p2->flags & BGP_PATH_MULTIPATH);
+	/* a third path with a lower local-pref: never multipath */
+	pi5.next = bgp.peers;
+	bgp.peers = &pi5;
+	p5 = upd(&pi5, &n, mkattr(65010, 0x0a000501, 50));
+	ck_assert(!(p5->flags & BGP_PATH_MULTIPATH));
+	/* the limit: 1 = no multipath, flags cleared, hook told */
+	calls = hook_calls;
+	bgp_rib_set_maxpaths(rib, 1, 1);
+	ck_assert(!(p1->flags & BGP_PATH_MULTIPATH));
+	ck_assert(!(p2->flags & BGP_PATH_MULTIPATH));
+	ck_assert_int_gt(hook_calls, calls);
+	/* back: flagged again; a change of the non-best multipath path runs
+	 * the hook though the best stays */
+	bgp_rib_set_maxpaths(rib, 1, 4);
+	ck_assert(p2->flags & BGP_PATH_MULTIPATH);
+	calls = hook_calls;
+	n.labels[0] = 999;
+	upd(&pi2, &n, mkattr(65010, 0x0a000201, 0));
+	ck_assert_int_gt(hook_calls, calls);
+	ck_assert_ptr_eq(d->best, p1);
+	/* withdrawing the multipath partner: the best loses the flag */
+	calls = hook_calls;
+	{
+		struct bgp_rib_src s = peer_src(&pi2);
+
+		ck_assert_int_eq(bgp_rib_withdraw(rib, &s, &n.p), 0);
+	}
+	ck_assert_int_gt(hook_calls, calls);
+	ck_assert(!(p1->flags & BGP_PATH_MULTIPATH));
+	bgp_rib_set_maxpaths(rib, 1, 2);
+	bgp.peers = bgp.peers->next; /* pi5 leaves the peer list for teardown */
+	bgp_adjout_peer_down(rib, &pi5);
+	bgp_rib_withdraw_peer(rib, &pi5);
+}
+END_TEST
+
+
 static Suite *rib_suite(void)
 {
 	Suite *s = suite_create("bgp_rib");
@@ -1107,6 +1162,7 @@ static Suite *rib_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, t_pool);
 	tcase_add_test(tc, t_best_changes);
+	tcase_add_test(tc, t_multipath);
 	tcase_add_test(tc, t_local_and_imported_sources);
 	tcase_add_test(tc, t_withdraw_peer);
 	tcase_add_test(tc, t_loops);

@@ -320,6 +320,31 @@ START_TEST(test_bad_peer_as)
 }
 END_TEST
 
+/* `remote-as external` (FRR): any AS but ours; ours is Bad Peer AS */
+START_TEST(test_remote_as_external)
+{
+	const struct bgp_sess *sa;
+
+	speakers(_i ? 65001 : 65000);
+	pa.cfg.remote_as = 0;
+	pa.cfg.as_type = BGP_AS_EXTERNAL;
+	bgp_peer_start(&pa);
+	bgp_peer_start(&pb);
+	if (_i) {
+		ck_assert_msg(run_until(both_established, 10), "A %s (%s)", bgp_state_name(pa.state),
+			      pa.last_error);
+		ck_assert_uint_eq(pa.cfg.remote_as, 65001); /* learned from the OPEN */
+		return;
+	}
+	ck_assert(run_until(b_got_open_err, 5));
+	sa = pa.sess;
+	ck_assert_uint_eq(sa->last_sent_code, BGP_ERR_OPEN);
+	ck_assert_uint_eq(sa->last_sent_subcode, BGP_OPEN_BAD_PEER_AS);
+	run_for(1.5);
+	ck_assert_uint_eq(pa.cnt.established_count, 0);
+}
+END_TEST
+
 static bool sent_bad_id(void)
 {
 	const struct bgp_sess *sa = pa.sess, *sb = pb.sess;
@@ -610,6 +635,7 @@ static Suite *suite(void)
 	tcase_add_test(t, test_as4_established);
 	tcase_add_test(t, test_hold_expiry);
 	tcase_add_test(t, test_bad_peer_as);
+	tcase_add_loop_test(t, test_remote_as_external, 0, 2);
 	tcase_add_test(t, test_bad_hold);
 	tcase_add_loop_test(t, test_same_router_id, 0, 2);
 	tcase_add_loop_test(t, test_collision, 0, 2);
