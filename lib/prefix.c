@@ -328,7 +328,12 @@ int prefix_cmp(const struct prefix *a, const struct prefix *b)
 
 bool ipaddr_equal(const struct ipaddr *a, const struct ipaddr *b)
 {
-	return ipaddr_cmp(a, b) == 0;
+	/* hot (next-hop and peer comparisons): no conversion to prefixes */
+	if (a->af != b->af)
+		return false;
+	if (a->af == AF_INET)
+		return a->v4 == b->v4;
+	return a->af != AF_INET6 || memcmp(a->v6, b->v6, 16) == 0;
 }
 
 int ipaddr_cmp(const struct ipaddr *a, const struct ipaddr *b)

@@ -13,6 +13,7 @@
 #include "mpbgp/bgp_cfg.h"
 #include "mpbgp/explain.h"
 #include "mpbgp/peer_filter.h"
+#include "mpbgp/policy.h"
 #include "mpbgp/rib.h"
 #include "mpbgp/session.h"
 #include "mpbgp/speaker.h"
@@ -222,9 +223,50 @@ static json_object *ecomm_json(const struct bgp_attr *at)
 	}
 }
 
+/* FRR's "community" and "largeCommunity": {"string": "a b", "list": [a, b]} */
+static json_object *strlist_json(char (*v)[40], size_t n)
+{
+	json_object *o = json_object_new_object(), *l = json_object_new_array();
+	char buf[1024];
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && off < sizeof(buf) - 42; i++) {
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s", i ? " " : "", v[i]);
+		json_object_array_add(l, json_object_new_string(v[i]));
+	}
+	json_object_object_add(o, "string", json_object_new_string(buf));
+	json_object_object_add(o, "list", l);
+	return o;
+}
+
+static json_object *comm_json(const struct bgp_attr *at)
+{
+	char v[64][40];
+	size_t i, n = at->ncommunities < 64 ? at->ncommunities : 64;
+	json_object *o;
+
+	for (i = 0; i < n; i++)
+		policy_comm_str(at->communities[i], v[i], sizeof(v[i]));
+	o = strlist_json(v, n);
+	return o;
+}
+
+static json_object *lcomm_json(const struct lcomm *lc, size_t n)
+{
+	char v[64][40];
+	size_t i;
+
+	for (i = 0; i < n && i < 64; i++)
+		snprintf(v[i], sizeof(v[i]), "%u:%u:%u", lc[i].g, lc[i].l1, lc[i].l2);
+	return strlist_json(v, n < 64 ? n : 64);
+}
+
 static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const struct bgp_path *p,
 			      bool detail)
 {
+	struct lcomm lc[64];
+	size_t nlc;
 	json_object *o = json_object_new_object(), *nhs = json_object_new_array(), *nh;
 	const struct bgp_attr *at = p->attr;
 	char buf[512];
@@ -273,8 +315,12 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 		json_object_object_add(o, "path", json_object_new_string(buf));
 	}
 	json_object_object_add(o, "origin", json_object_new_string(origin_str(at->origin)));
+	if (at->ncommunities > 0)
+		json_object_object_add(o, "community", comm_json(at));
 	if (at->necomms > 0)
 		json_object_object_add(o, "extendedCommunity", ecomm_json(at));
+	if ((nlc = policy_lcomm_get(at, lc, sizeof(lc) / sizeof(lc[0]))) > 0)
+		json_object_object_add(o, "largeCommunity", lcomm_json(lc, nlc));
 	if (at->present & BGP_ATTR_BIT(BGP_ATTR_ORIGINATOR_ID))
 		json_object_object_add(o, "originatorId", json_object_new_string(a4(at->originator_id, buf)));
 	if (at->ncluster > 0) {
@@ -561,6 +607,12 @@ static int show_prefix(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 			if (json_object_get_boolean(json_object_object_get(v, "overall")))
 				cli_out(cli, ", best (%s)", json_object_get_string(json_object_object_get(v, "selectionReason")));
 			cli_out(cli, "\n");
+			if (json_object_object_get_ex(p, "community", &v))
+				cli_out(cli, "      Community: %s\n",
+					json_object_get_string(json_object_object_get(v, "string")));
+			if (json_object_object_get_ex(p, "largeCommunity", &v))
+				cli_out(cli, "      Large Community: %s\n",
+					json_object_get_string(json_object_object_get(v, "string")));
 			if (json_object_object_get_ex(p, "extendedCommunity", &v))
 				cli_out(cli, "      Extended Community: %s\n",
 					json_object_get_string(json_object_object_get(v, "string")));
@@ -650,7 +702,7 @@ static json_object *neighbor_json(struct bgp *b, struct bgp_peer *p)
 			       json_object_new_string(p->capa_rcvd.route_refresh && p->capa_sent.route_refresh
 							      ? "advertisedAndReceived" : "no"));
 	for (af = 0; af < BGP_AF_MAX; af++) {
-		json_object *x = json_object_new_object();
+		json_object *x;
 
 		json_object_object_add(caps, bgp_af_table[af].json_name,
 				       json_object_new_string(p->af_nego[af] ? "advertisedAndReceived"
@@ -658,6 +710,7 @@ static json_object *neighbor_json(struct bgp *b, struct bgp_peer *p)
 						       : p->capa_rcvd.mp[af] ? "received" : "no"));
 		if (!p->cfg.af_active[af])
 			continue;
+		x = json_object_new_object();
 		json_object_object_add(x, "acceptedPrefixCounter",
 				       json_object_new_int64(p->bgp->rib[af] ? (int64_t)bgp_rib_peer_path_count(p->bgp->rib[af], p) : 0));
 		json_object_object_add(x, "sentPrefixCounter", json_object_new_int64((int64_t)bgp_adjout_count(p, (enum bgp_af)af)));
@@ -758,8 +811,12 @@ static int clear_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 	struct ipaddr addr;
 	bool soft = cmd_has(a, "soft") || cmd_has(a, "in") || cmd_has(a, "out"), found = false;
 	bool in = !cmd_has(a, "out"), out = !cmd_has(a, "in");
+	int only_af = -1;
 
 	memset(&addr, 0, sizeof(addr));
+	if (cmd_has(a, "ipv4") || cmd_has(a, "ipv6")) /* FRR's `clear bgp ipv4 vpn X soft in` */
+		only_af = cmd_has(a, "ipv6") ? (cmd_has(a, "vpn") ? BGP_AF_VPNV6 : BGP_AF_IPV6_UNICAST)
+					     : (cmd_has(a, "vpn") ? BGP_AF_VPNV4 : BGP_AF_IPV4_UNICAST);
 	if (b == NULL)
 		return CMD_ERROR;
 	if (cmd_arg(a, "peer") != NULL && ipaddr_parse(cmd_arg(a, "peer"), &addr) != 0)
@@ -777,9 +834,11 @@ static int clear_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 			continue;
 		}
 		/* soft in: inbound policy again over the kept Adj-RIB-In (no
-		 * ROUTE-REFRESH needed); soft out: Adj-RIB-Out again */
+		 * ROUTE-REFRESH needed); soft out: Adj-RIB-Out again; only the
+		 * family named, if one is */
 		for (af = 0; af < BGP_AF_MAX; af++)
-			bgp_policy_soft(p, (enum bgp_af)af, in, out);
+			if (only_af < 0 || af == only_af)
+				bgp_policy_soft(p, (enum bgp_af)af, in, out);
 	}
 	if (!found) {
 		cli_out(cli, "%% No such neighbor\n");
@@ -841,6 +900,13 @@ static const struct cmd_def view_cmds[] = {
 	  show_neighbors_cmd },
 	{ "clear bgp [vrf NAME$vrf] <*|A.B.C.D$peer|X:X::X:X$peer> [soft] [<in|out>]",
 	  "Reset functions\n" BGP_STR VRF_STR "VRF name\n" "Clear all peers\n" "BGP neighbor address to clear\n" "BGP IPv6 neighbor address to clear\n"
+	  "Soft reconfig: keep the session\nSoft reconfig inbound: inbound policy again over the kept Adj-RIB-In\n"
+	  "Soft reconfig outbound: send the table again\n",
+	  clear_bgp_cmd },
+	{ "clear bgp [vrf NAME$vrf] <ipv4|ipv6> <unicast|vpn> <*|A.B.C.D$peer|X:X::X:X$peer> [soft] [<in|out>]",
+	  "Reset functions\n" BGP_STR VRF_STR "VRF name\n" "Address Family\nAddress Family\n"
+	  "Address Family modifier\nAddress Family modifier\n" "Clear all peers\n"
+	  "BGP neighbor address to clear\n" "BGP IPv6 neighbor address to clear\n"
 	  "Soft reconfig: keep the session\nSoft reconfig inbound: inbound policy again over the kept Adj-RIB-In\n"
 	  "Soft reconfig outbound: send the table again\n",
 	  clear_bgp_cmd },

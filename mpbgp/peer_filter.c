@@ -42,9 +42,7 @@ bool bgp_policy_in(struct bgp_peer *p, enum bgp_af af, const struct bgp_prefix *
 {
 	const struct bgp_peer_filter *f = &p->cfg.filter[af];
 	const struct bgp_attr *ia;
-	struct policy_route r;
-	struct bgp_attr t;
-	bool exists;
+	bool exists, nh_unchanged;
 
 	(void)arg;
 	*out = NULL;
@@ -57,19 +55,9 @@ bool bgp_policy_in(struct bgp_peer *p, enum bgp_af af, const struct bgp_prefix *
 		return false;
 	if (f->route_map[BGP_DIR_IN][0] == '\0')
 		return true;
-	bgp_attr_init(&t);
-	bgp_attr_copy(&t, in);
-	memset(&r, 0, sizeof(r));
-	r.pfx = &pfx->pfx;
-	r.attr = &t;
-	r.weight = weight;
-	r.peer_addr = &p->cfg.addr;
-	if (policy_route_map_apply(f->route_map[BGP_DIR_IN], &r, NULL) == POLICY_DENY) {
-		bgp_attr_clear(&t);
+	if (policy_route_map_apply_interned(f->route_map[BGP_DIR_IN], &pfx->pfx, in, &p->cfg.addr,
+					    NULL, &ia, weight, &nh_unchanged) == POLICY_DENY)
 		return false;
-	}
-	ia = bgp_attr_intern(&t);
-	bgp_attr_clear(&t);
 	if (ia == in)
 		bgp_attr_unref(ia); /* nothing changed: no second copy kept */
 	else

@@ -2,9 +2,19 @@
  * configured, and their evaluation.
  *
  * Our implementation:
- * - every object lives in a name hash (one table per kind), so applying a
- *   route-map costs one lookup per clause and no allocation beyond what the
- *   set clauses need;
+ * - every object lives in a name hash (one table per kind); a route-map
+ *   entry caches the objects its clauses name until any object changes
+ *   (the generation counter), so applying costs no lookup per clause and
+ *   no allocation beyond what the set clauses need;
+ * - the prefix-lists of all `match ip|ipv6 address prefix-list` clauses of
+ *   a route-map are compiled into one trie per family: one walk of the
+ *   route's bits answers every such clause of the map (a 50-entry map
+ *   falling through 30 entries costs one walk, not 30);
+ * - BGP ingest applies route-maps to interned attributes through a memo:
+ *   the route-map is first evaluated without changing anything, and when
+ *   no attribute match follows a set clause, the result is fully given by
+ *   the input attributes and the entries taken, so routes that share both
+ *   share one interned result (policy_route_map_apply_interned);
  * - a prefix-list is a binary trie on the entries' prefix bits; a route
  *   walks at most its own length and takes the lowest-seq entry whose
  *   length range fits (FRR: first match in seq order, else deny);
@@ -51,6 +61,14 @@ struct pl_node {
 };
 
 static struct ntab tabs[POBJ_MAX];
+static uint64_t pgen = 1; /* bumped by every change of any object */
+struct rm_ct;
+static void ct_free(struct rm_ct *ct);
+
+uint64_t policy_generation(void)
+{
+	return pgen;
+}
 static policy_change_fn change_fn;
 static struct event_base *ev_base;
 static struct event *ev_change;
@@ -86,6 +104,7 @@ static void ntab_add(enum policy_obj kind, char *name, void *obj)
 	struct nent *n = xcalloc(1, sizeof(*n));
 	uint32_t h = name_hash(name) % NTAB_SIZE;
 
+	pgen++;
 	n->name = name;
 	n->obj = obj;
 	n->next = tabs[kind].b[h];
@@ -97,6 +116,7 @@ static void ntab_del(enum policy_obj kind, const char *name)
 {
 	struct nent **pp = &tabs[kind].b[name_hash(name) % NTAB_SIZE], *n;
 
+	pgen++;
 	for (; (n = *pp) != NULL; pp = &n->next)
 		if (strcmp(n->name, name) == 0) {
 			*pp = n->next;
@@ -155,6 +175,7 @@ static void change_cb(evutil_socket_t fd, short what, void *arg)
 
 void policy_notify(void)
 {
+	pgen++;
 	if (ev_base == NULL) {
 		if (change_fn != NULL)
 			change_fn();
@@ -203,6 +224,7 @@ static void plist_compile(struct plist *pl)
 	size_t i;
 	unsigned d;
 
+	pgen++;
 	trie_free(pl->trie);
 	pl->trie = xcalloc(1, sizeof(*pl->trie));
 	for (i = 0; i < pl->n; i++) {
@@ -1128,6 +1150,7 @@ static void rmap_free(struct route_map *m)
 
 	for (i = 0; i < m->n; i++)
 		rm_entry_free(m->e[i]);
+	ct_free(m->ct);
 	free(m->e);
 	free(m->name);
 	free(m);
@@ -1257,10 +1280,223 @@ static const char *const match_names[RM_MATCH_MAX] = {
 	[RM_MATCH_ECOMM] = "extcommunity",
 	[RM_MATCH_ASPATH] = "as-path",
 	[RM_MATCH_SRC_VRF] = "source-vrf",
+	[RM_MATCH_METRIC] = "metric",
+	[RM_MATCH_LPREF] = "local-preference",
+};
+
+/* The object clause k of e names, cached until the next change of any
+ * policy object (NULL: it does not exist). */
+static void *entry_obj(struct rm_entry *e, int k)
+{
+	static const enum policy_obj kind[RM_MATCH_MAX] = {
+		[RM_MATCH_IP_PL] = POBJ_PLIST4,	    [RM_MATCH_IPV6_PL] = POBJ_PLIST6,
+		[RM_MATCH_NH_PL] = POBJ_PLIST4,	    [RM_MATCH_COMM] = POBJ_CLIST_COMM,
+		[RM_MATCH_LCOMM] = POBJ_CLIST_LCOMM, [RM_MATCH_ECOMM] = POBJ_CLIST_ECOMM,
+		[RM_MATCH_ASPATH] = POBJ_ASLIST,
+	};
+
+	if (e->mobj_gen != pgen) {
+		memset(e->mobj, 0, sizeof(e->mobj));
+		e->mobj_gen = pgen;
+	}
+	if (e->mobj[k] == NULL && k != RM_MATCH_SRC_VRF && k != RM_MATCH_METRIC &&
+	    k != RM_MATCH_LPREF)
+		e->mobj[k] = policy_obj_lookup(kind[k], e->match[k]);
+	return e->mobj[k];
+}
+
+/* ---- a route-map's prefix-list clauses, compiled ----
+ * Every entry of every prefix-list named by a `match ip|ipv6 address
+ * prefix-list` clause of the map is an item of one trie per family, at the
+ * entry's prefix, tagged with the route-map entry it answers for. Walking a
+ * route's bits once, each route-map entry keeps the lowest-seq prefix-list
+ * entry that fits: the same first-match answer as plist_eval, for all
+ * clauses at once. Scratch arrays live in the map (evaluation is
+ * single-threaded and a map never calls itself). */
+struct ct_item {
+	uint32_t ent;  /* index of the route-map entry */
+	uint32_t pidx; /* index of the prefix-list entry (ascending = seq order) */
+	uint8_t lo, hi;
+	bool permit;
+};
+struct ct_node {
+	struct ct_node *child[2];
+	struct ct_item *it;
+	uint32_t nit;
+};
+struct rm_ct {
+	struct ct_node *root[2]; /* af_index */
+	size_t n;                /* route-map entries */
+	uint8_t *cov;            /* per entry: bit af_index set = its clause of that family is here */
+	uint32_t *best;          /* per entry: best prefix-list entry so far (UINT32_MAX: none) */
+	uint8_t *res;            /* per entry: that entry permits */
+	/* entries whose only clauses are compiled prefix-list ones ("simple"):
+	 * after the walk, hit[] has the bit of each simple entry that matches
+	 * the route, so the evaluation skips the others without looking */
+	size_t nw;               /* 64-bit words per bitmap */
+	uint64_t *simple, *hit;
+	/* the entries the last walk gave a verdict (their best[] is reset by
+	 * the next walk: nothing costs per entry of the map) */
+	uint32_t *touched;
+	size_t ntouched;
+};
+
+static bool bit_get(const uint64_t *v, size_t i)
+{
+	return (v[i / 64] >> (i % 64)) & 1;
+}
+
+static void ct_node_free(struct ct_node *n)
+{
+	if (n == NULL)
+		return;
+	ct_node_free(n->child[0]);
+	ct_node_free(n->child[1]);
+	free(n->it);
+	free(n);
+}
+
+static void ct_free(struct rm_ct *ct)
+{
+	if (ct == NULL)
+		return;
+	ct_node_free(ct->root[0]);
+	ct_node_free(ct->root[1]);
+	free(ct->cov);
+	free(ct->best);
+	free(ct->res);
+	free(ct->simple);
+	free(ct->hit);
+	free(ct->touched);
+	free(ct);
+}
+
+static struct rm_ct *ct_build(struct route_map *m)
+{
+	struct rm_ct *ct = NULL;
+	size_t i, j;
+	int f;
+
+	for (i = 0; i < m->n; i++)
+		for (f = 0; f < 2; f++) {
+			int k = f == 0 ? RM_MATCH_IP_PL : RM_MATCH_IPV6_PL;
+			const struct plist *pl;
+
+			if (m->e[i]->match[k] == NULL || (pl = entry_obj(m->e[i], k)) == NULL)
+				continue;
+			if (ct == NULL) {
+				ct = xcalloc(1, sizeof(*ct));
+				ct->n = m->n;
+				ct->cov = xcalloc(m->n, sizeof(*ct->cov));
+				ct->best = xcalloc(m->n, sizeof(*ct->best));
+				ct->res = xcalloc(m->n, sizeof(*ct->res));
+			}
+			ct->cov[i] |= (uint8_t)(1u << f);
+			if (ct->root[f] == NULL)
+				ct->root[f] = xcalloc(1, sizeof(*ct->root[f]));
+			for (j = 0; j < pl->n; j++) {
+				const struct plist_entry *pe = &pl->e[j];
+				struct ct_node *n = ct->root[f];
+				unsigned d;
+
+				for (d = 0; d < pe->p.len; d++) {
+					int b = prefix_bit(&pe->p, d);
+
+					if (n->child[b] == NULL)
+						n->child[b] = xcalloc(1, sizeof(*n));
+					n = n->child[b];
+				}
+				n->it = xrealloc(n->it, (n->nit + 1) * sizeof(*n->it));
+				n->it[n->nit++] = (struct ct_item){ (uint32_t)i, (uint32_t)j, pe->lo,
+								    pe->hi, pe->permit };
+			}
+		}
+	if (ct == NULL)
+		return NULL;
+	ct->touched = xcalloc(m->n, sizeof(*ct->touched));
+	for (i = 0; i < m->n; i++)
+		ct->best[i] = UINT32_MAX;
+	ct->nw = (m->n + 63) / 64;
+	ct->simple = xcalloc(ct->nw, sizeof(*ct->simple));
+	ct->hit = xcalloc(ct->nw, sizeof(*ct->hit));
+	for (i = 0; i < m->n; i++) {
+		const struct rm_entry *e = m->e[i];
+		int k, other = 0;
+
+		for (k = 0; k < RM_MATCH_MAX; k++)
+			if (e->match[k] != NULL && k != RM_MATCH_IP_PL && k != RM_MATCH_IPV6_PL)
+				other++;
+		if (other == 0 && ct->cov[i] != 0 &&
+		    (e->match[RM_MATCH_IP_PL] == NULL || (ct->cov[i] & 1)) &&
+		    (e->match[RM_MATCH_IPV6_PL] == NULL || (ct->cov[i] & 2)))
+			ct->simple[i / 64] |= 1ull << (i % 64);
+	}
+	return ct;
+}
+
+/* One walk for pfx: every covered entry's prefix-list verdict. */
+static void ct_eval(struct rm_ct *ct, const struct prefix *pfx)
+{
+	int f = af_index(pfx->af);
+	const struct ct_node *n = ct->root[f];
+	unsigned d = 0;
+	size_t i;
+	uint32_t k;
+
+	for (i = 0; i < ct->ntouched; i++)
+		ct->best[ct->touched[i]] = UINT32_MAX;
+	ct->ntouched = 0;
+	while (n != NULL) {
+		for (k = 0; k < n->nit; k++) {
+			const struct ct_item *it = &n->it[k];
+
+			if (it->pidx < ct->best[it->ent] && pfx->len >= it->lo && pfx->len <= it->hi) {
+				if (ct->best[it->ent] == UINT32_MAX)
+					ct->touched[ct->ntouched++] = it->ent;
+				ct->best[it->ent] = it->pidx;
+				ct->res[it->ent] = it->permit;
+			}
+		}
+		if (d >= pfx->len)
+			break;
+		n = n->child[prefix_bit(pfx, d)];
+		d++;
+	}
+	/* a simple entry matches when the clause of the route's family is its
+	 * only clause and permits (a clause of the other family never matches) */
+	memset(ct->hit, 0, ct->nw * sizeof(*ct->hit));
+	for (k = 0; k < ct->ntouched; k++) {
+		i = ct->touched[k];
+		if (bit_get(ct->simple, i) && ct->cov[i] == (1u << f) && ct->res[i])
+			ct->hit[i / 64] |= 1ull << (i % 64);
+	}
+}
+
+/* The next entry from i on that can match: a simple entry that hit or an
+ * entry that is not simple (evaluated clause by clause). */
+static size_t ct_next(const struct rm_ct *ct, size_t i)
+{
+	while (i < ct->n) {
+		size_t w = i / 64;
+		uint64_t cand = (ct->hit[w] | ~ct->simple[w]) >> (i % 64);
+
+		if (cand != 0)
+			return i + (size_t)__builtin_ctzll(cand);
+		i = (w + 1) * 64;
+	}
+	return ct->n;
+}
+
+/* Per evaluation of one map: the compiled trie, walked at most once. */
+struct rm_run {
+	struct route_map *m;
+	size_t idx;   /* entry being matched */
+	bool walked;
 };
 
 /* One clause: 1 match, 0 no match, -1 the list does not exist. */
-static int match_clause(const struct rm_entry *e, int k, const struct policy_route *r)
+static int match_clause(struct rm_entry *e, int k, const struct policy_route *r,
+			struct rm_run *run)
 {
 	const char *name = e->match[k];
 	const struct bgp_attr *a = r->attr;
@@ -1269,15 +1505,29 @@ static int match_clause(const struct rm_entry *e, int k, const struct policy_rou
 
 	switch (k) {
 	case RM_MATCH_IP_PL:
-	case RM_MATCH_IPV6_PL:
-		obj = policy_obj_lookup(k == RM_MATCH_IP_PL ? POBJ_PLIST4 : POBJ_PLIST6, name);
+	case RM_MATCH_IPV6_PL: {
+		int f = k == RM_MATCH_IP_PL ? 0 : 1;
+		struct rm_ct *ct = run != NULL ? run->m->ct : NULL;
+
+		if (ct != NULL && run->idx < ct->n && (ct->cov[run->idx] & (1u << f))) {
+			/* compiled: the list exists */
+			if (r->pfx == NULL || r->pfx->af != (f == 0 ? AF_INET : AF_INET6))
+				return 0;
+			if (!run->walked) {
+				ct_eval(ct, r->pfx);
+				run->walked = true;
+			}
+			return ct->best[run->idx] != UINT32_MAX && ct->res[run->idx];
+		}
+		obj = entry_obj(e, k);
 		if (obj == NULL)
 			return -1;
-		if (r->pfx == NULL || r->pfx->af != (k == RM_MATCH_IP_PL ? AF_INET : AF_INET6))
+		if (r->pfx == NULL || r->pfx->af != (f == 0 ? AF_INET : AF_INET6))
 			return 0;
 		return plist_eval(obj, r->pfx) == POLICY_PERMIT;
+	}
 	case RM_MATCH_NH_PL:
-		if ((obj = policy_obj_lookup(POBJ_PLIST4, name)) == NULL)
+		if ((obj = entry_obj(e, k)) == NULL)
 			return -1;
 		if (a == NULL || a->nexthop.af != AF_INET)
 			return 0;
@@ -1286,35 +1536,65 @@ static int match_clause(const struct rm_entry *e, int k, const struct policy_rou
 	case RM_MATCH_COMM:
 	case RM_MATCH_LCOMM:
 	case RM_MATCH_ECOMM:
-		obj = policy_obj_lookup(k == RM_MATCH_COMM    ? POBJ_CLIST_COMM
-					: k == RM_MATCH_LCOMM ? POBJ_CLIST_LCOMM
-							      : POBJ_CLIST_ECOMM,
-					name);
-		if (obj == NULL)
+		if ((obj = entry_obj(e, k)) == NULL)
 			return -1;
 		return a != NULL &&
 		       clist_eval(obj, a, k == RM_MATCH_COMM && e->comm_exact) == POLICY_PERMIT;
 	case RM_MATCH_ASPATH:
-		if ((obj = policy_obj_lookup(POBJ_ASLIST, name)) == NULL)
+		if ((obj = entry_obj(e, k)) == NULL)
 			return -1;
 		return a != NULL && aslist_eval(obj, a) == POLICY_PERMIT;
 	case RM_MATCH_SRC_VRF:
 		return r->source_vrf != NULL && strcmp(r->source_vrf, name) == 0;
+	case RM_MATCH_METRIC: /* FRR: a route without MED has metric 0 */
+		return a != NULL && strtoul(name, NULL, 10) ==
+					    ((a->present & BGP_ATTR_BIT(BGP_ATTR_MED)) ? a->med : 0);
+	case RM_MATCH_LPREF: /* FRR compares the attribute (absent: no match) */
+		return a != NULL && (a->present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF)) &&
+		       strtoul(name, NULL, 10) == a->local_pref;
 	default:
 		return 0;
 	}
 }
 
 /* All clauses match (none = match); detail names the first that fails. */
-static bool entry_match(const struct rm_entry *e, const struct policy_route *r, char *detail,
-			size_t dlen)
+/* A dry run (policy_route_map_apply_interned): nothing applied, nothing
+ * counted; records what the real run would do. ok stays true while the
+ * result is "the input attributes with the set clauses of ent[] applied in
+ * order": it turns false when an attribute is matched after a set clause
+ * would have changed attributes (the match would see the changed ones), or
+ * when more entries or maps are taken than recorded. */
+#define DRY_MAX 8
+struct dry {
+	bool ok;
+	bool sets_seen;
+	struct rm_entry *ent[DRY_MAX]; /* permit entries matched, in order */
+	uint8_t nent;
+	struct route_map *maps[DRY_MAX]; /* maps run */
+	uint8_t nmaps;
+	struct rm_entry *deny; /* the deny entry matched */
+};
+
+static bool match_on_attr(int k)
+{
+	return k == RM_MATCH_NH_PL || k == RM_MATCH_COMM || k == RM_MATCH_LCOMM ||
+	       k == RM_MATCH_ECOMM || k == RM_MATCH_ASPATH || k == RM_MATCH_METRIC ||
+	       k == RM_MATCH_LPREF;
+}
+
+static bool entry_match(struct rm_entry *e, const struct policy_route *r, struct rm_run *run,
+			struct dry *dry, char *detail, size_t dlen)
 {
 	int k, m;
 
 	for (k = 0; k < RM_MATCH_MAX; k++) {
 		if (e->match[k] == NULL)
 			continue;
-		m = match_clause(e, k, r);
+		if (dry != NULL && dry->sets_seen && match_on_attr(k)) {
+			dry->ok = false;
+			return false;
+		}
+		m = match_clause(e, k, r, run);
 		if (m == 1)
 			continue;
 		if (detail != NULL)
@@ -1497,13 +1777,15 @@ static struct policy_trace_step *trace_step(struct policy_trace *t, const char *
 }
 
 static enum policy_result rmap_run(const char *name, struct policy_route *r,
-				   struct policy_trace *t, int depth)
+				   struct policy_trace *t, int depth, struct dry *dry)
 {
 	struct route_map *m = policy_obj_lookup(POBJ_RMAP, name);
 	const struct rm_entry *last = NULL;
 	struct policy_trace_step *s;
+	struct rm_run run = { m, 0, false };
 	char detail[200];
 	size_t i = 0;
+	bool skip;
 
 	if (m == NULL) {
 		if ((s = trace_step(t, name, 0, false, false)) != NULL)
@@ -1513,11 +1795,39 @@ static enum policy_result rmap_run(const char *name, struct policy_route *r,
 				 name);
 		return POLICY_DENY;
 	}
-	m->invoked++;
-	while (i < m->n) {
-		struct rm_entry *e = m->e[i];
-		bool matched = entry_match(e, r, t ? detail : NULL, sizeof(detail));
+	if (m->ct_gen != pgen) {
+		ct_free(m->ct);
+		m->ct = ct_build(m);
+		m->ct_gen = pgen;
+	}
+	if (dry == NULL)
+		m->invoked++;
+	else if (dry->nmaps < DRY_MAX)
+		dry->maps[dry->nmaps++] = m;
+	else
+		dry->ok = false;
+	/* without a trace, the compiled prefix-list clauses decide the simple
+	 * entries up front and the loop only visits those that can match */
+	skip = t == NULL && m->ct != NULL && r->pfx != NULL &&
+	       (r->pfx->af == AF_INET || r->pfx->af == AF_INET6);
+	if (skip) {
+		ct_eval(m->ct, r->pfx);
+		run.walked = true;
+	}
+	while (i < m->n && (dry == NULL || dry->ok)) {
+		struct rm_entry *e;
+		bool matched;
 
+		if (skip && (i = ct_next(m->ct, i)) >= m->n)
+			break;
+		e = m->e[i];
+		run.idx = i;
+		if (skip && bit_get(m->ct->simple, i))
+			matched = true; /* ct_next stops only at simple entries that hit */
+		else
+			matched = entry_match(e, r, &run, dry, t ? detail : NULL, sizeof(detail));
+		if (dry != NULL && !dry->ok)
+			break;
 		s = trace_step(t, m->name, e->seq, e->permit, matched);
 		if (s != NULL)
 			snprintf(s->detail, sizeof(s->detail), "%s", detail);
@@ -1525,14 +1835,25 @@ static enum policy_result rmap_run(const char *name, struct policy_route *r,
 			i++;
 			continue;
 		}
-		e->invoked++;
+		if (dry == NULL)
+			e->invoked++;
 		if (!e->permit) {
+			if (dry != NULL)
+				dry->deny = e;
 			if (t != NULL)
 				snprintf(t->reason, sizeof(t->reason),
 					 "denied by route-map %s seq %u", m->name, e->seq);
 			return POLICY_DENY;
 		}
-		apply_sets(e, r);
+		if (dry == NULL) {
+			apply_sets(e, r);
+		} else if (dry->nent < DRY_MAX) {
+			dry->ent[dry->nent++] = e;
+			dry->sets_seen |= e->sets != 0;
+		} else {
+			dry->ok = false;
+			break;
+		}
 		if (s != NULL && e->sets != 0)
 			snprintf(s->detail, sizeof(s->detail), "matched, set clauses applied");
 		if (e->call != NULL && policy_obj_lookup(POBJ_RMAP, e->call) != NULL) {
@@ -1543,8 +1864,10 @@ static enum policy_result rmap_run(const char *name, struct policy_route *r,
 						 POLICY_CALL_DEPTH, m->name, e->seq);
 				return POLICY_DENY;
 			}
-			if (rmap_run(e->call, r, t, depth + 1) == POLICY_DENY)
+			if (rmap_run(e->call, r, t, depth + 1, dry) == POLICY_DENY)
 				return POLICY_DENY; /* the callee's reason stays */
+			if (dry != NULL && !dry->ok)
+				break;
 		}
 		last = e;
 		if (e->exit == RM_EXIT)
@@ -1589,9 +1912,149 @@ enum policy_result policy_route_map_apply(const char *name, struct policy_route 
 		}
 		return POLICY_PERMIT;
 	}
-	res = rmap_run(name, r, trace, 0);
+	res = rmap_run(name, r, trace, 0, NULL);
 	if (trace != NULL)
 		trace->result = res;
+	return res;
+}
+
+/* ------------------------------------------------------------ interned, memoized */
+
+/* One memo slot: (input attributes, peer address, entries taken) -> result.
+ * Holds a reference on in and out; a slot of an older generation is a miss. */
+#define MEMO_SLOTS 1024
+struct memo {
+	uint64_t gen;
+	const struct bgp_attr *in, *out;
+	struct ipaddr peer;
+	struct rm_entry *ent[DRY_MAX];
+	uint8_t nent;
+	uint32_t weight;
+	bool nh_unchanged;
+	uint64_t used; /* memo_clock at the last hit */
+};
+static struct memo *memo;
+static uint64_t memo_clock;
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h;
+}
+
+static void memo_clear(struct memo *m)
+{
+	if (m->in != NULL)
+		bgp_attr_unref(m->in);
+	if (m->out != NULL)
+		bgp_attr_unref(m->out);
+	memset(m, 0, sizeof(*m));
+}
+
+enum policy_result policy_route_map_apply_interned(const char *name, const struct prefix *pfx,
+						   const struct bgp_attr *in,
+						   const struct ipaddr *peer_addr,
+						   const char *source_vrf,
+						   const struct bgp_attr **out, uint32_t *weight,
+						   bool *nh_unchanged)
+{
+	struct ipaddr peer = peer_addr != NULL ? *peer_addr : (struct ipaddr){ 0 };
+	struct dry dry;
+	struct policy_route r;
+	struct bgp_attr t;
+	struct memo *slot;
+	enum policy_result res;
+	uint64_t h;
+	uint32_t w = 0;
+	int i;
+
+	*out = NULL;
+	*weight = 0;
+	*nh_unchanged = false;
+	if (name == NULL || name[0] == '\0') {
+		bgp_attr_ref(in);
+		*out = in;
+		return POLICY_PERMIT;
+	}
+	memset(&r, 0, sizeof(r));
+	r.pfx = pfx;
+	r.attr = (struct bgp_attr *)(uintptr_t)in; /* a dry run only reads it */
+	r.peer_addr = peer_addr;
+	r.source_vrf = source_vrf;
+	memset(&dry, 0, sizeof(dry));
+	dry.ok = true;
+	res = rmap_run(name, &r, NULL, 0, &dry);
+	if (dry.ok) {
+		/* what the real run would have counted */
+		for (i = 0; i < dry.nmaps; i++)
+			dry.maps[i]->invoked++;
+		for (i = 0; i < dry.nent; i++)
+			dry.ent[i]->invoked++;
+		if (dry.deny != NULL)
+			dry.deny->invoked++;
+		if (res == POLICY_DENY)
+			return POLICY_DENY;
+		h = mix((uint64_t)(uintptr_t)in, peer.af == AF_INET ? peer.v4 : peer.v6[15]);
+		for (i = 0; i < dry.nent; i++)
+			h = mix(h, (uint64_t)(uintptr_t)dry.ent[i]);
+		h *= 0x9e3779b97f4a7c15ull;
+		if (memo == NULL)
+			memo = xcalloc(MEMO_SLOTS, sizeof(*memo));
+		/* two ways: the slot and its neighbour; a miss replaces the older */
+		slot = &memo[(h >> 40) % MEMO_SLOTS & ~(uint64_t)1];
+		for (i = 0; i < 2; i++) {
+			struct memo *m = &slot[i];
+
+			if (m->gen == pgen && m->in == in && m->nent == dry.nent &&
+			    ipaddr_equal(&m->peer, &peer) &&
+			    memcmp(m->ent, dry.ent, sizeof(dry.ent[0]) * dry.nent) == 0) {
+				bgp_attr_ref(m->out);
+				*out = m->out;
+				*weight = m->weight;
+				*nh_unchanged = m->nh_unchanged;
+				m->used = ++memo_clock;
+				return POLICY_PERMIT;
+			}
+		}
+		slot = slot[0].used <= slot[1].used ? &slot[0] : &slot[1];
+		/* replay the set clauses of the entries taken */
+		bgp_attr_init(&t);
+		bgp_attr_copy(&t, in);
+		r.attr = &t;
+		r.weight = &w;
+		for (i = 0; i < dry.nent; i++)
+			apply_sets(dry.ent[i], &r);
+		*out = bgp_attr_intern(&t);
+		bgp_attr_clear(&t);
+		*weight = w;
+		*nh_unchanged = r.nexthop_unchanged;
+		memo_clear(slot);
+		slot->gen = pgen;
+		slot->in = in;
+		bgp_attr_ref(in);
+		slot->out = *out;
+		bgp_attr_ref(*out);
+		slot->peer = peer;
+		slot->nent = dry.nent;
+		memcpy(slot->ent, dry.ent, sizeof(dry.ent[0]) * dry.nent);
+		slot->weight = w;
+		slot->nh_unchanged = r.nexthop_unchanged;
+		slot->used = ++memo_clock;
+		return POLICY_PERMIT;
+	}
+	/* a set clause feeds a later match: the real run, on a copy */
+	bgp_attr_init(&t);
+	bgp_attr_copy(&t, in);
+	r.attr = &t;
+	r.weight = &w;
+	r.nexthop_unchanged = false;
+	res = rmap_run(name, &r, NULL, 0, NULL);
+	if (res == POLICY_PERMIT) {
+		*out = bgp_attr_intern(&t);
+		*weight = w;
+		*nh_unchanged = r.nexthop_unchanged;
+	}
+	bgp_attr_clear(&t);
 	return res;
 }
 
@@ -1602,6 +2065,12 @@ void policy_fini(void)
 	int k;
 	size_t i;
 
+	if (memo != NULL) {
+		for (i = 0; i < MEMO_SLOTS; i++)
+			memo_clear(&memo[i]);
+		free(memo);
+		memo = NULL;
+	}
 	for (k = 0; k < POBJ_MAX; k++) {
 		for (i = 0; i < NTAB_SIZE; i++) {
 			struct nent *n = tabs[k].b[i], *next;

@@ -77,6 +77,23 @@ enum policy_result policy_prefix_list_apply(const char *name, const struct prefi
 enum policy_result policy_as_path_apply(const char *name, const struct bgp_attr *attr,
 					bool *exists);
 
+/* The same for interned attributes, the form BGP ingest has: on permit,
+ * *out is the interned result (a reference for the caller; the same object
+ * as in when nothing changed), *weight what `set weight` gave (0 if none)
+ * and *nh_unchanged whether `set ip next-hop unchanged` applied. Routes
+ * with the same input attributes that take the same route-map entries
+ * share one evaluation of the set clauses and one interned result (a
+ * memo, emptied when any policy object changes), so that a policy setting
+ * attributes costs about as much as one that only matches. */
+enum policy_result policy_route_map_apply_interned(const char *name, const struct prefix *pfx,
+						   const struct bgp_attr *in,
+						   const struct ipaddr *peer_addr,
+						   const char *source_vrf,
+						   const struct bgp_attr **out, uint32_t *weight,
+						   bool *nh_unchanged);
+/* Bumped by every change of a policy object (cached lookups compare it). */
+uint64_t policy_generation(void);
+
 /* Called (once, from the event loop, coalesced) after policy objects
  * changed; names[] lists the route-maps and lists that changed (NULL: any
  * may have). The speaker re-evaluates what uses them. */
@@ -162,6 +179,8 @@ enum rm_match {
 	RM_MATCH_ECOMM,
 	RM_MATCH_ASPATH,
 	RM_MATCH_SRC_VRF,
+	RM_MATCH_METRIC, /* `match metric N`: the value as text in match[] */
+	RM_MATCH_LPREF,  /* `match local-preference N` */
 	RM_MATCH_MAX
 };
 #define RM_SET_LPREF (1u << 0)
@@ -202,12 +221,22 @@ struct rm_entry {
 	enum rm_exit exit;
 	uint32_t goto_seq;
 	uint64_t invoked; /* times the entry matched */
+	/* the objects the match clauses name, looked up once per generation
+	 * of the policy objects (policy_generation()) */
+	void *mobj[RM_MATCH_MAX];
+	uint64_t mobj_gen;
 };
+struct rm_ct;
 struct route_map {
 	char *name;
 	struct rm_entry **e; /* by ascending seq */
 	size_t n, cap;
 	uint64_t invoked;
+	/* compiled: the prefix-lists of every `match ip|ipv6 address
+	 * prefix-list` clause in one trie per family (policy.c), rebuilt when
+	 * the generation changed */
+	struct rm_ct *ct;
+	uint64_t ct_gen;
 };
 
 enum policy_obj {

@@ -228,7 +228,8 @@ static const struct {
 	{ "address", RM_MATCH_IP_PL },	      { "next-hop", RM_MATCH_NH_PL },
 	{ "community", RM_MATCH_COMM },	      { "large-community", RM_MATCH_LCOMM },
 	{ "extcommunity", RM_MATCH_ECOMM },   { "as-path", RM_MATCH_ASPATH },
-	{ "source-vrf", RM_MATCH_SRC_VRF },
+	{ "source-vrf", RM_MATCH_SRC_VRF },   { "metric", RM_MATCH_METRIC },
+	{ "local-preference", RM_MATCH_LPREF },
 };
 
 static int match_cmd(struct cli *cli, const struct cmd_args *a)
@@ -541,12 +542,15 @@ static const char *const match_text[RM_MATCH_MAX] = {
 	[RM_MATCH_ECOMM] = "extcommunity",
 	[RM_MATCH_ASPATH] = "as-path",
 	[RM_MATCH_SRC_VRF] = "source-vrf",
+	[RM_MATCH_METRIC] = "metric",
+	[RM_MATCH_LPREF] = "local-preference",
 };
 static const enum policy_obj match_obj[RM_MATCH_MAX] = {
 	[RM_MATCH_IP_PL] = POBJ_PLIST4,	      [RM_MATCH_IPV6_PL] = POBJ_PLIST6,
 	[RM_MATCH_NH_PL] = POBJ_PLIST4,	      [RM_MATCH_COMM] = POBJ_CLIST_COMM,
 	[RM_MATCH_LCOMM] = POBJ_CLIST_LCOMM,  [RM_MATCH_ECOMM] = POBJ_CLIST_ECOMM,
 	[RM_MATCH_ASPATH] = POBJ_ASLIST,      [RM_MATCH_SRC_VRF] = POBJ_MAX,
+	[RM_MATCH_METRIC] = POBJ_MAX,	      [RM_MATCH_LPREF] = POBJ_MAX,
 };
 
 static void match_str(const struct rm_entry *e, int k, char *buf, size_t len)
@@ -1172,6 +1176,8 @@ static const struct cmd_def rmap_cmds[] = {
 	{ "match community WORD$name [exact-match]", NULL, match_cmd },
 	{ "no match community [WORD$name [exact-match]]", NULL, match_cmd },
 	{ "match <large-community|extcommunity|as-path|source-vrf> WORD$name", NULL, match_cmd },
+	{ "match <metric|local-preference> (0-4294967295)$name", NULL, match_cmd },
+	{ "no match <metric|local-preference> [(0-4294967295)$name]", NULL, match_cmd },
 	{ "no match <large-community|extcommunity|as-path|source-vrf> [WORD$name]", NULL,
 	  match_cmd },
 	{ "set <local-preference|weight> (0-4294967295)$val", NULL, set_cmd },

@@ -57,32 +57,24 @@ static enum bgp_af uni_af(int family)
 
 /* ---- policy ---- */
 
-/* Applies route-map `name` (empty: permit) to a template copy of *attr;
+/* Applies route-map `name` (empty: permit) to *attr (the engine's
+ * memoized form: routes sharing attributes and entries share one result);
  * on permit *attr becomes the interned result (a reference the caller
  * drops) and *weight what `set weight` made of it. */
 static bool rmap_apply(const char *name, const struct prefix *pfx, const char *source_vrf,
 		       const struct bgp_attr **attr, uint32_t *weight)
 {
-	struct policy_route r;
-	struct bgp_attr a;
-	bool ok;
+	const struct bgp_attr *out;
+	uint32_t w;
+	bool nhu;
 
-	if (name == NULL || name[0] == '\0') {
-		bgp_attr_ref(*attr);
-		return true;
-	}
-	bgp_attr_init(&a);
-	bgp_attr_copy(&a, *attr);
-	memset(&r, 0, sizeof(r));
-	r.pfx = pfx;
-	r.attr = &a;
-	r.weight = weight;
-	r.source_vrf = source_vrf;
-	ok = policy_route_map_apply(name, &r, NULL) == POLICY_PERMIT;
-	if (ok)
-		*attr = bgp_attr_intern(&a);
-	bgp_attr_clear(&a);
-	return ok;
+	if (policy_route_map_apply_interned(name, pfx, *attr, NULL, source_vrf, &out, &w, &nhu) !=
+	    POLICY_PERMIT)
+		return false;
+	*attr = out; /* a reference for the caller */
+	if (weight != NULL && w != 0)
+		*weight = w;
+	return true;
 }
 
 /* ---- labels ---- */
@@ -655,8 +647,8 @@ static bool import_one(struct bgp *b, const struct bgp_dest *vd)
 		return false;
 	memset(&n, 0, sizeof(n));
 	n.p.pfx = vd->p.pfx;
-	if (best == NULL || !b->import_vpn || b->vrf == NULL || best->origin_bgp == b ||
-	    !(best->flags & BGP_PATH_VALID) || !rt_match(best->attr, &b->vrf->rt_import)) {
+	/* the checks explain shows, in one place */
+	if (vpn_import_check(b, vd, NULL) != VPN_IMPORT_OK) {
 		withdraw_vd(vr, vd, &n.p);
 		return false;
 	}
@@ -692,8 +684,8 @@ static bool import_one(struct bgp *b, const struct bgp_dest *vd)
 	return true;
 }
 
-/* For `explain`: the checks of import_one, in its order, changing nothing
- * (the route-map is explain.c's, with a trace). */
+/* Whether VRF b imports VPN route vd (before its route-map): import_one's
+ * gate and `explain`'s words (the route-map is applied by the caller). */
 enum vpn_import_verdict vpn_import_check(const struct bgp *b, const struct bgp_dest *vd,
 					 struct ecomm *matched)
 {

@@ -101,6 +101,23 @@ cfg pe1 "no route-map CUSTOMER-LANS deny 5"
 check "entry removed: the LAN is back in SHARED" \
 	wait_json pe1 "show ip route vrf SHARED 192.168.11.0/24 json" '{"192.168.11.0/24":[{"protocol":"bgp","selected":true}]}' 40
 check "entry removed: cea2 reaches srv again" retry 40 ping_ok cea2 -I 192.168.11.1 172.16.0.1
+# deleting a route-map in use: allowed; a route-map that does not exist
+# denies everything (FRR), at once; defining it again brings the routes back
+cfg pe1 "no route-map CUSTOMER-LANS"
+check "route-map deleted: SHARED imports no customer LAN" \
+	retry 40 sh -c "! '$PESH' -N pe1 -c 'show ip route vrf SHARED json' | grep -q '192\.168\.'"
+check "route-map deleted: its own route stays" \
+	wait_json pe1 "show ip route vrf SHARED json" '{"172.16.0.0/24":[{"protocol":"static"}]}' 4
+check "route-map deleted: cea1 no longer reaches srv" ping_fails cea1 -I 192.168.1.1 172.16.0.1
+check "explain names the missing route-map" wait_json pe1 \
+	"show bgp vrf SHARED ipv4 unicast 192.168.1.0/24 explain json" \
+	'{"result":"absent","firstFailure":{"step":"routeMap"}}' 8
+cfg pe1 "route-map CUSTOMER-LANS permit 10" "match ip address prefix-list CUSTOMER-LANS" \
+	"set local-preference 200" "exit"
+check "route-map defined again: the LANs are back with local-preference 200" \
+	wait_json pe1 "show bgp vrf SHARED ipv4 unicast json" \
+	'{"routes":{"192.168.1.0/24":[{"locPrf":200}],"192.168.11.0/24":[{"locPrf":200}]}}' 40
+check "route-map defined again: cea1 reaches srv" retry 40 ping_ok cea1 -I 192.168.1.1 172.16.0.1
 kill -INT "$FLOOD" 2>/dev/null; wait "$FLOOD" 2>/dev/null
 echo "under traffic: $(tail -2 "$TMPD/flood.out" | head -1)"
 check "the BGP session was never reset" \

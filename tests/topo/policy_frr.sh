@@ -292,7 +292,7 @@ check "pe2: ip prefix-list LATER defined, the same lines" cfg pe2 \
 # FRR 8.4 re-applies a neighbor's prefix-list only on a soft clear (ped
 # re-evaluates by itself; both are asked the same)
 check "FRR rr1: clear bgp ipv4 vpn $PE2 soft in" vtysh --vty_socket "$RR" -c "clear bgp ipv4 vpn $PE2 soft in"
-check "pe2: clear bgp $RRID soft in" "$PESH" -N pe2 -c "clear bgp $RRID soft in"
+check "pe2: clear bgp ipv4 vpn $RRID soft in (FRR's form)" "$PESH" -N pe2 -c "clear bgp ipv4 vpn $RRID soft in"
 check "FRR: pe2's routes back except its PE-CE links" retry 80 is_set "$(printf '%s\n' "$base_rr" | grep -v ' 10\.2\.1\.0/24$')" all frr $PE2
 check "pe2: rr1's routes back except pe1's PE-CE links" retry 80 is_set "$(printf '%s\n' "$base_pe2" | grep -v ' 10\.1\.1\.0/24$')" all pe2 $RRID
 check "pe2: 10.77.0.0/24 back in VRF CUST-A, pe1's 10.1.1.0/24 not" wait_json pe2 "show ip route vrf CUST-A json" \

@@ -10,8 +10,13 @@
 #   next hop in VRF B, and cea pings ceb through pe1, with the XDP fast path
 #   and with `dataplane backend packet`; `no import vrf`: nothing crosses;
 # - the same by route targets (A imports B's 65000:2 and B A's 65000:1);
-# - `route-map vpn import NAME` of a route-map that denies (the placeholder
-#   engine denies any named map) removes the leaked route, `no` restores it.
+# - `route-map vpn import NAME` of a route-map that is not defined (which
+#   denies everything, as in FRR) removes the leaked route, `no` restores it;
+# - IPv6: `import vrf` under `address-family ipv6 unicast` leaks B's
+#   2001:db8:b::/64 into A (next hop in B) and back; cea pings ceb's IPv6
+#   address in both backends; `no import vrf`: gone;
+# - ECMP in the dataplane: `explain` of the route shows one next-hop group
+#   with two adjacencies (pe2's and pe3's labels).
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init l
 
@@ -44,6 +49,15 @@ check "maximum-paths ibgp 1: one next hop" sh -c "$(declare -f nexthops_are); PE
 check "maximum-paths ibgp 1: no path flagged multipath" sh -c "! '$PESH' -N pe1 -c 'show bgp vrf A ipv4 unicast json' | grep -q multipath"
 check "maximum-paths ibgp 4 again" cfg pe1 "router bgp 65000 vrf A" "address-family ipv4 unicast" "maximum-paths ibgp 4"
 check "two next hops again" nexthops_are A 172.20.0.0/24 10.255.0.2 10.255.0.3
+dp_adjacencies() { # the number of adjacencies of the dataplane step of explain
+	"$PESH" -N pe1 -c "show ip route vrf A 172.20.0.0/24 explain json" | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+s = [x for x in d["steps"] if x["step"] == "dataplane" and x["status"] == "ok"]
+print(len(s[0].get("adjacencies", [])) if s and d["result"] == "installed" else 0)'
+}
+dp_two() { local n; n=$(dp_adjacencies); [ "$n" = 2 ] || { echo "adjacencies: $n"; return 1; }; }
+check "dataplane: one next-hop group with two adjacencies (explain)" retry 40 dp_two
 check "running config: maximum-paths ibgp 4" sh -c "'$PESH' -N pe1 -c 'show running-config' | grep -q '^  maximum-paths ibgp 4'"
 
 # ---- no leaking: nothing crosses ----
@@ -83,6 +97,24 @@ check "no import vrf both ways" cfg pe1 \
 	"router bgp 65000 vrf B" "address-family ipv4 unicast" "no import vrf A"
 check "no import: leaked route gone" wait_json pe1 "show ip route vrf A json" '{"10.1.2.0/24":null}'
 check "no import: cea does not reach ceb" ping_fails cea 10.1.2.2
+
+# ---- IPv6 ----
+check "ipv6: import vrf B in A, A in B" cfg pe1 \
+	"router bgp 65000 vrf A" "address-family ipv6 unicast" "import vrf B" "exit-address-family" "exit" \
+	"router bgp 65000 vrf B" "address-family ipv6 unicast" "import vrf A"
+check "ipv6: A's table has 2001:db8:b::/64 with its next hop in VRF B" wait_json pe1 \
+	"show ipv6 route vrf A json" '{"2001:db8:b::/64":[{"protocol":"bgp","nexthops":[{"vrf":"B","active":true}]}]}'
+check "ipv6: B's table has 2001:db8:a::/64 with its next hop in VRF A" wait_json pe1 \
+	"show ipv6 route vrf B json" '{"2001:db8:a::/64":[{"protocol":"bgp","nexthops":[{"vrf":"A"}]}]}'
+check "ipv6: cea pings ceb (xdp)" retry 40 ping_ok cea 2001:db8:b::2
+check "ipv6: dataplane backend packet" cfg pe1 "dataplane backend packet"
+check "ipv6: cea pings ceb (packet)" retry 40 ping_ok cea 2001:db8:b::2
+check "ipv6: back to xdp" cfg pe1 "no dataplane backend packet"
+check "ipv6: no import vrf" cfg pe1 \
+	"router bgp 65000 vrf A" "address-family ipv6 unicast" "no import vrf B" "exit-address-family" "exit" \
+	"router bgp 65000 vrf B" "address-family ipv6 unicast" "no import vrf A"
+check "ipv6: leaked route gone" wait_json pe1 "show ipv6 route vrf A json" '{"2001:db8:b::/64":null}'
+check "ipv6: cea does not reach ceb" ping_fails cea 2001:db8:b::2
 
 # ---- by route targets ----
 check "rt vpn import of the other VRF" cfg pe1 \

@@ -882,6 +882,287 @@ START_TEST(apply_cost)
 }
 END_TEST
 
+
+/* The compiled form of a route-map's prefix-list clauses (one trie per
+ * family for all of them) against the lists one by one: random lists of
+ * random entries (permit/deny, ge/le), a map whose entries each match one
+ * list (some missing) and set local-preference to the entry's number, and
+ * random routes. The reference walks the entries in order and asks
+ * policy_prefix_list_apply (each list's own trie, tested above). */
+START_TEST(rmap_compiled_lists)
+{
+	char line[128];
+	int i, j, k, round;
+	unsigned seed = 7;
+
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < 12; i++) {
+			int n = 1 + (int)(rand_r(&seed) % 6);
+
+			for (j = 0; j < n; j++) {
+				unsigned len = rand_r(&seed) % 25;
+				unsigned a = rand_r(&seed) & (len ? ~0u << (32 - len) : 0);
+				unsigned ge = 0, le = 0, kind = rand_r(&seed) % 4;
+				int w;
+
+				if (kind == 1 && len < 32)
+					ge = len + 1 + rand_r(&seed) % (32 - len);
+				if (kind == 2 && len < 32)
+					le = len + 1 + rand_r(&seed) % (32 - len);
+				if (kind == 3 && len < 31) {
+					ge = len + 1 + rand_r(&seed) % (31 - len);
+					le = ge + rand_r(&seed) % (33 - ge);
+				}
+				w = snprintf(line, sizeof(line), "ip prefix-list R%d-%d seq %d %s %u.%u.%u.%u/%u",
+					     round, i, (j + 1) * 5, rand_r(&seed) % 3 ? "permit" : "deny",
+					     a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255, len);
+				if (ge)
+					w += snprintf(line + w, sizeof(line) - (size_t)w, " ge %u", ge);
+				if (le)
+					snprintf(line + w, sizeof(line) - (size_t)w, " le %u", le);
+				OK(line);
+			}
+		}
+		for (i = 0; i < 14; i++) { /* lists 12 and 13 do not exist */
+			snprintf(line, sizeof(line), "route-map RC%d %s %d", round,
+				 i % 5 == 4 ? "deny" : "permit", (i + 1) * 10);
+			OK(line);
+			snprintf(line, sizeof(line), "match ip address prefix-list R%d-%d", round, i);
+			OK(line);
+			if (i % 5 != 4) {
+				snprintf(line, sizeof(line), "set local-preference %d", i + 1);
+				OK(line);
+			}
+			OK("exit");
+		}
+		for (k = 0; k < 3000; k++) {
+			unsigned len = rand_r(&seed) % 33;
+			unsigned a = rand_r(&seed) & (len ? ~0u << (32 - len) : 0);
+			char pfx[32], map[16];
+			struct prefix p;
+			struct bgp_attr at;
+			enum policy_result want = POLICY_DENY, got;
+			uint32_t want_lp = 0;
+
+			snprintf(pfx, sizeof(pfx), "%u.%u.%u.%u/%u", a >> 24, (a >> 16) & 255,
+				 (a >> 8) & 255, a & 255, len);
+			p = P(pfx);
+			for (i = 0; i < 14; i++) {
+				snprintf(line, sizeof(line), "R%d-%d", round, i);
+				if (policy_prefix_list_apply(line, &p, NULL) != POLICY_PERMIT)
+					continue;
+				want = i % 5 == 4 ? POLICY_DENY : POLICY_PERMIT;
+				want_lp = (uint32_t)i + 1;
+				break;
+			}
+			bgp_attr_init(&at);
+			snprintf(map, sizeof(map), "RC%d", round);
+			got = RM(map, pfx, &at, NULL);
+			ck_assert_msg(got == want, "%s: route-map %d, lists %d", pfx, got, want);
+			if (want == POLICY_PERMIT)
+				ck_assert_uint_eq(at.local_pref, want_lp);
+			bgp_attr_clear(&at);
+		}
+		/* a list changed after the map was compiled: the map follows */
+		snprintf(line, sizeof(line), "ip prefix-list R%d-0 seq 1 permit 0.0.0.0/0 le 32", round);
+		OK(line);
+		{
+			struct bgp_attr at;
+
+			bgp_attr_init(&at);
+			snprintf(line, sizeof(line), "RC%d", round);
+			ck_assert_int_eq(RM(line, "203.0.113.7/32", &at, NULL), POLICY_PERMIT);
+			ck_assert_uint_eq(at.local_pref, 1);
+			bgp_attr_clear(&at);
+		}
+	}
+}
+END_TEST
+
+/* policy_route_map_apply_interned against policy_route_map_apply on a
+ * copy: the same verdict and attributes, one interned result shared by
+ * routes with the same input and entries (the memo), the fallback when a
+ * set clause feeds a later match, and the same counters. */
+START_TEST(rmap_interned_memo)
+{
+	static const char *const pfx[] = { "10.1.0.0/24", "10.1.9.0/24", "10.2.0.0/24",
+					    "10.3.0.0/24", "192.0.2.0/24" };
+	struct bgp_attr a0;
+	const struct bgp_attr *in, *o1, *o2;
+	struct ipaddr peer;
+	uint32_t w;
+	bool nhu;
+	size_t i;
+
+	OK("ip prefix-list ONE permit 10.1.0.0/16 le 24");
+	OK("ip prefix-list TWO permit 10.2.0.0/16 le 24");
+	OK("ip prefix-list NOPE permit 10.3.0.0/16 le 24");
+	OK("bgp community-list standard HAS1 permit 65000:1");
+	/* M: 10 sets community 65000:1 and goes on; 20 (TWO) sets lpref 200;
+	 * 30 (NOPE) denies; 40 permits everything else with weight 7 and the
+	 * peer's address as next hop */
+	OK("route-map M permit 10");
+	OK("match ip address prefix-list ONE");
+	OK("set community 65000:1 additive");
+	OK("on-match next");
+	OK("route-map M permit 20");
+	OK("match ip address prefix-list TWO");
+	OK("set local-preference 200");
+	OK("route-map M deny 30");
+	OK("match ip address prefix-list NOPE");
+	OK("route-map M permit 40");
+	OK("set weight 7");
+	OK("set ip next-hop peer-address");
+	OK("exit");
+	/* F: a set community feeds a match community (no memo possible) */
+	OK("route-map F permit 10");
+	OK("set community 65000:1");
+	OK("on-match next");
+	OK("route-map F permit 20");
+	OK("match community HAS1");
+	OK("set local-preference 300");
+	OK("exit");
+
+	bgp_attr_init(&a0);
+	a0.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
+	a0.nexthop = ipaddr_v4(0x0a000001);
+	in = bgp_attr_intern(&a0);
+	ck_assert_int_eq(ipaddr_parse("10.255.0.9", &peer), 0);
+	for (i = 0; i < sizeof(pfx) / sizeof(pfx[0]); i++) {
+		const char *maps[] = { "M", "F" };
+		int k;
+
+		for (k = 0; k < 2; k++) {
+			struct prefix p = P(pfx[i]);
+			struct bgp_attr t;
+			struct policy_route r;
+			uint32_t rw = 0;
+			enum policy_result want, got;
+
+			bgp_attr_init(&t);
+			bgp_attr_copy(&t, in);
+			memset(&r, 0, sizeof(r));
+			r.pfx = &p;
+			r.attr = &t;
+			r.weight = &rw;
+			r.peer_addr = &peer;
+			want = policy_route_map_apply(maps[k], &r, NULL);
+			got = policy_route_map_apply_interned(maps[k], &p, in, &peer, NULL, &o1, &w, &nhu);
+			ck_assert_msg(got == want, "%s %s", maps[k], pfx[i]);
+			if (got == POLICY_PERMIT) {
+				ck_assert_msg(bgp_attr_equal(o1, &t), "%s %s: attributes differ", maps[k], pfx[i]);
+				ck_assert_uint_eq(w, rw);
+				/* again: the memo gives the very same object */
+				ck_assert_int_eq(policy_route_map_apply_interned(maps[k], &p, in, &peer, NULL,
+										 &o2, &w, &nhu),
+						 POLICY_PERMIT);
+				ck_assert_ptr_eq(o1, o2);
+				bgp_attr_unref(o2);
+				bgp_attr_unref(o1);
+			} else {
+				ck_assert_ptr_null(o1);
+			}
+			bgp_attr_clear(&t);
+		}
+	}
+	/* by hand: 10.1.0.0/24 through M: 65000:1, then entry 40: weight 7,
+	 * next hop 10.255.0.9; through F: community 65000:1 then lpref 300 */
+	{
+		struct prefix p = P("10.1.0.0/24");
+
+		ck_assert_int_eq(policy_route_map_apply_interned("M", &p, in, &peer, NULL, &o1, &w, &nhu),
+				 POLICY_PERMIT);
+		ck_assert_uint_eq(o1->ncommunities, 1);
+		ck_assert_uint_eq(o1->communities[0], C(65000, 1));
+		ck_assert_uint_eq(w, 7);
+		ck_assert_int_eq(ipaddr_equal(&o1->nexthop, &peer), 1);
+		bgp_attr_unref(o1);
+		ck_assert_int_eq(policy_route_map_apply_interned("F", &p, in, &peer, NULL, &o1, &w, &nhu),
+				 POLICY_PERMIT);
+		ck_assert_uint_eq(o1->local_pref, 300);
+		bgp_attr_unref(o1);
+	}
+	/* the counters count the interned applications as the plain ones: per
+	 * prefix, M ran once plain, once interned and, for the 4 permitted,
+	 * once more from the memo (4 x 3 + 1 x 2), then once by hand: 15; entry
+	 * 10 matched the two 10.1 routes 3 times each and once by hand: 7;
+	 * 20: 3; 30 (deny, 10.3): 2; 40: (2 + 1) x 3 + 1 = 10 */
+	out_reset();
+	X("do show route-map M json");
+	ck_assert_msg(strstr(OUT(), "\"invoked\":15") != NULL, "%s", OUT());
+	{
+		const char *e10 = strstr(OUT(), "\"invoked\":7"), *e20 = strstr(OUT(), "\"invoked\":3"),
+			   *e30 = strstr(OUT(), "\"invoked\":2"), *e40 = strstr(OUT(), "\"invoked\":10");
+
+		ck_assert_msg(e10 && e20 && e30 && e40 && e10 < e20 && e20 < e30 && e30 < e40, "%s",
+			      OUT());
+	}
+	/* a changed map is not served from the memo */
+	OK("route-map M permit 20");
+	OK("set local-preference 250");
+	OK("exit");
+	{
+		struct prefix p = P("10.2.0.0/24");
+
+		ck_assert_int_eq(policy_route_map_apply_interned("M", &p, in, &peer, NULL, &o1, &w, &nhu),
+				 POLICY_PERMIT);
+		ck_assert_uint_eq(o1->local_pref, 250);
+		bgp_attr_unref(o1);
+	}
+	bgp_attr_unref(in);
+	bgp_attr_clear(&a0);
+}
+END_TEST
+
+
+/* match metric / local-preference (FRR: no MED counts as metric 0; no
+ * LOCAL_PREF never matches a value) */
+START_TEST(rmap_match_values)
+{
+	struct bgp_attr a;
+
+	OK("route-map V permit 10");
+	OK("match metric 7");
+	OK("set weight 1");
+	OK("route-map V permit 20");
+	OK("match local-preference 300");
+	OK("set weight 2");
+	OK("route-map V permit 30");
+	OK("match metric 0");
+	OK("set weight 3");
+	OK("exit");
+	bgp_attr_init(&a);
+	{
+		struct prefix p = P("10.0.0.0/8");
+		uint32_t w = 0;
+		struct policy_route r = { .pfx = &p, .attr = &a, .weight = &w };
+
+		/* no MED, no LOCAL_PREF: metric 0 -> entry 30 */
+		ck_assert_int_eq(policy_route_map_apply("V", &r, NULL), POLICY_PERMIT);
+		ck_assert_uint_eq(w, 3);
+		a.present |= BGP_ATTR_BIT(BGP_ATTR_MED) | BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+		a.med = 7;
+		a.local_pref = 300;
+		ck_assert_int_eq(policy_route_map_apply("V", &r, NULL), POLICY_PERMIT);
+		ck_assert_uint_eq(w, 1);
+		a.med = 8;
+		ck_assert_int_eq(policy_route_map_apply("V", &r, NULL), POLICY_PERMIT);
+		ck_assert_uint_eq(w, 2);
+		a.local_pref = 100;
+		ck_assert_int_eq(policy_route_map_apply("V", &r, NULL), POLICY_DENY);
+	}
+	bgp_attr_clear(&a);
+	X("do show running-config");
+	X("do show route-map V");
+	ck_assert_msg(strstr(OUT(), "metric 7") != NULL && strstr(OUT(), "local-preference 300") != NULL,
+		      "%s", OUT());
+	OK("route-map V permit 10");
+	OK("no match metric");
+	ck_assert_int_ne(X("no match metric"), CMD_SUCCESS);
+	OK("exit");
+}
+END_TEST
+
 static Suite *policy_suite(void)
 {
 	Suite *s = suite_create("policy");
@@ -903,6 +1184,9 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, change_hook);
 	tcase_add_test(tc, change_hook_coalesced);
 	tcase_add_test(tc, apply_cost);
+	tcase_add_test(tc, rmap_compiled_lists);
+	tcase_add_test(tc, rmap_interned_memo);
+	tcase_add_test(tc, rmap_match_values);
 	suite_add_tcase(s, tc);
 	return s;
 }
