@@ -552,6 +552,25 @@ static const char *local_kind(const struct xp *x, const struct bgp_path *p)
 	return "redistributed from the VRF table";
 }
 
+/* One list attached to a neighbor inbound (`prefix-list` or `filter-list`,
+ * JSON field field) and its verdict; ok passes through. */
+static bool list_step(struct xp *x, bool alt, const char *peer, const char *what,
+		      const char *field, const char *name, bool ok, bool exists)
+{
+	json_object *s = step(x, "routeMap", ok ? "ok" : "fail", alt, "neighbor %s %s %s in: %s%s",
+			      peer, what, name, ok ? "permitted" : "denied",
+			      exists ? "" : " (list not defined)");
+	char attach[64];
+
+	if (s != NULL) {
+		snprintf(attach, sizeof(attach), "neighbor %s in", what);
+		jstr(s, "attachment", attach);
+		jstr(s, field, name);
+		jstr(s, "result", ok ? "permit" : "deny");
+	}
+	return ok;
+}
+
 /* A peer's inbound policy as speaker.c applies it (prefix-list, filter-list,
  * then route-map), on the attributes as received; false if it denies. */
 static bool inbound_policy_steps(struct xp *x, const struct bgp_path *p, enum bgp_af af,
@@ -562,30 +581,15 @@ static bool inbound_policy_steps(struct xp *x, const struct bgp_path *p, enum bg
 	const char *pl = f->prefix_list[BGP_DIR_IN], *fl = f->filter_list[BGP_DIR_IN];
 	const char *rm = f->route_map[BGP_DIR_IN];
 	bool exists, ok = true;
-	json_object *s;
 
 	if (pl[0] != '\0') {
 		ok = policy_prefix_list_apply(pl, &x->pfx, &exists) == POLICY_PERMIT;
-		s = step(x, "routeMap", ok ? "ok" : "fail", alt, "neighbor %s prefix-list %s in: %s%s",
-			 peer, pl, ok ? "permitted" : "denied", exists ? "" : " (prefix-list not defined)");
-		if (s != NULL) {
-			jstr(s, "attachment", "neighbor prefix-list in");
-			jstr(s, "prefixList", pl);
-			jstr(s, "result", ok ? "permit" : "deny");
-		}
-		if (!ok)
+		if (!list_step(x, alt, peer, "prefix-list", "prefixList", pl, ok, exists))
 			return false;
 	}
 	if (fl[0] != '\0') {
 		ok = policy_as_path_apply(fl, in, &exists) == POLICY_PERMIT;
-		s = step(x, "routeMap", ok ? "ok" : "fail", alt, "neighbor %s filter-list %s in: %s%s",
-			 peer, fl, ok ? "permitted" : "denied", exists ? "" : " (as-path list not defined)");
-		if (s != NULL) {
-			jstr(s, "attachment", "neighbor filter-list in");
-			jstr(s, "filterList", fl);
-			jstr(s, "result", ok ? "permit" : "deny");
-		}
-		if (!ok)
+		if (!list_step(x, alt, peer, "filter-list", "filterList", fl, ok, exists))
 			return false;
 	}
 	if (rm[0] != '\0') {

@@ -1271,6 +1271,8 @@ int policy_rmap_call_check(const char *map, const char *callee, char *err, size_
 
 /* ------------------------------------------------------------ route-maps: apply */
 
+/* Per match clause kind: its words and the kind of object it names
+ * (POBJ_MAX: a value, no object). */
 static const char *const match_names[RM_MATCH_MAX] = {
 	[RM_MATCH_IP_PL] = "ip address prefix-list",
 	[RM_MATCH_IPV6_PL] = "ipv6 address prefix-list",
@@ -1283,25 +1285,34 @@ static const char *const match_names[RM_MATCH_MAX] = {
 	[RM_MATCH_METRIC] = "metric",
 	[RM_MATCH_LPREF] = "local-preference",
 };
+static const enum policy_obj match_obj[RM_MATCH_MAX] = {
+	[RM_MATCH_IP_PL] = POBJ_PLIST4,	     [RM_MATCH_IPV6_PL] = POBJ_PLIST6,
+	[RM_MATCH_NH_PL] = POBJ_PLIST4,	     [RM_MATCH_COMM] = POBJ_CLIST_COMM,
+	[RM_MATCH_LCOMM] = POBJ_CLIST_LCOMM, [RM_MATCH_ECOMM] = POBJ_CLIST_ECOMM,
+	[RM_MATCH_ASPATH] = POBJ_ASLIST,     [RM_MATCH_SRC_VRF] = POBJ_MAX,
+	[RM_MATCH_METRIC] = POBJ_MAX,	     [RM_MATCH_LPREF] = POBJ_MAX,
+};
+
+const char *policy_match_text(int k)
+{
+	return k >= 0 && k < RM_MATCH_MAX ? match_names[k] : "?";
+}
+
+enum policy_obj policy_match_obj(int k)
+{
+	return k >= 0 && k < RM_MATCH_MAX ? match_obj[k] : POBJ_MAX;
+}
 
 /* The object clause k of e names, cached until the next change of any
  * policy object (NULL: it does not exist). */
 static void *entry_obj(struct rm_entry *e, int k)
 {
-	static const enum policy_obj kind[RM_MATCH_MAX] = {
-		[RM_MATCH_IP_PL] = POBJ_PLIST4,	    [RM_MATCH_IPV6_PL] = POBJ_PLIST6,
-		[RM_MATCH_NH_PL] = POBJ_PLIST4,	    [RM_MATCH_COMM] = POBJ_CLIST_COMM,
-		[RM_MATCH_LCOMM] = POBJ_CLIST_LCOMM, [RM_MATCH_ECOMM] = POBJ_CLIST_ECOMM,
-		[RM_MATCH_ASPATH] = POBJ_ASLIST,
-	};
-
 	if (e->mobj_gen != pgen) {
 		memset(e->mobj, 0, sizeof(e->mobj));
 		e->mobj_gen = pgen;
 	}
-	if (e->mobj[k] == NULL && k != RM_MATCH_SRC_VRF && k != RM_MATCH_METRIC &&
-	    k != RM_MATCH_LPREF)
-		e->mobj[k] = policy_obj_lookup(kind[k], e->match[k]);
+	if (e->mobj[k] == NULL && match_obj[k] != POBJ_MAX)
+		e->mobj[k] = policy_obj_lookup(match_obj[k], e->match[k]);
 	return e->mobj[k];
 }
 

@@ -252,6 +252,10 @@ enum policy_obj {
 
 /* policy.c */
 void *policy_obj_lookup(enum policy_obj kind, const char *name);
+/* A match clause kind's words ("ip address prefix-list") and the kind of
+ * object it names (POBJ_MAX: it takes a value). */
+const char *policy_match_text(int k);
+enum policy_obj policy_match_obj(int k);
 /* Every object of kind, sorted by name; the caller frees the array. */
 void **policy_obj_sorted(enum policy_obj kind, size_t *n);
 /* Calls the change hook (coalesced through the event base when set). */

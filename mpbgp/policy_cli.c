@@ -533,35 +533,15 @@ static int rm_descr_cmd(struct cli *cli, const struct cmd_args *a)
 
 /* ------------------------------------------------------------ clause text */
 
-static const char *const match_text[RM_MATCH_MAX] = {
-	[RM_MATCH_IP_PL] = "ip address prefix-list",
-	[RM_MATCH_IPV6_PL] = "ipv6 address prefix-list",
-	[RM_MATCH_NH_PL] = "ip next-hop prefix-list",
-	[RM_MATCH_COMM] = "community",
-	[RM_MATCH_LCOMM] = "large-community",
-	[RM_MATCH_ECOMM] = "extcommunity",
-	[RM_MATCH_ASPATH] = "as-path",
-	[RM_MATCH_SRC_VRF] = "source-vrf",
-	[RM_MATCH_METRIC] = "metric",
-	[RM_MATCH_LPREF] = "local-preference",
-};
-static const enum policy_obj match_obj[RM_MATCH_MAX] = {
-	[RM_MATCH_IP_PL] = POBJ_PLIST4,	      [RM_MATCH_IPV6_PL] = POBJ_PLIST6,
-	[RM_MATCH_NH_PL] = POBJ_PLIST4,	      [RM_MATCH_COMM] = POBJ_CLIST_COMM,
-	[RM_MATCH_LCOMM] = POBJ_CLIST_LCOMM,  [RM_MATCH_ECOMM] = POBJ_CLIST_ECOMM,
-	[RM_MATCH_ASPATH] = POBJ_ASLIST,      [RM_MATCH_SRC_VRF] = POBJ_MAX,
-	[RM_MATCH_METRIC] = POBJ_MAX,	      [RM_MATCH_LPREF] = POBJ_MAX,
-};
-
 static void match_str(const struct rm_entry *e, int k, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s %s%s", match_text[k], e->match[k],
+	snprintf(buf, len, "%s %s%s", policy_match_text(k), e->match[k],
 		 k == RM_MATCH_COMM && e->comm_exact ? " exact-match" : "");
 }
 
 static bool match_missing(const struct rm_entry *e, int k)
 {
-	return match_obj[k] != POBJ_MAX && policy_obj_lookup(match_obj[k], e->match[k]) == NULL;
+	return policy_match_obj(k) != POBJ_MAX && policy_obj_lookup(policy_match_obj(k), e->match[k]) == NULL;
 }
 
 static void cat(char *buf, size_t len, const char *s)

@@ -29,31 +29,10 @@ if ! command -v tshark >/dev/null; then
 	exit 77
 fi
 
-CAPS=""
-cap_cleanup() {
-	local p
-	for p in $CAPS; do kill -INT "$p" 2>/dev/null; done
-	for p in $CAPS; do wait "$p" 2>/dev/null; done
-	CAPS=""
-}
+# captures, X, ping_ok/ping_fails: petopo_lib.sh
 trap 'cap_cleanup; pt_cleanup' EXIT
-
-# cap_start NS IFACE FILE: tshark on IFACE of namespace NS, writing FILE,
-# returns once it captures.
-cap_start() {
-	ip netns exec "$1" tshark -q -i "$2" -w "$3" -a duration:90 >"$3.log" 2>&1 &
-	CAPS="$CAPS $!"
-	retry 80 sh -c "grep -q 'Capturing on' '$3.log'" >/dev/null
-	sleep 1 # dumpcap opens the interface after the message
-}
-# pkts FILE FILTER: number of packets matching the display filter
-pkts() { tshark -r "$1" -Y "$2" 2>/dev/null | wc -l; }
 # labels FILE FILTER: label stacks ("L1,L2") of the matching packets, unique
 stacks() { tshark -r "$1" -Y "$2" -T fields -e mpls.label 2>/dev/null | sort -u; }
-
-X() { "$PETOPO" exec "$T:$1" -- "${@:2}"; }
-ping_ok() { X "$1" ping -c 1 -W 1 "${@:2}" >/dev/null 2>&1; }
-ping_fails() { ! X "$1" ping -c 2 -W 1 "${@:2}" >/dev/null 2>&1; }
 counter() { # counter NODE VRF CAUSE
 	"$PESH" -N "$1" -c "show dataplane json" |
 		$PY -c 'import json,sys; print(json.load(sys.stdin)["vrfs"][sys.argv[1]]["drops"][sys.argv[2]])' "$2" "$3"
