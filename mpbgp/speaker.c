@@ -468,8 +468,13 @@ static void rib_setup(struct bgp *b, enum bgp_af af)
 	else
 		bgp_rib_set_nh(rib, nh_resolve, b->vrf ? b->vrf : NULL);
 	bgp_rib_set_always_compare_med(rib, b->always_compare_med);
-	if (bgp_af_is_vpn(af))
+	if (bgp_af_is_vpn(af)) {
+		/* every equal path of a VPN route is marked multipath, so that
+		 * changes to any of them reach the importing VRFs (vpn.c), whose
+		 * own maximum-paths decides */
+		bgp_rib_set_maxpaths(rib, 64, 64);
 		bgp_rib_add_hook(rib, vpn_changed_hook, NULL);
+	}
 	else
 		bgp_rib_add_hook(rib, unicast_changed, NULL);
 	bgp_adjout_attach(rib, &ops);

@@ -579,20 +579,41 @@ static struct bgp *local_origin(const struct bgp_path *vp)
 		       : NULL;
 }
 
-/* Removes from VRF RIB vr the path imported from vd under any origin. */
+/* Removes from VRF RIB vr the paths imported from vd, all of them (keep
+ * NULL) or those whose VPN path is not in keep[0..nkeep) (by the source
+ * peer and origin instance: one VPN path per source within a dest). */
+struct vd_src {
+	const struct bgp_peer *peer;
+	const struct bgp *origin_bgp;
+};
+
+static void withdraw_vd_except(struct bgp_rib *vr, const struct bgp_dest *vd,
+			       const struct bgp_prefix *p, const struct vd_src *keep, int nkeep)
+{
+	struct bgp_dest *d = bgp_rib_lookup(vr, p);
+	struct bgp_rib_src gone[16];
+	struct bgp_path *q;
+	int n = 0, i;
+
+	for (q = d != NULL ? d->paths : NULL; q != NULL && n < 16; q = q->next) {
+		if (q->src != BGP_SRC_IMPORTED || q->origin != (const void *)vd)
+			continue;
+		for (i = 0; i < nkeep; i++)
+			if (keep[i].peer == q->peer && keep[i].origin_bgp == q->origin_bgp)
+				break;
+		if (i == nkeep)
+			gone[n++] = (struct bgp_rib_src){ BGP_SRC_IMPORTED, q->peer, q->origin_bgp,
+							  q->origin };
+	}
+	/* (the dest may go with the last path: withdraw after the walk) */
+	for (i = 0; i < n; i++)
+		bgp_rib_withdraw(vr, &gone[i], p);
+}
+
 static void withdraw_vd(struct bgp_rib *vr, const struct bgp_dest *vd,
 			const struct bgp_prefix *p)
 {
-	struct bgp_dest *d = bgp_rib_lookup(vr, p);
-	struct bgp_path *q;
-
-	for (q = d != NULL ? d->paths : NULL; q != NULL; q = q->next)
-		if (q->src == BGP_SRC_IMPORTED && q->origin == (const void *)vd) {
-			struct bgp_rib_src src = { BGP_SRC_IMPORTED, NULL, q->origin_bgp, q->origin };
-
-			bgp_rib_withdraw(vr, &src, p);
-			return;
-		}
+	withdraw_vd_except(vr, vd, p, NULL, 0);
 }
 
 /* The attributes of a path leaked from local VRF instance from into b:
@@ -625,63 +646,79 @@ static const struct bgp_attr *leak_attr(struct bgp *b, struct bgp *from, const s
 	return out;
 }
 
-/* The identity of an imported path is the VPN dest it comes from (one path
- * per RD+prefix); the pointer is compared, never followed, and the path is
- * withdrawn before that dest is freed (the VPN change hook runs first). A
- * path exported by a local VRF instance is leaked with that instance as
- * origin_bgp (its next hop lives there). */
-static bool import_one(struct bgp *b, const struct bgp_dest *vd)
+/* One VPN path vp of vd into VRF b: its source is part of the imported
+ * path's identity (the VPN path's peer, or the local VRF it was exported
+ * from: then that instance is origin_bgp, its next hop lives there), so
+ * that equal paths of one VPN route from several PEs land as several paths
+ * (multipath). false: the route-map denied it. */
+static bool import_path(struct bgp *b, struct bgp_rib *vr, const struct bgp_dest *vd,
+			const struct bgp_path *vp, struct vd_src *id)
 {
-	struct bgp_rib *vr = rib_of(b, uni_af(vd->p.pfx.af));
-	struct bgp_rib_src src = { BGP_SRC_IMPORTED, NULL, bgp_default_instance(),
+	struct bgp_rib_src src = { BGP_SRC_IMPORTED, vp->peer, bgp_default_instance(),
 				   (const struct bgp_path *)(const void *)vd };
-	const struct bgp_path *best = vd->best;
 	const char *rmap = b->rmap_vpn_import[af_index(vd->p.pfx.af)];
-	const struct bgp_attr *ia = NULL;
-	struct bgp *from = local_origin(best);
+	struct bgp *from = local_origin(vp);
+	const struct bgp_attr *ia;
 	uint32_t weight = 0;
 	struct bgp_nlri n;
 	int i;
 
-	if (vr == NULL)
-		return false;
 	memset(&n, 0, sizeof(n));
 	n.p.pfx = vd->p.pfx;
-	/* the checks explain shows, in one place */
-	if (vpn_import_check(b, vd, NULL) != VPN_IMPORT_OK) {
-		withdraw_vd(vr, vd, &n.p);
-		return false;
-	}
 	if (from != NULL) {
-		ia = leak_attr(b, from, &vd->p.pfx, best->attr, rmap, &weight);
+		ia = leak_attr(b, from, &vd->p.pfx, vp->attr, rmap, &weight);
 		src.origin_bgp = from;
 	} else {
-		ia = best->attr;
+		ia = vp->attr;
 		if (!rmap_apply(rmap, &vd->p.pfx, NULL, &ia, &weight))
 			ia = NULL;
-		n.nlabels = best->nlabels;
-		for (i = 0; i < best->nlabels && i < BGP_MAX_LABELS; i++)
-			n.labels[i] = best->labels[i];
+		n.nlabels = vp->nlabels;
+		for (i = 0; i < vp->nlabels && i < BGP_MAX_LABELS; i++)
+			n.labels[i] = vp->labels[i];
 	}
-	if (ia == NULL) {
-		withdraw_vd(vr, vd, &n.p);
-		return true; /* still concerned: the route targets match */
-	}
-	{
-		/* the same dest may have been imported under the other origin */
-		struct bgp_dest *d = bgp_rib_lookup(vr, &n.p);
-		struct bgp_path *q;
-
-		for (q = d != NULL ? d->paths : NULL; q != NULL; q = q->next)
-			if (q->src == BGP_SRC_IMPORTED && q->origin == (const void *)vd &&
-			    q->origin_bgp != src.origin_bgp) {
-				withdraw_vd(vr, vd, &n.p);
-				break;
-			}
-	}
+	if (ia == NULL)
+		return false;
 	bgp_rib_update(vr, &src, &n, ia, weight);
 	bgp_attr_unref(ia);
+	id->peer = src.peer;
+	id->origin_bgp = src.origin_bgp;
 	return true;
+}
+
+/* The identity of an imported path is the VPN dest it comes from and the
+ * source of the VPN path (the dest pointer is compared, never followed, and
+ * the paths are withdrawn before that dest is freed: the VPN change hook
+ * runs first). The VPN table marks multipath (every equal path of a dest,
+ * e.g. the same RD from two PEs in a full mesh) and changes to those paths
+ * run its hooks, so the best path and the multipath ones are imported; the
+ * VRF's own decision and `maximum-paths` then choose among them. */
+static bool import_one(struct bgp *b, const struct bgp_dest *vd)
+{
+	struct bgp_rib *vr = rib_of(b, uni_af(vd->p.pfx.af));
+	struct vd_src keep[16];
+	const struct bgp_path *vp;
+	struct bgp_prefix pfx;
+	int nkeep = 0;
+
+	if (vr == NULL)
+		return false;
+	memset(&pfx, 0, sizeof(pfx));
+	pfx.pfx = vd->p.pfx;
+	/* the checks explain shows, in one place */
+	if (vpn_import_check(b, vd, NULL) != VPN_IMPORT_OK) {
+		withdraw_vd(vr, vd, &pfx);
+		return false;
+	}
+	for (vp = vd->paths; vp != NULL && nkeep < 16; vp = vp->next) {
+		if (vp != vd->best &&
+		    (!(vp->flags & BGP_PATH_MULTIPATH) || !(vp->flags & BGP_PATH_VALID) ||
+		     vp->origin_bgp == b || !rt_match(vp->attr, &b->vrf->rt_import)))
+			continue;
+		if (import_path(b, vr, vd, vp, &keep[nkeep]))
+			nkeep++;
+	}
+	withdraw_vd_except(vr, vd, &pfx, keep, nkeep);
+	return true; /* concerned: the route targets match (even if a route-map denied) */
 }
 
 /* Whether VRF b imports VPN route vd (before its route-map): import_one's

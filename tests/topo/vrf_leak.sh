@@ -3,7 +3,8 @@
 # - ECMP: pe2 and pe3 announce 172.20.0.0/24 in VRF A under their own RDs;
 #   with `maximum-paths ibgp 4` pe1's A marks both paths multipath and its
 #   route has two next hops (pe2's and pe3's VPN labels); `maximum-paths
-#   ibgp 1` gives one, and back;
+#   ibgp 1` gives one, and back; with the same RD at both (one VPN route
+#   with two paths, as in a full mesh) both are imported: still two;
 # - without leaking, cea (VRF A) does not reach ceb (VRF B);
 # - `import vrf B` in A and `import vrf A` in B: the leaked routes show in
 #   `show bgp vrf A ipv4 unicast json` (nhVrfName B) and in A's table with a
@@ -58,6 +59,15 @@ print(len(s[0].get("adjacencies", [])) if s and d["result"] == "installed" else 
 }
 dp_two() { local n; n=$(dp_adjacencies); [ "$n" = 2 ] || { echo "adjacencies: $n"; return 1; }; }
 check "dataplane: one next-hop group with two adjacencies (explain)" retry 40 dp_two
+# the same RD at both PEs (a full mesh: one VPN route, two paths): both
+# paths are imported and the VRF route keeps two next hops
+check "pe3's VRF A takes pe2's RD 65000:12" cfg pe3 "vrf A" "rd 65000:12"
+check "pe1: one VPN route 65000:12 172.20.0.0/24 with two paths" wait_json pe1 \
+	"show bgp ipv4 vpn json" \
+	'{"routes":{"routeDistinguishers":{"65000:12":{"172.20.0.0/24":[{"valid":true},{"valid":true}]}}}}' 120
+check "pe1 A: still two next hops, pe2 and pe3" nexthops_are A 172.20.0.0/24 10.255.0.2 10.255.0.3
+check "pe3 back to RD 65000:13" cfg pe3 "vrf A" "rd 65000:13"
+check "pe1 A: two next hops after the RD change back" nexthops_are A 172.20.0.0/24 10.255.0.2 10.255.0.3
 check "running config: maximum-paths ibgp 4" sh -c "'$PESH' -N pe1 -c 'show running-config' | grep -q '^  maximum-paths ibgp 4'"
 
 # ---- no leaking: nothing crosses ----
