@@ -186,8 +186,18 @@ START_TEST(test_inbound_deny_kept_then_accepted)
 	ck_assert_uint_eq(bgp_rib_peer_received_count(v4rib(), p), 1);
 	ck_assert_ptr_nonnull(strstr(run("do show bgp ipv4 unicast json"), "\"totalRoutes\":0"));
 	/* the route-map appears: re-evaluated from the Adj-RIB-In, no session reset */
-	conf("exit\nexit\nroute-map IN permit 10\n set local-preference 200\nexit\n");
+	conf("exit\nexit\nroute-map IN permit 10\n set local-preference 200\n"
+	     " set community 65000:7 no-export additive\nexit\n");
 	path = path_of("10.1.0.0/16");
+	/* FRR's community object in the path JSON, well-known names as FRR prints them */
+	{
+		const char *o = run("do show bgp ipv4 unicast 10.1.0.0/16 json"), *c = strstr(o, "\"community\":{");
+
+		ck_assert_msg(c != NULL, "%s", o);
+		ck_assert_ptr_nonnull(strstr(c, "\"string\":\"65000:7 no-export\""));
+		ck_assert_ptr_nonnull(strstr(c, "\"65000:7\""));
+		ck_assert_ptr_nonnull(strstr(c, "\"no-export\""));
+	}
 	ck_assert(!(path->flags & BGP_PATH_DENIED));
 	ck_assert(path->flags & BGP_PATH_VALID);
 	ck_assert(path->flags & BGP_PATH_BEST);
