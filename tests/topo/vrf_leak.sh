@@ -17,7 +17,9 @@
 #   2001:db8:b::/64 into A (next hop in B) and back; cea pings ceb's IPv6
 #   address in both backends; `no import vrf`: gone;
 # - ECMP in the dataplane: `explain` of the route shows one next-hop group
-#   with two adjacencies (pe2's and pe3's labels).
+#   with two adjacencies (pe2's and pe3's labels), and 24 flows from cea to
+#   172.20.0.0/24 (a blackhole at both) reach both pe2 and pe3 (their drop
+#   counters).
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init l
 
@@ -59,6 +61,18 @@ print(len(s[0].get("adjacencies", [])) if s and d["result"] == "installed" else 
 }
 dp_two() { local n; n=$(dp_adjacencies); [ "$n" = 2 ] || { echo "adjacencies: $n"; return 1; }; }
 check "dataplane: one next-hop group with two adjacencies (explain)" retry 40 dp_two
+# flows spread over both: 24 destinations of 172.20.0.0/24 (a blackhole at
+# pe2 and pe3) from cea; each egress PE counts the drops of what reached it
+bh() { "$PESH" -N "$1" -c "show dataplane json" |
+	$PY -c 'import json,sys; print(json.load(sys.stdin)["vrfs"]["A"]["drops"].get("blackhole", 0))'; }
+b2=$(bh pe2)
+b3=$(bh pe3)
+for i in $(seq 1 24); do X cea ping -c 1 -W 0.2 172.20.0.$i >/dev/null 2>&1; done
+a2=$(bh pe2)
+a3=$(bh pe3)
+echo "blackhole drops over 24 flows: pe2 $b2 -> $a2, pe3 $b3 -> $a3"
+check "ECMP in the dataplane: both remote PEs received some of 24 flows" \
+	test "$a2" -gt "$b2" -a "$a3" -gt "$b3" -a $((a2 - b2 + a3 - b3)) -ge 24
 # the same RD at both PEs (a full mesh: one VPN route, two paths): both
 # paths are imported and the VRF route keeps two next hops
 check "pe3's VRF A takes pe2's RD 65000:12" cfg pe3 "vrf A" "rd 65000:12"
