@@ -65,14 +65,47 @@ static void report(const char *file, unsigned lineno, const char *kind, const st
 	}
 }
 
+/* A configuration file is text: lines of at most CONFIG_MAX_LINE bytes.
+ * read_line() never holds more than that: a longer line is reported and
+ * skipped up to its newline, but a file that goes on for CONFIG_MAX_SKIP
+ * bytes without one, or holds a NUL byte, is not a configuration file
+ * (`ped -C -f /dev/zero` stops at once instead of growing without bound). */
+#define CONFIG_MAX_SKIP (1 << 20)
+#define CONFIG_MAX_ERRORS 100
+enum { LINE_EOF = -1, LINE_LONG = -2, LINE_BINARY = -3 };
+
+static int read_line(FILE *fp, char *buf, size_t max)
+{
+	size_t n = 0, skipped = 0;
+	int c;
+
+	while ((c = getc(fp)) != EOF && c != '\n') {
+		if (c == '\0')
+			return LINE_BINARY;
+		if (n < max) {
+			buf[n++] = (char)c;
+			continue;
+		}
+		if (++skipped > CONFIG_MAX_SKIP)
+			return LINE_BINARY;
+	}
+	if (c == EOF && n == 0 && skipped == 0)
+		return LINE_EOF;
+	if (skipped > 0)
+		return LINE_LONG;
+	while (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return (int)n;
+}
+
 int config_load(const char *file)
 {
 	FILE *fp = fopen(file, "r");
 	struct capture cap = { NULL, 0, 0 };
 	struct cli *cli;
-	char *line = NULL;
-	size_t linecap = 0;
-	ssize_t n;
+	char *line = xmalloc(CONFIG_MAX_LINE + 1);
+	int n;
 	unsigned lineno = 0;
 	int errors = 0, rc;
 
@@ -82,21 +115,20 @@ int config_load(const char *file)
 	}
 	cli = cli_new(capture_write, &cap);
 	cli_set_node(cli, NODE_CONFIG, NULL);
-	while ((n = getline(&line, &linecap, fp)) != -1) {
+	while ((n = read_line(fp, line, CONFIG_MAX_LINE)) != LINE_EOF) {
 		lineno++;
 		cap.len = 0;
 		if (cap.buf)
 			cap.buf[0] = '\0';
-		if (n > CONFIG_MAX_LINE) {
+		if (n == LINE_BINARY) {
+			fprintf(stderr, "%s:%u: %% not a configuration file (a NUL byte, or over %d bytes "
+				"without a line end); reading stops here\n", file, lineno, CONFIG_MAX_SKIP);
+			errors++;
+			break;
+		}
+		if (n == LINE_LONG) {
 			fprintf(stderr, "%s:%u: %% line longer than %d characters\n", file, lineno,
 				CONFIG_MAX_LINE);
-			errors++;
-			continue;
-		}
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		if (memchr(line, '\0', (size_t)n) != NULL) {
-			fprintf(stderr, "%s:%u: %% NUL byte in line\n", file, lineno);
 			errors++;
 			continue;
 		}
@@ -113,6 +145,11 @@ int config_load(const char *file)
 		}
 		if (cli_node(cli) == NODE_VIEW) /* `exit` at top level: stay in config */
 			cli_set_node(cli, NODE_CONFIG, NULL);
+		if (errors >= CONFIG_MAX_ERRORS) {
+			fprintf(stderr, "%s:%u: %% %d errors; reading stops here\n", file, lineno,
+				errors);
+			break;
+		}
 	}
 	if (ferror(fp)) {
 		fprintf(stderr, "%s: read error: %s\n", file, strerror(errno));

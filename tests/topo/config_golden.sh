@@ -36,4 +36,32 @@ for conf in "$D"/bad*.conf; do
 	if [ "$lines" -eq "$(wc -l <"$D/$n.err")" ]; then ok "$n: exactly the bad lines"; else
 		cat "$T/$n.err"; fail "$n: exactly the bad lines ($lines lines, $got messages)"; fi
 done
+
+# Input that is not a configuration: bounded in memory and time. With 64 MB
+# of address space, `ped -C -f /dev/zero` must stop at once with its reason
+# (it used to read the endless line whole); an over-long line is one error
+# and the lines after it are read; 150 bad lines stop at 100 errors.
+if (ulimit -v 262144; timeout 20 "$PED" -C -f /dev/zero) >"$T/zero.out" 2>"$T/zero.err"; then
+	fail "/dev/zero accepted"
+elif grep -q "^/dev/zero:1: % not a configuration file" "$T/zero.err"; then
+	ok "/dev/zero: refused at line 1 within bounded memory"
+else
+	cat "$T/zero.err"; fail "/dev/zero: refused at line 1 within bounded memory"
+fi
+{ echo "hostname long"; head -c 5000 /dev/zero | tr '\0' a; echo; echo "hostname after"; } >"$T/long.conf"
+"$PED" -C -f "$T/long.conf" >"$T/long.out" 2>"$T/long.err"
+if grep -q "long.conf:2: % line longer than 4096 characters" "$T/long.err" &&
+	[ "$(grep -c 'long.conf:[0-9]*:' "$T/long.err")" -eq 1 ]; then
+	ok "an over-long line: one error, reading goes on"
+else
+	cat "$T/long.err"; fail "an over-long line: one error, reading goes on"
+fi
+for i in $(seq 150); do echo "no-such-command $i"; done >"$T/many.conf"
+"$PED" -C -f "$T/many.conf" >/dev/null 2>"$T/many.err"
+if grep -q "many.conf:100: % 100 errors; reading stops here" "$T/many.err" &&
+	! grep -q "many.conf:101:" "$T/many.err"; then
+	ok "100 errors: reading stops"
+else
+	tail -3 "$T/many.err"; fail "100 errors: reading stops"
+fi
 topo_done
