@@ -75,10 +75,11 @@ static json_object *summary_json(struct bgp *b, enum bgp_af af)
 	json_object_object_add(o, "ribCount",
 			       json_object_new_int64(b->rib[af] ? (int64_t)bgp_rib_dest_count(b->rib[af]) : 0));
 	for (p = b->peers; p != NULL; p = p->next) {
-		json_object *j = json_object_new_object();
+		json_object *j;
 
 		if (!p->cfg.af_active[af])
 			continue;
+		j = json_object_new_object();
 		n++;
 		failed += p->state != BGP_ST_ESTABLISHED;
 		json_object_object_add(j, "remoteAs", json_object_new_int64(p->cfg.remote_as));

@@ -237,6 +237,15 @@ START_TEST(test_prefix_list_in)
 	ck_assert_uint_eq(bgp_rib_peer_path_count(v4rib(), p), 2);
 	ck_assert_ptr_nonnull(strstr(run("do show bgp neighbors 10.0.0.2 json"),
 				     "\"incomingUpdatePrefixFilterList\":\"PL\""));
+	/* a peer not active in a family is not in its summary (and, under
+	 * LeakSanitizer, leaves no object behind: it used to leak one) */
+	{
+		const char *o = run("do show bgp ipv4 vpn summary json");
+
+		ck_assert_msg(strstr(o, "\"peers\"") != NULL && strstr(o, "10.0.0.2") == NULL, "%s", o);
+		o = run("do show bgp ipv4 unicast summary json");
+		ck_assert_msg(strstr(o, "\"10.0.0.2\"") != NULL, "%s", o);
+	}
 	/* the list grows: the kept route is accepted */
 	conf("exit\nexit\nip prefix-list PL seq 10 permit 10.2.0.0/16\n");
 	ck_assert(path_of("10.2.0.0/16")->flags & BGP_PATH_BEST);
