@@ -27,12 +27,12 @@
  *   AS_PATH malformed, first AS != peer AS (eBGP) ... treat-as-withdraw [7.2]
  *   NEXT_HOP length, 0/127/multicast/class E ........ treat-as-withdraw [7.3]
  *   MED length ........................... treat-as-withdraw [7.4]
- *   LOCAL_PREF from eBGP ................. discard [7.5]; length: withdraw
+ *   LOCAL_PREF from eBGP, any length ..... discard [7.5]; iBGP length: withdraw
  *   ATOMIC_AGGREGATE length .............. discard [7.6]
  *   AGGREGATOR length .................... discard [7.7]
  *   COMMUNITIES length ................... treat-as-withdraw [7.8]
- *   ORIGINATOR_ID / CLUSTER_LIST from eBGP ........ discard [7.9, 7.10];
- *                              length: treat-as-withdraw
+ *   ORIGINATOR_ID / CLUSTER_LIST from eBGP, any length ... discard [7.9,
+ *                              7.10]; from iBGP, length: treat-as-withdraw
  *   MP_REACH attribute too short / NLRI unparseable ... session reset (3,9)
  *       [7.11, RFC 4760 7]; next-hop length wrong for the AFI/SAFI: session
  *       reset (3,9), as 7.11 says the NLRI cannot then be located; next hop
@@ -460,12 +460,12 @@ static enum adec_res dec_localpref(struct adec *d, struct wbuf *v, char *err, si
 	enum adec_res r;
 
 	(void)sub;
-	if ((r = dec_u32(v, &lp, err, errlen)) != R_OK)
-		return r;
-	if (d->ctx->ebgp) {
+	if (d->ctx->ebgp) { /* whatever its length [7.5] */
 		snprintf(err, errlen, "received from an external peer");
 		return R_DISCARD;
 	}
+	if ((r = dec_u32(v, &lp, err, errlen)) != R_OK)
+		return r;
 	d->a->local_pref = lp;
 	return R_OK;
 }
@@ -534,12 +534,12 @@ static enum adec_res dec_originator(struct adec *d, struct wbuf *v, char *err, s
 	enum adec_res r;
 
 	(void)sub;
-	if ((r = dec_u32(v, &id, err, errlen)) != R_OK)
-		return r;
-	if (d->ctx->ebgp) {
+	if (d->ctx->ebgp) { /* whatever its length [7.9] */
 		snprintf(err, errlen, "received from an external peer");
 		return R_DISCARD;
 	}
+	if ((r = dec_u32(v, &id, err, errlen)) != R_OK)
+		return r;
 	d->a->originator_id = id;
 	return R_OK;
 }
@@ -550,13 +550,13 @@ static enum adec_res dec_cluster(struct adec *d, struct wbuf *v, char *err, size
 	size_t n = wbuf_left(v) / 4, i;
 
 	(void)sub;
+	if (d->ctx->ebgp) { /* whatever its length [7.10] */
+		snprintf(err, errlen, "received from an external peer");
+		return R_DISCARD;
+	}
 	if (wbuf_left(v) == 0 || wbuf_left(v) % 4 != 0) {
 		snprintf(err, errlen, "length %zu is not a non-zero multiple of 4", wbuf_left(v));
 		return R_WITHDRAW;
-	}
-	if (d->ctx->ebgp) {
-		snprintf(err, errlen, "received from an external peer");
-		return R_DISCARD;
 	}
 	d->a->cluster_list = xcalloc(n, sizeof(uint32_t));
 	for (i = 0; i < n; i++)

@@ -575,6 +575,14 @@ static const struct upd_vec {
 	  DISCARD, 0, "ORIGINATOR_ID" },
 	{ "CLUSTER_LIST from eBGP", "", ORIGIN "|" ASP1 "|" NH "|80 0a 0a000005", NLRI, C_EBGP,
 	  DISCARD, 0, "CLUSTER_LIST" },
+	/* from an external peer the length does not matter: discarded, the
+	 * route kept [7.5, 7.9, 7.10] (from an internal one: withdraw, above) */
+	{ "LOCAL_PREF length 3 from eBGP", "", ORIGIN "|" ASP1 "|" NH "|40 05 000064", NLRI, C_EBGP,
+	  DISCARD, 0, "LOCAL_PREF" },
+	{ "ORIGINATOR_ID length 3 from eBGP", "", ORIGIN "|" ASP1 "|" NH "|80 09 0a0000", NLRI,
+	  C_EBGP, DISCARD, 0, "ORIGINATOR_ID" },
+	{ "CLUSTER_LIST length 6 from eBGP", "", ORIGIN "|" ASP1 "|" NH "|80 0a 0a0000010a00", NLRI,
+	  C_EBGP, DISCARD, 0, "CLUSTER_LIST" },
 	{ "duplicate MED", "", BASE "|" NH "|" MED "|" MED, NLRI, 0, DISCARD, 0, "duplicate" },
 	{ "duplicate unknown", "", BASE "|" NH "|c0 63 01|c0 63 02", NLRI, 0, DISCARD, 0,
 	  "duplicate" },
