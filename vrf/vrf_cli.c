@@ -180,6 +180,36 @@ static const char *af_word(int af)
 	return af == AF_INET6 ? "IPv6" : "IPv4";
 }
 
+/* A word in the interface slot of `ip|ipv6 route` that cannot be an
+ * interface: a number (a distance out of 1-255 lands there), something that
+ * looks like an address (256.0.0.1, 2001:db8::zz), or a name Linux refuses
+ * (over 15 bytes, '/', ':', blanks). The reason, or NULL. */
+static const char *route_ifname_bad(const char *w, char *buf, size_t len)
+{
+	size_t i, n = strlen(w), digits = 0, dots = 0;
+	struct ipaddr ad;
+
+	if (ipaddr_parse(w, &ad) == 0)
+		return NULL; /* an address of the other family: said below */
+	for (i = 0; i < n; i++) {
+		digits += w[i] >= '0' && w[i] <= '9';
+		dots += w[i] == '.';
+	}
+	if (digits == n) {
+		snprintf(buf, len, "distance %s out of range (1-255)", w);
+		return buf;
+	}
+	if (digits + dots == n || strchr(w, ':') != NULL) {
+		snprintf(buf, len, "\"%s\" is neither an address nor an interface name", w);
+		return buf;
+	}
+	if (n > 15 || strchr(w, '/') != NULL || strpbrk(w, " \t") != NULL) {
+		snprintf(buf, len, "\"%s\" is not a valid interface name", w);
+		return buf;
+	}
+	return NULL;
+}
+
 static int static_route_do(struct cli *cli, const struct cmd_args *a, struct vrf *vrf, int af)
 {
 	struct static_route sr;
@@ -189,6 +219,16 @@ static int static_route_do(struct cli *cli, const struct cmd_args *a, struct vrf
 	enum static_result res;
 
 	memset(&sr, 0, sizeof(sr));
+	{
+		char why[96];
+		const char *bad = NULL;
+
+		if ((ifn != NULL && (bad = route_ifname_bad(ifn, why, sizeof(why))) != NULL) ||
+		    (gwif != NULL && (bad = route_ifname_bad(gwif, why, sizeof(why))) != NULL)) {
+			cli_out(cli, "%% Invalid route: %s\n", bad);
+			return CMD_ERROR;
+		}
+	}
 	if (prefix_parse(cmd_arg(a, "prefix"), &sr.pfx, &host_bits) != 0 || sr.pfx.af != af) {
 		cli_out(cli, "%% Invalid %s prefix \"%s\"\n", af_word(af), cmd_arg(a, "prefix"));
 		return CMD_ERROR;
