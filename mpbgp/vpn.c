@@ -378,7 +378,10 @@ void vpn_state_free(struct bgp *b)
 
 static bool exportable(struct bgp *b)
 {
-	return b->vrf != NULL && b->export_vpn && b->vrf->rd_set && bgp_default_instance() != NULL &&
+	/* no export route target: nothing to export (FRR withdraws; a VPN route
+	 * without one would be imported by nobody and advertised to everyone) */
+	return b->vrf != NULL && b->export_vpn && b->vrf->rd_set && b->vrf->rt_export.count > 0 &&
+	       bgp_default_instance() != NULL &&
 	       rib_of(bgp_default_instance(), BGP_AF_VPNV4) != NULL &&
 	       vpn_vrf_label(b) != MPLS_LABEL_NONE;
 }

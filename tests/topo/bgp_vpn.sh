@@ -54,6 +54,15 @@ check "RD change: pe1 sees CUST-B's routes under 65000:22 only" wait_json pe1 "s
 	'{"routes":{"routeDistinguishers":{"65000:22":{"192.168.2.0/24":[{"valid":true}]},"65000:2":{"192.168.2.0/24":null}}}}'
 check "and still imports them into CUST-B (same RT)" wait_json pe1 "show ip route vrf CUST-B json" '{"192.168.2.0/24":[{"protocol":"bgp"}]}'
 
+# no export route target: the VRF's routes leave the VPN table (FRR); back with one
+"$PESH" -N pe2 -c "conf t" -c "vrf CUST-B" -c "no route-target export 65000:2" >/dev/null
+check "export RT removed: pe2's CUST-B routes withdrawn from pe1" wait_json pe1 "show bgp ipv4 vpn json" \
+	'{"routes":{"routeDistinguishers":{"65000:22":null}}}'
+check "export RT removed: pe2 no longer exports them itself" wait_json pe2 "show bgp ipv4 vpn json" \
+	'{"routes":{"routeDistinguishers":{"65000:22":null}}}'
+"$PESH" -N pe2 -c "conf t" -c "vrf CUST-B" -c "route-target export 65000:2" >/dev/null
+check "export RT back: pe1 imports CUST-B's route again" wait_json pe1 "show ip route vrf CUST-B json" '{"192.168.2.0/24":[{"protocol":"bgp"}]}'
+
 # label allocation modes on pe2's CUST-B: per-prefix, then per-nexthop, then back
 lbl_of() { # lbl_of NODE RD PREFIX
 	"$PESH" -N "$1" -c "show bgp ipv4 vpn rd $2 $3 json" | $PY -c 'import json,sys
