@@ -57,7 +57,7 @@ struct bgp_peer_cfg {
 	 * the AS of the last OPEN (0 before one) */
 	uint32_t remote_as;        /* 0 = not configured yet */
 	enum bgp_as_type as_type;
-	char description[80];
+	char description[81];      /* FRR: up to 80 characters */
 	char update_source[16];    /* interface name (its first address), or "" */
 	struct ipaddr update_source_addr; /* or an address, af 0 = kernel's choice */
 	uint8_t ebgp_multihop;     /* TTL for eBGP (1 = directly connected) */

@@ -137,6 +137,13 @@ static int parse_peer_addr(struct cli *cli, const char *s, struct ipaddr *addr)
 		cli_out(cli, "%% Invalid neighbor address %s\n", s);
 		return -1;
 	}
+	/* IPv4: a unicast address (not 0/8, loopback, multicast, class E or
+	 * the broadcast address) */
+	if (addr->af == AF_INET && ((addr->v4 >> 24) == 0 || (addr->v4 >> 24) == 127 ||
+				    (addr->v4 >> 28) >= 14)) {
+		cli_out(cli, "%% Invalid neighbor address %s: not a unicast address\n", s);
+		return -1;
+	}
 	return 0;
 }
 
@@ -307,6 +314,11 @@ static int neighbor_opt_cmd(struct cli *cli, const struct cmd_args *a)
 		return CMD_ERROR;
 	c = n.cfg;
 	if (cmd_has(a, "description")) {
+		if (!no && strlen(cmd_arg(a, "desc")) >= sizeof(c->description)) {
+			cli_out(cli, "%% Description longer than %zu characters\n",
+				sizeof(c->description) - 1);
+			return CMD_ERROR;
+		}
 		snprintf(c->description, sizeof(c->description), "%s", no ? "" : cmd_arg(a, "desc"));
 		knob = BGP_KNOB_DESCRIPTION;
 		how = NBR_SOFT;

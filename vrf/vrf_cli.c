@@ -657,6 +657,15 @@ static int show_route_cmd(struct cli *cli, const struct cmd_args *a, int af)
 	const char *name = cmd_arg(a, "vrf");
 	struct vrf *vrf;
 
+	/* an error comes before any header */
+	if (!cmd_has(a, "all") && name != NULL && vrf_lookup(name) == NULL) {
+		if (json) {
+			cli_out(cli, "{}\n");
+			return CMD_SUCCESS;
+		}
+		cli_out(cli, "%% VRF %s does not exist\n", name);
+		return CMD_ERROR;
+	}
 	if (!json)
 		cli_out(cli, "Codes: K - kernel route, C - connected, S - static, O - OSPF, B - BGP\n"
 			     "       > - selected route, * - FIB route\n");

@@ -54,6 +54,9 @@ check "CUST-B: same prefix, its own ECMP next hops" wait_json "$PE" "show ip rou
 	'{"10.9.1.0/24":[{"protocol":"connected","nexthops":[{"interfaceName":"eth2"}]}],
 	  "192.168.1.0/24":[{"protocol":"static","selected":true,"nexthops":[{"ip":"10.9.1.3","active":true},{"ip":"10.9.1.4","active":true}]}]}'
 check "abbreviated command works" wait_json "$PE" "sh ip ro vrf CUST-A json" '{"192.168.1.0/24":[{"protocol":"static"}]}'
+# an unknown VRF: the error alone, before any header
+psh -c "show ip route vrf UNKNOWN" >"$TMPD/unk.out" 2>&1
+check "show ip route vrf UNKNOWN: only the error" sh -c "[ \"\$(cat '$TMPD/unk.out')\" = '% VRF UNKNOWN does not exist' ]"
 check "default VRF does not see customer routes" wait_json "$PE" "show ip route json" '{"192.168.1.0/24":null,"10.9.1.0/24":null}'
 check "show vrf json" wait_json "$PE" "show vrf json" \
 	'{"schemaVersion":1,"vrfs":{"CUST-A":{"rd":"65000:1","importRts":["65000:1"],"exportRts":["65000:1"],"netns":"'"$VA"'","interfaces":["eth1"]},
