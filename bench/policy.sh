@@ -52,3 +52,15 @@ policy_show() {
 		/^exit$/ { on = 0 }
 		/^!$/ { print }'
 }
+
+# AWK_MED: an awk function for the reports of both scripts (put it before
+# the program: awk "$AWK_MED"'...'): med(a, c) sorts a[1..c] and returns
+# their median, with LO and HI the smallest and largest (0 when c is 0)
+AWK_MED='
+function med(a, c,   i, j, t) {
+	if (c == 0) return 0
+	for (i = 2; i <= c; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+	LO = a[1]; HI = a[c]
+	return (c % 2) ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
+}
+'

@@ -65,10 +65,6 @@ static uint64_t pgen = 1; /* bumped by every change of any object */
 struct rm_ct;
 static void ct_free(struct rm_ct *ct);
 
-uint64_t policy_generation(void)
-{
-	return pgen;
-}
 static policy_change_fn change_fn;
 static struct event_base *ev_base;
 static struct event *ev_change;

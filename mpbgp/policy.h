@@ -91,12 +91,10 @@ enum policy_result policy_route_map_apply_interned(const char *name, const struc
 						   const char *source_vrf,
 						   const struct bgp_attr **out, uint32_t *weight,
 						   bool *nh_unchanged);
-/* Bumped by every change of a policy object (cached lookups compare it). */
-uint64_t policy_generation(void);
 
 /* Called (once, from the event loop, coalesced) after policy objects
- * changed; names[] lists the route-maps and lists that changed (NULL: any
- * may have). The speaker re-evaluates what uses them. */
+ * changed (any of them may have); the speaker re-evaluates what uses
+ * policy. */
 typedef void (*policy_change_fn)(void);
 void policy_set_change_hook(policy_change_fn fn);
 /* Sets the event base used to coalesce change notifications (NULL: call
@@ -222,7 +220,7 @@ struct rm_entry {
 	uint32_t goto_seq;
 	uint64_t invoked; /* times the entry matched */
 	/* the objects the match clauses name, looked up once per generation
-	 * of the policy objects (policy_generation()) */
+	 * of the policy objects (policy.c's counter, bumped by every change) */
 	void *mobj[RM_MATCH_MAX];
 	uint64_t mobj_gen;
 };

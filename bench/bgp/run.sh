@@ -1004,13 +1004,7 @@ case $title in *", "*) title="${title%, *} and ${title##*, }" ;; esac
 				[ "$pol" = 0 ] || continue
 				for impl in $impls; do
 					[ "$impl" = ped ] || [ "$impl" = frr ] || continue
-					awk -v i="$impl" -v n="$n" -v kk="$kk" -v np="$((n * k))" -v k="$n x $k" -v sk="$sk" '
-						function med(a, c,   i, j, t) { # sorts a[1..c]; "m (lo - hi)" with m, lo, hi
-							for (i = 2; i <= c; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-							M = (c % 2) ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
-							LO = a[1]; HI = a[c]
-							return c
-						}
+					awk -v i="$impl" -v n="$n" -v kk="$kk" -v np="$((n * k))" -v k="$n x $k" -v sk="$sk" "$AWK_MED"'
 						$1 == i && $2 == n && ($3 == kk || $3 == kk "+rm") {
 							w = ($3 != kk)
 							tot[w]++
@@ -1023,16 +1017,16 @@ case $title in *", "*) title="${title%, *} and ${title##*, }" ;; esac
 							s = sprintf("| %d | %s | %s | %s | %d/%d / %d/%d |", np, k, sk, i, ok[0], tot[0], ok[1], tot[1])
 							for (w = 0; w <= 1; w++) {
 								delete a; for (x = 1; x <= ok[w]; x++) a[x] = r[w, x]
-								if (ok[w]) { med(a, ok[w]); s = s sprintf(" %.0f (%.0f - %.0f) |", M, LO, HI) } else s = s " - |"
+								if (ok[w]) { M = med(a, ok[w]); s = s sprintf(" %.0f (%.0f - %.0f) |", M, LO, HI) } else s = s " - |"
 							}
 							for (w = 0; w <= 1; w++) {
 								delete a; for (x = 1; x <= ok[w]; x++) a[x] = c[w, x]
-								if (ok[w]) { med(a, ok[w]); s = s sprintf(" %.3f (%.3f - %.3f) |", M, LO, HI); cm[w] = M } else { s = s " - |"; cm[w] = 0 }
+								if (ok[w]) { M = med(a, ok[w]); s = s sprintf(" %.3f (%.3f - %.3f) |", M, LO, HI); cm[w] = M } else { s = s " - |"; cm[w] = 0 }
 							}
 							s = s (cm[0] > 0 && cm[1] > 0 ? sprintf(" %+.1f %% |", (cm[1] / cm[0] - 1) * 100) : " - |")
 							m = 0; delete a
 							for (key in pc) { split(key, q, SUBSEP); if (q[1] == 1 && (0 SUBSEP q[2]) in pc && pc[0, q[2]] > 0) a[++m] = (pc[1, q[2]] / pc[0, q[2]] - 1) * 100 }
-							if (m) { med(a, m); s = s sprintf(" %+.1f %% (%+.1f - %+.1f %%), %d passes |", M, LO, HI, m) } else s = s " - |"
+							if (m) { M = med(a, m); s = s sprintf(" %+.1f %% (%+.1f - %+.1f %%), %d passes |", M, LO, HI, m) } else s = s " - |"
 							print s
 						}' "$work/raw"
 				done
@@ -1048,13 +1042,7 @@ case $title in *", "*) title="${title%, *} and ${title##*, }" ;; esac
 				for kk in $klist; do
 					ksplit "$kk"
 					[ "$pol" = 0 ] || continue
-					awk -v n="$n" -v kk="$kk" -v np="$((n * k))" -v k="$n x $k" -v sk="$sk" '
-						function med(a, c,   i, j, t) {
-							if (c == 0) return 0
-							for (i = 2; i <= c; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-							LO = a[1]; HI = a[c]
-							return (c % 2) ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
-						}
+					awk -v n="$n" -v kk="$kk" -v np="$((n * k))" -v k="$n x $k" -v sk="$sk" "$AWK_MED"'
 						$2 == n && ($3 == kk || $3 == kk "+rm") && $5 == "ok" && ($1 == "ped" || $1 == "frr") {
 							w = ($3 != kk)
 							t[$1, w, ++nt[$1, w]] = $6; c[$1, w, ++nc[$1, w]] = $15 * 1e6 / np

@@ -673,13 +673,7 @@ cmd=${cmd# }
 		for s in $scenarios; do
 			n=${s%%:*}
 			v=${s##*:}
-			awk -v n="$n" -v v="$v" '
-				function med(a, c,   i, j, t) {
-					if (c == 0) return 0
-					for (i = 2; i <= c; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-					LO = a[1]; HI = a[c]
-					return (c % 2) ? a[(c + 1) / 2] : (a[c / 2] + a[c / 2 + 1]) / 2
-				}
+			awk -v n="$n" -v v="$v" "$AWK_MED"'
 				$2 == n && $3 == v && ($1 == "import" || $1 == "import+rm") {
 					w = ($1 == "import+rm")
 					tot[w]++
@@ -714,8 +708,8 @@ cmd=${cmd# }
 		echo '```'
 		echo
 		echo "Policy check of the first run of each mode and scenario (every run checks the same and"
-		echo "fails on a BAD line; ped's \`show bgp ... json\` has no standard communities, so the local"
-		echo "preference set by the same entry and the route-map's invocation count are what is checked):"
+		echo "fails on a BAD line: the local preference set by the matching entry and the route-map's"
+		echo "invocation count):"
 		echo
 		sc=0
 		for s in $scenarios; do
