@@ -712,6 +712,12 @@ bool bgp_export_default(struct bgp_peer *peer, enum bgp_af af, const struct bgp_
 	}
 	if (from == NULL && ipaddr_is_zero(&out->nexthop))
 		out->nexthop = peer->local_addr; /* locally originated */
+	else if (best->src == BGP_SRC_IMPORTED)
+		/* imported from the VPN (a remote PE's loopback in the core) or
+		 * leaked from another VRF (a CE there): out of this VRF's CE's
+		 * reach, so the PE is the next hop, as FRR does for leaked routes
+		 * (BGP_PATH_ANNC_NH_SELF) */
+		out->nexthop = peer->local_addr;
 	else if (peer->cfg.next_hop_self[af] && !reflected)
 		out->nexthop = peer->local_addr;
 	out->present |= BGP_ATTR_BIT(BGP_ATTR_NEXT_HOP);

@@ -32,6 +32,7 @@ struct bgp_peer_counters {
 	uint64_t updates_reset;
 	uint64_t prefixes_received[BGP_AF_MAX]; /* currently in Adj-RIB-In */
 	uint64_t prefixes_sent[BGP_AF_MAX];
+	uint64_t loop_dropped[BGP_AF_MAX]; /* NLRIs dropped at input: AS, originator, cluster loop */
 	uint64_t established_count;
 	uint64_t dropped_count;
 };

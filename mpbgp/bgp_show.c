@@ -742,6 +742,13 @@ static json_object *neighbor_json(struct bgp *b, struct bgp_peer *p)
 	json_object_object_add(o, "updatesTreatAsWithdraw", json_object_new_int64((int64_t)p->cnt.updates_treat_as_withdraw));
 	json_object_object_add(o, "updatesAttributeDiscard", json_object_new_int64((int64_t)p->cnt.updates_attr_discard));
 	json_object_object_add(o, "updatesSessionReset", json_object_new_int64((int64_t)p->cnt.updates_reset));
+	{
+		uint64_t lp = 0;
+
+		for (int k = 0; k < BGP_AF_MAX; k++)
+			lp += p->cnt.loop_dropped[k];
+		json_object_object_add(o, "prefixesDroppedLoop", json_object_new_int64((int64_t)lp));
+	}
 	json_object_object_add(o, "connectionsEstablished", json_object_new_int64((int64_t)p->cnt.established_count));
 	json_object_object_add(o, "connectionsDropped", json_object_new_int64((int64_t)p->cnt.dropped_count));
 	if (p->local_addr.af != 0) {

@@ -289,6 +289,10 @@ static void path_nh(const struct bgp_path *p, const struct prefix *pfx, struct r
 	nh->nh_vrf_id = VRF_DEFAULT_ID; /* the remote PE is reached through the core */
 	nh->nlabels = p->nlabels > 2 ? 2 : p->nlabels;
 	memcpy(nh->labels, p->labels, sizeof(nh->labels[0]) * (size_t)nh->nlabels);
+	/* implicit null as the VPN label (a PE without `label vpn export`, as
+	 * FRR sends it): nothing to push under the transport label */
+	if (nh->nlabels == 1 && nh->labels[0] == MPLS_LABEL_IMPLICIT_NULL)
+		nh->nlabels = 0;
 }
 
 /* A VRF instance's (or, for a CE, the default instance's) unicast best
@@ -754,6 +758,16 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 				u.attr.present |= BGP_ATTR_BIT(BGP_ATTR_EXT_COMMUNITIES);
 			}
 			ia = bgp_attr_intern(&u.attr);
+		}
+		/* RFC 4271 9.1.2 / RFC 4456 8 loops (our AS beyond allowas-in, our
+		 * originator id, our cluster id) are dropped at input, as FRR does:
+		 * like a withdraw, never kept as an invalid path nor counted in
+		 * pfxRcd; the count of such routes is kept per peer */
+		if (bgp_rib_path_looped(b, p, ia)) {
+			p->cnt.loop_dropped[af] += u.reach[af].n;
+			for (i = 0; i < u.reach[af].n; i++)
+				bgp_rib_withdraw(rib, &src, &u.reach[af].v[i].p);
+			continue;
 		}
 		if (af == BGP_AF_IPV4_UNICAST && u.attr.nexthop.af != AF_INET) {
 			/* IPv4 NLRI beside an MP_REACH of another family: their own

@@ -89,7 +89,9 @@ static struct label_owner vrf_owner(const struct bgp *b, enum label_owner_kind k
 
 /* The label of the VRF (per-VRF allocation: pop and look up in the VRF);
  * per-nexthop and per-prefix labels are below. MPLS_LABEL_NONE: not
- * exportable. */
+ * exportable (a fixed label the label manager refused). Without `label vpn
+ * export` the routes are exported with implicit null (3), as FRR does: the
+ * ingress PE pushes no VPN label, only the transport label. */
 mpls_label_t vpn_vrf_label(struct bgp *b)
 {
 	struct vpn_state *vs = b->vpn;
@@ -100,7 +102,7 @@ mpls_label_t vpn_vrf_label(struct bgp *b)
 		return MPLS_LABEL_NONE;
 	if (b->label_mode == BGP_LABEL_NONE) {
 		vpn_label_release(b);
-		return MPLS_LABEL_NONE;
+		return MPLS_LABEL_IMPLICIT_NULL;
 	}
 	if (vs->label != MPLS_LABEL_NONE &&
 	    (b->label_mode == BGP_LABEL_AUTO ? vs->label_auto : vs->label == b->label_fixed))

@@ -95,6 +95,21 @@ check "per-nexthop: connected route keeps the VRF label ($l2 = $vrfB), the CE ro
 check "back to per-VRF: the extra labels are released" wait_json pe2 "show mpls label allocation json" \
 	'{"counts":{"bgp":2}}'
 
+# no label vpn export: FRR keeps exporting, with implicit null (3) as the VPN
+# label; pe2 releases CUST-B's VRF label, pe1 pushes only the transport label
+"$PESH" -N pe2 -c "conf t" -c "router bgp 65000 vrf CUST-B" -c "address-family ipv4 unicast" \
+	-c "no label vpn export" >/dev/null
+check "no label vpn export: CUST-B's VRF label released on pe2" wait_json pe2 "show mpls label allocation json" \
+	'{"counts":{"bgp":1}}'
+check "no label vpn export: still exported, label 3 (implicit null)" wait_json pe1 "show bgp ipv4 vpn rd 65000:22 192.168.2.0/24 json" \
+	'{"65000:22":{"paths":[{"valid":true,"remoteLabel":3}]}}'
+check "no label vpn export: imported into pe1's CUST-B with no VPN label" wait_json pe1 "show ip route vrf CUST-B json" \
+	'{"192.168.2.0/24":[{"protocol":"bgp","nexthops":[{"ip":"10.255.0.3","labels":null}]}]}'
+"$PESH" -N pe2 -c "conf t" -c "router bgp 65000 vrf CUST-B" -c "address-family ipv4 unicast" \
+	-c "label vpn export auto" >/dev/null
+relabel() { l=$(lbl_of pe1 65000:22 192.168.2.0/24); [ -n "$l" ] && [ "$l" -ge 16 ]; }
+check "label vpn export auto again: a real label" retry 60 relabel
+
 # maximum-prefix: pe2 sends more VPN routes than pe1 accepts -> Cease, and the
 # session stays down until cleared
 "$PESH" -N pe1 -c "conf t" -c "router bgp 65000" -c "address-family ipv4 vpn" -c "neighbor 10.255.0.3 maximum-prefix 2" >/dev/null
