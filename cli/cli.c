@@ -180,19 +180,29 @@ void *cli_user(const struct cli *cli)
 /* ---- error rendering ---- */
 
 /* Echo of user input: control characters must not reach the terminal. */
+/* Writes s for a terminal: whole UTF-8 characters as they are, control
+ * bytes (but tabs) and bytes that are not UTF-8 as '?'. */
 static void put_sanitized(struct cli *cli, const char *s, size_t n)
 {
 	char buf[256];
-	size_t i, k = 0;
+	size_t i = 0, k = 0;
 
-	for (i = 0; i < n; i++) {
+	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
+		size_t cl = cmd_utf8_len(s + i, n - i);
 
-		buf[k++] = (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
-		if (k == sizeof(buf)) {
+		if (k + 4 > sizeof(buf)) {
 			cli_write(cli, buf, k);
 			k = 0;
 		}
+		if (cl > 1) {
+			memcpy(buf + k, s + i, cl);
+			k += cl;
+			i += cl;
+			continue;
+		}
+		buf[k++] = cl == 0 || (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c;
+		i++;
 	}
 	cli_write(cli, buf, k);
 }
@@ -206,18 +216,23 @@ static size_t word_col(const struct cmd_words *w, size_t pos)
 	return w->off[w->n - 1] + strlen(w->w[w->n - 1]) + 1;
 }
 
-static void put_caret(struct cli *cli, const struct cmd_words *w, size_t pos)
+/* The line, then a caret under byte offset col: one pad character per
+ * character of the line (as put_sanitized prints it), a tab under a tab. */
+static void put_caret_at(struct cli *cli, const char *line, size_t col)
 {
-	size_t col = word_col(w, pos), len = strlen(w->line), i;
+	size_t len = strlen(line), i = 0;
 	char pad[256];
 	size_t k = 0;
 
-	while (len > 0 && (w->line[len - 1] == '\n' || w->line[len - 1] == '\r'))
+	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 		len--;
-	put_sanitized(cli, w->line, len);
+	put_sanitized(cli, line, len);
 	cli_write(cli, "\n", 1);
-	for (i = 0; i < col; i++) {
-		pad[k++] = (i < len && w->line[i] == '\t') ? '\t' : ' ';
+	while (i < col) {
+		size_t cl = i < len ? cmd_utf8_len(line + i, len - i) : 1;
+
+		pad[k++] = (i < len && line[i] == '\t') ? '\t' : ' ';
+		i += cl > 1 ? cl : 1;
 		if (k == sizeof(pad)) {
 			cli_write(cli, pad, k);
 			k = 0;
@@ -225,6 +240,11 @@ static void put_caret(struct cli *cli, const struct cmd_words *w, size_t pos)
 	}
 	cli_write(cli, pad, k);
 	cli_write(cli, "^\n", 2);
+}
+
+static void put_caret(struct cli *cli, const struct cmd_words *w, size_t pos)
+{
+	put_caret_at(cli, w->line, word_col(w, pos));
 }
 
 static void put_help_list(struct cli *cli, const struct cmd_token *const *t, size_t n, bool cr)
@@ -302,14 +322,26 @@ static void report_plain(struct cli *cli, const char *msg)
 static int split_or_report(struct cli *cli, const char *line, struct cmd_words *w)
 {
 	char msg[96];
+	int r = cmd_split(line, w);
 
-	switch (cmd_split(line, w)) {
+	switch (r) {
 	case SPLIT_TOO_LONG:
 		snprintf(msg, sizeof(msg), "Line too long (more than %d characters)", CMD_MAX_LINE);
 		report_plain(cli, msg);
 		return -1;
 	case SPLIT_TOO_MANY:
 		snprintf(msg, sizeof(msg), "Too many words (more than %d)", CMD_MAX_WORDS);
+		report_plain(cli, msg);
+		return -1;
+	case SPLIT_BAD_CHAR:
+	case SPLIT_BAD_UTF8:
+		if (r == SPLIT_BAD_CHAR)
+			snprintf(msg, sizeof(msg), "Invalid character 0x%02x at byte %zu",
+				 (unsigned char)line[w->bad_off], w->bad_off + 1);
+		else
+			snprintf(msg, sizeof(msg), "Invalid UTF-8 at byte %zu", w->bad_off + 1);
+		if (cli->src_file == NULL)
+			put_caret_at(cli, line, w->bad_off);
 		report_plain(cli, msg);
 		return -1;
 	default:

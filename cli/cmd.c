@@ -574,15 +574,65 @@ cmd_fn cmd_elem_fn(const struct cmd_elem *c)
 
 /* ---- input lines ---- */
 
+size_t cmd_utf8_len(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t len, i;
+	uint32_t cp;
+
+	if (n == 0)
+		return 0;
+	if (u[0] < 0x80)
+		return 1;
+	if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+		len = 2;
+		cp = u[0] & 0x1fu;
+	} else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+		len = 3;
+		cp = u[0] & 0x0fu;
+	} else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+		len = 4;
+		cp = u[0] & 0x07u;
+	} else {
+		return 0; /* continuation byte, overlong lead C0/C1, or F5-FF */
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (u[i] & 0x3fu);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
 int cmd_split(const char *line, struct cmd_words *w)
 {
-	size_t len = strnlen(line, CMD_MAX_LINE + 1), i = 0;
+	size_t len = strnlen(line, CMD_MAX_LINE + 1), i = 0, k;
 
 	w->line = line;
 	w->n = 0;
 	w->trailing_space = false;
+	w->bad_off = 0;
 	if (len > CMD_MAX_LINE)
 		return SPLIT_TOO_LONG;
+	for (k = 0; k < len;) {
+		unsigned char c = (unsigned char)line[k];
+		size_t cl = cmd_utf8_len(line + k, len - k);
+
+		if ((c < 0x20 && !is_blank((char)c)) || c == 0x7f) {
+			w->bad_off = k;
+			return SPLIT_BAD_CHAR;
+		}
+		if (cl == 0) {
+			w->bad_off = k;
+			return SPLIT_BAD_UTF8;
+		}
+		k += cl;
+	}
 	memcpy(w->buf, line, len + 1);
 	while (i < len) {
 		while (i < len && is_blank(w->buf[i]))

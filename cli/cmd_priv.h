@@ -41,10 +41,24 @@ struct cmd_words {
 	char *w[CMD_MAX_WORDS];    /* NUL-terminated copies in buf */
 	size_t off[CMD_MAX_WORDS]; /* byte offset of each word in line */
 	bool trailing_space;       /* line ends with blank space (for '?' and TAB) */
+	size_t bad_off;            /* SPLIT_BAD_CHAR / SPLIT_BAD_UTF8: byte offset in line */
 	char buf[CMD_MAX_LINE + 2];
 };
 
-enum split_err { SPLIT_OK = 0, SPLIT_TOO_LONG = -1, SPLIT_TOO_MANY = -2 };
+/* Words hold no control byte and only whole UTF-8 characters, so no error
+ * message that echoes a word can print either. */
+enum split_err {
+	SPLIT_OK = 0,
+	SPLIT_TOO_LONG = -1,
+	SPLIT_TOO_MANY = -2,
+	SPLIT_BAD_CHAR = -3, /* a control byte other than the blanks */
+	SPLIT_BAD_UTF8 = -4, /* a byte sequence that is not UTF-8 */
+};
+
+/* Length of the UTF-8 character at s (at most n bytes): 1-4, or 0 if the
+ * bytes there are not one (overlong forms, surrogates and values past
+ * U+10FFFF are not). */
+size_t cmd_utf8_len(const char *s, size_t n);
 
 /* Result of matching a whole line against the commands of one node. */
 struct cmd_match {

@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 
 #include "cli/cmd.h"
+#include "cli/cmd_priv.h"
 #include "cli/ctl_proto.h"
 #include "lib/log.h"
 #include "pe/ctl.h"
@@ -369,10 +370,55 @@ START_TEST(t_incomplete_unknown)
 	/* tabs in the line keep the caret aligned */
 	ck_assert_int_eq(X("show\tip\tfoo"), CMD_ERR_UNKNOWN);
 	ck_assert_str_eq(OUT(), "show\tip\tfoo\n    \t  \t^\n% Unknown command\n");
-	/* control characters are not echoed */
-	ck_assert_int_eq(X("show \x1b[2J"), CMD_ERR_UNKNOWN);
+	/* control characters are refused before matching, and not echoed */
+	ck_assert_int_eq(X("show \x1b[2J"), CMD_ERR_INVALID);
 	ck_assert_ptr_null(strchr(OUT(), '\x1b'));
 	ck_assert_int_eq(rec.calls, 0);
+}
+END_TEST
+
+/* Bytes that are not text: no control byte and no part of a UTF-8
+ * character ever reaches a handler or an error message. */
+static bool utf8_clean(const char *s)
+{
+	size_t n = strlen(s), i = 0, l;
+
+	while (i < n) {
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\t') || s[i] == 0x7f)
+			return false;
+		if ((l = cmd_utf8_len(s + i, n - i)) == 0)
+			return false;
+		i += l;
+	}
+	return true;
+}
+
+START_TEST(t_bad_bytes)
+{
+	ck_assert_int_eq(X("show \x1b[2J"), CMD_ERR_INVALID);
+	ck_assert_str_eq(OUT(), "show ?[2J\n     ^\n% Invalid character 0x1b at byte 6\n");
+	/* half a character at the end, a stray continuation byte, an overlong
+	 * '/', a UTF-16 surrogate, a code point past U+10FFFF */
+	ck_assert_int_eq(X("show ip route vrf A\xc3"), CMD_ERR_INVALID);
+	ck_assert_str_eq(OUT(), "show ip route vrf A?\n                   ^\n"
+				"% Invalid UTF-8 at byte 20\n");
+	ck_assert_int_eq(X("show ip route vrf \x80"), CMD_ERR_INVALID);
+	ck_assert_int_eq(X("show ip route vrf \xc0\xaf"), CMD_ERR_INVALID);
+	ck_assert_int_eq(X("show ip route vrf \xed\xa0\x80"), CMD_ERR_INVALID);
+	ck_assert_int_eq(X("show ip route vrf \xf4\x90\x80\x80"), CMD_ERR_INVALID);
+	ck_assert(utf8_clean(OUT()));
+	ck_assert_int_eq(rec.calls, 0);
+	/* whole characters are text: accepted, and the caret counts characters */
+	ck_assert_int_eq(X("show ip route vrf Z\xc3\xbcrich"), CMD_SUCCESS);
+	ck_assert_str_eq(ARG("vrf"), "Z\xc3\xbcrich");
+	ck_assert_int_eq(X("show ip route vrf Z\xc3\xbcrich json junk"), CMD_ERR_UNKNOWN);
+	ck_assert_int_eq(caret_col(), 30);
+	/* in a config file: file and line, no caret */
+	X("configure terminal");
+	cli_set_source(cli, "pe1.conf", 7);
+	ck_assert_int_eq(X("hostname a\x07" "b"), CMD_ERR_INVALID);
+	ck_assert_str_eq(OUT(), "pe1.conf:7: % Invalid character 0x07 at byte 11\n");
+	cli_set_source(cli, NULL, 0);
 }
 END_TEST
 
@@ -1302,6 +1348,7 @@ static Suite *cmd_suite(void)
 	tcase_add_test(tc, t_match_basic);
 	tcase_add_test(tc, t_ambiguous);
 	tcase_add_test(tc, t_incomplete_unknown);
+	tcase_add_test(tc, t_bad_bytes);
 	tcase_add_test(tc, t_invalid);
 	tcase_add_test(tc, t_groups);
 	tcase_add_test(tc, t_keyword_vs_variable);
