@@ -12,8 +12,18 @@
 #include "vrf/vrf.h"
 
 static struct vrf *vrf_def;
-static struct vrf *vrf_list; /* non-default, sorted by name */
+/* The non-default VRFs: a list sorted by name (sorted again, lazily, when
+ * walked after creations, so that creating n VRFs costs O(n log n) and not
+ * O(n^2)), hashed by name and by id; ids of deleted VRFs are given again
+ * (lowest first) so that they stay below the dataplane's limit. */
+static struct vrf *vrf_list;
+static bool vrf_unsorted;
+static size_t vrf_n;
+static struct vrf **by_name, **by_id;
+static size_t hcap; /* buckets of both tables, a power of two */
 static uint32_t vrf_next_id = 1;
+static uint32_t *free_ids; /* a min-heap of ids to give again */
+static size_t nfree, free_cap;
 static struct vrf_hooks hooks;
 static void (*route_notify)(struct vrf *vrf, const struct rib_dest *d);
 
@@ -243,6 +253,15 @@ void vrf_fini(void)
 		vrf_free(v);
 	}
 	vrf_list = NULL;
+	vrf_unsorted = false;
+	vrf_n = 0;
+	free(by_name);
+	free(by_id);
+	by_name = by_id = NULL;
+	hcap = 0;
+	free(free_ids);
+	free_ids = NULL;
+	nfree = free_cap = 0;
 	if (vrf_def != NULL)
 		vrf_free(vrf_def);
 	vrf_def = NULL;
@@ -263,13 +282,153 @@ struct vrf *vrf_default(void)
 	return vrf_def;
 }
 
+static size_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull; /* FNV-1a */
+
+	while (*s != '\0')
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return (size_t)(h ^ h >> 32);
+}
+
+static size_t id_hash(uint32_t id)
+{
+	return (size_t)(id * 2654435761u);
+}
+
+static void hash_insert(struct vrf *v)
+{
+	size_t bn = name_hash(v->name) & (hcap - 1), bi = id_hash(v->id) & (hcap - 1);
+
+	v->hnext_name = by_name[bn];
+	by_name[bn] = v;
+	v->hnext_id = by_id[bi];
+	by_id[bi] = v;
+}
+
+static void hash_remove(struct vrf *v)
+{
+	struct vrf **pp;
+
+	for (pp = &by_name[name_hash(v->name) & (hcap - 1)]; *pp != v; pp = &(*pp)->hnext_name)
+		;
+	*pp = v->hnext_name;
+	for (pp = &by_id[id_hash(v->id) & (hcap - 1)]; *pp != v; pp = &(*pp)->hnext_id)
+		;
+	*pp = v->hnext_id;
+}
+
+static void hash_grow(void)
+{
+	struct vrf *v;
+
+	free(by_name);
+	free(by_id);
+	hcap = hcap == 0 ? 64 : hcap * 2;
+	by_name = xcalloc(hcap, sizeof(*by_name));
+	by_id = xcalloc(hcap, sizeof(*by_id));
+	for (v = vrf_list; v != NULL; v = v->next)
+		hash_insert(v);
+}
+
+/* Merge sort of the list by name, then the back links. */
+static struct vrf *sort_list(struct vrf *h, size_t n)
+{
+	struct vrf *a, *b, *t, **tp = &h, *out = NULL, **op = &out;
+	size_t i;
+
+	if (n < 2)
+		return h;
+	for (i = 0; i < n / 2; i++)
+		tp = &(*tp)->next;
+	b = *tp;
+	*tp = NULL;
+	a = sort_list(h, n / 2);
+	b = sort_list(b, n - n / 2);
+	while (a != NULL && b != NULL) {
+		if (strcmp(a->name, b->name) <= 0) {
+			t = a;
+			a = a->next;
+		} else {
+			t = b;
+			b = b->next;
+		}
+		*op = t;
+		op = &t->next;
+	}
+	*op = a != NULL ? a : b;
+	return out;
+}
+
+static void ensure_sorted(void)
+{
+	struct vrf *v, *prev = NULL;
+
+	if (!vrf_unsorted)
+		return;
+	vrf_list = sort_list(vrf_list, vrf_n);
+	for (v = vrf_list; v != NULL; v = v->next) {
+		v->prev = prev;
+		prev = v;
+	}
+	vrf_unsorted = false;
+}
+
+static uint32_t id_take(void)
+{
+	uint32_t top;
+	size_t i = 0;
+
+	if (nfree == 0)
+		return vrf_next_id++;
+	top = free_ids[0];
+	free_ids[0] = free_ids[--nfree];
+	for (;;) { /* sift down */
+		size_t l = 2 * i + 1, m = i;
+		uint32_t t;
+
+		if (l < nfree && free_ids[l] < free_ids[m])
+			m = l;
+		if (l + 1 < nfree && free_ids[l + 1] < free_ids[m])
+			m = l + 1;
+		if (m == i)
+			break;
+		t = free_ids[i];
+		free_ids[i] = free_ids[m];
+		free_ids[m] = t;
+		i = m;
+	}
+	return top;
+}
+
+static void id_give_back(uint32_t id)
+{
+	size_t i;
+
+	if (nfree == free_cap) {
+		free_cap = free_cap ? free_cap * 2 : 16;
+		free_ids = xrealloc(free_ids, free_cap * sizeof(*free_ids));
+	}
+	i = nfree++;
+	free_ids[i] = id;
+	while (i > 0 && free_ids[(i - 1) / 2] > free_ids[i]) { /* sift up */
+		uint32_t t = free_ids[i];
+
+		free_ids[i] = free_ids[(i - 1) / 2];
+		free_ids[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
 struct vrf *vrf_lookup(const char *name)
 {
 	struct vrf *v;
 
 	if (strcmp(name, VRF_DEFAULT_NAME) == 0)
 		return vrf_def;
-	for (v = vrf_list; v != NULL; v = v->next)
+	if (hcap == 0)
+		return NULL;
+	for (v = by_name[name_hash(name) & (hcap - 1)]; v != NULL; v = v->hnext_name)
 		if (strcmp(v->name, name) == 0)
 			return v;
 	return NULL;
@@ -281,7 +440,9 @@ struct vrf *vrf_lookup_id(uint32_t id)
 
 	if (id == VRF_DEFAULT_ID)
 		return vrf_def;
-	for (v = vrf_list; v != NULL; v = v->next)
+	if (hcap == 0)
+		return NULL;
+	for (v = by_id[id_hash(id) & (hcap - 1)]; v != NULL; v = v->hnext_id)
 		if (v->id == id)
 			return v;
 	return NULL;
@@ -289,6 +450,7 @@ struct vrf *vrf_lookup_id(uint32_t id)
 
 struct vrf *vrf_first(void)
 {
+	ensure_sorted();
 	return vrf_list;
 }
 
@@ -299,12 +461,7 @@ struct vrf *vrf_next(const struct vrf *vrf)
 
 int vrf_count(void)
 {
-	int n = 0;
-	struct vrf *v;
-
-	for (v = vrf_list; v != NULL; v = v->next)
-		n++;
-	return n;
+	return (int)vrf_n;
 }
 
 /* VRF names become namespace names and appear in config: keep them to
@@ -335,17 +492,22 @@ static int vrf_name_check(const char *name, char *err, size_t errlen)
 
 struct vrf *vrf_create(const char *name, char *err, size_t errlen)
 {
-	struct vrf *vrf, **vp;
+	struct vrf *vrf;
 
 	if (vrf_name_check(name, err, errlen) != 0)
 		return NULL;
 	if ((vrf = vrf_lookup(name)) != NULL)
 		return vrf;
-	vrf = vrf_alloc(name, vrf_next_id++);
-	for (vp = &vrf_list; *vp != NULL && strcmp((*vp)->name, name) < 0; vp = &(*vp)->next)
-		;
-	vrf->next = *vp;
-	*vp = vrf;
+	vrf = vrf_alloc(name, id_take());
+	vrf->next = vrf_list; /* sorted when next walked */
+	if (vrf_list != NULL)
+		vrf_list->prev = vrf;
+	vrf_list = vrf;
+	vrf_unsorted = vrf->next != NULL;
+	if (++vrf_n > hcap)
+		hash_grow(); /* inserts every VRF, this one too */
+	else
+		hash_insert(vrf);
 	if (hooks.created != NULL)
 		hooks.created(vrf);
 	return vrf;
@@ -353,7 +515,6 @@ struct vrf *vrf_create(const char *name, char *err, size_t errlen)
 
 int vrf_delete(struct vrf *vrf, char *err, size_t errlen)
 {
-	struct vrf **vp;
 	char users[256];
 
 	if (vrf == vrf_def) {
@@ -365,13 +526,19 @@ int vrf_delete(struct vrf *vrf, char *err, size_t errlen)
 			 vrf->name, users);
 		return -1;
 	}
-	for (vp = &vrf_list; *vp != NULL && *vp != vrf; vp = &(*vp)->next)
-		;
-	if (*vp == NULL)
+	if (vrf_lookup(vrf->name) != vrf)
 		fatalx("vrf_delete: %s not in list", vrf->name);
-	*vp = vrf->next;
+	if (vrf->prev != NULL)
+		vrf->prev->next = vrf->next;
+	else
+		vrf_list = vrf->next;
+	if (vrf->next != NULL)
+		vrf->next->prev = vrf->prev;
+	hash_remove(vrf);
+	vrf_n--;
 	if (hooks.deleted != NULL)
 		hooks.deleted(vrf);
+	id_give_back(vrf->id);
 	vrf_free(vrf);
 	return 0;
 }

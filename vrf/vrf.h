@@ -33,7 +33,9 @@ struct static_route {
 };
 
 struct vrf {
-	struct vrf *next;
+	struct vrf *next;                  /* by name (vrf_first/vrf_next) */
+	struct vrf *prev;                  /* (private to vrf.c) */
+	struct vrf *hnext_name, *hnext_id; /* hash chains (private to vrf.c) */
 	char name[VRF_NAMSIZ];
 	uint32_t id;
 	bool rd_set;

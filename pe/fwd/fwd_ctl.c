@@ -327,8 +327,14 @@ static void vrf_publish(struct vrf *vrf)
 	int k;
 
 	if (vrf->id >= FWD_MAX_VRFS) {
-		log_warnx("dataplane: VRF %s has id %u beyond %d: not forwarded", vrf->name, vrf->id,
-			  FWD_MAX_VRFS);
+		/* once, not per VRF: with 100k VRFs a line each would bury the log */
+		static bool said;
+
+		if (!said)
+			log_warnx("dataplane: more than %d VRFs: VRF %s (id %u) and every VRF with "
+				  "a higher id are routed but not forwarded",
+				  FWD_MAX_VRFS - 1, vrf->name, vrf->id);
+		said = true;
 		return;
 	}
 	fv = xcalloc(1, sizeof(*fv));

@@ -375,6 +375,58 @@ START_TEST(test_vrf_registry)
 }
 END_TEST
 
+/* Many VRFs: walked in name order whatever the creation order, found by
+ * name and id across table growth, ids of deleted VRFs given again (lowest
+ * first) so that churn does not push new VRFs past the dataplane's limit. */
+START_TEST(test_vrf_many)
+{
+	char err[320], name[32], prev[32];
+	struct vrf *v, *b7, *b3;
+	uint32_t id7, id3;
+	int i, n;
+
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "V%d", (i * 7919) % 3000); /* a scrambled order */
+		ck_assert_ptr_nonnull(vrf_create(name, err, sizeof(err)));
+	}
+	ck_assert_int_eq(vrf_count(), 3000);
+	n = 0;
+	prev[0] = '\0';
+	for (v = vrf_first(); v != NULL; v = vrf_next(v), n++) {
+		ck_assert_msg(strcmp(prev, v->name) < 0, "%s before %s", prev, v->name);
+		ck_assert_ptr_eq(vrf_lookup(v->name), v);
+		ck_assert_ptr_eq(vrf_lookup_id(v->id), v);
+		snprintf(prev, sizeof(prev), "%s", v->name);
+	}
+	ck_assert_int_eq(n, 3000);
+	b7 = vrf_lookup("V7");
+	b3 = vrf_lookup("V3");
+	id7 = b7->id;
+	id3 = b3->id;
+	ck_assert_int_eq(vrf_delete(b7, err, sizeof(err)), 0);
+	ck_assert_int_eq(vrf_delete(b3, err, sizeof(err)), 0);
+	ck_assert_ptr_null(vrf_lookup("V7"));
+	ck_assert_ptr_null(vrf_lookup_id(id7));
+	ck_assert_int_eq(vrf_count(), 2998);
+	v = vrf_create("NEW1", err, sizeof(err));
+	ck_assert_uint_eq(v->id, id3 < id7 ? id3 : id7);
+	v = vrf_create("NEW2", err, sizeof(err));
+	ck_assert_uint_eq(v->id, id3 < id7 ? id7 : id3);
+	v = vrf_create("NEW3", err, sizeof(err));
+	ck_assert_uint_eq(v->id, 3001); /* none left to give again */
+	/* deleting while unsorted (NEW1-3 not yet walked), then while sorted,
+	 * keeps the walk whole */
+	ck_assert_int_eq(vrf_delete(vrf_lookup("NEW2"), err, sizeof(err)), 0);
+	ck_assert_int_eq(vrf_delete(vrf_first(), err, sizeof(err)), 0);
+	ck_assert_int_eq(vrf_delete(vrf_lookup("V2999"), err, sizeof(err)), 0);
+	n = 0;
+	for (v = vrf_first(); v != NULL; v = vrf_next(v))
+		n++;
+	ck_assert_int_eq(n, 2998);
+	ck_assert_int_eq(vrf_count(), 2998);
+}
+END_TEST
+
 START_TEST(test_rt_set)
 {
 	struct rt_set s;
@@ -1412,6 +1464,7 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, test_route_limit);
 	tcase_add_test(tc, test_route_limit_per_family);
 	tcase_add_test(tc, test_vrf_registry);
+	tcase_add_test(tc, test_vrf_many);
 	tcase_add_test(tc, test_rt_set);
 	tcase_add_test(tc, test_trie_random);
 	tcase_add_test(tc, test_trie_random_mixed);
