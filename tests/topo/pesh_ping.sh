@@ -74,8 +74,10 @@ check "config mode: ping needs do (as in FRR), do ping runs" sh -c "printf '%s' 
 # help
 run "?"
 check "? lists ping and traceroute" sh -c "printf '%s' \"\$1\" | grep -q '^  ping  *Send echo messages' && printf '%s' \"\$1\" | grep -q '^  traceroute  *Trace route'" _ "$out"
-run "ping 10.1.1.2 r ?"
-check "ping ADDR r ?: repeat" sh -c "printf '%s\n' \"\$1\" | grep -q '^  repeat '" _ "$out"
+run "ping 10.1.1.2 ?"
+check "ping ADDR ?: the options and <cr>" sh -c "printf '%s\n' \"\$1\" | grep -q '^  repeat ' && printf '%s\n' \"\$1\" | grep -q '^  df-bit ' && printf '%s\n' \"\$1\" | grep -q '^  <cr>'" _ "$out"
+run "ping 10.1.1.2 repeat ?"
+check "ping ADDR repeat ?: its range" sh -c "printf '%s\n' \"\$1\" | grep -q '^  (1-2147483647) '" _ "$out"
 
 # streaming and SIGINT (as ^C sends it to the terminal's foreground group):
 # ping stops, pesh goes on with the next command
