@@ -98,6 +98,8 @@ check "audit is one JSON document with every router" $JSONCMP \
 	  "p1":{"kind":"ped","commands":{"show vrf json":{}}},"pe2":{"commands":{"show ip route vrf all json":{"CUST-B":{"192.168.2.0/24":[]}}}},"ce1a":null}}' <"$TMPD/audit.json"
 check "audit of the dual-stack l3vpn-basic has pe1's IPv6 routes per VRF" $JSONCMP \
 	'{"nodes":{"pe1":{"commands":{"show ipv6 route vrf all json":{"CUST-A":{"2001:db8:1:1::/64":[{"protocol":"connected"}]},"CUST-B":{}}}}}}' <"$TMPD/audit.json"
+check "audit of pe1 has ospfd's neighbors beside ped's own commands" $JSONCMP \
+	'{"nodes":{"pe1":{"commands":{"show ip ospf neighbor json":{"neighbors":{"10.255.0.2":[{}]}},"show vrf json":{}}}}}' <"$TMPD/audit.json"
 check "audit has a time stamp" $PY -c 'import json,sys,datetime; datetime.datetime.strptime(json.load(open(sys.argv[1]))["time"], "%Y-%m-%dT%H:%M:%S.%fZ")' "$TMPD/audit.json"
 
 # refusals: nothing created by them

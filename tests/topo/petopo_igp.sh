@@ -6,8 +6,9 @@
 # ip route (kernel routes) and they reach each other; ped's `shutdown` of the
 # link drops the route in ped too (the kernel flushes it without a netlink
 # message), `no shutdown` brings it back; down stops all six daemons by pid
-# and leaves nothing. A frr-config with an error is refused by petopo check
-# with vtysh's message under the node's frr-config line.
+# and leaves nothing; the audit has isisd's neighbors beside ped's commands.
+# A frr-config with an error is refused by petopo check with vtysh's message
+# under the node's frr-config line.
 . "$(dirname "$0")/petopo_lib.sh"
 pt_init i
 
@@ -39,6 +40,9 @@ check "and from ped, though the kernel said nothing" wait_json r1 'show ip route
 check "no shutdown: IS-IS brings r2's loopback back into ped" wait_json r1 'show ip route json' \
 	'{"10.255.71.2/32":[{"protocol":"kernel","selected":true}]}' 120
 
+"$PETOPO" audit "$T" --out "$TMPD/audit.json"
+check "audit of r1: ped's commands and isisd's neighbors" $JSONCMP \
+	'{"nodes":{"r1":{"kind":"ped","commands":{"show isis neighbor json":{"areas":[{"area":"core"}]},"show ip route json":{"10.255.71.2/32":[{"protocol":"kernel"}]}}}}}' <"$TMPD/audit.json"
 pt_pids "$T" >"$TMPD/pids"
 check "6 daemons recorded" test "$(wc -l <"$TMPD/pids")" -eq 6
 check "down" "$PETOPO" down "$T"
