@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include <linux/rtnetlink.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
@@ -85,6 +86,63 @@ void core_route_cb(void *arg, bool add, const struct nl_route *r)
 	if (rib_update(vrf->rib, &r->dst, proto, r->metric, rib_proto_distance(proto), r->metric,
 		       nh, n) != 0)
 		log_warnx("core route refused");
+}
+
+/* The kernel flushes the IPv4 routes through a link set down (or gone)
+ * without a word on netlink (fib_sync_down_dev): forget the ones we learned
+ * through it, as zebra does. Routes with a next hop on another link stay
+ * (the kernel keeps them, with that next hop dead). */
+struct link_down {
+	int ifindex;
+	struct prefix *pfx;
+	enum rib_proto *proto;
+	uint32_t *key;
+	size_t n, cap;
+};
+
+static int find_via_link(void *arg, struct rib_dest *d)
+{
+	struct link_down *ld = arg;
+	struct rib_route *r;
+	int i;
+
+	for (r = d->routes; r != NULL; r = r->next) {
+		bool all = r->nh_count > 0;
+
+		if (r->proto != RIB_KERNEL && r->proto != RIB_OSPF)
+			continue;
+		for (i = 0; i < r->nh_count; i++)
+			if (r->nh[i].blackhole || r->nh[i].ifindex != ld->ifindex)
+				all = false;
+		if (!all)
+			continue;
+		if (ld->n == ld->cap) {
+			ld->cap = ld->cap ? ld->cap * 2 : 16;
+			ld->pfx = xrealloc(ld->pfx, ld->cap * sizeof(*ld->pfx));
+			ld->proto = xrealloc(ld->proto, ld->cap * sizeof(*ld->proto));
+			ld->key = xrealloc(ld->key, ld->cap * sizeof(*ld->key));
+		}
+		ld->pfx[ld->n] = d->pfx;
+		ld->proto[ld->n] = r->proto;
+		ld->key[ld->n++] = r->key;
+	}
+	return 0;
+}
+
+void core_link_down(int ifindex)
+{
+	struct rib *rib = vrf_default()->rib;
+	struct link_down ld = { .ifindex = ifindex };
+	size_t i;
+
+	if (ifindex <= 0)
+		return;
+	rib_walk_af(rib, AF_INET, find_via_link, &ld);
+	for (i = 0; i < ld.n; i++)
+		rib_withdraw(rib, &ld.pfx[i], ld.proto[i], ld.key[i]);
+	free(ld.pfx);
+	free(ld.proto);
+	free(ld.key);
 }
 
 static void route_to_nl(const struct rib_dest *d, const struct rib_route *sel, struct nl_route *r)

@@ -220,11 +220,13 @@ static void link_cb(void *arg, bool add, const struct nl_link *l)
 {
 	struct nswatch *w = arg;
 	struct iface *i = iface_find(l->name);
-	bool was_oper;
+	bool was_oper, was_up;
 
 	if (!add) {
 		if (i != NULL && i->present && i->kvrf == w->vrf->id && i->ifindex == l->ifindex) {
 			connected_all(i, false);
+			if (w->vrf->id == VRF_DEFAULT_ID)
+				core_link_down(i->ifindex);
 			i->present = false;
 			i->nkaddr = 0;
 			rib_reevaluate(w->vrf->rib);
@@ -241,6 +243,7 @@ static void link_cb(void *arg, bool add, const struct nl_link *l)
 		i->nkaddr = 0;
 	}
 	was_oper = i->present && i->kvrf == w->vrf->id && i->up && i->running;
+	was_up = i->present && i->kvrf == w->vrf->id && i->up && i->ifindex == l->ifindex;
 	i->stale = false;
 	i->present = true;
 	i->kvrf = w->vrf->id;
@@ -249,6 +252,9 @@ static void link_cb(void *arg, bool add, const struct nl_link *l)
 	i->running = l->running;
 	i->mtu = l->mtu;
 	memcpy(i->mac, l->mac, sizeof(i->mac));
+	/* set down: the kernel flushed the routes through it, silently */
+	if (was_up && !i->up && w->vrf->id == VRF_DEFAULT_ID)
+		core_link_down(i->ifindex);
 	if (was_oper != (i->up && i->running)) {
 		connected_all(i, i->up && i->running);
 		rib_reevaluate(w->vrf->rib);

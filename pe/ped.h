@@ -37,5 +37,6 @@ void core_start(void);
 void core_fini(void);
 void core_route_cb(void *arg, bool add, const struct nl_route *r);
 void core_resync(bool end);
+void core_link_down(int ifindex);
 
 #endif

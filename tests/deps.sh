@@ -2,7 +2,7 @@
 # Installs everything the suite needs to build and test on Debian 12 (root).
 set -eu
 PKGS="build-essential autoconf automake pkg-config libevent-dev libjson-c-dev check
-libmnl-dev libreadline-dev libyaml-dev liburcu-dev iproute2 iputils-ping procps
+libmnl-dev libreadline-dev libyaml-dev liburcu-dev iproute2 iputils-ping traceroute procps
 python3 gzip frr gobgpd bird2 tshark jq
 clang llvm libbpf-dev bpftool ethtool"
 missing=""

@@ -12,7 +12,8 @@
 # routes over MP-BGP (VPNv4, and VPNv6 for IPv6 over the same IPv4 core:
 # 6VPE) and push two labels on customer traffic: the
 # VPN label (which VRF at pe2) under p1's LDP label for pe2's loopback. p1
-# swaps/pops, pe2 pops and forwards to the right CE. ce2b is a CE router
+# swaps/pops, pe2 pops and forwards to the right CE. The core's loopbacks
+# come from OSPF (FRR's ospfd beside ped). ce2b is a CE router
 # speaking eBGP to pe2; the other CEs are plain hosts. Forwarding runs in
 # ped's XDP fast path on every port (`show dataplane` says so per port).
 #
@@ -81,6 +82,11 @@ wait_for ce2b "show ipv6 route json" '"2001:db8:1::/48" in j'
 wait_for pe1 "show mpls ldp binding json" \
 	'any(b["prefix"]=="10.255.0.3/32" and b["neighborId"]=="10.255.0.2" and b.get("inUse") for b in j["bindings"])'
 echo "converged"
+
+say "the core runs OSPF: FRR's zebra and ospfd beside ped on pe1, p1 and pe2; ped follows the kernel"
+run pe1 "show ip route"
+say "ping from the PE's shell, inside VRF CUST-A's namespace (^C would stop it)"
+run pe1 "ping vrf CUST-A 10.1.1.2 repeat 2"
 
 say "pe1's VPN table: the same prefixes under two route distinguishers"
 run pe1 "show bgp ipv4 vpn"

@@ -92,8 +92,11 @@ struct tnode {
 	char **vrfs; /* ped: declared + from the config */
 	struct mark *vrf_m;
 	int nvrfs;
-	char **daemons; /* frr: besides zebra, in start order */
+	char **daemons; /* frr, or an IGP beside ped: besides zebra, in start order */
 	int ndaemons;
+	char *frr_config;     /* ped with daemons: their config (absolute path) */
+	char *frr_config_arg; /* as written in the topology file */
+	struct mark frr_config_m;
 	int forwarding; /* 0/1; -1 = kind default */
 };
 
@@ -217,6 +220,7 @@ int daemons_stop(json_object *daemons, int grace_ms);
 bool kind_needs_config(enum node_kind k);
 int kind_check(struct topo *t, struct tnode *n);
 const char *frr_daemon_ok(const char *d);
+const char *ped_daemon_ok(const char *d);
 
 /* topo_up.c */
 int cmd_up(const char *file, const char *name, const char *prefix, bool force);

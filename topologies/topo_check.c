@@ -332,6 +332,14 @@ static void check_socket_path(struct topo *t, struct tnode *n)
 				   "characters: set a shorter %s",
 			 n->name, path, sizeof(((struct sockaddr_un *)0)->sun_path) - 1,
 			 n->kind == KIND_PED ? "PE_RUNDIR" : "PETOPO_RUNDIR");
+	/* FRR's IGP beside ped: its vty sockets in the node's directory */
+	if (n->kind == KIND_PED && n->frr_config != NULL) {
+		snprintf(path, sizeof(path), "%s/%s/%s/ospf6d.vty", penv.rundir, t->name, n->name);
+		if (strlen(path) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			topo_err(t, &n->m, "node %s: the socket path %s would be longer than %zu "
+					   "characters: set a shorter PETOPO_RUNDIR",
+				 n->name, path, sizeof(((struct sockaddr_un *)0)->sun_path) - 1);
+	}
 }
 
 static bool has_v6(const struct taddr *a, int n)

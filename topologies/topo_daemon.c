@@ -5,6 +5,9 @@
  *          foreground (petopo records the pid itself); ready when its control
  *          socket $PE_RUNDIR/NODE/ped.sock accepts. ped reads a copy of the
  *          startup-config, so `write memory` never changes the topology's files.
+ *          With `daemons: [ospfd]` (or isisd, ospf6d) and `frr-config: FILE`,
+ *          FRR's zebra and those daemons start first, as for an frr node, and
+ *          load FILE: the IGP fills the kernel table that ped follows.
  *   frr    FRR's zebra then each listed daemon, in the foreground, each with its
  *          own vty socket, pid file and log in the node's directory (owned by
  *          frr:frr), in a UTS namespace whose hostname is the node name; ready
@@ -54,6 +57,22 @@ const char *frr_daemon_ok(const char *d)
 	       "isisd, ripd or pimd)";
 }
 
+/* Beside ped only an IGP: ped itself speaks BGP and LDP (and their ports
+ * are taken), and its own static routes replace staticd. */
+const char *ped_daemon_ok(const char *d)
+{
+	static const char *const igp[] = { "ospfd", "ospf6d", "isisd", NULL };
+	int i;
+
+	for (i = 0; igp[i] != NULL; i++)
+		if (strcmp(igp[i], d) == 0)
+			return NULL;
+	if (strcmp(d, "bgpd") == 0 || strcmp(d, "ldpd") == 0)
+		return "ped speaks BGP and LDP itself; beside ped only an IGP runs "
+		       "(ospfd, ospf6d or isisd)";
+	return "beside ped only an IGP runs (ospfd, ospf6d or isisd)";
+}
+
 bool kind_needs_config(enum node_kind k)
 {
 	return k != KIND_HOST;
@@ -85,7 +104,8 @@ static bool find_in_path(const char *prog, char *buf, size_t len)
 }
 
 /* Runs a config dry-run; reports its output under the node's config mark. */
-static void dry_run(struct topo *t, struct tnode *n, char *const argv[], const char *tool)
+static void dry_run(struct topo *t, struct tnode *n, struct mark *mk, const char *file,
+		    char *const argv[], const char *tool)
 {
 	struct run_opts o = { 0 };
 	char err[512], *out = NULL, *line, *save = NULL, text[1800];
@@ -96,12 +116,12 @@ static void dry_run(struct topo *t, struct tnode *n, char *const argv[], const c
 		free(out);
 		return;
 	}
-	len = (size_t)snprintf(text, sizeof(text), "node %s: startup-config %s has errors (%s):",
-			       n->name, n->config_arg, tool);
+	len = (size_t)snprintf(text, sizeof(text), "node %s: %s %s has errors (%s):", n->name,
+			       mk == &n->config_m ? "startup-config" : "frr-config", file, tool);
 	for (line = strtok_r(out && *out ? out : err, "\n", &save);
 	     line != NULL && len < sizeof(text); line = strtok_r(NULL, "\n", &save))
 		len += (size_t)snprintf(text + len, sizeof(text) - len, "\n    %s", line);
-	topo_err(t, &n->config_m, "%s", text);
+	topo_err(t, mk, "%s", text);
 	free(out);
 }
 
@@ -138,13 +158,19 @@ int kind_check(struct topo *t, struct tnode *n)
 		if (access(penv.ped, X_OK) < 0)
 			topo_err(t, &n->kind_m, "node %s: the ped binary %s is missing (build it, "
 						"or set PETOPO_PED)", n->name, penv.ped);
-		break;
-	case KIND_FRR:
+		if (n->frr_config == NULL)
+			break;
+		__attribute__((fallthrough)); /* FRR's IGP beside ped */
+	case KIND_FRR: {
+		const char *conf = n->kind == KIND_PED ? n->frr_config : n->config;
+		struct mark *cm = n->kind == KIND_PED ? &n->frr_config_m : &n->config_m;
+
 		if (getpwnam("frr") == NULL || access(FRR_DAEMON_DIR "/zebra", X_OK) < 0 ||
 		    !find_in_path("vtysh", bin, sizeof(bin))) {
-			topo_err(t, &n->kind_m, "node %s: kind frr needs FRR installed "
-						"(apt-get install frr: zebra, vtysh, user frr)",
-				 n->name);
+			topo_err(t, n->kind == KIND_PED ? cm : &n->kind_m,
+				 "node %s: %s needs FRR installed "
+				 "(apt-get install frr: zebra, vtysh, user frr)",
+				 n->name, n->kind == KIND_PED ? "frr-config" : "kind frr");
 			break;
 		}
 		for (i = 0; i < n->ndaemons; i++) {
@@ -153,13 +179,15 @@ int kind_check(struct topo *t, struct tnode *n)
 				topo_err(t, &n->kind_m, "node %s: %s is missing", n->name, bin2);
 		}
 		check_frr_reach(t, n);
-		if (t->errors == before && n->config != NULL) {
+		if (t->errors == before && conf != NULL) {
 			char *argv[] = { bin, (char *)(uintptr_t) "-C", (char *)(uintptr_t) "-f",
-					 n->config, NULL };
+					 (char *)(uintptr_t)conf, NULL };
 
-			dry_run(t, n, argv, "vtysh -C");
+			dry_run(t, n, cm, n->kind == KIND_PED ? n->frr_config_arg : n->config_arg,
+				argv, "vtysh -C");
 		}
 		break;
+	}
 	case KIND_GOBGP:
 		if (!find_in_path("gobgpd", bin, sizeof(bin))) {
 			topo_err(t, &n->kind_m, "node %s: kind gobgp needs gobgpd "
@@ -171,7 +199,7 @@ int kind_check(struct topo *t, struct tnode *n)
 					 (char *)(uintptr_t) "toml", (char *)(uintptr_t) "-f",
 					 n->config, NULL };
 
-			dry_run(t, n, argv, "gobgpd --dry-run");
+			dry_run(t, n, &n->config_m, n->config_arg, argv, "gobgpd --dry-run");
 		}
 		break;
 	case KIND_BIRD:
@@ -184,7 +212,7 @@ int kind_check(struct topo *t, struct tnode *n)
 			char *argv[] = { bin, (char *)(uintptr_t) "-p", (char *)(uintptr_t) "-c",
 					 n->config, NULL };
 
-			dry_run(t, n, argv, "bird -p");
+			dry_run(t, n, &n->config_m, n->config_arg, argv, "bird -p");
 		}
 		break;
 	case KIND_HOST:
@@ -370,8 +398,9 @@ static int start_ped(struct state *st, struct tnode *n, const char *dir, char *e
 	return start_one(st, n, "ped", argv, env_add, NULL, log, &r, err, errlen);
 }
 
-static int start_frr(struct state *st, struct tnode *n, const char *dir, char *err,
-		     size_t errlen)
+/* zebra, then each listed daemon, then vtysh -f CONF. */
+static int start_frr(struct state *st, struct tnode *n, const char *dir, const char *conf,
+		     char *err, size_t errlen)
 {
 	struct passwd *pw = getpwnam("frr");
 	char bin[600], pidf[700], zserv[700], logopt[720], out[700], vty[700];
@@ -430,13 +459,13 @@ static int start_frr(struct state *st, struct tnode *n, const char *dir, char *e
 	}
 	{
 		char *argv[] = { vtysh, (char *)(uintptr_t) "--vty_socket", (char *)(uintptr_t)dir,
-				 (char *)(uintptr_t) "-f", n->config, NULL };
+				 (char *)(uintptr_t) "-f", (char *)(uintptr_t)conf, NULL };
 		char e[512];
 
 		o.out = &vout;
 		o.timeout_s = 60;
 		if (run_argv(argv, &o, e, sizeof(e)) < 0) {
-			snprintf(err, errlen, "node %s: loading %s: %s\n%s", n->name, n->config, e,
+			snprintf(err, errlen, "node %s: loading %s: %s\n%s", n->name, conf, e,
 				 vout ? vout : "");
 			free(vout);
 			return -1;
@@ -498,8 +527,12 @@ int node_start(struct state *st, struct topo *t, struct tnode *n, char *err, siz
 		return -1;
 	}
 	switch (n->kind) {
-	case KIND_PED: return start_ped(st, n, dir, err, errlen);
-	case KIND_FRR: return start_frr(st, n, dir, err, errlen);
+	case KIND_PED:
+		/* the IGP first: its adjacencies form while ped starts */
+		if (n->frr_config != NULL && start_frr(st, n, dir, n->frr_config, err, errlen) < 0)
+			return -1;
+		return start_ped(st, n, dir, err, errlen);
+	case KIND_FRR: return start_frr(st, n, dir, n->config, err, errlen);
 	case KIND_GOBGP: return start_gobgp(st, n, dir, err, errlen);
 	case KIND_BIRD: return start_bird(st, n, dir, err, errlen);
 	case KIND_HOST:

@@ -13,7 +13,8 @@
  *         startup-config: l3vpn-basic/pe1.conf
  *         loopback: 10.255.0.1/32   # or a list, of either family
  *         vrfs: [CUST-A, CUST-B]    # ped
- *         daemons: [ospfd, ldpd]    # frr (zebra is implied)
+ *         daemons: [ospfd, ldpd]    # frr (zebra is implied); ped: ospfd, ospf6d, isisd
+ *         frr-config: l3vpn-basic/pe1-frr.conf   # ped with daemons: their config
  *         routes: ["default via 10.1.1.1", "default via 2001:db8:1:1::1"]  # host
  *         forwarding: true
  *         interfaces:
@@ -560,6 +561,10 @@ static void daemon_cb(struct pctx *c, const char *s, struct mark *m, void *arg)
 
 	if (strcmp(s, "zebra") == 0)
 		return; /* always runs */
+	if (n->kind == KIND_PED && (why = ped_daemon_ok(s)) != NULL) {
+		topo_err(c->t, m, "node %s: daemon \"%s\": %s", n->name, s, why);
+		return;
+	}
 	if ((why = frr_daemon_ok(s)) != NULL) {
 		topo_err(c->t, m, "daemon \"%s\": %s", s, why);
 		return;
@@ -575,7 +580,7 @@ static void daemon_cb(struct pctx *c, const char *s, struct mark *m, void *arg)
 
 static const char *const node_keys[] = { "kind",   "startup-config", "loopback", "interfaces",
 					 "routes", "vrfs",	     "daemons",	 "forwarding",
-					 NULL };
+					 "frr-config", NULL };
 
 static void node_key_cb(struct pctx *c, const char *key, yaml_node_t *k, yaml_node_t *v,
 			void *arg)
@@ -614,27 +619,28 @@ static bool kind_refuses(struct pctx *c, struct nodectx *nc, const char *key, co
 	return true;
 }
 
-static void set_config(struct pctx *c, struct tnode *n, yaml_node_t *v)
+/* startup-config or frr-config: a file, relative to the topology file. */
+static void set_config(struct pctx *c, struct tnode *n, yaml_node_t *v, const char *key,
+		       struct mark *mk, char **arg, char **abspath)
 {
 	char path[PATH_MAX], *abs;
 	const char *s;
 
-	n->config_m = ymark(v);
-	if (!expect(c, v, YAML_SCALAR_NODE, "startup-config"))
+	*mk = ymark(v);
+	if (!expect(c, v, YAML_SCALAR_NODE, key))
 		return;
 	s = scalar(v);
-	n->config_arg = xstrdup(s);
+	*arg = xstrdup(s);
 	if (*s == '/')
 		snprintf(path, sizeof(path), "%s", s);
 	else
 		snprintf(path, sizeof(path), "%s/%s", c->t->dir, s);
 	abs = realpath(path, NULL);
 	if (abs == NULL) {
-		topo_err(c->t, &n->config_m, "node %s: startup-config %s: %s", n->name, s,
-			 strerror(errno));
+		topo_err(c->t, mk, "node %s: %s %s: %s", n->name, key, s, strerror(errno));
 		return;
 	}
-	n->config = abs;
+	*abspath = abs;
 }
 
 static void nodes_cb(struct pctx *c, const char *key, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -693,7 +699,8 @@ static void nodes_cb(struct pctx *c, const char *key, yaml_node_t *k, yaml_node_
 		if (n->kind == KIND_HOST)
 			kind_refuses(c, &nc, "startup-config", "hosts get addresses and routes only");
 		else
-			set_config(c, n, nc.vals[vi]);
+			set_config(c, n, nc.vals[vi], "startup-config", &n->config_m,
+				   &n->config_arg, &n->config);
 	} else if (kind_needs_config(n->kind)) {
 		topo_err(t, &m, "node %s: kind %s needs a startup-config", key,
 			 kind_name(n->kind));
@@ -712,9 +719,25 @@ static void nodes_cb(struct pctx *c, const char *key, yaml_node_t *k, yaml_node_
 	    (n->kind == KIND_PED || !kind_refuses(c, &nc, "vrfs", "only ped nodes have VRFs")))
 		scalars_each(c, nc.vals[vi], "vrfs", vrf_cb, n);
 	if ((vi = key_index("daemons"), nc.vals[vi]) != NULL &&
-	    (n->kind == KIND_FRR ||
-	     !kind_refuses(c, &nc, "daemons", "only frr nodes list daemons")))
+	    (n->kind == KIND_FRR || n->kind == KIND_PED ||
+	     !kind_refuses(c, &nc, "daemons", "only frr and ped nodes list daemons")))
 		scalars_each(c, nc.vals[vi], "daemons", daemon_cb, n);
+	/* ped with FRR's IGP beside it: the daemons' own config */
+	if ((vi = key_index("frr-config"), nc.vals[vi]) != NULL &&
+	    (n->kind == KIND_PED ||
+	     !kind_refuses(c, &nc, "frr-config",
+			   n->kind == KIND_FRR ? "an frr node's config is its startup-config"
+					       : "only ped nodes with daemons take it")))
+		set_config(c, n, nc.vals[vi], "frr-config", &n->frr_config_m, &n->frr_config_arg,
+			   &n->frr_config);
+	if (n->kind == KIND_PED && nc.vals[key_index("daemons")] != NULL &&
+	    nc.vals[key_index("frr-config")] == NULL)
+		topo_err(t, &m, "node %s: daemons beside ped need their config (frr-config: FILE)",
+			 key);
+	else if (n->kind == KIND_PED && nc.vals[key_index("frr-config")] != NULL &&
+		 nc.vals[key_index("daemons")] == NULL)
+		topo_err(t, &n->frr_config_m,
+			 "node %s: frr-config without daemons (daemons: [ospfd] or [isisd])", key);
 	if ((vi = key_index("forwarding"), nc.vals[vi]) != NULL) {
 		struct mark fm = ymark(nc.vals[vi]);
 
@@ -1008,6 +1031,8 @@ void topo_free(struct topo *t)
 		free(n->config);
 		free(n->config_arg);
 		free(n->config_text);
+		free(n->frr_config);
+		free(n->frr_config_arg);
 	}
 	free(t->nodes);
 	free(t->links);

@@ -595,8 +595,10 @@ static void audit_run(char *const argv[], const char *ns, const char *key, json_
 	free(out);
 }
 
-static void audit_frr(json_object *nv, const char *dir, bool ipv6, json_object *cmds,
-		      json_object *errs)
+/* FRR's daemons of a node; igp_only: those beside ped (zebra's tables are
+ * ped's show ip route already, and would take its keys). */
+static void audit_frr(json_object *nv, const char *dir, bool ipv6, bool igp_only,
+		      json_object *cmds, json_object *errs)
 {
 	static const struct {
 		const char *daemon, *cmd;
@@ -607,6 +609,8 @@ static void audit_frr(json_object *nv, const char *dir, bool ipv6, json_object *
 		{ "bgpd", "show bgp summary json", false },
 		{ "bgpd", "show bgp ipv4 vpn json", false },
 		{ "ospfd", "show ip ospf neighbor json", false },
+		{ "ospf6d", "show ipv6 ospf6 neighbor json", false },
+		{ "isisd", "show isis neighbor json", false },
 		{ "ldpd", "show mpls ldp neighbor json", false },
 		{ "ldpd", "show mpls ldp binding json", false },
 	};
@@ -616,7 +620,7 @@ static void audit_frr(json_object *nv, const char *dir, bool ipv6, json_object *
 	for (i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
 		bool runs = false;
 
-		if (tab[i].ipv6 && !ipv6)
+		if ((tab[i].ipv6 && !ipv6) || (igp_only && strcmp(tab[i].daemon, "zebra") == 0))
 			continue;
 
 		for (k = 0; ds != NULL && k < json_object_array_length(ds); k++)
@@ -695,8 +699,10 @@ int cmd_audit(const char *name, const char *outpath)
 			snprintf(sock, sizeof(sock), "%s/%s/ped.sock", jstr(st.root, "peRundir"),
 				 node);
 			audit_ped(sock, ipv6, cmds, errs);
+			if (jget(nv, "daemons") != NULL) /* an IGP beside ped */
+				audit_frr(nv, dir, ipv6, true, cmds, errs);
 		} else if (strcmp(kind, "frr") == 0) {
-			audit_frr(nv, dir, ipv6, cmds, errs);
+			audit_frr(nv, dir, ipv6, false, cmds, errs);
 		} else if (strcmp(kind, "gobgp") == 0) {
 			char *a1[] = { (char *)(uintptr_t) "gobgp", (char *)(uintptr_t) "-j",
 				       (char *)(uintptr_t) "neighbor", NULL };

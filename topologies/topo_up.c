@@ -83,7 +83,7 @@ static json_object *plan_nodes(struct topo *t)
 			json_object_object_add(ifs, f->name, d);
 		}
 		json_object_object_add(o, "interfaces", ifs);
-		if (n->kind == KIND_FRR) {
+		if (n->kind == KIND_FRR || n->frr_config != NULL) {
 			d = json_object_new_array();
 			json_object_array_add(d, json_object_new_string("zebra"));
 			for (k = 0; k < n->ndaemons; k++)
@@ -465,6 +465,8 @@ static void summary(struct topo *t, double secs)
 			ndaemons += 1 + t->nodes[i].ndaemons;
 		else if (t->nodes[i].kind != KIND_HOST)
 			ndaemons++;
+		if (t->nodes[i].kind == KIND_PED && t->nodes[i].frr_config != NULL)
+			ndaemons += 1 + t->nodes[i].ndaemons; /* zebra and the IGP beside ped */
 	}
 	printf("%s is up: %d nodes, %d links, %d daemons (%.1f s)\n", t->name, t->nnodes,
 	       t->nlinks, ndaemons, secs);

@@ -6,7 +6,8 @@
 # passes the exit status; audit is one valid JSON document; a second topology
 # with the same ped node names and a second up are refused without creating
 # anything; down leaves nothing (namespaces, recorded pids, state, control
-# sockets). Then dual stack (tests/data/topo/dualstack.yml): IPv4 and IPv6
+# sockets); zebra and ospfd run beside ped on pe1, p1 and pe2, the loopbacks
+# come from OSPF and ped shows them. Then dual stack (tests/data/topo/dualstack.yml): IPv4 and IPv6
 # addresses on every link end and loopback, IPv6 ones usable at once (no
 # duplicate address detection) beside the kernel's link-local ones; each end
 # pings the other with ping -6 and ping -4; host routes of both families and
@@ -32,9 +33,11 @@ done
 
 "$PETOPO" status "$T" --json >"$TMPD/status.json"
 check "status --json is valid JSON" $PY -m json.tool "$TMPD/status.json"
-check "status: every daemon alive" $JSONCMP \
-	'{"phase":"up","nodes":{"pe1":{"kind":"ped","daemons":[{"name":"ped","alive":true}]},
-	  "p1":{"daemons":[{"name":"ped","alive":true}]},"pe2":{"daemons":[{"name":"ped","alive":true}]},
+check "status: every daemon alive (zebra and ospfd beside ped on the core nodes)" $JSONCMP \
+	'{"phase":"up","nodes":{"pe1":{"kind":"ped","daemons":[{"name":"zebra","alive":true},{"name":"ospfd","alive":true},{"name":"ped","alive":true}]},
+	  "p1":{"daemons":[{"name":"zebra","alive":true},{"name":"ospfd","alive":true},{"name":"ped","alive":true}]},
+	  "pe2":{"daemons":[{"name":"zebra","alive":true},{"name":"ospfd","alive":true},{"name":"ped","alive":true}]},
+	  "ce2b":{"daemons":[{"name":"ped","alive":true}]},
 	  "ce1a":{"kind":"host","netns":"'"$T"'-ce1a","netnsExists":true}}}' <"$TMPD/status.json"
 check "status: 6 links" $PY -c 'import json,sys; assert len(json.load(open(sys.argv[1]))["links"]) == 6' "$TMPD/status.json"
 
@@ -63,8 +66,18 @@ check "ce2a default route via its PE" sh -c "ip -n $T-ce2a route show default | 
 check "ip_forward on in pe1" sh -c "test \$(ip netns exec $T-pe1 cat /proc/sys/net/ipv4/ip_forward) = 1"
 check "ip_forward off in pe1's VRF CUST-A" sh -c "test \$(ip netns exec $T-pe1-CUST-A cat /proc/sys/net/ipv4/ip_forward) = 0"
 check "ip_forward off on host ce1a" sh -c "test \$(ip netns exec $T-ce1a cat /proc/sys/net/ipv4/ip_forward) = 0"
-check "core: pe1 loopback reaches pe2 loopback through p1 (ped static routes)" \
-	retry 20 ip netns exec "$T-pe1" ping -c1 -W1 -I 10.255.0.1 10.255.0.3
+check "core: pe1 loopback reaches pe2 loopback through p1 (OSPF)" \
+	retry 40 ip netns exec "$T-pe1" ping -c1 -W1 -I 10.255.0.1 10.255.0.3
+check "core: ospfd on pe1 is fully adjacent with p1 over eth3" vty_json_at "$PETOPO_RUNDIR/$T/pe1" \
+	'show ip ospf neighbor json' '{"neighbors":{"10.255.0.2":[{"ifaceName":"eth3:10.0.12.1"}]}}'
+check "core: the kernel of pe1 has pe2's loopback from OSPF" \
+	sh -c "ip -n $T-pe1 route show 10.255.0.3 proto ospf | grep -q 'via 10.0.12.2 dev eth3'"
+check "pesh -N pe1: show ip route has the other loopbacks, OSPF-learned from the kernel" \
+	wait_json pe1 'show ip route json' \
+	'{"10.255.0.2/32":[{"protocol":"ospf","selected":true,"nexthops":[{"ip":"10.0.12.2","interfaceName":"eth3"}]}],
+	  "10.255.0.3/32":[{"protocol":"ospf","selected":true}],"10.0.23.0/24":[{"protocol":"ospf"}]}'
+check "pesh -N p1: both PE loopbacks from OSPF" wait_json p1 'show ip route json' \
+	'{"10.255.0.1/32":[{"protocol":"ospf"}],"10.255.0.3/32":[{"protocol":"ospf"}]}'
 
 check "pesh -N pe1: show vrf json has CUST-A and CUST-B" retry 10 sh -c \
 	"'$PESH' -N pe1 -c 'show vrf json' | $JSONCMP '{\"vrfs\":{\"CUST-A\":{\"rd\":\"65000:1\",\"netns\":\"$T-pe1-CUST-A\"},\"CUST-B\":{\"rd\":\"65000:2\",\"netns\":\"$T-pe1-CUST-B\"}}}'"
@@ -85,6 +98,8 @@ check "audit is one JSON document with every router" $JSONCMP \
 	  "p1":{"kind":"ped","commands":{"show vrf json":{}}},"pe2":{"commands":{"show ip route vrf all json":{"CUST-B":{"192.168.2.0/24":[]}}}},"ce1a":null}}' <"$TMPD/audit.json"
 check "audit of the dual-stack l3vpn-basic has pe1's IPv6 routes per VRF" $JSONCMP \
 	'{"nodes":{"pe1":{"commands":{"show ipv6 route vrf all json":{"CUST-A":{"2001:db8:1:1::/64":[{"protocol":"connected"}]},"CUST-B":{}}}}}}' <"$TMPD/audit.json"
+check "audit of pe1 has ospfd's neighbors beside ped's own commands" $JSONCMP \
+	'{"nodes":{"pe1":{"commands":{"show ip ospf neighbor json":{"neighbors":{"10.255.0.2":[{}]}},"show vrf json":{}}}}}' <"$TMPD/audit.json"
 check "audit has a time stamp" $PY -c 'import json,sys,datetime; datetime.datetime.strptime(json.load(open(sys.argv[1]))["time"], "%Y-%m-%dT%H:%M:%S.%fZ")' "$TMPD/audit.json"
 
 # refusals: nothing created by them
@@ -97,7 +112,8 @@ check "the refusal names the node and the socket" grep -q "node pe1: a ped alrea
 check "the refused topology created nothing" nothing_left "${T}x"
 
 pt_pids "$T" >"$TMPD/pids"
-check "4 daemons recorded (pe1 p1 pe2 ce2b)" test "$(wc -l <"$TMPD/pids")" -eq 4
+check "10 daemons recorded (ped on pe1 p1 pe2 ce2b, zebra and ospfd on pe1 p1 pe2)" \
+	test "$(wc -l <"$TMPD/pids")" -eq 10
 t0=$(date +%s%N)
 "$PETOPO" down "$T"
 rc=$?

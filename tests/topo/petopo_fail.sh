@@ -53,9 +53,10 @@ second_up "failing daemon"
 # 3. pe1's ped killed while p1's is still starting
 PETOPO_PED="$TMPD/slowped" "$PETOPO" up --name "$T" "$TOPOS/l3vpn-basic.yml" >"$TMPD/3.out" 2>&1 &
 up=$!
-wait_state "$T" 'len(s["daemons"]) >= 2'
+wait_state "$T" 'len([d for d in s["daemons"] if d["name"] == "ped"]) >= 2'
 check "killed daemon: up recorded pe1's and p1's ped" test $? -eq 0
-pid=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1]))["daemons"][0]["pid"])' "$PETOPO_RUNDIR/$T/state.json")
+# zebra and ospfd run beside ped on pe1: the first ped recorded is pe1's
+pid=$($PY -c 'import json,sys; print([d for d in json.load(open(sys.argv[1]))["daemons"] if d["name"] == "ped"][0]["pid"])' "$PETOPO_RUNDIR/$T/state.json")
 pt_pids "$T" >"$TMPD/pids3"
 kill -9 "$pid"
 wait $up
