@@ -319,6 +319,7 @@ static struct ldp_nbr *nbr_find_addr(uint32_t raddr)
 }
 
 static const struct ldp_fsm_ops nbr_fsm_ops;
+static void nbr_reset_cb(evutil_socket_t fd, short what, void *arg);
 static void nbr_ka_timeout_cb(evutil_socket_t fd, short what, void *arg);
 static void nbr_ka_timer_cb(evutil_socket_t fd, short what, void *arg);
 static void nbr_connect_cb(evutil_socket_t fd, short what, void *arg);
@@ -339,6 +340,7 @@ static struct ldp_nbr *nbr_new(uint32_t lsr_id, uint32_t raddr)
 	n->ev_ka_timeout = evtimer_new(L.base, nbr_ka_timeout_cb, n);
 	n->ev_ka_timer = evtimer_new(L.base, nbr_ka_timer_cb, n);
 	n->ev_connect = evtimer_new(L.base, nbr_connect_cb, n);
+	n->ev_reset = evtimer_new(L.base, nbr_reset_cb, n);
 	n->out = evbuffer_new();
 	n->inbuf = xmalloc(LDP_INBUF_SIZE);
 	n->next = L.nbrs;
@@ -372,6 +374,7 @@ static void nbr_del(struct ldp_nbr *n)
 	event_free(n->ev_ka_timeout);
 	event_free(n->ev_ka_timer);
 	event_free(n->ev_connect);
+	event_free(n->ev_reset);
 	if (n->ev_read)
 		event_free(n->ev_read);
 	if (n->ev_write)
@@ -547,6 +550,26 @@ int ldpd_hello_input(const char *ifname, uint32_t src, uint32_t lsr_id, const st
 
 /* ---- session I/O ---- */
 
+static size_t outbuf_limit(void)
+{
+	struct lde_stats st = { 0 };
+
+	if (L.lde != NULL)
+		lde_get_stats(L.lde, &st);
+	return LDP_OUTBUF_BASE + LDP_OUTBUF_PER_FEC * (size_t)st.fecs;
+}
+
+static void nbr_reset_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ldp_nbr *n = arg;
+
+	(void)fd;
+	(void)what;
+	if (n->out_full && n->fsm.state != LDP_NBR_STA_NONEXISTENT)
+		nbr_close(n, LDP_FSM_ST_INTERNAL_ERROR);
+	n->out_full = false;
+}
+
 static int nbr_send(struct ldp_nbr *n, struct ldp_msg *m)
 {
 	uint8_t buf[LDP_MAX_PDU_DEFAULT];
@@ -557,7 +580,16 @@ static int nbr_send(struct ldp_nbr *n, struct ldp_msg *m)
 
 	if (n->fd < 0 || n->connecting)
 		return -1;
-	if (evbuffer_get_length(n->out) > LDP_OUTBUF_MAX) {
+	if (evbuffer_get_length(n->out) > outbuf_limit()) {
+		/* mappings may not be dropped on a live session: it is reset
+		 * (after this call chain returns) and resynchronized when it
+		 * comes back */
+		if (!n->out_full) {
+			n->out_full = true;
+			log_warnx("ldp nbr %s: more than %zu bytes waiting to be sent (the peer does "
+				  "not read): session reset", n->fsm.name, outbuf_limit());
+			event_active(n->ev_reset, EV_TIMEOUT, 0);
+		}
 		snprintf(n->last_error, sizeof(n->last_error), "output buffer full");
 		return -1;
 	}

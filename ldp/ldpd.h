@@ -43,7 +43,11 @@ struct ldp_hello;
  * (seconds) waiting for the Hello, as OpenBSD ldpd does; at most
  * ldpd_adj_limit() of them, one per source address. */
 #define LDP_PENDING_CONN_TIMEOUT 5
-#define LDP_OUTBUF_MAX (4u << 20)     /* per session: beyond it, the session resets */
+/* Output buffered for a session beyond which the peer is taken as not
+ * reading: LDP_OUTBUF_BASE + LDP_OUTBUF_PER_FEC per FEC (a whole LIB dump
+ * fits); beyond it the session is reset (logged), never grown. */
+#define LDP_OUTBUF_BASE (4u << 20)
+#define LDP_OUTBUF_PER_FEC 64u
 #define LDP_DEF_LINK_HOLD 15          /* RFC 5036 3.5.2 */
 #define LDP_DEF_LINK_INTERVAL 5
 #define LDP_DEF_TARGETED_HOLD 45
@@ -144,6 +148,8 @@ struct ldp_nbr {
 	uint32_t msg_id;
 	int backoff;           /* seconds before the next attempt (active role) */
 	uint32_t init_failures; /* sessions closed before OPERATIONAL */
+	bool out_full;          /* output over the bound: reset pending (ev_reset) */
+	struct event *ev_reset;
 	time_t uptime;
 	int naddr, addr_cap;
 	uint32_t *addrs;       /* advertised by the peer (at most LDP_NBR_ADDRS_MAX) */

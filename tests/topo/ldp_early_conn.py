@@ -1,18 +1,22 @@
 #!/usr/bin/python3
 """A minimal LDP speaker (RFC 5036) that connects before its first Hello.
 
-    ldp_early_conn.py session LOCAL DUT IFNAME
+    ldp_early_conn.py session LOCAL DUT IFNAME [FLOOD]
         Connects from LOCAL to DUT:646 with no Hello sent yet, checks the
         connection is still open 1 s later (held, not reset), sends one link
         Hello (LSR ID and transport address LOCAL) out of IFNAME, then the
         Initialization; expects the DUT's Initialization and KeepAlive on
         that same connection, answers with a KeepAlive and keeps the session
-        (KeepAlives every 10 s) until stdin closes.
+        (KeepAlives every 10 s) until stdin closes. With FLOOD, it then
+        sends FLOOD Label Requests for distinct FECs without a route at the
+        DUT (each answered with a No Route Notification) and stops reading
+        (receive buffer 4 kB): the DUT's output piles up.
     ldp_early_conn.py orphan LOCAL DUT
         Connects from LOCAL and never sends a Hello: prints the seconds until
         the DUT closes the connection (at most 20 s).
 Prints one line per step; exits 1 on the first step that fails.
 """
+import select
 import socket
 import struct
 import sys
@@ -74,8 +78,26 @@ def connect(local, dut):
     return s
 
 
-def session(local, dut, ifname):
-    s = connect(local, dut)
+def requests(local, n):
+    """n Label Requests (FEC 100.64.0.0 + i/32), packed into 4096-byte PDUs."""
+    out, per = [], 200
+    for base in range(0, n, per):
+        msgs = []
+        for i in range(base, min(n, base + per)):
+            a = struct.pack("!I", (100 << 24 | 64 << 16) + i)
+            fec = tlv(0x0100, struct.pack("!BHB", 2, 1, 32) + a)
+            msgs.append(msg(0x0401, 1000 + i, [fec]))
+        out.append(pdu(local, msgs))
+    return b"".join(out)
+
+
+def session(local, dut, ifname, flood=0):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    if flood:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    s.bind((local, 0))
+    s.settimeout(5)
+    s.connect((dut, PORT))
     print("connected before any Hello")
     s.settimeout(1)
     try:
@@ -105,18 +127,32 @@ def session(local, dut, ifname):
     mid = 3
     s.sendall(pdu(local, [msg(0x0201, mid, [])]))
     print("KeepAlive sent", flush=True)
-    s.setblocking(False)
-    while True:  # keep the session until told to stop (stdin closes)
-        import select
-        r, _, _ = select.select([sys.stdin], [], [], 10)
+    if flood:
+        data = requests(local, flood)
+        s.settimeout(30)
+        try:
+            s.sendall(data)
+            print("%d Label Requests sent (%d bytes), not reading" % (flood, len(data)),
+                  flush=True)
+        except OSError as e:
+            print("Label Requests: connection reset by the DUT while sending (%s)" % e,
+                  flush=True)
+        s = None
+    # until stdin closes: Hellos every 5 s (the adjacency stays), KeepAlives
+    s_ka = s
+    while True:
+        r, _, _ = select.select([sys.stdin], [], [], 5)
         if r and not sys.stdin.readline():
             return 0
-        mid += 1
-        s.sendall(pdu(local, [msg(0x0201, mid, [])]))
-        try:
-            s.recv(65536)
-        except BlockingIOError:
-            pass
+        u.sendto(pdu(local, [hello]), ("224.0.0.2", PORT))
+        if s_ka is not None:
+            mid += 1
+            try:
+                s_ka.sendall(pdu(local, [msg(0x0201, mid, [])]))
+                s_ka.setblocking(False)
+                s_ka.recv(65536)
+            except (BlockingIOError, OSError):
+                pass
 
 
 def orphan(local, dut):
@@ -136,5 +172,6 @@ def orphan(local, dut):
 
 if __name__ == "__main__":
     if sys.argv[1] == "session":
-        sys.exit(session(sys.argv[2], sys.argv[3], sys.argv[4]))
+        sys.exit(session(sys.argv[2], sys.argv[3], sys.argv[4],
+                         int(sys.argv[5]) if len(sys.argv) > 5 else 0))
     sys.exit(orphan(sys.argv[2], sys.argv[3]))

@@ -9,6 +9,10 @@
 # KeepAlive; ped shows the neighbor OPERATIONAL (passive role, no failed
 # initialization). A connection from an address that never sends a Hello
 # (10.97.0.3) is closed after the hold (about 5 s) and logged.
+# A peer that stops reading (10.97.0.4: 400000 Label Requests, each answered
+# with a Notification, receive buffer 4 kB) has its session reset once ped's
+# output for it passes the bound (logged), instead of ped dropping messages
+# on a live session or buffering without end; the other session stays.
 . "$(dirname "$0")/lib.sh"
 topo_init e
 
@@ -21,6 +25,7 @@ ip -n "$GEN" link set "${TP}g" name eth0
 ip -n "$DUT" addr add 10.97.0.1/24 dev eth0
 ip -n "$GEN" addr add 10.97.0.2/24 dev eth0
 ip -n "$GEN" addr add 10.97.0.3/24 dev eth0
+ip -n "$GEN" addr add 10.97.0.4/24 dev eth0
 for ns in "$DUT" "$GEN"; do
 	ip -n "$ns" link set lo up
 	ip -n "$ns" link set eth0 up
@@ -39,6 +44,12 @@ EOF
 start_ped "$DUT" dut "$TMPD/dut.conf" || { fail "ped starts"; topo_done; exit 1; }
 check "dut: eth0 joined 224.0.0.2 (ACTIVE)" wait_json dut "show mpls ldp interface json" \
 	'{"eth0: ipv4":{"state":"ACTIVE"}}'
+# retry_file TRIES REGEX FILE: FILE has a line matching REGEX (0.1 s apart)
+retry_file() {
+	for _ in $(seq "$1"); do grep -q "$2" "$3" 2>/dev/null && return 0; sleep 0.1; done
+	echo "no '$2' in $3"; tail -5 "$3"
+	return 1
+}
 # the generator holds its session while its stdin (a fifo) stays open
 mkfifo "$TMPD/hold"
 ip netns exec "$GEN" /usr/bin/python3 "$top_srcdir/tests/topo/ldp_early_conn.py" session \
@@ -66,6 +77,24 @@ check "orphan connection logged" grep -q "connection from 10.97.0.3 closed: no H
 check "dut: the session with gen is still OPERATIONAL" wait_json dut "show mpls ldp neighbor json" \
 	'{"neighbors":[{"neighborId":"10.97.0.2","state":"OPERATIONAL"}]}'
 
-exec 9>&-
-for _ in $(seq 50); do kill -0 "$GENPID" 2>/dev/null || break; sleep 0.1; done
+# a peer that does not read
+mkfifo "$TMPD/hold2"
+ip netns exec "$GEN" /usr/bin/python3 "$top_srcdir/tests/topo/ldp_early_conn.py" session \
+	10.97.0.4 10.97.0.1 eth0 400000 <"$TMPD/hold2" >"$TMPD/flood.out" 2>&1 &
+FLOODPID=$!
+PIDS="$PIDS $FLOODPID"
+exec 8>"$TMPD/hold2"
+check "flood: session up, requests sent" retry_file 600 "Label Requests" "$TMPD/flood.out"
+sed 's/^/    flood: /' "$TMPD/flood.out"
+check "flood: ped resets the session whose output passes the bound (logged)" retry_file 200 \
+	"ldp nbr 10.97.0.4: more than [0-9]* bytes waiting to be sent (the peer does not read): session reset" \
+	"$TMPD/dut.log"
+check "flood: 10.97.0.4 no longer OPERATIONAL at ped" wait_json dut \
+	"show mpls ldp neighbor 10.97.0.4 detail json" '{"10.97.0.4":{"state":"NONEXISTENT"}}'
+check "flood: the session with 10.97.0.2 is still OPERATIONAL" wait_json dut \
+	"show mpls ldp neighbor 10.97.0.2 detail json" '{"10.97.0.2":{"state":"OPERATIONAL"}}'
+
+exec 9>&- 8>&-
+for _ in $(seq 50); do kill -0 "$GENPID" 2>/dev/null || kill -0 "$FLOODPID" 2>/dev/null || break
+	sleep 0.1; done
 topo_done
