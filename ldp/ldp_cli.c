@@ -52,7 +52,7 @@ static int no_mpls_ldp_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	(void)cli;
 	(void)a;
-	memset(&ldpd_conf, 0, sizeof(ldpd_conf));
+	ldpd_conf_clear();
 	ldpd_conf_changed();
 	return CMD_SUCCESS;
 }

@@ -2053,6 +2053,13 @@ void ldpd_conf_changed(void)
 	}
 }
 
+void ldpd_conf_clear(void)
+{
+	free(ldpd_conf.iface);
+	free(ldpd_conf.nbr);
+	memset(&ldpd_conf, 0, sizeof(ldpd_conf));
+}
+
 void ldpd_init(const struct ldpd_ops *ops)
 {
 	memset(&ldpd_conf, 0, sizeof(ldpd_conf));
@@ -2076,9 +2083,7 @@ void ldpd_fini(void)
 	L.ifrt_cap = 0;
 	free(md5_sig);
 	md5_sig = NULL;
-	free(ldpd_conf.iface);
-	free(ldpd_conf.nbr);
-	memset(&ldpd_conf, 0, sizeof(ldpd_conf));
+	ldpd_conf_clear();
 	if (L.ev_retry)
 		event_free(L.ev_retry);
 	L.ev_retry = NULL;

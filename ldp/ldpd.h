@@ -186,6 +186,7 @@ struct ldp_nbr_conf *ldpd_nbr_conf(uint32_t lsr_id);
 struct ldp_iface_conf *ldpd_iface_conf_add(const char *ifname);
 void ldpd_iface_conf_del(struct ldp_iface_conf *ic);
 struct ldp_nbr_conf *ldpd_nbr_conf_add(uint32_t lsr_id);
+void ldpd_conf_clear(void); /* `no mpls ldp`: everything back to the defaults */
 int ldpd_adj_limit(void);
 /* Walks for show commands. */
 struct ldp_adj *ldpd_adj_first(void);

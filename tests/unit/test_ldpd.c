@@ -215,6 +215,7 @@ START_TEST(config_grows)
 {
 	struct ldp_hello h = { .holdtime = 15 };
 	char line[64], want[64];
+	uint64_t dropped;
 	int i;
 
 	run("mpls ldp");
@@ -243,6 +244,7 @@ START_TEST(config_grows)
 	ck_assert_ptr_nonnull(strstr(out, "  interface e199\n"));
 	ck_assert_ptr_nonnull(strstr(out, " neighbor 10.9.0.99 password pw98\n"));
 	ldpd_test_start(base);
+	dropped = ldpd_stats()->hello_dropped_full;
 	for (i = 0; i < 2000; i++) {
 		uint32_t id = 0x0b000000u + (uint32_t)i + 1;
 
@@ -250,7 +252,7 @@ START_TEST(config_grows)
 		ck_assert_int_eq(ldpd_hello_input(want, id, id, &h), 0);
 	}
 	ck_assert_int_eq(ldpd_adj_count(), 2000);
-	ck_assert_uint_eq(ldpd_stats()->hello_dropped_full, 0);
+	ck_assert_uint_eq(ldpd_stats()->hello_dropped_full, dropped);
 }
 END_TEST
 
