@@ -87,6 +87,7 @@ struct ldp_ifrt {
 	bool joined;
 	bool oper_up;       /* seen up: a later down drops its adjacencies */
 	int join_errno;     /* last refusal (0: none), shown as the state */
+	int send_errno;     /* last Hello refused (0: none), shown as the error */
 	time_t last_hello, uptime;
 	int64_t last_fast_ms; /* monotonic: last Hello sent for a new neighbor */
 };
@@ -255,8 +256,11 @@ const char *ldpd_iface_state(const char *ifname, char *err, size_t errlen)
 
 		if (strcmp(r->name, ifname) != 0)
 			continue;
-		if (r->joined)
+		if (r->joined) {
+			if (r->send_errno != 0)
+				snprintf(err, errlen, "cannot send Hello: %s", strerror(r->send_errno));
 			return "ACTIVE";
+		}
 		if (r->join_errno != 0 && r->ifindex != 0 && r->oper_up) {
 			snprintf(err, errlen, "%s", strerror(r->join_errno));
 			return "JOIN FAILED";
@@ -1488,7 +1492,8 @@ static ssize_t hello_sendmsg(const void *buf, size_t len, struct sockaddr_in *ds
 	return sendmsg(L.udp_fd, &mh, 0);
 }
 
-static void hello_send(int ifindex, uint32_t dst, bool targeted, uint16_t hold)
+/* 0, or the errno of the kernel's refusal */
+static int hello_send(int ifindex, uint32_t dst, bool targeted, uint16_t hold)
 {
 	uint8_t buf[128];
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(LDP_PORT) };
@@ -1496,16 +1501,30 @@ static void hello_send(int ifindex, uint32_t dst, bool targeted, uint16_t hold)
 	int len = hello_build(buf, sizeof(buf), targeted, hold);
 
 	if (len < 0)
-		return;
+		return EINVAL;
 	if (!targeted) {
 		memset(&mr, 0, sizeof(mr));
 		mr.imr_ifindex = ifindex;
 		if (setsockopt(L.udp_fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) != 0)
-			return;
+			return errno;
 	}
 	sin.sin_addr.s_addr = htonl(dst);
-	if (hello_sendmsg(buf, (size_t)len, &sin, targeted) == len)
-		L.st.hello_tx++;
+	if (hello_sendmsg(buf, (size_t)len, &sin, targeted) != len)
+		return errno ? errno : EIO;
+	L.st.hello_tx++;
+	return 0;
+}
+
+/* A link Hello out of r; a refusal is logged once per cause and shown. */
+static void ifrt_hello(struct ldp_ifrt *r)
+{
+	int err = hello_send(r->ifindex, LDP_ALL_ROUTERS, false, link_hold(r->name));
+
+	if (err != 0 && err != r->send_errno)
+		log_warnx("ldp: interface %s: cannot send Hello: %s", r->name, strerror(err));
+	else if (err == 0 && r->send_errno != 0)
+		log_info("ldp: interface %s: Hellos go out again", r->name);
+	r->send_errno = err;
 }
 
 /* Joins 224.0.0.2 on the interface with a socket of its own (struct
@@ -1576,7 +1595,7 @@ static void hello_fast(const char *ifname)
 		if (strcmp(r->name, ifname) != 0 || !r->joined ||
 		    (r->last_fast_ms != 0 && now - r->last_fast_ms < LDP_FAST_HELLO_MS))
 			continue;
-		hello_send(r->ifindex, LDP_ALL_ROUTERS, false, link_hold(r->name));
+		ifrt_hello(r);
 		r->last_fast_ms = now;
 	}
 }
@@ -1661,7 +1680,7 @@ static void ifaces_sync(time_t now)
 			r->uptime = now;
 		}
 		if (r->joined && now - r->last_hello >= link_interval(r->name)) {
-			hello_send(r->ifindex, LDP_ALL_ROUTERS, false, link_hold(r->name));
+			ifrt_hello(r);
 			r->last_hello = now;
 		}
 	}
@@ -1675,7 +1694,14 @@ static void targeted_sync(time_t now)
 
 	for (int i = 0; i < ldpd_conf.nnbr; i++)
 		if (ldpd_conf.nbr[i].targeted && now - ldpd_conf.nbr[i].last_targeted >= iv) {
-			hello_send(0, ldpd_conf.nbr[i].lsr_id, true, (uint16_t)hold);
+			struct ldp_nbr_conf *nc = &ldpd_conf.nbr[i];
+			int err = hello_send(0, nc->lsr_id, true, (uint16_t)hold);
+			char b[ADDR4_STRLEN];
+
+			if (err != 0 && err != nc->send_errno)
+				log_warnx("ldp: cannot send targeted Hello to %s: %s",
+					  addr4_ntop(nc->lsr_id, b, sizeof(b)), strerror(err));
+			nc->send_errno = err;
 			ldpd_conf.nbr[i].last_targeted = now;
 		}
 }

@@ -69,6 +69,7 @@ struct ldp_nbr_conf {
 	uint16_t keepalive;   /* `neighbor X session holdtime N`, 0: instance value */
 	bool ttl_security_off; /* `neighbor X ttl-security disable` */
 	time_t last_targeted;  /* run time: last targeted Hello sent */
+	int send_errno;        /* run time: its last refusal (logged once) */
 };
 
 struct ldpd_conf {

@@ -13,6 +13,7 @@
 # with a Notification, receive buffer 4 kB) has its session reset once ped's
 # output for it passes the bound (logged), instead of ped dropping messages
 # on a live session or buffering without end; the other session stays.
+# A targeted Hello the kernel refuses (no route) is logged with the reason.
 . "$(dirname "$0")/lib.sh"
 topo_init e
 
@@ -93,6 +94,12 @@ check "flood: 10.97.0.4 no longer OPERATIONAL at ped" wait_json dut \
 	"show mpls ldp neighbor 10.97.0.4 detail json" '{"10.97.0.4":{"state":"NONEXISTENT"}}'
 check "flood: the session with 10.97.0.2 is still OPERATIONAL" wait_json dut \
 	"show mpls ldp neighbor 10.97.0.2 detail json" '{"10.97.0.2":{"state":"OPERATIONAL"}}'
+
+# a kernel refusal to send is logged: a targeted neighbor without a route
+cfg_dut() { local a=(-N dut -c "conf t") l; for l in "$@"; do a+=(-c "$l"); done; "$PESH" "${a[@]}"; }
+cfg_dut "mpls ldp" "address-family ipv4" "neighbor 10.99.99.99 targeted" >/dev/null
+check "a targeted Hello the kernel refuses is logged with the reason" retry_file 40 \
+	"ldp: cannot send targeted Hello to 10.99.99.99: Network is unreachable" "$TMPD/dut.log"
 
 exec 9>&- 8>&-
 for _ in $(seq 50); do kill -0 "$GENPID" 2>/dev/null || kill -0 "$FLOODPID" 2>/dev/null || break
