@@ -257,8 +257,8 @@ static int show_iface_cmd(struct cli *cli, const struct cmd_args *a)
 		json_object_object_add(o, key, e);
 		snprintf(timers, sizeof(timers), "%u/%u", iv, hold);
 		if (!json)
-			cli_out(cli, "ipv4 %-11s %-6s %-8s %-12s %3d%s%s\n", ic->name, state, up, timers,
-				nadj, err[0] ? "  " : "", err);
+			cli_out(cli, "ipv4 %-11s %-6s %-8s %-12s %3d%s%s\n", ic->name, state, up,
+				timers, nadj, err[0] ? "  " : "", err);
 	}
 	if (json)
 		cli_json(cli, o);

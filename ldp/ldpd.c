@@ -83,11 +83,11 @@
 struct ldp_ifrt {
 	char name[LDP_IFNAMSIZ];
 	int ifindex;
-	int mfd;            /* membership socket, -1 when not joined */
+	int mfd; /* membership socket, -1 when not joined */
 	bool joined;
-	bool oper_up;       /* seen up: a later down drops its adjacencies */
-	int join_errno;     /* last refusal (0: none), shown as the state */
-	int send_errno;     /* last Hello refused (0: none), shown as the error */
+	bool oper_up;   /* seen up: a later down drops its adjacencies */
+	int join_errno; /* last refusal (0: none), shown as the state */
+	int send_errno; /* last Hello refused (0: none), shown as the error */
 	time_t last_hello, uptime;
 	int64_t last_fast_ms; /* monotonic: last Hello sent for a new neighbor */
 };
@@ -219,8 +219,8 @@ struct ldp_nbr_conf *ldpd_nbr_conf_add(uint32_t lsr_id)
 
 	if (ldpd_conf.nnbr == ldpd_conf.nbr_cap) {
 		ldpd_conf.nbr_cap = ldpd_conf.nbr_cap ? ldpd_conf.nbr_cap * 2 : 8;
-		ldpd_conf.nbr = xrealloc(ldpd_conf.nbr,
-					 (size_t)ldpd_conf.nbr_cap * sizeof(*ldpd_conf.nbr));
+		ldpd_conf.nbr =
+			xrealloc(ldpd_conf.nbr, (size_t)ldpd_conf.nbr_cap * sizeof(*ldpd_conf.nbr));
 	}
 	nc = &ldpd_conf.nbr[ldpd_conf.nnbr++];
 	memset(nc, 0, sizeof(*nc));
@@ -258,7 +258,8 @@ const char *ldpd_iface_state(const char *ifname, char *err, size_t errlen)
 			continue;
 		if (r->joined) {
 			if (r->send_errno != 0)
-				snprintf(err, errlen, "cannot send Hello: %s", strerror(r->send_errno));
+				snprintf(err, errlen, "cannot send Hello: %s",
+					 strerror(r->send_errno));
 			return "ACTIVE";
 		}
 		if (r->join_errno != 0 && r->ifindex != 0 && r->oper_up) {
@@ -590,8 +591,10 @@ static int nbr_send(struct ldp_nbr *n, struct ldp_msg *m)
 		 * comes back */
 		if (!n->out_full) {
 			n->out_full = true;
-			log_warnx("ldp nbr %s: more than %zu bytes waiting to be sent (the peer does "
-				  "not read): session reset", n->fsm.name, outbuf_limit());
+			log_warnx(
+				"ldp nbr %s: more than %zu bytes waiting to be sent (the peer does "
+				"not read): session reset",
+				n->fsm.name, outbuf_limit());
 			event_active(n->ev_reset, EV_TIMEOUT, 0);
 		}
 		snprintf(n->last_error, sizeof(n->last_error), "output buffer full");
@@ -902,7 +905,8 @@ static bool nbr_addr_add(struct ldp_nbr *n, uint32_t a)
 	if (n->naddr >= LDP_NBR_ADDRS_MAX) {
 		if (n->addrs_dropped++ == 0)
 			log_warnx("ldp nbr %s: more than %d addresses advertised: the rest are "
-				  "ignored", n->fsm.name, LDP_NBR_ADDRS_MAX);
+				  "ignored",
+				  n->fsm.name, LDP_NBR_ADDRS_MAX);
 		return false;
 	}
 	if (n->naddr == n->addr_cap) {

@@ -153,7 +153,7 @@ struct ldp_nbr {
 	struct event *ev_reset;
 	time_t uptime;
 	int naddr, addr_cap;
-	uint32_t *addrs;       /* advertised by the peer (at most LDP_NBR_ADDRS_MAX) */
+	uint32_t *addrs; /* advertised by the peer (at most LDP_NBR_ADDRS_MAX) */
 	uint64_t addrs_dropped;
 	struct ldp_nbr_stats st;
 	bool was_oper;

@@ -233,9 +233,10 @@ int label_set_dynamic_block(mpls_label_t lo, mpls_label_t hi, char *err, size_t 
 			outside++;
 	}
 	if (outside > 0 && (lo != dyn_lo || hi != dyn_hi))
-		log_info("label manager: dynamic block %u-%u; %zu labels in use outside it are kept "
-			 "until released",
-			 lo, hi, outside);
+		log_info(
+			"label manager: dynamic block %u-%u; %zu labels in use outside it are kept "
+			"until released",
+			lo, hi, outside);
 	dyn_lo = lo;
 	dyn_hi = hi;
 	if (cursor < lo || cursor > hi)

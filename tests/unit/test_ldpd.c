@@ -221,8 +221,8 @@ START_TEST(config_grows)
 	run("mpls ldp");
 	run("router-id 10.0.0.1");
 	for (i = 0; i < 100; i++) {
-		snprintf(line, sizeof(line), "neighbor 10.9.%d.%d password pw%d", i / 250, i % 250 + 1,
-			 i);
+		snprintf(line, sizeof(line), "neighbor 10.9.%d.%d password pw%d", i / 250,
+			 i % 250 + 1, i);
 		run(line);
 	}
 	run("address-family ipv4");
