@@ -690,6 +690,42 @@ void lde_nbr_address_add(struct lde *lde, uint32_t lsr_id, uint32_t addr)
 	fec_update_all(lde);
 }
 
+/* A whole Address message: one re-evaluation of the FECs, not one per
+ * address (a core router advertises dozens). */
+void lde_nbr_addresses_add(struct lde *lde, uint32_t lsr_id, const uint32_t *addrs, int n)
+{
+	struct lde_nbr *nb = nbr_find(lde, lsr_id);
+	bool changed = false;
+
+	if (nb == NULL)
+		return;
+	for (int i = 0; i < n; i++)
+		if (addrs[i] != 0 && !nbr_has_addr(nb, addrs[i])) {
+			nbr_addr_add(nb, addrs[i]);
+			changed = true;
+		}
+	if (changed)
+		fec_update_all(lde);
+}
+
+void lde_nbr_addresses_del(struct lde *lde, uint32_t lsr_id, const uint32_t *addrs, int n)
+{
+	struct lde_nbr *nb = nbr_find(lde, lsr_id);
+	bool changed = false;
+
+	if (nb == NULL)
+		return;
+	for (int i = 0; i < n; i++)
+		for (int j = 0; j < nb->naddrs; j++)
+			if (nb->addrs[j] == addrs[i]) {
+				nb->addrs[j] = nb->addrs[--nb->naddrs];
+				changed = true;
+				break;
+			}
+	if (changed)
+		fec_update_all(lde);
+}
+
 void lde_nbr_address_del(struct lde *lde, uint32_t lsr_id, uint32_t addr)
 {
 	struct lde_nbr *n = nbr_find(lde, lsr_id);

@@ -109,6 +109,8 @@ int lde_nbr_up(struct lde *lde, uint32_t lsr_id, const uint32_t *addrs, int nadd
 void lde_nbr_down(struct lde *lde, uint32_t lsr_id);
 void lde_nbr_address_add(struct lde *lde, uint32_t lsr_id, uint32_t addr);
 void lde_nbr_address_del(struct lde *lde, uint32_t lsr_id, uint32_t addr);
+void lde_nbr_addresses_add(struct lde *lde, uint32_t lsr_id, const uint32_t *addrs, int n);
+void lde_nbr_addresses_del(struct lde *lde, uint32_t lsr_id, const uint32_t *addrs, int n);
 bool lde_nbr_exists(const struct lde *lde, uint32_t lsr_id);
 
 /* Core routes (default VRF). egress: connected or our own address. */

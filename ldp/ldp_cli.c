@@ -52,7 +52,7 @@ static int no_mpls_ldp_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	(void)cli;
 	(void)a;
-	memset(&ldpd_conf, 0, sizeof(ldpd_conf));
+	ldpd_conf_clear();
 	ldpd_conf_changed();
 	return CMD_SUCCESS;
 }
@@ -85,14 +85,7 @@ static struct ldp_nbr_conf *nbr_conf_get(struct cli *cli, const struct cmd_args 
 		return NULL;
 	if ((nc = ldpd_nbr_conf(id)) != NULL || !create)
 		return nc;
-	if (ldpd_conf.nnbr >= LDP_MAX_NBR_CONF) {
-		cli_out(cli, "%% Too many neighbors configured\n");
-		return NULL;
-	}
-	nc = &ldpd_conf.nbr[ldpd_conf.nnbr++];
-	memset(nc, 0, sizeof(*nc));
-	nc->lsr_id = id;
-	return nc;
+	return ldpd_nbr_conf_add(id);
 }
 
 /* drops a neighbor entry that no longer carries any setting */
@@ -267,13 +260,7 @@ static int interface_cmd(struct cli *cli, const struct cmd_args *a)
 		return CMD_ERROR;
 	}
 	if (ic == NULL) {
-		if (ldpd_conf.niface >= LDP_MAX_IFACE) {
-			cli_out(cli, "%% Too many LDP interfaces\n");
-			return CMD_ERROR;
-		}
-		ic = &ldpd_conf.iface[ldpd_conf.niface++];
-		memset(ic, 0, sizeof(*ic));
-		snprintf(ic->name, sizeof(ic->name), "%s", name);
+		ic = ldpd_iface_conf_add(name);
 		ldpd_conf_changed();
 	}
 	cli_set_node(cli, NODE_LDP_IF, ic->name);
@@ -287,7 +274,7 @@ static int no_interface_cmd(struct cli *cli, const struct cmd_args *a)
 	(void)cli;
 	if (ic == NULL)
 		return CMD_SUCCESS;
-	*ic = ldpd_conf.iface[--ldpd_conf.niface];
+	ldpd_iface_conf_del(ic);
 	ldpd_conf_changed();
 	return CMD_SUCCESS;
 }

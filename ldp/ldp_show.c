@@ -72,6 +72,7 @@ static json_object *nbr_detail_json(const struct ldp_nbr *n)
 	jstr(o, "role", n->active ? "active" : "passive");
 	json_object_object_add(o, "gtsm", json_object_new_boolean(n->gtsm));
 	jint(o, "backoffSeconds", n->backoff);
+	jint(o, "initFailures", n->init_failures);
 	if (n->last_error[0])
 		jstr(o, "lastError", n->last_error);
 	v4 = json_object_new_object();
@@ -88,6 +89,11 @@ static json_object *nbr_detail_json(const struct ldp_nbr *n)
 	}
 	json_object_object_add(v4, "ipv4", src);
 	json_object_object_add(o, "discoverySources", v4);
+	/* the peer's Address messages (RFC 5036 3.5.5), JSON only (not in FRR) */
+	src = json_object_new_array();
+	for (int i = 0; i < n->naddr; i++)
+		json_object_array_add(src, json_object_new_string(a4(n->addrs[i], b)));
+	json_object_object_add(o, "addresses", src);
 	return o;
 }
 
@@ -225,7 +231,8 @@ static int show_iface_cmd(struct cli *cli, const struct cmd_args *a)
 	for (int i = 0; i < ldpd_conf.niface; i++) {
 		const struct ldp_iface_conf *ic = &ldpd_conf.iface[i];
 		json_object *e = json_object_new_object();
-		char key[40], timers[24], up[32];
+		char key[40], timers[24], up[32], err[64];
+		const char *state;
 		int nadj = 0;
 		uint16_t hold = ic->hello_hold ? ic->hello_hold
 			      : ldpd_conf.link_hold ? ldpd_conf.link_hold : LDP_DEF_LINK_HOLD;
@@ -238,7 +245,10 @@ static int show_iface_cmd(struct cli *cli, const struct cmd_args *a)
 				nadj++;
 		jstr(e, "name", ic->name);
 		jstr(e, "addressFamily", "ipv4");
-		jstr(e, "state", ldpd_conf.enabled ? "ACTIVE" : "DOWN");
+		state = ldpd_iface_state(ic->name, err, sizeof(err));
+		jstr(e, "state", state);
+		if (err[0])
+			jstr(e, "error", err);
 		jstr(e, "upTime", uptime_str(ldpd_iface_uptime(ic->name), up, sizeof(up)));
 		jint(e, "helloInterval", iv);
 		jint(e, "helloHoldtime", hold);
@@ -247,8 +257,8 @@ static int show_iface_cmd(struct cli *cli, const struct cmd_args *a)
 		json_object_object_add(o, key, e);
 		snprintf(timers, sizeof(timers), "%u/%u", iv, hold);
 		if (!json)
-			cli_out(cli, "ipv4 %-11s %-6s %-8s %-12s %3d\n", ic->name,
-				ldpd_conf.enabled ? "ACTIVE" : "DOWN", up, timers, nadj);
+			cli_out(cli, "ipv4 %-11s %-6s %-8s %-12s %3d%s%s\n", ic->name, state, up,
+				timers, nadj, err[0] ? "  " : "", err);
 	}
 	if (json)
 		cli_json(cli, o);

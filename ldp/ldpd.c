@@ -1,17 +1,23 @@
 /* The running LDP instance (RFC 5036) inside ped's network namespace.
  *
  * Discovery (2.4): one UDP socket on port 646 receives with IP_PKTINFO (to
- * know the interface); link Hellos go to 224.0.0.2 with TTL 1 out of each
- * `interface IFNAME` (IP_MULTICAST_IF), targeted Hellos (2.4.2) unicast to
- * `neighbor X targeted`. Adjacencies carry the negotiated hold time (2.5.5:
- * the smaller of both, 0 meaning the default) and expire on their own
- * timer; the table is bounded (LDP_MAX_ADJ): hellos from unknown sources
- * beyond it are dropped and counted, never stored.
+ * know the interface); each LDP interface joins 224.0.0.2 with a socket of
+ * its own (struct ldp_ifrt: the kernel limits the groups per socket), a
+ * refusal being logged and shown as the interface's state; link Hellos go
+ * to 224.0.0.2 with TTL 1 out of each `interface IFNAME`
+ * (IP_MULTICAST_IF), and at once on a link where a new neighbor appears;
+ * targeted Hellos (2.4.2) unicast to `neighbor X targeted`. Adjacencies
+ * carry the negotiated hold time (2.5.5: the smaller of both, 0 meaning the
+ * default) and expire on their own timer; the table is bounded by
+ * ldpd_adj_limit(), which grows with the configuration: hellos from unknown
+ * sources beyond it are dropped and counted, never stored.
  *
  * Sessions (2.5): one neighbor per LSR ID; the LSR with the higher
  * transport address is active (2.5.2) and connects from its transport
  * address to TCP 646, the other accepts and matches the connection to an
- * adjacency by source address. Initialization carries the Common Session
+ * adjacency by source address; a connection from an address we have no
+ * Hello from yet is held LDP_PENDING_CONN_TIMEOUT seconds for that Hello
+ * (struct ldp_pending). Initialization carries the Common Session
  * Parameters (keepalive from config, max PDU 4096, receiver LDP ID); the
  * state machine is ldp/fsm.c; KeepAlives every third of the negotiated
  * time. A failed initialization backs off exponentially (15 s .. 120 s,
@@ -30,7 +36,9 @@
  * (no kernel MPLS here): `show mpls table` reads it.
  *
  * Our addresses are advertised when a session comes up and their changes
- * (polled every second) as Address / Address Withdraw (3.5.5, 3.5.6).
+ * (polled every second) as Address / Address Withdraw (3.5.5, 3.5.6), split
+ * over as many messages as the negotiated max PDU length needs. No table
+ * here has a fixed size: interfaces, neighbors and address lists grow.
  *
  * Deviations: IPv4 only; no Label Request origination; the LFIB is not
  * pushed to a dataplane (ops hooks are no-ops). */
@@ -64,14 +72,34 @@
 #endif
 
 #define LDP_INBUF_SIZE (LDP_MAX_PDU_DEFAULT * 4)
-#define LDP_MAX_LOCAL_ADDRS 64
 
+/* An LDP interface at run time. Each holds its 224.0.0.2 membership on a
+ * socket of its own (mfd): the kernel allows a socket at most
+ * net.ipv4.igmp_max_memberships groups (20 by default), so one socket for
+ * every interface stops joining at the 21st. Membership sockets are never
+ * bound and never read: the one receive socket (udp_fd, IP_MULTICAST_ALL
+ * on) gets the Hellos of every group joined in the namespace, with
+ * IP_PKTINFO naming the interface. */
 struct ldp_ifrt {
 	char name[LDP_IFNAMSIZ];
 	int ifindex;
+	int mfd; /* membership socket, -1 when not joined */
 	bool joined;
-	bool oper_up; /* seen up: a later down drops its adjacencies */
+	bool oper_up;   /* seen up: a later down drops its adjacencies */
+	int join_errno; /* last refusal (0: none), shown as the state */
+	int send_errno; /* last Hello refused (0: none), shown as the error */
 	time_t last_hello, uptime;
+	int64_t last_fast_ms; /* monotonic: last Hello sent for a new neighbor */
+};
+
+/* A connection from an address with no adjacency yet (the peer heard our
+ * Hello before we heard its own): held until its Hello comes. */
+struct ldp_pending {
+	struct ldp_pending *next;
+	int fd;
+	uint32_t addr;
+	uint16_t port;
+	struct event *ev_timeout;
 };
 
 struct ldpd_conf ldpd_conf;
@@ -84,21 +112,25 @@ static struct {
 	struct lde *lde;
 	int udp_fd, tcp_fd;
 	struct event *ev_udp, *ev_tcp, *ev_tick, *ev_retry;
+	struct event *ev_soon; /* one tick now (interfaces changed) */
 	struct ldp_adj *adjs;
 	int nadj;
 	struct ldp_nbr *nbrs;
 	int nnbr;
-	int nifrt;
-	struct ldp_ifrt ifrt[LDP_MAX_IFACE];
-	time_t last_targeted[LDP_MAX_NBR_CONF];
+	int nifrt, ifrt_cap;
+	struct ldp_ifrt *ifrt;
+	struct ldp_pending *pending;
+	int npending;
 	int nadv; /* our addresses as last advertised (sorted) */
-	uint32_t adv[LDP_MAX_LOCAL_ADDRS];
+	uint32_t *adv;
 	bool adv_valid;
 	struct ldpd_stats st;
 } L = { .udp_fd = -1, .tcp_fd = -1 };
 
 static void nbr_close(struct ldp_nbr *n, uint32_t status);
 static void nbr_maybe_connect(struct ldp_nbr *n);
+static void pending_adopt(struct ldp_nbr *n);
+static void hello_fast(const char *ifname);
 
 /* ---- pure helpers ---- */
 
@@ -156,6 +188,51 @@ struct ldp_nbr_conf *ldpd_nbr_conf(uint32_t lsr_id)
 	return NULL;
 }
 
+struct ldp_iface_conf *ldpd_iface_conf_add(const char *ifname)
+{
+	struct ldp_iface_conf *ic;
+
+	if (ldpd_conf.niface == ldpd_conf.iface_cap) {
+		ldpd_conf.iface_cap = ldpd_conf.iface_cap ? ldpd_conf.iface_cap * 2 : 8;
+		ldpd_conf.iface = xrealloc(ldpd_conf.iface,
+					   (size_t)ldpd_conf.iface_cap * sizeof(*ldpd_conf.iface));
+	}
+	ic = &ldpd_conf.iface[ldpd_conf.niface++];
+	memset(ic, 0, sizeof(*ic));
+	snprintf(ic->name, sizeof(ic->name), "%s", ifname);
+	return ic;
+}
+
+/* Keeps the configuration order (the running config prints it). */
+void ldpd_iface_conf_del(struct ldp_iface_conf *ic)
+{
+	int i = (int)(ic - ldpd_conf.iface);
+
+	memmove(&ldpd_conf.iface[i], &ldpd_conf.iface[i + 1],
+		(size_t)(ldpd_conf.niface - i - 1) * sizeof(*ic));
+	ldpd_conf.niface--;
+}
+
+struct ldp_nbr_conf *ldpd_nbr_conf_add(uint32_t lsr_id)
+{
+	struct ldp_nbr_conf *nc;
+
+	if (ldpd_conf.nnbr == ldpd_conf.nbr_cap) {
+		ldpd_conf.nbr_cap = ldpd_conf.nbr_cap ? ldpd_conf.nbr_cap * 2 : 8;
+		ldpd_conf.nbr =
+			xrealloc(ldpd_conf.nbr, (size_t)ldpd_conf.nbr_cap * sizeof(*ldpd_conf.nbr));
+	}
+	nc = &ldpd_conf.nbr[ldpd_conf.nnbr++];
+	memset(nc, 0, sizeof(*nc));
+	nc->lsr_id = lsr_id;
+	return nc;
+}
+
+int ldpd_adj_limit(void)
+{
+	return LDP_ADJ_BASE + LDP_ADJ_PER_IFACE * ldpd_conf.niface + ldpd_conf.nnbr;
+}
+
 struct ldp_adj *ldpd_adj_first(void) { return L.adjs; }
 struct ldp_nbr *ldpd_nbr_first(void) { return L.nbrs; }
 const struct lde *ldpd_lde(void) { return L.lde; }
@@ -168,6 +245,29 @@ time_t ldpd_iface_uptime(const char *ifname)
 		if (strcmp(L.ifrt[i].name, ifname) == 0 && L.ifrt[i].joined)
 			return L.ifrt[i].uptime;
 	return 0;
+}
+
+const char *ldpd_iface_state(const char *ifname, char *err, size_t errlen)
+{
+	if (errlen > 0)
+		err[0] = '\0';
+	for (int i = 0; L.running && i < L.nifrt; i++) {
+		const struct ldp_ifrt *r = &L.ifrt[i];
+
+		if (strcmp(r->name, ifname) != 0)
+			continue;
+		if (r->joined) {
+			if (r->send_errno != 0)
+				snprintf(err, errlen, "cannot send Hello: %s",
+					 strerror(r->send_errno));
+			return "ACTIVE";
+		}
+		if (r->join_errno != 0 && r->ifindex != 0 && r->oper_up) {
+			snprintf(err, errlen, "%s", strerror(r->join_errno));
+			return "JOIN FAILED";
+		}
+	}
+	return "DOWN";
 }
 
 static uint16_t link_hold(const char *ifname)
@@ -224,6 +324,7 @@ static struct ldp_nbr *nbr_find_addr(uint32_t raddr)
 }
 
 static const struct ldp_fsm_ops nbr_fsm_ops;
+static void nbr_reset_cb(evutil_socket_t fd, short what, void *arg);
 static void nbr_ka_timeout_cb(evutil_socket_t fd, short what, void *arg);
 static void nbr_ka_timer_cb(evutil_socket_t fd, short what, void *arg);
 static void nbr_connect_cb(evutil_socket_t fd, short what, void *arg);
@@ -244,6 +345,7 @@ static struct ldp_nbr *nbr_new(uint32_t lsr_id, uint32_t raddr)
 	n->ev_ka_timeout = evtimer_new(L.base, nbr_ka_timeout_cb, n);
 	n->ev_ka_timer = evtimer_new(L.base, nbr_ka_timer_cb, n);
 	n->ev_connect = evtimer_new(L.base, nbr_connect_cb, n);
+	n->ev_reset = evtimer_new(L.base, nbr_reset_cb, n);
 	n->out = evbuffer_new();
 	n->inbuf = xmalloc(LDP_INBUF_SIZE);
 	n->next = L.nbrs;
@@ -277,12 +379,14 @@ static void nbr_del(struct ldp_nbr *n)
 	event_free(n->ev_ka_timeout);
 	event_free(n->ev_ka_timer);
 	event_free(n->ev_connect);
+	event_free(n->ev_reset);
 	if (n->ev_read)
 		event_free(n->ev_read);
 	if (n->ev_write)
 		event_free(n->ev_write);
 	evbuffer_free(n->out);
 	free(n->inbuf);
+	free(n->addrs);
 	free(n);
 }
 
@@ -380,7 +484,7 @@ static struct ldp_adj *adj_new(enum ldp_adj_type type, uint32_t lsr_id, const ch
 	struct ldp_nbr *n = nbr_find(lsr_id);
 	struct ldp_adj *a;
 
-	if (n == NULL && L.nnbr >= LDP_MAX_NBR)
+	if (n == NULL && L.nnbr >= ldpd_adj_limit())
 		return NULL;
 	if (n == NULL)
 		n = nbr_new(lsr_id, trans);
@@ -420,7 +524,7 @@ int ldpd_hello_input(const char *ifname, uint32_t src, uint32_t lsr_id, const st
 	}
 	a = adj_find(type, lsr_id, ifname, src);
 	if (a == NULL) {
-		if (L.nadj >= LDP_MAX_ADJ) {
+		if (L.nadj >= ldpd_adj_limit()) {
 			L.st.hello_dropped_full++; /* bounded: unknown sources cost nothing */
 			return -1;
 		}
@@ -428,6 +532,10 @@ int ldpd_hello_input(const char *ifname, uint32_t src, uint32_t lsr_id, const st
 			L.st.hello_dropped_full++;
 			return -1;
 		}
+		/* a new neighbor on the link hears from us now, not up to one
+		 * interval later: its session can start at once */
+		if (!targeted)
+			hello_fast(ifname);
 	}
 	a->holdtime = ldp_hold_negotiate(
 		targeted ? (ldpd_conf.targeted_hold ? ldpd_conf.targeted_hold
@@ -441,10 +549,31 @@ int ldpd_hello_input(const char *ifname, uint32_t src, uint32_t lsr_id, const st
 		evtimer_add(a->expire, &tv);
 	}
 	nbr_maybe_connect(a->nbr);
+	pending_adopt(a->nbr);
 	return 0;
 }
 
 /* ---- session I/O ---- */
+
+static size_t outbuf_limit(void)
+{
+	struct lde_stats st = { 0 };
+
+	if (L.lde != NULL)
+		lde_get_stats(L.lde, &st);
+	return LDP_OUTBUF_BASE + LDP_OUTBUF_PER_FEC * (size_t)st.fecs;
+}
+
+static void nbr_reset_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ldp_nbr *n = arg;
+
+	(void)fd;
+	(void)what;
+	if (n->out_full && n->fsm.state != LDP_NBR_STA_NONEXISTENT)
+		nbr_close(n, LDP_FSM_ST_INTERNAL_ERROR);
+	n->out_full = false;
+}
 
 static int nbr_send(struct ldp_nbr *n, struct ldp_msg *m)
 {
@@ -456,7 +585,18 @@ static int nbr_send(struct ldp_nbr *n, struct ldp_msg *m)
 
 	if (n->fd < 0 || n->connecting)
 		return -1;
-	if (evbuffer_get_length(n->out) > LDP_OUTBUF_MAX) {
+	if (evbuffer_get_length(n->out) > outbuf_limit()) {
+		/* mappings may not be dropped on a live session: it is reset
+		 * (after this call chain returns) and resynchronized when it
+		 * comes back */
+		if (!n->out_full) {
+			n->out_full = true;
+			log_warnx(
+				"ldp nbr %s: more than %zu bytes waiting to be sent (the peer does "
+				"not read): session reset",
+				n->fsm.name, outbuf_limit());
+			event_active(n->ev_reset, EV_TIMEOUT, 0);
+		}
 		snprintf(n->last_error, sizeof(n->last_error), "output buffer full");
 		return -1;
 	}
@@ -535,6 +675,8 @@ static void op_close_conn(void *ctx)
 	n->msg_id = 0;
 	n->max_pdu = LDP_MAX_PDU_DEFAULT;
 	/* RFC 5036 2.5.3: back off after a failed initialization */
+	if (!n->was_oper)
+		n->init_failures++;
 	n->backoff = n->was_oper ? 0 : ldp_backoff_next(n->backoff);
 	n->was_oper = false;
 	if (n->active) {
@@ -543,14 +685,17 @@ static void op_close_conn(void *ctx)
 	}
 }
 
-static int local_addrs(uint32_t *out, int max)
+/* Our IPv4 addresses except 127/8, in a heap array that grows with the
+ * interfaces (*out, freed by the caller). */
+static int local_addrs(uint32_t **out)
 {
 	struct ifaddrs *ifa, *i;
-	int n = 0;
+	int n = 0, cap = 0;
 
+	*out = NULL;
 	if (getifaddrs(&ifa) != 0)
 		return 0;
-	for (i = ifa; i && n < max; i = i->ifa_next) {
+	for (i = ifa; i; i = i->ifa_next) {
 		uint32_t a;
 
 		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
@@ -558,7 +703,11 @@ static int local_addrs(uint32_t *out, int max)
 		a = ntohl(((struct sockaddr_in *)(void *)i->ifa_addr)->sin_addr.s_addr);
 		if ((a >> 24) == 127)
 			continue;
-		out[n++] = a;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 32;
+			*out = xrealloc(*out, (size_t)cap * sizeof(**out));
+		}
+		(*out)[n++] = a;
 	}
 	freeifaddrs(ifa);
 	return n;
@@ -571,18 +720,28 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void addr_send_all(uint16_t type, uint32_t *addrs, int n)
+/* Addresses that fit one Address message in a PDU of max_pdu bytes:
+ * PDU header (10), message header and id (8), Address List TLV header
+ * (4) and address family (2), then 4 bytes each (RFC 5036 3.5.5). */
+int ldp_addrs_per_msg(uint16_t max_pdu)
 {
-	struct ldp_msg m = { .type = type };
+	return ((int)max_pdu - 10 - 8 - 4 - 2) / 4;
+}
 
-	if (n == 0)
-		return;
-	m.u_.addr.family = LDP_AF_IPV4;
-	m.u_.addr.naddr = (uint16_t)n;
-	m.u_.addr.addrs = addrs;
-	for (struct ldp_nbr *nb = L.nbrs; nb; nb = nb->next) {
-		if (nb->fsm.state != LDP_NBR_STA_OPERATIONAL || nbr_send(nb, &m) != 0)
-			continue;
+/* Address / Address Withdraw for addrs[0..n) to one neighbor, split over as
+ * many messages (one per PDU) as its negotiated max PDU length needs. */
+static void addr_send_nbr(struct ldp_nbr *nb, uint16_t type, uint32_t *addrs, int n)
+{
+	int per = ldp_addrs_per_msg(nb->max_pdu), off;
+
+	for (off = 0; per > 0 && off < n; off += per) {
+		struct ldp_msg m = { .type = type };
+
+		m.u_.addr.family = LDP_AF_IPV4;
+		m.u_.addr.naddr = (uint16_t)(n - off < per ? n - off : per);
+		m.u_.addr.addrs = addrs + off;
+		if (nbr_send(nb, &m) != 0)
+			return;
 		if (type == LDP_MSG_ADDRESS)
 			nb->st.addr_sent++;
 		else
@@ -590,14 +749,26 @@ static void addr_send_all(uint16_t type, uint32_t *addrs, int n)
 	}
 }
 
+static void addr_send_all(uint16_t type, uint32_t *addrs, int n)
+{
+	if (n == 0)
+		return;
+	for (struct ldp_nbr *nb = L.nbrs; nb; nb = nb->next)
+		if (nb->fsm.state == LDP_NBR_STA_OPERATIONAL)
+			addr_send_nbr(nb, type, addrs, n);
+}
+
 /* Our interface addresses now; with notify, operational neighbors get
  * Address / Address Withdraw for the difference (RFC 5036 3.5.5, 3.5.6). */
 static void addr_refresh(bool notify)
 {
-	uint32_t cur[LDP_MAX_LOCAL_ADDRS], add[LDP_MAX_LOCAL_ADDRS], del[LDP_MAX_LOCAL_ADDRS];
-	int n = local_addrs(cur, LDP_MAX_LOCAL_ADDRS), i = 0, j = 0, na = 0, nd = 0;
+	uint32_t *cur, *add, *del;
+	int n = local_addrs(&cur), i = 0, j = 0, na = 0, nd = 0;
 
-	qsort(cur, (size_t)n, sizeof(cur[0]), cmp_u32);
+	if (n > 0)
+		qsort(cur, (size_t)n, sizeof(cur[0]), cmp_u32);
+	add = xcalloc((size_t)n + 1, sizeof(*add));
+	del = xcalloc((size_t)L.nadv + 1, sizeof(*del));
 	while (i < n || j < L.nadv) {
 		if (j >= L.nadv || (i < n && cur[i] < L.adv[j]))
 			add[na++] = cur[i++];
@@ -606,35 +777,32 @@ static void addr_refresh(bool notify)
 		else
 			i++, j++;
 	}
-	memcpy(L.adv, cur, sizeof(cur));
+	free(L.adv);
+	L.adv = cur;
 	L.nadv = n;
 	L.adv_valid = true;
 	if (notify) {
 		addr_send_all(LDP_MSG_ADDRESS_WITHDRAW, del, nd);
 		addr_send_all(LDP_MSG_ADDRESS, add, na);
 	}
+	free(add);
+	free(del);
 }
 
 static void op_session_up(void *ctx)
 {
 	struct ldp_nbr *n = ctx;
-	uint32_t addrs[LDP_MAX_LOCAL_ADDRS];
-	struct ldp_msg m = { .type = LDP_MSG_ADDRESS };
 
 	n->was_oper = true;
 	n->backoff = 0;
 	n->uptime = time(NULL);
 	n->last_error[0] = '\0';
 	L.st.sessions_up++;
+	log_info("ldp nbr %s: session operational", n->fsm.name);
 	/* RFC 5036 3.5.5: our addresses first, so that the peer maps next hops */
 	if (!L.adv_valid)
 		addr_refresh(false);
-	memcpy(addrs, L.adv, sizeof(addrs));
-	m.u_.addr.family = LDP_AF_IPV4;
-	m.u_.addr.naddr = (uint16_t)L.nadv;
-	m.u_.addr.addrs = addrs;
-	if (m.u_.addr.naddr > 0 && nbr_send(n, &m) == 0)
-		n->st.addr_sent++;
+	addr_send_nbr(n, LDP_MSG_ADDRESS, L.adv, L.nadv);
 	lde_nbr_up(L.lde, n->lsr_id, n->addrs, n->naddr);
 }
 
@@ -728,14 +896,25 @@ static int recv_init(struct ldp_nbr *n, const struct ldp_init *in, struct ldp_er
 	return 0;
 }
 
-static void nbr_addr_add(struct ldp_nbr *n, uint32_t a)
+/* false when the address is refused (over LDP_NBR_ADDRS_MAX) */
+static bool nbr_addr_add(struct ldp_nbr *n, uint32_t a)
 {
 	for (int i = 0; i < n->naddr; i++)
 		if (n->addrs[i] == a)
-			return;
-	if (n->naddr < LDP_MAX_NBR_ADDRS)
-		n->addrs[n->naddr++] = a;
-	lde_nbr_address_add(L.lde, n->lsr_id, a);
+			return true;
+	if (n->naddr >= LDP_NBR_ADDRS_MAX) {
+		if (n->addrs_dropped++ == 0)
+			log_warnx("ldp nbr %s: more than %d addresses advertised: the rest are "
+				  "ignored",
+				  n->fsm.name, LDP_NBR_ADDRS_MAX);
+		return false;
+	}
+	if (n->naddr == n->addr_cap) {
+		n->addr_cap = n->addr_cap ? n->addr_cap * 2 : 16;
+		n->addrs = xrealloc(n->addrs, (size_t)n->addr_cap * sizeof(*n->addrs));
+	}
+	n->addrs[n->naddr++] = a;
+	return true;
 }
 
 static void nbr_addr_del(struct ldp_nbr *n, uint32_t a)
@@ -745,7 +924,6 @@ static void nbr_addr_del(struct ldp_nbr *n, uint32_t a)
 			n->addrs[i] = n->addrs[--n->naddr];
 			break;
 		}
-	lde_nbr_address_del(L.lde, n->lsr_id, a);
 }
 
 static void recv_label(struct ldp_nbr *n, const struct ldp_msg *m)
@@ -780,18 +958,25 @@ static void recv_label(struct ldp_nbr *n, const struct ldp_msg *m)
 	}
 }
 
-static void recv_oper_msg(struct ldp_nbr *n, const struct ldp_msg *m)
+static void recv_oper_msg(struct ldp_nbr *n, struct ldp_msg *m)
 {
 	switch (m->type) {
-	case LDP_MSG_ADDRESS:
+	case LDP_MSG_ADDRESS: {
+		int k = 0;
+
 		n->st.addr_rcvd++;
+		/* one LDE re-evaluation per message, not per address */
 		for (int i = 0; i < m->u_.addr.naddr; i++)
-			nbr_addr_add(n, m->u_.addr.addrs[i]);
+			if (nbr_addr_add(n, m->u_.addr.addrs[i]))
+				m->u_.addr.addrs[k++] = m->u_.addr.addrs[i];
+		lde_nbr_addresses_add(L.lde, n->lsr_id, m->u_.addr.addrs, k);
 		break;
+	}
 	case LDP_MSG_ADDRESS_WITHDRAW:
 		n->st.addrwd_rcvd++;
 		for (int i = 0; i < m->u_.addr.naddr; i++)
 			nbr_addr_del(n, m->u_.addr.addrs[i]);
+		lde_nbr_addresses_del(L.lde, n->lsr_id, m->u_.addr.addrs, m->u_.addr.naddr);
 		break;
 	case LDP_MSG_LABEL_MAPPING: n->st.map_rcvd++; recv_label(n, m); break;
 	case LDP_MSG_LABEL_WITHDRAW: n->st.wd_rcvd++; recv_label(n, m); break;
@@ -803,7 +988,7 @@ static void recv_oper_msg(struct ldp_nbr *n, const struct ldp_msg *m)
 }
 
 /* One decoded message; returns -1 when the session closed. */
-static int nbr_recv_msg(struct ldp_nbr *n, const struct ldp_msg *m)
+static int nbr_recv_msg(struct ldp_nbr *n, struct ldp_msg *m)
 {
 	struct ldp_err err;
 
@@ -1097,31 +1282,126 @@ static void nbr_maybe_connect(struct ldp_nbr *n)
 
 /* ---- passive role: accept ---- */
 
+/* The connection becomes the neighbor's session (passive side). */
+static void nbr_take_conn(struct ldp_nbr *n, int s, uint16_t port)
+{
+	n->fd = s;
+	n->rport = port;
+	sock_session_opts(n, s);
+	nbr_local_addr(n);
+	nbr_session_events(n);
+	ldp_fsm_event(&n->fsm, LDP_EVT_MATCH_ADJ, 0);
+}
+
+static void pending_del(struct ldp_pending *p, bool close_fd)
+{
+	struct ldp_pending **pp;
+
+	for (pp = &L.pending; *pp; pp = &(*pp)->next)
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	L.npending--;
+	if (close_fd)
+		close(p->fd);
+	event_free(p->ev_timeout);
+	free(p);
+}
+
+static void pending_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ldp_pending *p = arg;
+	char b[ADDR4_STRLEN];
+
+	(void)fd;
+	(void)what;
+	log_info("ldp: connection from %s closed: no Hello from it within %d s",
+		 addr4_ntop(p->addr, b, sizeof(b)), LDP_PENDING_CONN_TIMEOUT);
+	L.st.conn_pending_expired++;
+	pending_del(p, true);
+}
+
+/* A Hello made n known: a connection it opened before is its session now. */
+static void pending_adopt(struct ldp_nbr *n)
+{
+	struct ldp_pending *p;
+
+	if (n->active || n->fd >= 0 || n->fsm.state != LDP_NBR_STA_NONEXISTENT)
+		return;
+	for (p = L.pending; p; p = p->next)
+		if (p->addr == n->raddr) {
+			int s = p->fd;
+			uint16_t port = p->port;
+
+			pending_del(p, false);
+			L.st.conn_adopted++;
+			if (ldp_debug & LDP_DEBUG_EVENTS)
+				log_info("ldp nbr %s: held connection bound to the new adjacency",
+					 n->fsm.name);
+			nbr_take_conn(n, s, port);
+			return;
+		}
+}
+
+/* RFC 5036 2.5.3 wants a Hello from the source before the session: a
+ * connection that comes first (the peer heard our Hello, we have not heard
+ * its own yet) is held for LDP_PENDING_CONN_TIMEOUT seconds instead of
+ * reset, which would cost the peer its 15 s initialization backoff. One per
+ * source address (a newer one replaces it), at most ldpd_adj_limit(). */
+static void pending_add(int s, uint32_t addr, uint16_t port)
+{
+	struct timeval tv = { LDP_PENDING_CONN_TIMEOUT, 0 };
+	struct ldp_pending *p;
+
+	for (p = L.pending; p; p = p->next)
+		if (p->addr == addr) {
+			pending_del(p, true);
+			break;
+		}
+	if (L.npending >= ldpd_adj_limit()) {
+		L.st.conn_refused++;
+		close(s);
+		return;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->fd = s;
+	p->addr = addr;
+	p->port = port;
+	p->ev_timeout = evtimer_new(L.base, pending_timeout_cb, p);
+	evtimer_add(p->ev_timeout, &tv);
+	p->next = L.pending;
+	L.pending = p;
+	L.npending++;
+	L.st.conn_pending++;
+}
+
 static void tcp_accept_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct sockaddr_in sin;
 	socklen_t sl = sizeof(sin);
 	struct ldp_nbr *n;
+	uint32_t addr;
 	int s;
 
 	(void)what;
 	(void)arg;
-	s = accept4(fd, (struct sockaddr *)&sin, &sl, SOCK_CLOEXEC);
+	s = accept4(fd, (struct sockaddr *)&sin, &sl, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (s < 0)
 		return;
-	n = nbr_find_addr(ntohl(sin.sin_addr.s_addr));
-	/* RFC 5036 2.5.3: only from a transport address we have a Hello from, and
-	 * only when we are the passive side */
-	if (n == NULL || n->fd >= 0 || n->active || n->fsm.state != LDP_NBR_STA_NONEXISTENT) {
+	addr = ntohl(sin.sin_addr.s_addr);
+	n = nbr_find_addr(addr);
+	if (n == NULL) {
+		pending_add(s, addr, ntohs(sin.sin_port));
+		return;
+	}
+	/* only when we are the passive side and have no session yet */
+	if (n->fd >= 0 || n->active || n->fsm.state != LDP_NBR_STA_NONEXISTENT) {
+		L.st.conn_refused++;
 		close(s);
 		return;
 	}
-	n->fd = s;
-	n->rport = ntohs(sin.sin_port);
-	sock_session_opts(n, s);
-	nbr_local_addr(n);
-	nbr_session_events(n);
-	ldp_fsm_event(&n->fsm, LDP_EVT_MATCH_ADJ, 0);
+	nbr_take_conn(n, s, ntohs(sin.sin_port));
 }
 
 /* ---- discovery sockets ---- */
@@ -1216,7 +1496,8 @@ static ssize_t hello_sendmsg(const void *buf, size_t len, struct sockaddr_in *ds
 	return sendmsg(L.udp_fd, &mh, 0);
 }
 
-static void hello_send(int ifindex, uint32_t dst, bool targeted, uint16_t hold)
+/* 0, or the errno of the kernel's refusal */
+static int hello_send(int ifindex, uint32_t dst, bool targeted, uint16_t hold)
 {
 	uint8_t buf[128];
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(LDP_PORT) };
@@ -1224,27 +1505,103 @@ static void hello_send(int ifindex, uint32_t dst, bool targeted, uint16_t hold)
 	int len = hello_build(buf, sizeof(buf), targeted, hold);
 
 	if (len < 0)
-		return;
+		return EINVAL;
 	if (!targeted) {
 		memset(&mr, 0, sizeof(mr));
 		mr.imr_ifindex = ifindex;
 		if (setsockopt(L.udp_fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) != 0)
-			return;
+			return errno;
 	}
 	sin.sin_addr.s_addr = htonl(dst);
-	if (hello_sendmsg(buf, (size_t)len, &sin, targeted) == len)
-		L.st.hello_tx++;
+	if (hello_sendmsg(buf, (size_t)len, &sin, targeted) != len)
+		return errno ? errno : EIO;
+	L.st.hello_tx++;
+	return 0;
 }
 
-static int ifrt_join(struct ldp_ifrt *r, bool join)
+/* A link Hello out of r; a refusal is logged once per cause and shown. */
+static void ifrt_hello(struct ldp_ifrt *r)
+{
+	int err = hello_send(r->ifindex, LDP_ALL_ROUTERS, false, link_hold(r->name));
+
+	if (err != 0 && err != r->send_errno)
+		log_warnx("ldp: interface %s: cannot send Hello: %s", r->name, strerror(err));
+	else if (err == 0 && r->send_errno != 0)
+		log_info("ldp: interface %s: Hellos go out again", r->name);
+	r->send_errno = err;
+}
+
+/* Joins 224.0.0.2 on the interface with a socket of its own (struct
+ * ldp_ifrt); a refusal is logged once per cause and kept as the
+ * interface's state for show. */
+static int ifrt_join(struct ldp_ifrt *r)
 {
 	struct ip_mreqn mr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), zero = 0, err;
 
 	memset(&mr, 0, sizeof(mr));
 	mr.imr_multiaddr.s_addr = htonl(LDP_ALL_ROUTERS);
 	mr.imr_ifindex = r->ifindex;
-	return setsockopt(L.udp_fd, IPPROTO_IP, join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP,
-			  &mr, sizeof(mr));
+	if (s >= 0) {
+		/* never read: it must not collect other sockets' groups either */
+		setsockopt(s, IPPROTO_IP, IP_MULTICAST_ALL, &zero, sizeof(zero));
+		if (setsockopt(s, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr, sizeof(mr)) == 0) {
+			if (r->join_errno != 0)
+				log_info("ldp: interface %s joined 224.0.0.2", r->name);
+			r->mfd = s;
+			r->join_errno = 0;
+			return 0;
+		}
+	}
+	err = errno;
+	if (s >= 0)
+		close(s);
+	if (err != r->join_errno) {
+		log_warnx("ldp: interface %s: cannot join 224.0.0.2: %s", r->name, strerror(err));
+		L.st.join_failed++;
+	}
+	r->join_errno = err;
+	return -1;
+}
+
+/* Closing the socket drops its membership. */
+static void ifrt_leave(struct ldp_ifrt *r)
+{
+	if (r->mfd >= 0)
+		close(r->mfd);
+	r->mfd = -1;
+	r->joined = false;
+	r->uptime = 0;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A Hello now on the link where a new neighbor appeared: its first Hellos
+ * may have gone out before we had joined, and its session needs ours.
+ * At most one every LDP_FAST_HELLO_MS per interface (a flood of new LSR IDs
+ * costs at most that many packets). */
+#define LDP_FAST_HELLO_MS 50
+static void hello_fast(const char *ifname)
+{
+	int64_t now = mono_ms();
+
+	if (L.base == NULL || L.udp_fd < 0)
+		return;
+	for (int i = 0; i < L.nifrt; i++) {
+		struct ldp_ifrt *r = &L.ifrt[i];
+
+		if (strcmp(r->name, ifname) != 0 || !r->joined ||
+		    (r->last_fast_ms != 0 && now - r->last_fast_ms < LDP_FAST_HELLO_MS))
+			continue;
+		ifrt_hello(r);
+		r->last_fast_ms = now;
+	}
 }
 
 /* An LDP interface that is down holds no link adjacency (as FRR does):
@@ -1278,8 +1635,7 @@ static void ifrt_remove(int i)
 {
 	struct ldp_adj *a, *next;
 
-	if (L.ifrt[i].joined)
-		ifrt_join(&L.ifrt[i], false);
+	ifrt_leave(&L.ifrt[i]);
 	for (a = L.adjs; a; a = next) {
 		next = a->next;
 		if (a->type == LDP_ADJ_LINK && strcmp(a->ifname, L.ifrt[i].name) == 0)
@@ -1303,17 +1659,18 @@ static void ifaces_sync(time_t now)
 		for (i = 0; i < L.nifrt; i++)
 			if (strcmp(L.ifrt[i].name, ldpd_conf.iface[j].name) == 0)
 				r = &L.ifrt[i];
-		if (r == NULL && L.nifrt < LDP_MAX_IFACE) {
+		if (r == NULL) {
+			if (L.nifrt == L.ifrt_cap) {
+				L.ifrt_cap = L.ifrt_cap ? L.ifrt_cap * 2 : 8;
+				L.ifrt = xrealloc(L.ifrt, (size_t)L.ifrt_cap * sizeof(*L.ifrt));
+			}
 			r = &L.ifrt[L.nifrt++];
 			memset(r, 0, sizeof(*r));
+			r->mfd = -1;
 			snprintf(r->name, sizeof(r->name), "%s", ldpd_conf.iface[j].name);
 		}
-		if (r == NULL)
-			continue;
-		if (r->joined && (int)idx != r->ifindex) {
-			r->joined = false; /* interface went away or was recreated */
-			r->uptime = 0;
-		}
+		if (r->joined && (int)idx != r->ifindex)
+			ifrt_leave(r); /* interface went away or was recreated */
 		r->ifindex = (int)idx;
 		if (idx != 0 && !ifrt_oper_up(r->name)) {
 			if (r->oper_up)
@@ -1322,12 +1679,12 @@ static void ifaces_sync(time_t now)
 			continue;
 		}
 		r->oper_up = idx != 0;
-		if (!r->joined && idx != 0 && ifrt_join(r, true) == 0) {
+		if (!r->joined && idx != 0 && ifrt_join(r) == 0) {
 			r->joined = true;
 			r->uptime = now;
 		}
 		if (r->joined && now - r->last_hello >= link_interval(r->name)) {
-			hello_send(r->ifindex, LDP_ALL_ROUTERS, false, link_hold(r->name));
+			ifrt_hello(r);
 			r->last_hello = now;
 		}
 	}
@@ -1340,9 +1697,16 @@ static void targeted_sync(time_t now)
 	int hold = ldpd_conf.targeted_hold ? ldpd_conf.targeted_hold : LDP_DEF_TARGETED_HOLD;
 
 	for (int i = 0; i < ldpd_conf.nnbr; i++)
-		if (ldpd_conf.nbr[i].targeted && now - L.last_targeted[i] >= iv) {
-			hello_send(0, ldpd_conf.nbr[i].lsr_id, true, (uint16_t)hold);
-			L.last_targeted[i] = now;
+		if (ldpd_conf.nbr[i].targeted && now - ldpd_conf.nbr[i].last_targeted >= iv) {
+			struct ldp_nbr_conf *nc = &ldpd_conf.nbr[i];
+			int err = hello_send(0, nc->lsr_id, true, (uint16_t)hold);
+			char b[ADDR4_STRLEN];
+
+			if (err != 0 && err != nc->send_errno)
+				log_warnx("ldp: cannot send targeted Hello to %s: %s",
+					  addr4_ntop(nc->lsr_id, b, sizeof(b)), strerror(err));
+			nc->send_errno = err;
+			ldpd_conf.nbr[i].last_targeted = now;
 		}
 }
 
@@ -1514,9 +1878,17 @@ static void feed_dest(const struct rib_dest *d)
 
 void ldpd_route_changed(struct vrf *vrf, const struct rib_dest *d)
 {
+	static const struct timeval now = { 0, 0 };
+
 	if (!L.running || vrf == NULL || vrf->id != VRF_DEFAULT_ID)
 		return;
 	feed_dest(d);
+	/* a connected route comes and goes with an interface's address and
+	 * state: join, Hello and advertise at once rather than at the next
+	 * one-second tick (first convergence) */
+	if (L.ev_soon != NULL && (d->selected == NULL || d->selected->proto == RIB_CONNECTED) &&
+	    !evtimer_pending(L.ev_soon, NULL))
+		evtimer_add(L.ev_soon, &now);
 }
 
 static int feed_walk_cb(void *arg, struct rib_dest *d)
@@ -1540,6 +1912,9 @@ static int udp_open(void)
 	setsockopt(s, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one));
 	setsockopt(s, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl)); /* link hellos: TTL 1 */
 	setsockopt(s, IPPROTO_IP, IP_MULTICAST_LOOP, &zero, sizeof(zero));
+	/* Linux: Hellos to the groups joined by the interfaces' membership
+	 * sockets (struct ldp_ifrt) are delivered here */
+	setsockopt(s, IPPROTO_IP, IP_MULTICAST_ALL, &one, sizeof(one));
 	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
 		log_warn("ldp: bind UDP 646");
 		close(s);
@@ -1559,7 +1934,7 @@ static int tcp_open(void)
 	/* RFC 6720: the SYN-ACK already goes out with TTL 255 (a GTSM peer
 	 * drops anything lower) */
 	setsockopt(s, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
-	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(s, 16) != 0) {
+	if (bind(s, (struct sockaddr *)&sin, sizeof(sin)) != 0 || listen(s, SOMAXCONN) != 0) {
 		log_warn("ldp: listen TCP 646");
 		close(s);
 		return -1;
@@ -1578,17 +1953,23 @@ static void ldpd_stop(void)
 		adj_del(L.adjs);
 	while (L.nbrs) /* neighbors without adjacencies (should not exist) */
 		nbr_del(L.nbrs);
+	while (L.pending)
+		pending_del(L.pending, true);
 	for (int i = 0; i < L.nifrt; i++)
-		if (L.ifrt[i].joined)
-			ifrt_join(&L.ifrt[i], false);
+		ifrt_leave(&L.ifrt[i]);
 	L.nifrt = 0;
+	free(L.adv);
+	L.adv = NULL;
+	L.nadv = 0;
 	if (L.ev_udp)
 		event_free(L.ev_udp);
 	if (L.ev_tcp)
 		event_free(L.ev_tcp);
 	if (L.ev_tick)
 		event_free(L.ev_tick);
-	L.ev_udp = L.ev_tcp = L.ev_tick = NULL;
+	if (L.ev_soon)
+		event_free(L.ev_soon);
+	L.ev_udp = L.ev_tcp = L.ev_tick = L.ev_soon = NULL;
 	if (L.udp_fd >= 0)
 		close(L.udp_fd);
 	if (L.tcp_fd >= 0)
@@ -1632,9 +2013,9 @@ static void ldpd_run(void)
 	L.running = true;
 	if (def && def->rib)
 		rib_walk(def->rib, feed_walk_cb, NULL);
-	memset(L.last_targeted, 0, sizeof(L.last_targeted));
+	for (int i = 0; i < ldpd_conf.nnbr; i++)
+		ldpd_conf.nbr[i].last_targeted = 0;
 	L.adv_valid = false;
-	L.nadv = 0;
 	if (L.base == NULL)
 		return; /* unit tests: no sockets */
 	L.udp_fd = udp_open();
@@ -1649,6 +2030,7 @@ static void ldpd_run(void)
 	}
 	L.ev_tick = event_new(L.base, -1, EV_PERSIST, tick_cb, NULL);
 	event_add(L.ev_tick, &tv);
+	L.ev_soon = evtimer_new(L.base, tick_cb, NULL);
 	tick_cb(-1, 0, NULL);
 	log_info("ldp: started (lsr-id %s)", addr4_ntop(L.rid, (char[ADDR4_STRLEN]){ 0 },
 							 ADDR4_STRLEN));
@@ -1656,20 +2038,27 @@ static void ldpd_run(void)
 
 /* Passwords as one string: a change restarts the instance (the listener's
  * TCP_MD5SIG keys and every session are redone, as FRR resets sessions). */
+static char *md5_sig; /* the last one seen (heap) */
+
 static bool md5_sig_changed(void)
 {
-	static char sig[LDP_MAX_NBR_CONF * (LDP_PASSWORD_LEN + 16)];
-	char cur[sizeof(sig)];
-	size_t off = 0;
+	size_t cap = 1, off = 0;
+	char *cur;
 
+	for (int i = 0; i < ldpd_conf.nnbr; i++)
+		cap += strlen(ldpd_conf.nbr[i].password) + 16;
+	cur = xmalloc(cap);
 	cur[0] = '\0';
-	for (int i = 0; i < ldpd_conf.nnbr && off < sizeof(cur); i++)
+	for (int i = 0; i < ldpd_conf.nnbr; i++)
 		if (ldpd_conf.nbr[i].password[0])
-			off += (size_t)snprintf(cur + off, sizeof(cur) - off, "%08x:%s;",
+			off += (size_t)snprintf(cur + off, cap - off, "%08x:%s;",
 						ldpd_conf.nbr[i].lsr_id, ldpd_conf.nbr[i].password);
-	if (strcmp(cur, sig) == 0)
+	if (strcmp(cur, md5_sig ? md5_sig : "") == 0) {
+		free(cur);
 		return false;
-	memcpy(sig, cur, sizeof(sig));
+	}
+	free(md5_sig);
+	md5_sig = cur;
 	return true;
 }
 
@@ -1694,6 +2083,13 @@ void ldpd_conf_changed(void)
 	}
 }
 
+void ldpd_conf_clear(void)
+{
+	free(ldpd_conf.iface);
+	free(ldpd_conf.nbr);
+	memset(&ldpd_conf, 0, sizeof(ldpd_conf));
+}
+
 void ldpd_init(const struct ldpd_ops *ops)
 {
 	memset(&ldpd_conf, 0, sizeof(ldpd_conf));
@@ -1712,6 +2108,12 @@ void ldpd_start(struct event_base *base)
 void ldpd_fini(void)
 {
 	ldpd_stop();
+	free(L.ifrt);
+	L.ifrt = NULL;
+	L.ifrt_cap = 0;
+	free(md5_sig);
+	md5_sig = NULL;
+	ldpd_conf_clear();
 	if (L.ev_retry)
 		event_free(L.ev_retry);
 	L.ev_retry = NULL;

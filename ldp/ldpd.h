@@ -30,12 +30,24 @@ struct ldp_hello;
 
 #define LDP_IFNAMSIZ 16
 #define LDP_PASSWORD_LEN 80           /* TCP_MD5SIG_MAXKEYLEN */
-#define LDP_MAX_ADJ 256               /* adjacency table bound (hello floods) */
-#define LDP_MAX_NBR 128               /* neighbors (one per LSR ID) */
-#define LDP_MAX_IFACE 64
-#define LDP_MAX_NBR_CONF 64
-#define LDP_MAX_NBR_ADDRS 256         /* addresses kept per neighbor */
-#define LDP_OUTBUF_MAX (4u << 20)     /* per session: beyond it, the session resets */
+/* Hello-flood bounds that grow with the configuration: adjacencies and
+ * neighbors (one per LSR ID) at most LDP_ADJ_BASE + LDP_ADJ_PER_IFACE per
+ * LDP interface + one per configured neighbor (ldpd_adj_limit()). */
+#define LDP_ADJ_BASE 256
+#define LDP_ADJ_PER_IFACE 16
+/* Addresses a neighbor may advertise (RFC 5036 3.5.5): not config-bound,
+ * so a safety bound against a peer that never stops; the excess is logged
+ * and counted, never kept. */
+#define LDP_NBR_ADDRS_MAX 16384
+/* Connections that arrive before their adjacency are held this long
+ * (seconds) waiting for the Hello, as OpenBSD ldpd does; at most
+ * ldpd_adj_limit() of them, one per source address. */
+#define LDP_PENDING_CONN_TIMEOUT 5
+/* Output buffered for a session beyond which the peer is taken as not
+ * reading: LDP_OUTBUF_BASE + LDP_OUTBUF_PER_FEC per FEC (a whole LIB dump
+ * fits); beyond it the session is reset (logged), never grown. */
+#define LDP_OUTBUF_BASE (4u << 20)
+#define LDP_OUTBUF_PER_FEC 64u
 #define LDP_DEF_LINK_HOLD 15          /* RFC 5036 3.5.2 */
 #define LDP_DEF_LINK_INTERVAL 5
 #define LDP_DEF_TARGETED_HOLD 45
@@ -56,6 +68,8 @@ struct ldp_nbr_conf {
 	bool targeted;        /* `neighbor X targeted`: X is also the hello target */
 	uint16_t keepalive;   /* `neighbor X session holdtime N`, 0: instance value */
 	bool ttl_security_off; /* `neighbor X ttl-security disable` */
+	time_t last_targeted;  /* run time: last targeted Hello sent */
+	int send_errno;        /* run time: its last refusal (logged once) */
 };
 
 struct ldpd_conf {
@@ -70,10 +84,11 @@ struct ldpd_conf {
 	uint16_t targeted_hold, targeted_interval; /* `discovery targeted-hello ...` */
 	uint16_t keepalive;                        /* `session holdtime` (seconds) */
 	bool gtsm_off;                             /* `ttl-security disable` */
-	int niface;
-	struct ldp_iface_conf iface[LDP_MAX_IFACE];
-	int nnbr;
-	struct ldp_nbr_conf nbr[LDP_MAX_NBR_CONF];
+	/* grow with the configuration (ldpd_iface_conf_add, ldpd_nbr_conf_add) */
+	int niface, iface_cap;
+	struct ldp_iface_conf *iface;
+	int nnbr, nbr_cap;
+	struct ldp_nbr_conf *nbr;
 };
 
 /* Hooks from pe/: label manager and router id. */
@@ -133,9 +148,13 @@ struct ldp_nbr {
 	uint16_t max_pdu;
 	uint32_t msg_id;
 	int backoff;           /* seconds before the next attempt (active role) */
+	uint32_t init_failures; /* sessions closed before OPERATIONAL */
+	bool out_full;          /* output over the bound: reset pending (ev_reset) */
+	struct event *ev_reset;
 	time_t uptime;
-	int naddr;
-	uint32_t addrs[LDP_MAX_NBR_ADDRS];
+	int naddr, addr_cap;
+	uint32_t *addrs; /* advertised by the peer (at most LDP_NBR_ADDRS_MAX) */
+	uint64_t addrs_dropped;
 	struct ldp_nbr_stats st;
 	bool was_oper;
 	char last_error[96];
@@ -144,6 +163,8 @@ struct ldp_nbr {
 struct ldpd_stats {
 	uint64_t hello_rx, hello_tx, hello_bad, hello_dropped_full, hello_unknown_if;
 	uint64_t adj_created, adj_expired, sessions_up, sessions_down;
+	uint64_t conn_pending, conn_adopted, conn_pending_expired, conn_refused;
+	uint64_t join_failed;
 };
 
 /* ldpd.c */
@@ -162,6 +183,12 @@ uint32_t ldpd_router_id(void);
 uint32_t ldpd_transport_addr(void);
 struct ldp_iface_conf *ldpd_iface_conf(const char *ifname);
 struct ldp_nbr_conf *ldpd_nbr_conf(uint32_t lsr_id);
+/* New zeroed entries (the arrays grow; earlier pointers become invalid). */
+struct ldp_iface_conf *ldpd_iface_conf_add(const char *ifname);
+void ldpd_iface_conf_del(struct ldp_iface_conf *ic);
+struct ldp_nbr_conf *ldpd_nbr_conf_add(uint32_t lsr_id);
+void ldpd_conf_clear(void); /* `no mpls ldp`: everything back to the defaults */
+int ldpd_adj_limit(void);
 /* Walks for show commands. */
 struct ldp_adj *ldpd_adj_first(void);
 
@@ -174,6 +201,10 @@ const struct lde *ldpd_lde(void);
 const struct ldpd_stats *ldpd_stats(void);
 int ldpd_adj_count(void);
 time_t ldpd_iface_uptime(const char *ifname); /* 0: not joined */
+/* The interface's discovery state for show: "ACTIVE" (joined 224.0.0.2),
+ * "DOWN" (LDP off, interface missing or down) or "JOIN FAILED" with the
+ * kernel's reason in err (e.g. "No buffer space available"). */
+const char *ldpd_iface_state(const char *ifname, char *err, size_t errlen);
 /* Hello input without sockets (also the unit tests' entry point):
  * 0 accepted, -1 dropped. */
 int ldpd_hello_input(const char *ifname, uint32_t src, uint32_t lsr_id,
@@ -182,6 +213,7 @@ int ldpd_hello_input(const char *ifname, uint32_t src, uint32_t lsr_id,
 bool ldp_active_role(uint32_t our_trans, uint32_t peer_trans); /* RFC 5036 2.5.2 */
 int ldp_backoff_next(int cur);                                 /* 15, 30, 60, 120, 120 */
 uint16_t ldp_hold_negotiate(uint16_t ours, uint16_t theirs, bool targeted);
+int ldp_addrs_per_msg(uint16_t max_pdu); /* Address message split (3.5.5) */
 
 /* ldp_cli.c */
 void ldp_cli_init(void);

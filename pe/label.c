@@ -212,10 +212,13 @@ void label_mgr_fini(void)
 	tab_cap = tab_used = 0;
 }
 
+/* As FRR's label manager: a new block applies to new allocations only.
+ * Labels already handed out (BGP, LDP) stay as they are, wherever they lie,
+ * until their owner releases them; they are never renumbered behind the
+ * protocols' back (neighbours hold them). */
 int label_set_dynamic_block(mpls_label_t lo, mpls_label_t hi, char *err, size_t errlen)
 {
-	char o[LABEL_OWNER_STRLEN];
-	size_t i;
+	size_t i, outside = 0;
 
 	if (lo < MPLS_LABEL_FIRST_UNRESERVED || hi > MPLS_LABEL_MAX || lo > hi) {
 		snprintf(err, errlen, "the dynamic block must lie within %u..%u with start <= end",
@@ -225,20 +228,31 @@ int label_set_dynamic_block(mpls_label_t lo, mpls_label_t hi, char *err, size_t 
 	for (i = 0; i < tab_cap; i++) {
 		mpls_label_t l = tab[i].label;
 
-		if (l == MPLS_LABEL_NONE || tab[i].client == LABEL_CLIENT_STATIC)
-			continue;
-		if (l >= dyn_lo && l <= dyn_hi && (l < lo || l > hi)) {
-			snprintf(err, errlen, "label %u (%s, %s) is in use outside the new block",
-				 l, label_client_name(tab[i].client),
-				 label_owner_str(&tab[i].owner, o, sizeof(o)));
-			return -1;
-		}
+		if (l != MPLS_LABEL_NONE && tab[i].client != LABEL_CLIENT_STATIC &&
+		    (l < lo || l > hi))
+			outside++;
 	}
+	if (outside > 0 && (lo != dyn_lo || hi != dyn_hi))
+		log_info(
+			"label manager: dynamic block %u-%u; %zu labels in use outside it are kept "
+			"until released",
+			lo, hi, outside);
 	dyn_lo = lo;
 	dyn_hi = hi;
 	if (cursor < lo || cursor > hi)
 		cursor = lo;
 	return 0;
+}
+
+size_t label_count_outside_block(void)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < tab_cap; i++)
+		if (tab[i].label != MPLS_LABEL_NONE && tab[i].client != LABEL_CLIENT_STATIC &&
+		    (tab[i].label < dyn_lo || tab[i].label > dyn_hi))
+			n++;
+	return n;
 }
 
 void label_get_dynamic_block(mpls_label_t *lo, mpls_label_t *hi)
@@ -359,6 +373,8 @@ static int show_labels_cmd(struct cli *cli, const struct cmd_args *a)
 		json_object_object_add(top, "schemaVersion", json_object_new_int(1));
 		json_object_object_add(blk, "start", json_object_new_int64(dyn_lo));
 		json_object_object_add(blk, "end", json_object_new_int64(dyn_hi));
+		json_object_object_add(blk, "inUseOutside",
+				       json_object_new_int64((int64_t)label_count_outside_block()));
 		json_object_object_add(top, "dynamicBlock", blk);
 		for (c = 0; c < LABEL_CLIENT_MAX; c++)
 			json_object_object_add(cnt, client_names[c],
@@ -378,7 +394,10 @@ static int show_labels_cmd(struct cli *cli, const struct cmd_args *a)
 		json_object_object_add(top, "labels", labels);
 		cli_json(cli, top);
 	} else {
-		cli_out(cli, "Dynamic block %u-%u, %zu labels in use\n", dyn_lo, dyn_hi, n);
+		cli_out(cli, "Dynamic block %u-%u, %zu labels in use", dyn_lo, dyn_hi, n);
+		if ((i = label_count_outside_block()) > 0)
+			cli_out(cli, " (%zu allocated outside the block, kept until released)", i);
+		cli_out(cli, "\n");
 		cli_out(cli, "%-8s %-7s %4s  %s\n", "Label", "Client", "Refs", "Purpose");
 		for (i = 0; i < n; i++)
 			cli_out(cli, "%-8u %-7s %4u  %s\n", v[i]->label,

@@ -23,9 +23,12 @@ struct cli;
 /* label.c */
 void label_mgr_init(void);
 void label_mgr_fini(void);
-/* Changes the dynamic block; refused (-1, reason) while labels of the old
- * block that fall outside the new one are in use. */
+/* Changes the dynamic block for new allocations; labels in use are kept
+ * until released, also those outside the new block. -1 + reason only for a
+ * block outside 16..1048575 or with start > end. */
 int label_set_dynamic_block(mpls_label_t lo, mpls_label_t hi, char *err, size_t errlen);
+/* BGP/LDP labels in use that lie outside the current dynamic block. */
+size_t label_count_outside_block(void);
 void label_get_dynamic_block(mpls_label_t *lo, mpls_label_t *hi);
 /* Next free label of the dynamic block; MPLS_LABEL_NONE when exhausted. */
 mpls_label_t label_alloc(enum label_client c, const struct label_owner *own);

@@ -111,14 +111,58 @@ START_TEST(test_block)
 	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_BGP, &none), MPLS_LABEL_NONE); /* exhausted */
 	ck_assert_int_eq(label_release(LABEL_CLIENT_BGP, 1001), 0);
 	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_BGP, &none), 1001); /* wraps around */
-	/* shrinking under labels in use is refused */
-	ck_assert_int_eq(label_set_dynamic_block(1000, 1001, err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "in use outside the new block"));
 	ck_assert_int_eq(label_set_dynamic_block(5, 100, err, sizeof(err)), -1);
 	ck_assert_int_eq(label_set_dynamic_block(200, 100, err, sizeof(err)), -1);
 	for (l = 1000; l <= 1003; l++)
 		ck_assert_int_eq(label_release(LABEL_CLIENT_BGP, l), 0);
 	ck_assert_int_eq(label_set_dynamic_block(1000, 1001, err, sizeof(err)), 0);
+}
+END_TEST
+
+/* As FRR: the block changes while LDP and BGP hold labels; those are kept
+ * (not renumbered, not freed) until released, new ones come from the new
+ * block, and a released old label is not handed out again. */
+START_TEST(test_block_change_in_use)
+{
+	struct label_owner fec = { .kind = LABEL_OWN_LDP };
+	char err[160];
+	mpls_label_t a, b, c, l;
+	enum label_client cl;
+
+	ck_assert_int_eq(label_set_dynamic_block(1000, 1999, err, sizeof(err)), 0);
+	a = label_alloc(LABEL_CLIENT_LDP, &fec);
+	b = label_alloc(LABEL_CLIENT_LDP, &fec);
+	c = label_alloc(LABEL_CLIENT_BGP, &none);
+	ck_assert_uint_eq(a, 1000);
+	ck_assert_uint_eq(b, 1001);
+	ck_assert_uint_eq(c, 1002);
+	/* a disjoint block: accepted with all three in use */
+	ck_assert_int_eq(label_set_dynamic_block(5000, 5002, err, sizeof(err)), 0);
+	ck_assert_uint_eq(label_count_outside_block(), 3);
+	ck_assert(label_in_use(a, &cl));
+	ck_assert_int_eq(cl, LABEL_CLIENT_LDP);
+	ck_assert(label_in_use(c, &cl));
+	ck_assert_int_eq(cl, LABEL_CLIENT_BGP);
+	/* new labels from the new block only */
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_LDP, &fec), 5000);
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_LDP, &fec), 5001);
+	/* an old label released: freed, and not reused (outside the block) */
+	ck_assert_int_eq(label_release(LABEL_CLIENT_LDP, a), 0);
+	ck_assert(!label_in_use(a, NULL));
+	ck_assert_uint_eq(label_count_outside_block(), 2);
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_LDP, &fec), 5002);
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_LDP, &fec), MPLS_LABEL_NONE); /* exhausted */
+	/* an overlapping block: labels inside it that are in use are skipped */
+	ck_assert_int_eq(label_set_dynamic_block(1001, 1003, err, sizeof(err)), 0);
+	ck_assert_uint_eq(label_count_outside_block(), 3); /* 5000..5002 */
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_LDP, &fec), 1003);
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_LDP, &fec), MPLS_LABEL_NONE);
+	ck_assert_int_eq(label_release(LABEL_CLIENT_LDP, b), 0);
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_LDP, &fec), 1001);
+	for (l = 5000; l <= 5002; l++)
+		ck_assert_int_eq(label_release(LABEL_CLIENT_LDP, l), 0);
+	ck_assert_uint_eq(label_count_outside_block(), 0);
+	ck_assert_int_eq(label_release(LABEL_CLIENT_BGP, c), 0);
 }
 END_TEST
 
@@ -212,6 +256,7 @@ int main(void)
 	tcase_add_test(tc, test_dynamic);
 	tcase_add_test(tc, test_specific);
 	tcase_add_test(tc, test_block);
+	tcase_add_test(tc, test_block_change_in_use);
 	tcase_add_test(tc, test_owner);
 	tcase_add_test(tc, test_random);
 	suite_add_tcase(s, tc);

@@ -30,7 +30,7 @@ static void lrel(mpls_label_t l) { (void)l; }
 static const struct ldpd_ops ops = { rid, lalloc, lrel, NULL, NULL, NULL };
 
 static struct cli *cli;
-static char out[8192];
+static char out[65536];
 
 static void capture(void *arg, const char *buf, size_t len)
 {
@@ -119,7 +119,7 @@ START_TEST(flood_is_bounded)
 		h.trans_addr = seed ^ 0x5a5a5a5a;
 		ldpd_hello_input("eth0", seed | 1, seed | 1, &h);
 	}
-	ck_assert_int_le(ldpd_adj_count(), LDP_MAX_ADJ);
+	ck_assert_int_le(ldpd_adj_count(), ldpd_adj_limit());
 	ck_assert_int_gt(ldpd_adj_count(), 0);
 	ck_assert_uint_gt(ldpd_stats()->hello_dropped_full, 0);
 	/* a known adjacency keeps being refreshed while the table is full */
@@ -207,6 +207,96 @@ START_TEST(config_round_trip)
 }
 END_TEST
 
+/* No fixed-size tables: 200 interfaces and 100 neighbors are configured
+ * and written back in order, the adjacency bound grows with them, and
+ * 2000 neighbors over those links all get an adjacency (the old tables
+ * stopped at 64 interfaces, 64 neighbors and 256 adjacencies). */
+START_TEST(config_grows)
+{
+	struct ldp_hello h = { .holdtime = 15 };
+	char line[64], want[64];
+	uint64_t dropped;
+	int i;
+
+	run("mpls ldp");
+	run("router-id 10.0.0.1");
+	for (i = 0; i < 100; i++) {
+		snprintf(line, sizeof(line), "neighbor 10.9.%d.%d password pw%d", i / 250,
+			 i % 250 + 1, i);
+		run(line);
+	}
+	run("address-family ipv4");
+	for (i = 0; i < 200; i++) {
+		snprintf(line, sizeof(line), "interface e%d", i);
+		run(line);
+		run("exit");
+	}
+	ck_assert_int_eq(ldpd_conf.niface, 200);
+	ck_assert_int_eq(ldpd_conf.nnbr, 100);
+	ck_assert_int_eq(ldpd_adj_limit(), LDP_ADJ_BASE + 200 * LDP_ADJ_PER_IFACE + 100);
+	run("no interface e5");
+	ck_assert_int_eq(ldpd_conf.niface, 199);
+	ck_assert_ptr_null(ldpd_iface_conf("e5"));
+	/* written back in the configured order, every one */
+	out[0] = '\0';
+	ldp_config_write(cli);
+	ck_assert_ptr_nonnull(strstr(out, "  interface e4\n  exit\n  !\n  interface e6\n"));
+	ck_assert_ptr_nonnull(strstr(out, "  interface e199\n"));
+	ck_assert_ptr_nonnull(strstr(out, " neighbor 10.9.0.99 password pw98\n"));
+	ldpd_test_start(base);
+	dropped = ldpd_stats()->hello_dropped_full;
+	for (i = 0; i < 2000; i++) {
+		uint32_t id = 0x0b000000u + (uint32_t)i + 1;
+
+		snprintf(want, sizeof(want), "e%d", i % 200 == 5 ? 6 : i % 200);
+		ck_assert_int_eq(ldpd_hello_input(want, id, id, &h), 0);
+	}
+	ck_assert_int_eq(ldpd_adj_count(), 2000);
+	ck_assert_uint_eq(ldpd_stats()->hello_dropped_full, dropped);
+}
+END_TEST
+
+/* RFC 5036 3.5.5: our address list is split over Address messages that
+ * each fit the negotiated max PDU length: the per-message count is the
+ * largest that the PDU builder accepts. */
+START_TEST(address_split)
+{
+	static uint32_t addrs[2000];
+	uint16_t maxes[] = { 256, 1500, 4096 };
+	uint8_t buf[4096];
+
+	for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++)
+		addrs[i] = 0x0a000000u + (uint32_t)i;
+	ck_assert_int_eq(ldp_addrs_per_msg(4096), 1018);
+	for (size_t k = 0; k < sizeof(maxes) / sizeof(maxes[0]); k++) {
+		int per = ldp_addrs_per_msg(maxes[k]);
+
+		for (int extra = 0; extra <= 1; extra++) {
+			struct wbuf w = wbuf_init_fixed(buf, sizeof(buf));
+			struct ldp_pdu_builder pb;
+			struct ldp_id me = { 0x0a000001, 0 };
+			struct ldp_msg m = { .type = LDP_MSG_ADDRESS };
+			int rc, len = 0;
+
+			m.u_.addr.family = LDP_AF_IPV4;
+			m.u_.addr.naddr = (uint16_t)(per + extra);
+			m.u_.addr.addrs = addrs;
+			ck_assert_int_eq(ldp_pdu_begin(&pb, &w, &me, maxes[k], NULL), 0);
+			rc = ldp_pdu_add(&pb, &m);
+			if (rc == 0)
+				len = ldp_pdu_finish(&pb);
+			if (extra == 0) {
+				ck_assert_int_eq(rc, 0);
+				ck_assert_int_eq(len, 24 + 4 * per);
+				ck_assert_int_le(len, maxes[k]);
+			} else {
+				ck_assert_int_ne(rc, 0); /* one more does not fit */
+			}
+		}
+	}
+}
+END_TEST
+
 static Suite *ldpd_suite(void)
 {
 	Suite *s = suite_create("ldpd");
@@ -215,12 +305,14 @@ static Suite *ldpd_suite(void)
 	tcase_add_test(tc, role_by_transport_address);
 	tcase_add_test(tc, backoff_15_to_120);
 	tcase_add_test(tc, hold_negotiation);
+	tcase_add_test(tc, address_split);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("instance");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, flood_is_bounded);
 	tcase_add_test(tc, hello_acceptance);
 	tcase_add_test(tc, config_round_trip);
+	tcase_add_test(tc, config_grows);
 	suite_add_tcase(s, tc);
 	return s;
 }
