@@ -35,6 +35,8 @@ struct bgp *bgp_next(const struct bgp *bgp)
 	return bgp->next;
 }
 
+bool bgp_cfg_write_secrets;
+
 struct bgp *bgp_lookup(const char *vrf)
 {
 	struct bgp *b;

@@ -59,6 +59,9 @@ struct bgp_ops {
 };
 
 /* bgp.c */
+/* Set while the running configuration is written with its secrets (write
+ * memory, ped -C); otherwise neighbor passwords print as <hidden>. */
+extern bool bgp_cfg_write_secrets;
 void bgp_set_ops(const struct bgp_ops *o);
 const struct bgp_ops *bgp_get_ops(void);
 struct bgp *bgp_first(void);

@@ -359,6 +359,10 @@ static int neighbor_opt_cmd(struct cli *cli, const struct cmd_args *a)
 			cli_out(cli, "%% Password longer than 80 characters\n");
 			return CMD_ERROR;
 		}
+		if (strcmp(pw, "<hidden>") == 0) {
+			cli_out(cli, "%% \"<hidden>\" is how show running-config masks a password; give the password\n");
+			return CMD_ERROR;
+		}
 		snprintf(c->password, sizeof(c->password), "%s", pw);
 		knob = BGP_KNOB_PASSWORD;
 	} else if (cmd_has(a, "passive")) {
@@ -489,7 +493,8 @@ static void write_global(struct cli *cli, const char *a, const struct bgp_peer_c
 	if ((mask & BGP_KNOB_DESCRIPTION) && c->description[0])
 		cli_out(cli, " neighbor %s description %s\n", a, c->description);
 	if ((mask & BGP_KNOB_PASSWORD) && c->password[0])
-		cli_out(cli, " neighbor %s password %s\n", a, c->password);
+		cli_out(cli, " neighbor %s password %s\n", a,
+			bgp_cfg_write_secrets ? c->password : "<hidden>");
 	if ((mask & BGP_KNOB_EBGP_MULTIHOP) && c->ebgp_multihop > 1)
 		cli_out(cli, " neighbor %s ebgp-multihop %u\n", a, c->ebgp_multihop);
 	if ((mask & BGP_KNOB_UPDATE_SOURCE) && c->update_source[0])

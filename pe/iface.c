@@ -933,6 +933,7 @@ void iface_config_write(struct cli *cli)
 		if (i->shutdown)
 			cli_out(cli, " shutdown\n");
 		fwd_ctl_iface_config_write(cli, i->name);
+		compat_iface_config_write(cli, i->name);
 		cli_out(cli, "exit\n!\n");
 	}
 }

@@ -144,6 +144,7 @@ static void register_all(void)
 	vrf_cli_init();
 	iface_cli_init();
 	config_cli_init();
+	compat_cli_init();
 	label_cli_init();
 	bgp_cli_init();
 	bgp_show_init();
@@ -223,7 +224,7 @@ int main(int argc, char **argv)
 	if (check) {
 		struct cli *cli = cli_new(print_stdout, NULL);
 
-		config_write(cli);
+		config_write(cli, true);
 		cli_free(cli);
 		return 0;
 	}
