@@ -85,6 +85,7 @@ struct bgp *bgp_create(uint32_t asn, const char *vrf, char *err, size_t errlen)
 	b->keepalive = BGP_DEFAULT_KEEPALIVE;
 	b->retain_rt_all = true;
 	b->default_ipv4_unicast = true;
+	b->ebgp_requires_policy = true;
 	b->label_alloc = BGP_LABEL_PER_VRF;
 	/* the default instance first: it holds the VPN table */
 	for (bp = &instances; *bp != NULL; bp = &(*bp)->next)
@@ -119,6 +120,7 @@ void bgp_delete(struct bgp *b)
 	if (ops.instance_deleted != NULL)
 		ops.instance_deleted(b);
 	networks_free(b);
+	bgp_aggregates_free(b);
 	for (bp = &instances; *bp != b; bp = &(*bp)->next)
 		;
 	*bp = b->next;

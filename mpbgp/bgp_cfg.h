@@ -95,6 +95,21 @@ void bgp_peer_group_bind(struct bgp_peer *p, struct bgp_peer_group *g);
 void bgp_peer_inherit(struct bgp_peer *p);
 uint32_t bgp_effective_router_id(const struct bgp *bgp);
 
+/* aggregate.c */
+struct bgp_rib;
+struct bgp_dest;
+struct bgp_path;
+struct event_base;
+int bgp_aggregate_set(struct bgp *b, enum bgp_af af, const struct prefix *p, bool summary_only,
+		      bool as_set, bool del);
+void bgp_aggregates_free(struct bgp *b);
+/* summary-only: p is strictly inside an aggregate of b in af: not advertised */
+bool bgp_aggregate_suppressed(const struct bgp *b, enum bgp_af af, const struct prefix *p);
+void bgp_aggregate_rib_changed(struct bgp_rib *rib, struct bgp_dest *dest,
+			       const struct bgp_path *old_best, void *arg);
+void bgp_aggregate_start(struct event_base *base);
+void bgp_aggregate_stop(void);
+
 /* bgp_cli.c */
 void bgp_cli_init(void);
 void bgp_config_write(struct cli *cli);

@@ -738,4 +738,6 @@ void bgp_neighbor_cli_init(void)
 {
 	cmd_install_table(NODE_BGP, bgp_nbr_cmds, ARRAY_SIZE(bgp_nbr_cmds));
 	cmd_install_table(NODE_BGP_AF, af_nbr_cmds, ARRAY_SIZE(af_nbr_cmds));
+	/* at the `router bgp` level: IPv4 unicast, as FRR */
+	cmd_install_table(NODE_BGP, af_nbr_cmds, ARRAY_SIZE(af_nbr_cmds));
 }

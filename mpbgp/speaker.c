@@ -376,6 +376,8 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 	/* RFC 4364 7: Site of Origin: never back into the site it came from */
 	if (c->soo.b[1] == ECOMM_SUB_SOO && ecomm_has(best->attr, &c->soo))
 		return false;
+	if (bgp_aggregate_suppressed(b, af, &dest->p.pfx)) /* summary-only */
+		return false;
 	if (!bgp_export_default(peer, af, dest, best, out, out_nlri))
 		return false;
 	if (bgp_af_is_vpn(af) && ipaddr_is_zero(&out->nexthop))
@@ -384,6 +386,8 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 	if (c->nhs_force[af] && !bgp_peer_ebgp(peer, b->asn))
 		out->nexthop = peer->local_addr;
 	/* outbound policy after the default rules: deny = not advertised */
+	if (bgp_ebgp_policy_missing(peer, af, BGP_DIR_OUT)) /* RFC 8212 */
+		return false;
 	if (bgp_peer_has_policy(peer, af, BGP_DIR_OUT) &&
 	    !bgp_policy_out(peer, af, &dest->p, best->attr, out))
 		return false;
@@ -475,8 +479,10 @@ static void rib_setup(struct bgp *b, enum bgp_af af)
 		bgp_rib_set_maxpaths(rib, 64, 64);
 		bgp_rib_add_hook(rib, vpn_changed_hook, NULL);
 	}
-	else
+	else {
 		bgp_rib_add_hook(rib, unicast_changed, NULL);
+		bgp_rib_add_hook(rib, bgp_aggregate_rib_changed, NULL);
+	}
 	bgp_adjout_attach(rib, &ops);
 	bgp_rib_add_hook(rib, flush_soon, NULL);
 }
@@ -731,7 +737,8 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 	}
 	for (af = 0; af < BGP_AF_MAX; af++) {
 		struct bgp_rib *rib = b->rib[af];
-		bool pol = bgp_peer_has_policy(p, (enum bgp_af)af, BGP_DIR_IN);
+		bool pol = bgp_peer_has_policy(p, (enum bgp_af)af, BGP_DIR_IN) ||
+			   bgp_ebgp_policy_missing(p, (enum bgp_af)af, BGP_DIR_IN);
 
 		if (rib == NULL || !p->af_nego[af])
 			continue;
@@ -1038,6 +1045,7 @@ void speaker_start(struct event_base *base)
 	flush_ev = event_new(base, -1, 0, flush_cb, NULL);
 	reval_ev = event_new(base, -1, 0, reval_cb, NULL);
 	redist_ev = event_new(base, -1, 0, redist_cb, NULL);
+	bgp_aggregate_start(base);
 	/* a policy object changed: soft reconfiguration, coalesced by policy.c */
 	policy_set_event_base(base);
 	policy_set_change_hook(bgp_policy_changed);
@@ -1056,6 +1064,7 @@ void speaker_fini(void)
 	policy_set_change_hook(NULL);
 	while (mp_restarts != NULL)
 		mp_restart_cancel(mp_restarts->peer);
+	bgp_aggregate_stop();
 	bgp_fini();
 	if (flush_ev != NULL)
 		event_free(flush_ev);

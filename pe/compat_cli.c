@@ -178,6 +178,11 @@ static int simple_cmd(struct cli *cli, const struct cmd_args *a)
 	return keep_cmd(cli, a, k, NULL);
 }
 
+static int delay_timer_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	return keep_cmd(cli, a, "bgp route-map delay-timer", cmd_is_no(a) ? NULL : cmd_arg(a, "secs"));
+}
+
 static int password_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	const char *key = cmd_has(a, "enable") ? "enable password" : "password";
@@ -327,6 +332,13 @@ static const struct cmd_def config_cmds[] = {
 	  simple_cmd },
 	{ "[no] service integrated-vtysh-config",
 	  NO_STR "Set up miscellaneous service\nOne configuration file (always so in ped)\n", simple_cmd },
+	{ "bgp route-map delay-timer (0-600)$secs",
+	  "BGP information\nRoute-map\nTime before a route-map change is applied (no effect: ped applies at once)\n"
+	  "Seconds\n",
+	  delay_timer_cmd },
+	{ "no bgp route-map delay-timer [(0-600)]",
+	  NO_STR "BGP information\nRoute-map\nTime before a route-map change is applied\nSeconds\n",
+	  delay_timer_cmd },
 	{ "[no] agentx", NO_STR "SNMP AgentX protocol settings (no effect)\n", simple_cmd },
 	{ "password LINE$pw", "Assign the terminal connection password (no effect)\nThe password\n", password_cmd },
 	{ "no password [LINE]", NO_STR "Assign the terminal connection password\nThe password\n", password_cmd },
