@@ -161,6 +161,10 @@ int config_load(const char *file)
 		} else if (rc != CMD_SUCCESS) {
 			report(file, lineno, "", &cap);
 			errors++;
+			/* a refused block opener (`router bgp N vrf UNKNOWN`): its
+			 * indented lines would only fail for want of the block */
+			if (block == lineno && rc == CMD_ERROR)
+				skip_block = true;
 		}
 		if (cli_node(cli) == NODE_VIEW) /* `exit` at top level: stay in config */
 			cli_set_node(cli, NODE_CONFIG, NULL);
