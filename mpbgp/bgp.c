@@ -36,6 +36,17 @@ struct bgp *bgp_next(const struct bgp *bgp)
 }
 
 bool bgp_cfg_write_secrets;
+static const char *(*local_addr_fn)(const char *vrf, const struct ipaddr *a);
+
+void bgp_set_local_addr_fn(const char *(*fn)(const char *vrf, const struct ipaddr *a))
+{
+	local_addr_fn = fn;
+}
+
+const char *bgp_local_addr(const char *vrf, const struct ipaddr *a)
+{
+	return local_addr_fn != NULL ? local_addr_fn(vrf, a) : NULL;
+}
 
 struct bgp *bgp_lookup(const char *vrf)
 {

@@ -63,6 +63,10 @@ struct bgp_ops {
  * memory, ped -C); otherwise neighbor passwords print as <hidden>. */
 extern bool bgp_cfg_write_secrets;
 void bgp_set_ops(const struct bgp_ops *o);
+/* Which interface of VRF vrf ("" or NULL: default) has address a (NULL:
+ * none): a neighbor address of our own is refused. Set by ped (pe/iface.c). */
+void bgp_set_local_addr_fn(const char *(*fn)(const char *vrf, const struct ipaddr *a));
+const char *bgp_local_addr(const char *vrf, const struct ipaddr *a);
 const struct bgp_ops *bgp_get_ops(void);
 struct bgp *bgp_first(void);
 struct bgp *bgp_next(const struct bgp *bgp);

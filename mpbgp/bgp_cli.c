@@ -322,12 +322,18 @@ static int network_cmd(struct cli *cli, const struct cmd_args *a)
 		if ((int)e->af == af && bgp_prefix_cmp(&e->p, &n.p) == 0)
 			break;
 	if (cmd_is_no(a)) {
+		struct bgp_rib_src src = { BGP_SRC_LOCAL, NULL, b, NULL };
+
 		if (e == NULL) {
 			cli_out(cli, "%% Can't find the specified static route configuration\n");
 			return CMD_ERROR;
 		}
 		*np = e->next;
 		free(e);
+		/* its path goes now (a redistributed route of the same prefix
+		 * comes back with the refresh below) */
+		if (b->rib[af] != NULL)
+			bgp_rib_withdraw(b->rib[af], &src, &n.p);
 	} else if (e != NULL) {
 		e->label = n.label;
 		e->label_set = n.label_set;

@@ -122,8 +122,10 @@ static void nbr_done(struct nbr *n, uint32_t knob, int af, uint32_t afknob, bool
 	}
 }
 
-static int parse_peer_addr(struct cli *cli, const char *s, struct ipaddr *addr)
+static int parse_peer_addr(struct cli *cli, const struct bgp *b, const char *s, struct ipaddr *addr)
 {
+	const char *ifname;
+
 	if (ipaddr_parse(s, addr) != 0 || ipaddr_is_zero(addr)) {
 		cli_out(cli, "%% Malformed address \"%s\"\n", s);
 		return -1;
@@ -142,6 +144,11 @@ static int parse_peer_addr(struct cli *cli, const char *s, struct ipaddr *addr)
 	if (addr->af == AF_INET && ((addr->v4 >> 24) == 0 || (addr->v4 >> 24) == 127 ||
 				    (addr->v4 >> 28) >= 14)) {
 		cli_out(cli, "%% Invalid neighbor address %s: not a unicast address\n", s);
+		return -1;
+	}
+	if ((ifname = bgp_local_addr(b->vrf_name, addr)) != NULL) {
+		cli_out(cli, "%% Invalid neighbor address %s: it is this router's own (interface %s%s%s)\n",
+			s, ifname, b->vrf_name[0] ? ", VRF " : "", b->vrf_name);
 		return -1;
 	}
 	return 0;
@@ -182,7 +189,7 @@ static int neighbor_remote_as_cmd(struct cli *cli, const struct cmd_args *a)
 		nbr_done(&n, BGP_KNOB_REMOTE_AS, -1, 0, false, NBR_RESET);
 		return CMD_SUCCESS;
 	}
-	if (parse_peer_addr(cli, s, &addr) != 0)
+	if (parse_peer_addr(cli, b, s, &addr) != 0)
 		return CMD_ERROR;
 	if ((p = bgp_peer_lookup(b, &addr)) == NULL) {
 		p = bgp_peer_create(b, &addr, as);
@@ -262,7 +269,7 @@ static int peer_group_member_cmd(struct cli *cli, const struct cmd_args *a)
 	struct bgp_peer *p;
 	struct ipaddr addr;
 
-	if (b == NULL || parse_peer_addr(cli, cmd_arg(a, "peer"), &addr) != 0)
+	if (b == NULL || parse_peer_addr(cli, b, cmd_arg(a, "peer"), &addr) != 0)
 		return CMD_ERROR;
 	if ((g = bgp_group_lookup(b, cmd_arg(a, "group"))) == NULL) {
 		cli_out(cli, "%% Configure the peer-group first\n");

@@ -151,6 +151,7 @@ static void register_all(void)
 	policy_cli_init();
 	speaker_init(iface_router_id, &bgp_labels);
 	speaker_set_iface_addr_fn(iface_addr_of);
+	bgp_set_local_addr_fn(iface_local_addr);
 	speaker_set_iface_addr6_fn(iface_addr6_for);
 	speaker_set_ldp_enabled_fn(ldp_enabled);
 	ldpd_init(&ldp_ops);
