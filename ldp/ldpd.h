@@ -187,6 +187,9 @@ uint16_t ldp_hold_negotiate(uint16_t ours, uint16_t theirs, bool targeted);
 void ldp_cli_init(void);
 struct cli;
 void ldp_config_write(struct cli *cli);
+/* Set while the running configuration is written with its secrets (write
+ * memory, ped -C); otherwise neighbor passwords print as <hidden>. */
+extern bool ldp_cfg_write_secrets;
 
 /* ldp_show.c */
 void ldp_show_init(void);

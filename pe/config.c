@@ -191,6 +191,7 @@ void config_write(struct cli *cli, bool secrets)
 	cli_out(cli, "hostname %s\n!\n", ped.hostname);
 	compat_config_write(cli, secrets);
 	bgp_cfg_write_secrets = secrets;
+	ldp_cfg_write_secrets = secrets;
 	label_config_write(cli);
 	fwd_ctl_config_write(cli);
 	vrf_config_write(cli);
@@ -199,6 +200,7 @@ void config_write(struct cli *cli, bool secrets)
 	ldp_config_write(cli);
 	policy_config_write(cli);
 	bgp_cfg_write_secrets = false;
+	ldp_cfg_write_secrets = false;
 	cli_out(cli, "end\n");
 }
 
