@@ -160,18 +160,23 @@ static void recompute(struct bgp *b, struct bgp_aggregate *agg)
 	bgp_attr_unref(ia);
 }
 
-static void agg_cb(evutil_socket_t fd, short what, void *arg)
+void bgp_aggregate_run(void)
 {
 	struct bgp *b;
 	struct bgp_aggregate *agg;
 
-	(void)fd;
-	(void)what;
-	(void)arg;
 	for (b = bgp_first(); b != NULL; b = bgp_next(b))
 		for (agg = b->aggregates; agg != NULL; agg = agg->next)
 			if (agg->dirty)
 				recompute(b, agg);
+}
+
+static void agg_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	bgp_aggregate_run();
 }
 
 /* rib change hook (unicast tables): a change strictly under an aggregate

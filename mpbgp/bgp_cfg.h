@@ -112,6 +112,9 @@ bool bgp_aggregate_suppressed(const struct bgp *b, enum bgp_af af, const struct 
 void bgp_aggregate_rib_changed(struct bgp_rib *rib, struct bgp_dest *dest,
 			       const struct bgp_path *old_best, void *arg);
 void bgp_aggregate_start(struct event_base *base);
+/* Recomputes the aggregates marked since the last run (the event does it;
+ * unit tests call it). */
+void bgp_aggregate_run(void);
 void bgp_aggregate_stop(void);
 
 /* bgp_cli.c */
