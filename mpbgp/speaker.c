@@ -481,7 +481,8 @@ static void rib_setup(struct bgp *b, enum bgp_af af)
 	}
 	else {
 		bgp_rib_add_hook(rib, unicast_changed, NULL);
-		bgp_rib_add_hook(rib, bgp_aggregate_rib_changed, NULL);
+		if (bgp_rib_add_hook(rib, bgp_aggregate_rib_changed, NULL) < 0)
+			log_warnx("BGP %s: no room for the aggregate-address hook", bgp_af_table[af].name);
 	}
 	bgp_adjout_attach(rib, &ops);
 	bgp_rib_add_hook(rib, flush_soon, NULL);
