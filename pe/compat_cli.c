@@ -34,6 +34,30 @@ static int nlines;
 static unsigned igp_refused;
 static bool igp_skip;
 
+/* Words joined by single spaces (the engine hands us named arguments; the
+ * no-op lines are rebuilt from them). false: longer than len - 1. */
+static bool join(char *out, size_t len, const char *const *w, int n)
+{
+	size_t off = 0;
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (w[i] == NULL || w[i][0] == '\0')
+			continue;
+		off += (size_t)snprintf(out + off, len - off, "%s%s", off ? " " : "", w[i]);
+		if (off >= len)
+			return false;
+	}
+	return true;
+}
+
+static int too_long(struct cli *cli)
+{
+	cli_out(cli, "%% Line longer than %d characters\n", COMPAT_TEXT - 1);
+	return CMD_ERROR;
+}
+
 static struct compat_line *find(const char *key)
 {
 	int i;
@@ -60,10 +84,8 @@ static int keep(struct cli *cli, const char *key, const char *text, int secret, 
 {
 	struct compat_line *l = find(key);
 
-	if (strlen(key) >= COMPAT_KEY || strlen(text) >= COMPAT_TEXT) {
-		cli_out(cli, "%% Line longer than %d characters\n", COMPAT_TEXT - 1);
-		return CMD_ERROR;
-	}
+	if (strlen(key) >= COMPAT_KEY || strlen(text) >= COMPAT_TEXT)
+		return too_long(cli);
 	if (l == NULL) {
 		if (nlines == COMPAT_MAX) {
 			cli_out(cli, "%% At most %d such lines are kept\n", COMPAT_MAX);
@@ -78,19 +100,6 @@ static int keep(struct cli *cli, const char *key, const char *text, int secret, 
 	if (ifname != NULL)
 		snprintf(l->ifname, sizeof(l->ifname), "%s", ifname);
 	return CMD_SUCCESS;
-}
-
-/* The words of the line from word `from` on, joined by single spaces (the
- * engine hands us named arguments; the no-op lines are rebuilt from them). */
-static void join(char *out, size_t len, const char *const *w, int n)
-{
-	size_t off = 0;
-	int i;
-
-	out[0] = '\0';
-	for (i = 0; i < n && off < len; i++)
-		if (w[i] != NULL && w[i][0] != '\0')
-			off += (size_t)snprintf(out + off, len - off, "%s%s", off ? " " : "", w[i]);
 }
 
 /* ---- top level ---- */
@@ -129,7 +138,8 @@ static int log_cmd(struct cli *cli, const struct cmd_args *a)
 	w[0] = key;
 	w[1] = cmd_arg(a, "file");
 	w[2] = cmd_arg(a, "level");
-	join(text, sizeof(text), w, 3);
+	if (!join(text, sizeof(text), w, 3))
+		return too_long(cli);
 	return keep(cli, key, text, 0, NULL);
 }
 
@@ -152,7 +162,8 @@ static int keep_cmd(struct cli *cli, const struct cmd_args *a, const char *key, 
 		}
 		return CMD_SUCCESS;
 	}
-	join(text, sizeof(text), w, 2);
+	if (!join(text, sizeof(text), w, 2))
+		return too_long(cli);
 	return keep(cli, key, text, 0, NULL);
 }
 
@@ -197,7 +208,8 @@ static int password_cmd(struct cli *cli, const struct cmd_args *a)
 		cli_out(cli, "%% \"<hidden>\" is how show running-config masks a password; give the password\n");
 		return CMD_ERROR;
 	}
-	snprintf(text, sizeof(text), "%s %s", key, pw);
+	if ((size_t)snprintf(text, sizeof(text), "%s %s", key, pw) >= sizeof(text))
+		return too_long(cli);
 	return keep(cli, key, text, (int)strlen(key) + 1, NULL);
 }
 
@@ -205,7 +217,10 @@ static int debug_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	char key[COMPAT_KEY];
 
-	snprintf(key, sizeof(key), "debug %s", cmd_arg(a, "what"));
+	if ((size_t)snprintf(key, sizeof(key), "debug %s", cmd_arg(a, "what")) >= sizeof(key)) {
+		cli_out(cli, "%% Line longer than %d characters\n", COMPAT_KEY - 1);
+		return CMD_ERROR;
+	}
 	if (cmd_is_no(a)) {
 		drop(key);
 		return CMD_SUCCESS;
