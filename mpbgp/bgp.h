@@ -219,8 +219,9 @@ struct bgp {
 	 * (outbound) policy in a family accepts (sends) nothing in it */
 	bool ebgp_requires_policy;
 	bool no_import_check;        /* `no bgp network import-check`: ped's behaviour anyway */
-	bool distance_set;           /* `distance bgp 20 200 200` (FRR's defaults only) */
-	uint8_t distance[3];
+	/* `distance bgp EXT INT LOCAL` per unicast family (af_index): of the
+	 * routes put into the VRF's table; 0 = FRR's defaults 20 200 200 */
+	uint8_t distance[AFI_COUNT][3];
 	struct bgp_peer *peers;
 	struct bgp_peer_group *groups; /* by name */
 	/* VRF instances: VRF <-> VPN (FRR's `address-family ipv4 unicast` of

@@ -14,6 +14,7 @@
 #include "mpbgp/bgp.h"
 #include "mpbgp/bgp_cfg.h"
 #include "mpbgp/rib.h"
+#include "mpbgp/speaker.h"
 #include "vrf/vrf.h"
 
 #define BGP_STR "BGP information\n"
@@ -42,6 +43,8 @@ static int ctx_af(struct cli *cli)
 			return i;
 	return BGP_AF_IPV4_UNICAST;
 }
+
+static struct bgp *ctx_uni(struct cli *cli, bool vrf_only, int *fi);
 
 /* ---- router bgp ---- */
 
@@ -173,29 +176,25 @@ static int timers_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
-/* `distance bgp EXT INT LOCAL`: ped puts every BGP route into a VRF's RIB
- * with distance 20; FRR's defaults (20 200 200) are accepted and kept,
- * other values are refused rather than ignored. */
+/* `distance bgp EXT INT LOCAL` (FRR: per unicast family; at the router
+ * bgp level IPv4): the distances of eBGP (and VPN-imported) and iBGP routes
+ * in the VRF's table; LOCAL is kept for FRR's sake, ped does not put its
+ * own originations into the table. */
 static int distance_cmd(struct cli *cli, const struct cmd_args *a)
 {
-	struct bgp *b = ctx_bgp(cli);
+	int fi;
+	struct bgp *b = ctx_uni(cli, false, &fi);
 
 	if (b == NULL)
 		return CMD_ERROR;
 	if (cmd_is_no(a)) {
-		b->distance_set = false;
-		return CMD_SUCCESS;
+		memset(b->distance[fi], 0, sizeof(b->distance[fi]));
+	} else {
+		b->distance[fi][0] = (uint8_t)cmd_arg_u64(a, "ext");
+		b->distance[fi][1] = (uint8_t)cmd_arg_u64(a, "int");
+		b->distance[fi][2] = (uint8_t)cmd_arg_u64(a, "local");
 	}
-	if (cmd_arg_u64(a, "ext") != 20 || cmd_arg_u64(a, "int") != 200 ||
-	    cmd_arg_u64(a, "local") != 200) {
-		cli_out(cli, "%% distance bgp: only FRR's defaults (20 200 200) are supported; ped installs "
-			"BGP routes with distance 20\n");
-		return CMD_ERROR;
-	}
-	b->distance[0] = 20;
-	b->distance[1] = 200;
-	b->distance[2] = 200;
-	b->distance_set = true;
+	speaker_vrf_reinstall(b);
 	return CMD_SUCCESS;
 }
 
@@ -708,6 +707,11 @@ static void af_write(struct cli *cli, const struct bgp *b, int af)
 	if (af == BGP_AF_IPV4_UNICAST || af == BGP_AF_IPV6_UNICAST) {
 		int fi = af_index(bgp_af_family(af));
 
+		if (b->distance[fi][0] != 0) {
+			AF_OPEN();
+			cli_out(cli, "  distance bgp %u %u %u\n", b->distance[fi][0], b->distance[fi][1],
+				b->distance[fi][2]);
+		}
 		if (b->maxpaths[fi] > 1) {
 			AF_OPEN();
 			cli_out(cli, "  maximum-paths %u\n", b->maxpaths[fi]);
@@ -821,9 +825,7 @@ void bgp_config_write(struct cli *cli)
 			cli_out(cli, " no bgp ebgp-requires-policy\n");
 		if (b->no_import_check)
 			cli_out(cli, " no bgp network import-check\n");
-		if (b->distance_set)
-			cli_out(cli, " distance bgp %u %u %u\n", b->distance[0], b->distance[1],
-				b->distance[2]);
+
 		if (b->keepalive != BGP_DEFAULT_KEEPALIVE || b->holdtime != BGP_DEFAULT_HOLDTIME)
 			cli_out(cli, " timers bgp %u %u\n", b->keepalive, b->holdtime);
 		bgp_neighbor_config_write(cli, b);
@@ -867,14 +869,6 @@ static const struct cmd_def bgp_cmds[] = {
 	{ "[no] bgp network import-check",
 	  NO_STR BGP_STR "BGP network command\nCheck BGP network route exists in IGP (ped: never)\n",
 	  bgp_flag_cmd },
-	{ "distance bgp (1-255)$ext (1-255)$int (1-255)$local",
-	  "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
-	  "Distance for routes internal to the AS\nDistance for local routes\n",
-	  distance_cmd },
-	{ "no distance bgp [(1-255) (1-255) (1-255)]",
-	  NO_STR "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
-	  "Distance for routes internal to the AS\nDistance for local routes\n",
-	  distance_cmd },
 	{ "neighbor WORD$ifname interface [LINE]",
 	  "Specify neighbor router\nInterface name\nEnable BGP on interface (unnumbered: refused)\n"
 	  "Arguments\n",
@@ -897,6 +891,14 @@ static const struct cmd_def bgp_cmds[] = {
 };
 
 static const struct cmd_def af_cmds[] = {
+	{ "distance bgp (1-255)$ext (1-255)$int (1-255)$local",
+	  "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
+	  "Distance for routes internal to the AS\nDistance for local routes\n",
+	  distance_cmd },
+	{ "no distance bgp [(1-255) (1-255) (1-255)]",
+	  NO_STR "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
+	  "Distance for routes internal to the AS\nDistance for local routes\n",
+	  distance_cmd },
 	{ "[no] redistribute <connected|static> [route-map WORD$rmap]",
 	  NO_STR "Redistribute information from another routing protocol\nConnected routes\nStatic routes\n"
 		 "Route map reference\nPointer to route-map entries\n",
@@ -1000,6 +1002,14 @@ static const struct cmd_def af_cmds[] = {
  * outside an address-family node is IPv4 unicast) and writes them back
  * under `address-family ipv4 unicast`; so does ped. */
 static const struct cmd_def bgp_implicit_v4_cmds[] = {
+	{ "distance bgp (1-255)$ext (1-255)$int (1-255)$local",
+	  "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
+	  "Distance for routes internal to the AS\nDistance for local routes\n",
+	  distance_cmd },
+	{ "no distance bgp [(1-255) (1-255) (1-255)]",
+	  NO_STR "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
+	  "Distance for routes internal to the AS\nDistance for local routes\n",
+	  distance_cmd },
 	{ "[no] aggregate-address A.B.C.D/M$prefix [{summary-only|as-set}]",
 	  NO_STR "Configure BGP aggregate entries\nAggregate prefix\n"
 		 "Filter more specific routes from updates\nGenerate AS set path information\n",

@@ -319,14 +319,33 @@ static void install_in_vrf(struct bgp *b, const struct bgp_dest *d)
 			if (i == n)
 				n++;
 		}
-	dist = (best->src == BGP_SRC_PEER && bgp_peer_ebgp(best->peer, b->asn)) ||
-			       best->src == BGP_SRC_IMPORTED
-		       ? 20
-		       : 200;
+	{
+		int fi = af_index(d->p.pfx.af);
+		bool ext = (best->src == BGP_SRC_PEER && bgp_peer_ebgp(best->peer, b->asn)) ||
+			   best->src == BGP_SRC_IMPORTED;
+
+		/* `distance bgp EXT INT LOCAL`, FRR's 20 200 by default */
+		dist = b->distance[fi][0] != 0 ? b->distance[fi][ext ? 0 : 1] : ext ? 20 : 200;
+	}
 	if (rib_update(vrf->rib, &d->p.pfx, RIB_BGP, 0, dist,
 		       (best->attr->present & BGP_ATTR_BIT(BGP_ATTR_MED)) ? best->attr->med : 0, nh,
 		       n) != 0)
 		log_warnx("VRF %s: BGP route refused (route limit)", vrf->name);
+}
+
+static void reinstall_fn(struct bgp_dest *d, void *arg)
+{
+	install_in_vrf(arg, d);
+}
+
+void speaker_vrf_reinstall(struct bgp *b)
+{
+	if (!running)
+		return;
+	if (b->rib[BGP_AF_IPV4_UNICAST] != NULL)
+		bgp_rib_walk(b->rib[BGP_AF_IPV4_UNICAST], reinstall_fn, b);
+	if (b->rib[BGP_AF_IPV6_UNICAST] != NULL)
+		bgp_rib_walk(b->rib[BGP_AF_IPV6_UNICAST], reinstall_fn, b);
 }
 
 static void unicast_changed(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *old,

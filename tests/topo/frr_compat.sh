@@ -4,6 +4,7 @@
 # - bgp ebgp-requires-policy (RFC 8212, on by default): pe accepts nothing
 #   from ce and sends it nothing, and show bgp neighbors says why in FRR's
 #   words; `no bgp ebgp-requires-policy` lets both directions through.
+# - distance bgp: the distance of BGP routes in the table follows it.
 # - aggregate-address: originated while a more specific exists;
 #   summary-only hides the more specifics from the peer; withdrawn with
 #   the last contributor.
@@ -84,6 +85,16 @@ check "and ce gets pe's networks" wait_json "$CE" "show bgp ipv4 unicast json" \
 	'{"routes":{"10.1.1.0/24":[{"valid":true}],"10.1.2.0/24":[{"valid":true}]}}'
 check "the reason is gone from show" wait_json "$PE" "show bgp neighbors 10.7.1.2 json" \
 	'{"10.7.1.2":{"addressFamilyInfo":{"ipv4Unicast":{"inboundEbgpRequiresPolicy":null,"outboundEbgpRequiresPolicy":null}}}}'
+
+# distance bgp: the eBGP route in pe's table at 20, then at what is set
+check "ce's route in pe's table at distance 20 (FRR's default)" wait_json "$PE" "show ip route json" \
+	'{"192.168.7.0/24":[{"protocol":"bgp","distance":20}]}'
+pe -c "configure" -c "router bgp 65000" -c "distance bgp 30 210 220" -c "end" >/dev/null
+check "distance bgp 30 210 220: at distance 30" wait_json "$PE" "show ip route json" \
+	'{"192.168.7.0/24":[{"protocol":"bgp","distance":30}]}'
+pe -c "configure" -c "router bgp 65000" -c "no distance bgp" -c "end" >/dev/null
+check "no distance bgp: back at 20" wait_json "$PE" "show ip route json" \
+	'{"192.168.7.0/24":[{"protocol":"bgp","distance":20}]}'
 
 # aggregate-address
 pe -c "configure" -c "router bgp 65000" -c "aggregate-address 10.1.0.0/16 summary-only" -c "end" >/dev/null
