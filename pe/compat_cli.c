@@ -315,6 +315,17 @@ void compat_config_write(struct cli *cli, bool secrets)
 		cli_out(cli, "!\n");
 }
 
+void compat_iface_forget(const char *ifname)
+{
+	int i = 0;
+
+	while (i < nlines)
+		if (strcmp(lines[i].ifname, ifname) == 0)
+			drop(lines[i].key);
+		else
+			i++;
+}
+
 void compat_iface_config_write(struct cli *cli, const char *ifname)
 {
 	int i;

@@ -708,6 +708,7 @@ static int iface_unconfigure(struct cli *cli, struct iface *i)
 	i->vrf[0] = '\0';
 	i->description[0] = '\0';
 	i->shutdown = false;
+	compat_iface_forget(i->name);
 	iface_forget_if_unused(i);
 	return CMD_SUCCESS;
 }

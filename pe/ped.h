@@ -36,6 +36,7 @@ int config_save(const char *file, char *err, size_t errlen);
 void compat_cli_init(void);
 void compat_config_write(struct cli *cli, bool secrets);
 void compat_iface_config_write(struct cli *cli, const char *ifname);
+void compat_iface_forget(const char *ifname); /* `no interface IFNAME` */
 /* Number of IGP lines refused so far; *skip_block: the last one opened a
  * block (`router ospf`) whose indented lines the loader skips. */
 unsigned compat_igp_refusals(bool *skip_block);
