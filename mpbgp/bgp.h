@@ -219,6 +219,7 @@ struct bgp {
 	 * (outbound) policy in a family accepts (sends) nothing in it */
 	bool ebgp_requires_policy;
 	bool no_import_check;        /* `no bgp network import-check`: ped's behaviour anyway */
+	bool no_enforce_first_as;    /* `no bgp enforce-first-as` (RFC 4271 6.3 check off) */
 	/* `distance bgp EXT INT LOCAL` per unicast family (af_index): of the
 	 * routes put into the VRF's table; 0 = FRR's defaults 20 200 200 */
 	uint8_t distance[AFI_COUNT][3];

@@ -137,6 +137,9 @@ static int bgp_flag_cmd(struct cli *cli, const struct cmd_args *a)
 			if (bgp_peer_ebgp(p, b->asn))
 				for (int af = 0; af < BGP_AF_MAX; af++)
 					bgp_peer_policy_changed(p, (enum bgp_af)af, true, true);
+	} else if (cmd_has(a, "enforce-first-as")) {
+		/* from the next UPDATE on, as FRR */
+		b->no_enforce_first_as = !on;
 	} else if (cmd_has(a, "import-check")) {
 		if (on) {
 			cli_out(cli, "%% ped originates `network` prefixes without a RIB check "
@@ -825,6 +828,8 @@ void bgp_config_write(struct cli *cli)
 			cli_out(cli, " no bgp ebgp-requires-policy\n");
 		if (b->no_import_check)
 			cli_out(cli, " no bgp network import-check\n");
+		if (b->no_enforce_first_as)
+			cli_out(cli, " no bgp enforce-first-as\n");
 
 		if (b->keepalive != BGP_DEFAULT_KEEPALIVE || b->holdtime != BGP_DEFAULT_HOLDTIME)
 			cli_out(cli, " timers bgp %u %u\n", b->keepalive, b->holdtime);
@@ -866,6 +871,9 @@ static const struct cmd_def bgp_cmds[] = {
 	  bgp_flag_cmd },
 	{ "[no] bgp ebgp-requires-policy",
 	  NO_STR BGP_STR "Require in and out policy for eBGP peers (RFC 8212)\n", bgp_flag_cmd },
+	{ "[no] bgp enforce-first-as",
+	  NO_STR BGP_STR "An eBGP path must start with the neighbor's AS (default, RFC 4271 6.3)\n",
+	  bgp_flag_cmd },
 	{ "[no] bgp network import-check",
 	  NO_STR BGP_STR "BGP network command\nCheck BGP network route exists in IGP (ped: never)\n",
 	  bgp_flag_cmd },

@@ -730,7 +730,9 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 	ctx.as4 = p->as4;
 	ctx.ebgp = bgp_peer_ebgp(p, b->asn);
 	ctx.local_as = b->asn;
-	ctx.peer_as = p->cfg.remote_as;
+	/* `no bgp enforce-first-as`: an eBGP path need not start with the
+	 * neighbor's AS (route servers) */
+	ctx.peer_as = b->no_enforce_first_as ? 0 : p->cfg.remote_as;
 	for (af = 0; af < BGP_AF_MAX; af++)
 		ctx.af[af] = p->af_nego[af];
 	bgp_update_init(&u);
