@@ -157,7 +157,6 @@ static int keep_cmd(struct cli *cli, const struct cmd_args *a, const char *key, 
 			char neg[COMPAT_KEY];
 
 			snprintf(neg, sizeof(neg), "no %s", key);
-			drop(key);
 			return keep(cli, key, neg, 0, NULL);
 		}
 		return CMD_SUCCESS;
