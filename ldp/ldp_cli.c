@@ -106,6 +106,10 @@ static int nbr_password_cmd(struct cli *cli, const struct cmd_args *a)
 
 	if (nc == NULL)
 		return cmd_is_no(a) ? CMD_SUCCESS : CMD_ERROR;
+	if (!cmd_is_no(a) && strcmp(pw, "<hidden>") == 0) {
+		cli_out(cli, "%% \"<hidden>\" is how show running-config masks a password; give the password\n");
+		return CMD_ERROR;
+	}
 	if (!cmd_is_no(a) && strlen(pw) > LDP_PASSWORD_LEN) {
 		cli_out(cli, "%% Password too long (%d characters at most)\n", LDP_PASSWORD_LEN);
 		return CMD_ERROR;
@@ -364,6 +368,8 @@ static void write_timers(struct cli *cli, const char *ind, uint16_t hold, uint16
 		cli_out(cli, "%sdiscovery hello interval %u\n", ind, interval);
 }
 
+bool ldp_cfg_write_secrets;
+
 static void write_nbrs(struct cli *cli)
 {
 	char b[ADDR4_STRLEN];
@@ -373,7 +379,8 @@ static void write_nbrs(struct cli *cli)
 
 		addr4_ntop(nc->lsr_id, b, sizeof(b));
 		if (nc->password[0])
-			cli_out(cli, " neighbor %s password %s\n", b, nc->password);
+			cli_out(cli, " neighbor %s password %s\n", b,
+				ldp_cfg_write_secrets ? nc->password : "<hidden>");
 		if (nc->keepalive)
 			cli_out(cli, " neighbor %s session holdtime %u\n", b, nc->keepalive);
 		if (nc->ttl_security_off)

@@ -219,6 +219,9 @@ int ldp_addrs_per_msg(uint16_t max_pdu); /* Address message split (3.5.5) */
 void ldp_cli_init(void);
 struct cli;
 void ldp_config_write(struct cli *cli);
+/* Set while the running configuration is written with its secrets (write
+ * memory, ped -C); otherwise neighbor passwords print as <hidden>. */
+extern bool ldp_cfg_write_secrets;
 
 /* ldp_show.c */
 void ldp_show_init(void);

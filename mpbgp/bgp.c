@@ -35,6 +35,19 @@ struct bgp *bgp_next(const struct bgp *bgp)
 	return bgp->next;
 }
 
+bool bgp_cfg_write_secrets;
+static const char *(*local_addr_fn)(const char *vrf, const struct ipaddr *a);
+
+void bgp_set_local_addr_fn(const char *(*fn)(const char *vrf, const struct ipaddr *a))
+{
+	local_addr_fn = fn;
+}
+
+const char *bgp_local_addr(const char *vrf, const struct ipaddr *a)
+{
+	return local_addr_fn != NULL ? local_addr_fn(vrf, a) : NULL;
+}
+
 struct bgp *bgp_lookup(const char *vrf)
 {
 	struct bgp *b;
@@ -83,6 +96,7 @@ struct bgp *bgp_create(uint32_t asn, const char *vrf, char *err, size_t errlen)
 	b->keepalive = BGP_DEFAULT_KEEPALIVE;
 	b->retain_rt_all = true;
 	b->default_ipv4_unicast = true;
+	b->ebgp_requires_policy = true;
 	b->label_alloc = BGP_LABEL_PER_VRF;
 	/* the default instance first: it holds the VPN table */
 	for (bp = &instances; *bp != NULL; bp = &(*bp)->next)
@@ -117,6 +131,7 @@ void bgp_delete(struct bgp *b)
 	if (ops.instance_deleted != NULL)
 		ops.instance_deleted(b);
 	networks_free(b);
+	bgp_aggregates_free(b);
 	for (bp = &instances; *bp != b; bp = &(*bp)->next)
 		;
 	*bp = b->next;

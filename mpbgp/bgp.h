@@ -193,6 +193,16 @@ struct bgp_network {
 	char route_map[BGP_POLICY_NAME_LEN]; /* `network P route-map NAME` ("" = none) */
 };
 
+/* `aggregate-address P [summary-only] [as-set]` (aggregate.c) */
+struct bgp_aggregate {
+	struct bgp_aggregate *next;
+	enum bgp_af af;        /* BGP_AF_IPV4_UNICAST or BGP_AF_IPV6_UNICAST */
+	struct prefix p;
+	bool summary_only, as_set;
+	bool dirty;            /* to recompute from the event loop */
+	size_t contributors;   /* at the last recomputation */
+};
+
 /* `router bgp ASN [vrf NAME]` */
 struct bgp {
 	struct bgp *next;
@@ -206,6 +216,14 @@ struct bgp {
 	bool default_ipv4_unicast;   /* FRR: `no bgp default ipv4-unicast` */
 	bool always_compare_med;
 	bool nh_unlabelled_ok;       /* `no bgp labelled-nexthop-resolution` */
+	/* RFC 8212 (FRR's default since 7.4): an eBGP neighbor without inbound
+	 * (outbound) policy in a family accepts (sends) nothing in it */
+	bool ebgp_requires_policy;
+	bool no_import_check;        /* `no bgp network import-check`: ped's behaviour anyway */
+	bool no_enforce_first_as;    /* `no bgp enforce-first-as` (RFC 4271 6.3 check off) */
+	/* `distance bgp EXT INT LOCAL` per unicast family (af_index): of the
+	 * routes put into the VRF's table; 0 = FRR's defaults 20 200 200 */
+	uint8_t distance[AFI_COUNT][3];
 	struct bgp_peer *peers;
 	struct bgp_peer_group *groups; /* by name */
 	/* VRF instances: VRF <-> VPN (FRR's `address-family ipv4 unicast` of
@@ -235,6 +253,7 @@ struct bgp {
 	char import_vrf[AFI_COUNT][BGP_MAX_IMPORT_VRF][32];
 	uint8_t nimport_vrf[AFI_COUNT];
 	struct bgp_network *networks;  /* `network A.B.C.D/M` per instance */
+	struct bgp_aggregate *aggregates; /* by family, then prefix */
 	void *rib[BGP_AF_MAX];       /* Loc-RIB per family (rib.c private) */
 	void *vpn;                   /* vpn.c private per VRF instance */
 	uint32_t vpn_gen;            /* vpn.c: visited mark of one VPN route's import */

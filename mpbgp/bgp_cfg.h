@@ -59,7 +59,14 @@ struct bgp_ops {
 };
 
 /* bgp.c */
+/* Set while the running configuration is written with its secrets (write
+ * memory, ped -C); otherwise neighbor passwords print as <hidden>. */
+extern bool bgp_cfg_write_secrets;
 void bgp_set_ops(const struct bgp_ops *o);
+/* Which interface of VRF vrf ("" or NULL: default) has address a (NULL:
+ * none): a neighbor address of our own is refused. Set by ped (pe/iface.c). */
+void bgp_set_local_addr_fn(const char *(*fn)(const char *vrf, const struct ipaddr *a));
+const char *bgp_local_addr(const char *vrf, const struct ipaddr *a);
 const struct bgp_ops *bgp_get_ops(void);
 struct bgp *bgp_first(void);
 struct bgp *bgp_next(const struct bgp *bgp);
@@ -91,6 +98,24 @@ void bgp_peer_group_bind(struct bgp_peer *p, struct bgp_peer_group *g);
 /* Re-copies the knobs p does not set from its group (after a group change). */
 void bgp_peer_inherit(struct bgp_peer *p);
 uint32_t bgp_effective_router_id(const struct bgp *bgp);
+
+/* aggregate.c */
+struct bgp_rib;
+struct bgp_dest;
+struct bgp_path;
+struct event_base;
+int bgp_aggregate_set(struct bgp *b, enum bgp_af af, const struct prefix *p, bool summary_only,
+		      bool as_set, bool del);
+void bgp_aggregates_free(struct bgp *b);
+/* summary-only: p is strictly inside an aggregate of b in af: not advertised */
+bool bgp_aggregate_suppressed(const struct bgp *b, enum bgp_af af, const struct prefix *p);
+void bgp_aggregate_rib_changed(struct bgp_rib *rib, struct bgp_dest *dest,
+			       const struct bgp_path *old_best, void *arg);
+void bgp_aggregate_start(struct event_base *base);
+/* Recomputes the aggregates marked since the last run (the event does it;
+ * unit tests call it). */
+void bgp_aggregate_run(void);
+void bgp_aggregate_stop(void);
 
 /* bgp_cli.c */
 void bgp_cli_init(void);

@@ -14,6 +14,7 @@
 #include "mpbgp/bgp.h"
 #include "mpbgp/bgp_cfg.h"
 #include "mpbgp/rib.h"
+#include "mpbgp/speaker.h"
 #include "vrf/vrf.h"
 
 #define BGP_STR "BGP information\n"
@@ -43,12 +44,24 @@ static int ctx_af(struct cli *cli)
 	return BGP_AF_IPV4_UNICAST;
 }
 
+static struct bgp *ctx_uni(struct cli *cli, bool vrf_only, int *fi);
+
 /* ---- router bgp ---- */
 
 static int router_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	char err[160];
-	struct bgp *b = bgp_create((uint32_t)cmd_arg_u64(a, "asn"), cmd_arg(a, "vrf"), err,
+	const char *vrf = cmd_arg(a, "vrf");
+	struct bgp *b;
+
+	/* FRR finds the VRF in the kernel; here `vrf NAME` declares it (and
+	 * its namespace): a typo must not create one */
+	if (vrf != NULL && strcmp(vrf, VRF_DEFAULT_NAME) != 0 && vrf_lookup(vrf) == NULL) {
+		cli_out(cli, "%% VRF %s is not configured: declare it first (`vrf %s` then `exit-vrf`)\n",
+			vrf, vrf);
+		return CMD_ERROR;
+	}
+	b = bgp_create((uint32_t)cmd_arg_u64(a, "asn"), cmd_arg(a, "vrf"), err,
 				   sizeof(err));
 
 	if (b == NULL) {
@@ -115,6 +128,26 @@ static int bgp_flag_cmd(struct cli *cli, const struct cmd_args *a)
 		b->always_compare_med = on;
 	else if (cmd_has(a, "route-target"))
 		b->retain_rt_all = on;
+	else if (cmd_has(a, "ebgp-requires-policy")) {
+		if (b->ebgp_requires_policy == on)
+			return CMD_SUCCESS;
+		b->ebgp_requires_policy = on;
+		/* RFC 8212: every eBGP neighbor's routes in and out again */
+		for (struct bgp_peer *p = b->peers; p != NULL; p = p->next)
+			if (bgp_peer_ebgp(p, b->asn))
+				for (int af = 0; af < BGP_AF_MAX; af++)
+					bgp_peer_policy_changed(p, (enum bgp_af)af, true, true);
+	} else if (cmd_has(a, "enforce-first-as")) {
+		/* from the next UPDATE on, as FRR */
+		b->no_enforce_first_as = !on;
+	} else if (cmd_has(a, "import-check")) {
+		if (on) {
+			cli_out(cli, "%% ped originates `network` prefixes without a RIB check "
+				"(FRR's `no bgp network import-check`)\n");
+			return CMD_ERROR;
+		}
+		b->no_import_check = true;
+	}
 	else if (cmd_has(a, "labelled-nexthop-resolution")) {
 		b->nh_unlabelled_ok = !on;
 		if (b->rib[BGP_AF_VPNV4] != NULL)
@@ -144,6 +177,38 @@ static int timers_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 	b->keepalive = (uint16_t)ka;
 	b->holdtime = (uint16_t)hold;
 	return CMD_SUCCESS;
+}
+
+/* `distance bgp EXT INT LOCAL` (FRR: per unicast family; at the router
+ * bgp level IPv4): the distances of eBGP (and VPN-imported) and iBGP routes
+ * in the VRF's table; LOCAL is kept for FRR's sake, ped does not put its
+ * own originations into the table. */
+static int distance_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	int fi;
+	struct bgp *b = ctx_uni(cli, false, &fi);
+
+	if (b == NULL)
+		return CMD_ERROR;
+	if (cmd_is_no(a)) {
+		memset(b->distance[fi], 0, sizeof(b->distance[fi]));
+	} else {
+		b->distance[fi][0] = (uint8_t)cmd_arg_u64(a, "ext");
+		b->distance[fi][1] = (uint8_t)cmd_arg_u64(a, "int");
+		b->distance[fi][2] = (uint8_t)cmd_arg_u64(a, "local");
+	}
+	speaker_vrf_reinstall(b);
+	return CMD_SUCCESS;
+}
+
+/* BGP unnumbered (`neighbor eth0 interface`) runs over IPv6 link-local
+ * addresses with RFC 8950 next hops: neither is done. */
+static int neighbor_interface_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	cli_out(cli, "%% neighbor %s interface: BGP unnumbered (IPv6 link-local sessions, RFC 8950 "
+		"next hops) is not supported; configure the neighbor's address\n",
+		cmd_arg(a, "ifname"));
+	return CMD_ERROR;
 }
 
 /* ---- address families ---- */
@@ -259,12 +324,18 @@ static int network_cmd(struct cli *cli, const struct cmd_args *a)
 		if ((int)e->af == af && bgp_prefix_cmp(&e->p, &n.p) == 0)
 			break;
 	if (cmd_is_no(a)) {
+		struct bgp_rib_src src = { BGP_SRC_LOCAL, NULL, b, NULL };
+
 		if (e == NULL) {
 			cli_out(cli, "%% Can't find the specified static route configuration\n");
 			return CMD_ERROR;
 		}
 		*np = e->next;
 		free(e);
+		/* its path goes now (a redistributed route of the same prefix
+		 * comes back with the refresh below) */
+		if (b->rib[af] != NULL)
+			bgp_rib_withdraw(b->rib[af], &src, &n.p);
 	} else if (e != NULL) {
 		e->label = n.label;
 		e->label_set = n.label_set;
@@ -278,6 +349,42 @@ static int network_cmd(struct cli *cli, const struct cmd_args *a)
 		e->next = *np;
 		*np = e;
 	}
+	if (bgp_get_ops()->vpn_changed)
+		bgp_get_ops()->vpn_changed(b);
+	return CMD_SUCCESS;
+}
+
+static int aggregate_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	struct bgp *b = ctx_bgp(cli);
+	int af = ctx_af(cli);
+	struct prefix p;
+	bool host_bits;
+
+	if (b == NULL)
+		return CMD_ERROR;
+	if (af != BGP_AF_IPV4_UNICAST && af != BGP_AF_IPV6_UNICAST) {
+		cli_out(cli, "%% aggregate-address belongs to address-family ipv4 unicast or ipv6 unicast\n");
+		return CMD_ERROR;
+	}
+	if (prefix_parse(cmd_arg(a, "prefix"), &p, &host_bits) != 0 || host_bits) {
+		cli_out(cli, "%% Invalid aggregate \"%s\"%s\n", cmd_arg(a, "prefix"),
+			host_bits ? " (host bits set)" : "");
+		return CMD_ERROR;
+	}
+	if (p.af != bgp_af_family(af)) {
+		cli_out(cli, "%% Invalid aggregate \"%s\": an %s prefix in address-family %s\n",
+			cmd_arg(a, "prefix"), p.af == AF_INET ? "IPv4" : "IPv6", bgp_af_table[af].name);
+		return CMD_ERROR;
+	}
+	if (bgp_aggregate_set(b, (enum bgp_af)af, &p, cmd_has(a, "summary-only"), cmd_has(a, "as-set"),
+			      cmd_is_no(a)) != 0) {
+		cli_out(cli, "%% There is no aggregate %s\n", cmd_arg(a, "prefix"));
+		return CMD_ERROR;
+	}
+	/* summary-only changes what peers and the VPN get */
+	for (struct bgp_peer *q = b->peers; q != NULL; q = q->next)
+		bgp_peer_policy_changed(q, (enum bgp_af)af, false, true);
 	if (bgp_get_ops()->vpn_changed)
 		bgp_get_ops()->vpn_changed(b);
 	return CMD_SUCCESS;
@@ -507,13 +614,24 @@ static int import_vrf_rmap_cmd(struct cli *cli, const struct cmd_args *a)
 static int import_vrf_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	int fi, i;
-	struct bgp *b = ctx_uni(cli, true, &fi);
+	struct bgp *b = ctx_bgp(cli);
 	const char *name = cmd_arg(a, "vrf");
 
+	if (b != NULL && b->vrf == NULL) {
+		cli_out(cli, "%% import vrf in the default instance: leaking between a VRF and the default "
+			"instance is not supported (VRF to VRF only)\n");
+		return CMD_ERROR;
+	}
+	b = ctx_uni(cli, true, &fi);
 	if (b == NULL)
 		return CMD_ERROR;
 	if (strcmp(name, b->vrf_name) == 0) {
 		cli_out(cli, "%% Cannot import routes from the same VRF\n");
+		return CMD_ERROR;
+	}
+	if (!cmd_is_no(a) && strcmp(name, VRF_DEFAULT_NAME) == 0) {
+		cli_out(cli, "%% import vrf default: leaking between the default instance and a VRF is not "
+			"supported (VRF to VRF only)\n");
 		return CMD_ERROR;
 	}
 	for (i = 0; i < b->nimport_vrf[fi]; i++)
@@ -568,6 +686,13 @@ static void af_write(struct cli *cli, const struct bgp *b, int af)
 			cli_out(cli, " route-map %s", n->route_map);
 		cli_out(cli, "\n");
 	}
+	for (const struct bgp_aggregate *g = b->aggregates; g != NULL; g = g->next) {
+		if ((int)g->af != af)
+			continue;
+		AF_OPEN();
+		cli_out(cli, "  aggregate-address %s%s%s\n", prefix_ntop(&g->p, buf, sizeof(buf)),
+			g->as_set ? " as-set" : "", g->summary_only ? " summary-only" : "");
+	}
 	if (af == BGP_AF_IPV4_UNICAST || af == BGP_AF_IPV6_UNICAST) {
 		int fi = af_index(bgp_af_family(af));
 
@@ -585,6 +710,11 @@ static void af_write(struct cli *cli, const struct bgp *b, int af)
 	if (af == BGP_AF_IPV4_UNICAST || af == BGP_AF_IPV6_UNICAST) {
 		int fi = af_index(bgp_af_family(af));
 
+		if (b->distance[fi][0] != 0) {
+			AF_OPEN();
+			cli_out(cli, "  distance bgp %u %u %u\n", b->distance[fi][0], b->distance[fi][1],
+				b->distance[fi][2]);
+		}
 		if (b->maxpaths[fi] > 1) {
 			AF_OPEN();
 			cli_out(cli, "  maximum-paths %u\n", b->maxpaths[fi]);
@@ -694,6 +824,13 @@ void bgp_config_write(struct cli *cli)
 			cli_out(cli, " bgp always-compare-med\n");
 		if (b->nh_unlabelled_ok)
 			cli_out(cli, " no bgp labelled-nexthop-resolution\n");
+		if (!b->ebgp_requires_policy)
+			cli_out(cli, " no bgp ebgp-requires-policy\n");
+		if (b->no_import_check)
+			cli_out(cli, " no bgp network import-check\n");
+		if (b->no_enforce_first_as)
+			cli_out(cli, " no bgp enforce-first-as\n");
+
 		if (b->keepalive != BGP_DEFAULT_KEEPALIVE || b->holdtime != BGP_DEFAULT_HOLDTIME)
 			cli_out(cli, " timers bgp %u %u\n", b->keepalive, b->holdtime);
 		bgp_neighbor_config_write(cli, b);
@@ -732,6 +869,18 @@ static const struct cmd_def bgp_cmds[] = {
 	{ "[no] bgp labelled-nexthop-resolution",
 	  NO_STR BGP_STR "VPN next hops only through labelled (LDP) paths when LDP runs (default)\n",
 	  bgp_flag_cmd },
+	{ "[no] bgp ebgp-requires-policy",
+	  NO_STR BGP_STR "Require in and out policy for eBGP peers (RFC 8212)\n", bgp_flag_cmd },
+	{ "[no] bgp enforce-first-as",
+	  NO_STR BGP_STR "An eBGP path must start with the neighbor's AS (default, RFC 4271 6.3)\n",
+	  bgp_flag_cmd },
+	{ "[no] bgp network import-check",
+	  NO_STR BGP_STR "BGP network command\nCheck BGP network route exists in IGP (ped: never)\n",
+	  bgp_flag_cmd },
+	{ "neighbor WORD$ifname interface [LINE]",
+	  "Specify neighbor router\nInterface name\nEnable BGP on interface (unnumbered: refused)\n"
+	  "Arguments\n",
+	  neighbor_interface_cmd },
 	{ "[no] bgp always-compare-med",
 	  NO_STR BGP_STR "Allow comparing MED from different neighbors\n", bgp_flag_cmd },
 	{ "timers bgp (0-65535)$keepalive (0-65535)$hold",
@@ -750,6 +899,14 @@ static const struct cmd_def bgp_cmds[] = {
 };
 
 static const struct cmd_def af_cmds[] = {
+	{ "distance bgp (1-255)$ext (1-255)$int (1-255)$local",
+	  "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
+	  "Distance for routes internal to the AS\nDistance for local routes\n",
+	  distance_cmd },
+	{ "no distance bgp [(1-255) (1-255) (1-255)]",
+	  NO_STR "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
+	  "Distance for routes internal to the AS\nDistance for local routes\n",
+	  distance_cmd },
 	{ "[no] redistribute <connected|static> [route-map WORD$rmap]",
 	  NO_STR "Redistribute information from another routing protocol\nConnected routes\nStatic routes\n"
 		 "Route map reference\nPointer to route-map entries\n",
@@ -764,6 +921,14 @@ static const struct cmd_def af_cmds[] = {
 		 "Specify Route Distinguisher\nVPN Route Distinguisher\nVPN NLRI label\nLabel value\n"
 		 "Route-map to modify the attributes\nName of the route map\n",
 	  network_cmd },
+	{ "[no] aggregate-address A.B.C.D/M$prefix [{summary-only|as-set}]",
+	  NO_STR "Configure BGP aggregate entries\nAggregate prefix\n"
+		 "Filter more specific routes from updates\nGenerate AS set path information\n",
+	  aggregate_cmd },
+	{ "[no] aggregate-address X:X::X:X/M$prefix [{summary-only|as-set}]",
+	  NO_STR "Configure BGP aggregate entries\nAggregate prefix\n"
+		 "Filter more specific routes from updates\nGenerate AS set path information\n",
+	  aggregate_cmd },
 	{ "rd vpn export ASN:NN_OR_IP-ADDRESS:NN$rd",
 	  "Specify route distinguisher\nBetween current address-family and vpn\n"
 	  "For routes leaked from current address-family to vpn\nRoute Distinguisher\n",
@@ -841,10 +1006,42 @@ static const struct cmd_def af_cmds[] = {
 	{ "exit-address-family", "Exit from Address Family configuration mode\n", exit_af_cmd },
 };
 
+/* FRR takes these at the `router bgp` level as IPv4 unicast (ctx_af()
+ * outside an address-family node is IPv4 unicast) and writes them back
+ * under `address-family ipv4 unicast`; so does ped. */
+static const struct cmd_def bgp_implicit_v4_cmds[] = {
+	{ "distance bgp (1-255)$ext (1-255)$int (1-255)$local",
+	  "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
+	  "Distance for routes internal to the AS\nDistance for local routes\n",
+	  distance_cmd },
+	{ "no distance bgp [(1-255) (1-255) (1-255)]",
+	  NO_STR "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
+	  "Distance for routes internal to the AS\nDistance for local routes\n",
+	  distance_cmd },
+	{ "[no] aggregate-address A.B.C.D/M$prefix [{summary-only|as-set}]",
+	  NO_STR "Configure BGP aggregate entries\nAggregate prefix\n"
+		 "Filter more specific routes from updates\nGenerate AS set path information\n",
+	  aggregate_cmd },
+	{ "[no] redistribute <connected|static> [route-map WORD$rmap]",
+	  NO_STR "Redistribute information from another routing protocol\nConnected routes\nStatic routes\n"
+		 "Route map reference\nPointer to route-map entries\n",
+	  redistribute_cmd },
+	{ "[no] network A.B.C.D/M$prefix [route-map WORD$rmap]",
+	  NO_STR "Specify a network to announce via BGP\nIPv4 prefix\n"
+		 "Route-map to modify the attributes\nName of the route map\n",
+	  network_cmd },
+	{ "maximum-paths [ibgp$ibgp] (1-64)$n",
+	  "Forward packets over multiple paths\niBGP-multipath\nNumber of paths\n", maximum_paths_cmd },
+	{ "no maximum-paths [ibgp$ibgp] [(1-64)]",
+	  NO_STR "Forward packets over multiple paths\niBGP-multipath\nNumber of paths\n",
+	  maximum_paths_cmd },
+};
+
 void bgp_cli_init(void)
 {
 	cmd_install_table(NODE_CONFIG, config_cmds, ARRAY_SIZE(config_cmds));
 	cmd_install_table(NODE_BGP, bgp_cmds, ARRAY_SIZE(bgp_cmds));
+	cmd_install_table(NODE_BGP, bgp_implicit_v4_cmds, ARRAY_SIZE(bgp_implicit_v4_cmds));
 	cmd_install_table(NODE_BGP_AF, af_cmds, ARRAY_SIZE(af_cmds));
 	bgp_neighbor_cli_init();
 }

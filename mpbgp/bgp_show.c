@@ -664,6 +664,13 @@ static void neighbor_policy_json(const struct bgp_peer *p, enum bgp_af af, json_
 		json_object_object_add(x, "inboundPathPolicyConfig", json_object_new_boolean(true));
 	if (bgp_peer_has_policy(p, af, BGP_DIR_OUT))
 		json_object_object_add(x, "outboundPathPolicyConfig", json_object_new_boolean(true));
+	/* RFC 8212 (`bgp ebgp-requires-policy`), FRR's keys and words */
+	if (bgp_ebgp_policy_missing(p, af, BGP_DIR_IN))
+		json_object_object_add(x, "inboundEbgpRequiresPolicy",
+				       json_object_new_string("Inbound updates discarded due to missing policy"));
+	if (bgp_ebgp_policy_missing(p, af, BGP_DIR_OUT))
+		json_object_object_add(x, "outboundEbgpRequiresPolicy",
+				       json_object_new_string("Outbound updates discarded due to missing policy"));
 	for (d = BGP_DIR_IN; d <= BGP_DIR_OUT; d++) {
 		if (f->prefix_list[d][0])
 			json_object_object_add(x, pl[d], json_object_new_string(f->prefix_list[d]));
@@ -806,6 +813,23 @@ static int show_neighbors_cmd(struct cli *cli, const struct cmd_args *a)
 		if (json_object_object_get(v, "lastErrorCodeSubcode"))
 			cli_out(cli, "  Last reset: %s\n",
 				json_object_get_string(json_object_object_get(v, "lastErrorCodeSubcode")));
+		/* RFC 8212: per family, FRR's lines */
+		for (int af = 0; af < BGP_AF_MAX; af++) {
+			json_object *x = NULL, *in = NULL, *out = NULL;
+
+			if (!json_object_object_get_ex(json_object_object_get(v, "addressFamilyInfo"),
+						       bgp_af_table[af].json_name, &x))
+				continue;
+			json_object_object_get_ex(x, "inboundEbgpRequiresPolicy", &in);
+			json_object_object_get_ex(x, "outboundEbgpRequiresPolicy", &out);
+			if (in == NULL && out == NULL)
+				continue;
+			cli_out(cli, "  For address family: %s\n", bgp_af_table[af].name);
+			if (in != NULL)
+				cli_out(cli, "    %s\n", json_object_get_string(in));
+			if (out != NULL)
+				cli_out(cli, "    %s\n", json_object_get_string(out));
+		}
 		cli_out(cli, "\n");
 	}
 	json_object_put(top);

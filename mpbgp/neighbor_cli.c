@@ -122,8 +122,10 @@ static void nbr_done(struct nbr *n, uint32_t knob, int af, uint32_t afknob, bool
 	}
 }
 
-static int parse_peer_addr(struct cli *cli, const char *s, struct ipaddr *addr)
+static int parse_peer_addr(struct cli *cli, const struct bgp *b, const char *s, struct ipaddr *addr)
 {
+	const char *ifname;
+
 	if (ipaddr_parse(s, addr) != 0 || ipaddr_is_zero(addr)) {
 		cli_out(cli, "%% Malformed address \"%s\"\n", s);
 		return -1;
@@ -142,6 +144,11 @@ static int parse_peer_addr(struct cli *cli, const char *s, struct ipaddr *addr)
 	if (addr->af == AF_INET && ((addr->v4 >> 24) == 0 || (addr->v4 >> 24) == 127 ||
 				    (addr->v4 >> 28) >= 14)) {
 		cli_out(cli, "%% Invalid neighbor address %s: not a unicast address\n", s);
+		return -1;
+	}
+	if ((ifname = bgp_local_addr(b->vrf_name, addr)) != NULL) {
+		cli_out(cli, "%% Invalid neighbor address %s: it is this router's own (interface %s%s%s)\n",
+			s, ifname, b->vrf_name[0] ? ", VRF " : "", b->vrf_name);
 		return -1;
 	}
 	return 0;
@@ -182,7 +189,7 @@ static int neighbor_remote_as_cmd(struct cli *cli, const struct cmd_args *a)
 		nbr_done(&n, BGP_KNOB_REMOTE_AS, -1, 0, false, NBR_RESET);
 		return CMD_SUCCESS;
 	}
-	if (parse_peer_addr(cli, s, &addr) != 0)
+	if (parse_peer_addr(cli, b, s, &addr) != 0)
 		return CMD_ERROR;
 	if ((p = bgp_peer_lookup(b, &addr)) == NULL) {
 		p = bgp_peer_create(b, &addr, as);
@@ -262,7 +269,7 @@ static int peer_group_member_cmd(struct cli *cli, const struct cmd_args *a)
 	struct bgp_peer *p;
 	struct ipaddr addr;
 
-	if (b == NULL || parse_peer_addr(cli, cmd_arg(a, "peer"), &addr) != 0)
+	if (b == NULL || parse_peer_addr(cli, b, cmd_arg(a, "peer"), &addr) != 0)
 		return CMD_ERROR;
 	if ((g = bgp_group_lookup(b, cmd_arg(a, "group"))) == NULL) {
 		cli_out(cli, "%% Configure the peer-group first\n");
@@ -357,6 +364,10 @@ static int neighbor_opt_cmd(struct cli *cli, const struct cmd_args *a)
 
 		if (strlen(pw) > 80) { /* TCP_MD5SIG_MAXKEYLEN */
 			cli_out(cli, "%% Password longer than 80 characters\n");
+			return CMD_ERROR;
+		}
+		if (strcmp(pw, "<hidden>") == 0) {
+			cli_out(cli, "%% \"<hidden>\" is how show running-config masks a password; give the password\n");
 			return CMD_ERROR;
 		}
 		snprintf(c->password, sizeof(c->password), "%s", pw);
@@ -489,7 +500,8 @@ static void write_global(struct cli *cli, const char *a, const struct bgp_peer_c
 	if ((mask & BGP_KNOB_DESCRIPTION) && c->description[0])
 		cli_out(cli, " neighbor %s description %s\n", a, c->description);
 	if ((mask & BGP_KNOB_PASSWORD) && c->password[0])
-		cli_out(cli, " neighbor %s password %s\n", a, c->password);
+		cli_out(cli, " neighbor %s password %s\n", a,
+			bgp_cfg_write_secrets ? c->password : "<hidden>");
 	if ((mask & BGP_KNOB_EBGP_MULTIHOP) && c->ebgp_multihop > 1)
 		cli_out(cli, " neighbor %s ebgp-multihop %u\n", a, c->ebgp_multihop);
 	if ((mask & BGP_KNOB_UPDATE_SOURCE) && c->update_source[0])
@@ -733,4 +745,6 @@ void bgp_neighbor_cli_init(void)
 {
 	cmd_install_table(NODE_BGP, bgp_nbr_cmds, ARRAY_SIZE(bgp_nbr_cmds));
 	cmd_install_table(NODE_BGP_AF, af_nbr_cmds, ARRAY_SIZE(af_nbr_cmds));
+	/* at the `router bgp` level: IPv4 unicast, as FRR */
+	cmd_install_table(NODE_BGP, af_nbr_cmds, ARRAY_SIZE(af_nbr_cmds));
 }

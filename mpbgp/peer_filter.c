@@ -36,6 +36,12 @@ bool bgp_peer_has_policy(const struct bgp_peer *p, enum bgp_af af, enum bgp_dir 
 	       f->filter_list[dir][0] != '\0';
 }
 
+bool bgp_ebgp_policy_missing(const struct bgp_peer *p, enum bgp_af af, enum bgp_dir dir)
+{
+	return p->bgp != NULL && p->bgp->ebgp_requires_policy && bgp_peer_ebgp(p, p->bgp->asn) &&
+	       !bgp_peer_has_policy(p, af, dir);
+}
+
 bool bgp_policy_in(struct bgp_peer *p, enum bgp_af af, const struct bgp_prefix *pfx,
 		   const struct bgp_attr *in, const struct bgp_attr **out, uint32_t *weight,
 		   void *arg)
@@ -47,6 +53,8 @@ bool bgp_policy_in(struct bgp_peer *p, enum bgp_af af, const struct bgp_prefix *
 	(void)arg;
 	*out = NULL;
 	*weight = 0;
+	if (bgp_ebgp_policy_missing(p, af, BGP_DIR_IN)) /* RFC 8212 */
+		return false;
 	if (f->prefix_list[BGP_DIR_IN][0] != '\0' &&
 	    policy_prefix_list_apply(f->prefix_list[BGP_DIR_IN], &pfx->pfx, &exists) == POLICY_DENY)
 		return false;
@@ -131,7 +139,8 @@ void bgp_policy_soft(struct bgp_peer *p, enum bgp_af af, bool in, bool out)
 	if (rib == NULL)
 		return;
 	/* a peer whose inbound policy went away still has paths to restore */
-	if (in && (bgp_peer_has_policy(p, af, BGP_DIR_IN) || bgp_rib_peer_policy_count(rib, p) > 0))
+	if (in && (bgp_peer_has_policy(p, af, BGP_DIR_IN) || bgp_ebgp_policy_missing(p, af, BGP_DIR_IN) ||
+		   bgp_rib_peer_policy_count(rib, p) > 0))
 		bgp_rib_reeval_peer(rib, p, bgp_policy_in, NULL);
 	if (out && p->state == BGP_ST_ESTABLISHED && p->af_nego[af])
 		bgp_adjout_refresh(rib, p);

@@ -10,6 +10,9 @@
 
 /* peer_filter.c */
 bool bgp_peer_has_policy(const struct bgp_peer *p, enum bgp_af af, enum bgp_dir dir);
+/* RFC 8212: p is an eBGP neighbor without policy in af/dir while its
+ * instance has `bgp ebgp-requires-policy` (the default): nothing passes. */
+bool bgp_ebgp_policy_missing(const struct bgp_peer *p, enum bgp_af af, enum bgp_dir dir);
 /* Inbound, FRR's order: prefix-list, filter-list, route-map (on a template
  * copy of in, with the peer's address for `set ip next-hop peer-address`).
  * false: denied. On permit *out is NULL when nothing changed, else the

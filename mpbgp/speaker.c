@@ -323,14 +323,33 @@ static void install_in_vrf(struct bgp *b, const struct bgp_dest *d)
 			if (i == n)
 				n++;
 		}
-	dist = (best->src == BGP_SRC_PEER && bgp_peer_ebgp(best->peer, b->asn)) ||
-			       best->src == BGP_SRC_IMPORTED
-		       ? 20
-		       : 200;
+	{
+		int fi = af_index(d->p.pfx.af);
+		bool ext = (best->src == BGP_SRC_PEER && bgp_peer_ebgp(best->peer, b->asn)) ||
+			   best->src == BGP_SRC_IMPORTED;
+
+		/* `distance bgp EXT INT LOCAL`, FRR's 20 200 by default */
+		dist = b->distance[fi][0] != 0 ? b->distance[fi][ext ? 0 : 1] : ext ? 20 : 200;
+	}
 	if (rib_update(vrf->rib, &d->p.pfx, RIB_BGP, 0, dist,
 		       (best->attr->present & BGP_ATTR_BIT(BGP_ATTR_MED)) ? best->attr->med : 0, nh,
 		       n) != 0)
 		log_warnx("VRF %s: BGP route refused (route limit)", vrf->name);
+}
+
+static void reinstall_fn(struct bgp_dest *d, void *arg)
+{
+	install_in_vrf(arg, d);
+}
+
+void speaker_vrf_reinstall(struct bgp *b)
+{
+	if (!running)
+		return;
+	if (b->rib[BGP_AF_IPV4_UNICAST] != NULL)
+		bgp_rib_walk(b->rib[BGP_AF_IPV4_UNICAST], reinstall_fn, b);
+	if (b->rib[BGP_AF_IPV6_UNICAST] != NULL)
+		bgp_rib_walk(b->rib[BGP_AF_IPV6_UNICAST], reinstall_fn, b);
 }
 
 static void unicast_changed(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *old,
@@ -380,6 +399,8 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 	/* RFC 4364 7: Site of Origin: never back into the site it came from */
 	if (c->soo.b[1] == ECOMM_SUB_SOO && ecomm_has(best->attr, &c->soo))
 		return false;
+	if (bgp_aggregate_suppressed(b, af, &dest->p.pfx)) /* summary-only */
+		return false;
 	if (!bgp_export_default(peer, af, dest, best, out, out_nlri))
 		return false;
 	if (bgp_af_is_vpn(af) && ipaddr_is_zero(&out->nexthop))
@@ -388,6 +409,8 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 	if (c->nhs_force[af] && !bgp_peer_ebgp(peer, b->asn))
 		out->nexthop = peer->local_addr;
 	/* outbound policy after the default rules: deny = not advertised */
+	if (bgp_ebgp_policy_missing(peer, af, BGP_DIR_OUT)) /* RFC 8212 */
+		return false;
 	if (bgp_peer_has_policy(peer, af, BGP_DIR_OUT) &&
 	    !bgp_policy_out(peer, af, &dest->p, best->attr, out))
 		return false;
@@ -479,8 +502,11 @@ static void rib_setup(struct bgp *b, enum bgp_af af)
 		bgp_rib_set_maxpaths(rib, 64, 64);
 		bgp_rib_add_hook(rib, vpn_changed_hook, NULL);
 	}
-	else
+	else {
 		bgp_rib_add_hook(rib, unicast_changed, NULL);
+		if (bgp_rib_add_hook(rib, bgp_aggregate_rib_changed, NULL) < 0)
+			log_warnx("BGP %s: no room for the aggregate-address hook", bgp_af_table[af].name);
+	}
 	bgp_adjout_attach(rib, &ops);
 	bgp_rib_add_hook(rib, flush_soon, NULL);
 }
@@ -708,7 +734,9 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 	ctx.as4 = p->as4;
 	ctx.ebgp = bgp_peer_ebgp(p, b->asn);
 	ctx.local_as = b->asn;
-	ctx.peer_as = p->cfg.remote_as;
+	/* `no bgp enforce-first-as`: an eBGP path need not start with the
+	 * neighbor's AS (route servers) */
+	ctx.peer_as = b->no_enforce_first_as ? 0 : p->cfg.remote_as;
 	for (af = 0; af < BGP_AF_MAX; af++)
 		ctx.af[af] = p->af_nego[af];
 	bgp_update_init(&u);
@@ -735,7 +763,8 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 	}
 	for (af = 0; af < BGP_AF_MAX; af++) {
 		struct bgp_rib *rib = b->rib[af];
-		bool pol = bgp_peer_has_policy(p, (enum bgp_af)af, BGP_DIR_IN);
+		bool pol = bgp_peer_has_policy(p, (enum bgp_af)af, BGP_DIR_IN) ||
+			   bgp_ebgp_policy_missing(p, (enum bgp_af)af, BGP_DIR_IN);
 
 		if (rib == NULL || !p->af_nego[af])
 			continue;
@@ -1052,6 +1081,7 @@ void speaker_start(struct event_base *base)
 	flush_ev = event_new(base, -1, 0, flush_cb, NULL);
 	reval_ev = event_new(base, -1, 0, reval_cb, NULL);
 	redist_ev = event_new(base, -1, 0, redist_cb, NULL);
+	bgp_aggregate_start(base);
 	/* a policy object changed: soft reconfiguration, coalesced by policy.c */
 	policy_set_event_base(base);
 	policy_set_change_hook(bgp_policy_changed);
@@ -1070,6 +1100,7 @@ void speaker_fini(void)
 	policy_set_change_hook(NULL);
 	while (mp_restarts != NULL)
 		mp_restart_cancel(mp_restarts->peer);
+	bgp_aggregate_stop();
 	bgp_fini();
 	if (flush_ev != NULL)
 		event_free(flush_ev);

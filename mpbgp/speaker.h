@@ -29,6 +29,8 @@ void speaker_start(struct event_base *base);
 void speaker_fini(void);
 void speaker_vrf_route_changed(struct vrf *vrf, const struct rib_dest *d);
 void speaker_redistribute_refresh(struct bgp *b);
+/* Puts b's unicast best paths into its VRF table again (`distance bgp`). */
+void speaker_vrf_reinstall(struct bgp *b);
 void speaker_vrf_cfg_changed(struct vrf *vrf);
 
 /* LDP's labelled paths: with LDP running, VPN next hops must be reached

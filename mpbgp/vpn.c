@@ -424,7 +424,8 @@ void vpn_leak_from_vrf_update(struct bgp *b, const struct prefix *pfx,
 	n.p.rd = b->vrf->rd;
 	n.p.pfx = *pfx;
 	/* imported paths never go back to the VPN (no VRF -> VPN -> VRF loop) */
-	if (best == NULL || best->src == BGP_SRC_IMPORTED || !exportable(b)) {
+	if (best == NULL || best->src == BGP_SRC_IMPORTED || !exportable(b) ||
+	    bgp_aggregate_suppressed(b, uni_af(pfx->af), pfx)) {
 		bgp_rib_withdraw(vpn, &src, &n.p);
 		prefix_unlabel(b, pfx);
 		return;

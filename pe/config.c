@@ -106,8 +106,9 @@ int config_load(const char *file)
 	struct cli *cli;
 	char *line = xmalloc(CONFIG_MAX_LINE + 1);
 	int n;
-	unsigned lineno = 0;
+	unsigned lineno = 0, block = 0, igp_block = 0, igp_before, igp_after;
 	int errors = 0, rc;
+	bool skip_block = false, skip;
 
 	if (fp == NULL) {
 		fprintf(stderr, "%s: cannot open: %s\n", file, strerror(errno));
@@ -135,13 +136,35 @@ int config_load(const char *file)
 		/* the canonical file ends with "end"; it must not leave config mode */
 		if (strcmp(line, "end") == 0)
 			continue;
+		/* A block is a line at the left margin and the indented lines
+		 * after it. The lines of a refused IGP block (`router ospf`)
+		 * are skipped; an interface block reports its IGP lines once. */
+		if (line[0] != ' ' && line[0] != '\t' && line[0] != '!' && line[0] != '#' &&
+		    line[0] != '\0') {
+			block = lineno;
+			skip_block = false;
+		} else if (skip_block) {
+			continue;
+		}
 		cli_set_source(cli, file, lineno);
+		igp_before = compat_igp_refusals(&skip);
 		rc = cli_execute(cli, line);
+		igp_after = compat_igp_refusals(&skip);
+		if (igp_after != igp_before) {
+			skip_block = skip;
+			if (igp_block == block)
+				continue;
+			igp_block = block;
+		}
 		if (rc == CMD_WARNING) {
 			report(file, lineno, "warning: ", &cap);
 		} else if (rc != CMD_SUCCESS) {
 			report(file, lineno, "", &cap);
 			errors++;
+			/* a refused block opener (`router bgp N vrf UNKNOWN`): its
+			 * indented lines would only fail for want of the block */
+			if (block == lineno && rc == CMD_ERROR)
+				skip_block = true;
 		}
 		if (cli_node(cli) == NODE_VIEW) /* `exit` at top level: stay in config */
 			cli_set_node(cli, NODE_CONFIG, NULL);
@@ -162,10 +185,13 @@ int config_load(const char *file)
 	return errors;
 }
 
-void config_write(struct cli *cli)
+void config_write(struct cli *cli, bool secrets)
 {
 	cli_out(cli, "! pesuite %s running configuration\n!\n", PACKAGE_VERSION);
 	cli_out(cli, "hostname %s\n!\n", ped.hostname);
+	compat_config_write(cli, secrets);
+	bgp_cfg_write_secrets = secrets;
+	ldp_cfg_write_secrets = secrets;
 	label_config_write(cli);
 	fwd_ctl_config_write(cli);
 	vrf_config_write(cli);
@@ -173,6 +199,8 @@ void config_write(struct cli *cli)
 	bgp_config_write(cli);
 	ldp_config_write(cli);
 	policy_config_write(cli);
+	bgp_cfg_write_secrets = false;
+	ldp_cfg_write_secrets = false;
 	cli_out(cli, "end\n");
 }
 
@@ -191,7 +219,7 @@ int config_save(const char *file, char *err, size_t errlen)
 	int fd, dfd;
 	size_t off = 0;
 
-	config_write(cli);
+	config_write(cli, true);
 	cli_free(cli);
 	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", file);
 	if ((fd = mkstemp(tmp)) < 0) {
@@ -210,7 +238,7 @@ int config_save(const char *file, char *err, size_t errlen)
 		}
 		off += (size_t)w;
 	}
-	if (fchmod(fd, 0640) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, 0600) != 0 || fsync(fd) != 0) {
 		snprintf(err, errlen, "fsync %s: %s", tmp, strerror(errno));
 		goto fail;
 	}
@@ -237,10 +265,12 @@ fail:
 
 /* ---- commands ---- */
 
+/* Secrets (BGP neighbor and line passwords) print as <hidden> unless
+ * asked for with `show running-config with-secrets`; write memory and
+ * ped -C write the real values. */
 static int show_running_cmd(struct cli *cli, const struct cmd_args *a)
 {
-	(void)a;
-	config_write(cli);
+	config_write(cli, cmd_has(a, "with-secrets"));
 	return CMD_SUCCESS;
 }
 
@@ -263,7 +293,9 @@ static int write_memory_cmd(struct cli *cli, const struct cmd_args *a)
 
 static int write_terminal_cmd(struct cli *cli, const struct cmd_args *a)
 {
-	return show_running_cmd(cli, a);
+	(void)a;
+	config_write(cli, false);
+	return CMD_SUCCESS;
 }
 
 static int hostname_cmd(struct cli *cli, const struct cmd_args *a)
@@ -297,7 +329,9 @@ static int show_version_cmd(struct cli *cli, const struct cmd_args *a)
 }
 
 static const struct cmd_def view_cmds[] = {
-	{ "show running-config", SHOW_STR "Current operating configuration\n", show_running_cmd },
+	{ "show running-config [with-secrets]",
+	  SHOW_STR "Current operating configuration\nWith the passwords (masked as <hidden> otherwise)\n",
+	  show_running_cmd },
 	{ "write [memory|file]",
 	  "Write running configuration to memory, network, or terminal\n"
 	  "Write configuration to the file (same as write file)\n"

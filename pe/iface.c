@@ -206,12 +206,31 @@ static int iface_apply(struct iface *i)
 	return rc;
 }
 
+/* The kernel refused to move i into its VRF (lo, for one, never moves):
+ * the configuration that asked for it is not kept. */
+static bool iface_move_refused(struct iface *i)
+{
+	if (strncmp(i->last_error, "move to VRF", 11) != 0)
+		return false;
+	i->configured = false;
+	i->naddr = 0;
+	i->vrf[0] = '\0';
+	i->description[0] = '\0';
+	i->shutdown = false;
+	return true;
+}
+
 void iface_apply_all(void)
 {
-	struct iface *i;
+	struct iface *i, *next;
 
-	for (i = ifaces; i != NULL; i = i->next)
-		iface_apply(i);
+	for (i = ifaces; i != NULL; i = next) {
+		next = i->next;
+		if (iface_apply(i) != 0 && iface_move_refused(i)) {
+			log_warnx("interface %s: %s; its configuration is dropped", i->name, i->last_error);
+			iface_forget_if_unused(i);
+		}
+	}
 }
 
 /* ---- netlink callbacks, one namespace each ---- */
@@ -433,6 +452,35 @@ void iface_vrf_ns_stop(struct vrf *vrf)
 		log_warnx("VRF %s: %s", vrf->name, err);
 }
 
+static bool prefix_addr_equal(const struct prefix *p, const struct ipaddr *a)
+{
+	if (p->af != a->af)
+		return false;
+	return p->af == AF_INET ? p->v4 == a->v4 : memcmp(p->v6, a->v6, sizeof(a->v6)) == 0;
+}
+
+/* The interface of vrf (NULL: the default VRF) that has address a, as
+ * configured (`ip address`) or in the kernel; NULL if none. */
+const char *iface_local_addr(const char *vrf, const struct ipaddr *a)
+{
+	const struct vrf *v = vrf != NULL && vrf[0] ? vrf_lookup(vrf) : vrf_default();
+	struct iface *i;
+	int k;
+
+	for (i = ifaces; i != NULL; i = i->next) {
+		bool cfg_here = strcmp(i->vrf, vrf != NULL ? vrf : "") == 0;
+		bool k_here = v != NULL && i->present && i->kvrf == v->id;
+
+		for (k = 0; cfg_here && k < i->naddr; k++)
+			if (prefix_addr_equal(&i->addr[k], a))
+				return i->name;
+		for (k = 0; k_here && k < i->nkaddr; k++)
+			if (prefix_addr_equal(&i->kaddr[k], a))
+				return i->name;
+	}
+	return NULL;
+}
+
 uint32_t iface_addr_of(const struct vrf *vrf, const char *ifname)
 {
 	struct iface *i = iface_find(ifname);
@@ -611,6 +659,14 @@ static int interface_cmd(struct cli *cli, const struct cmd_args *a)
 	}
 	if (vname != NULL && strcmp(vname, VRF_DEFAULT_NAME) == 0)
 		vname = NULL;
+	/* the kernel never moves a loopback device to another namespace (and
+	 * each VRF namespace has its own lo, which ped does not configure) */
+	if (vname != NULL && strcmp(name, "lo") == 0) {
+		cli_out(cli, "%% Interface lo cannot move to VRF %s: the kernel keeps loopback devices in "
+			"their namespace; put the VRF's addresses on a dummy interface (ip link add NAME "
+			"type dummy) and configure `interface NAME vrf %s`\n", vname, vname);
+		return CMD_ERROR;
+	}
 	i = iface_find(name);
 	if (i != NULL && i->configured && strcmp(i->vrf, vname ? vname : "") != 0) {
 		cli_out(cli, "%% Interface %s is configured in VRF %s; remove it first with `no interface %s%s%s`\n",
@@ -626,7 +682,11 @@ static int interface_cmd(struct cli *cli, const struct cmd_args *a)
 	if (!i->configured) {
 		i->configured = true;
 		snprintf(i->vrf, sizeof(i->vrf), "%s", vname ? vname : "");
-		iface_apply(i);
+		if (iface_apply(i) != 0 && iface_move_refused(i)) {
+			cli_out(cli, "%% Interface %s: %s; not configured\n", name, i->last_error);
+			iface_forget_if_unused(i);
+			return CMD_ERROR;
+		}
 	}
 	cli_set_node(cli, NODE_INTERFACE, i->name);
 	return CMD_SUCCESS;
@@ -654,6 +714,7 @@ static int iface_unconfigure(struct cli *cli, struct iface *i)
 	i->vrf[0] = '\0';
 	i->description[0] = '\0';
 	i->shutdown = false;
+	compat_iface_forget(i->name);
 	iface_forget_if_unused(i);
 	return CMD_SUCCESS;
 }
@@ -939,6 +1000,7 @@ void iface_config_write(struct cli *cli)
 		if (i->shutdown)
 			cli_out(cli, " shutdown\n");
 		fwd_ctl_iface_config_write(cli, i->name);
+		compat_iface_config_write(cli, i->name);
 		cli_out(cli, "exit\n!\n");
 	}
 }

@@ -63,5 +63,6 @@ struct iface *iface_by_ifindex(uint32_t vrf_id, int ifindex);
 uint32_t iface_router_id(void);
 bool iface_addr6_for(const struct vrf *vrf, uint32_t v4, struct ipaddr *out);
 uint32_t iface_addr_of(const struct vrf *vrf, const char *ifname);
+const char *iface_local_addr(const char *vrf, const struct ipaddr *a);
 
 #endif

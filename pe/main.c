@@ -144,12 +144,14 @@ static void register_all(void)
 	vrf_cli_init();
 	iface_cli_init();
 	config_cli_init();
+	compat_cli_init();
 	label_cli_init();
 	bgp_cli_init();
 	bgp_show_init();
 	policy_cli_init();
 	speaker_init(iface_router_id, &bgp_labels);
 	speaker_set_iface_addr_fn(iface_addr_of);
+	bgp_set_local_addr_fn(iface_local_addr);
 	speaker_set_iface_addr6_fn(iface_addr6_for);
 	speaker_set_ldp_enabled_fn(ldp_enabled);
 	ldpd_init(&ldp_ops);
@@ -223,7 +225,7 @@ int main(int argc, char **argv)
 	if (check) {
 		struct cli *cli = cli_new(print_stdout, NULL);
 
-		config_write(cli);
+		config_write(cli, true);
 		cli_free(cli);
 		return 0;
 	}

@@ -28,8 +28,18 @@ void config_cli_init(void);
 /* Loads FILE line by line; prints "FILE:LINE: reason" to stderr for each bad
  * line. Returns the number of bad lines (0 = success), -1 if unreadable. */
 int config_load(const char *file);
-void config_write(struct cli *cli);
+/* secrets: passwords as they are (write memory, ped -C), else <hidden> */
+void config_write(struct cli *cli, bool secrets);
 int config_save(const char *file, char *err, size_t errlen);
+
+/* compat_cli.c: FRR lines with no effect on ped, IGP blocks refused */
+void compat_cli_init(void);
+void compat_config_write(struct cli *cli, bool secrets);
+void compat_iface_config_write(struct cli *cli, const char *ifname);
+void compat_iface_forget(const char *ifname); /* `no interface IFNAME` */
+/* Number of IGP lines refused so far; *skip_block: the last one opened a
+ * block (`router ospf`) whose indented lines the loader skips. */
+unsigned compat_igp_refusals(bool *skip_block);
 
 /* core.c: routes of the default VRF from/to the kernel table of ped's namespace */
 void core_init(void);

@@ -108,7 +108,8 @@ static void setup(void)
 	policy_set_event_base(NULL);
 	policy_set_change_hook(bgp_policy_changed);
 	cli = cli_new(out_write, NULL);
-	conf("configure\nrouter bgp 65000\n bgp router-id 10.0.0.1\n"
+	/* these tests are about attachments: RFC 8212 off (its own test below) */
+	conf("configure\nrouter bgp 65000\n bgp router-id 10.0.0.1\n no bgp ebgp-requires-policy\n"
 	     " neighbor 10.0.0.2 remote-as 65010\n");
 }
 
@@ -153,8 +154,11 @@ static void receive(const char *pfx, uint32_t med)
 	bgp_aspath_prepend(&a, 65010);
 	ia = bgp_attr_intern(&a);
 	bgp_attr_clear(&a);
-	bgp_policy_ingest(v4rib(), p, bgp_peer_has_policy(p, BGP_AF_IPV4_UNICAST, BGP_DIR_IN), &n,
-			  ia);
+	/* as speaker.c: through policy when there is some, or RFC 8212 applies */
+	bgp_policy_ingest(v4rib(), p,
+			  bgp_peer_has_policy(p, BGP_AF_IPV4_UNICAST, BGP_DIR_IN) ||
+				  bgp_ebgp_policy_missing(p, BGP_AF_IPV4_UNICAST, BGP_DIR_IN),
+			  &n, ia);
 	bgp_attr_unref(ia);
 }
 
@@ -219,6 +223,61 @@ START_TEST(test_inbound_deny_kept_then_accepted)
 	ck_assert(path->flags & BGP_PATH_DENIED);
 	ck_assert_uint_eq(bgp_rib_peer_path_count(v4rib(), p), 0);
 	ck_assert_uint_eq(bgp_rib_peer_received_count(v4rib(), p), 1);
+}
+END_TEST
+
+static const char *bgp_section(void);
+
+/* RFC 8212, FRR's `bgp ebgp-requires-policy` (on by default): an eBGP
+ * neighbor without inbound policy gets nothing in; show bgp neighbors says
+ * why, in FRR's words; `no bgp ebgp-requires-policy` or a route-map lets
+ * the kept routes in without a session reset. */
+START_TEST(test_ebgp_requires_policy)
+{
+	struct bgp_peer *p = peer2();
+	const char *o;
+
+	conf("bgp ebgp-requires-policy\n");
+	ck_assert(bgp_default_instance()->ebgp_requires_policy);
+	ck_assert(bgp_ebgp_policy_missing(p, BGP_AF_IPV4_UNICAST, BGP_DIR_IN));
+	ck_assert(bgp_ebgp_policy_missing(p, BGP_AF_IPV4_UNICAST, BGP_DIR_OUT));
+	receive("10.1.0.0/16", 0);
+	ck_assert(path_of("10.1.0.0/16")->flags & BGP_PATH_DENIED);
+	ck_assert_uint_eq(bgp_rib_peer_path_count(v4rib(), p), 0);
+	o = run("do show bgp neighbors 10.0.0.2 json");
+	ck_assert_msg(strstr(o, "\"inboundEbgpRequiresPolicy\":\"Inbound updates discarded due to "
+				"missing policy\"") != NULL, "%s", o);
+	ck_assert_ptr_nonnull(strstr(o, "\"outboundEbgpRequiresPolicy\":\"Outbound updates discarded "
+					"due to missing policy\""));
+	o = run("do show bgp neighbors 10.0.0.2");
+	ck_assert_msg(strstr(o, "  For address family: ipv4 unicast\n"
+				"    Inbound updates discarded due to missing policy\n"
+				"    Outbound updates discarded due to missing policy\n") != NULL, "%s", o);
+	ck_assert_ptr_null(strstr(bgp_section(), "ebgp-requires-policy"));
+	/* off: the kept route comes in, and the running config says so */
+	conf("no bgp ebgp-requires-policy\n");
+	ck_assert(path_of("10.1.0.0/16")->flags & BGP_PATH_BEST);
+	ck_assert_uint_eq(bgp_rib_peer_path_count(v4rib(), p), 1);
+	ck_assert_ptr_null(strstr(run("do show bgp neighbors 10.0.0.2 json"), "EbgpRequiresPolicy"));
+	ck_assert_ptr_nonnull(strstr(bgp_section(), "\n no bgp ebgp-requires-policy\n"));
+	/* on again: denied again */
+	conf("bgp ebgp-requires-policy\n");
+	ck_assert(path_of("10.1.0.0/16")->flags & BGP_PATH_DENIED);
+	/* an inbound route-map is policy: in, while outbound still lacks one */
+	conf("exit\nroute-map ALL permit 10\nexit\nrouter bgp 65000\naddress-family ipv4 unicast\n"
+	     " neighbor 10.0.0.2 route-map ALL in\n");
+	ck_assert(path_of("10.1.0.0/16")->flags & BGP_PATH_BEST);
+	o = run("do show bgp neighbors 10.0.0.2 json");
+	ck_assert_ptr_null(strstr(o, "inboundEbgpRequiresPolicy"));
+	ck_assert_ptr_nonnull(strstr(o, "outboundEbgpRequiresPolicy"));
+	/* an iBGP neighbor needs no policy */
+	conf("exit\n neighbor 10.0.0.9 remote-as internal\n");
+	{
+		struct ipaddr a9 = ipaddr_v4(0x0a000009);
+
+		ck_assert(!bgp_ebgp_policy_missing(bgp_peer_lookup(bgp_default_instance(), &a9),
+						   BGP_AF_IPV4_UNICAST, BGP_DIR_IN));
+	}
 }
 END_TEST
 
@@ -360,6 +419,7 @@ START_TEST(test_peer_group_inherit_override)
 	static const char want[] =
 		"router bgp 65000\n"
 		" bgp router-id 10.0.0.1\n"
+		" no bgp ebgp-requires-policy\n"
 		" neighbor RR peer-group\n"
 		" neighbor RR remote-as internal\n"
 		" neighbor RR timers connect 5\n"
@@ -454,6 +514,7 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_inbound_deny_kept_then_accepted);
 	tcase_add_test(tc, test_prefix_list_in);
+	tcase_add_test(tc, test_ebgp_requires_policy);
 	tcase_add_test(tc, test_outbound_route_map_withdraw);
 	tcase_add_test(tc, test_network_route_map);
 	tcase_add_test(tc, test_peer_group_inherit_override);

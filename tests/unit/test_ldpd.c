@@ -177,7 +177,7 @@ START_TEST(config_round_trip)
 	const char *expect = "mpls ldp\n"
 			     " router-id 10.255.0.1\n"
 			     " ordered-control\n"
-			     " neighbor 10.255.0.2 password s3cret\n"
+			     " neighbor 10.255.0.2 password <hidden>\n"
 			     " neighbor 10.255.0.2 session holdtime 60\n"
 			     " !\n"
 			     " address-family ipv4\n"
@@ -199,7 +199,15 @@ START_TEST(config_round_trip)
 	ck_assert_int_eq(cli_node(cli), NODE_CONFIG);
 	out[0] = '\0';
 	ldp_config_write(cli);
-	ck_assert_str_eq(out, expect);
+	ck_assert_str_eq(out, expect); /* show running-config: the password masked */
+	ldp_cfg_write_secrets = true;  /* write memory: the password itself */
+	out[0] = '\0';
+	ldp_config_write(cli);
+	ldp_cfg_write_secrets = false;
+	ck_assert_ptr_nonnull(strstr(out, " neighbor 10.255.0.2 password s3cret\n"));
+	ck_assert_int_ne(cli_execute(cli, "mpls ldp"), CMD_ERR_UNKNOWN);
+	ck_assert_int_eq(cli_execute(cli, "neighbor 10.255.0.3 password <hidden>"), CMD_ERROR);
+	run("exit");
 	run("no mpls ldp");
 	out[0] = '\0';
 	ldp_config_write(cli);
