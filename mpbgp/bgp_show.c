@@ -430,8 +430,8 @@ static void prefix_detail(struct bgp_dest *d, void *arg)
  * dump is shown, one added or removed meanwhile may or may not be. The
  * instance and its table are looked up again at each step too: if they go
  * away the output ends there, well formed. Memory: the batch of keys (28
- * bytes each, at least DUMP_BATCH, a 16th of the table above 1M dests);
- * time: at most ~16 passes over the table plus the output. */
+ * bytes each: DUMP_BATCH, or an eighth of the table above 512k dests, 3.5 MB
+ * at 1M); time: at most 8 passes over the table plus the output. */
 #define DUMP_BATCH 65536u /* keys per pass, at least */
 #define DUMP_STEP 64u     /* dests written per step */
 
@@ -511,7 +511,7 @@ static void dump_pick(struct bgp_dest *d, void *arg)
 
 static void dump_pass(struct dump *u, struct bgp_rib *rib)
 {
-	size_t cap = bgp_rib_dest_count(rib) / 16;
+	size_t cap = bgp_rib_dest_count(rib) / 8;
 
 	if (cap < DUMP_BATCH)
 		cap = DUMP_BATCH;

@@ -57,6 +57,7 @@ for b in "$old" "$new"; do
 		[ -e "$b/$f" ] || { echo "run.sh: $b/$f missing (configure and make there)" >&2; exit 1; }
 	done
 done
+newrev=$(git -C "$top" describe --always --dirty 2>/dev/null || echo '?')
 mkdir -p "$work/old" "$work/new"
 cp "$old/pe/ped" "$old/cli/pesh" "$work/old/"
 cp "$new/pe/ped" "$new/cli/pesh" "$work/new/"
@@ -158,7 +159,7 @@ done
 	echo
 	echo "Command: \`OLD=$old NEW=$new SIZES=\"$sizes\" bench/showmem/run.sh\` (as root)."
 	echo "old: $(git -C "$top" rev-parse --short main 2>/dev/null || echo '?') (main, whole answer built as one json-c tree);"
-	echo "new: $(git -C "$top" describe --always --dirty 2>/dev/null) (streamed in steps)."
+	echo "new: $newrev (streamed in steps)."
 	echo "ped pinned to CPU 1, pesh and bgpgen to CPU 0; $(nproc) CPUs, $(uname -r)."
 	echo "RSS in MB: steady state before the show, peak during it (VmHWM after clear_refs) and"
 	echo "2 s after it, each with the difference to the steady state; time = wall time of pesh."
