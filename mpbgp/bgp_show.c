@@ -264,6 +264,62 @@ static json_object *lcomm_json(const struct lcomm *lc, size_t n)
 	return strlist_json(v, n < 64 ? n : 64);
 }
 
+/* FRR's aspath.segments: [{"type": "as-sequence", "list": [65001, ...]}]
+ * from the wire form kept in the attribute (RFC 4271 4.3, 4-octet ASNs,
+ * checked when it was received; walked with bounds all the same). */
+static json_object *aspath_segments_json(const struct bgp_attr *at)
+{
+	static const char *const types[] = { "unknown", "as-set", "as-sequence",
+					     "as-confed-sequence", "as-confed-set" };
+	json_object *segs = json_object_new_array();
+	size_t off = 0;
+
+	while (at->aspath != NULL && off + 2 <= at->aspath_len) {
+		uint8_t type = at->aspath[off], n = at->aspath[off + 1];
+		json_object *seg, *list;
+		size_t i;
+
+		off += 2;
+		if (off + (size_t)n * 4 > at->aspath_len)
+			break;
+		seg = json_object_new_object();
+		list = json_object_new_array();
+		json_object_object_add(seg, "type", json_object_new_string(
+			type < sizeof(types) / sizeof(types[0]) ? types[type] : types[0]));
+		for (i = 0; i < n; i++, off += 4) {
+			const uint8_t *a = at->aspath + off;
+
+			json_object_array_add(list, json_object_new_int64(
+				(int64_t)((uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+					  (uint32_t)a[2] << 8 | a[3])));
+		}
+		json_object_object_add(seg, "list", list);
+		json_object_array_add(segs, seg);
+	}
+	return segs;
+}
+
+/* FRR's per-path "peer" of the detail view; our own paths come from
+ * peer_self: peerId 0.0.0.0 and our router id. */
+static json_object *peer_json(struct bgp *b, const struct bgp_path *p)
+{
+	json_object *o = json_object_new_object();
+	char buf[64];
+
+	if (p->src != BGP_SRC_PEER) {
+		json_object_object_add(o, "peerId", json_object_new_string("0.0.0.0"));
+		json_object_object_add(o, "routerId",
+				       json_object_new_string(a4(bgp_effective_router_id(b), buf)));
+		return o;
+	}
+	json_object_object_add(o, "peerId",
+			       json_object_new_string(bgp_peer_str(p->peer, buf, sizeof(buf))));
+	json_object_object_add(o, "routerId", json_object_new_string(a4(p->peer->remote_id, buf)));
+	json_object_object_add(o, "type", json_object_new_string(
+		bgp_peer_ebgp(p->peer, b->asn) ? "external" : "internal"));
+	return o;
+}
+
 static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const struct bgp_path *p,
 			      bool detail)
 {
@@ -288,8 +344,10 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 					       json_object_new_string(bgp_select_reason_str(d->reason)));
 		json_object_object_add(o, "bestpath", bp);
 	}
+	/* FRR: our own paths (network, redistribute, VRF export, leaks) come
+	 * from its peer_self, which is "external" with peerId "(unspec)" */
 	json_object_object_add(o, "pathFrom",
-			       json_object_new_string(p->src != BGP_SRC_PEER ? "local"
+			       json_object_new_string(p->src != BGP_SRC_PEER ? "external"
 						      : bgp_peer_ebgp(p->peer, b->asn) ? "external"
 										   : "internal"));
 	{
@@ -311,6 +369,7 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 		json_object *ap = json_object_new_object();
 
 		json_object_object_add(ap, "string", json_object_new_string(buf[0] ? buf : "Local"));
+		json_object_object_add(ap, "segments", aspath_segments_json(at));
 		json_object_object_add(ap, "length", json_object_new_int(bgp_aspath_length(at)));
 		json_object_object_add(o, "aspath", ap);
 	} else {
@@ -335,8 +394,10 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 	}
 	if (p->nlabels > 0)
 		json_object_object_add(o, "remoteLabel", json_object_new_int64(p->labels[0]));
-	if (p->src == BGP_SRC_PEER)
-		json_object_object_add(o, "peerId", json_object_new_string(bgp_peer_str(p->peer, buf, sizeof(buf))));
+	json_object_object_add(o, "peerId", json_object_new_string(
+		p->src == BGP_SRC_PEER ? bgp_peer_str(p->peer, buf, sizeof(buf)) : "(unspec)"));
+	if (detail)
+		json_object_object_add(o, "peer", peer_json(b, p));
 	nh = json_object_new_object();
 	json_object_object_add(nh, "ip", json_object_new_string(
 						 ipaddr_is_zero(&at->nexthop) && at->nexthop.af == 0
@@ -352,10 +413,16 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 	json_object_object_add(o, "nexthops", nhs);
 	if (p->flags & BGP_PATH_MULTIPATH)
 		json_object_object_add(o, "multipath", json_object_new_boolean(true));
-	if (p->src == BGP_SRC_IMPORTED && p->origin_bgp != NULL && p->origin_bgp->vrf != NULL) {
-		/* leaked from a VRF of this PE: FRR names the next hop's VRF */
-		json_object_object_add(o, "nhVrfName", json_object_new_string(p->origin_bgp->vrf_name));
-		json_object_object_add(o, "nhVrfId", json_object_new_int64(p->origin_bgp->vrf->id));
+	if (p->src != BGP_SRC_PEER && p->origin_bgp != NULL &&
+	    (p->src == BGP_SRC_IMPORTED || p->origin_bgp != b)) {
+		/* leaked (from the VPN table into a VRF, from a VRF into the VPN
+		 * table or another VRF): FRR names the instance the next hop
+		 * belongs to, "default" for the VPN table's */
+		const struct bgp *ob = p->origin_bgp;
+
+		json_object_object_add(o, "nhVrfName", json_object_new_string(
+			ob->vrf_name[0] ? ob->vrf_name : VRF_DEFAULT_NAME));
+		json_object_object_add(o, "nhVrfId", json_object_new_int64(ob->vrf ? ob->vrf->id : 0));
 	}
 	if (p->src == BGP_SRC_IMPORTED)
 		json_object_object_add(o, "importedFrom", json_object_new_string(
@@ -373,6 +440,7 @@ struct walk_ctx {
 	struct cli *cli;
 	struct bgp *b;
 	json_object *routes;   /* rd -> {prefix, paths} ("" key for unicast) */
+	enum bgp_af af;
 	bool vpn;
 	struct prefix pfx;     /* prefix detail */
 	bool rd_filter;
@@ -391,6 +459,22 @@ static bool dest_shown(const struct bgp_dest *d)
 	return false;
 }
 
+/* FRR's "advertisedTo": {"PEER": {}} for each peer whose Adj-RIB-Out
+ * holds the prefix */
+static json_object *advertised_to_json(struct bgp *b, enum bgp_af af, const struct bgp_dest *d)
+{
+	json_object *o = json_object_new_object();
+	struct bgp_peer *peer;
+	struct bgp_nlri n;
+	char buf[64];
+
+	for (peer = b->peers; peer != NULL; peer = peer->next)
+		if (bgp_adjout_lookup(peer, af, &d->p, &n) != NULL)
+			json_object_object_add(o, bgp_peer_str(peer, buf, sizeof(buf)),
+					       json_object_new_object());
+	return o;
+}
+
 /* `show bgp ipv4 vpn [rd RD] A.B.C.D/M`: FRR's shape, keyed by RD. */
 static void prefix_detail(struct bgp_dest *d, void *arg)
 {
@@ -406,6 +490,7 @@ static void prefix_detail(struct bgp_dest *d, void *arg)
 	o = json_object_new_object();
 	paths = json_object_new_array();
 	json_object_object_add(o, "prefix", json_object_new_string(prefix_ntop(&d->p.pfx, buf, sizeof(buf))));
+	json_object_object_add(o, "advertisedTo", advertised_to_json(w->b, w->af, d));
 	for (p = d->paths; p != NULL; p = p->next)
 		if (!(p->flags & BGP_PATH_DENIED))
 			json_object_array_add(paths, path_json(w->b, d, p, true));
@@ -735,6 +820,7 @@ static int show_prefix(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 	w.rd_filter = rdstr != NULL;
 	w.rd = rd;
 	w.routes = top;
+	w.af = af;
 	w.vpn = bgp_af_is_vpn(af);
 	if (rdstr != NULL || !w.vpn) {
 		/* one dest: a hash lookup, not a walk of the table (0.3 s of CPU
@@ -790,7 +876,10 @@ static int show_prefix(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 				json_object_get_string(json_object_object_get(json_object_object_get(p, "aspath"), "string")),
 				json_object_get_string(json_object_object_get(nh, "ip")),
 				json_object_get_boolean(json_object_object_get(nh, "accessible")) ? "" : " (inaccessible)",
-				json_object_object_get_ex(p, "peerId", &v) ? json_object_get_string(v) : "local");
+				json_object_object_get_ex(p, "peerId", &v) &&
+						strcmp(json_object_get_string(v), "(unspec)") != 0
+					? json_object_get_string(v)
+					: "local");
 			cli_out(cli, "      Origin %s", json_object_get_string(json_object_object_get(p, "origin")));
 			if (json_object_object_get_ex(p, "metric", &v))
 				cli_out(cli, ", metric %lld", (long long)json_object_get_int64(v));
@@ -1078,12 +1167,12 @@ static const struct cmd_def view_cmds[] = {
 	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family\n" "Address Family modifier\n"
 	  "Address Family modifier\n" JSON_STR,
 	  show_bgp_cmd },
-	{ "show bgp [vrf NAME$vrf] ipv4 <unicast|vpn> [rd ASN:NN_OR_IP-ADDRESS:NN$rd] A.B.C.D/M$prefix [json]",
+	{ "show bgp [vrf NAME$vrf] ipv4 [<unicast|vpn>] [rd ASN:NN_OR_IP-ADDRESS:NN$rd] A.B.C.D/M$prefix [json]",
 	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family modifier\n"
 	  "Address Family modifier\n" "Display information for a route distinguisher\n"
 	  "Route distinguisher\n" "Network in the BGP routing table to display\n" JSON_STR,
 	  show_bgp_cmd },
-	{ "show bgp [vrf NAME$vrf] ipv6 <unicast|vpn> [rd ASN:NN_OR_IP-ADDRESS:NN$rd] X:X::X:X/M$prefix [json]",
+	{ "show bgp [vrf NAME$vrf] ipv6 [<unicast|vpn>] [rd ASN:NN_OR_IP-ADDRESS:NN$rd] X:X::X:X/M$prefix [json]",
 	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family modifier\n"
 	  "Address Family modifier\n" "Display information for a route distinguisher\n"
 	  "Route distinguisher\n" "Network in the BGP routing table to display\n" JSON_STR,
