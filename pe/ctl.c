@@ -4,10 +4,12 @@
  * A command runs inside the event loop; its output is framed into
  * CTL_CHUNK-sized CTL_OUTPUT frames and queued on the bufferevent, which
  * sends it as fast as the client reads. A command whose output grows with
- * a table (cli_defer) runs in steps instead: after each CTL_OUT_LOW bytes
- * of output the session yields to the event loop (a zero timer, so sockets
- * are polled between steps), and while its client has more than
- * CTL_OUT_HIGH bytes unsent it waits for the write callback. The daemon
+ * a table (cli_defer) runs in steps instead, a few per turn of the event
+ * loop: a turn ends when CTL_OUT_LOW bytes wait for the client (the next
+ * one comes from the write callback, once the client has read them) or
+ * after CTL_TURN_STEPS steps (the next one from a zero timer, so sockets
+ * are polled in between); the client's backlog stays near CTL_OUT_LOW,
+ * under CTL_OUT_HIGH. The daemon
  * keeps routing while a dump is written, and a slow or stuck client costs
  * about CTL_OUT_HIGH bytes, whatever the size of the output. While a
  * client has output pending its further requests wait (and, once its
@@ -15,7 +17,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <malloc.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -40,6 +44,7 @@
 #define CTL_OUT_LOW (256u * 1024)   /* ... and resume below this */
 #define CTL_IN_HIGH (4 * (CTL_MAX_REQ + CTL_HDR_LEN))
 #define CTL_MAX_CONNS 64
+#define CTL_TURN_STEPS 64 /* steps of a deferred command per turn of the event loop */
 #define CTL_TRIM_AFTER (16u * 1024 * 1024) /* output of a command that ends with malloc_trim */
 
 struct ctl_conn {
@@ -160,8 +165,10 @@ static void finish(struct ctl_conn *cc, int status)
 		bufferevent_disable(cc->bev, EV_READ);
 	}
 	/* a big dump leaves freed memory in the heap: give it back */
+#ifdef __GLIBC__
 	if (cc->out_bytes >= CTL_TRIM_AFTER)
 		malloc_trim(0);
+#endif
 	cc->out_bytes = 0;
 }
 
@@ -175,24 +182,28 @@ static void schedule_step(struct ctl_conn *cc)
 
 static bool conn_process(struct ctl_conn *cc);
 
-/* Steps of a deferred command until CTL_OUT_LOW bytes wait for the client,
- * then back to the event loop: at once (zero timer) while the client keeps
- * up, from the write callback once it has read below CTL_OUT_LOW. */
+/* Steps of a deferred command until CTL_OUT_LOW bytes wait for the client
+ * (then the write callback brings the next turn, once the client has read
+ * below CTL_OUT_LOW) or CTL_TURN_STEPS steps ran (then a zero timer: steps
+ * that write little, e.g. over entries that went away, still let the event
+ * loop run). */
 static void step_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct ctl_conn *cc = arg;
 	struct evbuffer *out = bufferevent_get_output(cc->bev);
-	int rc = CMD_PENDING;
+	int rc = CMD_PENDING, n;
 
 	(void)fd;
 	(void)what;
-	if (!cc->running || evbuffer_get_length(out) >= CTL_OUT_HIGH)
+	if (!cc->running)
 		return;
-	while (evbuffer_get_length(out) + evbuffer_get_length(cc->pend) < CTL_OUT_LOW &&
-	       (rc = cli_resume(cc->cli, cc->status)) == CMD_PENDING)
-		;
+	for (n = 0; n < CTL_TURN_STEPS &&
+		    evbuffer_get_length(out) + evbuffer_get_length(cc->pend) < CTL_OUT_LOW;
+	     n++)
+		if ((rc = cli_resume(cc->cli, cc->status)) != CMD_PENDING)
+			break;
 	if (rc == CMD_PENDING) {
-		if (evbuffer_get_length(out) < CTL_OUT_HIGH)
+		if (evbuffer_get_length(out) + evbuffer_get_length(cc->pend) < CTL_OUT_LOW)
 			schedule_step(cc);
 		return;
 	}
