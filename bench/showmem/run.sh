@@ -27,6 +27,7 @@
 #   SIZES="200000 1000000"   path counts ("" for none)
 #   SHOWS="show bgp ipv4 vpn json|show bgp ipv4 vpn"  the shows, |-separated
 #   LDP="10 100000"          LDP sessions and FECs per session (default: none)
+#   SAVE=dir                 also keep every output there (to diff them)
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -105,13 +106,15 @@ rows=""
 declare -A hash
 # measure N WHICH PED PESH SHOW...: one row per show
 measure() {
-	local n=$1 which=$2 ped=$3 pesh=$4 s base t0 t1 r h peak after
+	local n=$1 which=$2 ped=$3 pesh=$4 s base t0 t1 r h peak after savef
 	shift 4
 	for s in "$@"; do
 		base=$(kb "$ped" VmRSS)
 		echo 5 >"/proc/$ped/clear_refs"
 		t0=$(date +%s.%N)
-		r=$(taskset -c 0 $pesh -c "$s" | tee >(sha256sum | cut -c1-16 >"$work/h") | wc -c)
+		savef=/dev/null
+		[ -z "${SAVE:-}" ] || savef="$SAVE/$which-${n// /_}-${s// /_}.out"
+		r=$(taskset -c 0 $pesh -c "$s" | tee >(sha256sum | cut -c1-16 >"$work/h") "$savef" | wc -c)
 		t1=$(date +%s.%N)
 		sleep 0.2
 		h=$(cat "$work/h")
