@@ -268,12 +268,14 @@ static int show_iface_cmd(struct cli *cli, const struct cmd_args *a)
  * as the client reads), so a million bindings never sit in memory as one
  * json-c tree or one text buffer; the bytes are those the tree gave
  * (lib/jsonw.c prints json-c's format). The cursor is the last FEC taken:
- * each pass takes the next BIND_BATCH FECs above it from the LIB's prefix
- * order, and each FEC is looked up again when its turn comes, so FECs may
+ * each pass over the (hash) LIB keeps the next BIND_BATCH FECs above it,
+ * or an eighth of the LIB if that is more (at most 8 passes; 1 MB of keys
+ * up to 1M FECs), sorts them, and each FEC is looked up again when its
+ * turn comes, so FECs may
  * come and go during a dump: one present for the whole dump is shown once,
  * in prefix order, as it is when written; one added or removed meanwhile
  * may or may not be. */
-#define BIND_BATCH 131072u /* FECs per pass: 1 MB of keys */
+#define BIND_BATCH 131072u /* FECs per pass, at least: 1 MB of keys */
 #define BIND_STEP 128u     /* FECs written per step */
 
 struct bind_ctx {
@@ -281,7 +283,8 @@ struct bind_ctx {
 	struct jsonw jw;
 	bool detail, json;
 	struct prefix4 *keys; /* this pass, in order */
-	size_t nkeys, next;
+	size_t nkeys, next, cap;
+	size_t seen;          /* FECs above the cursor in the last pass */
 	struct prefix4 last;  /* cursor: the last FEC taken */
 	bool have_last, exhausted, one;
 };
@@ -391,15 +394,76 @@ static int bind_fec_cb(void *arg, const struct lde_fec_info *fi)
 	return 0;
 }
 
-/* pass: the next BIND_BATCH FECs above the cursor, in the LIB's order */
-static int bind_pick_cb(void *arg, const struct lde_fec_info *fi)
+/* pass: the cap smallest FECs above the cursor, from the unordered LIB
+ * (a max-heap of them) */
+static void bind_heap_down(struct prefix4 *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct prefix4 t;
+
+		if (l < n && prefix4_cmp(&h[l], &h[m]) > 0)
+			m = l;
+		if (l + 1 < n && prefix4_cmp(&h[l + 1], &h[m]) > 0)
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static void bind_pick(void *arg, const struct prefix4 *fec)
 {
 	struct bind_ctx *c = arg;
+	size_t i;
 
-	if (c->have_last && prefix4_cmp(&fi->pfx, &c->last) <= 0)
-		return 0;
-	c->keys[c->nkeys++] = fi->pfx;
-	return c->nkeys == BIND_BATCH; /* full: stop the walk */
+	if (c->have_last && prefix4_cmp(fec, &c->last) <= 0)
+		return;
+	c->seen++;
+	if (c->nkeys < c->cap) {
+		i = c->nkeys++;
+		c->keys[i] = *fec;
+		while (i > 0 && prefix4_cmp(&c->keys[(i - 1) / 2], &c->keys[i]) < 0) {
+			struct prefix4 t = c->keys[i];
+
+			c->keys[i] = c->keys[(i - 1) / 2];
+			c->keys[(i - 1) / 2] = t;
+			i = (i - 1) / 2;
+		}
+	} else if (prefix4_cmp(fec, &c->keys[0]) < 0) {
+		c->keys[0] = *fec;
+		bind_heap_down(c->keys, c->nkeys, 0);
+	}
+}
+
+static int bind_key_cmp(const void *a, const void *b)
+{
+	return prefix4_cmp(a, b);
+}
+
+static void bind_pass(struct bind_ctx *c, const struct lde *lde)
+{
+	struct lde_stats st;
+	size_t cap;
+
+	lde_get_stats(lde, &st);
+	cap = st.fecs / 8 > BIND_BATCH ? st.fecs / 8 : BIND_BATCH;
+	if (cap != c->cap) {
+		free(c->keys);
+		c->keys = xcalloc(cap, sizeof(*c->keys));
+		c->cap = cap;
+	}
+	c->nkeys = c->next = c->seen = 0;
+	lde_fec_keys(lde, bind_pick, c);
+	qsort(c->keys, c->nkeys, sizeof(*c->keys), bind_key_cmp);
+	c->exhausted = c->seen <= c->cap;
+	if (c->nkeys > 0) {
+		c->last = c->keys[c->nkeys - 1];
+		c->have_last = true;
+	}
 }
 
 static int bind_end(struct bind_ctx *c)
@@ -424,13 +488,7 @@ static int bind_step(struct cli *cli, void *arg)
 	if (c->next == c->nkeys) {
 		if (c->exhausted)
 			return bind_end(c);
-		c->nkeys = c->next = 0;
-		lde_fec_walk(lde, bind_pick_cb, c);
-		c->exhausted = c->nkeys < BIND_BATCH;
-		if (c->nkeys > 0) {
-			c->last = c->keys[c->nkeys - 1];
-			c->have_last = true;
-		}
+		bind_pass(c, lde);
 		return CMD_PENDING;
 	}
 	for (n = 0; n < BIND_STEP && c->next < c->nkeys; n++, c->next++)
@@ -470,8 +528,6 @@ static int show_binding_cmd(struct cli *cli, const struct cmd_args *a)
 		prefix4_apply_mask(&c->keys[0]);
 		c->nkeys = 1;
 		c->exhausted = true;
-	} else {
-		c->keys = xcalloc(BIND_BATCH, sizeof(*c->keys));
 	}
 	if (!c->json && !c->detail)
 		cli_out(cli, "AF   Destination        Nexthop         Local Label Remote Label  In Use\n");
