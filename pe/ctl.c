@@ -9,11 +9,11 @@
  * one comes from the write callback, once the client has read them) or
  * after CTL_TURN_STEPS steps (the next one from a zero timer, so sockets
  * are polled in between); the client's backlog stays near CTL_OUT_LOW,
- * under CTL_OUT_HIGH. The daemon
- * keeps routing while a dump is written, and a slow or stuck client costs
- * about CTL_OUT_HIGH bytes, whatever the size of the output. While a
- * client has output pending its further requests wait (and, once its
- * input buffer is full, libevent stops reading it). */
+ * under CTL_OUT_HIGH. The daemon keeps routing while a dump is written,
+ * and a slow or stuck client costs about CTL_OUT_HIGH bytes, whatever the
+ * size of the output. While a client has output pending its further
+ * requests wait (and, once its input buffer is full, libevent stops
+ * reading it). */
 #include "config.h"
 
 #include <errno.h>

@@ -190,14 +190,14 @@ if [ -n "$ldp" ]; then
 			pids="$pids $!"
 		done
 		t=0
-		until [ "$(cat "$work/ldpgen-$which"-*.out | grep -c '^established')" -ge "$ls" ]; do
+		until [ "$(cat "$work/ldpgen-$which"-*.out 2>/dev/null | grep -c '^established')" -ge "$ls" ]; do
 			t=$((t + 1))
 			[ "$t" -lt 600 ] || { echo "run.sh: $which: LDP sessions not up" >&2; exit 1; }
 			sleep 0.1
 		done
 		touch "$work/go"
 		t=0
-		until [ "$(cat "$work/ldpgen-$which"-*.out | grep -c '^done')" -ge "$ls" ]; do
+		until [ "$(cat "$work/ldpgen-$which"-*.out 2>/dev/null | grep -c '^done')" -ge "$ls" ]; do
 			t=$((t + 1))
 			[ "$t" -lt 6000 ] || { echo "run.sh: $which: mappings not all processed" >&2; exit 1; }
 			sleep 0.1
