@@ -310,6 +310,85 @@ START_TEST(t_changes)
 }
 END_TEST
 
+/* FRR's per-path fields: a path from an internal peer with an AS path,
+ * our own path (network) and a VPN copy exported from a VRF. */
+START_TEST(t_fields)
+{
+	static const uint8_t asp[] = { 2, 2, 0, 0, 0xfd, 0xe9, 0, 0, 0xfd, 0xea, 1, 1, 0, 0, 0xfd, 0xeb };
+	struct bgp_rib_src src = src_peer();
+	struct bgp_nlri n;
+	struct bgp_attr a;
+	const struct bgp_attr *ia;
+	struct bgp *vrfb;
+	char err[128];
+	json_object *doc, *paths, *p, *v;
+
+	memset(&n, 0, sizeof(n));
+	n.p = key(1, 1);
+	n.nlabels = 1;
+	n.labels[0] = 101;
+	bgp_attr_init(&a);
+	a.present = BGP_ATTR_BIT(BGP_ATTR_ORIGIN) | BGP_ATTR_BIT(BGP_ATTR_AS_PATH);
+	a.aspath = malloc(sizeof(asp));
+	memcpy(a.aspath, asp, sizeof(asp));
+	a.aspath_len = sizeof(asp);
+	ck_assert_int_eq(ipaddr_parse("10.255.0.3", &a.nexthop), 0);
+	ia = bgp_attr_intern(&a);
+	bgp_attr_clear(&a);
+	ck_assert_ptr_nonnull(bgp_rib_update(def->rib[BGP_AF_VPNV4], &src, &n, ia, 0));
+	/* our own path for the same RD and prefix, from a VRF instance */
+	vrfb = bgp_create(65000, "CUST-A", err, sizeof(err));
+	ck_assert_ptr_nonnull(vrfb);
+	src.src = BGP_SRC_LOCAL;
+	src.peer = NULL;
+	src.origin_bgp = vrfb;
+	ck_assert_ptr_nonnull(bgp_rib_update(def->rib[BGP_AF_VPNV4], &src, &n, ia, 32768));
+	bgp_attr_unref(ia);
+
+	ck_assert_int_eq(cli_execute(cli, "show bgp ipv4 vpn rd 65000:1 10.0.1.0/24 json"), CMD_SUCCESS);
+	doc = json_tokener_parse(out);
+	ck_assert_ptr_nonnull(doc);
+	v = json_object_object_get(doc, "65000:1");
+	ck_assert_ptr_nonnull(json_object_object_get(v, "advertisedTo"));
+	paths = json_object_object_get(v, "paths");
+	ck_assert_uint_eq(json_object_array_length(paths), 2);
+	for (size_t i = 0; i < 2; i++) {
+		const char *pid;
+
+		p = json_object_array_get_idx(paths, i);
+		pid = json_object_get_string(json_object_object_get(p, "peerId"));
+		if (strcmp(pid, "10.255.0.3") == 0) {
+			ck_assert_str_eq(json_object_get_string(json_object_object_get(p, "pathFrom")), "internal");
+			ck_assert_str_eq(json_object_to_json_string_ext(json_object_object_get(p, "aspath"),
+									JSON_C_TO_STRING_PLAIN),
+					 "{\"string\":\"65001 65002 {65003}\",\"segments\":[{\"type\":\"as-sequence\",\"list\":[65001,65002]},{\"type\":\"as-set\",\"list\":[65003]}],\"length\":3}");
+			ck_assert_str_eq(json_object_to_json_string_ext(json_object_object_get(p, "peer"),
+									JSON_C_TO_STRING_PLAIN),
+					 "{\"peerId\":\"10.255.0.3\",\"routerId\":\"0.0.0.0\",\"type\":\"internal\"}");
+			ck_assert(!json_object_object_get_ex(p, "nhVrfName", NULL));
+		} else {
+			ck_assert_str_eq(pid, "(unspec)");
+			ck_assert_str_eq(json_object_get_string(json_object_object_get(p, "pathFrom")), "external");
+			ck_assert_int_eq(json_object_get_int(json_object_object_get(p, "weight")), 32768);
+			ck_assert_str_eq(json_object_get_string(json_object_object_get(p, "nhVrfName")), "CUST-A");
+			ck_assert_str_eq(json_object_get_string(json_object_object_get(
+						 json_object_object_get(p, "peer"), "peerId")), "0.0.0.0");
+		}
+	}
+	json_object_put(doc);
+	/* the short form (no unicast) is the unicast table of the instance */
+	out_len = 0;
+	ck_assert_int_eq(cli_execute(cli, "show bgp vrf CUST-A ipv4 10.0.1.0/24 json"), CMD_SUCCESS);
+	doc = json_tokener_parse(out); /* nothing under that prefix there */
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(json_object_object_length(doc), 0);
+	json_object_put(doc);
+	out_len = 0;
+	ck_assert_int_eq(cli_execute(cli, "show bgp vrf CUST-A ipv4 10.0.1.0/24"), CMD_SUCCESS);
+	bgp_delete(vrfb);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("bgp_show");
@@ -321,6 +400,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, t_whole);
 	tcase_add_test(tc, t_changes);
+	tcase_add_test(tc, t_fields);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
