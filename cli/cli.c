@@ -29,6 +29,13 @@ struct cli {
 	void *user;
 	bool closing;
 	int depth;
+	bool async;          /* the server can run a deferred command in steps */
+	struct cli_cont {    /* the rest of a long output (cli_defer) */
+		cli_step_fn step;
+		void (*fini)(void *state);
+		void *state;
+	} cont;
+	bool pending;
 };
 
 struct cli *cli_new(cli_write_fn write, void *arg)
@@ -48,10 +55,66 @@ void cli_free(struct cli *cli)
 
 	if (cli == NULL)
 		return;
+	cli_abort(cli);
 	for (i = 0; i < NODE_MAX; i++)
 		free(cli->ctx[i]);
 	free(cli->src_file);
 	free(cli);
+}
+
+void cli_set_async(struct cli *cli, bool on)
+{
+	cli->async = on;
+}
+
+/* Synchronous sessions (config files, tests, nested commands while another
+ * output is pending) run every step here, before the handler returns. */
+int cli_defer(struct cli *cli, cli_step_fn step, void (*fini)(void *state), void *state)
+{
+	int rc;
+
+	if (cli->async && !cli->pending) {
+		cli->cont.step = step;
+		cli->cont.fini = fini;
+		cli->cont.state = state;
+		cli->pending = true;
+		return CMD_SUCCESS;
+	}
+	while ((rc = step(cli, state)) == CMD_PENDING)
+		;
+	if (fini != NULL)
+		fini(state);
+	return rc;
+}
+
+bool cli_pending(const struct cli *cli)
+{
+	return cli->pending;
+}
+
+int cli_resume(struct cli *cli, int status)
+{
+	int rc;
+
+	if (!cli->pending)
+		return status;
+	rc = cli->cont.step(cli, cli->cont.state);
+	if (rc == CMD_PENDING)
+		return CMD_PENDING;
+	cli_abort(cli);
+	return rc != CMD_SUCCESS ? rc : status;
+}
+
+void cli_abort(struct cli *cli)
+{
+	struct cli_cont c = cli->cont;
+
+	if (!cli->pending)
+		return;
+	cli->pending = false;
+	memset(&cli->cont, 0, sizeof(cli->cont));
+	if (c.fini != NULL)
+		c.fini(c.state);
 }
 
 void cli_write(struct cli *cli, const char *buf, size_t len)

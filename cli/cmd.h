@@ -78,6 +78,8 @@ enum cmd_ret {
 	CMD_ERR_INCOMPLETE = 4,
 	CMD_ERR_AMBIGUOUS = 5,
 	CMD_ERR_INVALID = 6,
+	/* Returned by a cli_defer() step only: more to come */
+	CMD_PENDING = 7,
 };
 
 struct cli;
@@ -148,6 +150,26 @@ const char *cli_prompt(const struct cli *cli, const char *hostname, char *buf, s
  * without caret lines; `end` and `exit` never leave CONFIG. file NULL ends
  * file mode. */
 void cli_set_source(struct cli *cli, const char *file, unsigned line);
+/* Long outputs (a table dump): the handler hands the rest of its work to
+ * cli_defer() and returns its value. step writes a bounded part of the
+ * output per call and returns CMD_PENDING while there is more, then the
+ * command's status; fini (may be NULL) frees state, also when the session
+ * ends in the middle. On an async session (the control socket, which set
+ * cli_set_async) the server calls cli_resume() once per turn of its event
+ * loop while its client keeps up, so a dump neither holds the whole output
+ * in memory nor stops the daemon; elsewhere (config files, tests, a second
+ * deferred command while one is pending) cli_defer() runs every step before
+ * it returns. */
+typedef int (*cli_step_fn)(struct cli *cli, void *state);
+int cli_defer(struct cli *cli, cli_step_fn step, void (*fini)(void *state), void *state);
+void cli_set_async(struct cli *cli, bool on);
+/* true while a deferred command has output left */
+bool cli_pending(const struct cli *cli);
+/* One step of the pending command: CMD_PENDING, or its final status (the
+ * step's error if it failed, else status, the handler's). */
+int cli_resume(struct cli *cli, int status);
+/* Drops the pending command (fini called). */
+void cli_abort(struct cli *cli);
 /* Free-form per-session pointer for the daemon. */
 void cli_set_user(struct cli *cli, void *user);
 void *cli_user(const struct cli *cli);

@@ -1055,3 +1055,15 @@ void lde_get_stats(const struct lde *lde, struct lde_stats *st)
 	*st = lde->st;
 	st->fecs = lde->nfecs;
 }
+
+/* Every FEC's prefix in table order: no copy, no sort (the cursor of
+ * `show mpls ldp binding` picks its next batch in order from this). */
+void lde_fec_keys(const struct lde *lde, void (*fn)(void *arg, const struct prefix4 *fec),
+		  void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < lde->tabcap; i++)
+		if (lde->tab[i] != NULL)
+			fn(arg, &lde->tab[i]->pfx);
+}

@@ -133,6 +133,9 @@ int lde_fec_walk(const struct lde *lde, int (*fn)(void *arg, const struct lde_fe
 		 void *arg);
 int lde_fec_get(const struct lde *lde, const struct prefix4 *fec,
 		int (*fn)(void *arg, const struct lde_fec_info *fi), void *arg);
+/* every FEC's prefix, unordered; fn must not change the LIB */
+void lde_fec_keys(const struct lde *lde, void (*fn)(void *arg, const struct prefix4 *fec),
+		  void *arg);
 /* local label of fec, MPLS_LABEL_NONE if none */
 mpls_label_t lde_local_label(const struct lde *lde, const struct prefix4 *fec);
 /* the label lsr_id advertised for fec, MPLS_LABEL_NONE if none */

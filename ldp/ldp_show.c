@@ -4,20 +4,25 @@
  *                                             detail keyed by LSR ID ("peerId", ...)
  *   show mpls ldp discovery [json]            {"adjacencies":[...]}
  *   show mpls ldp interface [json]            {"eth1:ipv4":{...}}
- *   show mpls ldp binding [detail] [json]     {"bindings":[...]}, detail keyed by prefix
+ *   show mpls ldp binding [A.B.C.D/M] [detail] [json]
+ *                                             {"bindings":[...]}, detail keyed by prefix
  * (`show mpls table`, the installed LFIB, is pe/fwd/fwd_ctl.c's.)
  * Labels are strings in the LDP views ("imp-null", "-"), numbers in the
  * LFIB as zebra prints them. One data walk per view builds a json-c tree;
- * text output is rendered from the same objects. */
+ * text output is rendered from the same objects; the binding view, which
+ * grows with the LIB, is written in steps while it walks (see below). */
 #include "config.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli/cmd.h"
 #include "ldp/ldpd.h"
+#include "lib/jsonw.h"
+#include "lib/log.h"
 #include "lib/prefix.h"
 
 #define MPLS_STR "MPLS information\n"
@@ -267,34 +272,83 @@ static int show_iface_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
-/* ---- binding ---- */
+/* ---- binding ----
+ *
+ * Written while the LIB is walked, in steps (cli_defer: pe/ctl.c runs them
+ * as the client reads), so a million bindings never sit in memory as one
+ * json-c tree or one text buffer; the bytes are those the tree gave
+ * (lib/jsonw.c prints json-c's format). The cursor is the last FEC taken:
+ * each pass over the (hash) LIB keeps the next BIND_BATCH FECs above it,
+ * or an eighth of the LIB if that is more (at most 8 passes; 1 MB of keys
+ * up to 1M FECs), sorts them, and each FEC is looked up again when its
+ * turn comes, so FECs may
+ * come and go during a dump: one present for the whole dump is shown once,
+ * in prefix order, as it is when written; one added or removed meanwhile
+ * may or may not be. */
+#define BIND_BATCH 131072u /* FECs per pass, at least: 1 MB of keys */
+#define BIND_STEP 128u     /* FECs written per step */
 
 struct bind_ctx {
 	struct cli *cli;
-	json_object *o, *arr;
+	struct jsonw jw;
 	bool detail, json;
+	struct prefix4 *keys; /* this pass, in order */
+	size_t nkeys, next, cap;
+	size_t seen;          /* FECs above the cursor in the last pass */
+	struct prefix4 last;  /* cursor: the last FEC taken */
+	bool have_last, exhausted, one;
 };
 
-static void bind_row(struct bind_ctx *c, const struct lde_fec_info *fi, const char *pfx,
-		     uint32_t nbr, const char *local, const char *remote, bool in_use)
+static void bind_row(struct bind_ctx *c, const char *pfx, uint32_t nbr, const char *local,
+		     const char *remote, bool in_use)
 {
-	json_object *e = json_object_new_object();
+	json_object *e;
 	char b[ADDR4_STRLEN];
 
+	a4(nbr, b);
+	if (!c->json) {
+		cli_out(c->cli, "ipv4 %-18s %-15s %-11s %-13s %6s\n", pfx, b, local, remote,
+			in_use ? "yes" : "no");
+		return;
+	}
+	e = json_object_new_object();
 	jstr(e, "addressFamily", "ipv4");
 	jstr(e, "prefix", pfx);
-	jstr(e, "neighborId", a4(nbr, b));
+	jstr(e, "neighborId", b);
 	jstr(e, "localLabel", local);
 	jstr(e, "remoteLabel", remote);
 	jint(e, "inUse", in_use);
-	json_object_array_add(c->arr, e);
-	(void)fi;
-	if (!c->json)
-		cli_out(c->cli, "ipv4 %-18s %-15s %-11s %-13s %6s\n", pfx, b, local, remote,
-			in_use ? "yes" : "no");
+	jsonw_value(&c->jw, NULL, e);
 }
 
-static int bind_walk_cb(void *arg, const struct lde_fec_info *fi)
+/* FRR's `show mpls ldp binding detail` text of one FEC */
+static void binding_detail_text(struct cli *cli, const char *pfx, json_object *d)
+{
+	json_object *adv = NULL, *rem = NULL;
+
+	cli_out(cli, "%s\n        Local binding: label: %s\n", pfx, js(d, "localLabel"));
+	json_object_object_get_ex(d, "advertisedTo", &adv);
+	json_object_object_get_ex(d, "remoteLabels", &rem);
+	if (adv && json_object_array_length(adv) > 0) {
+		cli_out(cli, "        Advertised to:\n");
+		for (size_t i = 0; i < json_object_array_length(adv); i++)
+			cli_out(cli, "            %s:0\n",
+				js(json_object_array_get_idx(adv, i), "neighborId"));
+	}
+	if (rem == NULL || json_object_array_length(rem) == 0) {
+		cli_out(cli, "        No remote bindings\n");
+		return;
+	}
+	cli_out(cli, "        Remote bindings:\n");
+	for (size_t i = 0; i < json_object_array_length(rem); i++) {
+		json_object *r = json_object_array_get_idx(rem, i);
+
+		cli_out(cli, "            %s:0, label %s%s\n", js(r, "neighborId"), js(r, "label"),
+			strcmp(js(r, "inUse"), "1") == 0 ? " (in use)" : "");
+	}
+}
+
+static int bind_fec_cb(void *arg, const struct lde_fec_info *fi)
 {
 	struct bind_ctx *c = arg;
 	char pfx[PREFIX4_STRLEN], local[16], remote[16], b[ADDR4_STRLEN];
@@ -310,12 +364,12 @@ static int bind_walk_cb(void *arg, const struct lde_fec_info *fi)
 			if (bi->remote_label == MPLS_LABEL_NONE)
 				continue;
 			any = true;
-			bind_row(c, fi, pfx, bi->lsr_id, local,
+			bind_row(c, pfx, bi->lsr_id, local,
 				 lde_label_str(bi->remote_label, remote, sizeof(remote)),
 				 bi->in_use);
 		}
 		if (!any)
-			bind_row(c, fi, pfx, 0, local, "-", false);
+			bind_row(c, pfx, 0, local, "-", false);
 		return 0;
 	}
 	d = json_object_new_object();
@@ -341,62 +395,160 @@ static int bind_walk_cb(void *arg, const struct lde_fec_info *fi)
 	}
 	json_object_object_add(d, "advertisedTo", adv);
 	json_object_object_add(d, "remoteLabels", rem);
-	json_object_object_add(c->o, pfx, d);
+	if (c->json) {
+		jsonw_value(&c->jw, pfx, d);
+	} else {
+		binding_detail_text(c->cli, pfx, d);
+		json_object_put(d);
+	}
 	return 0;
 }
 
-/* FRR's `show mpls ldp binding detail` text */
-static void binding_detail_text(struct cli *cli, json_object *all)
+/* pass: the cap smallest FECs above the cursor, from the unordered LIB
+ * (a max-heap of them) */
+static void bind_heap_down(struct prefix4 *h, size_t n, size_t i)
 {
-	json_object_object_foreach(all, pfx, d)
-	{
-		json_object *adv = NULL, *rem = NULL;
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct prefix4 t;
 
-		cli_out(cli, "%s\n        Local binding: label: %s\n", pfx, js(d, "localLabel"));
-		json_object_object_get_ex(d, "advertisedTo", &adv);
-		json_object_object_get_ex(d, "remoteLabels", &rem);
-		if (adv && json_object_array_length(adv) > 0) {
-			cli_out(cli, "        Advertised to:\n");
-			for (size_t i = 0; i < json_object_array_length(adv); i++)
-				cli_out(cli, "            %s:0\n",
-					js(json_object_array_get_idx(adv, i), "neighborId"));
-		}
-		if (rem == NULL || json_object_array_length(rem) == 0) {
-			cli_out(cli, "        No remote bindings\n");
-			continue;
-		}
-		cli_out(cli, "        Remote bindings:\n");
-		for (size_t i = 0; i < json_object_array_length(rem); i++) {
-			json_object *r = json_object_array_get_idx(rem, i);
-
-			cli_out(cli, "            %s:0, label %s%s\n", js(r, "neighborId"),
-				js(r, "label"), strcmp(js(r, "inUse"), "1") == 0 ? " (in use)" : "");
-		}
+		if (l < n && prefix4_cmp(&h[l], &h[m]) > 0)
+			m = l;
+		if (l + 1 < n && prefix4_cmp(&h[l + 1], &h[m]) > 0)
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
 	}
+}
+
+static void bind_pick(void *arg, const struct prefix4 *fec)
+{
+	struct bind_ctx *c = arg;
+	size_t i;
+
+	if (c->have_last && prefix4_cmp(fec, &c->last) <= 0)
+		return;
+	c->seen++;
+	if (c->nkeys < c->cap) {
+		i = c->nkeys++;
+		c->keys[i] = *fec;
+		while (i > 0 && prefix4_cmp(&c->keys[(i - 1) / 2], &c->keys[i]) < 0) {
+			struct prefix4 t = c->keys[i];
+
+			c->keys[i] = c->keys[(i - 1) / 2];
+			c->keys[(i - 1) / 2] = t;
+			i = (i - 1) / 2;
+		}
+	} else if (prefix4_cmp(fec, &c->keys[0]) < 0) {
+		c->keys[0] = *fec;
+		bind_heap_down(c->keys, c->nkeys, 0);
+	}
+}
+
+static int bind_key_cmp(const void *a, const void *b)
+{
+	return prefix4_cmp(a, b);
+}
+
+static void bind_pass(struct bind_ctx *c, const struct lde *lde)
+{
+	struct lde_stats st;
+	size_t cap;
+
+	lde_get_stats(lde, &st);
+	cap = st.fecs / 8 > BIND_BATCH ? st.fecs / 8 : BIND_BATCH;
+	if (cap != c->cap) {
+		free(c->keys);
+		c->keys = xcalloc(cap, sizeof(*c->keys));
+		c->cap = cap;
+	}
+	c->nkeys = c->next = c->seen = 0;
+	lde_fec_keys(lde, bind_pick, c);
+	qsort(c->keys, c->nkeys, sizeof(*c->keys), bind_key_cmp);
+	c->exhausted = c->seen <= c->cap;
+	if (c->nkeys > 0) {
+		c->last = c->keys[c->nkeys - 1];
+		c->have_last = true;
+	}
+}
+
+static int bind_end(struct bind_ctx *c)
+{
+	if (c->json) {
+		if (!c->detail)
+			jsonw_close(&c->jw); /* bindings */
+		jsonw_close(&c->jw);
+	}
+	return CMD_SUCCESS;
+}
+
+static int bind_step(struct cli *cli, void *arg)
+{
+	struct bind_ctx *c = arg;
+	const struct lde *lde = ldpd_lde();
+	unsigned n;
+
+	(void)cli;
+	if (lde == NULL) /* LDP went away: end here */
+		return bind_end(c);
+	if (c->next == c->nkeys) {
+		if (c->exhausted)
+			return bind_end(c);
+		bind_pass(c, lde);
+		return CMD_PENDING;
+	}
+	for (n = 0; n < BIND_STEP && c->next < c->nkeys; n++, c->next++)
+		lde_fec_get(lde, &c->keys[c->next], bind_fec_cb, c); /* gone: -1, skipped */
+	return CMD_PENDING;
+}
+
+static void bind_free(void *arg)
+{
+	struct bind_ctx *c = arg;
+
+	free(c->keys);
+	free(c);
+}
+
+static void bind_write(void *arg, const char *buf, size_t len)
+{
+	cli_write(arg, buf, len);
 }
 
 static int show_binding_cmd(struct cli *cli, const struct cmd_args *a)
 {
-	struct bind_ctx c = { cli, json_object_new_object(), json_object_new_array(),
-			      cmd_has(a, "detail"), cmd_has(a, "json") };
+	struct bind_ctx *c = xcalloc(1, sizeof(*c));
+	const char *only = cmd_arg(a, "prefix");
 
-	if (!c.json && !c.detail)
+	c->cli = cli;
+	c->detail = cmd_has(a, "detail");
+	c->json = cmd_has(a, "json");
+	if (only != NULL) {
+		/* FRR's `show mpls ldp binding A.B.C.D/M`: that FEC only */
+		c->keys = xcalloc(1, sizeof(*c->keys));
+		if (prefix4_parse(only, &c->keys[0], NULL) != 0) {
+			bind_free(c);
+			cli_out(cli, "%% Malformed prefix: %s\n", only);
+			return CMD_ERROR;
+		}
+		prefix4_apply_mask(&c->keys[0]);
+		c->nkeys = 1;
+		c->exhausted = true;
+	}
+	if (!c->json && !c->detail)
 		cli_out(cli, "AF   Destination        Nexthop         Local Label Remote Label  In Use\n");
-	if (ldpd_lde())
-		lde_fec_walk(ldpd_lde(), bind_walk_cb, &c);
-	if (!c.detail)
-		json_object_object_add(c.o, "bindings", c.arr);
-	else
-		json_object_put(c.arr);
-	if (c.json)
-		cli_json(cli, c.o);
-	else if (c.detail)
-		binding_detail_text(cli, c.o);
-	if (!c.json)
-		json_object_put(c.o);
-	return CMD_SUCCESS;
+	if (c->json) {
+		jsonw_init(&c->jw, bind_write, cli);
+		jsonw_open(&c->jw, NULL, '{');
+		if (!c->detail)
+			jsonw_open(&c->jw, "bindings", '[');
+	}
+	return cli_defer(cli, bind_step, bind_free, c);
 }
-
 
 static int debug_ldp_cmd(struct cli *cli, const struct cmd_args *a)
 {
@@ -436,6 +588,10 @@ static const struct cmd_def show_cmds[] = {
 	{ "show mpls ldp binding [detail] [json]",
 	  SHOW_STR MPLS_STR LDP_STR "Label Information Base (LIB) information\n"
 				    "Show detailed information\n" JSON_STR,
+	  show_binding_cmd },
+	{ "show mpls ldp binding A.B.C.D/M$prefix [detail] [json]",
+	  SHOW_STR MPLS_STR LDP_STR "Label Information Base (LIB) information\n"
+				    "Destination prefix\n" "Show detailed information\n" JSON_STR,
 	  show_binding_cmd },
 };
 

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cmd.h"
+#include "lib/jsonw.h"
 #include "lib/log.h"
 #include "mpbgp/bgp_cfg.h"
 #include "mpbgp/explain.h"
@@ -263,6 +264,62 @@ static json_object *lcomm_json(const struct lcomm *lc, size_t n)
 	return strlist_json(v, n < 64 ? n : 64);
 }
 
+/* FRR's aspath.segments: [{"type": "as-sequence", "list": [65001, ...]}]
+ * from the wire form kept in the attribute (RFC 4271 4.3, 4-octet ASNs,
+ * checked when it was received; walked with bounds all the same). */
+static json_object *aspath_segments_json(const struct bgp_attr *at)
+{
+	static const char *const types[] = { "unknown", "as-set", "as-sequence",
+					     "as-confed-sequence", "as-confed-set" };
+	json_object *segs = json_object_new_array();
+	size_t off = 0;
+
+	while (at->aspath != NULL && off + 2 <= at->aspath_len) {
+		uint8_t type = at->aspath[off], n = at->aspath[off + 1];
+		json_object *seg, *list;
+		size_t i;
+
+		off += 2;
+		if (off + (size_t)n * 4 > at->aspath_len)
+			break;
+		seg = json_object_new_object();
+		list = json_object_new_array();
+		json_object_object_add(seg, "type", json_object_new_string(
+			type < sizeof(types) / sizeof(types[0]) ? types[type] : types[0]));
+		for (i = 0; i < n; i++, off += 4) {
+			const uint8_t *a = at->aspath + off;
+
+			json_object_array_add(list, json_object_new_int64(
+				(int64_t)((uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+					  (uint32_t)a[2] << 8 | a[3])));
+		}
+		json_object_object_add(seg, "list", list);
+		json_object_array_add(segs, seg);
+	}
+	return segs;
+}
+
+/* FRR's per-path "peer" of the detail view; our own paths come from
+ * peer_self: peerId 0.0.0.0 and our router id. */
+static json_object *peer_json(struct bgp *b, const struct bgp_path *p)
+{
+	json_object *o = json_object_new_object();
+	char buf[64];
+
+	if (p->src != BGP_SRC_PEER) {
+		json_object_object_add(o, "peerId", json_object_new_string("0.0.0.0"));
+		json_object_object_add(o, "routerId",
+				       json_object_new_string(a4(bgp_effective_router_id(b), buf)));
+		return o;
+	}
+	json_object_object_add(o, "peerId",
+			       json_object_new_string(bgp_peer_str(p->peer, buf, sizeof(buf))));
+	json_object_object_add(o, "routerId", json_object_new_string(a4(p->peer->remote_id, buf)));
+	json_object_object_add(o, "type", json_object_new_string(
+		bgp_peer_ebgp(p->peer, b->asn) ? "external" : "internal"));
+	return o;
+}
+
 static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const struct bgp_path *p,
 			      bool detail)
 {
@@ -287,8 +344,10 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 					       json_object_new_string(bgp_select_reason_str(d->reason)));
 		json_object_object_add(o, "bestpath", bp);
 	}
+	/* FRR: our own paths (network, redistribute, VRF export, leaks) come
+	 * from its peer_self, which is "external" with peerId "(unspec)" */
 	json_object_object_add(o, "pathFrom",
-			       json_object_new_string(p->src != BGP_SRC_PEER ? "local"
+			       json_object_new_string(p->src != BGP_SRC_PEER ? "external"
 						      : bgp_peer_ebgp(p->peer, b->asn) ? "external"
 										   : "internal"));
 	{
@@ -310,6 +369,7 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 		json_object *ap = json_object_new_object();
 
 		json_object_object_add(ap, "string", json_object_new_string(buf[0] ? buf : "Local"));
+		json_object_object_add(ap, "segments", aspath_segments_json(at));
 		json_object_object_add(ap, "length", json_object_new_int(bgp_aspath_length(at)));
 		json_object_object_add(o, "aspath", ap);
 	} else {
@@ -334,8 +394,10 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 	}
 	if (p->nlabels > 0)
 		json_object_object_add(o, "remoteLabel", json_object_new_int64(p->labels[0]));
-	if (p->src == BGP_SRC_PEER)
-		json_object_object_add(o, "peerId", json_object_new_string(bgp_peer_str(p->peer, buf, sizeof(buf))));
+	json_object_object_add(o, "peerId", json_object_new_string(
+		p->src == BGP_SRC_PEER ? bgp_peer_str(p->peer, buf, sizeof(buf)) : "(unspec)"));
+	if (detail)
+		json_object_object_add(o, "peer", peer_json(b, p));
 	nh = json_object_new_object();
 	json_object_object_add(nh, "ip", json_object_new_string(
 						 ipaddr_is_zero(&at->nexthop) && at->nexthop.af == 0
@@ -351,10 +413,16 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 	json_object_object_add(o, "nexthops", nhs);
 	if (p->flags & BGP_PATH_MULTIPATH)
 		json_object_object_add(o, "multipath", json_object_new_boolean(true));
-	if (p->src == BGP_SRC_IMPORTED && p->origin_bgp != NULL && p->origin_bgp->vrf != NULL) {
-		/* leaked from a VRF of this PE: FRR names the next hop's VRF */
-		json_object_object_add(o, "nhVrfName", json_object_new_string(p->origin_bgp->vrf_name));
-		json_object_object_add(o, "nhVrfId", json_object_new_int64(p->origin_bgp->vrf->id));
+	if (p->src != BGP_SRC_PEER && p->origin_bgp != NULL &&
+	    (p->src == BGP_SRC_IMPORTED || p->origin_bgp != b)) {
+		/* leaked (from the VPN table into a VRF, from a VRF into the VPN
+		 * table or another VRF): FRR names the instance the next hop
+		 * belongs to, "default" for the VPN table's */
+		const struct bgp *ob = p->origin_bgp;
+
+		json_object_object_add(o, "nhVrfName", json_object_new_string(
+			ob->vrf_name[0] ? ob->vrf_name : VRF_DEFAULT_NAME));
+		json_object_object_add(o, "nhVrfId", json_object_new_int64(ob->vrf ? ob->vrf->id : 0));
 	}
 	if (p->src == BGP_SRC_IMPORTED)
 		json_object_object_add(o, "importedFrom", json_object_new_string(
@@ -371,11 +439,9 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 struct walk_ctx {
 	struct cli *cli;
 	struct bgp *b;
-	json_object *routes;   /* VPN: rd -> prefix -> [paths]; unicast: prefix -> [paths] */
+	json_object *routes;   /* rd -> {prefix, paths} ("" key for unicast) */
+	enum bgp_af af;
 	bool vpn;
-	uint64_t count;
-	struct rd last_rd;
-	bool have_rd;
 	struct prefix pfx;     /* prefix detail */
 	bool rd_filter;
 	struct rd rd;
@@ -393,6 +459,22 @@ static bool dest_shown(const struct bgp_dest *d)
 	return false;
 }
 
+/* FRR's "advertisedTo": {"PEER": {}} for each peer whose Adj-RIB-Out
+ * holds the prefix */
+static json_object *advertised_to_json(struct bgp *b, enum bgp_af af, const struct bgp_dest *d)
+{
+	json_object *o = json_object_new_object();
+	struct bgp_peer *peer;
+	struct bgp_nlri n;
+	char buf[64];
+
+	for (peer = b->peers; peer != NULL; peer = peer->next)
+		if (bgp_adjout_lookup(peer, af, &d->p, &n) != NULL)
+			json_object_object_add(o, bgp_peer_str(peer, buf, sizeof(buf)),
+					       json_object_new_object());
+	return o;
+}
+
 /* `show bgp ipv4 vpn [rd RD] A.B.C.D/M`: FRR's shape, keyed by RD. */
 static void prefix_detail(struct bgp_dest *d, void *arg)
 {
@@ -408,6 +490,7 @@ static void prefix_detail(struct bgp_dest *d, void *arg)
 	o = json_object_new_object();
 	paths = json_object_new_array();
 	json_object_object_add(o, "prefix", json_object_new_string(prefix_ntop(&d->p.pfx, buf, sizeof(buf))));
+	json_object_object_add(o, "advertisedTo", advertised_to_json(w->b, w->af, d));
 	for (p = d->paths; p != NULL; p = p->next)
 		if (!(p->flags & BGP_PATH_DENIED))
 			json_object_array_add(paths, path_json(w->b, d, p, true));
@@ -415,43 +498,158 @@ static void prefix_detail(struct bgp_dest *d, void *arg)
 	json_object_object_add(w->routes, w->vpn ? rd_format(&d->p.rd, buf, sizeof(buf)) : "", o);
 }
 
-static void dest_json(struct bgp_dest *d, void *arg)
+/* ---- table dumps, streamed ----
+ *
+ * `show bgp ... ipv4|ipv6 [unicast|vpn] [json]` writes its answer while it
+ * walks the table, in steps (cli_defer), so ped holds a bounded part of the
+ * output whatever the table size and keeps routing between steps (pe/ctl.c
+ * runs the steps as the client reads). The bytes are those of the json-c
+ * tree this used to build (lib/jsonw.c prints json-c's format).
+ *
+ * The cursor is a key, never a pointer: each pass over the (hash) table
+ * picks the next DUMP_BATCH or more keys above the last one taken, sorted;
+ * each key is then looked up again when its turn comes. A dest freed
+ * between steps is simply not found, so table changes during a dump are
+ * safe. What the dump shows: the table in (RD, prefix) order, each prefix
+ * once, as it is when its line is written; a prefix present for the whole
+ * dump is shown, one added or removed meanwhile may or may not be. The
+ * instance and its table are looked up again at each step too: if they go
+ * away the output ends there, well formed. Memory: the batch of keys (28
+ * bytes each: DUMP_BATCH, or an eighth of the table above 512k dests, 3.5 MB
+ * at 1M); time: at most 8 passes over the table plus the output. */
+#define DUMP_BATCH 65536u /* keys per pass, at least */
+#define DUMP_STEP 64u     /* dests written per step */
+
+struct dump {
+	struct cli *cli;
+	char vrf[sizeof(((struct bgp *)0)->vrf_name)]; /* instance ("" default) */
+	enum bgp_af af;
+	bool json, vpn;
+	struct jsonw jw;
+	struct bgp_prefix *keys; /* this pass, sorted */
+	size_t nkeys, cap, next;
+	size_t seen;             /* keys above the cursor in the last pass */
+	struct bgp_prefix last;  /* cursor: the last key taken */
+	bool have_last, exhausted, rd_open;
+	struct rd rd;            /* VPN: RD of the open object / text header */
+	uint64_t count;
+};
+
+static int key_cmp(const struct bgp_prefix *x, const struct bgp_prefix *y)
 {
-	struct walk_ctx *w = arg;
-	json_object *arr, *into = w->routes;
+	int c = memcmp(x->rd.b, y->rd.b, 8); /* rib.c's sorted order */
+
+	return c != 0 ? c : prefix_cmp(&x->pfx, &y->pfx);
+}
+
+static int key_qsort_cmp(const void *a, const void *b)
+{
+	return key_cmp(a, b);
+}
+
+static void heap_down(struct bgp_prefix *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, m = i;
+		struct bgp_prefix t;
+
+		if (l < n && key_cmp(&h[l], &h[m]) > 0)
+			m = l;
+		if (l + 1 < n && key_cmp(&h[l + 1], &h[m]) > 0)
+			m = l + 1;
+		if (m == i)
+			return;
+		t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static void heap_up(struct bgp_prefix *h, size_t i)
+{
+	while (i > 0 && key_cmp(&h[(i - 1) / 2], &h[i]) < 0) {
+		struct bgp_prefix t = h[i];
+
+		h[i] = h[(i - 1) / 2];
+		h[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+/* pass: keeps the cap smallest keys above the cursor (max-heap) */
+static void dump_pick(struct bgp_dest *d, void *arg)
+{
+	struct dump *u = arg;
+
+	if (u->have_last && key_cmp(&d->p, &u->last) <= 0)
+		return;
+	u->seen++;
+	if (u->nkeys < u->cap) {
+		u->keys[u->nkeys] = d->p;
+		heap_up(u->keys, u->nkeys++);
+	} else if (key_cmp(&d->p, &u->keys[0]) < 0) {
+		u->keys[0] = d->p;
+		heap_down(u->keys, u->nkeys, 0);
+	}
+}
+
+static void dump_pass(struct dump *u, struct bgp_rib *rib)
+{
+	size_t cap = bgp_rib_dest_count(rib) / 8;
+
+	if (cap < DUMP_BATCH)
+		cap = DUMP_BATCH;
+	if (cap != u->cap) {
+		free(u->keys);
+		u->keys = xcalloc(cap, sizeof(*u->keys));
+		u->cap = cap;
+	}
+	u->nkeys = u->next = u->seen = 0;
+	bgp_rib_walk(rib, dump_pick, u);
+	qsort(u->keys, u->nkeys, sizeof(*u->keys), key_qsort_cmp);
+	u->exhausted = u->seen <= u->cap;
+	if (u->nkeys > 0) {
+		u->last = u->keys[u->nkeys - 1];
+		u->have_last = true;
+	}
+}
+
+static void dump_write(void *arg, const char *buf, size_t len)
+{
+	cli_write(arg, buf, len);
+}
+
+static void dest_json(struct dump *u, struct bgp *b, struct bgp_dest *d)
+{
+	json_object *arr = json_object_new_array();
 	struct bgp_path *p;
 	char buf[RD_STRLEN + PREFIX_STRLEN];
 
-	if (!dest_shown(d))
-		return;
-	arr = json_object_new_array();
 	for (p = d->paths; p != NULL; p = p->next)
 		if (!(p->flags & BGP_PATH_DENIED))
-			json_object_array_add(arr, path_json(w->b, d, p, false));
-	if (w->vpn) {
-		rd_format(&d->p.rd, buf, sizeof(buf));
-		if (!json_object_object_get_ex(w->routes, buf, &into)) {
-			into = json_object_new_object();
-			json_object_object_add(w->routes, buf, into);
-		}
+			json_object_array_add(arr, path_json(b, d, p, false));
+	if (u->vpn && (!u->rd_open || rd_cmp(&u->rd, &d->p.rd) != 0)) {
+		if (u->rd_open)
+			jsonw_close(&u->jw);
+		jsonw_open(&u->jw, rd_format(&d->p.rd, buf, sizeof(buf)), '{');
+		u->rd = d->p.rd;
+		u->rd_open = true;
 	}
-	json_object_object_add(into, prefix_ntop(&d->p.pfx, buf, sizeof(buf)), arr);
-	w->count++;
+	jsonw_value(&u->jw, prefix_ntop(&d->p.pfx, buf, sizeof(buf)), arr);
 }
 
-static void dest_text(struct bgp_dest *d, void *arg)
+static void dest_text(struct dump *u, struct bgp *b, struct bgp_dest *d)
 {
-	struct walk_ctx *w = arg;
+	struct cli *cli = u->cli;
 	struct bgp_path *p;
 	char pfx[PREFIX_STRLEN], nh[IPADDR_STRLEN], path[256], rd[RD_STRLEN];
 	bool first = true;
 
-	if (!dest_shown(d))
-		return;
-	if (w->vpn && (!w->have_rd || rd_cmp(&w->last_rd, &d->p.rd) != 0)) {
-		cli_out(w->cli, "Route Distinguisher: %s\n", rd_format(&d->p.rd, rd, sizeof(rd)));
-		w->last_rd = d->p.rd;
-		w->have_rd = true;
+	if (u->vpn && (!u->rd_open || rd_cmp(&u->rd, &d->p.rd) != 0)) {
+		cli_out(cli, "Route Distinguisher: %s\n", rd_format(&d->p.rd, rd, sizeof(rd)));
+		u->rd = d->p.rd;
+		u->rd_open = true;
 	}
 	for (p = d->paths; p != NULL; p = p->next) {
 		const struct bgp_attr *at = p->attr;
@@ -464,63 +662,134 @@ static void dest_text(struct bgp_dest *d, void *arg)
 		if (at->present & BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF))
 			snprintf(lp, sizeof(lp), "%u", at->local_pref);
 		bgp_aspath_str(at, path, sizeof(path));
-		cli_out(w->cli, "%c%c%c %-18s %-15s %6s %6s %6u %s%s%s", (p->flags & BGP_PATH_VALID) ? '*' : ' ',
-			d->best == p ? '>' : ' ', p->src == BGP_SRC_PEER && !bgp_peer_ebgp(p->peer, w->b->asn) ? 'i' : ' ',
+		cli_out(cli, "%c%c%c %-18s %-15s %6s %6s %6u %s%s%s", (p->flags & BGP_PATH_VALID) ? '*' : ' ',
+			d->best == p ? '>' : ' ', p->src == BGP_SRC_PEER && !bgp_peer_ebgp(p->peer, b->asn) ? 'i' : ' ',
 			first ? prefix_ntop(&d->p.pfx, pfx, sizeof(pfx)) : "",
 			!ipaddr_is_zero(&at->nexthop) ? ipaddr_ntop(&at->nexthop, nh, sizeof(nh)) : "0.0.0.0", med, lp, p->weight, path,
 			path[0] ? " " : "",
 			at->origin == BGP_ORIGIN_IGP ? "i" : at->origin == BGP_ORIGIN_EGP ? "e" : "?");
 		if (p->nlabels > 0)
-			cli_out(w->cli, "  label %u", p->labels[0]);
-		cli_out(w->cli, "\n");
+			cli_out(cli, "  label %u", p->labels[0]);
+		cli_out(cli, "\n");
 		first = false;
 	}
-	w->count++;
 }
 
-static int show_routes(struct cli *cli, struct bgp *b, enum bgp_af af, bool json,
-		       const struct rd *only_rd)
+static int dump_end(struct dump *u)
 {
-	struct walk_ctx w;
+	if (!u->json) {
+		cli_out(u->cli, "\nDisplayed %llu routes\n", (unsigned long long)u->count);
+		return CMD_SUCCESS;
+	}
+	if (u->rd_open)
+		jsonw_close(&u->jw); /* the RD */
+	if (u->vpn)
+		jsonw_close(&u->jw); /* routeDistinguishers */
+	jsonw_close(&u->jw);         /* routes */
+	jsonw_value(&u->jw, "totalRoutes", json_object_new_int64((int64_t)u->count));
+	jsonw_close(&u->jw);
+	return CMD_SUCCESS;
+}
+
+static int dump_step(struct cli *cli, void *arg)
+{
+	struct dump *u = arg;
+	struct bgp *b = bgp_lookup(u->vrf[0] ? u->vrf : NULL);
+	struct bgp_rib *rib = b != NULL ? b->rib[u->af] : NULL;
+	unsigned n;
+
+	(void)cli;
+	if (rib == NULL) /* the instance or family went away: end here */
+		return dump_end(u);
+	if (u->next == u->nkeys) {
+		if (u->exhausted)
+			return dump_end(u);
+		dump_pass(u, rib);
+		return CMD_PENDING;
+	}
+	for (n = 0; n < DUMP_STEP && u->next < u->nkeys; u->next++) {
+		struct bgp_dest *d = bgp_rib_lookup(rib, &u->keys[u->next]);
+
+		if (d == NULL || !dest_shown(d))
+			continue;
+		if (u->json)
+			dest_json(u, b, d);
+		else
+			dest_text(u, b, d);
+		u->count++;
+		n++;
+	}
+	return CMD_PENDING;
+}
+
+static void dump_free(void *arg)
+{
+	struct dump *u = arg;
+
+	free(u->keys);
+	free(u);
+}
+
+static int show_routes(struct cli *cli, struct bgp *b, enum bgp_af af, bool json)
+{
+	struct dump *u;
 	char buf[64];
 
-	memset(&w, 0, sizeof(w));
-	w.cli = cli;
-	w.b = b;
-	w.vpn = bgp_af_is_vpn(af);
 	if (b->rib[af] == NULL) {
 		cli_out(cli, json ? "{}\n" : "%% No such address family in this instance\n");
 		return json ? CMD_SUCCESS : CMD_ERROR;
 	}
-	(void)only_rd;
+	u = xcalloc(1, sizeof(*u));
+	u->cli = cli;
+	snprintf(u->vrf, sizeof(u->vrf), "%s", b->vrf_name);
+	u->af = af;
+	u->json = json;
+	u->vpn = bgp_af_is_vpn(af);
 	if (json) {
-		json_object *top = json_object_new_object(), *routes = json_object_new_object();
-
-		json_object_object_add(top, "vrfId", json_object_new_int64(b->vrf ? b->vrf->id : 0));
-		json_object_object_add(top, "vrfName",
-				       json_object_new_string(b->vrf_name[0] ? b->vrf_name : VRF_DEFAULT_NAME));
-		json_object_object_add(top, "routerId",
-				       json_object_new_string(a4(bgp_effective_router_id(b), buf)));
-		json_object_object_add(top, "defaultLocPrf", json_object_new_int(100));
-		json_object_object_add(top, "localAS", json_object_new_int64(b->asn));
-		w.routes = w.vpn ? json_object_new_object() : routes;
-		bgp_rib_walk_sorted(b->rib[af], dest_json, &w);
-		if (w.vpn) {
-			json_object_object_add(routes, "routeDistinguishers", w.routes);
-		}
-		json_object_object_add(top, "routes", routes);
-		json_object_object_add(top, "totalRoutes", json_object_new_int64((int64_t)w.count));
-		cli_json(cli, top);
-		return CMD_SUCCESS;
+		jsonw_init(&u->jw, dump_write, cli);
+		jsonw_open(&u->jw, NULL, '{');
+		jsonw_value(&u->jw, "vrfId", json_object_new_int64(b->vrf ? b->vrf->id : 0));
+		jsonw_value(&u->jw, "vrfName",
+			    json_object_new_string(b->vrf_name[0] ? b->vrf_name : VRF_DEFAULT_NAME));
+		jsonw_value(&u->jw, "routerId",
+			    json_object_new_string(a4(bgp_effective_router_id(b), buf)));
+		jsonw_value(&u->jw, "defaultLocPrf", json_object_new_int(100));
+		jsonw_value(&u->jw, "localAS", json_object_new_int64(b->asn));
+		jsonw_open(&u->jw, "routes", '{');
+		if (u->vpn)
+			jsonw_open(&u->jw, "routeDistinguishers", '{');
+	} else {
+		cli_out(cli, "BGP table version 0, local router ID is %s, vrf %s\n",
+			a4(bgp_effective_router_id(b), buf), b->vrf_name[0] ? b->vrf_name : VRF_DEFAULT_NAME);
+		cli_out(cli, "Status codes: * valid, > best, i internal\nOrigin codes: i - IGP, e - EGP, ? - incomplete\n\n");
+		cli_out(cli, "    %-18s %-15s %6s %6s %6s %s\n", "Network", "Next Hop", "Metric", "LocPrf",
+			"Weight", "Path");
 	}
-	cli_out(cli, "BGP table version 0, local router ID is %s, vrf %s\n",
-		a4(bgp_effective_router_id(b), buf), b->vrf_name[0] ? b->vrf_name : VRF_DEFAULT_NAME);
-	cli_out(cli, "Status codes: * valid, > best, i internal\nOrigin codes: i - IGP, e - EGP, ? - incomplete\n\n");
-	cli_out(cli, "    %-18s %-15s %6s %6s %6s %s\n", "Network", "Next Hop", "Metric", "LocPrf",
-		"Weight", "Path");
-	bgp_rib_walk_sorted(b->rib[af], dest_text, &w);
-	cli_out(cli, "\nDisplayed %llu routes\n", (unsigned long long)w.count);
-	return CMD_SUCCESS;
+	return cli_defer(cli, dump_step, dump_free, u);
+}
+
+struct match {
+	const struct prefix *pfx;
+	struct bgp_dest **v;
+	size_t n, cap;
+};
+
+static void match_prefix(struct bgp_dest *d, void *arg)
+{
+	struct match *m = arg;
+
+	if (!prefix_equal(&d->p.pfx, m->pfx))
+		return;
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 8;
+		m->v = xrealloc(m->v, m->cap * sizeof(*m->v));
+	}
+	m->v[m->n++] = d;
+}
+
+static int match_cmp(const void *a, const void *b)
+{
+	return key_cmp(&(*(struct bgp_dest *const *)a)->p, &(*(struct bgp_dest *const *)b)->p);
 }
 
 static int show_prefix(struct cli *cli, struct bgp *b, enum bgp_af af, bool json,
@@ -551,6 +820,7 @@ static int show_prefix(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 	w.rd_filter = rdstr != NULL;
 	w.rd = rd;
 	w.routes = top;
+	w.af = af;
 	w.vpn = bgp_af_is_vpn(af);
 	if (rdstr != NULL || !w.vpn) {
 		/* one dest: a hash lookup, not a walk of the table (0.3 s of CPU
@@ -564,7 +834,16 @@ static int show_prefix(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 		if ((d = bgp_rib_lookup(b->rib[af], &key)) != NULL)
 			prefix_detail(d, &w);
 	} else {
-		bgp_rib_walk_sorted(b->rib[af], prefix_detail, &w);
+		/* one prefix under every RD: the few dests that match, in RD order
+		 * (not a sorted copy of the whole table) */
+		struct match m = { &pfx, NULL, 0, 0 };
+		size_t i;
+
+		bgp_rib_walk(b->rib[af], match_prefix, &m);
+		qsort(m.v, m.n, sizeof(*m.v), match_cmp);
+		for (i = 0; i < m.n; i++)
+			prefix_detail(m.v[i], &w);
+		free(m.v);
 	}
 	if (json) {
 		if (!w.vpn) {
@@ -597,7 +876,10 @@ static int show_prefix(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 				json_object_get_string(json_object_object_get(json_object_object_get(p, "aspath"), "string")),
 				json_object_get_string(json_object_object_get(nh, "ip")),
 				json_object_get_boolean(json_object_object_get(nh, "accessible")) ? "" : " (inaccessible)",
-				json_object_object_get_ex(p, "peerId", &v) ? json_object_get_string(v) : "local");
+				json_object_object_get_ex(p, "peerId", &v) &&
+						strcmp(json_object_get_string(v), "(unspec)") != 0
+					? json_object_get_string(v)
+					: "local");
 			cli_out(cli, "      Origin %s", json_object_get_string(json_object_object_get(p, "origin")));
 			if (json_object_object_get_ex(p, "metric", &v))
 				cli_out(cli, ", metric %lld", (long long)json_object_get_int64(v));
@@ -643,7 +925,7 @@ static int show_bgp_cmd(struct cli *cli, const struct cmd_args *a)
 	}
 	if (cmd_arg(a, "prefix") != NULL)
 		return show_prefix(cli, b, af, json, cmd_arg(a, "rd"), cmd_arg(a, "prefix"));
-	return show_routes(cli, b, af, json, NULL);
+	return show_routes(cli, b, af, json);
 }
 
 /* ---- neighbors ---- */
@@ -916,12 +1198,12 @@ static const struct cmd_def view_cmds[] = {
 	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family\n" "Address Family modifier\n"
 	  "Address Family modifier\n" JSON_STR,
 	  show_bgp_cmd },
-	{ "show bgp [vrf NAME$vrf] ipv4 <unicast|vpn> [rd ASN:NN_OR_IP-ADDRESS:NN$rd] A.B.C.D/M$prefix [json]",
+	{ "show bgp [vrf NAME$vrf] ipv4 [<unicast|vpn>] [rd ASN:NN_OR_IP-ADDRESS:NN$rd] A.B.C.D/M$prefix [json]",
 	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family modifier\n"
 	  "Address Family modifier\n" "Display information for a route distinguisher\n"
 	  "Route distinguisher\n" "Network in the BGP routing table to display\n" JSON_STR,
 	  show_bgp_cmd },
-	{ "show bgp [vrf NAME$vrf] ipv6 <unicast|vpn> [rd ASN:NN_OR_IP-ADDRESS:NN$rd] X:X::X:X/M$prefix [json]",
+	{ "show bgp [vrf NAME$vrf] ipv6 [<unicast|vpn>] [rd ASN:NN_OR_IP-ADDRESS:NN$rd] X:X::X:X/M$prefix [json]",
 	  SHOW_STR BGP_STR VRF_STR "VRF name\n" "Address Family\n" "Address Family modifier\n"
 	  "Address Family modifier\n" "Display information for a route distinguisher\n"
 	  "Route distinguisher\n" "Network in the BGP routing table to display\n" JSON_STR,

@@ -444,7 +444,9 @@ void vpn_leak_from_vrf_update(struct bgp *b, const struct prefix *pfx,
 	bgp_attr_clear(&a);
 	{
 		const struct bgp_attr *pa = ia;
-		uint32_t weight = 0;
+		/* FRR: the VPN copy keeps the VRF path's weight (32768 for a
+		 * redistributed route), `set weight` of the export map wins */
+		uint32_t weight = best->weight;
 
 		if (!rmap_apply(b->rmap_vpn_export[af_index(pfx->af)], pfx, b->vrf_name, &pa,
 				&weight)) {
@@ -455,8 +457,8 @@ void vpn_leak_from_vrf_update(struct bgp *b, const struct prefix *pfx,
 		}
 		bgp_attr_unref(ia);
 		ia = pa;
+		bgp_rib_update(vpn, &src, &n, ia, weight);
 	}
-	bgp_rib_update(vpn, &src, &n, ia, 0);
 	bgp_attr_unref(ia);
 	/* VRFs of this PE that import it take B's next hop, which the VPN path
 	 * does not carry: tell them even when the VPN path did not change */

@@ -1,15 +1,25 @@
 /* ped's control socket (protocol: cli/ctl_proto.h). One libevent
  * bufferevent and one CLI session per connection.
  *
- * A command runs to completion inside the event loop; its output is framed
- * into CTL_CHUNK-sized CTL_OUTPUT frames and queued on the bufferevent,
- * which sends it as fast as the client reads. While a client has more than
- * CTL_OUT_HIGH bytes unsent, its further requests wait (and, once its input
- * buffer is full, libevent stops reading it), so a slow or stuck client
- * costs memory for one command's output, never a blocked daemon. */
+ * A command runs inside the event loop; its output is framed into
+ * CTL_CHUNK-sized CTL_OUTPUT frames and queued on the bufferevent, which
+ * sends it as fast as the client reads. A command whose output grows with
+ * a table (cli_defer) runs in steps instead, a few per turn of the event
+ * loop: a turn ends when CTL_OUT_LOW bytes wait for the client (the next
+ * one comes from the write callback, once the client has read them) or
+ * after CTL_TURN_STEPS steps (the next one from a zero timer, so sockets
+ * are polled in between); the client's backlog stays near CTL_OUT_LOW,
+ * under CTL_OUT_HIGH. The daemon keeps routing while a dump is written,
+ * and a slow or stuck client costs about CTL_OUT_HIGH bytes, whatever the
+ * size of the output. While a client has output pending its further
+ * requests wait (and, once its input buffer is full, libevent stops
+ * reading it). */
 #include "config.h"
 
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -34,6 +44,8 @@
 #define CTL_OUT_LOW (256u * 1024)   /* ... and resume below this */
 #define CTL_IN_HIGH (4 * (CTL_MAX_REQ + CTL_HDR_LEN))
 #define CTL_MAX_CONNS 64
+#define CTL_TURN_STEPS 64 /* steps of a deferred command per turn of the event loop */
+#define CTL_TRIM_AFTER (16u * 1024 * 1024) /* output of a command that ends with malloc_trim */
 
 struct ctl_conn {
 	TAILQ_ENTRY(ctl_conn) entry;
@@ -41,6 +53,10 @@ struct ctl_conn {
 	struct bufferevent *bev;
 	struct cli *cli;
 	struct evbuffer *pend; /* output of the running command, not yet framed */
+	struct event *step_ev; /* next step of a deferred command */
+	size_t out_bytes;      /* output of the running command so far */
+	int status;            /* its handler's status */
+	bool running;          /* a deferred command has output left */
 	bool closing;
 };
 
@@ -81,7 +97,8 @@ static void conn_free(struct ctl_conn *cc)
 	c->nconns--;
 	if (ctl_fini_fn != NULL)
 		ctl_fini_fn(cc->cli);
-	cli_free(cc->cli);
+	cli_free(cc->cli); /* a pending dump's state goes with it */
+	event_free(cc->step_ev);
 	bufferevent_free(cc->bev);
 	evbuffer_free(cc->pend);
 	free(cc);
@@ -119,6 +136,7 @@ static void conn_write(void *arg, const char *buf, size_t len)
 	struct ctl_conn *cc = arg;
 
 	evbuffer_add(cc->pend, buf, len);
+	cc->out_bytes += len;
 	while (evbuffer_get_length(cc->pend) >= CTL_CHUNK)
 		flush_chunk(cc);
 }
@@ -131,11 +149,74 @@ static void complete_cb(void *arg, const char *cand)
 	conn_write(cc, "\n", 1);
 }
 
-static void handle(struct ctl_conn *cc, uint8_t type, const char *line)
+/* Ends the request: the rest of its output, then the DONE frame. */
+static void finish(struct ctl_conn *cc, int status)
 {
 	uint8_t done[2 + 256];
+
+	while (evbuffer_get_length(cc->pend) > 0)
+		flush_chunk(cc);
+	done[0] = (uint8_t)status;
+	done[1] = cli_closing(cc->cli) ? CTL_F_CLOSED : 0;
+	cli_prompt(cc->cli, cc->ctl->hostname, (char *)done + 2, sizeof(done) - 2);
+	frame(cc, CTL_DONE, done, 2 + strlen((char *)done + 2));
+	if (cli_closing(cc->cli)) {
+		cc->closing = true;
+		bufferevent_disable(cc->bev, EV_READ);
+	}
+	/* a big dump leaves freed memory in the heap: give it back */
+#ifdef __GLIBC__
+	if (cc->out_bytes >= CTL_TRIM_AFTER)
+		malloc_trim(0);
+#endif
+	cc->out_bytes = 0;
+}
+
+static void schedule_step(struct ctl_conn *cc)
+{
+	static const struct timeval now = { 0, 0 };
+
+	if (!evtimer_pending(cc->step_ev, NULL))
+		evtimer_add(cc->step_ev, &now);
+}
+
+static bool conn_process(struct ctl_conn *cc);
+
+/* Steps of a deferred command until CTL_OUT_LOW bytes wait for the client
+ * (then the write callback brings the next turn, once the client has read
+ * below CTL_OUT_LOW) or CTL_TURN_STEPS steps ran (then a zero timer: steps
+ * that write little, e.g. over entries that went away, still let the event
+ * loop run). */
+static void step_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct ctl_conn *cc = arg;
+	struct evbuffer *out = bufferevent_get_output(cc->bev);
+	int rc = CMD_PENDING, n;
+
+	(void)fd;
+	(void)what;
+	if (!cc->running)
+		return;
+	for (n = 0; n < CTL_TURN_STEPS &&
+		    evbuffer_get_length(out) + evbuffer_get_length(cc->pend) < CTL_OUT_LOW;
+	     n++)
+		if ((rc = cli_resume(cc->cli, cc->status)) != CMD_PENDING)
+			break;
+	if (rc == CMD_PENDING) {
+		if (evbuffer_get_length(out) + evbuffer_get_length(cc->pend) < CTL_OUT_LOW)
+			schedule_step(cc);
+		return;
+	}
+	cc->running = false;
+	finish(cc, rc);
+	conn_process(cc); /* requests that came meanwhile */
+}
+
+static void handle(struct ctl_conn *cc, uint8_t type, const char *line)
+{
 	int status = CMD_SUCCESS;
 
+	cc->out_bytes = 0;
 	switch (type) {
 	case CTL_EXEC:
 		status = cli_execute(cc->cli, line);
@@ -149,16 +230,13 @@ static void handle(struct ctl_conn *cc, uint8_t type, const char *line)
 	case CTL_PROMPT:
 		break;
 	}
-	while (evbuffer_get_length(cc->pend) > 0)
-		flush_chunk(cc);
-	done[0] = (uint8_t)status;
-	done[1] = cli_closing(cc->cli) ? CTL_F_CLOSED : 0;
-	cli_prompt(cc->cli, cc->ctl->hostname, (char *)done + 2, sizeof(done) - 2);
-	frame(cc, CTL_DONE, done, 2 + strlen((char *)done + 2));
-	if (cli_closing(cc->cli)) {
-		cc->closing = true;
-		bufferevent_disable(cc->bev, EV_READ);
+	if (cli_pending(cc->cli)) {
+		cc->status = status;
+		cc->running = true;
+		schedule_step(cc);
+		return;
 	}
+	finish(cc, status);
 }
 
 /* Handles the complete requests in the input buffer; false if the
@@ -171,7 +249,7 @@ static bool conn_process(struct ctl_conn *cc)
 	uint8_t h[CTL_HDR_LEN];
 	uint32_t len;
 
-	while (!cc->closing && evbuffer_get_length(out) < CTL_OUT_HIGH) {
+	while (!cc->closing && !cc->running && evbuffer_get_length(out) < CTL_OUT_HIGH) {
 		if (evbuffer_copyout(in, h, sizeof(h)) < (ev_ssize_t)sizeof(h))
 			break;
 		len = ctl_hdr_len(h);
@@ -207,6 +285,10 @@ static void conn_write_cb(struct bufferevent *bev, void *arg)
 			conn_free(cc);
 		return;
 	}
+	if (cc->running) { /* the client read: next part of the dump */
+		schedule_step(cc);
+		return;
+	}
 	conn_process(cc); /* requests held back while the client was slow */
 }
 
@@ -238,7 +320,8 @@ static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 	cc->ctl = c;
 	cc->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
 	cc->pend = evbuffer_new();
-	if (cc->bev == NULL || cc->pend == NULL) {
+	cc->step_ev = evtimer_new(c->base, step_cb, cc);
+	if (cc->bev == NULL || cc->pend == NULL || cc->step_ev == NULL) {
 		log_warnx("ctl: cannot set up a session");
 		if (cc->bev != NULL)
 			bufferevent_free(cc->bev);
@@ -246,10 +329,13 @@ static void accept_cb(struct evconnlistener *lev, evutil_socket_t fd, struct soc
 			evutil_closesocket(fd);
 		if (cc->pend != NULL)
 			evbuffer_free(cc->pend);
+		if (cc->step_ev != NULL)
+			event_free(cc->step_ev);
 		free(cc);
 		return;
 	}
 	cc->cli = cli_new(conn_write, cc);
+	cli_set_async(cc->cli, true);
 	TAILQ_INSERT_TAIL(&c->conns, cc, entry);
 	c->nconns++;
 	if (ctl_init_fn != NULL)

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli/cmd.h"
+#include "lib/jsonw.h"
 #include "lib/log.h"
 #include "vrf/fib.h"
 #include "vrf/vrf.h"
@@ -650,6 +651,124 @@ static void show_routes_vrf(struct cli *cli, const struct vrf *vrf, json_object 
 	rib_walk_af(vrf->rib, af, show_dest, &sc);
 }
 
+/* `show ip|ipv6 route [vrf NAME] [json]` of one VRF is written while the
+ * RIB is walked, in steps (cli_defer: pe/ctl.c runs them as the client
+ * reads), with the bytes the json-c tree gave (lib/jsonw.c). The cursor is
+ * the last prefix taken: each pass walks the trie in order (which is
+ * prefix_cmp's order) from the start, skips what is not above the cursor,
+ * takes the next ROUTE_BATCH prefixes, or an eighth of the table if that is
+ * more (at most 8 passes), and stops; each prefix is looked up again when
+ * its turn comes, and the VRF too. A prefix present for the whole dump is
+ * shown once, in order, as it is when written; one added or removed
+ * meanwhile may or may not be; a VRF that goes away ends the output. */
+#define ROUTE_BATCH 65536u
+#define ROUTE_STEP 64u
+
+struct route_dump {
+	struct cli *cli;
+	char vrf[VRF_NAMSIZ]; /* "" for the default VRF */
+	int af;
+	bool json;
+	struct jsonw jw;
+	struct prefix *keys; /* this pass, in order */
+	size_t nkeys, next, cap;
+	struct prefix last;
+	bool have_last, exhausted;
+};
+
+static int route_pick(void *arg, struct rib_dest *d)
+{
+	struct route_dump *u = arg;
+
+	if (u->have_last && prefix_cmp(&d->pfx, &u->last) <= 0)
+		return 0;
+	u->keys[u->nkeys++] = d->pfx;
+	return u->nkeys == u->cap; /* full: stop the walk */
+}
+
+static void route_dump_write(void *arg, const char *buf, size_t len)
+{
+	cli_write(arg, buf, len);
+}
+
+static int route_dump_step(struct cli *cli, void *arg)
+{
+	struct route_dump *u = arg;
+	const struct vrf *vrf = u->vrf[0] ? vrf_lookup(u->vrf) : vrf_default();
+	struct show_ctx sc = { cli, vrf, NULL, u->af };
+	unsigned n;
+
+	if (vrf == NULL || u->next == u->nkeys) {
+		size_t cap;
+
+		if (vrf == NULL || u->exhausted) {
+			if (u->json)
+				jsonw_close(&u->jw);
+			return CMD_SUCCESS;
+		}
+		cap = (size_t)(rib_count_af(vrf->rib, u->af) / 8);
+		if (cap < ROUTE_BATCH)
+			cap = ROUTE_BATCH;
+		if (cap != u->cap) {
+			free(u->keys);
+			u->keys = xcalloc(cap, sizeof(*u->keys));
+			u->cap = cap;
+		}
+		u->nkeys = u->next = 0;
+		rib_walk_af(vrf->rib, u->af, route_pick, u);
+		u->exhausted = u->nkeys < u->cap;
+		if (u->nkeys > 0) {
+			u->last = u->keys[u->nkeys - 1];
+			u->have_last = true;
+		}
+		return CMD_PENDING;
+	}
+	for (n = 0; n < ROUTE_STEP && u->next < u->nkeys; n++, u->next++) {
+		struct rib_dest *d = rib_lookup_exact(vrf->rib, &u->keys[u->next]);
+		struct rib_route *r;
+		json_object *arr;
+		char buf[PREFIX_STRLEN];
+
+		if (d == NULL)
+			continue;
+		if (!u->json) {
+			show_dest(&sc, d);
+			continue;
+		}
+		arr = json_object_new_array();
+		for (r = d->routes; r != NULL; r = r->next)
+			json_object_array_add(arr, route_json(vrf, d, r));
+		jsonw_value(&u->jw, prefix_ntop(&d->pfx, buf, sizeof(buf)), arr);
+	}
+	return CMD_PENDING;
+}
+
+static void route_dump_free(void *arg)
+{
+	struct route_dump *u = arg;
+
+	free(u->keys);
+	free(u);
+}
+
+static int show_routes_streamed(struct cli *cli, const struct vrf *vrf, bool json, int af)
+{
+	struct route_dump *u = xcalloc(1, sizeof(*u));
+
+	u->cli = cli;
+	if (vrf != vrf_default())
+		snprintf(u->vrf, sizeof(u->vrf), "%s", vrf->name);
+	u->af = af;
+	u->json = json;
+	if (json) {
+		jsonw_init(&u->jw, route_dump_write, cli);
+		jsonw_open(&u->jw, NULL, '{');
+	} else if (vrf != vrf_default()) {
+		cli_out(cli, "\nVRF %s:\n", vrf->name);
+	}
+	return cli_defer(cli, route_dump_step, route_dump_free, u);
+}
+
 static int show_route_cmd(struct cli *cli, const struct cmd_args *a, int af)
 {
 	bool json = cmd_has(a, "json");
@@ -693,6 +812,8 @@ static int show_route_cmd(struct cli *cli, const struct cmd_args *a, int af)
 		cli_out(cli, "%% VRF %s does not exist\n", name);
 		return CMD_ERROR;
 	}
+	if (filter == NULL) /* the whole table: streamed */
+		return show_routes_streamed(cli, vrf, json, af);
 	if (json) {
 		json_object *o = json_object_new_object();
 

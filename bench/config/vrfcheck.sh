@@ -34,10 +34,10 @@ PY
 secs() { # secs CMD...: wall seconds, or ">TIMEOUT" if cut
 	local t0 t1 rc
 	t0=$(date +%s.%N)
-	timeout "$TIMEOUT" "$@" >/dev/null 2>"$tmp/err"
+	timeout -s KILL "$TIMEOUT" "$@" >/dev/null 2>"$tmp/err"
 	rc=$?
 	t1=$(date +%s.%N)
-	[ "$rc" = 124 ] && { echo ">$TIMEOUT"; return; }
+	{ [ "$rc" = 124 ] || [ "$rc" = 137 ]; } && { echo ">$TIMEOUT"; return; }
 	[ "$rc" != 0 ] && { echo "failed ($(head -c 80 "$tmp/err" | tr '\n' ' '))"; return; }
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }'
 }

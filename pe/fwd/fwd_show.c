@@ -2,7 +2,9 @@
  *   show dataplane [json]       per port and per VRF counters by cause, and
  *                               by family (ipv4/ipv6) beside the totals
  *   clear dataplane counters    a baseline kept here (the worker's counters stay)
- *   show mpls table [json]      the installed LFIB (FRR's field names)
+ *   show mpls table [LABEL] [json]  the installed LFIB (FRR's field names);
+ *                               with LABEL that entry alone, its object
+ *                               itself in JSON as zebra prints it ({} if none)
  *   [no] mpls ip propagate-ttl  uniform (default) or pipe TTL mode
  * (counters: the C pipeline's plus the XDP program's, fwd_backend.c)
  * One json-c tree per view; text is rendered beside it. */
@@ -227,7 +229,8 @@ static const char *own_vrf(const struct lfib_own *o)
 
 static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
 {
-	bool json = cmd_has(a, "json");
+	bool json = cmd_has(a, "json"), one = cmd_arg(a, "label") != NULL;
+	uint32_t only = (uint32_t)cmd_arg_u64(a, "label");
 	json_object *top = json_object_new_object();
 	char key[16], b[IPADDR_STRLEN], p[PREFIX_STRLEN];
 	uint32_t l;
@@ -241,7 +244,7 @@ static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
 		struct fwd_nh *n;
 		json_object *e, *nhs;
 
-		if (o == NULL)
+		if (o == NULL || (one && l != only))
 			continue;
 		n = fwd_ctl_nh_current(l, true);
 		e = json_object_new_object();
@@ -307,7 +310,15 @@ static int show_mpls_table_cmd(struct cli *cli, const struct cmd_args *a)
 		json_object_object_add(e, "nexthops", nhs);
 		json_object_object_add(top, key, e);
 	}
-	if (json)
+	if (json && one) { /* the entry itself */
+		json_object *e = NULL;
+
+		snprintf(key, sizeof(key), "%u", only);
+		if (json_object_object_get_ex(top, key, &e))
+			json_object_get(e);
+		json_object_put(top);
+		cli_json(cli, e != NULL ? e : json_object_new_object());
+	} else if (json)
 		cli_json(cli, top);
 	else
 		json_object_put(top);
@@ -336,8 +347,8 @@ static const struct cmd_def view_cmds[] = {
 	{ "clear dataplane counters",
 	  "Reset functions\n" "Forwarding plane\n" "Counters (the kernel's stay)\n",
 	  clear_dataplane_cmd },
-	{ "show mpls table [json]",
-	  SHOW_STR "MPLS information\n" "MPLS table (installed LFIB)\n" JSON_STR,
+	{ "show mpls table [(16-1048575)$label] [json]",
+	  SHOW_STR "MPLS information\n" "MPLS table (installed LFIB)\n" "LSP to display information about\n" JSON_STR,
 	  show_mpls_table_cmd },
 };
 

@@ -69,7 +69,7 @@ check "ce1 BGP: 192.168.2.0/24 with AS path 65000 65102" wait_json ce1 "show bgp
 	'{"routes":{"192.168.2.0/24":[{"valid":true,"path":"65000 65102","nexthops":[{"ip":"10.1.1.1"}]}]}}'
 check "ce1 kernel: 192.168.2.0/24 via 10.1.1.1 proto 200" wait_kernel ce1 192.168.2.0/24 \
 	'^192\.168\.2\.0/24 via 10\.1\.1\.1 dev eth0 proto 200'
-own_paths() { "$PESH" -N ce1 -c "show bgp ipv4 unicast json" | $PY -c 'import json,sys; p=json.load(sys.stdin)["routes"]["192.168.1.0/24"]; sys.exit(0 if len(p)==1 and p[0]["pathFrom"]=="local" else 1)'; }
+own_paths() { "$PESH" -N ce1 -c "show bgp ipv4 unicast json" | $PY -c 'import json,sys; p=json.load(sys.stdin)["routes"]["192.168.1.0/24"]; sys.exit(0 if len(p)==1 and p[0]["peerId"]=="(unspec)" and p[0]["weight"]==32768 else 1)'; }
 check "ce1 has only its own path for 192.168.1.0/24 (AS loop)" own_paths
 
 # IPv6 over the same sessions (IPv6 unicast) and VPN-IPv6 between the PEs

@@ -27,7 +27,7 @@ check "pe2 VRF CUST-A: 192.168.1.0/24 via pe1" wait_json pe2 "show ip route vrf 
 check "pe1 VRF CUST-A: 192.168.2.0/24 via pe2" wait_json pe1 "show ip route vrf CUST-A json" \
 	'{"192.168.2.0/24":[{"protocol":"bgp","nexthops":[{"ip":"10.255.0.3"}]}]}'
 check "pe1 drops its own route reflected back (originator loop)" wait_json pe1 \
-	"show bgp ipv4 vpn rd 65000:1 192.168.1.0/24 json" '{"65000:1":{"paths":[{"bestpath":{"overall":true},"pathFrom":"local"}]}}'
+	"show bgp ipv4 vpn rd 65000:1 192.168.1.0/24 json" '{"65000:1":{"paths":[{"bestpath":{"overall":true},"pathFrom":"external","peerId":"(unspec)","nhVrfName":"CUST-A"}]}}'
 
 # VPN-IPv6 through the same reflector
 check "p1: VPNv6 for both clients" cfg p1 "router bgp 65000" "address-family ipv6 vpn" \

@@ -32,8 +32,23 @@ check "pe1 VRF CUST-A: 192.168.2.0/24 via pe2 with CUST-A's label" wait_json pe1
 check "pe1 VRF CUST-B: 192.168.2.0/24 with CUST-B's label" wait_json pe1 "show ip route vrf CUST-B json" \
 	"{\"192.168.2.0/24\":[{\"protocol\":\"bgp\",\"nexthops\":[{\"ip\":\"10.255.0.3\",\"labels\":[$lblB]}]}]}"
 check "pe1 BGP VRF table CUST-A: imported path" wait_json pe1 "show bgp vrf CUST-A ipv4 unicast json" \
-	'{"routes":{"192.168.2.0/24":[{"valid":true,"bestpath":true,"importedFrom":"vpn"}],"192.168.1.0/24":[{"pathFrom":"local"}]}}'
+	'{"routes":{"192.168.2.0/24":[{"valid":true,"bestpath":true,"importedFrom":"vpn","pathFrom":"external","peerId":"(unspec)","nhVrfName":"default","nhVrfId":0}],"192.168.1.0/24":[{"pathFrom":"external","peerId":"(unspec)","weight":32768}]}}'
 check "default VRF has no customer route" wait_json pe1 "show ip route json" '{"192.168.2.0/24":null}'
+
+# FRR's short forms and the fields its topotests read
+check "pe1: show bgp vrf CUST-A ipv4 PREFIX json (no unicast): leaked path, FRR's fields" wait_json pe1 \
+	"show bgp vrf CUST-A ipv4 192.168.2.0/24 json" \
+	'{"prefix":"192.168.2.0/24","advertisedTo":{},"paths":[{"valid":true,"pathFrom":"external","peerId":"(unspec)","nhVrfName":"default","nhVrfId":0,"weight":0,"aspath":{"string":"Local","segments":[],"length":0},"peer":{"peerId":"0.0.0.0","routerId":"10.255.0.1"}}]}'
+check "pe1: its own export in the VPN table: weight 32768, from CUST-A, advertised to pe2" wait_json pe1 \
+	"show bgp ipv4 vpn rd 65000:1 192.168.1.0/24 json" \
+	'{"65000:1":{"advertisedTo":{"10.255.0.3":{}},"paths":[{"pathFrom":"external","peerId":"(unspec)","weight":32768,"nhVrfName":"CUST-A","peer":{"peerId":"0.0.0.0"}}]}}'
+check "pe2: pe1's route from an internal peer (peer{}, no nhVrfName)" wait_json pe2 \
+	"show bgp ipv4 vpn rd 65000:1 192.168.1.0/24 json" \
+	'{"65000:1":{"paths":[{"pathFrom":"internal","peerId":"10.255.0.1","nhVrfName":null,"weight":0,"peer":{"peerId":"10.255.0.1","routerId":"10.255.0.1","type":"internal"}}]}}'
+check "pe2: show mpls table $lblA json: that LSP alone (CUST-A's label)" wait_json pe2 "show mpls table $lblA json" \
+	"{\"inLabel\":$lblA,\"vrf\":\"CUST-A\",\"nexthops\":[{\"action\":\"pop-lookup\"}]}"
+check "pe2: show mpls table of a label not in use: {}" test "$("$PESH" -N pe2 -c "show mpls table 1048575 json")" = "{
+}"
 
 # withdrawal: CUST-A's site-2 route goes away on pe2; CUST-B's stays
 "$PESH" -N pe2 -c "conf t" -c "vrf CUST-A" -c "no ip route 192.168.2.0/24 10.2.1.2" >/dev/null
@@ -132,6 +147,15 @@ t=json.load(sys.stdin)
 sys.exit(0 if any(nh.get("nexthop")=="10.0.12.2" for e in t.values() for nh in e.get("nexthops",[])) else 1)'
 }
 check "pe1 has an LDP LSP through p1 (LFIB entry toward 10.0.12.2)" retry 120 ldp_lsp_to_pe2
+only_binding() {
+	"$PESH" -N pe1 -c "show mpls ldp binding 10.255.0.3/32 json" | $PY -c 'import json,sys
+b=json.load(sys.stdin)["bindings"]
+sys.exit(0 if b and all(r["prefix"]=="10.255.0.3/32" for r in b) and any(r["neighborId"]=="10.255.0.2" and r["remoteLabel"]!="-" for r in b) else 1)'
+}
+check "pe1: show mpls ldp binding 10.255.0.3/32 json: that FEC alone, p1's label" retry 40 only_binding
+check "pe1: show mpls ldp binding 10.255.0.3/32 detail json" wait_json pe1 "show mpls ldp binding 10.255.0.3/32 detail json" \
+	'{"10.255.0.3/32":{"remoteLabels":[{"neighborId":"10.255.0.2"}]}}'
+check "pe1: a FEC LDP does not know: no bindings" wait_json pe1 "show mpls ldp binding 10.99.99.0/24 json" '{"bindings":[]}'
 "$PESH" -N pe1 -c "conf t" -c "mpls ldp" -c "address-family ipv4" -c "no interface eth3" >/dev/null
 check "no labelled path: pe2's route is not usable on pe1" wait_json pe1 "show bgp ipv4 vpn rd 65000:22 192.168.2.0/24 json" \
 	'{"65000:22":{"paths":[{"valid":false,"nexthops":[{"accessible":false}]}]}}' 120

@@ -184,6 +184,40 @@ static int h_bigdump(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
+/* streamdump N: bigdump's lines, written in steps of 100 (cli_defer) */
+struct sdump {
+	unsigned long long i, n;
+};
+static volatile unsigned long long sdump_lines; /* written by the last big one */
+static volatile int sdump_freed;
+
+static int sdump_step(struct cli *c, void *arg)
+{
+	struct sdump *d = arg;
+	int k;
+
+	for (k = 0; k < 100 && d->i < d->n; k++, d->i++)
+		cli_out(c, "route %llu 10.%llu.%llu.0/24 via 192.0.2.1 %060d\n", d->i,
+			(d->i >> 8) & 255, d->i & 255, 0);
+	if (d->n >= 100000)
+		__atomic_store_n(&sdump_lines, d->i, __ATOMIC_SEQ_CST);
+	return d->i < d->n ? CMD_PENDING : CMD_SUCCESS;
+}
+
+static void sdump_free(void *arg)
+{
+	free(arg);
+	__atomic_add_fetch(&sdump_freed, 1, __ATOMIC_SEQ_CST);
+}
+
+static int h_streamdump(struct cli *c, const struct cmd_args *a)
+{
+	struct sdump *d = xcalloc(1, sizeof(*d));
+
+	d->n = cmd_arg_u64(a, "n");
+	return cli_defer(c, sdump_step, sdump_free, d);
+}
+
 static int h_json(struct cli *cli, const struct cmd_args *a)
 {
 	struct json_object *o = json_object_new_object();
@@ -216,6 +250,7 @@ static const struct cmd_def view_cmds[] = {
 	{ "echo LINE", "Echo\nText\n", h_echo },
 	{ "bigdump (1-10000000)$n", "Dump\nLines\n", h_bigdump },
 	{ "jsondump", "Json\n", h_json },
+	{ "streamdump (1-10000000)$n", "Dump in steps\nLines\n", h_streamdump },
 };
 
 static const struct cmd_def config_cmds[] = {
@@ -1007,7 +1042,7 @@ static int cl_connect(const char *path)
 	ck_assert_int_ge(fd, 0);
 	ck_assert_uint_lt(strlen(path), sizeof(sun.sun_path));
 	memcpy(sun.sun_path, path, strlen(path) + 1);
-	ck_assert_int_eq(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	ck_assert_msg(connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0, "connect %s: %s", path, strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	return fd;
 }
@@ -1337,6 +1372,123 @@ START_TEST(t_socket_path)
 }
 END_TEST
 
+/* A session that is not async (config file, test) gets the whole deferred
+ * output before cli_execute returns; the step's state is freed once. */
+START_TEST(t_defer_sync)
+{
+	int freed = sdump_freed;
+
+	ck_assert_int_eq(cli_execute(cli, "streamdump 250"), CMD_SUCCESS);
+	ck_assert(!cli_pending(cli));
+	ck_assert_ptr_nonnull(strstr(OUT(), "route 0 10.0.0.0/24"));
+	ck_assert_ptr_nonnull(strstr(OUT(), "route 249 10.0.249.0/24"));
+	ck_assert_ptr_null(strstr(OUT(), "route 250 "));
+	ck_assert_int_eq(sdump_freed, freed + 1);
+	/* async, pending, then freed with the session in the middle */
+	cli_set_async(cli, true);
+	ck_assert_int_eq(cli_execute(cli, "streamdump 1000"), CMD_SUCCESS);
+	ck_assert(cli_pending(cli));
+	ck_assert_int_eq(cli_resume(cli, CMD_SUCCESS), CMD_PENDING);
+	/* a second deferred command meanwhile runs at once */
+	out_reset();
+	ck_assert_int_eq(cli_execute(cli, "streamdump 3"), CMD_SUCCESS);
+	ck_assert_ptr_nonnull(strstr(OUT(), "route 2 "));
+	ck_assert_int_eq(sdump_freed, freed + 2);
+	cli_free(cli);
+	cli = cli_new(out_write, NULL);
+	ck_assert_int_eq(sdump_freed, freed + 3);
+}
+END_TEST
+
+/* Wait (bounded) until the loop thread has done something. */
+static void wait_for(volatile int *v, int want)
+{
+	int i;
+
+	for (i = 0; i < 1000 && __atomic_load_n(v, __ATOMIC_SEQ_CST) < want; i++)
+		usleep(10000);
+}
+
+/* A client that does not read its dump must neither stall the daemon (a
+ * second session is served meanwhile, dump included) nor make it hold the
+ * dump: the dump stops after about CTL_OUT_HIGH bytes plus the socket
+ * buffers and goes on, complete and in order, once the client reads. A
+ * client that goes away in the middle frees the dump's state. */
+START_TEST(t_ctl_slow_reader)
+{
+	struct loop l = { .base = event_base_new() };
+	const unsigned long long n = 300000; /* ~30 MB of output */
+	unsigned long long next = 0, lines;
+	struct ctl *c;
+	struct reply r;
+	int a, b, a2, freed;
+	uint8_t h[CTL_HDR_LEN];
+	static char buf[CTL_CHUNK + 512]; /* a chunk after a partial line */
+	char *p, *nl;
+	size_t carry = 0;
+	uint32_t len;
+
+	c = ctl_start(l.base, sockpath, "pe1");
+	ck_assert_ptr_nonnull(c);
+	loop_start(&l);
+	a = cl_connect(sockpath);
+	b = cl_connect(sockpath);
+	cl_send(a, CTL_EXEC, "streamdump 300000");
+	/* the other session is served while a's dump waits */
+	ck_assert_int_eq(cl_exec(b, "jsondump", &r), CMD_SUCCESS);
+	ck_assert_ptr_nonnull(strstr(OUT(), "10.0.0.0/8"));
+	ck_assert_int_eq(cl_exec(b, "streamdump 2000", &r), CMD_SUCCESS);
+	ck_assert_ptr_nonnull(strstr(OUT(), "route 1999 "));
+	ck_assert_int_eq(cl_exec(b, "echo again", &r), CMD_SUCCESS);
+	/* a has read nothing: its dump stopped far short of its end (the
+	 * socket buffers and CTL_OUT_HIGH hold a few MB; the dump is 30 MB) */
+	lines = __atomic_load_n(&sdump_lines, __ATOMIC_SEQ_CST);
+	ck_assert_uint_gt(lines, 0);
+	ck_assert_uint_lt(lines * 100, 12u * 1024 * 1024);
+	/* now a reads: every line, once, in order, then DONE */
+	for (;;) {
+		ck_assert_int_eq(read_full(a, h, sizeof(h)), 0);
+		len = ctl_hdr_len(h);
+		ck_assert_uint_le(len, CTL_CHUNK);
+		ck_assert_int_eq(read_full(a, buf + carry, len), 0);
+		if (h[4] == CTL_DONE) {
+			ck_assert_uint_eq(carry, 0);
+			ck_assert_int_eq(buf[0], CMD_SUCCESS);
+			break;
+		}
+		ck_assert_int_eq(h[4], CTL_OUTPUT);
+		buf[carry + len] = '\0';
+		for (p = buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+			unsigned long long got;
+
+			ck_assert_int_eq(sscanf(p, "route %llu ", &got), 1);
+			ck_assert_uint_eq(got, next);
+			next++;
+		}
+		carry = strlen(p);
+		memmove(buf, p, carry);
+		ck_assert_uint_lt(carry, 200);
+	}
+	ck_assert_uint_eq(next, n);
+	/* the session is usable again */
+	ck_assert_int_eq(cl_exec(a, "jsondump", &r), CMD_SUCCESS);
+	ck_assert_ptr_nonnull(strstr(OUT(), "10.0.0.0/8"));
+	/* a client that leaves in the middle of a dump */
+	freed = sdump_freed;
+	a2 = cl_connect(sockpath);
+	cl_send(a2, CTL_EXEC, "streamdump 300000");
+	ck_assert_int_eq(cl_exec(b, "echo x", &r), CMD_SUCCESS); /* a2's dump has begun */
+	close(a2);
+	wait_for(&sdump_freed, freed + 1);
+	ck_assert_int_eq(sdump_freed, freed + 1);
+	close(a);
+	close(b);
+	loop_stop(&l);
+	ctl_stop(c);
+	event_base_free(l.base);
+}
+END_TEST
+
 static Suite *cmd_suite(void)
 {
 	Suite *s = suite_create("cmd");
@@ -1362,12 +1514,14 @@ static Suite *cmd_suite(void)
 	tcase_add_test(tc, t_bounds);
 	tcase_add_test(tc, t_bad_syntax);
 	tcase_add_test(tc, t_fuzz);
+	tcase_add_test(tc, t_defer_sync);
 	suite_add_tcase(s, tc);
 
 	tcase_add_checked_fixture(tn, ctl_setup, ctl_teardown);
 	tcase_set_timeout(tn, 60);
 	tcase_add_test(tn, t_ctl_session);
 	tcase_add_test(tn, t_ctl_malformed);
+	tcase_add_test(tn, t_ctl_slow_reader);
 	tcase_add_test(tn, t_ctl_stale);
 	tcase_add_test(tn, t_socket_path);
 	suite_add_tcase(s, tn);
