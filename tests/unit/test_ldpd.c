@@ -250,7 +250,7 @@ START_TEST(config_grows)
 	ldp_config_write(cli);
 	ck_assert_ptr_nonnull(strstr(out, "  interface e4\n  exit\n  !\n  interface e6\n"));
 	ck_assert_ptr_nonnull(strstr(out, "  interface e199\n"));
-	ck_assert_ptr_nonnull(strstr(out, " neighbor 10.9.0.99 password pw98\n"));
+	ck_assert_ptr_nonnull(strstr(out, " neighbor 10.9.0.99 password <hidden>\n"));
 	ldpd_test_start(base);
 	dropped = ldpd_stats()->hello_dropped_full;
 	for (i = 0; i < 2000; i++) {
