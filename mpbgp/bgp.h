@@ -109,6 +109,7 @@ struct bgp_peer {
 	bool af_nego[BGP_AF_MAX];  /* sent and received */
 	bool as4;
 	char last_error[160];      /* last NOTIFICATION sent/received or reason */
+	bool addr_reachable;       /* speaker.c: a route to the peer at the last check */
 	struct bgp_peer_counters cnt;
 	void *sess;                /* session.c private */
 	/* routes (rib.c / adjout.c) */

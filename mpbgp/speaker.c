@@ -250,10 +250,27 @@ static void reval_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	(void)arg;
-	for (b = bgp_first(); b != NULL; b = bgp_next(b))
+	for (b = bgp_first(); b != NULL; b = bgp_next(b)) {
+		struct vrf *vrf = b->vrf != NULL ? b->vrf : vrf_default();
+		struct bgp_peer *p;
+
 		for (af = 0; af < BGP_AF_MAX; af++)
 			if (b->rib[af] != NULL)
 				bgp_rib_revalidate(b->rib[af], NULL);
+		/* a peer whose address just became reachable (the IGP beside
+		 * ped brought the remote loopback) is tried at once rather than
+		 * at its next ConnectRetry, up to 120 s away (as FRR's next-hop
+		 * tracking of peers does) */
+		for (p = b->peers; p != NULL; p = p->next) {
+			const struct rib_dest *d = rib_match(vrf->rib, &p->cfg.addr);
+			bool reach = d != NULL && d->selected != NULL;
+
+			if (reach && !p->addr_reachable && p->state == BGP_ST_ACTIVE &&
+			    !p->cfg.passive && !p->cfg.shutdown)
+				bgp_fsm_event(p, BGP_EV_CONNRETRY_EXP, NULL);
+			p->addr_reachable = reach;
+		}
+	}
 }
 
 /* ---- RIB change hooks ---- */
