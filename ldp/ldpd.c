@@ -675,8 +675,11 @@ static void op_close_conn(void *ctx)
 	n->msg_id = 0;
 	n->max_pdu = LDP_MAX_PDU_DEFAULT;
 	/* RFC 5036 2.5.3: back off after a failed initialization */
-	if (!n->was_oper)
+	if (!n->was_oper) {
 		n->init_failures++;
+		log_info("ldp nbr %s: session closed before operational (%s)", n->fsm.name,
+			 n->last_error[0] ? n->last_error : "no reason recorded");
+	}
 	n->backoff = n->was_oper ? 0 : ldp_backoff_next(n->backoff);
 	n->was_oper = false;
 	if (n->active) {
@@ -1217,15 +1220,24 @@ static void nbr_connected_cb(evutil_socket_t fd, short what, void *arg)
 	struct timeval tv = { 0, 0 };
 
 	(void)what;
-	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0 || soerr != 0) {
+	if (n->connect_errno != 0)
+		soerr = n->connect_errno; /* connect() itself failed: SO_ERROR is 0 */
+	else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) != 0)
+		soerr = errno;
+	if (soerr != 0) {
+		/* a TCP failure, not a failed initialization (RFC 5036 2.5.3's
+		 * backoff is for those): typically no route yet to the peer's
+		 * transport address while the IGP beside ped converges, or its
+		 * LDP not listening yet; try again in a second */
 		snprintf(n->last_error, sizeof(n->last_error), "connect: %s", strerror(soerr));
+		log_info("ldp nbr %s: %s", n->fsm.name, n->last_error);
 		event_free(n->ev_write);
 		n->ev_write = NULL;
 		close(n->fd);
 		n->fd = -1;
 		n->connecting = false;
-		n->backoff = ldp_backoff_next(n->backoff);
-		tv.tv_sec = n->backoff;
+		n->connect_errno = 0;
+		tv.tv_sec = 1;
 		evtimer_add(n->ev_connect, &tv);
 		return;
 	}
@@ -1260,7 +1272,9 @@ static void nbr_connect_cb(evutil_socket_t fd, short what, void *arg)
 	sin.sin_addr.s_addr = htonl(n->raddr);
 	sin.sin_port = htons(LDP_PORT);
 	n->connecting = true;
+	n->connect_errno = 0;
 	if (connect(s, (struct sockaddr *)&sin, sizeof(sin)) != 0 && errno != EINPROGRESS) {
+		n->connect_errno = errno;
 		n->ev_write = event_new(L.base, s, EV_WRITE, nbr_connected_cb, n);
 		event_active(n->ev_write, EV_WRITE, 0);
 		return;

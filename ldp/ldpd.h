@@ -138,6 +138,7 @@ struct ldp_nbr {
 	int fd;
 	bool active;           /* we connect (our transport address is higher) */
 	bool connecting;
+	int connect_errno; /* connect() failed at once with it (0: none) */
 	bool gtsm;
 	bool md5;
 	struct event *ev_read, *ev_write, *ev_ka_timeout, *ev_ka_timer, *ev_connect;
