@@ -22,6 +22,7 @@
 #include "cli/cmd.h"
 #include "ldp/ldpd.h"
 #include "lib/jsonw.h"
+#include "lib/kbatch.h"
 #include "lib/log.h"
 #include "lib/prefix.h"
 
@@ -292,11 +293,8 @@ struct bind_ctx {
 	struct cli *cli;
 	struct jsonw jw;
 	bool detail, json;
-	struct prefix4 *keys; /* this pass, in order */
-	size_t nkeys, next, cap;
-	size_t seen;          /* FECs above the cursor in the last pass */
-	struct prefix4 last;  /* cursor: the last FEC taken */
-	bool have_last, exhausted, one;
+	struct kbatch kb;     /* this pass's FECs (struct prefix4), the cursor */
+	bool one;
 };
 
 static void bind_row(struct bind_ctx *c, const char *pfx, uint32_t nbr, const char *local,
@@ -404,54 +402,16 @@ static int bind_fec_cb(void *arg, const struct lde_fec_info *fi)
 	return 0;
 }
 
-/* pass: the cap smallest FECs above the cursor, from the unordered LIB
- * (a max-heap of them) */
-static void bind_heap_down(struct prefix4 *h, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		struct prefix4 t;
-
-		if (l < n && prefix4_cmp(&h[l], &h[m]) > 0)
-			m = l;
-		if (l + 1 < n && prefix4_cmp(&h[l + 1], &h[m]) > 0)
-			m = l + 1;
-		if (m == i)
-			return;
-		t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
-
-static void bind_pick(void *arg, const struct prefix4 *fec)
-{
-	struct bind_ctx *c = arg;
-	size_t i;
-
-	if (c->have_last && prefix4_cmp(fec, &c->last) <= 0)
-		return;
-	c->seen++;
-	if (c->nkeys < c->cap) {
-		i = c->nkeys++;
-		c->keys[i] = *fec;
-		while (i > 0 && prefix4_cmp(&c->keys[(i - 1) / 2], &c->keys[i]) < 0) {
-			struct prefix4 t = c->keys[i];
-
-			c->keys[i] = c->keys[(i - 1) / 2];
-			c->keys[(i - 1) / 2] = t;
-			i = (i - 1) / 2;
-		}
-	} else if (prefix4_cmp(fec, &c->keys[0]) < 0) {
-		c->keys[0] = *fec;
-		bind_heap_down(c->keys, c->nkeys, 0);
-	}
-}
-
 static int bind_key_cmp(const void *a, const void *b)
 {
 	return prefix4_cmp(a, b);
+}
+
+/* pass: the batch keeps the smallest FECs above the cursor, from the
+ * unordered LIB */
+static void bind_pick(void *arg, const struct prefix4 *fec)
+{
+	kbatch_offer(&((struct bind_ctx *)arg)->kb, fec);
 }
 
 static void bind_pass(struct bind_ctx *c, const struct lde *lde)
@@ -461,19 +421,9 @@ static void bind_pass(struct bind_ctx *c, const struct lde *lde)
 
 	lde_get_stats(lde, &st);
 	cap = st.fecs / 8 > BIND_BATCH ? st.fecs / 8 : BIND_BATCH;
-	if (cap != c->cap) {
-		free(c->keys);
-		c->keys = xcalloc(cap, sizeof(*c->keys));
-		c->cap = cap;
-	}
-	c->nkeys = c->next = c->seen = 0;
+	kbatch_begin(&c->kb, cap);
 	lde_fec_keys(lde, bind_pick, c);
-	qsort(c->keys, c->nkeys, sizeof(*c->keys), bind_key_cmp);
-	c->exhausted = c->seen <= c->cap;
-	if (c->nkeys > 0) {
-		c->last = c->keys[c->nkeys - 1];
-		c->have_last = true;
-	}
+	kbatch_end(&c->kb);
 }
 
 static int bind_end(struct bind_ctx *c)
@@ -495,14 +445,14 @@ static int bind_step(struct cli *cli, void *arg)
 	(void)cli;
 	if (lde == NULL) /* LDP went away: end here */
 		return bind_end(c);
-	if (c->next == c->nkeys) {
-		if (c->exhausted)
+	if (c->kb.next == c->kb.n) {
+		if (c->kb.exhausted)
 			return bind_end(c);
 		bind_pass(c, lde);
 		return CMD_PENDING;
 	}
-	for (n = 0; n < BIND_STEP && c->next < c->nkeys; n++, c->next++)
-		lde_fec_get(lde, &c->keys[c->next], bind_fec_cb, c); /* gone: -1, skipped */
+	for (n = 0; n < BIND_STEP && c->kb.next < c->kb.n; n++, c->kb.next++)
+		lde_fec_get(lde, kbatch_at(&c->kb, c->kb.next), bind_fec_cb, c); /* gone: -1, skipped */
 	return CMD_PENDING;
 }
 
@@ -510,7 +460,7 @@ static void bind_free(void *arg)
 {
 	struct bind_ctx *c = arg;
 
-	free(c->keys);
+	kbatch_free(&c->kb);
 	free(c);
 }
 
@@ -527,17 +477,20 @@ static int show_binding_cmd(struct cli *cli, const struct cmd_args *a)
 	c->cli = cli;
 	c->detail = cmd_has(a, "detail");
 	c->json = cmd_has(a, "json");
+	kbatch_init(&c->kb, sizeof(struct prefix4), bind_key_cmp);
 	if (only != NULL) {
 		/* FRR's `show mpls ldp binding A.B.C.D/M`: that FEC only */
-		c->keys = xcalloc(1, sizeof(*c->keys));
-		if (prefix4_parse(only, &c->keys[0], NULL) != 0) {
+		struct prefix4 fec;
+
+		if (prefix4_parse(only, &fec, NULL) != 0) {
 			bind_free(c);
 			cli_out(cli, "%% Malformed prefix: %s\n", only);
 			return CMD_ERROR;
 		}
-		prefix4_apply_mask(&c->keys[0]);
-		c->nkeys = 1;
-		c->exhausted = true;
+		prefix4_apply_mask(&fec);
+		kbatch_begin(&c->kb, 1); /* a batch of one, the only one */
+		kbatch_offer(&c->kb, &fec);
+		kbatch_end(&c->kb);
 	}
 	if (!c->json && !c->detail)
 		cli_out(cli, "AF   Destination        Nexthop         Local Label Remote Label  In Use\n");

@@ -10,6 +10,7 @@
 
 #include "cli/cmd.h"
 #include "lib/jsonw.h"
+#include "lib/kbatch.h"
 #include "lib/log.h"
 #include "mpbgp/bgp_cfg.h"
 #include "mpbgp/explain.h"
@@ -526,11 +527,8 @@ struct dump {
 	enum bgp_af af;
 	bool json, vpn;
 	struct jsonw jw;
-	struct bgp_prefix *keys; /* this pass, sorted */
-	size_t nkeys, cap, next;
-	size_t seen;             /* keys above the cursor in the last pass */
-	struct bgp_prefix last;  /* cursor: the last key taken */
-	bool have_last, exhausted, rd_open;
+	struct kbatch kb;        /* this pass's keys (struct bgp_prefix), the cursor */
+	bool rd_open;
 	struct rd rd;            /* VPN: RD of the open object / text header */
 	uint64_t count;
 };
@@ -547,72 +545,19 @@ static int key_qsort_cmp(const void *a, const void *b)
 	return key_cmp(a, b);
 }
 
-static void heap_down(struct bgp_prefix *h, size_t n, size_t i)
-{
-	for (;;) {
-		size_t l = 2 * i + 1, m = i;
-		struct bgp_prefix t;
-
-		if (l < n && key_cmp(&h[l], &h[m]) > 0)
-			m = l;
-		if (l + 1 < n && key_cmp(&h[l + 1], &h[m]) > 0)
-			m = l + 1;
-		if (m == i)
-			return;
-		t = h[i];
-		h[i] = h[m];
-		h[m] = t;
-		i = m;
-	}
-}
-
-static void heap_up(struct bgp_prefix *h, size_t i)
-{
-	while (i > 0 && key_cmp(&h[(i - 1) / 2], &h[i]) < 0) {
-		struct bgp_prefix t = h[i];
-
-		h[i] = h[(i - 1) / 2];
-		h[(i - 1) / 2] = t;
-		i = (i - 1) / 2;
-	}
-}
-
-/* pass: keeps the cap smallest keys above the cursor (max-heap) */
+/* pass: the batch keeps the smallest keys above the cursor */
 static void dump_pick(struct bgp_dest *d, void *arg)
 {
-	struct dump *u = arg;
-
-	if (u->have_last && key_cmp(&d->p, &u->last) <= 0)
-		return;
-	u->seen++;
-	if (u->nkeys < u->cap) {
-		u->keys[u->nkeys] = d->p;
-		heap_up(u->keys, u->nkeys++);
-	} else if (key_cmp(&d->p, &u->keys[0]) < 0) {
-		u->keys[0] = d->p;
-		heap_down(u->keys, u->nkeys, 0);
-	}
+	kbatch_offer(&((struct dump *)arg)->kb, &d->p);
 }
 
 static void dump_pass(struct dump *u, struct bgp_rib *rib)
 {
 	size_t cap = bgp_rib_dest_count(rib) / 8;
 
-	if (cap < DUMP_BATCH)
-		cap = DUMP_BATCH;
-	if (cap != u->cap) {
-		free(u->keys);
-		u->keys = xcalloc(cap, sizeof(*u->keys));
-		u->cap = cap;
-	}
-	u->nkeys = u->next = u->seen = 0;
+	kbatch_begin(&u->kb, cap < DUMP_BATCH ? DUMP_BATCH : cap);
 	bgp_rib_walk(rib, dump_pick, u);
-	qsort(u->keys, u->nkeys, sizeof(*u->keys), key_qsort_cmp);
-	u->exhausted = u->seen <= u->cap;
-	if (u->nkeys > 0) {
-		u->last = u->keys[u->nkeys - 1];
-		u->have_last = true;
-	}
+	kbatch_end(&u->kb);
 }
 
 static void dump_write(void *arg, const char *buf, size_t len)
@@ -701,14 +646,14 @@ static int dump_step(struct cli *cli, void *arg)
 	(void)cli;
 	if (rib == NULL) /* the instance or family went away: end here */
 		return dump_end(u);
-	if (u->next == u->nkeys) {
-		if (u->exhausted)
+	if (u->kb.next == u->kb.n) {
+		if (u->kb.exhausted)
 			return dump_end(u);
 		dump_pass(u, rib);
 		return CMD_PENDING;
 	}
-	for (n = 0; n < DUMP_STEP && u->next < u->nkeys; u->next++) {
-		struct bgp_dest *d = bgp_rib_lookup(rib, &u->keys[u->next]);
+	for (n = 0; n < DUMP_STEP && u->kb.next < u->kb.n; u->kb.next++) {
+		struct bgp_dest *d = bgp_rib_lookup(rib, kbatch_at(&u->kb, u->kb.next));
 
 		if (d == NULL || !dest_shown(d))
 			continue;
@@ -726,7 +671,7 @@ static void dump_free(void *arg)
 {
 	struct dump *u = arg;
 
-	free(u->keys);
+	kbatch_free(&u->kb);
 	free(u);
 }
 
@@ -741,6 +686,7 @@ static int show_routes(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 	}
 	u = xcalloc(1, sizeof(*u));
 	u->cli = cli;
+	kbatch_init(&u->kb, sizeof(struct bgp_prefix), key_qsort_cmp);
 	snprintf(u->vrf, sizeof(u->vrf), "%s", b->vrf_name);
 	u->af = af;
 	u->json = json;
