@@ -26,6 +26,7 @@ PESH=$BUILD/cli/pesh
 [ "$(id -u)" = 0 ] || { echo "needs root" >&2; exit 1; }
 [ -x "$PETOPO" ] && [ -x "$PESH" ] || { echo "no build in $BUILD" >&2; exit 1; }
 TMPD=$(mktemp -d /tmp/ldpconv.XXXXXX)
+chmod 711 "$TMPD" # FRR daemons beside ped (l3vpn-basic's OSPF) run as user frr
 export PETOPO_RUNDIR=$TMPD/run PE_RUNDIR=$TMPD/pe
 NAME=lc$$
 trap '"$PETOPO" down --all >/dev/null 2>&1; rm -rf "$TMPD"' EXIT
