@@ -3,6 +3,7 @@
 #define PE_PED_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "lib/nl.h"
 #include "vrf/vrf.h"
@@ -23,11 +24,17 @@ struct ped {
 
 extern struct ped ped;
 
+/* modules.c */
+void ped_modules_init(void);
+void ped_modules_fini(void);
+
 /* config.c */
 void config_cli_init(void);
 /* Loads FILE line by line; prints "FILE:LINE: reason" to stderr for each bad
  * line. Returns the number of bad lines (0 = success), -1 if unreadable. */
 int config_load(const char *file);
+/* The same from an open stream; file is the name used in the messages. */
+int config_load_fp(FILE *fp, const char *file);
 void config_write(struct cli *cli);
 int config_save(const char *file, char *err, size_t errlen);
 
