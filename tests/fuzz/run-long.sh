@@ -32,7 +32,7 @@ build=${BUILD_DIR:-$top/build}
 bindir=$build/fuzz-build/tests/fuzz
 [ -x "$bindir/fuzz_bgp" ] || bindir=$build/tests/fuzz
 mkdir -p "$work"
-[ -d "$work/corpus" ] || python3 "$here/seeds.py" "$work/corpus" >/dev/null || exit 1
+python3 "$here/seeds.py" "$work/corpus" >/dev/null || exit 1 # adds to a kept corpus
 
 declare -A left done_s execs cov ft corp crash
 order=()
@@ -44,6 +44,10 @@ for a in "$@"; do
 	order+=("$t")
 done
 start=$(date -u '+%Y-%m-%d %H:%M UTC')
+
+dict() {
+	[ -f "$work/corpus/$1.dict" ] && echo "-dict=$work/corpus/$1.dict"
+}
 
 maxlen() {
 	case $1 in config | ctl) echo 16384 ;; *) echo 8192 ;; esac
@@ -88,7 +92,7 @@ while :; do
 		log=$work/$t.$(date -u +%H%M%S).log
 		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 			nice -n 10 "$bindir/fuzz_$t" -max_total_time="$s" -max_len="$(maxlen "$t")" \
-			-rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
+			-rss_limit_mb=2048 -timeout=10 -print_final_stats=1 $(dict "$t") \
 			-artifact_prefix="$work/artifacts/$t/" "$work/corpus/$t" >"$log" 2>&1
 		rc=$?
 		n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -40,6 +40,11 @@ maxlen() {
 	esac
 }
 
+# the keywords of ped's commands (seeds.py) for the two command-line targets
+dict() {
+	[ -f "$work/corpus/$1.dict" ] && echo "-dict=$work/corpus/$1.dict"
+}
+
 fail=0
 for t in $targets; do
 	bin=$bindir/fuzz_$t
@@ -54,7 +59,7 @@ for t in $targets; do
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		"$bin" -max_total_time="$secs" -max_len="$(maxlen "$t")" -rss_limit_mb=2048 \
 		-timeout=10 -print_final_stats=1 -artifact_prefix="$work/artifacts/$t/" \
-		"$work/corpus/$t" >"$log" 2>&1
+		$(dict "$t") "$work/corpus/$t" >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 	last=$(grep -E '^#[0-9]+' "$log" | tail -1)
