@@ -400,6 +400,14 @@ static const struct cmd_def if_cmds[] = {
 	{ "[no] isis LINE", NO_STR "IS-IS interface commands (refused: isisd)\nArguments\n", if_igp_cmd },
 };
 
+/* Forgets every kept line (a harness builds ped's state again per input). */
+void compat_cli_fini(void)
+{
+	nlines = 0;
+	igp_refused = 0;
+	igp_skip = false;
+}
+
 void compat_cli_init(void)
 {
 	cmd_install_table(NODE_CONFIG, config_cmds, ARRAY_SIZE(config_cmds));

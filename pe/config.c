@@ -102,6 +102,19 @@ static int read_line(FILE *fp, char *buf, size_t max)
 int config_load(const char *file)
 {
 	FILE *fp = fopen(file, "r");
+	int errors;
+
+	if (fp == NULL) {
+		fprintf(stderr, "%s: cannot open: %s\n", file, strerror(errno));
+		return -1;
+	}
+	errors = config_load_fp(fp, file);
+	fclose(fp);
+	return errors;
+}
+
+int config_load_fp(FILE *fp, const char *file)
+{
 	struct capture cap = { NULL, 0, 0 };
 	struct cli *cli;
 	char *line = xmalloc(CONFIG_MAX_LINE + 1);
@@ -110,10 +123,6 @@ int config_load(const char *file)
 	int errors = 0, rc;
 	bool skip_block = false, skip;
 
-	if (fp == NULL) {
-		fprintf(stderr, "%s: cannot open: %s\n", file, strerror(errno));
-		return -1;
-	}
 	cli = cli_new(capture_write, &cap);
 	cli_set_node(cli, NODE_CONFIG, NULL);
 	while ((n = read_line(fp, line, CONFIG_MAX_LINE)) != LINE_EOF) {
@@ -181,7 +190,6 @@ int config_load(const char *file)
 	free(line);
 	free(cap.buf);
 	cli_free(cli);
-	fclose(fp);
 	return errors;
 }
 

@@ -61,104 +61,6 @@ static void print_stdout(void *arg, const char *buf, size_t len)
 	fwrite(buf, 1, len, stdout);
 }
 
-/* BGP's VPN labels: the owner says what the label does (pop and look up
- * in a VRF, or send to a CE); the dataplane installs it. */
-static mpls_label_t bgp_label_alloc(const struct label_owner *own)
-{
-	mpls_label_t l = label_alloc(LABEL_CLIENT_BGP, own);
-
-	fwd_ctl_bgp_label(l, own);
-	return l;
-}
-
-static int bgp_label_alloc_specific(mpls_label_t l, const struct label_owner *own, char *err,
-				    size_t errlen)
-{
-	if (label_alloc_specific(LABEL_CLIENT_BGP, l, own, err, errlen) != 0)
-		return -1;
-	fwd_ctl_bgp_label(l, own);
-	return 0;
-}
-
-static void bgp_label_release(mpls_label_t l)
-{
-	enum label_client c;
-
-	label_release(LABEL_CLIENT_BGP, l);
-	if (!label_in_use(l, &c) || c != LABEL_CLIENT_BGP)
-		fwd_ctl_bgp_label_del(l);
-}
-
-static const struct speaker_label_ops bgp_labels = { bgp_label_alloc, bgp_label_alloc_specific,
-						     bgp_label_release };
-
-static mpls_label_t ldp_label_alloc(const struct prefix4 *fec)
-{
-	struct label_owner own = { .kind = LABEL_OWN_LDP, .prefix = prefix_from4(fec) };
-
-	return label_alloc(LABEL_CLIENT_LDP, &own);
-}
-
-static void ldp_label_release(mpls_label_t l)
-{
-	label_release(LABEL_CLIENT_LDP, l);
-}
-
-static void ldp_nh_bound(const struct prefix4 *fec, const struct lde_path *paths, int npaths)
-{
-	fwd_ctl_ldp_bound(fec, paths, npaths);
-	speaker_fec_labelled(fec, npaths > 0);
-}
-
-static bool ldp_enabled(void)
-{
-	return ldpd_conf.enabled;
-}
-
-static const struct ldpd_ops ldp_ops = { iface_router_id, ldp_label_alloc, ldp_label_release,
-					 ldp_nh_bound,	 fwd_ctl_ldp_lfib, fwd_ctl_ldp_lfib_del };
-
-/* selected-route changes go to BGP and to LDP (core routes) */
-static void route_changed(struct vrf *vrf, const struct rib_dest *d)
-{
-	speaker_vrf_route_changed(vrf, d);
-	ldpd_route_changed(vrf, d);
-	fwd_ctl_route_changed(vrf, d);
-}
-
-static void register_all(void)
-{
-	cmd_init();
-	cmd_node_install(NODE_VIEW, "view", NODE_VIEW);
-	cmd_node_install(NODE_CONFIG, "config", NODE_VIEW);
-	cmd_node_install(NODE_VRF, "config-vrf", NODE_CONFIG);
-	cmd_node_install(NODE_INTERFACE, "config-if", NODE_CONFIG);
-	cmd_node_install(NODE_BGP, "config-router", NODE_CONFIG);
-	cmd_node_install(NODE_BGP_AF, "config-router-af", NODE_BGP);
-	label_mgr_init();
-	vrf_init();
-	fwd_ctl_init();
-	fwd_explain_init();
-	iface_init();
-	core_init();
-	vrf_cli_init();
-	iface_cli_init();
-	config_cli_init();
-	compat_cli_init();
-	label_cli_init();
-	bgp_cli_init();
-	bgp_show_init();
-	policy_cli_init();
-	speaker_init(iface_router_id, &bgp_labels);
-	speaker_set_iface_addr_fn(iface_addr_of);
-	bgp_set_local_addr_fn(iface_local_addr);
-	speaker_set_iface_addr6_fn(iface_addr6_for);
-	speaker_set_ldp_enabled_fn(ldp_enabled);
-	ldpd_init(&ldp_ops);
-	vrf_set_route_notify(route_changed);
-	vrf_set_cfg_notify(speaker_vrf_cfg_changed);
-}
-
 static int write_pidfile(const char *path)
 {
 	FILE *fp = fopen(path, "w");
@@ -209,7 +111,7 @@ int main(int argc, char **argv)
 	else if (ped.node[0])
 		snprintf(ped.netns_prefix, sizeof(ped.netns_prefix), "%s-", ped.node);
 
-	register_all();
+	ped_modules_init();
 
 	/* Nothing reaches the kernel until the whole file has been accepted. */
 	ped.kernel_apply = false;
@@ -272,15 +174,7 @@ int main(int argc, char **argv)
 	event_base_dispatch(ped.base);
 
 	ctl_stop(ctl);
-	ldpd_fini();
-	speaker_fini();
-	policy_fini();
-	fwd_ctl_fini();
-	core_fini();
-	iface_fini();
-	vrf_fini();
-	label_mgr_fini();
-	cmd_fini();
+	ped_modules_fini();
 	for (i = 0; i < 3; i++)
 		event_free(sigev[i]);
 	event_base_free(ped.base);

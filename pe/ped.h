@@ -3,6 +3,7 @@
 #define PE_PED_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "lib/nl.h"
 #include "vrf/vrf.h"
@@ -23,17 +24,24 @@ struct ped {
 
 extern struct ped ped;
 
+/* modules.c */
+void ped_modules_init(void);
+void ped_modules_fini(void);
+
 /* config.c */
 void config_cli_init(void);
 /* Loads FILE line by line; prints "FILE:LINE: reason" to stderr for each bad
  * line. Returns the number of bad lines (0 = success), -1 if unreadable. */
 int config_load(const char *file);
+/* The same from an open stream; file is the name used in the messages. */
+int config_load_fp(FILE *fp, const char *file);
 /* secrets: passwords as they are (write memory, ped -C), else <hidden> */
 void config_write(struct cli *cli, bool secrets);
 int config_save(const char *file, char *err, size_t errlen);
 
 /* compat_cli.c: FRR lines with no effect on ped, IGP blocks refused */
 void compat_cli_init(void);
+void compat_cli_fini(void);
 void compat_config_write(struct cli *cli, bool secrets);
 void compat_iface_config_write(struct cli *cli, const char *ifname);
 void compat_iface_forget(const char *ifname); /* `no interface IFNAME` */

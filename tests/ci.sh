@@ -3,7 +3,8 @@
 # (out of tree, in build/), runs `make check` (unit tests + namespace tests, as
 # root), then the unit tests once more under AddressSanitizer +
 # UndefinedBehaviorSanitizer (build-asan/), then `make distcheck` (unit tests
-# only; the namespace tests already ran).
+# only; the namespace tests already ran), then a short run of every fuzz
+# target (tests/fuzz/run.sh, FUZZ_SECONDS each, default 60).
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -33,4 +34,13 @@ for f in tests/unit/*.log; do printf '%-40s %s\n' "$f" "$(grep -E '^[0-9]+%: Che
 
 cd "$top/build"
 PE_SHARED_DIR="$top/../shared" make distcheck TESTS="$unit" DISTCHECK_CONFIGURE_FLAGS="--enable-werror"
+
+# Fuzzing (docs/fuzzing.md): the libFuzzer targets built by `make fuzz`
+# (clang, ASan+UBSan, in build/fuzz-build/), then FUZZ_SECONDS (default 60)
+# of each target from the seed corpora; a crash, leak or hang fails CI and
+# its input is left in build/fuzz-run/artifacts/.
+make fuzz
+[ -x fuzz-build/tests/fuzz/fuzz_bgp ] || { echo "make fuzz built no target (libFuzzer missing?)"; exit 1; }
+rm -rf fuzz-run
+BUILD_DIR="$top/build" bash "$top/tests/fuzz/run.sh" -t "${FUZZ_SECONDS:-60}" -o "$top/build/fuzz-run"
 echo "all checks passed"
