@@ -8,7 +8,8 @@
  *
  * The default route has the worst metric, so connected and CE routes win;
  * 169.254.0.1 has a permanent neighbor entry with pefwd<id>'s MAC (no
- * ARP), and pefwd<id> has one for 169.254.0.2 with pelocal's MAC: the
+ * ARP); IPv6 likewise (::/0 via fe80::1, a permanent ND entry; IPv6 stays
+ * off on pefwd<id>, which needs none), and pefwd<id> has one for 169.254.0.2 with pelocal's MAC: the
  * dataplane sends replies there (fwd_ctl.c vrf_publish). Neither end has an
  * address, so the kernel sources packets from the VRF's other interfaces.
  * On the kernel end: rp_filter loose (replies arrive there while the
@@ -85,6 +86,7 @@ int localport_create(int nsfd, uint32_t vrf_id, const char *vrf, char *err, size
 	char fwd[16];
 	struct ipaddr gw = { .af = AF_INET, .v4 = LOCALPORT_GW4 };
 	struct ipaddr host = { .af = AF_INET, .v4 = LOCALPORT_HOST4 };
+	struct ipaddr gw6 = { .af = AF_INET6, .v6 = { 0xfe, 0x80, [15] = 1 } };
 	struct nl_route r;
 	char e[160];
 	int kidx, fidx;
@@ -104,7 +106,6 @@ int localport_create(int nsfd, uint32_t vrf_id, const char *vrf, char *err, size
 	sysctl_ns(nsfd, "ipv4/conf/" LOCALPORT_KERNEL "/forwarding", "0");
 	sysctl_fwd(nsfd, fwd, "ipv4", "forwarding", "0");
 	sysctl_fwd(nsfd, fwd, "ipv6", "disable_ipv6", "1");
-	sysctl_ns(nsfd, "ipv6/conf/" LOCALPORT_KERNEL "/disable_ipv6", "1");
 	if (eth_set_gro_ns(nsfd, LOCALPORT_KERNEL, true) < 0)
 		log_warnx("VRF %s: local port: cannot turn GRO on for %s", vrf, LOCALPORT_KERNEL);
 	if (eth_set_tx_csum_ns(nsfd, LOCALPORT_KERNEL, false) < 0)
@@ -133,6 +134,14 @@ int localport_create(int nsfd, uint32_t vrf_id, const char *vrf, char *err, size
 	r.nh[0].ifindex = kidx;
 	if (nl_route_change(nsfd, true, &r, e, sizeof(e)) < 0)
 		goto fail;
+	/* IPv6 the same way, through fe80::1 (replies come back through the
+	 * IPv4 neighbor above: the dataplane needs the MAC only) */
+	r.dst.af = AF_INET6;
+	r.nh[0].gw = gw6;
+	r.onlink = false;
+	if (nl_neigh_set_permanent(nsfd, kidx, &gw6, mac_fwd, e, sizeof(e)) < 0 ||
+	    nl_route_change(nsfd, true, &r, e, sizeof(e)) < 0)
+		log_warnx("VRF %s: local port: no IPv6 (%s)", vrf, e);
 	log_info("VRF %s: local port %s/%s created", vrf, LOCALPORT_KERNEL, fwd);
 	return 0;
 fail:
