@@ -282,7 +282,7 @@ static void port_update(const struct iface *i)
 		fc.port[idx].open = true;
 		neigh_publish(idx);
 		log_info("dataplane: port %s open (%s, VRF %s, %s%s%s)", i->name,
-			 i->kvrf ? "customer" : "core", vrf->name,
+			 !i->kvrf ? "core" : localport_name(i->name) ? "local" : "customer", vrf->name,
 			 fwd_backend_name(fc.port[idx].backend), fc.port[idx].be_why[0] ? ": " : "",
 			 fc.port[idx].be_why);
 		if (!fc.running && fwd_worker_start(fc.w, -1) == 0)
