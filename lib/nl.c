@@ -30,6 +30,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
+#include <linux/veth.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -1201,6 +1202,8 @@ int nl_route_change(int nsfd, bool add, const struct nl_route *r, char *err, siz
 		goto toolong;
 	if (r->metric != 0 && !mnl_attr_put_u32_check(nlh, sizeof(req), RTA_PRIORITY, r->metric))
 		goto toolong;
+	if (r->onlink)
+		rtm->rtm_flags |= RTNH_F_ONLINK;
 	if (r->nh_count > 0 && nl_route_put_nexthops(nlh, sizeof(req), r) < 0)
 		goto toolong;
 	if (nl_request(nsfd, nlh, &t, err, errlen) < 0) {
@@ -1213,4 +1216,93 @@ toolong:
 	snprintf(err, errlen, "route request too large");
 	errno = EMSGSIZE;
 	return -1;
+}
+
+int nl_veth_add(int nsfd, const char *name, const uint8_t mac[6], const char *peer,
+		const uint8_t peer_mac[6], char *err, size_t errlen)
+{
+	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
+	struct nl_txn t = { 0 };
+	struct nlattr *linkinfo, *data, *pinfo;
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	if (!ifname_ok(name, err, errlen) || !ifname_ok(peer, err, errlen))
+		return -1;
+	memset(req, 0, sizeof(req));
+	nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = RTM_NEWLINK;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	pinfo = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	ifi = mnl_nlmsg_get_payload_tail(nlh);
+	memset(ifi, 0, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	nlh->nlmsg_len += MNL_ALIGN(sizeof(*ifi));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+	mnl_attr_put(nlh, IFLA_ADDRESS, 6, peer_mac);
+	mnl_attr_nest_end(nlh, pinfo);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	if (nl_request(nsfd, nlh, &t, err, errlen) < 0) {
+		if (errno == EEXIST)
+			snprintf(err, errlen, "interface %s or %s already exists", name, peer);
+		return -1;
+	}
+	return 0;
+}
+
+int nl_link_del(int nsfd, const char *ifname, char *err, size_t errlen)
+{
+	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
+	struct nl_txn t = { 0 };
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	if (!ifname_ok(ifname, err, errlen))
+		return -1;
+	memset(req, 0, sizeof(req));
+	nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = RTM_DELLINK;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	if (nl_request(nsfd, nlh, &t, err, errlen) < 0) {
+		if (errno == ENODEV)
+			snprintf(err, errlen, "no interface %s", ifname);
+		return -1;
+	}
+	return 0;
+}
+
+int nl_neigh_set_permanent(int nsfd, int ifindex, const struct ipaddr *ip, const uint8_t mac[6],
+			   char *err, size_t errlen)
+{
+	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
+	struct nl_txn t = { 0 };
+	struct nlmsghdr *nlh;
+	struct ndmsg *ndm;
+
+	if (ifindex <= 0 || ipaddr_is_zero(ip)) {
+		snprintf(err, errlen, "invalid neighbor");
+		errno = EINVAL;
+		return -1;
+	}
+	memset(req, 0, sizeof(req));
+	nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = RTM_NEWNEIGH;
+	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+	ndm->ndm_family = ip->af;
+	ndm->ndm_ifindex = ifindex;
+	ndm->ndm_state = NUD_PERMANENT;
+	nl_put_ip(nlh, sizeof(req), NDA_DST, ip);
+	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
+	return nl_request(nsfd, nlh, &t, err, errlen);
 }

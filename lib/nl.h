@@ -51,6 +51,7 @@ struct nl_route {
 	uint8_t scope;
 	uint8_t type;     /* RTN_UNICAST, RTN_BLACKHOLE, ... */
 	uint32_t metric;  /* RTA_PRIORITY */
+	bool onlink;      /* RTNH_F_ONLINK: the gateway is on the link, no address needed */
 	int nh_count;
 	struct nl_nexthop nh[NL_MAX_NEXTHOPS]; /* RTA_MULTIPATH expanded */
 };
@@ -114,5 +115,12 @@ int nl_neigh_resolve(int nsfd, int ifindex, const struct ipaddr *ip, char *err, 
 /* Route in the main table with the given protocol; nh_count 0 = blackhole.
  * A delete matches r->type (RTN_UNSPEC: any type) and r->protocol. */
 int nl_route_change(int nsfd, bool add, const struct nl_route *r, char *err, size_t errlen);
+/* A veth pair name/peer, both ends in namespace nsfd, with the given MACs. */
+int nl_veth_add(int nsfd, const char *name, const uint8_t mac[6], const char *peer,
+		const uint8_t peer_mac[6], char *err, size_t errlen);
+int nl_link_del(int nsfd, const char *ifname, char *err, size_t errlen);
+/* A permanent neighbor entry (ip -> mac on ifindex), replacing any other. */
+int nl_neigh_set_permanent(int nsfd, int ifindex, const struct ipaddr *ip, const uint8_t mac[6],
+			   char *err, size_t errlen);
 
 #endif

@@ -238,9 +238,13 @@ void iface_apply_all(void)
 static void link_cb(void *arg, bool add, const struct nl_link *l)
 {
 	struct nswatch *w = arg;
-	struct iface *i = iface_find(l->name);
+	struct iface *i;
 	bool was_oper, was_up;
 
+	/* the kernel's end of a VRF's local port is not ours to forward or show */
+	if (w->vrf->id != VRF_DEFAULT_ID && strcmp(l->name, LOCALPORT_KERNEL) == 0)
+		return;
+	i = iface_find(l->name);
 	if (!add) {
 		if (i != NULL && i->present && i->kvrf == w->vrf->id && i->ifindex == l->ifindex) {
 			connected_all(i, false);
@@ -254,6 +258,13 @@ static void link_cb(void *arg, bool add, const struct nl_link *l)
 		}
 		return;
 	}
+	/* A link moved to another namespace is announced there and, one last
+	 * time, in the namespace it left (before its removal there): the two
+	 * sockets are read in any order, so a late report from the old
+	 * namespace must not take the link back. The kernel says where it is. */
+	if (i != NULL && i->present && i->kvrf != w->vrf->id &&
+	    nl_ifindex(w->nsfd, l->name) != l->ifindex)
+		return;
 	if (i == NULL)
 		i = iface_get(l->name);
 	/* a link renamed or moved away from us in the same namespace */
@@ -426,6 +437,9 @@ int iface_vrf_ns_start(struct vrf *vrf, char *err, size_t errlen)
 	}
 	log_info("VRF %s: namespace %s %s", vrf->name, vrf->netns,
 		 created ? "created" : "already present, used");
+	if (localport_create(vrf->nsfd, vrf->id, vrf->name, err, errlen) != 0)
+		log_warnx("VRF %s: %s; what the VRF's kernel originates does not cross the VPN",
+			  vrf->name, err);
 	return 0;
 }
 
@@ -438,8 +452,10 @@ static void vrf_ns_unwatch(struct vrf *vrf)
 		free(w);
 		vrf->owner = NULL;
 	}
-	if (vrf->nsfd >= 0)
+	if (vrf->nsfd >= 0) {
+		localport_delete(vrf->nsfd, vrf->name);
 		close(vrf->nsfd);
+	}
 	vrf->nsfd = -1;
 }
 
@@ -588,7 +604,8 @@ static void vrf_deleted(struct vrf *vrf)
 
 	fwd_ctl_vrf_deleted(vrf);
 	for (i = ifaces; i != NULL; i = i->next)
-		if (i->present && i->kvrf == vrf->id && strcmp(i->name, "lo") != 0)
+		if (i->present && i->kvrf == vrf->id && strcmp(i->name, "lo") != 0 &&
+		    !localport_name(i->name))
 			empty = false;
 	if (vrf->owner != NULL && empty)
 		vrf->netns_created = true;
@@ -606,7 +623,7 @@ static void vrf_ifaces_json(const struct vrf *vrf, json_object *arr)
 
 	for (i = ifaces; i != NULL; i = i->next)
 		if ((i->configured && strcmp(i->vrf, vrf->name) == 0) ||
-		    (i->present && i->kvrf == vrf->id))
+		    (i->present && i->kvrf == vrf->id && !localport_name(i->name)))
 			json_object_array_add(arr, json_object_new_string(i->name));
 }
 
@@ -922,6 +939,13 @@ static json_object *iface_json(const struct iface *i)
 	return o;
 }
 
+/* A VRF's local port (localport.c): listed by `show dataplane`, shown here
+ * only when asked for by name. */
+static bool hidden(const struct iface *i)
+{
+	return !i->configured && i->present && i->kvrf != VRF_DEFAULT_ID && localport_name(i->name);
+}
+
 static int show_interface_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	struct iface *i;
@@ -933,7 +957,7 @@ static int show_interface_cmd(struct cli *cli, const struct cmd_args *a)
 		json_object *top = json_object_new_object();
 
 		for (i = ifaces; i != NULL; i = i->next)
-			if (only == NULL || strcmp(only, i->name) == 0)
+			if (only == NULL ? !hidden(i) : strcmp(only, i->name) == 0)
 				json_object_object_add(top, i->name, iface_json(i));
 		cli_json(cli, top);
 		return CMD_SUCCESS;
@@ -947,7 +971,7 @@ static int show_interface_cmd(struct cli *cli, const struct cmd_args *a)
 	for (i = ifaces; i != NULL; i = i->next) {
 		const char *st = !i->present ? "absent" : !i->up ? "down" : !i->running ? "no-carrier" : "up";
 
-		if (only != NULL && strcmp(only, i->name) != 0)
+		if (only != NULL ? strcmp(only, i->name) != 0 : hidden(i))
 			continue;
 		if (cmd_has(a, "brief") || only == NULL) {
 			cli_out(cli, "%-16s %-6s %-16s", i->name, st, iface_vrf_name(i));

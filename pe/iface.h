@@ -46,6 +46,24 @@ struct iface {
 	char last_error[160];
 };
 
+/* The local port of a VRF (localport.c): a veth pair ped creates in the
+ * VRF's namespace so that what the VRF's kernel originates (ping, ...)
+ * crosses the VPN like CE traffic. LOCALPORT_KERNEL is the kernel's end
+ * (default route of the worst metric through LOCALPORT_GW4, a permanent
+ * neighbor entry with the other end's MAC); LOCALPORT_FWD<id> is a dataplane
+ * port of the VRF, where replies popped into the VRF for one of its own
+ * addresses go out toward LOCALPORT_HOST4 (the kernel end, a permanent
+ * neighbor entry too). Neither end has an address: the kernel sources
+ * what it sends from its other interfaces. */
+#define LOCALPORT_KERNEL "pelocal"
+#define LOCALPORT_FWD "pefwd" /* + the VRF id: interface names are unique across VRFs */
+#define LOCALPORT_GW4 0xa9fe0001u   /* 169.254.0.1: the dataplane end, as a gateway */
+#define LOCALPORT_HOST4 0xa9fe0002u /* 169.254.0.2: the kernel end, as a neighbor */
+int localport_create(int nsfd, uint32_t vrf_id, const char *vrf, char *err, size_t errlen);
+void localport_delete(int nsfd, const char *vrf);
+void localport_fwd_name(uint32_t vrf_id, char name[16]);
+bool localport_name(const char *ifname); /* either end, of any VRF */
+
 /* iface.c */
 void iface_init(void);
 void iface_fini(void);

@@ -197,6 +197,11 @@ struct fwd_vrf {
 	int nlocal6;
 	uint8_t local6[FWD_MAX_LOCAL][16]; /* own IPv6 addresses (global ones: link-local
 					    * destinations are punted anyway) */
+	/* The VRF's local port (pe/localport.c), if open: packets popped into
+	 * the VRF from the core for one of its own addresses go out there, to
+	 * the VRF's kernel (punted, the core port's kernel would get them). */
+	bool has_local;
+	struct fwd_adj local_adj; /* IPv4 and IPv6: the kernel end's neighbor (gw) */
 };
 
 /* ---- everything the worker reads ---- */

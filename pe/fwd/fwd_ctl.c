@@ -282,7 +282,7 @@ static void port_update(const struct iface *i)
 		fc.port[idx].open = true;
 		neigh_publish(idx);
 		log_info("dataplane: port %s open (%s, VRF %s, %s%s%s)", i->name,
-			 i->kvrf ? "customer" : "core", vrf->name,
+			 !i->kvrf ? "core" : localport_name(i->name) ? "local" : "customer", vrf->name,
 			 fwd_backend_name(fc.port[idx].backend), fc.port[idx].be_why[0] ? ": " : "",
 			 fc.port[idx].be_why);
 		if (!fc.running && fwd_worker_start(fc.w, -1) == 0)
@@ -324,7 +324,8 @@ static void vrf_publish(struct vrf *vrf)
 {
 	struct fwd_vrf *fv, *old;
 	const struct iface *i;
-	int k;
+	char lname[16];
+	int k, lp;
 
 	if (vrf->id >= FWD_MAX_VRFS) {
 		/* once, not per VRF: with 100k VRFs a line each would bury the log */
@@ -341,6 +342,13 @@ static void vrf_publish(struct vrf *vrf)
 	fv->id = vrf->id;
 	fv->fib = vrf->fib;
 	fv->fib6 = vrf->fib6;
+	localport_fwd_name(vrf->id, lname);
+	if ((lp = port_by_name(vrf->id, lname)) >= 0 && fc.port[lp].open) {
+		fv->has_local = true;
+		fv->local_adj.port = (uint16_t)lp;
+		fv->local_adj.gw_af = AF_INET;
+		fv->local_adj.gw = LOCALPORT_HOST4;
+	}
 	for (i = iface_first(); i != NULL; i = i->next) {
 		if (!i->present || i->kvrf != vrf->id)
 			continue;

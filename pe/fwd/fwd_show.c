@@ -19,6 +19,7 @@
 #include "pe/fwd/fwd_ctl.h"
 #include "pe/fwd/fwd_ctl_priv.h"
 #include "pe/fwd/worker.h"
+#include "pe/iface.h"
 #include "vrf/vrf.h"
 
 
@@ -120,6 +121,14 @@ static void counters_text(struct cli *cli, const struct fwd_counters *c,
 	}
 }
 
+/* core, customer, or local: a VRF's local port (pe/localport.c) */
+static const char *port_role(const struct port *p)
+{
+	if (p->vrf_id == 0)
+		return "core";
+	return localport_name(p->name) ? "local" : "customer";
+}
+
 static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	bool json = cmd_has(a, "json");
@@ -154,7 +163,7 @@ static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 		be_port_counters(i, &c);
 		o = json_object_new_object();
 		json_object_object_add(o, "vrf", json_object_new_string(v ? v->name : "?"));
-		json_object_object_add(o, "role", json_object_new_string(p->vrf_id ? "customer" : "core"));
+		json_object_object_add(o, "role", json_object_new_string(port_role(p)));
 		json_object_object_add(o, "ifindex", json_object_new_int(p->ifindex));
 		json_object_object_add(o, "up", json_object_new_boolean(cfg && cfg->up));
 		json_object_object_add(o, "open", json_object_new_boolean(p->open));
@@ -170,7 +179,7 @@ static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 		json_object_object_add(ports, p->name, o);
 		if (!json) {
 			cli_out(cli, "  port %s (%s, VRF %s)%s mtu %u, %s%s%s\n", p->name,
-				p->vrf_id ? "customer" : "core", v ? v->name : "?",
+				port_role(p), v ? v->name : "?",
 				cfg && cfg->up ? "" : " DOWN", cfg ? cfg->mtu : 0,
 				fwd_backend_name(p->backend), p->be_why[0] ? ": " : "", p->be_why);
 			counters_text(cli, &c, &p->base);

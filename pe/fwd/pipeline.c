@@ -355,10 +355,22 @@ static inline uint8_t nh_adj(const struct fwd_nh *nh, const uint8_t *ip, uint16_
 	}
 }
 
+/* A packet for one of the VRF's own addresses: a customer port's kernel is
+ * the VRF's, it has its copy (punt); one popped from the core goes to the
+ * VRF's kernel through its local port, if there is one. */
+static inline uint8_t local_verdict(const struct fwd_vrf *vrf, bool from_core,
+				    const struct fwd_adj **ap)
+{
+	if (!from_core || !vrf->has_local)
+		return FWD_PUNT;
+	*ap = &vrf->local_adj;
+	return FWD_OK;
+}
+
 /* The VRF step shared by ingress and egress: punt what is ours, then LPM.
  * On FWD_OK *ap is the adjacency to use. */
 static uint8_t ip_route(const struct burst *b, uint32_t vrf_id, const uint8_t *ip, uint16_t tot,
-			const struct fwd_adj **ap)
+			bool from_core, const struct fwd_adj **ap)
 {
 	const struct fwd_vrf *vrf;
 	const struct fwd_nh *nh;
@@ -374,7 +386,7 @@ static uint8_t ip_route(const struct burst *b, uint32_t vrf_id, const uint8_t *i
 	nlocal = vrf->nlocal < FWD_MAX_LOCAL ? vrf->nlocal : FWD_MAX_LOCAL;
 	for (i = 0; i < nlocal; i++)
 		if (vrf->local[i] == dst)
-			return FWD_PUNT;
+			return local_verdict(vrf, from_core, ap);
 	if (b->lfib_of[b->cur] == vrf->fib && b->ldst[b->cur] == dst)
 		id = b->lid[b->cur];
 	else
@@ -388,7 +400,7 @@ static uint8_t ip_route(const struct burst *b, uint32_t vrf_id, const uint8_t *i
  * destinations are the kernel's; 2.5.2, 2.5.6: nothing from the unspecified
  * or a link-local source is forwarded). */
 static uint8_t ip6_route(const struct burst *b, uint32_t vrf_id, const uint8_t *ip, uint16_t tot,
-			 const struct fwd_adj **ap)
+			 bool from_core, const struct fwd_adj **ap)
 {
 	const uint8_t *dst = ip + 24, *src = ip + 8;
 	const struct fwd_vrf *vrf;
@@ -404,7 +416,7 @@ static uint8_t ip6_route(const struct burst *b, uint32_t vrf_id, const uint8_t *
 	nlocal = vrf->nlocal6 < FWD_MAX_LOCAL ? vrf->nlocal6 : FWD_MAX_LOCAL;
 	for (i = 0; i < nlocal; i++)
 		if (ip6_eq(vrf->local6[i], dst))
-			return FWD_PUNT;
+			return local_verdict(vrf, from_core, ap);
 	if (ip6_zero(src) || ip6_linklocal(src) || src[0] == 0xff)
 		return FWD_DROP_NO_ROUTE;
 	id = fib6_lookup(vrf->fib6, dst);
@@ -683,7 +695,7 @@ static uint8_t from_customer4(const struct burst *b, struct fwd_pkt *p,
 	p->af = FWD_AF_IPV4;
 	if ((v = ip_valid(ip, p->len - ETH_HLEN, FWD_DROP_MALFORMED, &tot)) != FWD_OK)
 		return v;
-	if ((v = ip_route(b, in->vrf_id, ip, tot, &a)) != FWD_OK)
+	if ((v = ip_route(b, in->vrf_id, ip, tot, false, &a)) != FWD_OK)
 		return v;
 	ttl = ip[8];
 	if (ttl <= 1)
@@ -725,7 +737,7 @@ static uint8_t from_customer6(const struct burst *b, struct fwd_pkt *p,
 	p->af = FWD_AF_IPV6;
 	if ((v = ip6_valid(ip, p->len - ETH_HLEN, FWD_DROP_MALFORMED, &tot)) != FWD_OK)
 		return v;
-	if ((v = ip6_route(b, in->vrf_id, ip, tot, &a)) != FWD_OK)
+	if ((v = ip6_route(b, in->vrf_id, ip, tot, false, &a)) != FWD_OK)
 		return v;
 	hl = ip[7];
 	if (hl <= 1)
@@ -888,7 +900,7 @@ static uint8_t mpls_lookup6(const struct burst *b, struct fwd_pkt *p, const stru
 	hl = l3[7];
 	if (!b->pipe && lttl < hl)
 		hl = (uint8_t)lttl;
-	if ((v = ip6_route(b, nh->vrf_id, l3, tot, &a)) != FWD_OK)
+	if ((v = ip6_route(b, nh->vrf_id, l3, tot, true, &a)) != FWD_OK)
 		return v;
 	if (hl <= 1)
 		return FWD_DROP_TTL;
@@ -936,7 +948,7 @@ static uint8_t mpls_lookup(const struct burst *b, struct fwd_pkt *p, const struc
 	ttl = l3[8];
 	if (!b->pipe && lttl < ttl)
 		ttl = (uint8_t)lttl;
-	if ((v = ip_route(b, nh->vrf_id, l3, tot, &a)) != FWD_OK)
+	if ((v = ip_route(b, nh->vrf_id, l3, tot, true, &a)) != FWD_OK)
 		return v;
 	if (ttl <= 1)
 		return FWD_DROP_TTL;

@@ -108,7 +108,7 @@ struct fwd_xdp {
 	struct xf_bpf *maps;  /* the instance that owns the maps */
 	int fd_ports, fd_tx, fd_lpm, fd_local, fd_vrf, fd_nh, fd_lfib, fd_neigh, fd_cfg;
 	int fd_pcnt, fd_vcnt, fd_slow;
-	int fd_lpm6, fd_local6, fd_neigh6;
+	int fd_lpm6, fd_local6, fd_neigh6, fd_vlocal;
 	uint32_t v6[FWD_MAX_VRFS]; /* struct xf_vrf.v6 of each VRF */
 	int ncpu;
 	struct ring_buffer *ring;
@@ -202,6 +202,7 @@ struct fwd_xdp *fwd_xdp_new(char *err, size_t errlen)
 	x->fd_lpm6 = bpf_map__fd(x->maps->maps.xf_lpm6);
 	x->fd_local6 = bpf_map__fd(x->maps->maps.xf_local6);
 	x->fd_neigh6 = bpf_map__fd(x->maps->maps.xf_neigh6);
+	x->fd_vlocal = bpf_map__fd(x->maps->maps.xf_vlocal);
 	x->lpm.nodes = (uint32_t)nodes;
 	x->lpm.used = 1; /* node 0: "none" */
 	x->lpm.maplen = nodes * sizeof(struct xf_lpm_node);
@@ -922,6 +923,11 @@ int fwd_xdp_set_vrf(struct fwd_xdp *x, uint32_t vrf_id, const struct fwd_vrf *ol
 
 	if (vrf_id >= FWD_MAX_VRFS)
 		return -1;
+	/* the local port first: an own address is never without its way */
+	if (new != NULL && new->has_local)
+		bpf_map_update_elem(x->fd_vlocal, &vrf_id, &new->local_adj, BPF_ANY);
+	else
+		bpf_map_delete_elem(x->fd_vlocal, &vrf_id);
 	n = new != NULL ? (new->nlocal < FWD_MAX_LOCAL ? new->nlocal : FWD_MAX_LOCAL) : 0;
 	for (i = 0; i < n; i++) {
 		k.ip = new->local[i];
@@ -1031,6 +1037,7 @@ int fwd_xdp_sync(struct fwd_xdp *x, struct fwd_tables *t, int (*nsfd_of)(uint16_
 	map_clear(x->fd_local6, sizeof(struct xf_addr6_key));
 	map_clear(x->fd_neigh6, sizeof(struct xf_addr6_key));
 	map_clear(x->fd_lpm6, sizeof(struct xf_lpm6_key));
+	map_clear(x->fd_vlocal, sizeof(uint32_t));
 	memset(x->v6, 0, sizeof(x->v6));
 	array_fill(x->fd_vrf, FWD_MAX_VRFS, &none, sizeof(none), 1);
 	lpm_reset(&x->lpm); /* unreachable now: no VRF has a root */

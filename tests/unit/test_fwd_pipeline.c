@@ -1029,6 +1029,63 @@ START_TEST(test_pop_ip)
 }
 END_TEST
 
+/* A VRF's local port (pe/localport.c): a packet popped from the core for one
+ * of the VRF's own addresses goes out there to the VRF's kernel (Ethernet
+ * header toward the kernel end's MAC), IPv4 and IPv6; without a local port
+ * it is punted as before; from a customer port it is always punted (the
+ * VRF's kernel has it already). */
+START_TEST(test_local_port)
+{
+	static const uint8_t mac_kern[6] = {0x02, 0x70, 0x65, 0x6c, 0x00, 0x01};
+	struct fwd_neigh n6[] = {{IP4(169, 254, 0, 2), {0}}};
+	struct ipspec s = ipdef(IP4(10, 1, 1, 1));
+	struct ip6spec s6 = ip6def("2001:db8:1:1::1");
+	struct fwd_vrf *v = atomic_load(&t->vrf[1]);
+	uint32_t l[1] = {500};
+	uint8_t ttl[1] = {30};
+	struct fwd_pkt *p;
+
+	memcpy(n6[0].mac, mac_kern, 6);
+	add_port(6, 1, 0, true);
+	atomic_store(&t->neigh[6], fwd_neigh_build(n6, 1));
+	p = frame(0, 0, l, ttl, 1, &s);
+	run(1);
+	ck_assert_uint_eq(p->verdict, FWD_PUNT);
+
+	v->has_local = true;
+	v->local_adj.port = 6;
+	v->local_adj.gw_af = AF_INET;
+	v->local_adj.gw = IP4(169, 254, 0, 2);
+	p = frame(0, 0, l, ttl, 1, &s);
+	run(1);
+	ck_assert_uint_eq(p->verdict, FWD_OK);
+	ck_assert_uint_eq(p->out_port, 6);
+	ck_assert_uint_eq(p->len, 14 + 60);
+	check_eth(p, mac_kern, 6, 0x0800);
+	check_ip(p->data + 14, 29, &s);
+	ck_assert_uint_eq(t->port_cnt[6].tx_pkts, 1);
+	ck_assert_uint_eq(t->vrf_cnt[1].tx_pkts, 1);
+	p = frame6(0, 0, l, ttl, 1, &s6);
+	run(1);
+	ck_assert_uint_eq(p->verdict, FWD_OK);
+	ck_assert_uint_eq(p->out_port, 6);
+	check_eth(p, mac_kern, 6, 0x86dd);
+	ck_assert_uint_eq(p->data[14 + 7], 29);
+	/* from the VRF's own customer port: the kernel's copy, as before */
+	ck_assert_uint_eq(verdict_for(1, IP4(10, 1, 1, 1)), FWD_PUNT);
+	p = frame6(0, 1, NULL, NULL, 0, &s6);
+	run(1);
+	ck_assert_uint_eq(p->verdict, FWD_PUNT);
+	ck_assert_uint_eq(t->port_cnt[6].tx_pkts, 2);
+	/* the local port down: the packet is not handed to the core's kernel */
+	free(atomic_load(&t->port[6]));
+	add_port(6, 1, 0, false);
+	p = frame(0, 0, l, ttl, 1, &s);
+	run(1);
+	ck_assert_uint_eq(p->verdict, FWD_DROP_PORT_DOWN);
+}
+END_TEST
+
 START_TEST(test_egress_lookup)
 {
 	struct ipspec s = ipdef(IP4(192, 168, 4, 5));
@@ -2043,6 +2100,7 @@ static Suite *fwd_suite(void)
 	tcase_add_test(tc, test_php_label);
 	tcase_add_test(tc, test_pop_ip);
 	tcase_add_test(tc, test_egress_lookup);
+	tcase_add_test(tc, test_local_port);
 	tcase_add_test(tc, test_per_ce_label);
 	tcase_add_test(tc, test_core_drops);
 	tcase_add_test(tc, test_explicit_null);

@@ -97,6 +97,14 @@ struct {
 } xf_local6 SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, XF_MAX_VRFS);
+	__type(key, __u32);
+	__type(value, struct xf_adj);
+} xf_vlocal SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, XF_MAX_VRFS);
 	__type(key, __u32);
@@ -400,6 +408,22 @@ INLINE __u32 nh_adj(const struct xf_nh *nh, const __u8 *ip, const void *end, __u
 	}
 }
 
+/* pipeline.c local_verdict(): a packet for one of the VRF's own addresses
+ * popped from the core goes to the VRF's kernel through its local port (if
+ * any); one from a customer port is the kernel's already. */
+INLINE __u32 local_verdict(struct st *s, __u32 vrf_id, const struct xf_adj **ap)
+{
+	const struct xf_adj *a;
+
+	if (s->in->vrf_id != 0)
+		return XF_PUNT;
+	a = bpf_map_lookup_elem(&xf_vlocal, &vrf_id);
+	if (a == 0)
+		return XF_PUNT;
+	*ap = a;
+	return XF_OK;
+}
+
 /* pipeline.c ip_route(): own addresses, then the LPM. */
 INLINE __u32 ip_route(struct st *s, __u32 vrf_id, const __u8 *ip, const void *end, __u32 tot,
 		      const struct xf_adj **ap)
@@ -420,7 +444,7 @@ INLINE __u32 ip_route(struct st *s, __u32 vrf_id, const __u8 *ip, const void *en
 		lk.id = vrf_id;
 		lk.ip = dst;
 		if (bpf_map_lookup_elem(&xf_local, &lk))
-			return XF_PUNT;
+			return local_verdict(s, vrf_id, ap);
 	}
 	i = lpm_lookup(v->root, dst);
 	if (i == 0)
@@ -456,7 +480,7 @@ INLINE __u32 ip6_route(struct st *s, __u32 vrf_id, const __u8 *ip, const void *e
 		lk.id = vrf_id;
 		__builtin_memcpy(lk.ip, ip + 24, 16);
 		if (bpf_map_lookup_elem(&xf_local6, &lk))
-			return XF_PUNT;
+			return local_verdict(s, vrf_id, ap);
 	}
 	if (ip6_zero(ip + 8) || ip6_linklocal(ip + 8) || ip[8] == 0xff)
 		return XF_DROP_NO_ROUTE;

@@ -21,6 +21,8 @@
  *                                               of every VRF: VRF id + prefix)
  *   xf_local   hash   struct xf_addr_key      -> u32 1 (own addresses of a VRF)
  *   xf_local6  hash   struct xf_addr6_key     -> u32 1 (own IPv6 addresses)
+ *   xf_vlocal  hash   u32 VRF id              -> struct xf_adj (the way to the
+ *                                               VRF's kernel: its local port)
  *   xf_nh      hash   u32 next-hop id         -> struct xf_nh
  *   xf_lfib    hash   u32 label               -> struct xf_nh
  *   xf_neigh   hash   struct xf_addr_key      -> struct xf_mac (key: port, ip)
