@@ -100,9 +100,9 @@ static struct adj_entry *entry_find(const struct adjout *ao, const struct bgp_pr
 	return NULL;
 }
 
-static void ao_grow(struct adjout *ao)
+static void ao_rehash(struct adjout *ao, size_t nmask)
 {
-	size_t nmask = ao->mask * 2 + 1, i;
+	size_t i;
 	struct adj_entry **nt = xcalloc(nmask + 1, sizeof(*nt));
 
 	for (i = 0; i <= ao->mask; i++) {
@@ -130,7 +130,7 @@ static struct adj_entry *entry_get(struct adjout *ao, const struct bgp_prefix *p
 	if (e != NULL)
 		return e;
 	if (ao->nentry > ao->mask)
-		ao_grow(ao);
+		ao_rehash(ao, ao->mask * 2 + 1);
 	e = bgp_pool_get(&ao->entries);
 	e->p = *p;
 	b = bgp_prefix_hash(p) & ao->mask;
@@ -355,6 +355,33 @@ void bgp_adjout_peer_down(struct bgp_rib *rib, struct bgp_peer *peer)
 	free(ao);
 	peer->adj_out[af] = NULL;
 	peer->cnt.prefixes_sent[af] = 0;
+}
+
+/* After a burst of withdrawals (rib.c's bgp_rib_compact, never inside a
+ * walk): each peer's table back to the entries left, the queue's array if
+ * empty, the pool's spare block. */
+void bgp_adjout_compact(struct bgp_rib *rib)
+{
+	enum bgp_af af = bgp_rib_af(rib);
+	struct bgp_peer *peer;
+
+	for (peer = bgp_rib_bgp(rib)->peers; peer != NULL; peer = peer->next) {
+		struct adjout *ao = peer->adj_out[af];
+		size_t want = 255;
+
+		if (ao == NULL)
+			continue;
+		while (want < ao->nentry)
+			want = want * 2 + 1;
+		if (want < ao->mask / 4)
+			ao_rehash(ao, want);
+		if (ao->nq == 0 && ao->q != NULL) {
+			free(ao->q);
+			ao->q = NULL;
+			ao->qcap = 0;
+		}
+		bgp_pool_trim(&ao->entries);
+	}
 }
 
 /* Withdrawals first, then by attribute set, so equal sets are adjacent. */

@@ -1210,9 +1210,9 @@ static struct {
 	size_t nb, n;
 } itab;
 
-static void itab_grow(void)
+static void itab_resize(size_t nb)
 {
-	size_t nb = itab.nb ? itab.nb * 2 : 256, i;
+	size_t i;
 	struct bgp_attr **b = xcalloc(nb, sizeof(*b)), *a, *next;
 
 	for (i = 0; i < itab.nb; i++) {
@@ -1241,7 +1241,7 @@ const struct bgp_attr *bgp_attr_intern(const struct bgp_attr *tmpl)
 		}
 	}
 	if (itab.n >= itab.nb)
-		itab_grow();
+		itab_resize(itab.nb ? itab.nb * 2 : 256);
 	a = xmalloc(sizeof(*a));
 	bgp_attr_copy(a, tmpl);
 	a->hash = h;
@@ -1285,6 +1285,24 @@ void bgp_attr_unref(const struct bgp_attr *ca)
 	itab.n--;
 	bgp_attr_clear(a);
 	free(a);
+}
+
+/* After a burst of unrefs (not from bgp_attr_unref: the table would
+ * resize back and forth around one size): at most a quarter used goes
+ * back to the smallest size for what is left. */
+void bgp_attr_compact(void)
+{
+	size_t want = 256;
+
+	while (want <= itab.n)
+		want *= 2;
+	if (itab.nb > 256 && want < itab.nb / 4)
+		itab_resize(want);
+}
+
+size_t bgp_attr_buckets(void)
+{
+	return itab.nb;
 }
 
 size_t bgp_attr_interned_count(void)

@@ -26,6 +26,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "lib/log.h"
@@ -68,14 +69,70 @@ struct bgp_rib {
 /* ---- object pools ---- */
 
 #if defined(__SANITIZE_ADDRESS__)
-#define POOL_PLAIN_MALLOC 1
+#define POOL_ASAN 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define POOL_PLAIN_MALLOC 1
+#define POOL_ASAN 1
 #endif
+#endif
+#ifdef POOL_ASAN
+#include <sanitizer/asan_interface.h>
+#define POISON(a, n) ASAN_POISON_MEMORY_REGION((a), (n))
+#define UNPOISON(a, n) ASAN_UNPOISON_MEMORY_REGION((a), (n))
+#else
+#define POISON(a, n) ((void)(a), (void)(n))
+#define UNPOISON(a, n) ((void)(a), (void)(n))
 #endif
 
-#define POOL_BLOCK 65536 /* below glibc's mmap threshold: no syscall per block */
+/* A block: this header, then objects. Aligned on POOL_BLOCK so that an
+ * object's block is its address masked. Objects never handed out yet are
+ * taken in order (carved), those given back from the block's free list. */
+#define POOL_BLOCK ((size_t)65536)
+struct pool_block {
+	struct pool_block *anext, **aprev; /* pool->avail: has a free object */
+	struct pool_block *bnext, **bprev; /* pool->blocks: all */
+	void *free;
+	uint32_t inuse, carved;
+};
+#define POOL_HDR ((sizeof(struct pool_block) + 15) & ~(size_t)15)
+
+static size_t pool_mapped; /* bytes in pool blocks, every pool */
+static size_t freed_bytes;  /* by bgp_pool_put and released blocks, since bgp_mem_compacted */
+static size_t freed_notify = 16u << 20;
+static void (*freed_fn)(void);
+static bool freed_armed;
+
+void bgp_mem_set_freed_hook(void (*fn)(void), size_t after)
+{
+	freed_fn = fn;
+	freed_notify = after;
+	freed_armed = false;
+}
+
+size_t bgp_pool_mapped(void)
+{
+	return pool_mapped;
+}
+
+size_t bgp_mem_freed(void)
+{
+	return freed_bytes;
+}
+
+void bgp_mem_compacted(void)
+{
+	freed_bytes = 0;
+	freed_armed = false;
+}
+
+static inline void note_freed(size_t n)
+{
+	freed_bytes += n;
+	if (freed_bytes >= freed_notify && !freed_armed && freed_fn != NULL) {
+		freed_armed = true;
+		freed_fn();
+	}
+}
 
 void bgp_pool_init(struct bgp_pool *p, size_t size)
 {
@@ -83,63 +140,164 @@ void bgp_pool_init(struct bgp_pool *p, size_t size)
 	p->size = (size + 7) & ~(size_t)7;
 	if (p->size < sizeof(void *))
 		p->size = sizeof(void *);
+	if (p->size > POOL_BLOCK - POOL_HDR)
+		fatalx("bgp_pool_init: objects of %zu bytes do not fit a block", size);
+	p->per = (POOL_BLOCK - POOL_HDR) / p->size;
+}
+
+static void *block_map(void)
+{
+#ifdef POOL_ASAN
+	void *m = aligned_alloc(POOL_BLOCK, POOL_BLOCK);
+
+	if (m == NULL)
+		fatal("pool block");
+	return m;
+#else
+	/* twice the size, then unmap around the aligned middle */
+	uint8_t *m = mmap(NULL, 2 * POOL_BLOCK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	uint8_t *a;
+
+	if (m == MAP_FAILED)
+		fatal("pool block");
+	a = (uint8_t *)(((uintptr_t)m + POOL_BLOCK - 1) & ~(uintptr_t)(POOL_BLOCK - 1));
+	if (a > m)
+		munmap(m, (size_t)(a - m));
+	munmap(a + POOL_BLOCK, (size_t)(m + 2 * POOL_BLOCK - (a + POOL_BLOCK)));
+	return a;
+#endif
+}
+
+static void block_unmap(void *b)
+{
+#ifdef POOL_ASAN
+	UNPOISON(b, POOL_BLOCK);
+	free(b);
+#else
+	munmap(b, POOL_BLOCK);
+#endif
+}
+
+static void avail_push(struct bgp_pool *p, struct pool_block *b)
+{
+	b->anext = p->avail;
+	if (b->anext != NULL)
+		b->anext->aprev = &b->anext;
+	b->aprev = (struct pool_block **)&p->avail;
+	p->avail = b;
+}
+
+static void avail_del(struct pool_block *b)
+{
+	*b->aprev = b->anext;
+	if (b->anext != NULL)
+		b->anext->aprev = b->aprev;
+	b->aprev = NULL;
+}
+
+static struct pool_block *block_new(struct bgp_pool *p)
+{
+	struct pool_block *b = block_map();
+
+	memset(b, 0, sizeof(*b));
+	POISON((uint8_t *)b + POOL_HDR, POOL_BLOCK - POOL_HDR);
+	b->bnext = p->blocks;
+	if (b->bnext != NULL)
+		b->bnext->bprev = &b->bnext;
+	b->bprev = (struct pool_block **)&p->blocks;
+	p->blocks = b;
+	p->nblocks++;
+	pool_mapped += POOL_BLOCK;
+	avail_push(p, b);
+	return b;
+}
+
+static void block_release(struct bgp_pool *p, struct pool_block *b)
+{
+	if (b->aprev != NULL)
+		avail_del(b);
+	*b->bprev = b->bnext;
+	if (b->bnext != NULL)
+		b->bnext->bprev = b->bprev;
+	p->nblocks--;
+	p->released++;
+	pool_mapped -= POOL_BLOCK;
+	block_unmap(b);
 }
 
 void *bgp_pool_get(struct bgp_pool *p)
 {
-	p->inuse++;
-#ifdef POOL_PLAIN_MALLOC
-	return xcalloc(1, p->size);
-#else
+	struct pool_block *b = p->avail;
 	void *o;
 
-	if (p->free == NULL) {
-		/* a block: next-block pointer, then objects */
-		uint8_t *b = xmalloc(POOL_BLOCK);
-		size_t off;
-
-		*(void **)b = p->blocks;
-		p->blocks = b;
-		p->nblocks++;
-		for (off = 8; off + p->size <= POOL_BLOCK; off += p->size) {
-			*(void **)(b + off) = p->free;
-			p->free = b + off;
-		}
+	if (b == NULL)
+		b = block_new(p);
+	if (b == p->spare)
+		p->spare = NULL;
+	if (b->free != NULL) {
+		o = b->free;
+		UNPOISON(o, p->size);
+		b->free = *(void **)o;
 	}
-	o = p->free;
-	p->free = *(void **)o;
+	else {
+		o = (uint8_t *)b + POOL_HDR + (size_t)b->carved * p->size;
+		b->carved++;
+		UNPOISON(o, p->size);
+	}
+	if (++b->inuse == p->per)
+		avail_del(b);
+	p->inuse++;
 	memset(o, 0, p->size);
 	return o;
-#endif
 }
 
 void bgp_pool_put(struct bgp_pool *p, void *o)
 {
+	struct pool_block *b;
+
 	if (o == NULL)
 		return;
 	if (p->inuse == 0)
 		fatalx("bgp_pool_put: more objects returned than taken");
+	b = (struct pool_block *)((uintptr_t)o & ~(uintptr_t)(POOL_BLOCK - 1));
+	if (b->inuse == 0)
+		fatalx("bgp_pool_put: object of an empty block");
 	p->inuse--;
-#ifdef POOL_PLAIN_MALLOC
-	free(o);
-#else
-	*(void **)o = p->free;
-	p->free = o;
-#endif
+	*(void **)o = b->free;
+	b->free = o;
+	POISON(o, p->size);
+	if (b->inuse-- == p->per)
+		avail_push(p, b);
+	note_freed(p->size);
+	if (b->inuse > 0)
+		return;
+	/* all back: keep one empty block, give the others back */
+	if (p->spare == NULL)
+		p->spare = b;
+	else
+		block_release(p, b);
+}
+
+void bgp_pool_trim(struct bgp_pool *p)
+{
+	if (p->spare != NULL) {
+		block_release(p, p->spare);
+		p->spare = NULL;
+	}
 }
 
 void bgp_pool_destroy(struct bgp_pool *p)
 {
-	void *b = p->blocks;
+	while (p->blocks != NULL) {
+		struct pool_block *b = p->blocks;
 
-	while (b != NULL) {
-		void *n = *(void **)b;
-
-		free(b);
-		b = n;
+		p->blocks = b->bnext;
+		pool_mapped -= POOL_BLOCK;
+		block_unmap(b);
 	}
-	p->blocks = NULL;
-	p->free = NULL;
+	p->avail = NULL;
+	p->spare = NULL;
 	p->inuse = 0;
 	p->nblocks = 0;
 }
@@ -268,9 +426,8 @@ void **bgp_rib_adjout_slot(struct bgp_rib *rib)
 	return &rib->adjout;
 }
 
-static void grow(struct bgp_rib *rib)
+static void rehash(struct bgp_rib *rib, size_t nmask)
 {
-	size_t nmask = rib->mask * 2 + 1;
 	struct bgp_dest **ntab = xcalloc(nmask + 1, sizeof(*ntab));
 	size_t i;
 
@@ -291,6 +448,28 @@ static void grow(struct bgp_rib *rib)
 	rib->mask = nmask;
 }
 
+/* After a large withdrawal: a table at most a quarter used goes back to
+ * the smallest size the load rule allows (not from dest_unlink_free, so
+ * that a walk over the buckets never sees them move), and the pools' spare
+ * blocks go back. */
+void bgp_rib_compact(struct bgp_rib *rib)
+{
+	size_t want = 1023;
+
+	while (want < rib->ndest)
+		want = want * 2 + 1;
+	if (want < rib->mask / 4)
+		rehash(rib, want);
+	bgp_pool_trim(&rib->dests);
+	bgp_pool_trim(&rib->paths);
+	bgp_adjout_compact(rib);
+}
+
+size_t bgp_rib_buckets(const struct bgp_rib *rib)
+{
+	return rib->mask + 1;
+}
+
 struct bgp_dest *bgp_rib_lookup(const struct bgp_rib *rib, const struct bgp_prefix *p)
 {
 	struct bgp_dest *d = rib->tab[bgp_prefix_hash(p) & rib->mask];
@@ -309,7 +488,7 @@ static struct bgp_dest *dest_get(struct bgp_rib *rib, const struct bgp_prefix *p
 	if (d != NULL)
 		return d;
 	if (rib->ndest > rib->mask)
-		grow(rib);
+		rehash(rib, rib->mask * 2 + 1);
 	d = bgp_pool_get(&rib->dests);
 	d->p = *p;
 	b = bgp_prefix_hash(p) & rib->mask;

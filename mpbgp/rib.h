@@ -41,18 +41,37 @@ bool bgp_path_multipath_eq(const struct bgp_path *p, const struct bgp_path *best
 
 /* rib.c */
 /* Fixed-size object pool: no per-object malloc header or size rounding
- * (8-16 bytes a route); memory goes back when the pool is destroyed. Built
- * with AddressSanitizer, every object is a plain calloc so misuse is caught. */
+ * (8-16 bytes a route). Objects live in 64 KB blocks aligned on their size,
+ * so put() finds an object's block with a mask; a block whose objects are
+ * all back is returned to the system at once (munmap), except one kept
+ * spare so that a get/put at a block's edge does not map and unmap each
+ * time. After a large withdrawal or session down, only blocks still
+ * holding a live object stay. Built with AddressSanitizer, blocks come from
+ * aligned_alloc (so LeakSanitizer sees them) and free objects are poisoned. */
 struct bgp_pool {
-	size_t size;  /* object size, rounded up to 8 */
-	void *free;   /* free objects */
-	void *blocks; /* allocated blocks */
+	size_t size;   /* object size, rounded up to 8 */
+	size_t per;    /* objects per block */
+	void *avail;   /* blocks with a free object (struct pool_block list) */
+	void *blocks;  /* every block */
+	void *spare;   /* the one empty block kept, or NULL */
 	size_t inuse, nblocks;
+	size_t released; /* blocks given back since init (for tests, show memory) */
 };
 void bgp_pool_init(struct bgp_pool *p, size_t size);
 void *bgp_pool_get(struct bgp_pool *p); /* zeroed */
 void bgp_pool_put(struct bgp_pool *p, void *obj);
+/* Give back the spare block too (after a burst of frees). */
+void bgp_pool_trim(struct bgp_pool *p);
+/* Bytes in the blocks of every pool (not in malloc's statistics). */
+size_t bgp_pool_mapped(void);
 void bgp_pool_destroy(struct bgp_pool *p); /* objects still out are gone too */
+/* Bytes given back to pools since the last bgp_mem_compacted(); fn is
+ * called once when they pass `after` (then again only after
+ * bgp_mem_compacted), so that the owner can compact and malloc_trim once the
+ * burst is over instead of per route. */
+void bgp_mem_set_freed_hook(void (*fn)(void), size_t after);
+size_t bgp_mem_freed(void);
+void bgp_mem_compacted(void);
 
 /* Who a path comes from: (src, peer, origin_bgp, origin) is its identity
  * within a dest. A peer path: {BGP_SRC_PEER, peer}. A network statement or
@@ -82,6 +101,10 @@ struct bgp_rib *bgp_rib_new(struct bgp *bgp, enum bgp_af af);
 /* Frees every path and the adj-out state of the instance's peers for this
  * family (no hooks called). */
 void bgp_rib_free(struct bgp_rib *rib);
+/* Shrink the dest table (and adj-out's) to the routes left, give back the
+ * pools' spare blocks: after a burst of withdrawals, never inside a walk. */
+void bgp_rib_compact(struct bgp_rib *rib);
+size_t bgp_rib_buckets(const struct bgp_rib *rib);
 struct bgp *bgp_rib_bgp(const struct bgp_rib *rib);
 enum bgp_af bgp_rib_af(const struct bgp_rib *rib);
 /* Up to BGP_RIB_MAX_HOOKS change hooks (adj-out, VRF<->VPN); -1 when full. */
@@ -192,6 +215,7 @@ void bgp_adjout_peer_up(struct bgp_rib *rib, struct bgp_peer *peer);
 void bgp_adjout_refresh(struct bgp_rib *rib, struct bgp_peer *peer);
 /* Session down: forget what was sent. */
 void bgp_adjout_peer_down(struct bgp_rib *rib, struct bgp_peer *peer);
+void bgp_adjout_compact(struct bgp_rib *rib);
 /* Send what is pending for peer (every family), until the send hook says
  * the queue is full; call again when the output queue drains. */
 void bgp_adjout_flush(struct bgp_peer *peer);

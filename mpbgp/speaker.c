@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 
 #include "lib/log.h"
 #include "lib/wbuf.h"
@@ -238,6 +241,65 @@ void speaker_nh_explain(const struct vrf *vrf, const struct ipaddr *nexthop, boo
 	else
 		out->ldp = SPK_NH_LDP_NONE;
 	out->usable = nh_resolve_vpn(nexthop, &metric, NULL);
+}
+
+/* ---- memory after bulk frees ---- */
+
+/* A withdrawal of many routes or a session down with a large table leaves
+ * the tables sized for it and freed memory in the heap. Once more than
+ * BGP_MEM_COMPACT_AFTER bytes of routes went back to the pools, check
+ * every second; when a second passed without more frees (the burst is
+ * over; at most MEM_WAIT_MAX seconds), shrink the hash tables to what is
+ * left and malloc_trim, once. Pool blocks left empty went back at once. */
+#define BGP_MEM_COMPACT_AFTER (16u * 1024 * 1024)
+#define MEM_WAIT_MAX 30
+static struct event *mem_ev;
+static size_t mem_last;
+static int mem_waits;
+
+static void mem_compact(void)
+{
+	struct bgp *b;
+	int af;
+
+	for (b = bgp_first(); b != NULL; b = bgp_next(b))
+		for (af = 0; af < BGP_AF_MAX; af++)
+			if (b->rib[af] != NULL)
+				bgp_rib_compact(b->rib[af]);
+	bgp_attr_compact();
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+	bgp_mem_compacted();
+}
+
+static void mem_cb(evutil_socket_t fd, short what, void *arg)
+{
+	static const struct timeval sec = { 1, 0 };
+	size_t now = bgp_mem_freed();
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (now != mem_last && ++mem_waits < MEM_WAIT_MAX) {
+		mem_last = now; /* still freeing */
+		evtimer_add(mem_ev, &sec);
+		return;
+	}
+	if (bgp_debug_events)
+		log_debug("BGP: %zu MB of routes freed, tables compacted, heap trimmed", now >> 20);
+	mem_compact();
+}
+
+static void mem_freed(void)
+{
+	static const struct timeval sec = { 1, 0 };
+
+	if (mem_ev == NULL)
+		return;
+	mem_last = bgp_mem_freed();
+	mem_waits = 0;
+	evtimer_add(mem_ev, &sec);
 }
 
 /* Core or VRF routes changed: re-check next hops a little later, once per
@@ -1098,6 +1160,8 @@ void speaker_start(struct event_base *base)
 	flush_ev = event_new(base, -1, 0, flush_cb, NULL);
 	reval_ev = event_new(base, -1, 0, reval_cb, NULL);
 	redist_ev = event_new(base, -1, 0, redist_cb, NULL);
+	mem_ev = evtimer_new(base, mem_cb, NULL);
+	bgp_mem_set_freed_hook(mem_freed, BGP_MEM_COMPACT_AFTER);
 	bgp_aggregate_start(base);
 	/* a policy object changed: soft reconfiguration, coalesced by policy.c */
 	policy_set_event_base(base);
@@ -1125,6 +1189,10 @@ void speaker_fini(void)
 		event_free(reval_ev);
 	if (redist_ev != NULL)
 		event_free(redist_ev);
+	bgp_mem_set_freed_hook(NULL, BGP_MEM_COMPACT_AFTER);
+	if (mem_ev != NULL)
+		event_free(mem_ev);
+	mem_ev = NULL;
 	flush_ev = reval_ev = redist_ev = NULL;
 	free(redist_q);
 	redist_q = NULL;

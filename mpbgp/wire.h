@@ -206,6 +206,9 @@ const struct bgp_attr *bgp_attr_intern(const struct bgp_attr *tmpl);
 void bgp_attr_ref(const struct bgp_attr *a);     /* aborts on overflow */
 void bgp_attr_unref(const struct bgp_attr *a);   /* aborts on underflow; frees at 0 */
 size_t bgp_attr_interned_count(void);
+/* Shrink the intern table after a burst of unrefs; its bucket count. */
+void bgp_attr_compact(void);
+size_t bgp_attr_buckets(void);
 bool bgp_attr_equal(const struct bgp_attr *a, const struct bgp_attr *b);
 /* AS path helpers (4-octet form) */
 int bgp_aspath_length(const struct bgp_attr *a);   /* RFC 4271 9.1.2.2 a): SET counts 1 */

@@ -9,7 +9,12 @@
  *
  *   bgpgen [-b SRC_ADDR] -c DUT_ADDR -f TABLE.gz -n PATHS [-a AS]
  *          [-i ROUTER_ID] [-N NEXTHOP] [-H HOLD] [-s SMALL] [-w GOFILE]
- *          [-V VRFS [-L LARGE] [-P PERCENT]] [-x]
+ *          [-V VRFS [-L LARGE] [-P PERCENT]] [-W WDFILE] [-x]
+ *
+ * -W WDFILE: once everything is sent, when WDFILE exists, withdraw every
+ * path (MP_UNREACH_NLRI, UPDATEs of up to 4096 bytes), print "withdrawn
+ * EPOCH" and keep the session up (for bench/bgpmem: memory after a
+ * large withdrawal).
  *
  * -x: build and encode the paths, print the summary lines ("vrf I PATHS",
  * "updates ...") and exit without connecting (the layout for a runner).
@@ -474,7 +479,8 @@ static unsigned long *vrf_sizes(unsigned long npaths, unsigned long nvrf, unsign
 
 int main(int argc, char **argv)
 {
-	const char *dut = NULL, *table = NULL, *gofile = NULL;
+	const char *dut = NULL, *table = NULL, *gofile = NULL, *wdfile = NULL;
+	bool withdrawn = false;
 	uint32_t as = 65000, rid = 0, nh = 0, dutaddr, bindaddr = 0;
 	unsigned long npaths = 100000, small = 200, nvrf = 0, nlarge = 4, large_pct = 10;
 	unsigned long *vsize = NULL, *vstart = NULL;
@@ -497,7 +503,7 @@ int main(int argc, char **argv)
 	size_t sent = 0;
 	char err[128];
 
-	while ((c = getopt(argc, argv, "b:c:f:n:a:i:N:H:s:w:S:V:L:P:x")) != -1) {
+	while ((c = getopt(argc, argv, "b:c:f:n:a:i:N:H:s:w:S:V:L:P:W:x")) != -1) {
 		switch (c) {
 		case 'c': dut = optarg; break;
 		case 'f': table = optarg; break;
@@ -508,6 +514,7 @@ int main(int argc, char **argv)
 		case 'H': hold = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 's': small = strtoul(optarg, NULL, 0); break;
 		case 'w': gofile = optarg; break;
+		case 'W': wdfile = optarg; break;
 		case 'S': sink_target = strtoul(optarg, NULL, 0); break;
 		case 'b': if (addr4_parse(optarg, &bindaddr) != 0) { fprintf(stderr, "bad -b\n"); return 2; } break;
 		case 'V': nvrf = strtoul(optarg, NULL, 0); break;
@@ -516,7 +523,8 @@ int main(int argc, char **argv)
 		case 'x': dry = true; break;
 		default:
 			fprintf(stderr, "usage: bgpgen [-b SRC] -c DUT -f TABLE.gz -n PATHS [-a AS] [-i RID] [-N NH] "
-					"[-H HOLD] [-s SMALL] [-w GOFILE] [-V VRFS [-L LARGE] [-P PERCENT]] [-x]\n");
+					"[-H HOLD] [-s SMALL] [-w GOFILE] [-V VRFS [-L LARGE] [-P PERCENT]] "
+					"[-W WDFILE] [-x]\n");
 			return 2;
 		}
 	}
@@ -760,8 +768,29 @@ paths:
 	while (!stop) {
 		struct pollfd pf = { fd, POLLIN, 0 };
 
-		if (poll(&pf, 1, 1000) > 0 && rx_read(fd, &rx) == -1)
+		if (poll(&pf, 1, wdfile != NULL && !withdrawn ? 50 : 1000) > 0 &&
+		    rx_read(fd, &rx) == -1)
 			return 1;
+		if (wdfile != NULL && !withdrawn && access(wdfile, F_OK) == 0) {
+			for (p = 0; p < npaths;) {
+				int k;
+
+				w = wbuf_init_fixed(msg, sizeof(msg));
+				k = bgp_update_encode_withdraw(&w, BGP_AF_VPNV4, nl + p,
+							       (int)(npaths - p > 100000 ? 100000 : npaths - p));
+				if (k < 1) {
+					fprintf(stderr, "bgpgen: withdraw encode failed at path %lu\n", p);
+					return 1;
+				}
+				send_all(fd, wbuf_data(&w), wbuf_len(&w));
+				p += (unsigned long)k;
+			}
+			withdrawn = true;
+			printf("withdrawn %.6f\n", now());
+			fflush(stdout);
+			w = wbuf_init_fixed(msg, sizeof(msg));
+			bgp_keepalive_encode(&w); /* w is the KEEPALIVE again */
+		}
 		if (mono() - last_ka > 30) {
 			send_all(fd, wbuf_data(&w), wbuf_len(&w));
 			last_ka = mono();

@@ -435,6 +435,203 @@ START_TEST(t_pool)
 }
 END_TEST
 
+/* Objects of a pool: each carries a pattern of its index, checked later. */
+#define PW 5 /* 40-byte objects */
+static void pat_fill(uint64_t *o, size_t i)
+{
+	int k;
+
+	for (k = 0; k < PW; k++)
+		o[k] = i * 1000003u + (uint64_t)k;
+}
+
+static bool pat_ok(const uint64_t *o, size_t i)
+{
+	int k;
+
+	for (k = 0; k < PW; k++)
+		if (o[k] != i * 1000003u + (uint64_t)k)
+			return false;
+	return true;
+}
+
+/* Blocks whose objects all came back are given back (one kept spare),
+ * partly used blocks keep every live object intact, their holes and the
+ * spare are used before a new block is taken, and after trim nothing is
+ * left mapped. Under AddressSanitizer the same code runs (blocks from
+ * aligned_alloc, free objects poisoned), so a lost block is a leak. */
+START_TEST(t_pool_release)
+{
+	enum { NB = 40 }; /* blocks: even ones emptied, odd ones keep one object */
+	struct bgp_pool p;
+	uint64_t **v;
+	void **more;
+	size_t i, n, per, extra, mapped0 = bgp_pool_mapped();
+
+	bgp_pool_init(&p, PW * sizeof(uint64_t));
+	per = p.per;
+	ck_assert_uint_gt(per, 100);
+	n = NB * per;
+	v = xcalloc(n, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i] = bgp_pool_get(&p);
+		ck_assert(((uintptr_t)v[i] & 7) == 0);
+		pat_fill(v[i], i);
+	}
+	ck_assert_uint_eq(p.nblocks, NB); /* filled one after the other */
+	ck_assert_uint_eq(bgp_pool_mapped() - mapped0, NB * 65536);
+	for (i = 0; i < n; i++) {
+		if ((i / per) % 2 == 0 || i % per != per / 2) {
+			bgp_pool_put(&p, v[i]);
+			v[i] = NULL;
+		}
+	}
+	ck_assert_uint_eq(p.inuse, NB / 2);
+	ck_assert_uint_eq(p.nblocks, NB / 2 + 1); /* one empty block kept spare */
+	ck_assert_uint_eq(p.released, NB / 2 - 1);
+	ck_assert_uint_eq(bgp_pool_mapped() - mapped0, (NB / 2 + 1) * 65536);
+	for (i = 0; i < n; i++)
+		if (v[i] != NULL)
+			ck_assert_msg(pat_ok(v[i], i), "object %zu changed", i);
+	/* the holes of the odd blocks and the spare first, then a new block */
+	extra = p.nblocks * per - p.inuse;
+	more = xcalloc(extra + 1, sizeof(*more));
+	for (i = 0; i < extra; i++) {
+		more[i] = bgp_pool_get(&p);
+		ck_assert_uint_eq(((const uint64_t *)more[i])[0], 0); /* zeroed */
+		ck_assert_uint_eq(((const uint64_t *)more[i])[PW - 1], 0);
+		pat_fill(more[i], n + i);
+	}
+	ck_assert_uint_eq(p.nblocks, NB / 2 + 1);
+	more[extra] = bgp_pool_get(&p);
+	ck_assert_uint_eq(p.nblocks, NB / 2 + 2);
+	for (i = 0; i < n; i++)
+		if (v[i] != NULL)
+			ck_assert_msg(pat_ok(v[i], i), "object %zu changed", i);
+	for (i = 0; i < extra; i++)
+		ck_assert_msg(pat_ok(more[i], n + i), "object %zu changed", n + i);
+	/* everything back: one spare block, then none */
+	for (i = 0; i <= extra; i++)
+		bgp_pool_put(&p, more[i]);
+	for (i = 0; i < n; i++)
+		bgp_pool_put(&p, v[i]);
+	ck_assert_uint_eq(p.inuse, 0);
+	ck_assert_uint_eq(p.nblocks, 1);
+	bgp_pool_trim(&p);
+	ck_assert_uint_eq(p.nblocks, 0);
+	ck_assert_uint_eq(bgp_pool_mapped(), mapped0);
+	/* and it still works */
+	v[0] = bgp_pool_get(&p);
+	ck_assert_uint_eq(p.nblocks, 1);
+	bgp_pool_destroy(&p);
+	ck_assert_uint_eq(bgp_pool_mapped(), mapped0);
+	free(more);
+	free(v);
+}
+END_TEST
+
+/* Given back in a shuffled order: live objects intact throughout, every
+ * emptied block but one released. */
+START_TEST(t_pool_shuffled)
+{
+	enum { N = 30000 };
+	struct bgp_pool p;
+	uint64_t **v = xcalloc(N, sizeof(*v));
+	size_t *ord = xcalloc(N, sizeof(*ord));
+	size_t i, mapped0 = bgp_pool_mapped();
+	uint32_t r = 12345;
+
+	bgp_pool_init(&p, PW * sizeof(uint64_t));
+	for (i = 0; i < N; i++) {
+		v[i] = bgp_pool_get(&p);
+		pat_fill(v[i], i);
+		ord[i] = i;
+	}
+	for (i = N - 1; i > 0; i--) { /* Fisher-Yates, fixed seed */
+		size_t j, t;
+
+		r = r * 1103515245u + 12345u;
+		j = (r >> 8) % (i + 1);
+		t = ord[i];
+		ord[i] = ord[j];
+		ord[j] = t;
+	}
+	for (i = 0; i < N; i++) {
+		bgp_pool_put(&p, v[ord[i]]);
+		v[ord[i]] = NULL;
+		if (i % 5000 == 0) {
+			size_t k;
+
+			for (k = 0; k < N; k++)
+				if (v[k] != NULL)
+					ck_assert_msg(pat_ok(v[k], k), "object %zu changed", k);
+		}
+	}
+	ck_assert_uint_eq(p.nblocks, 1);
+	bgp_pool_destroy(&p);
+	ck_assert_uint_eq(bgp_pool_mapped(), mapped0);
+	free(ord);
+	free(v);
+}
+END_TEST
+
+static int freed_calls;
+static void freed_hook(void)
+{
+	freed_calls++;
+}
+
+/* Session down with a large table: the freed-bytes hook fires once (not
+ * per route), compaction brings the dest table back to its first size and
+ * the pools to no block at all; the RIB works as before afterwards. */
+START_TEST(t_rib_compact_after_peer_down)
+{
+	enum { N = 50000 };
+	const struct bgp_attr *a = mkattr(65010, 0x0a000101, 0);
+	struct bgp_rib_src s1 = peer_src(&pi1), s2 = peer_src(&pi2);
+	size_t mapped0 = bgp_pool_mapped(), i, b0 = bgp_rib_buckets(rib);
+	struct bgp_nlri n;
+
+	bgp_mem_compacted();
+	bgp_mem_set_freed_hook(freed_hook, 1u << 20);
+	freed_calls = 0;
+	for (i = 0; i < N; i++) {
+		n = mknlri((uint16_t)(i % 100), 0x0a000000u + ((uint32_t)(i / 100) << 8), 24);
+		bgp_rib_update(rib, &s1, &n, a, 0);
+	}
+	ck_assert_uint_eq(bgp_rib_dest_count(rib), N);
+	ck_assert_uint_ge(bgp_rib_buckets(rib), N);
+	ck_assert_uint_gt(bgp_pool_mapped(), mapped0 + (size_t)N * sizeof(struct bgp_path));
+	ck_assert_int_eq(freed_calls, 0);
+	ck_assert_uint_eq(bgp_rib_withdraw_peer(rib, &pi1), N);
+	ck_assert_int_eq(freed_calls, 1);
+	ck_assert_uint_gt(bgp_mem_freed(), (size_t)N * sizeof(struct bgp_path));
+	ck_assert_uint_eq(bgp_rib_dest_count(rib), 0);
+	/* one spare block per pool until compaction */
+	ck_assert_uint_eq(bgp_pool_mapped(), mapped0 + 2 * 65536);
+	bgp_rib_compact(rib);
+	bgp_mem_compacted();
+	ck_assert_uint_eq(bgp_rib_buckets(rib), b0);
+	ck_assert_uint_eq(bgp_pool_mapped(), mapped0);
+	ck_assert_uint_eq(bgp_mem_freed(), 0);
+	/* a few routes left: the table is sized for them, they are all found */
+	for (i = 0; i < 3000; i++) {
+		n = mknlri(7, 0x0b000000u + ((uint32_t)i << 8), 24);
+		ck_assert_ptr_nonnull(bgp_rib_update(rib, &s2, &n, a, 0));
+	}
+	bgp_rib_compact(rib); /* more than 1024: nothing to shrink */
+	ck_assert_uint_eq(bgp_rib_buckets(rib), 4096);
+	for (i = 0; i < 3000; i++) {
+		n = mknlri(7, 0x0b000000u + ((uint32_t)i << 8), 24);
+		ck_assert_ptr_nonnull(bgp_rib_lookup(rib, &n.p));
+	}
+	ck_assert_int_eq(freed_calls, 1);
+	bgp_mem_set_freed_hook(NULL, 16u << 20);
+	bgp_rib_withdraw_peer(rib, &pi2);
+	bgp_attr_unref(a);
+}
+END_TEST
+
 START_TEST(t_best_changes)
 {
 	struct bgp_nlri n = mknlri(1, 0x0a010100, 24);
@@ -667,10 +864,13 @@ static double now_s(void)
 
 #define NBENCH 200000
 
-/* bytes in use: arena chunks plus mmap()ed blocks (the big hash tables) */
-static double heap(const struct mallinfo2 *m)
+/* bytes in use now: arena chunks plus mmap()ed blocks (the big hash
+ * tables) plus the pools' blocks (mapped outside malloc) */
+static double heap(void)
 {
-	return (double)m->uordblks + (double)m->hblkhd;
+	struct mallinfo2 m = mallinfo2();
+
+	return (double)m.uordblks + (double)m.hblkhd + (double)bgp_pool_mapped();
 }
 
 /* 200k VPNv4 paths from one peer (100 RDs x 2000 /24), then a second copy
@@ -681,12 +881,11 @@ START_TEST(t_bench_200k)
 	const struct bgp_attr *a1 = mkattr(65010, 0x0a000101, 0);
 	const struct bgp_attr *a2 = mkattr(65020, 0x0a000102, 0);
 	struct bgp_rib_src s1 = peer_src(&pi1), s2 = peer_src(&pi2);
-	struct mallinfo2 m0, m1, m2;
-	double t0, t1, t2;
+	double m0, m1, m2, t0, t1, t2;
 	int i;
 
 	bgp_rib_set_nh(rib, NULL, NULL);
-	m0 = mallinfo2();
+	m0 = heap();
 	t0 = now_s();
 	for (i = 0; i < NBENCH; i++) {
 		struct bgp_nlri n = mknlri((uint16_t)(i % 100),
@@ -695,7 +894,7 @@ START_TEST(t_bench_200k)
 		bgp_rib_update(rib, &s1, &n, a1, 0);
 	}
 	t1 = now_s();
-	m1 = mallinfo2();
+	m1 = heap();
 	for (i = 0; i < NBENCH; i++) {
 		struct bgp_nlri n = mknlri((uint16_t)(i % 100),
 					   0x0a000000u + ((uint32_t)(i / 100) << 8), 24);
@@ -703,14 +902,14 @@ START_TEST(t_bench_200k)
 		bgp_rib_update(rib, &s2, &n, a2, 0);
 	}
 	t2 = now_s();
-	m2 = mallinfo2();
+	m2 = heap();
 	ck_assert_uint_eq(bgp_rib_path_count(rib), 2 * NBENCH);
 	ck_assert_uint_eq(bgp_rib_dest_count(rib), NBENCH);
 	printf("rib bench: %d paths (1 per dest): %.0f paths/s, %.1f B/path (heap, incl. hash table)\n", NBENCH,
-	       NBENCH / (t1 - t0), (double)(heap(&m1) - heap(&m0)) / NBENCH);
+	       NBENCH / (t1 - t0), (m1 - m0) / NBENCH);
 	printf("rib bench: +%d paths (2nd per dest): %.0f paths/s, %.1f B/path (heap, incl. hash table)\n", NBENCH,
-	       NBENCH / (t2 - t1), (double)(heap(&m2) - heap(&m1)) / NBENCH);
-	if (heap(&m1) == heap(&m0))
+	       NBENCH / (t2 - t1), (m2 - m1) / NBENCH);
+	if (m1 == m0)
 		printf("rib bench: mallinfo2 reports nothing (AddressSanitizer build?)\n");
 	printf("rib bench: sizeof bgp_dest %zu, bgp_path %zu\n", sizeof(struct bgp_dest),
 	       sizeof(struct bgp_path));
@@ -1001,13 +1200,12 @@ START_TEST(t_adj_bench_200k)
 {
 	const struct bgp_attr *a = mkattr(65001, 0x0a000103, 0);
 	struct bgp_rib_src s3 = peer_src(&pe3);
-	struct mallinfo2 m0, m1;
-	double t0, t1;
+	double m0, m1, t0, t1;
 	int i, msgs = 0;
 
 	bgp_rib_set_nh(rib, NULL, NULL);
 	nsent = 0;
-	m0 = mallinfo2();
+	m0 = heap();
 	t0 = now_s();
 	for (i = 0; i < NBENCH; i++) {
 		struct bgp_nlri n = mknlri((uint16_t)(i % 100),
@@ -1021,12 +1219,12 @@ START_TEST(t_adj_bench_200k)
 		}
 	}
 	t1 = now_s();
-	m1 = mallinfo2();
+	m1 = heap();
 	ck_assert_uint_eq(bgp_adjout_count(&pi1, BGP_AF_VPNV4), NBENCH);
 	ck_assert_uint_eq(bgp_adjout_count(&pc4, BGP_AF_VPNV4), NBENCH);
 	printf("adj-out bench: %d paths to 3 iBGP peers: %.0f paths/s, %d UPDATEs, "
 	       "%.1f B/path incl. 3 adj-out entries\n",
-	       NBENCH, NBENCH / (t1 - t0), msgs, (heap(&m1) - heap(&m0)) / NBENCH);
+	       NBENCH, NBENCH / (t1 - t0), msgs, (m1 - m0) / NBENCH);
 	bgp_attr_unref(a);
 }
 END_TEST
@@ -1161,6 +1359,9 @@ static Suite *rib_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, t_pool);
+	tcase_add_test(tc, t_pool_release);
+	tcase_add_test(tc, t_pool_shuffled);
+	tcase_add_test(tc, t_rib_compact_after_peer_down);
 	tcase_add_test(tc, t_best_changes);
 	tcase_add_test(tc, t_multipath);
 	tcase_add_test(tc, t_local_and_imported_sources);
