@@ -674,7 +674,43 @@ struct route_dump {
 	size_t nkeys, next, cap;
 	struct prefix last;
 	bool have_last, exhausted;
+	bool all; /* `vrf all`: the default VRF, then every VRF by name */
 };
+
+/* `vrf all`: the VRF after u->vrf in the dump's order (the default first,
+ * then by name), NULL after the last. A VRF deleted meanwhile is passed by
+ * name. */
+static const struct vrf *route_dump_next_vrf(const struct route_dump *u)
+{
+	const struct vrf *v;
+
+	if (u->vrf[0] == '\0')
+		return vrf_first();
+	if ((v = vrf_lookup(u->vrf)) != NULL)
+		return vrf_next(v);
+	for (v = vrf_first(); v != NULL && strcmp(v->name, u->vrf) <= 0; v = vrf_next(v))
+		;
+	return v;
+}
+
+/* Starts the next VRF's section; false when there is none. */
+static bool route_dump_advance(struct route_dump *u)
+{
+	const struct vrf *v = route_dump_next_vrf(u);
+
+	if (v == NULL)
+		return false;
+	snprintf(u->vrf, sizeof(u->vrf), "%s", v->name);
+	u->have_last = u->exhausted = false;
+	u->nkeys = u->next = 0;
+	if (u->json) {
+		jsonw_close(&u->jw);
+		jsonw_open(&u->jw, v->name, '{');
+	} else {
+		cli_out(u->cli, "\nVRF %s:\n", v->name);
+	}
+	return true;
+}
 
 static int route_pick(void *arg, struct rib_dest *d)
 {
@@ -702,8 +738,13 @@ static int route_dump_step(struct cli *cli, void *arg)
 		size_t cap;
 
 		if (vrf == NULL || u->exhausted) {
-			if (u->json)
+			if (u->all && route_dump_advance(u))
+				return CMD_PENDING;
+			if (u->json) {
+				if (u->all)
+					jsonw_close(&u->jw);
 				jsonw_close(&u->jw);
+			}
 			return CMD_SUCCESS;
 		}
 		cap = (size_t)(rib_count_af(vrf->rib, u->af) / 8);
@@ -751,11 +792,17 @@ static void route_dump_free(void *arg)
 	free(u);
 }
 
-static int show_routes_streamed(struct cli *cli, const struct vrf *vrf, bool json, int af)
+/* One VRF, or with all (vrf == NULL) the default VRF and then every VRF by
+ * name, each as {"NAME": {routes}} in JSON and under "VRF NAME:" in text. */
+static int show_routes_streamed(struct cli *cli, const struct vrf *vrf, bool json, int af,
+				bool all)
 {
 	struct route_dump *u = xcalloc(1, sizeof(*u));
 
 	u->cli = cli;
+	u->all = all;
+	if (all)
+		vrf = vrf_default();
 	if (vrf != vrf_default())
 		snprintf(u->vrf, sizeof(u->vrf), "%s", vrf->name);
 	u->af = af;
@@ -763,7 +810,9 @@ static int show_routes_streamed(struct cli *cli, const struct vrf *vrf, bool jso
 	if (json) {
 		jsonw_init(&u->jw, route_dump_write, cli);
 		jsonw_open(&u->jw, NULL, '{');
-	} else if (vrf != vrf_default()) {
+		if (all)
+			jsonw_open(&u->jw, vrf->name, '{');
+	} else if (vrf != vrf_default() || all) {
 		cli_out(cli, "\nVRF %s:\n", vrf->name);
 	}
 	return cli_defer(cli, route_dump_step, route_dump_free, u);
@@ -788,6 +837,8 @@ static int show_route_cmd(struct cli *cli, const struct cmd_args *a, int af)
 	if (!json)
 		cli_out(cli, "Codes: K - kernel route, C - connected, S - static, O - OSPF, B - BGP\n"
 			     "       > - selected route, * - FIB route\n");
+	if (cmd_has(a, "all") && filter == NULL) /* every table: streamed */
+		return show_routes_streamed(cli, NULL, json, af, true);
 	if (cmd_has(a, "all")) {
 		json_object *top = json ? json_object_new_object() : NULL;
 
@@ -813,7 +864,7 @@ static int show_route_cmd(struct cli *cli, const struct cmd_args *a, int af)
 		return CMD_ERROR;
 	}
 	if (filter == NULL) /* the whole table: streamed */
-		return show_routes_streamed(cli, vrf, json, af);
+		return show_routes_streamed(cli, vrf, json, af, false);
 	if (json) {
 		json_object *o = json_object_new_object();
 

@@ -5,7 +5,7 @@
  * each once; in steps (an async session) with routes removed and added
  * between steps, routes present throughout are shown, those removed ahead
  * of the cursor are not; a VRF deleted mid-dump ends the output well
- * formed. */
+ * formed; `vrf all` streams every VRF in turn. */
 #include "config.h"
 
 #include <check.h>
@@ -220,6 +220,105 @@ START_TEST(t_changes)
 }
 END_TEST
 
+/* `vrf all`: the default VRF, then every VRF by name, one member each;
+ * json-c's text; a VRF deleted while an earlier one is written is left
+ * out, the others are all there. */
+START_TEST(t_all)
+{
+	struct order o = { calloc(NROUTES + 400, PREFIX_STRLEN), 0 };
+	static const char *const order[] = { "default", "A", "B", "C", "D" };
+	struct vrf *vb, *vc, *vd;
+	json_object *doc, *v;
+	char err[128];
+	const char *again, *p;
+	size_t i;
+	int rc;
+
+	vd = vrf_create("D", err, sizeof(err));
+	vb = vrf_create("B", err, sizeof(err));
+	vc = vrf_create("C", err, sizeof(err));
+	ck_assert(vb != NULL && vc != NULL && vd != NULL);
+	for (i = 0; i < 5; i++) {
+		struct prefix pb = pfx4(0x0a000000u + ((uint32_t)i << 8), 24);
+		struct prefix pd = pfx4(0xac100000u + ((uint32_t)i << 8), 24);
+
+		route(vb, &pb, true);
+		route(vd, &pd, true);
+		route(vrf_default(), &pd, true);
+	}
+	rib_walk_af(va->rib, AF_INET, collect, &o);
+	ck_assert_int_eq(cli_execute(cli, "show ip route vrf all json"), CMD_SUCCESS);
+	doc = json_tokener_parse(out);
+	ck_assert_ptr_nonnull(doc);
+	again = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PRETTY |
+							    JSON_C_TO_STRING_NOSLASHESCAPE);
+	ck_assert_uint_eq(strlen(again) + 1, out_len);
+	ck_assert_int_eq(memcmp(again, out, out_len - 1), 0);
+	i = 0;
+	json_object_object_foreach(doc, k, val)
+	{
+		ck_assert_uint_lt(i, 5);
+		ck_assert_str_eq(k, order[i]);
+		i++;
+	}
+	ck_assert_uint_eq(i, 5);
+	ck_assert(json_object_object_get_ex(doc, "A", &v));
+	ck_assert_int_eq(json_object_object_length(v), (int)o.n);
+	ck_assert(json_object_object_get_ex(doc, "B", &v));
+	ck_assert_int_eq(json_object_object_length(v), 5);
+	ck_assert(json_object_object_get_ex(v, "10.0.4.0/24", &v));
+	ck_assert(json_object_object_get_ex(doc, "C", &v));
+	ck_assert_int_eq(json_object_object_length(v), 0);
+	ck_assert(json_object_object_get_ex(doc, "default", &v));
+	ck_assert_int_eq(json_object_object_length(v), 5);
+	json_object_put(doc);
+
+	/* text: the legend once, then each VRF's line in order */
+	out_len = 0;
+	ck_assert_int_eq(cli_execute(cli, "show ip route vrf all"), CMD_SUCCESS);
+	ck_assert_ptr_eq(strstr(out, "Codes:"), out);
+	p = out;
+	for (i = 0; i < 5; i++) {
+		char hdr[32];
+
+		snprintf(hdr, sizeof(hdr), "\nVRF %s:\n", order[i]);
+		ck_assert_ptr_nonnull(p = strstr(p, hdr));
+	}
+
+	/* B deleted while A is written: default, A, C, D */
+	out_len = 0;
+	cli_set_async(cli, true);
+	ck_assert_int_eq(cli_execute(cli, "show ip route vrf all json"), CMD_SUCCESS);
+	while (strstr(out, "\"A\":") == NULL)
+		ck_assert_int_eq(cli_resume(cli, CMD_SUCCESS), CMD_PENDING);
+	ck_assert_int_eq(vrf_delete(vb, NULL, 0), 0);
+	while ((rc = cli_resume(cli, CMD_SUCCESS)) == CMD_PENDING)
+		;
+	ck_assert_int_eq(rc, CMD_SUCCESS);
+	doc = json_tokener_parse(out);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(json_object_object_length(doc), 4);
+	ck_assert(!json_object_object_get_ex(doc, "B", &v));
+	ck_assert(json_object_object_get_ex(doc, "D", &v));
+	ck_assert_int_eq(json_object_object_length(v), 5);
+	ck_assert(json_object_object_get_ex(doc, "A", &v));
+	ck_assert_int_eq(json_object_object_length(v), (int)o.n);
+	json_object_put(doc);
+
+	/* with a prefix: not streamed, still one member per VRF */
+	out_len = 0;
+	cli_set_async(cli, false);
+	ck_assert_int_eq(cli_execute(cli, "show ip route vrf all 172.16.3.0/24 json"), CMD_SUCCESS);
+	doc = json_tokener_parse(out);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(json_object_object_length(doc), 4);
+	ck_assert(json_object_object_get_ex(doc, "D", &v));
+	ck_assert(json_object_object_get_ex(v, "172.16.3.0/24", &v));
+	json_object_put(doc);
+	free(o.v);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vrf_show");
@@ -231,6 +330,7 @@ int main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, t_whole);
 	tcase_add_test(tc, t_changes);
+	tcase_add_test(tc, t_all);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
