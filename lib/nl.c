@@ -1036,30 +1036,42 @@ int nl_ifindex(int nsfd, const char *ifname)
 	return idx;
 }
 
-int nl_neigh_resolve(int nsfd, int ifindex, const struct ipaddr *ip, char *err, size_t errlen)
+/* An RTM_NEWNEIGH (create or replace) for ip on ifindex in req, with its
+ * NDA_DST; NULL (err set, errno EINVAL) for no interface or no address. */
+static struct nlmsghdr *neigh_msg(char *req, size_t reqlen, int ifindex, const struct ipaddr *ip,
+				  uint16_t state, uint8_t flags, char *err, size_t errlen)
 {
-	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
-	struct nl_txn t = { 0 };
 	struct nlmsghdr *nlh;
 	struct ndmsg *ndm;
 
 	if (ifindex <= 0 || ipaddr_is_zero(ip)) {
 		snprintf(err, errlen, "invalid neighbor");
 		errno = EINVAL;
-		return -1;
+		return NULL;
 	}
-	memset(req, 0, sizeof(req));
+	memset(req, 0, reqlen);
 	nlh = mnl_nlmsg_put_header(req);
 	nlh->nlmsg_type = RTM_NEWNEIGH;
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
 	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
 	ndm->ndm_family = ip->af;
 	ndm->ndm_ifindex = ifindex;
-	ndm->ndm_state = NUD_NONE;
+	ndm->ndm_state = state;
+	ndm->ndm_flags = flags;
+	nl_put_ip(nlh, reqlen, NDA_DST, ip);
+	return nlh;
+}
+
+int nl_neigh_resolve(int nsfd, int ifindex, const struct ipaddr *ip, char *err, size_t errlen)
+{
+	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
+	struct nl_txn t = { 0 };
 	/* NTF_USE: "use" the entry as a transmit would, which starts (or
 	 * refreshes) resolution without changing a valid entry. */
-	ndm->ndm_flags = NTF_USE;
-	nl_put_ip(nlh, sizeof(req), NDA_DST, ip);
+	struct nlmsghdr *nlh = neigh_msg(req, sizeof(req), ifindex, ip, NUD_NONE, NTF_USE, err, errlen);
+
+	if (nlh == NULL)
+		return -1;
 	return nl_request(nsfd, nlh, &t, err, errlen);
 }
 
@@ -1286,23 +1298,10 @@ int nl_neigh_set_permanent(int nsfd, int ifindex, const struct ipaddr *ip, const
 {
 	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
 	struct nl_txn t = { 0 };
-	struct nlmsghdr *nlh;
-	struct ndmsg *ndm;
+	struct nlmsghdr *nlh = neigh_msg(req, sizeof(req), ifindex, ip, NUD_PERMANENT, 0, err, errlen);
 
-	if (ifindex <= 0 || ipaddr_is_zero(ip)) {
-		snprintf(err, errlen, "invalid neighbor");
-		errno = EINVAL;
+	if (nlh == NULL)
 		return -1;
-	}
-	memset(req, 0, sizeof(req));
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_NEWNEIGH;
-	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
-	ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
-	ndm->ndm_family = ip->af;
-	ndm->ndm_ifindex = ifindex;
-	ndm->ndm_state = NUD_PERMANENT;
-	nl_put_ip(nlh, sizeof(req), NDA_DST, ip);
 	mnl_attr_put(nlh, NDA_LLADDR, 6, mac);
 	return nl_request(nsfd, nlh, &t, err, errlen);
 }

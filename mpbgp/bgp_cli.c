@@ -898,14 +898,16 @@ static const struct cmd_def bgp_cmds[] = {
 	  address_family_cmd },
 };
 
+#define DISTANCE_HELP                                                                             \
+	"Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n" \
+	"Distance for routes internal to the AS\nDistance for local routes\n"
+
 static const struct cmd_def af_cmds[] = {
 	{ "distance bgp (1-255)$ext (1-255)$int (1-255)$local",
-	  "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
-	  "Distance for routes internal to the AS\nDistance for local routes\n",
+	  DISTANCE_HELP,
 	  distance_cmd },
 	{ "no distance bgp [(1-255) (1-255) (1-255)]",
-	  NO_STR "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
-	  "Distance for routes internal to the AS\nDistance for local routes\n",
+	  NO_STR DISTANCE_HELP,
 	  distance_cmd },
 	{ "[no] redistribute <connected|static> [route-map WORD$rmap]",
 	  NO_STR "Redistribute information from another routing protocol\nConnected routes\nStatic routes\n"
@@ -1011,12 +1013,10 @@ static const struct cmd_def af_cmds[] = {
  * under `address-family ipv4 unicast`; so does ped. */
 static const struct cmd_def bgp_implicit_v4_cmds[] = {
 	{ "distance bgp (1-255)$ext (1-255)$int (1-255)$local",
-	  "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
-	  "Distance for routes internal to the AS\nDistance for local routes\n",
+	  DISTANCE_HELP,
 	  distance_cmd },
 	{ "no distance bgp [(1-255) (1-255) (1-255)]",
-	  NO_STR "Define an administrative distance\nBGP distance\nDistance for routes external to the AS\n"
-	  "Distance for routes internal to the AS\nDistance for local routes\n",
+	  NO_STR DISTANCE_HELP,
 	  distance_cmd },
 	{ "[no] aggregate-address A.B.C.D/M$prefix [{summary-only|as-set}]",
 	  NO_STR "Configure BGP aggregate entries\nAggregate prefix\n"
