@@ -12,13 +12,19 @@
  *   CTL_DESCRIBE  payload: a partial line      ('?' help)
  *   CTL_COMPLETE  payload: a partial line      (TAB: candidates for the last word)
  *   CTL_PROMPT    payload: empty               (just the prompt)
+ *   CTL_CANCEL    payload: empty               (^C: see below)
  * The daemon answers each request with zero or more CTL_OUTPUT frames (text,
  * streamed in chunks of at most CTL_CHUNK bytes; for CTL_COMPLETE one
  * candidate per line) and exactly one CTL_DONE frame:
  *   u8 status (enum cmd_ret) | u8 flags (CTL_F_*) | the session's prompt
  * CTL_F_CLOSED says the session ended (`exit` in VIEW): the daemon closes
  * the connection after the frame. One connection is one CLI session, so the
- * mode persists from one request to the next. */
+ * mode persists from one request to the next.
+ * CTL_CANCEL is the one request sent while a reply is coming (the user
+ * pressed ^C during a long output): the daemon drops the rest of the
+ * command's output at its next step and ends the reply with its CTL_DONE
+ * (status CMD_WARNING). It has no reply of its own; one that arrives when no
+ * output is pending (the reply was complete) is ignored. */
 #ifndef PE_CTL_PROTO_H
 #define PE_CTL_PROTO_H
 
@@ -37,6 +43,7 @@ enum ctl_type {
 	CTL_DESCRIBE = 2,
 	CTL_COMPLETE = 3,
 	CTL_PROMPT = 4,
+	CTL_CANCEL = 5,
 	CTL_OUTPUT = 0x81,
 	CTL_DONE = 0x82,
 };

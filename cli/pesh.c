@@ -138,10 +138,12 @@ static int recv_reply(out_fn out, void *arg)
 			lost("malformed reply from ped");
 		read_all(reply_buf, len);
 		if (h[4] == CTL_OUTPUT) {
-			/* ^C while a long output scrolls: drop the rest of it */
+			/* ^C while a long output scrolls: drop the rest of it,
+			 * and ask ped to stop writing it (a streamed dump) */
 			if (got_sigint && out != NULL && !discard) {
 				discard = true;
 				got_sigint = 0;
+				send_req(CTL_CANCEL, "");
 				out(arg, "\n% Interrupted\n", 15);
 			}
 			if (out != NULL && !discard)

@@ -249,11 +249,20 @@ static bool conn_process(struct ctl_conn *cc)
 	uint8_t h[CTL_HDR_LEN];
 	uint32_t len;
 
+	/* ^C in the client while a dump is written: the rest is dropped */
+	if (cc->running && !cc->closing &&
+	    evbuffer_copyout(in, h, sizeof(h)) == (ev_ssize_t)sizeof(h) && h[4] == CTL_CANCEL &&
+	    ctl_hdr_len(h) == 0) {
+		evbuffer_drain(in, CTL_HDR_LEN);
+		cli_abort(cc->cli);
+		cc->running = false;
+		finish(cc, CMD_WARNING);
+	}
 	while (!cc->closing && !cc->running && evbuffer_get_length(out) < CTL_OUT_HIGH) {
 		if (evbuffer_copyout(in, h, sizeof(h)) < (ev_ssize_t)sizeof(h))
 			break;
 		len = ctl_hdr_len(h);
-		if (len > CTL_MAX_REQ || h[4] < CTL_EXEC || h[4] > CTL_PROMPT) {
+		if (len > CTL_MAX_REQ || h[4] < CTL_EXEC || h[4] > CTL_CANCEL) {
 			log_warnx(
 				"ctl: malformed request (type %u, length %u), closing the session",
 				h[4], len);
@@ -265,6 +274,8 @@ static bool conn_process(struct ctl_conn *cc)
 		evbuffer_drain(in, CTL_HDR_LEN);
 		evbuffer_remove(in, line, len);
 		line[len] = '\0'; /* an embedded NUL just ends the line early */
+		if (h[4] == CTL_CANCEL) /* late: the reply it meant was complete */
+			continue;
 		handle(cc, h[4], line);
 	}
 	return true;
