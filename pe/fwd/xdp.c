@@ -2,9 +2,13 @@
  * bpf/fwd_xdp.bpf.c). The program is compiled at build time and embedded in
  * the binary (bpftool gen skeleton, bpf/fwd_xdp.skel.h).
  *
- * The maps are created once, by an instance whose program is not loaded;
- * each port then gets its own instance of the program (the port index is a
- * read-only constant of the instance), sharing every map. Programs are
+ * The maps are created once, by an instance whose programs are not loaded;
+ * the program is loaded (verified) once, by a second instance sharing those
+ * maps, when the first port needs it; each port then gets its own instance
+ * of a small stub (the port index is a read-only constant of the instance)
+ * that tail-calls the program. Verifying the program takes a good part of a
+ * second; a stub, next to nothing, so a P with 64 ports opens them at once.
+ * Programs are
  * attached through BPF links in native (driver) mode: a link is detached
  * when ped closes it or exits, so a crashed ped never leaves a program
  * behind, and an interface that already has an XDP program (someone
@@ -98,7 +102,7 @@ struct lpm {
 static size_t lpm_nodes_next = XF_LPM_NODES;
 
 struct xport {
-	struct xf_bpf *skel;  /* this port's instance, NULL: none loaded */
+	struct xf_bpf *skel;  /* this port's stub instance, NULL: none loaded */
 	struct bpf_link *link;
 	int nsfd;             /* dup of the namespace it is attached in, -1 */
 	int ifindex;
@@ -106,6 +110,7 @@ struct xport {
 
 struct fwd_xdp {
 	struct xf_bpf *maps;  /* the instance that owns the maps */
+	struct xf_bpf *prog;  /* the instance whose fwd_xdp is loaded (xf_main[0]), NULL: not yet */
 	int fd_ports, fd_tx, fd_lpm, fd_local, fd_vrf, fd_nh, fd_lfib, fd_neigh, fd_cfg;
 	int fd_pcnt, fd_vcnt, fd_slow;
 	int fd_lpm6, fd_local6, fd_neigh6, fd_vlocal;
@@ -178,6 +183,7 @@ struct fwd_xdp *fwd_xdp_new(char *err, size_t errlen)
 		goto fail;
 	}
 	bpf_program__set_autoload(x->maps->progs.fwd_xdp, false);
+	bpf_program__set_autoload(x->maps->progs.fwd_xdp_port, false);
 	if (nodes < 2 || nodes > XF_LPM_CHILD / XF_LPM_SLOTS ||
 	    bpf_map__set_max_entries(x->maps->maps.xf_lpm, (uint32_t)nodes) != 0) {
 		errf(err, errlen, "bad XDP route table size (%zu nodes)", nodes);
@@ -238,6 +244,7 @@ void fwd_xdp_free(struct fwd_xdp *x)
 		return;
 	for (i = 0; i < FWD_MAX_PORTS; i++)
 		fwd_xdp_detach(x, (uint16_t)i);
+	xf_bpf__destroy(x->prog);
 	ring_buffer__free(x->ring);
 	if (x->lpm.a != MAP_FAILED)
 		munmap(x->lpm.a, x->lpm.maplen);
@@ -266,12 +273,66 @@ static int in_netns(int nsfd, int (*fn)(void *arg), void *arg)
 	return r;
 }
 
+/* Opens an instance of the object whose maps are the ones x created and
+ * whose only program loaded is prog (fwd_xdp or fwd_xdp_port). */
+static struct xf_bpf *instance_open(struct fwd_xdp *x, bool stub, char *err, size_t errlen)
+{
+	struct bpf_map *m;
+	struct xf_bpf *s;
+
+	if ((s = xf_bpf__open()) == NULL) {
+		errf(err, errlen, "cannot open the XDP object: %s", strerror(errno));
+		return NULL;
+	}
+	bpf_program__set_autoload(stub ? s->progs.fwd_xdp : s->progs.fwd_xdp_port, false);
+	/* every map but the instance's own constants is the shared one */
+	bpf_object__for_each_map(m, s->obj) {
+		const char *name = bpf_map__name(m);
+		struct bpf_map *shared;
+
+		if (strchr(name, '.') != NULL)
+			continue;
+		shared = bpf_object__find_map_by_name(x->maps->obj, name);
+		if (shared == NULL || bpf_map__reuse_fd(m, bpf_map__fd(shared)) != 0) {
+			errf(err, errlen, "cannot share map %s", name);
+			xf_bpf__destroy(s);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+/* The program itself, once: verified, then entered from every port's stub
+ * through xf_main[0]. */
+static int main_load(struct fwd_xdp *x, char *err, size_t errlen)
+{
+	uint32_t zero = 0;
+	struct xf_bpf *s;
+	int r, fd;
+
+	if (x->prog != NULL)
+		return 0;
+	if ((s = instance_open(x, false, err, errlen)) == NULL)
+		return -1;
+	if ((r = xf_bpf__load(s)) != 0) {
+		errf(err, errlen, "the kernel refused the XDP program: %s", strerror(-r));
+		xf_bpf__destroy(s);
+		return -1;
+	}
+	fd = bpf_program__fd(s->progs.fwd_xdp);
+	if (bpf_map_update_elem(bpf_map__fd(x->maps->maps.xf_main), &zero, &fd, BPF_ANY) != 0) {
+		errf(err, errlen, "cannot enter the XDP program in xf_main: %s", strerror(errno));
+		xf_bpf__destroy(s);
+		return -1;
+	}
+	x->prog = s;
+	return 0;
+}
+
 int fwd_xdp_prog_load(struct fwd_xdp *x, uint16_t idx, char *err, size_t errlen)
 {
 	struct xport *p;
-	struct bpf_map *m;
 	struct xf_bpf *s;
-	const char *name;
 	int r;
 
 	if (idx >= FWD_MAX_PORTS) {
@@ -281,25 +342,11 @@ int fwd_xdp_prog_load(struct fwd_xdp *x, uint16_t idx, char *err, size_t errlen)
 	p = &x->port[idx];
 	if (p->skel != NULL)
 		return 0;
-	if ((s = xf_bpf__open()) == NULL) {
-		errf(err, errlen, "cannot open the XDP object: %s", strerror(errno));
+	if (main_load(x, err, errlen) != 0)
 		return -1;
-	}
+	if ((s = instance_open(x, true, err, errlen)) == NULL)
+		return -1;
 	s->rodata->xf_port_idx = idx;
-	/* every map but the instance's own constants is the shared one */
-	bpf_object__for_each_map(m, s->obj) {
-		struct bpf_map *shared;
-
-		name = bpf_map__name(m);
-		if (strchr(name, '.') != NULL)
-			continue;
-		shared = bpf_object__find_map_by_name(x->maps->obj, name);
-		if (shared == NULL || bpf_map__reuse_fd(m, bpf_map__fd(shared)) != 0) {
-			errf(err, errlen, "cannot share map %s", name);
-			xf_bpf__destroy(s);
-			return -1;
-		}
-	}
 	if ((r = xf_bpf__load(s)) != 0) {
 		errf(err, errlen, "the kernel refused the XDP program: %s", strerror(-r));
 		xf_bpf__destroy(s);
@@ -323,7 +370,7 @@ static int attach_here(void *arg)
 	struct attach_arg *a = arg;
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 
-	a->link = bpf_program__attach_xdp(a->p->skel->progs.fwd_xdp, a->ifindex);
+	a->link = bpf_program__attach_xdp(a->p->skel->progs.fwd_xdp_port, a->ifindex);
 	if (a->link == NULL) {
 		a->why = errno == EBUSY || errno == EEXIST ? "another XDP program is attached"
 							    : strerror(errno);
@@ -1180,7 +1227,7 @@ int fwd_xdp_test_run(struct fwd_xdp *x, uint16_t idx, const uint8_t *in, uint32_
 
 	if (idx >= FWD_MAX_PORTS || x->port[idx].skel == NULL)
 		return -1;
-	if (bpf_prog_test_run_opts(bpf_program__fd(x->port[idx].skel->progs.fwd_xdp), &o) != 0)
+	if (bpf_prog_test_run_opts(bpf_program__fd(x->port[idx].skel->progs.fwd_xdp_port), &o) != 0)
 		return -1;
 	*outlen = o.data_size_out;
 	return (int)o.retval;

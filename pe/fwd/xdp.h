@@ -1,7 +1,8 @@
 /* The XDP fast path: loader and map writer (xdp.c) for the program in
- * bpf/fwd_xdp.bpf.c. One set of maps per ped, one program instance per port
- * (the port index is a constant of the instance, set before it is verified,
- * because ifindexes repeat across namespaces). The maps mirror struct
+ * bpf/fwd_xdp.bpf.c. One set of maps and one program per ped, verified
+ * once; per port, an instance of a stub that says which port it serves (a
+ * constant of the instance, because ifindexes repeat across namespaces) and
+ * tail-calls the program. The maps mirror struct
  * fwd_tables (fwd.h) entry by entry; the control plane calls the writers
  * where it publishes to the tables, with the same objects.
  *
@@ -45,7 +46,8 @@ void fwd_xdp_set_lpm_nodes(size_t n);
 size_t fwd_xdp_lpm_nodes_used(struct fwd_xdp *x);
 /* Detaches every program it attached, closes every map. */
 void fwd_xdp_free(struct fwd_xdp *x);
-/* Loads (verifies) the program instance of port idx, if not loaded yet. */
+/* Loads port idx's stub instance, and the program the first time, if not
+ * loaded yet. */
 int fwd_xdp_prog_load(struct fwd_xdp *x, uint16_t idx, char *err, size_t errlen);
 /* Loads if needed and attaches it (native mode, else the reason in err) to
  * ifindex in namespace nsfd (-1: the current one). */
@@ -99,7 +101,7 @@ int fwd_xdp_slow_poll(struct fwd_xdp *x, unsigned max,
 		      void (*frame)(void *arg, uint16_t in_port, const uint8_t *data, uint16_t len),
 		      void (*resolve)(void *arg, uint16_t port, uint32_t ip), void *arg);
 
-/* BPF_PROG_TEST_RUN of port idx's instance (loaded) on one frame: returns
+/* BPF_PROG_TEST_RUN of port idx's stub (loaded: it enters the program) on one frame: returns
  * the XDP action (XDP_DROP 1, XDP_PASS 2, XDP_REDIRECT 4...) and the frame
  * as the program left it in out (*outlen bytes); -1 on error. */
 int fwd_xdp_test_run(struct fwd_xdp *x, uint16_t idx, const uint8_t *in, uint32_t len,

@@ -27,9 +27,13 @@
  *     pipeline.c, with a resolution request in the ring (one per port and
  *     address per 100 ms and CPU); IPv6 (ND) misses go to the slow path,
  *     which drops, counts and asks the kernel the same way.
- * A full ring is a drop of the cause the frame had. The port this instance
- * serves is the constant xf_port_idx, set before the program is loaded
- * (ifindexes repeat across namespaces). */
+ * A full ring is a drop of the cause the frame had.
+ * The program (fwd_xdp) is loaded and verified once per ped. Each port gets
+ * its own instance of a stub (fwd_xdp_port) whose constant xf_port_idx, set
+ * before it is loaded, says which port it serves (ifindexes repeat across
+ * namespaces): the stub writes it into this CPU's slot of xf_cur and
+ * tail-calls fwd_xdp (xf_main[0]), which reads it there. An XDP program runs
+ * to its end on one CPU, so the slot cannot change in between. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -47,6 +51,22 @@
 #define RESOLVE_HOLD_NS 100000000ull
 
 const volatile __u32 xf_port_idx = 0;
+
+/* the port of the frame being processed on this CPU (fwd_xdp_port) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} xf_cur SEC(".maps");
+
+/* [0]: fwd_xdp, the one program every port's stub enters */
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} xf_main SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -1056,12 +1076,17 @@ int fwd_xdp(struct xdp_md *ctx)
 {
 	__u8 *data = (__u8 *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	__u32 idx = xf_port_idx, zero = 0, len = (__u32)((__u8 *)end - data), v, cin;
+	__u32 idx, zero = 0, len = (__u32)((__u8 *)end - data), v, cin;
 	struct xf_counters *pc, *vc, *oc;
 	const struct xf_cfg *cfg;
+	const __u32 *cur;
 	struct st s = {};
 	int act;
 
+	cur = bpf_map_lookup_elem(&xf_cur, &zero);
+	if (cur == 0)
+		return XDP_PASS;
+	idx = *cur;
 	pc = bpf_map_lookup_elem(&xf_pcnt, &idx);
 	cfg = bpf_map_lookup_elem(&xf_cfg, &zero);
 	if (pc == 0 || cfg == 0)
@@ -1139,6 +1164,19 @@ int fwd_xdp(struct xdp_md *ctx)
 		count_outcome(pc, vc, v, s.af);
 	}
 	return act;
+}
+
+/* A port's entry: which port, then the program. */
+SEC("xdp")
+int fwd_xdp_port(struct xdp_md *ctx)
+{
+	__u32 zero = 0, *cur = bpf_map_lookup_elem(&xf_cur, &zero);
+
+	if (cur == 0)
+		return XDP_PASS;
+	*cur = xf_port_idx;
+	bpf_tail_call(ctx, &xf_main, 0);
+	return XDP_PASS; /* no program in xf_main: the kernel's path */
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
