@@ -46,7 +46,7 @@ static bool strictly_inside(const struct prefix *outer, const struct prefix *p)
 	return prefix_contains(outer, &a);
 }
 
-static bool is_aggregate_path(const struct bgp_path *p)
+bool bgp_path_is_aggregate(const struct bgp_path *p)
 {
 	return p->src == BGP_SRC_LOCAL && p->origin_bgp == NULL && p->origin == NULL;
 }
@@ -100,7 +100,7 @@ static void walk_fn(struct bgp_dest *d, void *arg)
 	struct agg_walk *w = arg;
 	const struct bgp_path *b = d->best;
 
-	if (b == NULL || !(b->flags & BGP_PATH_VALID) || is_aggregate_path(b) ||
+	if (b == NULL || !(b->flags & BGP_PATH_VALID) || bgp_path_is_aggregate(b) ||
 	    !strictly_inside(&w->agg->p, &d->p.pfx))
 		return;
 	w->count++;

@@ -107,6 +107,9 @@ struct event_base;
 int bgp_aggregate_set(struct bgp *b, enum bgp_af af, const struct prefix *p, bool summary_only,
 		      bool as_set, bool del);
 void bgp_aggregates_free(struct bgp *b);
+/* The path an aggregate-address originates (the VRF table gets it as a
+ * blackhole route, as FRR's zebra does) */
+bool bgp_path_is_aggregate(const struct bgp_path *p);
 /* summary-only: p is strictly inside an aggregate of b in af: not advertised */
 bool bgp_aggregate_suppressed(const struct bgp *b, enum bgp_af af, const struct prefix *p);
 void bgp_aggregate_rib_changed(struct bgp_rib *rib, struct bgp_dest *dest,

@@ -376,7 +376,11 @@ static void path_nh(const struct bgp_path *p, const struct prefix *pfx, struct r
 
 /* A VRF instance's (or, for a CE, the default instance's) unicast best
  * path goes into the VRF routing table as a `bgp` route, with one next hop
- * per multipath path (`maximum-paths`), the best first. */
+ * per multipath path (`maximum-paths`), the best first. An aggregate this
+ * instance originates goes in as a blackhole at the local distance (FRR:
+ * "unreachable (blackhole)", 200), so that traffic to a part of it that no
+ * more specific route covers is dropped here instead of following a less
+ * specific route, back into the core for one. */
 static void install_in_vrf(struct bgp *b, const struct bgp_dest *d)
 {
 	struct vrf *vrf = b->vrf ? b->vrf : vrf_default();
@@ -385,6 +389,16 @@ static void install_in_vrf(struct bgp *b, const struct bgp_dest *d)
 	uint8_t dist;
 	int n = 0, i;
 
+	if (best != NULL && bgp_path_is_aggregate(best)) {
+		int fi = af_index(d->p.pfx.af);
+
+		memset(&nh[0], 0, sizeof(nh[0]));
+		nh[0].blackhole = true;
+		dist = b->distance[fi][0] != 0 ? b->distance[fi][2] : 200;
+		if (rib_update(vrf->rib, &d->p.pfx, RIB_BGP, 0, dist, 0, nh, 1) != 0)
+			log_warnx("VRF %s: BGP route refused (route limit)", vrf->name);
+		return;
+	}
 	if (best == NULL || best->src == BGP_SRC_LOCAL) {
 		/* local paths came from this RIB; nothing to install */
 		rib_withdraw(vrf->rib, &d->p.pfx, RIB_BGP, 0);

@@ -102,6 +102,9 @@ check "summary-only: ce has the aggregate and not the more specifics" wait_json 
 	'{"routes":{"10.1.0.0/16":[{"valid":true}],"10.1.1.0/24":null,"10.1.2.0/24":null}}'
 check "pe keeps the more specifics in its table" wait_json "$PE" "show bgp ipv4 unicast json" \
 	'{"routes":{"10.1.0.0/16":[{"valid":true}],"10.1.1.0/24":[{"valid":true}]}}'
+check "pe's routing table: the aggregate as a blackhole at distance 200 (FRR)" wait_json "$PE" "show ip route json" \
+	'{"10.1.0.0/16":[{"protocol":"bgp","distance":200,"selected":true,"nexthops":[{"blackhole":true}]}]}'
+check "and in the text form" sh -c "\"\$1\" -N \"\$2\" -c 'show ip route 10.1.0.0/16' | grep -q 'unreachable (blackhole)'" _ "$PESH" "$PE"
 pe -c "configure" -c "router bgp 65000" -c "aggregate-address 10.1.0.0/16" -c "end" >/dev/null
 check "without summary-only: ce has all three" wait_json "$CE" "show bgp ipv4 unicast json" \
 	'{"routes":{"10.1.0.0/16":[{"valid":true}],"10.1.1.0/24":[{"valid":true}],"10.1.2.0/24":[{"valid":true}]}}'
@@ -111,6 +114,7 @@ pe -c "configure" -c "router bgp 65000" -c "address-family ipv4 unicast" -c "no 
 	-c "no network 10.1.2.0/24" -c "end" >/dev/null
 check "the last contributor gone: the aggregate is withdrawn" wait_json "$CE" "show bgp ipv4 unicast json" \
 	'{"routes":{"10.1.0.0/16":null,"10.1.1.0/24":null}}'
+check "and its blackhole leaves pe's routing table" wait_json "$PE" "show ip route json" '{"10.1.0.0/16":null}'
 pe -c "configure" -c "router bgp 65000" -c "network 10.1.9.0/24" -c "end" >/dev/null
 check "a contributor again: the aggregate is back" wait_json "$CE" "show bgp ipv4 unicast json" \
 	'{"routes":{"10.1.0.0/16":[{"valid":true}],"10.1.9.0/24":[{"valid":true}]}}'
