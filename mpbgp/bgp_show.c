@@ -117,6 +117,7 @@ static json_object *summary_json(struct bgp *b, enum bgp_af af)
 static void summary_text(struct cli *cli, struct bgp *b, enum bgp_af af)
 {
 	json_object *o = summary_json(b, af), *peers;
+	struct bgp_peer *p = b->peers;
 	char buf[64];
 
 	cli_out(cli, "\n%s Summary (VRF %s):\n", bgp_af_table[af].json_name,
@@ -131,20 +132,33 @@ static void summary_text(struct cli *cli, struct bgp *b, enum bgp_af af)
 	json_object_object_foreach(peers, addr, j)
 	{
 		const char *st = json_object_get_string(json_object_object_get(j, "state"));
-		char sp[32];
+		char sp[32], ss[32];
 
+		/* the peers in summary_json's order */
+		while (p != NULL && !p->cfg.af_active[af])
+			p = p->next;
+		snprintf(ss, sizeof(ss), "%lld",
+			 (long long)json_object_get_int64(json_object_object_get(j, "pfxSnt")));
 		if (strcmp(st, "Established") == 0)
 			snprintf(sp, sizeof(sp), "%lld",
 				 (long long)json_object_get_int64(json_object_object_get(j, "pfxRcd")));
 		else
 			snprintf(sp, sizeof(sp), "%s", st);
-		cli_out(cli, "%-16s 4 %10lld %8lld %8lld %5lld %10s %12s %8lld %s\n", addr,
+		/* RFC 8212 (ebgp-requires-policy): FRR's words for what is held back */
+		if (p != NULL && strcmp(st, "Established") == 0) {
+			if (bgp_ebgp_policy_missing(p, af, BGP_DIR_IN))
+				snprintf(sp, sizeof(sp), "(Policy)");
+			if (bgp_ebgp_policy_missing(p, af, BGP_DIR_OUT))
+				snprintf(ss, sizeof(ss), "(Policy)");
+		}
+		if (p != NULL)
+			p = p->next;
+		cli_out(cli, "%-16s 4 %10lld %8lld %8lld %5lld %10s %12s %8s %s\n", addr,
 			(long long)json_object_get_int64(json_object_object_get(j, "remoteAs")),
 			(long long)json_object_get_int64(json_object_object_get(j, "msgRcvd")),
 			(long long)json_object_get_int64(json_object_object_get(j, "msgSent")),
 			(long long)json_object_get_int64(json_object_object_get(j, "outq")),
-			json_object_get_string(json_object_object_get(j, "peerUptime")), sp,
-			(long long)json_object_get_int64(json_object_object_get(j, "pfxSnt")),
+			json_object_get_string(json_object_object_get(j, "peerUptime")), sp, ss,
 			json_object_object_get(j, "desc")
 				? json_object_get_string(json_object_object_get(j, "desc"))
 				: "N/A");

@@ -75,6 +75,9 @@ check "pe received ce's UPDATE" test "$(upd_recv "$PE" 10.7.1.2)" -gt "$before"
 check "pe accepted nothing from the eBGP neighbor without policy" wait_json "$PE" \
 	"show bgp ipv4 unicast summary json" '{"peers":{"10.7.1.2":{"pfxRcd":0,"pfxSnt":0}}}'
 check "pe's table lacks ce's route" wait_json "$PE" "show bgp ipv4 unicast json" '{"routes":{"192.168.7.0/24":null}}'
+pe -c "show bgp ipv4 unicast summary" >"$TMPD/sum.txt"
+check "the summary says (Policy) for PfxRcd and PfxSnt, as FRR" \
+	grep -Eq '^10\.7\.1\.2 .* \(Policy\) +\(Policy\) ' "$TMPD/sum.txt"
 check "ce got none of pe's networks" wait_json "$CE" "show bgp ipv4 unicast json" \
 	'{"routes":{"10.1.1.0/24":null,"10.1.2.0/24":null}}'
 
@@ -85,6 +88,8 @@ check "and ce gets pe's networks" wait_json "$CE" "show bgp ipv4 unicast json" \
 	'{"routes":{"10.1.1.0/24":[{"valid":true}],"10.1.2.0/24":[{"valid":true}]}}'
 check "the reason is gone from show" wait_json "$PE" "show bgp neighbors 10.7.1.2 json" \
 	'{"10.7.1.2":{"addressFamilyInfo":{"ipv4Unicast":{"inboundEbgpRequiresPolicy":null,"outboundEbgpRequiresPolicy":null}}}}'
+pe -c "show bgp ipv4 unicast summary" >"$TMPD/sum.txt"
+check "and from the summary: counts again" sh -c "! grep -q Policy '$TMPD/sum.txt' && grep -Eq '^10\.7\.1\.2 .* 1 +[0-9]+ ' '$TMPD/sum.txt'"
 
 # distance bgp: the eBGP route in pe's table at 20, then at what is set
 check "ce's route in pe's table at distance 20 (FRR's default)" wait_json "$PE" "show ip route json" \
