@@ -8,10 +8,11 @@
  *   instance exports it to the VPN like any local route.
  * - Attributes: ORIGIN the highest of the contributors' (IGP < EGP <
  *   INCOMPLETE), AGGREGATOR our AS and router id; without as-set an empty
- *   AS_PATH and ATOMIC_AGGREGATE; with as-set one AS_SET of every AS in the
- *   contributors' paths (FRR keeps their common leading sequence in front
- *   of it: not done here) and no ATOMIC_AGGREGATE. Communities are not
- *   merged.
+ *   AS_PATH and ATOMIC_AGGREGATE. With as-set, as FRR: the AS_SEQUENCE
+ *   every contributor's path starts with, then every other AS of their
+ *   paths in AS_SET segments (ascending, 255 ASes a segment); the union of
+ *   their communities and extended communities (ascending);
+ *   ATOMIC_AGGREGATE only if a contributor carries it.
  * - summary-only: the contributors are not advertised to peers nor
  *   exported to the VPN (bgp_aggregate_suppressed()); they stay in the
  *   table and the forwarding plane.
@@ -53,45 +54,147 @@ bool bgp_path_is_aggregate(const struct bgp_path *p)
 
 static const struct bgp_rib_src agg_src = { BGP_SRC_LOCAL, NULL, NULL, NULL };
 
+/* A growing array of distinct values of one type, appended in order. */
+struct uset {
+	void *v;
+	size_t n, cap, size;
+};
+
+static void uset_add(struct uset *u, const void *x)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (memcmp((const uint8_t *)u->v + i * u->size, x, u->size) == 0)
+			return;
+	if (u->n == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 16;
+		u->v = xrealloc(u->v, u->cap * u->size);
+	}
+	memcpy((uint8_t *)u->v + u->n * u->size, x, u->size);
+	u->n++;
+}
+
 struct agg_walk {
 	const struct bgp_aggregate *agg;
 	size_t count;
 	uint8_t origin;
-	uint32_t *asns; /* as-set: distinct ASNs */
-	size_t nasn, capasn;
+	bool atomic; /* a contributor has ATOMIC_AGGREGATE */
+	/* as-set: the AS_SEQUENCE all contributors start with (seq_known once
+	 * the first is seen), the other ASes, the communities */
+	uint32_t *seq;
+	size_t nseq;
+	bool seq_known;
+	struct uset set, comms, ecomms;
 };
 
-static void add_asn(struct agg_walk *w, uint32_t asn)
+static uint32_t get32(const uint8_t *b)
 {
-	size_t i;
-
-	for (i = 0; i < w->nasn; i++)
-		if (w->asns[i] == asn)
-			return;
-	if (w->nasn == 255) /* one AS_SET segment */
-		return;
-	if (w->nasn == w->capasn) {
-		w->capasn = w->capasn ? w->capasn * 2 : 16;
-		w->asns = xrealloc(w->asns, w->capasn * sizeof(*w->asns));
-	}
-	w->asns[w->nasn++] = asn;
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
-/* Every AS of a 4-octet AS_PATH (segments checked against its length). */
+static void put32(uint8_t *b, uint32_t v)
+{
+	b[0] = (uint8_t)(v >> 24);
+	b[1] = (uint8_t)(v >> 16);
+	b[2] = (uint8_t)(v >> 8);
+	b[3] = (uint8_t)v;
+}
+
+/* One contributor's AS_PATH (4-octet, segments checked against its length):
+ * the common leading sequence shrinks to what this path starts with too,
+ * and what leaves it, with every other AS of the path, goes to the set. */
 static void add_path_asns(struct agg_walk *w, const struct bgp_attr *a)
 {
-	size_t off = 0, k;
+	size_t off = 0, k, lead = 0; /* ASes of a's leading sequence matched so far */
+	bool in_lead = true;
 
 	while (off + 2 <= a->aspath_len) {
 		uint8_t type = a->aspath[off], n = a->aspath[off + 1];
 
 		off += 2;
 		if (off + (size_t)n * 4 > a->aspath_len)
-			return;
-		for (k = 0; k < n; k++, off += 4)
-			if (type == BGP_ASPATH_SEQUENCE || type == BGP_ASPATH_SET)
-				add_asn(w, (uint32_t)a->aspath[off] << 24 | (uint32_t)a->aspath[off + 1] << 16 |
-					   (uint32_t)a->aspath[off + 2] << 8 | a->aspath[off + 3]);
+			break;
+		if (type != BGP_ASPATH_SEQUENCE)
+			in_lead = false;
+		for (k = 0; k < n; k++, off += 4) {
+			uint32_t asn = get32(a->aspath + off);
+
+			if (type != BGP_ASPATH_SEQUENCE && type != BGP_ASPATH_SET)
+				continue; /* confederation segments stay inside the confederation */
+			if (in_lead && !w->seq_known) {
+				w->seq = xrealloc(w->seq, (w->nseq + 1) * sizeof(*w->seq));
+				w->seq[w->nseq++] = asn;
+				continue;
+			}
+			if (in_lead && lead < w->nseq && w->seq[lead] == asn) {
+				lead++;
+				continue;
+			}
+			in_lead = false;
+			uset_add(&w->set, &asn);
+		}
+	}
+	if (!w->seq_known) {
+		w->seq_known = true;
+		return;
+	}
+	/* the common part is what this path matched: the rest goes to the set */
+	for (k = lead; k < w->nseq; k++)
+		uset_add(&w->set, &w->seq[k]);
+	w->nseq = lead;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_ecomm(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct ecomm));
+}
+
+/* The aggregate's AS_PATH: SEQUENCE segments of the common part, then SET
+ * segments of the rest (ascending), 255 ASes a segment at most. */
+static void build_aspath(struct agg_walk *w, struct bgp_attr *a)
+{
+	uint32_t *set = w->set.v;
+	size_t nset = 0, i, off = 0, len;
+
+	/* an AS of the common sequence is not repeated in the set */
+	for (i = 0; i < w->set.n; i++) {
+		size_t k;
+
+		for (k = 0; k < w->nseq && w->seq[k] != set[i]; k++)
+			;
+		if (k == w->nseq)
+			set[nset++] = set[i];
+	}
+	if (nset > 1)
+		qsort(set, nset, sizeof(*set), cmp_u32);
+	len = 2 * ((w->nseq + 254) / 255 + (nset + 254) / 255) + 4 * (w->nseq + nset);
+	if (len == 0 || len > UINT16_MAX)
+		return;
+	a->aspath = xmalloc(len);
+	a->aspath_len = (uint16_t)len;
+	for (i = 0; i < w->nseq; i++) {
+		if (i % 255 == 0) {
+			a->aspath[off++] = BGP_ASPATH_SEQUENCE;
+			a->aspath[off++] = (uint8_t)(w->nseq - i > 255 ? 255 : w->nseq - i);
+		}
+		put32(a->aspath + off, w->seq[i]);
+		off += 4;
+	}
+	for (i = 0; i < nset; i++) {
+		if (i % 255 == 0) {
+			a->aspath[off++] = BGP_ASPATH_SET;
+			a->aspath[off++] = (uint8_t)(nset - i > 255 ? 255 : nset - i);
+		}
+		put32(a->aspath + off, set[i]);
+		off += 4;
 	}
 }
 
@@ -99,6 +202,7 @@ static void walk_fn(struct bgp_dest *d, void *arg)
 {
 	struct agg_walk *w = arg;
 	const struct bgp_path *b = d->best;
+	size_t i;
 
 	if (b == NULL || !(b->flags & BGP_PATH_VALID) || bgp_path_is_aggregate(b) ||
 	    !strictly_inside(&w->agg->p, &d->p.pfx))
@@ -106,8 +210,23 @@ static void walk_fn(struct bgp_dest *d, void *arg)
 	w->count++;
 	if (b->attr->origin > w->origin)
 		w->origin = b->attr->origin;
-	if (w->agg->as_set)
-		add_path_asns(w, b->attr);
+	if (!w->agg->as_set)
+		return;
+	add_path_asns(w, b->attr);
+	if (b->attr->present & BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGREGATE))
+		w->atomic = true;
+	for (i = 0; i < b->attr->ncommunities; i++)
+		uset_add(&w->comms, &b->attr->communities[i]);
+	for (i = 0; i < b->attr->necomms; i++)
+		uset_add(&w->ecomms, &b->attr->ecomms[i]);
+}
+
+static void walk_free(struct agg_walk *w)
+{
+	free(w->seq);
+	free(w->set.v);
+	free(w->comms.v);
+	free(w->ecomms.v);
 }
 
 static void recompute(struct bgp *b, struct bgp_aggregate *agg)
@@ -117,20 +236,22 @@ static void recompute(struct bgp *b, struct bgp_aggregate *agg)
 	struct bgp_nlri n;
 	struct bgp_attr a;
 	const struct bgp_attr *ia;
-	size_t i;
 
 	agg->dirty = false;
 	if (rib == NULL)
 		return;
 	memset(&w, 0, sizeof(w));
 	w.agg = agg;
+	w.set.size = sizeof(uint32_t);
+	w.comms.size = sizeof(uint32_t);
+	w.ecomms.size = sizeof(struct ecomm);
 	bgp_rib_walk(rib, walk_fn, &w);
 	memset(&n, 0, sizeof(n));
 	n.p.pfx = agg->p;
 	agg->contributors = w.count;
 	if (w.count == 0) {
 		bgp_rib_withdraw(rib, &agg_src, &n.p);
-		free(w.asns);
+		walk_free(&w);
 		return;
 	}
 	bgp_attr_init(&a);
@@ -139,21 +260,28 @@ static void recompute(struct bgp *b, struct bgp_aggregate *agg)
 	a.origin = w.origin;
 	a.aggregator_as = b->asn;
 	a.aggregator_addr = bgp_effective_router_id(b);
-	if (agg->as_set && w.nasn > 0) {
-		a.aspath_len = (uint16_t)(2 + 4 * w.nasn);
-		a.aspath = xmalloc(a.aspath_len);
-		a.aspath[0] = BGP_ASPATH_SET;
-		a.aspath[1] = (uint8_t)w.nasn;
-		for (i = 0; i < w.nasn; i++) {
-			a.aspath[2 + 4 * i] = (uint8_t)(w.asns[i] >> 24);
-			a.aspath[3 + 4 * i] = (uint8_t)(w.asns[i] >> 16);
-			a.aspath[4 + 4 * i] = (uint8_t)(w.asns[i] >> 8);
-			a.aspath[5 + 4 * i] = (uint8_t)w.asns[i];
+	if (agg->as_set) {
+		build_aspath(&w, &a);
+		if (w.atomic)
+			a.present |= BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGREGATE);
+		if (w.comms.n > 0 && w.comms.n <= UINT16_MAX / 4) {
+			qsort(w.comms.v, w.comms.n, sizeof(uint32_t), cmp_u32);
+			a.communities = w.comms.v;
+			a.ncommunities = (uint16_t)w.comms.n;
+			a.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+			w.comms.v = NULL; /* a owns it now */
 		}
-	} else if (!agg->as_set) {
+		if (w.ecomms.n > 0 && w.ecomms.n <= UINT16_MAX / 8) {
+			qsort(w.ecomms.v, w.ecomms.n, sizeof(struct ecomm), cmp_ecomm);
+			a.ecomms = w.ecomms.v;
+			a.necomms = (uint16_t)w.ecomms.n;
+			a.present |= BGP_ATTR_BIT(BGP_ATTR_EXT_COMMUNITIES);
+			w.ecomms.v = NULL;
+		}
+	} else {
 		a.present |= BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGREGATE); /* RFC 4271 9.2.2.2 */
 	}
-	free(w.asns);
+	walk_free(&w);
 	ia = bgp_attr_intern(&a);
 	bgp_attr_clear(&a);
 	bgp_rib_update(rib, &agg_src, &n, ia, 32768);

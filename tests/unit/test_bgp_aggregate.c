@@ -1,7 +1,8 @@
 /* mpbgp/aggregate.c: `aggregate-address P [summary-only] [as-set]` on a
  * unicast table: originated while a more specific exists, ORIGIN the
  * highest of the contributors', AGGREGATOR, ATOMIC_AGGREGATE without
- * as-set, one AS_SET of the contributors' ASes with it, summary-only
+ * as-set; with it the common leading sequence, AS_SET segments of the other
+ * ASes and the union of the communities, as FRR; summary-only
  * suppression of the strictly more specific prefixes only, withdrawal
  * with the last contributor, IPv6. */
 #include "config.h"
@@ -26,7 +27,10 @@ static struct prefix P(const char *s)
 	return p;
 }
 
-static void add(const char *pfx, uint8_t origin, const uint32_t *asns, int n)
+/* A contributor: AS_PATH one SEQUENCE of asns (first = neighbor), with
+ * comms[0..ncomm) as COMMUNITIES, ATOMIC_AGGREGATE if atomic. */
+static void add_ext(const char *pfx, uint8_t origin, const uint32_t *asns, int n,
+		    const uint32_t *comms, int ncomm, bool atomic)
 {
 	struct bgp_nlri nl;
 	struct bgp_attr a;
@@ -40,10 +44,23 @@ static void add(const char *pfx, uint8_t origin, const uint32_t *asns, int n)
 	a.origin = origin;
 	for (i = n - 1; i >= 0; i--)
 		bgp_aspath_prepend(&a, asns[i]);
+	if (ncomm > 0) {
+		a.communities = xcalloc((size_t)ncomm, sizeof(uint32_t));
+		memcpy(a.communities, comms, (size_t)ncomm * sizeof(uint32_t));
+		a.ncommunities = (uint16_t)ncomm;
+		a.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	}
+	if (atomic)
+		a.present |= BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGREGATE);
 	ia = bgp_attr_intern(&a);
 	bgp_attr_clear(&a);
 	bgp_rib_update(nl.p.pfx.af == AF_INET ? rib4 : rib6, &src, &nl, ia, 0);
 	bgp_attr_unref(ia);
+}
+
+static void add(const char *pfx, uint8_t origin, const uint32_t *asns, int n)
+{
+	add_ext(pfx, origin, asns, n, NULL, 0, false);
 }
 
 static void del(const char *pfx)
@@ -169,6 +186,67 @@ START_TEST(summary_only_suppresses_strictly_more_specific)
 }
 END_TEST
 
+/* as-set as FRR: the common leading AS_SEQUENCE, then the other ASes in
+ * AS_SET segments (ascending, 255 a segment), the union of communities,
+ * ATOMIC_AGGREGATE only from a contributor */
+START_TEST(as_set_common_sequence_and_communities)
+{
+	static const uint32_t p1[] = { 65001, 65002, 65010 }, p2[] = { 65001, 65002, 65020 },
+			      p3[] = { 65001, 65003 }, c1[] = { 0xfde80001, 0xfde80002 },
+			      c2[] = { 0xfde80003, 0xfde80002 };
+	static const uint8_t want[] = { BGP_ASPATH_SEQUENCE, 1, 0, 0, 0xfd, 0xe9, /* 65001 */
+					BGP_ASPATH_SET, 4, 0, 0, 0xfd, 0xea, /* 65002 */
+					0, 0, 0xfd, 0xeb, /* 65003 */
+					0, 0, 0xfd, 0xf2, /* 65010 */
+					0, 0, 0xfd, 0xfc /* 65020 */ };
+	struct prefix agg = P("10.1.0.0/16");
+	const struct bgp_path *ap;
+	uint32_t many[300];
+	int i;
+
+	ck_assert_int_eq(bgp_aggregate_set(b, BGP_AF_IPV4_UNICAST, &agg, false, true, false), 0);
+	add_ext("10.1.1.0/24", BGP_ORIGIN_IGP, p1, 3, c1, 2, false);
+	bgp_aggregate_run();
+	/* one contributor: its whole path is the common sequence */
+	ap = agg_path("10.1.0.0/16");
+	ck_assert_ptr_nonnull(ap);
+	ck_assert_uint_eq(ap->attr->aspath_len, 2 + 3 * 4);
+	ck_assert_uint_eq(ap->attr->aspath[0], BGP_ASPATH_SEQUENCE);
+	ck_assert_uint_eq(ap->attr->ncommunities, 2);
+	add_ext("10.1.2.0/24", BGP_ORIGIN_IGP, p2, 3, c2, 2, false);
+	add("10.1.3.0/24", BGP_ORIGIN_IGP, p3, 2);
+	bgp_aggregate_run();
+	ap = agg_path("10.1.0.0/16");
+	ck_assert_uint_eq(ap->attr->aspath_len, sizeof(want));
+	ck_assert_int_eq(memcmp(ap->attr->aspath, want, sizeof(want)), 0);
+	ck_assert(ap->attr->present & BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES));
+	ck_assert_uint_eq(ap->attr->ncommunities, 3);
+	ck_assert_uint_eq(ap->attr->communities[0], 0xfde80001);
+	ck_assert_uint_eq(ap->attr->communities[1], 0xfde80002);
+	ck_assert_uint_eq(ap->attr->communities[2], 0xfde80003);
+	ck_assert(!(ap->attr->present & BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGREGATE)));
+	/* a contributor with ATOMIC_AGGREGATE passes it on */
+	add_ext("10.1.4.0/24", BGP_ORIGIN_IGP, p3, 2, NULL, 0, true);
+	bgp_aggregate_run();
+	ck_assert(agg_path("10.1.0.0/16")->attr->present & BGP_ATTR_BIT(BGP_ATTR_ATOMIC_AGGREGATE));
+	/* 300 more ASes: no common sequence left, two AS_SET segments (255 + 50
+	 * with the five above) */
+	for (i = 0; i < 300; i++)
+		many[i] = 70000u + (uint32_t)i;
+	add("10.1.5.0/24", BGP_ORIGIN_IGP, many, 300);
+	bgp_aggregate_run();
+	ap = agg_path("10.1.0.0/16");
+	ck_assert_uint_eq(ap->attr->aspath_len, 2 + 255 * 4 + 2 + 50 * 4);
+	ck_assert_uint_eq(ap->attr->aspath[0], BGP_ASPATH_SET);
+	ck_assert_uint_eq(ap->attr->aspath[1], 255);
+	ck_assert_uint_eq(ap->attr->aspath[2 + 255 * 4], BGP_ASPATH_SET);
+	ck_assert_uint_eq(ap->attr->aspath[3 + 255 * 4], 50);
+	ck_assert_int_eq(bgp_aspath_length(ap->attr), 2); /* a SET counts one */
+	/* the first AS (65001) is in the set now, and sorted first */
+	ck_assert_uint_eq(ap->attr->aspath[5], 0xe9);
+}
+END_TEST
+
 START_TEST(ipv6)
 {
 	static const uint32_t p1[] = { 65001 };
@@ -196,6 +274,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, originated_while_a_more_specific_exists);
 	tcase_add_test(tc, summary_only_suppresses_strictly_more_specific);
+	tcase_add_test(tc, as_set_common_sequence_and_communities);
 	tcase_add_test(tc, ipv6);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
