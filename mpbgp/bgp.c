@@ -117,7 +117,99 @@ static void networks_free(struct bgp *b)
 		next = n->next;
 		free(n);
 	}
-	b->networks = NULL;
+	b->networks = b->networks_tail = NULL;
+	free(b->nethash);
+	b->nethash = NULL;
+	b->nethash_mask = b->nnetworks = 0;
+}
+
+/* ---- network statements ---- */
+
+static size_t net_bucket(const struct bgp *b, enum bgp_af af, const struct bgp_prefix *p)
+{
+	return (bgp_prefix_hash(p) ^ (uint32_t)af * 0x9e3779b9u) & b->nethash_mask;
+}
+
+static int net_cmp(const struct bgp_network *n, enum bgp_af af, const struct bgp_prefix *p)
+{
+	if ((int)n->af != (int)af)
+		return (int)n->af < (int)af ? -1 : 1;
+	return bgp_prefix_cmp(&n->p, p);
+}
+
+struct bgp_network *bgp_network_find(const struct bgp *b, enum bgp_af af,
+				     const struct bgp_prefix *p)
+{
+	struct bgp_network *n;
+
+	if (b->nethash == NULL)
+		return NULL;
+	for (n = b->nethash[net_bucket(b, af, p)]; n != NULL; n = n->hnext)
+		if (net_cmp(n, af, p) == 0)
+			return n;
+	return NULL;
+}
+
+static void net_rehash(struct bgp *b, size_t nmask)
+{
+	struct bgp_network *n;
+
+	free(b->nethash);
+	b->nethash = xcalloc(nmask + 1, sizeof(*b->nethash));
+	b->nethash_mask = nmask;
+	for (n = b->networks; n != NULL; n = n->next) {
+		size_t k = net_bucket(b, n->af, &n->p);
+
+		n->hnext = b->nethash[k];
+		b->nethash[k] = n;
+	}
+}
+
+void bgp_network_add(struct bgp *b, struct bgp_network *n)
+{
+	struct bgp_network **np;
+	size_t k;
+
+	/* in order: at the tail when it sorts last (a written config), else
+	 * walked to its place */
+	if (b->networks_tail == NULL || net_cmp(b->networks_tail, n->af, &n->p) < 0) {
+		np = b->networks_tail != NULL ? &b->networks_tail->next : &b->networks;
+	} else {
+		for (np = &b->networks; *np != NULL && net_cmp(*np, n->af, &n->p) < 0;
+		     np = &(*np)->next)
+			;
+	}
+	n->next = *np;
+	*np = n;
+	if (n->next == NULL)
+		b->networks_tail = n;
+	b->nnetworks++;
+	if (b->nethash == NULL || b->nnetworks > b->nethash_mask) {
+		net_rehash(b, b->nethash == NULL ? 63 : b->nethash_mask * 2 + 1);
+		return;
+	}
+	k = net_bucket(b, n->af, &n->p);
+	n->hnext = b->nethash[k];
+	b->nethash[k] = n;
+}
+
+void bgp_network_del(struct bgp *b, struct bgp_network *n)
+{
+	struct bgp_network **np, *prev = NULL;
+
+	for (np = &b->nethash[net_bucket(b, n->af, &n->p)]; *np != NULL; np = &(*np)->hnext)
+		if (*np == n) {
+			*np = n->hnext;
+			break;
+		}
+	for (np = &b->networks; *np != NULL && *np != n; np = &(*np)->next)
+		prev = *np;
+	if (*np == n)
+		*np = n->next;
+	if (b->networks_tail == n)
+		b->networks_tail = prev;
+	b->nnetworks--;
+	free(n);
 }
 
 void bgp_delete(struct bgp *b)

@@ -187,6 +187,7 @@ struct bgp_dest {
 
 struct bgp_network {
 	struct bgp_network *next;
+	struct bgp_network *hnext; /* bgp.c's index by (af, prefix) */
 	enum bgp_af af;
 	struct bgp_prefix p;   /* VPN networks (`network P rd RD label L`) carry an RD */
 	mpls_label_t label;
@@ -220,7 +221,7 @@ struct bgp {
 	/* RFC 8212 (FRR's default since 7.4): an eBGP neighbor without inbound
 	 * (outbound) policy in a family accepts (sends) nothing in it */
 	bool ebgp_requires_policy;
-	bool no_import_check;        /* `no bgp network import-check`: ped's behaviour anyway */
+	bool no_import_check;        /* `no bgp network import-check`: networks without a route too */
 	bool no_enforce_first_as;    /* `no bgp enforce-first-as` (RFC 4271 6.3 check off) */
 	/* `distance bgp EXT INT LOCAL` per unicast family (af_index): of the
 	 * routes put into the VRF's table; 0 = FRR's defaults 20 200 200 */
@@ -253,7 +254,10 @@ struct bgp {
 #define BGP_MAX_IMPORT_VRF 16
 	char import_vrf[AFI_COUNT][BGP_MAX_IMPORT_VRF][32];
 	uint8_t nimport_vrf[AFI_COUNT];
-	struct bgp_network *networks;  /* `network A.B.C.D/M` per instance */
+	struct bgp_network *networks;  /* `network A.B.C.D/M` per instance, by family then prefix */
+	struct bgp_network *networks_tail;
+	struct bgp_network **nethash;  /* index of networks (bgp_network_find) */
+	size_t nethash_mask, nnetworks;
 	struct bgp_aggregate *aggregates; /* by family, then prefix */
 	void *rib[BGP_AF_MAX];       /* Loc-RIB per family (rib.c private) */
 	void *vpn;                   /* vpn.c private per VRF instance */

@@ -68,6 +68,14 @@ void bgp_set_ops(const struct bgp_ops *o);
 void bgp_set_local_addr_fn(const char *(*fn)(const char *vrf, const struct ipaddr *a));
 const char *bgp_local_addr(const char *vrf, const struct ipaddr *a);
 const struct bgp_ops *bgp_get_ops(void);
+/* The `network` statements of an instance: found in O(1) (a config of
+ * tens of thousands loads in linear time), kept in the list b->networks
+ * in (family, prefix) order. add takes n (malloc'ed, not yet in); del
+ * unlinks and frees it. */
+struct bgp_network *bgp_network_find(const struct bgp *b, enum bgp_af af,
+				     const struct bgp_prefix *p);
+void bgp_network_add(struct bgp *b, struct bgp_network *n);
+void bgp_network_del(struct bgp *b, struct bgp_network *n);
 struct bgp *bgp_first(void);
 struct bgp *bgp_next(const struct bgp *bgp);
 struct bgp *bgp_lookup(const char *vrf);

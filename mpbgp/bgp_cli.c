@@ -141,12 +141,13 @@ static int bgp_flag_cmd(struct cli *cli, const struct cmd_args *a)
 		/* from the next UPDATE on, as FRR */
 		b->no_enforce_first_as = !on;
 	} else if (cmd_has(a, "import-check")) {
-		if (on) {
-			cli_out(cli, "%% ped originates `network` prefixes without a RIB check "
-				"(FRR's `no bgp network import-check`)\n");
-			return CMD_ERROR;
+		/* a unicast `network` only while the table has its prefix: FRR's
+		 * default since 7.4; applied at once */
+		if (b->no_import_check != !on) {
+			b->no_import_check = !on;
+			if (bgp_get_ops()->vpn_changed) /* re-originates networks */
+				bgp_get_ops()->vpn_changed(b);
 		}
-		b->no_import_check = true;
 	}
 	else if (cmd_has(a, "labelled-nexthop-resolution")) {
 		b->nh_unlabelled_ok = !on;
@@ -277,7 +278,7 @@ static int redistribute_cmd(struct cli *cli, const struct cmd_args *a)
 static int network_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	struct bgp *b = ctx_bgp(cli);
-	struct bgp_network n, *e, **np;
+	struct bgp_network n, *e;
 	bool host_bits;
 	char err[128];
 	int af = ctx_af(cli);
@@ -320,9 +321,7 @@ static int network_cmd(struct cli *cli, const struct cmd_args *a)
 		}
 		snprintf(n.route_map, sizeof(n.route_map), "%s", cmd_arg(a, "rmap"));
 	}
-	for (np = &b->networks; (e = *np) != NULL; np = &e->next)
-		if ((int)e->af == af && bgp_prefix_cmp(&e->p, &n.p) == 0)
-			break;
+	e = bgp_network_find(b, (enum bgp_af)af, &n.p);
 	if (cmd_is_no(a)) {
 		struct bgp_rib_src src = { BGP_SRC_LOCAL, NULL, b, NULL };
 
@@ -330,8 +329,7 @@ static int network_cmd(struct cli *cli, const struct cmd_args *a)
 			cli_out(cli, "%% Can't find the specified static route configuration\n");
 			return CMD_ERROR;
 		}
-		*np = e->next;
-		free(e);
+		bgp_network_del(b, e);
 		/* its path goes now (a redistributed route of the same prefix
 		 * comes back with the refresh below) */
 		if (b->rib[af] != NULL)
@@ -343,11 +341,7 @@ static int network_cmd(struct cli *cli, const struct cmd_args *a)
 	} else {
 		e = xmalloc(sizeof(*e));
 		*e = n;
-		for (np = &b->networks; *np != NULL && bgp_prefix_cmp(&(*np)->p, &n.p) < 0;
-		     np = &(*np)->next)
-			;
-		e->next = *np;
-		*np = e;
+		bgp_network_add(b, e);
 	}
 	if (bgp_get_ops()->vpn_changed)
 		bgp_get_ops()->vpn_changed(b);

@@ -815,8 +815,18 @@ static void bgp_steps(struct xp *x)
 	if (x->npaths == 0) {
 		char p2[PREFIX_STRLEN];
 		json_object *s;
+		struct bgp_prefix bp;
 
 		prefix_ntop(&x->pfx, p2, sizeof(p2));
+		memset(&bp, 0, sizeof(bp));
+		bp.pfx = x->pfx;
+		if (!x->b->no_import_check &&
+		    bgp_network_find(x->b, x->pfx.af == AF_INET6 ? BGP_AF_IPV6_UNICAST : BGP_AF_IPV4_UNICAST,
+				     &bp) != NULL)
+			step(x, "network", "fail", false,
+			     "network %s is configured but not originated: bgp network import-check (the "
+			     "default) wants a route for exactly %s in the table of VRF %s, other than BGP's",
+			     p2, p2, x->vrf->name);
 		if (vc.n == 0) {
 			s = step(x, "vpnRoute", "fail", false,
 				 "no BGP path for %s in VRF %s, and no VPN route with this prefix in any RD",

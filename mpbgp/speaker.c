@@ -973,11 +973,14 @@ static void redist_one(struct bgp *b, const struct prefix *pfx, const struct rib
 		redist = false; /* link-local subnets are never redistributed */
 	memset(&n, 0, sizeof(n));
 	n.p.pfx = *pfx;
-	for (net = b->networks; net != NULL; net = net->next)
-		if (net->af == uaf && prefix_equal(&net->p.pfx, pfx)) {
-			network = true;
-			rmap = net->route_map;
-		}
+	if ((net = bgp_network_find(b, uaf, &n.p)) != NULL) {
+		network = true;
+		rmap = net->route_map;
+	}
+	/* `bgp network import-check` (FRR's default): a network only while the
+	 * table has a route of its prefix (not one of BGP's own) */
+	if (network && !b->no_import_check && (sel == NULL || sel->proto == RIB_BGP))
+		network = false;
 	if (!network && redist)
 		rmap = b->redist_rmap[sel->proto == RIB_CONNECTED ? 0 : 1][fi];
 	if (!redist && !network) {

@@ -5,6 +5,8 @@
 #   from ce and sends it nothing, and show bgp neighbors says why in FRR's
 #   words; `no bgp ebgp-requires-policy` lets both directions through.
 # - distance bgp: the distance of BGP routes in the table follows it.
+# - bgp network import-check (on by default, as FRR): a network only while
+#   the table has its route.
 # - aggregate-address: originated while a more specific exists;
 #   summary-only hides the more specifics from the peer; withdrawn with
 #   the last contributor.
@@ -38,6 +40,7 @@ cat >"$TMPD/ce.conf" <<EOF
 interface eth0
  ip address 10.7.1.2/24
 exit
+ip route 192.168.7.0/24 blackhole
 router bgp 65001
  bgp router-id 10.255.0.2
  no bgp ebgp-requires-policy
@@ -100,6 +103,29 @@ check "distance bgp 30 210 220: at distance 30" wait_json "$PE" "show ip route j
 pe -c "configure" -c "router bgp 65000" -c "no distance bgp" -c "end" >/dev/null
 check "no distance bgp: back at 20" wait_json "$PE" "show ip route json" \
 	'{"192.168.7.0/24":[{"protocol":"bgp","distance":20}]}'
+
+# bgp network import-check (FRR's default, ce): its network goes with its
+# route and comes back with it; `no bgp network import-check` originates it
+# without one
+ce -c "configure" -c "no ip route 192.168.7.0/24 blackhole" -c "end" >/dev/null
+check "import-check: ce's route gone, its network withdrawn" wait_json "$PE" "show bgp ipv4 unicast json" \
+	'{"routes":{"192.168.7.0/24":null}}'
+check "and not in ce's own table either" wait_json "$CE" "show bgp ipv4 unicast json" \
+	'{"routes":{"192.168.7.0/24":null}}'
+ce -c "configure" -c "ip route 192.168.7.0/24 blackhole" -c "end" >/dev/null
+check "import-check: the route back, the network too" wait_json "$PE" "show bgp ipv4 unicast json" \
+	'{"routes":{"192.168.7.0/24":[{"valid":true}]}}'
+ce -c "configure" -c "no ip route 192.168.7.0/24 blackhole" -c "router bgp 65001" \
+	-c "no bgp network import-check" -c "end" >/dev/null
+check "no bgp network import-check: originated without a route" wait_json "$PE" "show bgp ipv4 unicast json" \
+	'{"routes":{"192.168.7.0/24":[{"valid":true}]}}'
+ce -c "show running-config" >"$TMPD/ce-run.txt"
+check "and written back" grep -qx " no bgp network import-check" "$TMPD/ce-run.txt"
+ce -c "configure" -c "router bgp 65001" -c "bgp network import-check" -c "end" >/dev/null
+check "bgp network import-check again: withdrawn at once (no route)" wait_json "$PE" "show bgp ipv4 unicast json" \
+	'{"routes":{"192.168.7.0/24":null}}'
+ce -c "show bgp ipv4 unicast 192.168.7.0/24 explain" >"$TMPD/xp.txt" 2>&1
+check "explain says why ce does not originate it" grep -q "network 192.168.7.0/24 is configured but not originated: bgp network import-check" "$TMPD/xp.txt"
 
 # aggregate-address
 pe -c "configure" -c "router bgp 65000" -c "aggregate-address 10.1.0.0/16 summary-only" -c "end" >/dev/null

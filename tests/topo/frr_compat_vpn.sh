@@ -12,7 +12,7 @@ pt_init a
 
 check "pe2's VRF has ce1's 192.168.1.0/24 through the VPN" wait_json pe2 "show bgp vrf CUST-A ipv4 unicast json" \
 	'{"routes":{"192.168.1.0/24":[{"valid":true}]}}' 150
-"$PESH" -N ce1 -c "conf t" -c "router bgp 65101" -c "address-family ipv4 unicast" -c "network 192.168.201.0/24" >/dev/null
+"$PESH" -N ce1 -c "conf t" -c "ip route 192.168.201.0/24 blackhole" -c "router bgp 65101" -c "address-family ipv4 unicast" -c "network 192.168.201.0/24" >/dev/null
 check "and 192.168.201.0/24" wait_json pe2 "show bgp vrf CUST-A ipv4 unicast json" \
 	'{"routes":{"192.168.201.0/24":[{"valid":true}]}}' 150
 
