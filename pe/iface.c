@@ -667,7 +667,6 @@ static int interface_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	const char *name = cmd_arg(a, "IFNAME"), *vname = cmd_arg(a, "vrf");
 	struct iface *i;
-	char err[160];
 
 	if (strlen(name) >= IFNAMSIZ) {
 		cli_out(cli, "%% Interface name \"%s\" is longer than %d characters\n", name,
@@ -691,8 +690,11 @@ static int interface_cmd(struct cli *cli, const struct cmd_args *a)
 			i->vrf);
 		return CMD_ERROR;
 	}
-	if (vname != NULL && vrf_lookup(vname) == NULL && vrf_create(vname, err, sizeof(err)) == NULL) {
-		cli_out(cli, "%% %s\n", err);
+	/* a VRF is a namespace: a typo must not create one and move the
+	 * interface into it (as `router bgp N vrf NAME`) */
+	if (vname != NULL && vrf_lookup(vname) == NULL) {
+		cli_out(cli, "%% VRF %s is not configured: declare it first (`vrf %s` then `exit-vrf`)\n",
+			vname, vname);
 		return CMD_ERROR;
 	}
 	i = iface_get(name);

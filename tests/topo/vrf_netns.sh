@@ -56,6 +56,10 @@ check "CUST-B: same prefix, its own ECMP next hops" wait_json "$PE" "show ip rou
 check "abbreviated command works" wait_json "$PE" "sh ip ro vrf CUST-A json" '{"192.168.1.0/24":[{"protocol":"static"}]}'
 # an unknown VRF: the error alone, before any header
 psh -c "show ip route vrf UNKNOWN" >"$TMPD/unk.out" 2>&1
+psh -c "configure terminal" -c "interface eth7 vrf TYPO" >"$TMPD/typo.out" 2>&1
+check "interface eth7 vrf TYPO: refused, the VRF must be declared first" \
+	grep -q '% VRF TYPO is not configured: declare it first' "$TMPD/typo.out"
+check "and no VRF, no namespace created" sh -c "! ip netns list | grep -q -- 'TYPO' && ! \"\$1\" -N \"\$2\" -c 'show vrf' | grep -q TYPO" _ "$PESH" "$PE"
 check "show ip route vrf UNKNOWN: only the error" sh -c "[ \"\$(cat '$TMPD/unk.out')\" = '% VRF UNKNOWN does not exist' ]"
 check "default VRF does not see customer routes" wait_json "$PE" "show ip route json" '{"192.168.1.0/24":null,"10.9.1.0/24":null}'
 check "show vrf json" wait_json "$PE" "show vrf json" \
