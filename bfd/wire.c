@@ -5,19 +5,7 @@
 #include <string.h>
 
 #include "bfd/wire.h"
-
-static uint32_t get32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-static void put32(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
-}
+#include "lib/wbuf.h"
 
 const char *bfd_err_str(enum bfd_err e)
 {
@@ -87,27 +75,27 @@ static bool auth_len_ok(uint8_t type, uint8_t len)
 
 enum bfd_err bfd_decode(const uint8_t *buf, size_t len, struct bfd_ctl *c)
 {
-	size_t plen;
+	struct wbuf r = wbuf_from(buf, len);
+	uint8_t b0, b1, plen;
 
 	if (len < BFD_HDR_LEN)
 		return BFD_ERR_SHORT;
 	memset(c, 0, sizeof(*c));
-	c->version = buf[0] >> 5;
-	c->diag = buf[0] & 0x1f;
-	c->state = buf[1] >> 6;
-	c->flags = buf[1] & 0x3f;
-	c->detect_mult = buf[2];
-	plen = buf[3];
-	c->my_disc = get32(buf + 4);
-	c->your_disc = get32(buf + 8);
-	c->desired_min_tx = get32(buf + 12);
-	c->required_min_rx = get32(buf + 16);
-	c->required_min_echo_rx = get32(buf + 20);
+	if (wbuf_get_u8(&r, &b0) < 0 || wbuf_get_u8(&r, &b1) < 0 ||
+	    wbuf_get_u8(&r, &c->detect_mult) < 0 || wbuf_get_u8(&r, &plen) < 0 ||
+	    wbuf_get_u32(&r, &c->my_disc) < 0 || wbuf_get_u32(&r, &c->your_disc) < 0 ||
+	    wbuf_get_u32(&r, &c->desired_min_tx) < 0 || wbuf_get_u32(&r, &c->required_min_rx) < 0 ||
+	    wbuf_get_u32(&r, &c->required_min_echo_rx) < 0)
+		return BFD_ERR_SHORT;
+	c->version = b0 >> 5;
+	c->diag = b0 & 0x1f;
+	c->state = b1 >> 6;
+	c->flags = b1 & 0x3f;
 	/* RFC 5880 6.8.6, in its order */
 	if (c->version != BFD_VERSION)
 		return BFD_ERR_VERSION;
 	if (plen < ((c->flags & BFD_F_AUTH) ? BFD_HDR_LEN + BFD_AUTH_HDR_LEN : BFD_HDR_LEN) ||
-	    plen > len)
+	    (size_t)plen > len)
 		return BFD_ERR_LENGTH;
 	if (c->detect_mult == 0)
 		return BFD_ERR_DETECT_MULT;
@@ -130,6 +118,7 @@ enum bfd_err bfd_decode(const uint8_t *buf, size_t len, struct bfd_ctl *c)
 size_t bfd_encode(const struct bfd_ctl *c, uint8_t *buf, size_t buflen)
 {
 	size_t n = BFD_HDR_LEN;
+	struct wbuf w;
 
 	if (c->flags & BFD_F_AUTH) {
 		if (c->auth == NULL || c->auth_len < BFD_AUTH_HDR_LEN ||
@@ -139,16 +128,14 @@ size_t bfd_encode(const struct bfd_ctl *c, uint8_t *buf, size_t buflen)
 	}
 	if (buflen < n)
 		return 0;
-	buf[0] = (uint8_t)(BFD_VERSION << 5 | (c->diag & 0x1f));
-	buf[1] = (uint8_t)((c->state & 3) << 6 | (c->flags & 0x3f));
-	buf[2] = c->detect_mult;
-	buf[3] = (uint8_t)n;
-	put32(buf + 4, c->my_disc);
-	put32(buf + 8, c->your_disc);
-	put32(buf + 12, c->desired_min_tx);
-	put32(buf + 16, c->required_min_rx);
-	put32(buf + 20, c->required_min_echo_rx);
-	if (c->flags & BFD_F_AUTH)
-		memcpy(buf + BFD_HDR_LEN, c->auth, c->auth_len); /* type and length included */
+	w = wbuf_init_fixed(buf, n);
+	if (wbuf_put_u8(&w, (uint8_t)(BFD_VERSION << 5 | (c->diag & 0x1f))) < 0 ||
+	    wbuf_put_u8(&w, (uint8_t)((c->state & 3) << 6 | (c->flags & 0x3f))) < 0 ||
+	    wbuf_put_u8(&w, c->detect_mult) < 0 || wbuf_put_u8(&w, (uint8_t)n) < 0 ||
+	    wbuf_put_u32(&w, c->my_disc) < 0 || wbuf_put_u32(&w, c->your_disc) < 0 ||
+	    wbuf_put_u32(&w, c->desired_min_tx) < 0 || wbuf_put_u32(&w, c->required_min_rx) < 0 ||
+	    wbuf_put_u32(&w, c->required_min_echo_rx) < 0 ||
+	    ((c->flags & BFD_F_AUTH) && wbuf_put_bytes(&w, c->auth, c->auth_len) < 0)) /* type, length too */
+		return 0;
 	return n;
 }

@@ -934,12 +934,43 @@ static bool ifname_ok(const char *ifname, char *err, size_t errlen)
 	return true;
 }
 
+/* An RTM_NEWLINK/RTM_DELLINK request for ifname (ifi_index 0 + IFLA_IFNAME:
+ * the kernel looks the name up in the socket's namespace) in req, zeroed;
+ * its ifinfomsg for the caller's flags. */
+static struct ifinfomsg *link_msg(char *req, size_t reqlen, uint16_t type, const char *ifname,
+				  struct nlmsghdr **nlhp)
+{
+	struct nlmsghdr *nlh;
+	struct ifinfomsg *ifi;
+
+	memset(req, 0, reqlen);
+	nlh = mnl_nlmsg_put_header(req);
+	nlh->nlmsg_type = type;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	*nlhp = nlh;
+	return ifi;
+}
+
+/* Sends a link_msg() request; an unknown interface is said by its name. */
+static int link_request(int nsfd, struct nlmsghdr *nlh, const char *ifname, char *err,
+			size_t errlen)
+{
+	struct nl_txn t = { 0 };
+
+	if (nl_request(nsfd, nlh, &t, err, errlen) < 0) {
+		if (errno == ENODEV)
+			snprintf(err, errlen, "no interface %s", ifname);
+		return -1;
+	}
+	return 0;
+}
+
 int nl_link_move(int from_nsfd, const char *ifname, int to_nsfd, char *err, size_t errlen)
 {
 	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
-	struct nl_txn t = { 0 };
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
 	int saved;
 
 	if (!ifname_ok(ifname, err, errlen))
@@ -952,46 +983,24 @@ int nl_link_move(int from_nsfd, const char *ifname, int to_nsfd, char *err, size
 		errno = saved;
 		return -1;
 	}
-	memset(req, 0, sizeof(req));
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	/* ifi_index 0 + IFLA_IFNAME: the kernel looks the name up in the
-	 * namespace of the socket, i.e. from_nsfd. */
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	/* the name is looked up in from_nsfd's namespace */
+	link_msg(req, sizeof(req), RTM_NEWLINK, ifname, &nlh);
 	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)to_nsfd);
-	if (nl_request(from_nsfd, nlh, &t, err, errlen) < 0) {
-		if (errno == ENODEV)
-			snprintf(err, errlen, "no interface %s", ifname);
-		return -1;
-	}
-	return 0;
+	return link_request(from_nsfd, nlh, ifname, err, errlen);
 }
 
 int nl_link_set_up(int nsfd, const char *ifname, bool up, char *err, size_t errlen)
 {
 	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
-	struct nl_txn t = { 0 };
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifi;
 
 	if (!ifname_ok(ifname, err, errlen))
 		return -1;
-	memset(req, 0, sizeof(req));
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_NEWLINK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
+	ifi = link_msg(req, sizeof(req), RTM_NEWLINK, ifname, &nlh);
 	ifi->ifi_change = IFF_UP;
 	ifi->ifi_flags = up ? IFF_UP : 0;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
-	if (nl_request(nsfd, nlh, &t, err, errlen) < 0) {
-		if (errno == ENODEV)
-			snprintf(err, errlen, "no interface %s", ifname);
-		return -1;
-	}
-	return 0;
+	return link_request(nsfd, nlh, ifname, err, errlen);
 }
 
 static void nl_ifindex_data(void *arg, const struct nlmsghdr *nlh)
@@ -1241,13 +1250,8 @@ int nl_veth_add(int nsfd, const char *name, const uint8_t mac[6], const char *pe
 
 	if (!ifname_ok(name, err, errlen) || !ifname_ok(peer, err, errlen))
 		return -1;
-	memset(req, 0, sizeof(req));
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_NEWLINK;
+	link_msg(req, sizeof(req), RTM_NEWLINK, name, &nlh);
 	nlh->nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put(nlh, IFLA_ADDRESS, 6, mac);
 	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
@@ -1273,24 +1277,12 @@ int nl_veth_add(int nsfd, const char *name, const uint8_t mac[6], const char *pe
 int nl_link_del(int nsfd, const char *ifname, char *err, size_t errlen)
 {
 	char req[NL_REQ_SIZE] __attribute__((aligned(8)));
-	struct nl_txn t = { 0 };
 	struct nlmsghdr *nlh;
-	struct ifinfomsg *ifi;
 
 	if (!ifname_ok(ifname, err, errlen))
 		return -1;
-	memset(req, 0, sizeof(req));
-	nlh = mnl_nlmsg_put_header(req);
-	nlh->nlmsg_type = RTM_DELLINK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
-	if (nl_request(nsfd, nlh, &t, err, errlen) < 0) {
-		if (errno == ENODEV)
-			snprintf(err, errlen, "no interface %s", ifname);
-		return -1;
-	}
-	return 0;
+	link_msg(req, sizeof(req), RTM_DELLINK, ifname, &nlh);
+	return link_request(nsfd, nlh, ifname, err, errlen);
 }
 
 int nl_neigh_set_permanent(int nsfd, int ifindex, const struct ipaddr *ip, const uint8_t mac[6],

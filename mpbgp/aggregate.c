@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "lib/log.h"
+#include "lib/wbuf.h"
 #include "mpbgp/bgp.h"
 #include "mpbgp/bgp_cfg.h"
 #include "mpbgp/rib.h"
@@ -88,38 +89,22 @@ struct agg_walk {
 	struct uset set, comms, ecomms;
 };
 
-static uint32_t get32(const uint8_t *b)
-{
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
-static void put32(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)(v >> 24);
-	b[1] = (uint8_t)(v >> 16);
-	b[2] = (uint8_t)(v >> 8);
-	b[3] = (uint8_t)v;
-}
-
 /* One contributor's AS_PATH (4-octet, segments checked against its length):
  * the common leading sequence shrinks to what this path starts with too,
  * and what leaves it, with every other AS of the path, goes to the set. */
 static void add_path_asns(struct agg_walk *w, const struct bgp_attr *a)
 {
-	size_t off = 0, k, lead = 0; /* ASes of a's leading sequence matched so far */
+	struct wbuf r = wbuf_from(a->aspath, a->aspath_len), seg;
+	size_t k, lead = 0; /* ASes of a's leading sequence matched so far */
 	bool in_lead = true;
+	uint8_t type, n;
+	uint32_t asn;
 
-	while (off + 2 <= a->aspath_len) {
-		uint8_t type = a->aspath[off], n = a->aspath[off + 1];
-
-		off += 2;
-		if (off + (size_t)n * 4 > a->aspath_len)
-			break;
+	while (wbuf_get_u8(&r, &type) == 0 && wbuf_get_u8(&r, &n) == 0 &&
+	       wbuf_get_sub(&r, &seg, (size_t)n * 4) == 0) {
 		if (type != BGP_ASPATH_SEQUENCE)
 			in_lead = false;
-		for (k = 0; k < n; k++, off += 4) {
-			uint32_t asn = get32(a->aspath + off);
-
+		while (wbuf_get_u32(&seg, &asn) == 0) {
 			if (type != BGP_ASPATH_SEQUENCE && type != BGP_ASPATH_SET)
 				continue; /* confederation segments stay inside the confederation */
 			if (in_lead && !w->seq_known) {
@@ -159,10 +144,25 @@ static int cmp_ecomm(const void *a, const void *b)
 
 /* The aggregate's AS_PATH: SEQUENCE segments of the common part, then SET
  * segments of the rest (ascending), 255 ASes a segment at most. */
+/* v[0..n) as segments of type, 255 ASes a segment at most */
+static void put_segments(struct wbuf *w, uint8_t type, const uint32_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (i % 255 == 0) {
+			(void)wbuf_put_u8(w, type);
+			(void)wbuf_put_u8(w, (uint8_t)(n - i > 255 ? 255 : n - i));
+		}
+		(void)wbuf_put_u32(w, v[i]);
+	}
+}
+
 static void build_aspath(struct agg_walk *w, struct bgp_attr *a)
 {
 	uint32_t *set = w->set.v;
-	size_t nset = 0, i, off = 0, len;
+	size_t nset = 0, i, len;
+	struct wbuf out;
 
 	/* an AS of the common sequence is not repeated in the set */
 	for (i = 0; i < w->set.n; i++) {
@@ -180,22 +180,9 @@ static void build_aspath(struct agg_walk *w, struct bgp_attr *a)
 		return;
 	a->aspath = xmalloc(len);
 	a->aspath_len = (uint16_t)len;
-	for (i = 0; i < w->nseq; i++) {
-		if (i % 255 == 0) {
-			a->aspath[off++] = BGP_ASPATH_SEQUENCE;
-			a->aspath[off++] = (uint8_t)(w->nseq - i > 255 ? 255 : w->nseq - i);
-		}
-		put32(a->aspath + off, w->seq[i]);
-		off += 4;
-	}
-	for (i = 0; i < nset; i++) {
-		if (i % 255 == 0) {
-			a->aspath[off++] = BGP_ASPATH_SET;
-			a->aspath[off++] = (uint8_t)(nset - i > 255 ? 255 : nset - i);
-		}
-		put32(a->aspath + off, set[i]);
-		off += 4;
-	}
+	out = wbuf_init_fixed(a->aspath, len); /* exactly len: no write can fail */
+	put_segments(&out, BGP_ASPATH_SEQUENCE, w->seq, w->nseq);
+	put_segments(&out, BGP_ASPATH_SET, set, nset);
 }
 
 static void walk_fn(struct bgp_dest *d, void *arg)
