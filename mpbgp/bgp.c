@@ -293,11 +293,32 @@ struct bgp_peer *bgp_peer_create_member(struct bgp *bgp, const struct ipaddr *ad
 	return peer_new(bgp, addr, 0, g);
 }
 
+static const struct bgp_bfd_hooks *bfd_hooks;
+
+void bgp_set_bfd_hooks(const struct bgp_bfd_hooks *h)
+{
+	bfd_hooks = h;
+}
+
+void bgp_bfd_track(struct bgp_peer *p)
+{
+	if (bfd_hooks != NULL)
+		bfd_hooks->track(p);
+}
+
+void bgp_bfd_show(const struct bgp_peer *p, struct json_object *o)
+{
+	if (bfd_hooks != NULL && p->bfd != NULL)
+		bfd_hooks->show(p, o);
+}
+
 void bgp_peer_delete(struct bgp_peer *p)
 {
 	p->group = NULL;
 	struct bgp_peer **pp;
 
+	if (bfd_hooks != NULL && p->bfd != NULL)
+		bfd_hooks->untrack(p);
 	if (ops.peer_deleted != NULL)
 		ops.peer_deleted(p);
 	for (pp = &p->bgp->peers; *pp != p; pp = &(*pp)->next)
@@ -310,6 +331,7 @@ void bgp_peer_delete(struct bgp_peer *p)
  * (reset with Cease/6, or start a peer that became complete). */
 void bgp_peer_changed(struct bgp_peer *p, bool needs_reset)
 {
+	bgp_bfd_track(p);
 	if (ops.peer_changed != NULL)
 		ops.peer_changed(p, needs_reset);
 }
@@ -348,6 +370,11 @@ void bgp_cfg_knob_copy(struct bgp_peer_cfg *dst, const struct bgp_peer_cfg *src,
 		dst->passive = src->passive;
 	if (mask & BGP_KNOB_SHUTDOWN)
 		dst->shutdown = src->shutdown;
+	if (mask & BGP_KNOB_BFD) {
+		dst->bfd = src->bfd;
+		dst->bfd_cpf = src->bfd_cpf;
+		memcpy(dst->bfd_profile, src->bfd_profile, sizeof(dst->bfd_profile));
+	}
 	if (mask & BGP_KNOB_AS_OVERRIDE)
 		dst->as_override = src->as_override;
 	if (mask & BGP_KNOB_ALLOWAS_IN)

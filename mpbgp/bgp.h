@@ -68,6 +68,9 @@ struct bgp_peer_cfg {
 	char password[81];         /* TCP MD5, "" = none */
 	bool passive;
 	bool shutdown;
+	bool bfd;                  /* `neighbor X bfd` */
+	bool bfd_cpf;              /* `... bfd check-control-plane-failure` */
+	char bfd_profile[64];      /* `... bfd profile NAME`, "" = none */
 	bool af_active[BGP_AF_MAX];
 	bool rr_client[BGP_AF_MAX];
 	bool next_hop_self[BGP_AF_MAX];
@@ -112,6 +115,7 @@ struct bgp_peer {
 	bool addr_reachable;       /* speaker.c: a route to the peer at the last check */
 	struct bgp_peer_counters cnt;
 	void *sess;                /* session.c private */
+	void *bfd;                 /* the BFD tracker's (bgp_bfd_hooks) */
 	/* routes (rib.c / adjout.c) */
 	void *adj_in[BGP_AF_MAX];
 	void *adj_out[BGP_AF_MAX];

@@ -23,7 +23,8 @@ struct cli;
 #define BGP_KNOB_AS_OVERRIDE   (1u << 9)
 #define BGP_KNOB_ALLOWAS_IN    (1u << 10)
 #define BGP_KNOB_SOO           (1u << 11)
-#define BGP_KNOB_ALL           ((1u << 12) - 1)
+#define BGP_KNOB_BFD           (1u << 12)
+#define BGP_KNOB_ALL           ((1u << 13) - 1)
 /* per family (peer->own_af[af]) */
 #define BGP_AFKNOB_ACTIVATE    (1u << 0)
 #define BGP_AFKNOB_RR_CLIENT   (1u << 1)
@@ -62,6 +63,25 @@ struct bgp_ops {
 /* Set while the running configuration is written with its secrets (write
  * memory, ped -C); otherwise neighbor passwords print as <hidden>. */
 extern bool bgp_cfg_write_secrets;
+
+/* BFD for peers (`neighbor X bfd`): ped plugs in the tracker (pe/bfd_bgp.c).
+ * track() runs whenever what BFD should watch for p may have changed
+ * (configuration, a session coming up with its local address) and also
+ * when bfd is off, to stop; untrack() when p goes; show() adds FRR's
+ * "peerBfdInfo" to p's `show bgp neighbors` JSON. The tracker calls
+ * bgp_peer_bfd_down() when the session goes down. */
+struct json_object;
+struct bgp_bfd_hooks {
+	void (*track)(struct bgp_peer *p);
+	void (*untrack)(struct bgp_peer *p);
+	void (*show)(const struct bgp_peer *p, struct json_object *o);
+};
+void bgp_set_bfd_hooks(const struct bgp_bfd_hooks *h);
+void bgp_bfd_track(struct bgp_peer *p);
+void bgp_bfd_show(const struct bgp_peer *p, struct json_object *o);
+/* BFD says the path to p is down: Cease/10 "BFD Down" (RFC 9384) and a
+ * reset, if a connection is up; nothing otherwise. */
+void bgp_peer_bfd_down(struct bgp_peer *p);
 void bgp_set_ops(const struct bgp_ops *o);
 /* Which interface of VRF vrf ("" or NULL: default) has address a (NULL:
  * none): a neighbor address of our own is refused. Set by ped (pe/iface.c). */

@@ -1008,7 +1008,27 @@ static json_object *neighbor_json(struct bgp *b, struct bgp_peer *p)
 	}
 	if (p->last_error[0])
 		json_object_object_add(o, "lastErrorCodeSubcode", json_object_new_string(p->last_error));
+	bgp_bfd_show(p, o);
 	return o;
+}
+
+/* FRR's lines (lib/bfd.c bfd_sess_show) from the "peerBfdInfo" object */
+static void bfd_text(struct cli *cli, json_object *b)
+{
+	json_object *prof;
+
+	if (b == NULL)
+		return;
+	cli_out(cli, "  BFD: Type: %s\n", json_object_get_string(json_object_object_get(b, "type")));
+	if (json_object_object_get_ex(b, "profile", &prof))
+		cli_out(cli, "  BFD: Profile: %s\n", json_object_get_string(prof));
+	cli_out(cli, "  Detect Multiplier: %d, Min Rx interval: %d, Min Tx interval: %d\n",
+		json_object_get_int(json_object_object_get(b, "detectMultiplier")),
+		json_object_get_int(json_object_object_get(b, "rxMinInterval")),
+		json_object_get_int(json_object_object_get(b, "txMinInterval")));
+	cli_out(cli, "  Status: %s, Last update: %s\n",
+		json_object_get_string(json_object_object_get(b, "status")),
+		json_object_get_string(json_object_object_get(b, "lastUpdate")));
 }
 
 static int show_neighbors_cmd(struct cli *cli, const struct cmd_args *a)
@@ -1055,6 +1075,7 @@ static int show_neighbors_cmd(struct cli *cli, const struct cmd_args *a)
 		if (json_object_object_get(v, "lastErrorCodeSubcode"))
 			cli_out(cli, "  Last reset: %s\n",
 				json_object_get_string(json_object_object_get(v, "lastErrorCodeSubcode")));
+		bfd_text(cli, json_object_object_get(v, "peerBfdInfo"));
 		/* RFC 8212: per family, FRR's lines */
 		for (int af = 0; af < BGP_AF_MAX; af++) {
 			json_object *x = NULL, *in = NULL, *out = NULL;

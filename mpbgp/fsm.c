@@ -30,6 +30,7 @@
 #include <time.h>
 
 #include "lib/log.h"
+#include "mpbgp/bgp_cfg.h"
 #include "mpbgp/session.h"
 
 const struct bgp_fsm_ops *bgp_fsm_ops;
@@ -634,6 +635,8 @@ static void change_state(struct bgp_peer *p, enum bgp_event ev, enum bgp_state t
 	p->state = to;
 	p->state_since = time(NULL);
 	s->transitions++;
+	if (to == BGP_ST_ESTABLISHED)
+		bgp_bfd_track(p); /* the local address of a multi-hop session is known now */
 
 	switch (to) {
 	case BGP_ST_IDLE:

@@ -383,6 +383,43 @@ static int neighbor_opt_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
+/* `neighbor X bfd [profile NAME|check-control-plane-failure]` (FRR):
+ * `no neighbor X bfd` turns BFD off; `no ... bfd profile` and `no ... bfd
+ * check-control-plane-failure` undo only that part. */
+static int neighbor_bfd_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	bool no = cmd_is_no(a);
+	struct nbr n;
+
+	if (ctx_nbr(cli, a, &n) != 0)
+		return CMD_ERROR;
+	if (cmd_has(a, "profile")) {
+		const char *name = no ? "" : cmd_arg(a, "bfdprof");
+
+		if (strlen(name) >= sizeof(n.cfg->bfd_profile)) {
+			cli_out(cli, "%% Profile name longer than %zu characters\n",
+				sizeof(n.cfg->bfd_profile) - 1);
+			return CMD_ERROR;
+		}
+		snprintf(n.cfg->bfd_profile, sizeof(n.cfg->bfd_profile), "%s", name);
+		if (!no)
+			n.cfg->bfd = true;
+	} else if (cmd_has(a, "check-control-plane-failure")) {
+		n.cfg->bfd_cpf = !no;
+		if (!no)
+			n.cfg->bfd = true;
+	} else {
+		n.cfg->bfd = !no;
+		if (no) {
+			n.cfg->bfd_profile[0] = '\0';
+			n.cfg->bfd_cpf = false;
+		}
+	}
+	/* `no` on a member inherits again only when nothing of BFD is left */
+	nbr_done(&n, BGP_KNOB_BFD, -1, 0, no && !n.cfg->bfd, NBR_SOFT);
+	return CMD_SUCCESS;
+}
+
 /* `neighbor X route-map|prefix-list|filter-list NAME in|out` */
 static int neighbor_filter_cmd(struct cli *cli, const struct cmd_args *a)
 {
@@ -520,6 +557,12 @@ static void write_global(struct cli *cli, const char *a, const struct bgp_peer_c
 		cli_out(cli, " neighbor %s passive\n", a);
 	if ((mask & BGP_KNOB_SHUTDOWN) && c->shutdown)
 		cli_out(cli, " neighbor %s shutdown\n", a);
+	if ((mask & BGP_KNOB_BFD) && c->bfd)
+		cli_out(cli, " neighbor %s bfd\n", a);
+	if ((mask & BGP_KNOB_BFD) && c->bfd && c->bfd_profile[0])
+		cli_out(cli, " neighbor %s bfd profile %s\n", a, c->bfd_profile);
+	if ((mask & BGP_KNOB_BFD) && c->bfd && c->bfd_cpf)
+		cli_out(cli, " neighbor %s bfd check-control-plane-failure\n", a);
 }
 
 void bgp_neighbor_config_write(struct cli *cli, const struct bgp *b)
@@ -687,6 +730,15 @@ static const struct cmd_def bgp_nbr_cmds[] = {
 	  neighbor_opt_cmd },
 	{ "[no] " NB "shutdown", NO_STR NEIGHBOR_STR "Administratively shut down this neighbor\n",
 	  neighbor_opt_cmd },
+	{ "[no] " NB "bfd", NO_STR NEIGHBOR_STR "Enables BFD support\n", neighbor_bfd_cmd },
+	{ NB "bfd profile BFDPROF$bfdprof",
+	  NEIGHBOR_STR "Enables BFD support\nUse BFD profile\nUse profile name\n", neighbor_bfd_cmd },
+	{ "no " NB "bfd profile [BFDPROF$bfdprof]",
+	  NO_STR NEIGHBOR_STR "Enables BFD support\nUse BFD profile\nUse profile name\n",
+	  neighbor_bfd_cmd },
+	{ "[no] " NB "bfd check-control-plane-failure",
+	  NO_STR NEIGHBOR_STR "Enables BFD support\nLink dataplane status with BGP control plane\n",
+	  neighbor_bfd_cmd },
 };
 
 #define IN_OUT_STR "Filter incoming updates\nFilter outgoing updates\n"

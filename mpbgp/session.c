@@ -44,6 +44,7 @@
 #include "lib/log.h"
 #include "lib/netns.h"
 #include "lib/wbuf.h"
+#include "mpbgp/bgp_cfg.h"
 #include "mpbgp/session.h"
 #include "vrf/vrf.h"
 
@@ -946,6 +947,16 @@ void bgp_peer_reset(struct bgp_peer *p, uint8_t code, uint8_t subcode, const uin
 	struct bgp_fsm_arg arg = { .code = code, .subcode = subcode, .data = data, .len = len };
 
 	if (p->sess == NULL)
+		return;
+	bgp_fsm_event(p, BGP_EV_UPDATE_ERR, &arg);
+}
+
+void bgp_peer_bfd_down(struct bgp_peer *p)
+{
+	struct bgp_fsm_arg arg = { .code = BGP_ERR_CEASE, .subcode = 10, /* BFD Down, RFC 9384 */
+				   .reason = "BFD down received" };
+
+	if (p->sess == NULL || p->state < BGP_ST_OPENSENT)
 		return;
 	bgp_fsm_event(p, BGP_EV_UPDATE_ERR, &arg);
 }

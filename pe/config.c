@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bfd/bfd.h"
 #include "cli/cmd.h"
 #include "lib/log.h"
 #include "pe/iface.h"
@@ -207,6 +208,7 @@ void config_write(struct cli *cli, bool secrets)
 	bgp_config_write(cli);
 	ldp_config_write(cli);
 	policy_config_write(cli);
+	bfd_config_write(cli);
 	bgp_cfg_write_secrets = false;
 	ldp_cfg_write_secrets = false;
 	cli_out(cli, "end\n");

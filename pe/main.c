@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bfd/bfd.h"
 #include "cli/cmd.h"
 #include "cli/ctl_proto.h"
 #include "lib/log.h"
@@ -149,6 +150,7 @@ int main(int argc, char **argv)
 	iface_apply_all();
 	speaker_start(ped.base);
 	ldpd_start(ped.base);
+	bfd_start(ped.base);
 	fwd_ctl_start();
 
 	if (sock == NULL) {

@@ -7,7 +7,9 @@
 #include "config.h"
 
 #include <stdbool.h>
+#include <string.h>
 
+#include "bfd/bfd.h"
 #include "cli/cmd.h"
 #include "lib/log.h"
 #include "pe/fwd/fwd_ctl.h"
@@ -85,6 +87,23 @@ static void route_changed(struct vrf *vrf, const struct rib_dest *d)
 	fwd_ctl_route_changed(vrf, d);
 }
 
+/* BFD sessions live in the VRF's namespace; `interface IF` of a
+ * single-hop session is matched by ifindex there. */
+static int bfd_vrf_nsfd(const char *name)
+{
+	struct vrf *v = vrf_lookup(name);
+
+	return v != NULL ? v->nsfd : -1;
+}
+
+static int bfd_ifindex(const char *vrf, const char *ifname)
+{
+	for (struct iface *i = iface_first(); i != NULL; i = i->next)
+		if (strcmp(i->name, ifname) == 0 && i->present && strcmp(i->vrf, vrf) == 0)
+			return i->ifindex;
+	return 0;
+}
+
 /* Registers every command node and module, as ped does before reading its
  * configuration; nothing reaches the kernel here. */
 void ped_modules_init(void)
@@ -116,6 +135,11 @@ void ped_modules_init(void)
 	speaker_set_iface_addr6_fn(iface_addr6_for);
 	speaker_set_ldp_enabled_fn(ldp_enabled);
 	ldpd_init(&ldp_ops);
+	bfd_init();
+	bfd_cli_init();
+	bfd_set_nsfd_fn(bfd_vrf_nsfd);
+	bfd_set_ifindex_fn(bfd_ifindex);
+	bfd_bgp_init();
 	vrf_set_route_notify(route_changed);
 	vrf_set_cfg_notify(speaker_vrf_cfg_changed);
 }
@@ -124,7 +148,8 @@ void ped_modules_init(void)
 void ped_modules_fini(void)
 {
 	ldpd_fini();
-	speaker_fini();
+	speaker_fini(); /* BGP's BFD clients go with their peers */
+	bfd_fini();
 	policy_fini();
 	fwd_ctl_fini();
 	core_fini();

@@ -1,0 +1,158 @@
+/* BGP peers watched by BFD (`neighbor X bfd`): the tracker BGP calls
+ * (bgp_bfd_hooks), as FRR's bgpd does through zebra with bfdd.
+ *
+ * The session's key follows FRR: the peer's address in the instance's VRF;
+ * multi-hop for iBGP and for eBGP with ebgp-multihop (FRR's hop count is
+ * the peer's TTL), single-hop otherwise; the local address is the
+ * update-source, else the local address of the BGP connection once one
+ * came up (a multi-hop session waits for it: the remote end keys its
+ * session on our address). A session that goes from Up to Down resets the
+ * BGP session with Cease/10 "BFD Down" (RFC 9384), unless the remote said
+ * AdminDown (RFC 5880 6.8.16: not a failure of the path). */
+#include "config.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bfd/bfd.h"
+#include "lib/log.h"
+#include "mpbgp/bgp_cfg.h"
+#include "pe/iface.h"
+#include "pe/ped.h"
+#include "vrf/vrf.h"
+
+struct peer_bfd {
+	struct bfd_client *c;
+	struct bfd_key key;
+	char profile[64];
+	time_t last_update;
+};
+
+static void on_state(void *arg, const struct bfd_sess *s, uint8_t old)
+{
+	struct bgp_peer *p = arg;
+	struct peer_bfd *pb = p->bfd;
+
+	pb->last_update = time(NULL);
+	if (old == BFD_UP && s->state == BFD_DOWN && s->remote_state != BFD_ADMIN_DOWN)
+		bgp_peer_bfd_down(p);
+}
+
+static bool want_key(const struct bgp_peer *p, const struct peer_bfd *cur, struct bfd_key *k)
+{
+	const struct bgp *b = p->bgp;
+
+	memset(k, 0, sizeof(*k));
+	k->peer = p->cfg.addr;
+	if (b->vrf != NULL)
+		snprintf(k->vrf, sizeof(k->vrf), "%s", b->vrf_name);
+	k->multihop = !bgp_peer_ebgp(p, b->asn) || p->cfg.ebgp_multihop > 1;
+	if (p->cfg.update_source_addr.af != 0) {
+		k->local = p->cfg.update_source_addr;
+	} else if (p->cfg.update_source[0] && p->cfg.addr.af == AF_INET) {
+		uint32_t a = iface_addr_of(b->vrf != NULL ? b->vrf : vrf_default(), p->cfg.update_source);
+
+		if (a != 0)
+			k->local = ipaddr_v4(a);
+	}
+	if (k->local.af == 0 && k->multihop) {
+		if (p->local_addr.af == p->cfg.addr.af)
+			k->local = p->local_addr;
+		else if (cur != NULL && cur->c != NULL)
+			k->local = cur->key.local; /* the connection went; the session stays */
+	}
+	return !k->multihop || k->local.af != 0;
+}
+
+static void drop(struct bgp_peer *p)
+{
+	struct peer_bfd *pb = p->bfd;
+
+	if (pb == NULL)
+		return;
+	if (pb->c != NULL)
+		bfd_client_del(pb->c);
+	free(pb);
+	p->bfd = NULL;
+}
+
+static bool key_same(const struct bfd_key *a, const struct bfd_key *b)
+{
+	return a->multihop == b->multihop && ipaddr_equal(&a->peer, &b->peer) &&
+	       a->local.af == b->local.af && (a->local.af == 0 || ipaddr_equal(&a->local, &b->local)) &&
+	       strcmp(a->vrf, b->vrf) == 0 && strcmp(a->ifname, b->ifname) == 0;
+}
+
+static void track(struct bgp_peer *p)
+{
+	struct peer_bfd *pb = p->bfd;
+	struct bfd_key k;
+	bool complete;
+
+	if (!p->cfg.bfd) {
+		drop(p);
+		return;
+	}
+	complete = want_key(p, pb, &k);
+	if (pb != NULL && pb->c != NULL && complete && key_same(&pb->key, &k) &&
+	    strcmp(pb->profile, p->cfg.bfd_profile) == 0)
+		return;
+	if (pb == NULL) {
+		pb = xcalloc(1, sizeof(*pb));
+		p->bfd = pb;
+	}
+	if (pb->c != NULL) {
+		bfd_client_del(pb->c);
+		pb->c = NULL;
+	}
+	pb->key = k;
+	snprintf(pb->profile, sizeof(pb->profile), "%s", p->cfg.bfd_profile);
+	if (complete)
+		pb->c = bfd_client_add(&k, pb->profile, on_state, p);
+}
+
+static const char *status(const struct bfd_sess *s)
+{
+	switch (s->state) {
+	case BFD_UP:
+		return "Up";
+	case BFD_ADMIN_DOWN:
+		return "Admin Down";
+	default:
+		return "Down";
+	}
+}
+
+static void show(const struct bgp_peer *p, json_object *o)
+{
+	const struct peer_bfd *pb = p->bfd;
+	const struct bfd_sess *s = pb->c != NULL ? bfd_client_sess(pb->c) : NULL;
+	json_object *j = json_object_new_object();
+	char up[32];
+	long t = pb->last_update ? (long)(time(NULL) - pb->last_update) : 0;
+
+	snprintf(up, sizeof(up), "%ld:%02ld:%02ld:%02ld", t / 86400, (t / 3600) % 24, (t / 60) % 60,
+		 t % 60);
+	json_object_object_add(j, "type",
+			       json_object_new_string(pb->key.multihop ? "multi hop" : "single hop"));
+	if (pb->profile[0])
+		json_object_object_add(j, "profile", json_object_new_string(pb->profile));
+	json_object_object_add(j, "detectMultiplier",
+			       json_object_new_int(s != NULL ? s->eff.detect_mult : BFD_DEF_MULT));
+	json_object_object_add(j, "rxMinInterval",
+			       json_object_new_int64(s != NULL ? s->eff.rx_ms : BFD_DEF_RX_MS));
+	json_object_object_add(j, "txMinInterval",
+			       json_object_new_int64(s != NULL ? s->eff.tx_ms : BFD_DEF_TX_MS));
+	json_object_object_add(j, "status", json_object_new_string(s != NULL ? status(s) : "Unknown"));
+	json_object_object_add(j, "lastUpdate", json_object_new_string(up));
+	json_object_object_add(o, "peerBfdInfo", j);
+}
+
+static const struct bgp_bfd_hooks hooks = { track, drop, show };
+
+void bfd_bgp_init(void)
+{
+	bgp_set_bfd_hooks(&hooks);
+}
