@@ -139,7 +139,7 @@ void ped_modules_init(void)
 	bfd_cli_init();
 	bfd_set_nsfd_fn(bfd_vrf_nsfd);
 	bfd_set_ifindex_fn(bfd_ifindex);
-	bfd_bgp_init();
+	bfd_clients_init();
 	vrf_set_route_notify(route_changed);
 	vrf_set_cfg_notify(speaker_vrf_cfg_changed);
 }
@@ -148,13 +148,13 @@ void ped_modules_init(void)
 void ped_modules_fini(void)
 {
 	ldpd_fini();
-	speaker_fini(); /* BGP's BFD clients go with their peers */
-	bfd_fini();
+	speaker_fini();
 	policy_fini();
 	fwd_ctl_fini();
 	core_fini();
 	iface_fini();
 	vrf_fini();
+	bfd_fini(); /* after its clients (BGP peers, static routes) went */
 	label_mgr_fini();
 	compat_cli_fini();
 	cmd_fini();

@@ -49,8 +49,9 @@ void compat_iface_forget(const char *ifname); /* `no interface IFNAME` */
  * block (`router ospf`) whose indented lines the loader skips. */
 unsigned compat_igp_refusals(bool *skip_block);
 
-/* bfd_bgp.c: BGP's `neighbor X bfd` on ped's BFD sessions */
-void bfd_bgp_init(void);
+/* bfd_clients.c: BGP's `neighbor X bfd` and `ip route ... bfd` on ped's
+ * BFD sessions */
+void bfd_clients_init(void);
 
 /* core.c: routes of the default VRF from/to the kernel table of ped's namespace */
 void core_init(void);

@@ -208,12 +208,33 @@ static struct vrf *vrf_alloc(const char *name, uint32_t id)
 	return vrf;
 }
 
+static const struct static_bfd_hooks *sbfd;
+
+void static_set_bfd_hooks(const struct static_bfd_hooks *h)
+{
+	sbfd = h;
+}
+
+static void static_untrack(struct static_route *s)
+{
+	if (sbfd != NULL && s->bfd_handle != NULL)
+		sbfd->untrack(s);
+	s->bfd_handle = NULL;
+}
+
+static void static_track(struct vrf *vrf, struct static_route *s)
+{
+	if (sbfd != NULL)
+		sbfd->track(vrf, s);
+}
+
 static void statics_free(struct vrf *vrf)
 {
 	struct static_route *s, *next;
 
 	for (s = vrf->statics; s != NULL; s = next) {
 		next = s->next;
+		static_untrack(s);
 		free(s);
 	}
 	vrf->statics = NULL;
@@ -624,8 +645,8 @@ static int static_push(struct vrf *vrf, const struct prefix *pfx)
 	int dist, rc = 0;
 
 	for (s = vrf->statics; s != NULL; s = s->next)
-		if (prefix_equal(&s->pfx, pfx))
-			present[s->distance] = true;
+		if (prefix_equal(&s->pfx, pfx) && !(s->bfd && s->bfd_down))
+			present[s->distance] = true; /* a next hop whose BFD session is down is not */
 	d = rib_lookup_exact(vrf->rib, pfx);
 	if (d != NULL) {
 		bool again = true;
@@ -651,6 +672,8 @@ static int static_push(struct vrf *vrf, const struct prefix *pfx)
 		for (s = vrf->statics; s != NULL && n < RIB_MAX_NH; s = s->next) {
 			if (!prefix_equal(&s->pfx, pfx) || s->distance != dist)
 				continue;
+			if (s->bfd && s->bfd_down)
+				continue; /* its BFD session is down */
 			nh[n].gw = s->gw;
 			nh[n].blackhole = s->blackhole;
 			memcpy(nh[n].ifname, s->ifname, RIB_IFNAMSIZ);
@@ -672,9 +695,23 @@ enum static_result static_add(struct vrf *vrf, const struct static_route *sr)
 			continue;
 		nh_same_pfx++;
 		if (static_same_nh(s, sr)) {
-			if (s->distance == sr->distance)
+			bool bfd_same = s->bfd == sr->bfd && s->bfd_multihop == sr->bfd_multihop &&
+					s->bfd_source.af == sr->bfd_source.af &&
+					(s->bfd_source.af == 0 ||
+					 ipaddr_equal(&s->bfd_source, &sr->bfd_source)) &&
+					strcmp(s->bfd_profile, sr->bfd_profile) == 0;
+
+			if (s->distance == sr->distance && bfd_same)
 				return STATIC_EXISTS;
 			s->distance = sr->distance;
+			if (!bfd_same) {
+				s->bfd = sr->bfd;
+				s->bfd_multihop = sr->bfd_multihop;
+				s->bfd_source = sr->bfd_source;
+				memcpy(s->bfd_profile, sr->bfd_profile, sizeof(s->bfd_profile));
+				s->bfd_down = false;
+				static_track(vrf, s);
+			}
 			static_push(vrf, &sr->pfx);
 			return STATIC_UPDATED;
 		}
@@ -689,6 +726,9 @@ enum static_result static_add(struct vrf *vrf, const struct static_route *sr)
 	}
 	s = xmalloc(sizeof(*s));
 	*s = *sr;
+	s->bfd_handle = NULL;
+	s->bfd_down = false;
+	static_track(vrf, s);
 	/* keep config order stable: sorted by prefix, then insertion order */
 	for (sp = &vrf->statics; *sp != NULL && prefix_cmp(&(*sp)->pfx, &sr->pfx) <= 0;
 	     sp = &(*sp)->next)
@@ -708,6 +748,7 @@ enum static_result static_del(struct vrf *vrf, const struct static_route *sr, bo
 		if (prefix_equal(&s->pfx, &sr->pfx) && static_same_nh(s, sr) &&
 		    (any_distance || s->distance == sr->distance)) {
 			*sp = s->next;
+			static_untrack(s);
 			free(s);
 			found = true;
 			continue;
@@ -718,6 +759,11 @@ enum static_result static_del(struct vrf *vrf, const struct static_route *sr, bo
 		return STATIC_NOTFOUND;
 	static_push(vrf, &sr->pfx);
 	return STATIC_ADDED;
+}
+
+void static_bfd_changed(struct vrf *vrf, struct static_route *sr)
+{
+	static_push(vrf, &sr->pfx);
 }
 
 /* Re-feeds every static prefix (after the route limit was raised, say). */

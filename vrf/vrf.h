@@ -30,6 +30,14 @@ struct static_route {
 	char ifname[RIB_IFNAMSIZ];   /* "" = none */
 	bool blackhole;
 	uint8_t distance;
+	/* `... bfd [{multi-hop|source A.B.C.D|profile NAME}]`: the next hop
+	 * counts only while its BFD session is up (ped's tracker sets
+	 * bfd_down and calls static_bfd_changed) */
+	bool bfd, bfd_multihop;
+	struct ipaddr bfd_source;     /* af 0 = none */
+	char bfd_profile[64];
+	bool bfd_down;
+	void *bfd_handle;             /* the tracker's */
 };
 
 struct vrf {
@@ -96,6 +104,15 @@ enum static_result { STATIC_ADDED, STATIC_UPDATED, STATIC_EXISTS, STATIC_LIMIT, 
 enum static_result static_add(struct vrf *vrf, const struct static_route *sr);
 enum static_result static_del(struct vrf *vrf, const struct static_route *sr, bool any_distance);
 void static_refresh(struct vrf *vrf);
+/* The BFD state of sr's next hop changed (sr->bfd_down): re-feed its prefix. */
+void static_bfd_changed(struct vrf *vrf, struct static_route *sr);
+/* Static routes with `bfd`: track() when one appears or its BFD settings
+ * change, untrack() before it goes (set by pe/). */
+struct static_bfd_hooks {
+	void (*track)(struct vrf *vrf, struct static_route *sr);
+	void (*untrack)(struct static_route *sr);
+};
+void static_set_bfd_hooks(const struct static_bfd_hooks *h);
 /* Hooks set by pe/: interfaces using a VRF (for delete refusal), lifecycle. */
 struct vrf_hooks {
 	/* writes the names of interfaces bound to vrf into buf; returns count */

@@ -294,6 +294,30 @@ static int static_route_do(struct cli *cli, const struct cmd_args *a, struct vrf
 		snprintf(sr.ifname, sizeof(sr.ifname), "%s", name);
 	}
 	sr.distance = cmd_has(a, "distance") ? (uint8_t)cmd_arg_u64(a, "distance") : 1;
+	if (cmd_has(a, "bfd") && !cmd_is_no(a)) {
+		const char *src = cmd_arg(a, "bfdsrc"), *prof = cmd_arg(a, "bfdprof");
+
+		if (gw == NULL) {
+			cli_out(cli, "%% BFD needs a gateway address to watch\n");
+			return CMD_ERROR;
+		}
+		sr.bfd = true;
+		sr.bfd_multihop = cmd_has(a, "multi-hop");
+		if (src != NULL && (ipaddr_parse(src, &sr.bfd_source) != 0 || sr.bfd_source.af != af)) {
+			cli_out(cli, "%% Invalid BFD source \"%s\"\n", src);
+			return CMD_ERROR;
+		}
+		if (sr.bfd_multihop && sr.bfd_source.af == 0) {
+			cli_out(cli, "%% A multi-hop BFD session needs a source address\n");
+			return CMD_ERROR;
+		}
+		if (prof != NULL && strlen(prof) >= sizeof(sr.bfd_profile)) {
+			cli_out(cli, "%% BFD profile name longer than %zu characters\n",
+				sizeof(sr.bfd_profile) - 1);
+			return CMD_ERROR;
+		}
+		snprintf(sr.bfd_profile, sizeof(sr.bfd_profile), "%s", prof ? prof : "");
+	}
 
 	if (cmd_is_no(a)) {
 		if (static_del(vrf, &sr, !cmd_has(a, "distance")) == STATIC_NOTFOUND) {
@@ -1008,6 +1032,13 @@ static void static_write(struct cli *cli, const struct vrf *vrf, const char *ind
 			cli_out(cli, " %s", s->ifname);
 		if (s->distance != 1)
 			cli_out(cli, " %u", s->distance);
+		if (s->bfd) {
+			cli_out(cli, " bfd%s", s->bfd_multihop ? " multi-hop" : "");
+			if (s->bfd_source.af != 0)
+				cli_out(cli, " source %s", ipaddr_ntop(&s->bfd_source, gw, sizeof(gw)));
+			if (s->bfd_profile[0])
+				cli_out(cli, " profile %s", s->bfd_profile);
+		}
 		cli_out(cli, "\n");
 	}
 }
@@ -1045,9 +1076,12 @@ void vrf_config_write(struct cli *cli)
 	}
 }
 
+#define BFD_ROUTE_HELP                                                          \
+	"Configure static BFD\nUse BFD multi hop session\nUse source for BFD session\n" \
+	"Source address\nUse BFD profile\nProfile name\n"
 #define IP_ROUTE_SYNTAX                                                                    \
 	"ip route A.B.C.D/M$prefix <A.B.C.D$gw|blackhole|Null0|IFNAME$ifname> [IFNAME$gwif] " \
-	"[(1-255)$distance]"
+	"[(1-255)$distance] [bfd [{multi-hop|source A.B.C.D$bfdsrc|profile BFDPROF$bfdprof}]]"
 #define IP_ROUTE_HELP                                                          \
 	IP_STR "Establish static routes\n"                                     \
 	       "IP destination prefix (e.g. 10.0.0.0/8)\n"                     \
@@ -1056,11 +1090,11 @@ void vrf_config_write(struct cli *cli)
 	       "Null interface\n"                                              \
 	       "IP gateway interface name\n"                                   \
 	       "Interface to reach the gateway through\n"                      \
-	       "Distance value for this route\n"
+	       "Distance value for this route\n" BFD_ROUTE_HELP
 
 #define IPV6_ROUTE_SYNTAX                                                                   \
 	"ipv6 route X:X::X:X/M$prefix <X:X::X:X$gw|blackhole|Null0|IFNAME$ifname> [IFNAME$gwif] " \
-	"[(1-255)$distance]"
+	"[(1-255)$distance] [bfd [{multi-hop|source X:X::X:X$bfdsrc|profile BFDPROF$bfdprof}]]"
 #define IPV6_ROUTE_HELP                                                        \
 	IPV6_STR "Establish static routes\n"                                   \
 		 "IPv6 destination prefix (e.g. 2001:db8:1::/48)\n"            \
@@ -1069,7 +1103,7 @@ void vrf_config_write(struct cli *cli)
 		 "Null interface\n"                                            \
 		 "IPv6 gateway interface name\n"                               \
 		 "Interface to reach the gateway through\n"                    \
-		 "Distance value for this route\n"
+		 "Distance value for this route\n" BFD_ROUTE_HELP
 
 static const struct cmd_def config_cmds[] = {
 	{ "vrf NAME", VRF_STR "VRF name\n", vrf_cmd },

@@ -1,6 +1,7 @@
-/* BGP peers watched by BFD (`neighbor X bfd`): the tracker BGP calls
- * (bgp_bfd_hooks), as FRR's bgpd does through zebra with bfdd.
+/* ped's BFD clients: BGP peers (`neighbor X bfd`) and static routes
+ * (`ip route ... bfd`), as FRR's bgpd and staticd are bfdd's through zebra.
  *
+ * BGP (bgp_bfd_hooks).
  * The session's key follows FRR: the peer's address in the instance's VRF;
  * multi-hop for iBGP and for eBGP with ebgp-multihop (FRR's hop count is
  * the peer's TTL), single-hop otherwise; the local address is the
@@ -8,7 +9,13 @@
  * came up (a multi-hop session waits for it: the remote end keys its
  * session on our address). A session that goes from Up to Down resets the
  * BGP session with Cease/10 "BFD Down" (RFC 9384), unless the remote said
- * AdminDown (RFC 5880 6.8.16: not a failure of the path). */
+ * AdminDown (RFC 5880 6.8.16: not a failure of the path).
+ *
+ * Static routes (static_bfd_hooks): the session watches the gateway
+ * (single-hop through the route's interface if it names one, or multi-hop
+ * from its source); the next hop counts only while the session is Up, as
+ * on IOS and Junos (FRR's staticd keeps it until the first Down), or while
+ * either end holds it AdminDown (6.8.16 again). */
 #include "config.h"
 
 #include <json-c/json.h>
@@ -152,7 +159,71 @@ static void show(const struct bgp_peer *p, json_object *o)
 
 static const struct bgp_bfd_hooks hooks = { track, drop, show };
 
-void bfd_bgp_init(void)
+/* ---- static routes ---- */
+
+struct static_bfd {
+	struct bfd_client *c;
+	struct vrf *vrf;
+	struct static_route *sr;
+};
+
+static bool path_down(const struct bfd_sess *s)
+{
+	return !(s->state == BFD_UP || s->state == BFD_ADMIN_DOWN || s->remote_state == BFD_ADMIN_DOWN);
+}
+
+static void static_on_state(void *arg, const struct bfd_sess *s, uint8_t old)
+{
+	struct static_bfd *sb = arg;
+	bool down = path_down(s);
+
+	(void)old;
+	if (down != sb->sr->bfd_down) {
+		sb->sr->bfd_down = down;
+		static_bfd_changed(sb->vrf, sb->sr);
+	}
+}
+
+static void static_untrack(struct static_route *sr)
+{
+	struct static_bfd *sb = sr->bfd_handle;
+
+	if (sb == NULL)
+		return;
+	bfd_client_del(sb->c);
+	free(sb);
+	sr->bfd_handle = NULL;
+}
+
+static void static_track(struct vrf *vrf, struct static_route *sr)
+{
+	struct static_bfd *sb;
+	struct bfd_key k;
+
+	static_untrack(sr);
+	sr->bfd_down = false;
+	if (!sr->bfd)
+		return;
+	memset(&k, 0, sizeof(k));
+	k.peer = sr->gw;
+	k.local = sr->bfd_source;
+	k.multihop = sr->bfd_multihop;
+	if (!k.multihop)
+		snprintf(k.ifname, sizeof(k.ifname), "%s", sr->ifname);
+	if (vrf != vrf_default())
+		snprintf(k.vrf, sizeof(k.vrf), "%s", vrf->name);
+	sb = xcalloc(1, sizeof(*sb));
+	sb->vrf = vrf;
+	sb->sr = sr;
+	sb->c = bfd_client_add(&k, sr->bfd_profile, static_on_state, sb);
+	sr->bfd_handle = sb;
+	sr->bfd_down = path_down(bfd_client_sess(sb->c));
+}
+
+static const struct static_bfd_hooks static_hooks = { static_track, static_untrack };
+
+void bfd_clients_init(void)
 {
 	bgp_set_bfd_hooks(&hooks);
+	static_set_bfd_hooks(&static_hooks);
 }
