@@ -11,7 +11,16 @@
  * ours holds (RFC 5881 4), with TTL 255 and DSCP CS6.
  *
  * Demultiplexing (RFC 5880 6.8.6): Your Discriminator when set, else the
- * addresses, VRF, hop mode and (single-hop with `interface`) the ifindex. */
+ * addresses, VRF, hop mode and (single-hop with `interface`) the ifindex.
+ *
+ * Clients are called back in the middle of packet and timer handling, and
+ * may delete clients (theirs or others'): while any handling is under way
+ * (depth > 0) a deleted client is only marked, and sessions nobody wants
+ * any more are freed when the outermost handling returns (leave()). A
+ * session that goes away says AdminDown first (RFC 5880 6.8.16) so that the
+ * remote does not take it for a failure. A session whose sockets cannot be
+ * opened (its local address not there yet, its VRF namespace missing) is
+ * retried every 5 s. */
 #include "config.h"
 
 #include <errno.h>
@@ -19,6 +28,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,6 +42,8 @@ struct bfd_client {
 	bfd_notify_fn cb;
 	void *arg;
 	char profile[BFD_NAME_LEN];
+	uint8_t min_ttl;
+	bool dead;                 /* deleted during a callback; freed by leave() */
 };
 
 struct rxsock {
@@ -40,6 +52,7 @@ struct rxsock {
 	int af;
 	bool multihop;
 	int fd;
+	unsigned refs;             /* sessions using it; closed at 0 */
 	struct event *ev;
 };
 
@@ -54,6 +67,9 @@ static struct event_base *base;
 static int (*nsfd_fn)(const char *vrf);
 static int (*ifindex_fn)(const char *vrf, const char *ifname);
 static uint32_t rnd_state;
+static unsigned depth;         /* handling under way: frees wait */
+static bool gc_pending;
+static struct event *retry_ev;
 
 uint64_t bfd_rx_no_session;
 uint64_t bfd_rx_bad;
@@ -69,9 +85,20 @@ uint64_t bfd_now(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+/* Discriminators and source ports are not predictable (getrandom): with
+ * no authentication they are what a blind attacker must guess. */
+static uint32_t rnd_strong(void)
+{
+	uint32_t v;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v))
+		v = (uint32_t)bfd_now() * 2654435761u ^ (uint32_t)getpid();
+	return v;
+}
+
 static uint32_t rnd(void)
 {
-	/* xorshift32: jitter, discriminators and ports need spread, not secrecy */
+	/* xorshift32 for jitter: spread, not secrecy */
 	uint32_t x = rnd_state;
 
 	x ^= x << 13;
@@ -136,9 +163,29 @@ static const struct bfd_profile *sess_profile(const struct bfd_sess *s)
 		return bfd_profile_lookup(s->profile);
 	if (!s->configured)
 		for (const struct bfd_client *c = s->clients; c != NULL; c = c->next)
-			if (c->profile[0])
+			if (!c->dead && c->profile[0])
 				return bfd_profile_lookup(c->profile);
 	return NULL;
+}
+
+/* The profile, with the lowest minimum TTL a client asked for under it. */
+static const struct bfd_profile *sess_settings(const struct bfd_sess *s, struct bfd_profile *buf)
+{
+	const struct bfd_profile *p = sess_profile(s);
+	uint8_t ttl = 0;
+
+	for (const struct bfd_client *c = s->clients; c != NULL; c = c->next)
+		if (!c->dead && c->min_ttl != 0 && (ttl == 0 || c->min_ttl < ttl))
+			ttl = c->min_ttl;
+	if (ttl == 0 || (p != NULL && (p->p.set & BFD_SET_TTL)))
+		return p;
+	if (p != NULL)
+		*buf = *p;
+	else
+		memset(buf, 0, sizeof(*buf));
+	buf->p.set |= BFD_SET_TTL;
+	buf->p.min_ttl = ttl;
+	return buf;
 }
 
 /* keys sort as FRR lists them: by VRF, then peer address, then the rest */
@@ -165,7 +212,7 @@ static struct bfd_sess *sess_create(const struct bfd_key *k)
 	s->key = *k;
 	s->txfd = -1;
 	do
-		d = rnd();
+		d = rnd_strong();
 	while (d == 0 || bfd_sess_by_disc(d) != NULL);
 	s->local_disc = d;
 	s->dnext = disc_hash[d % DISC_BUCKETS];
@@ -180,10 +227,19 @@ static struct bfd_sess *sess_create(const struct bfd_key *k)
 	return s;
 }
 
+static void tx_send(struct bfd_sess *s, bool final);
+
 static void sess_free(struct bfd_sess *s)
 {
 	struct bfd_sess **pp;
 
+	if (s->started && s->state != BFD_ADMIN_DOWN) {
+		/* 6.8.16: tell the remote it is administrative, not a failure */
+		s->state = BFD_ADMIN_DOWN;
+		s->diag = BFD_DIAG_ADMIN_DOWN;
+		for (int i = 0; i < 3; i++)
+			tx_send(s, false);
+	}
 	sess_stop(s);
 	for (pp = &disc_hash[s->local_disc % DISC_BUCKETS]; *pp != s; pp = &(*pp)->dnext)
 		;
@@ -195,10 +251,47 @@ static void sess_free(struct bfd_sess *s)
 	free(s);
 }
 
+static void client_free_dead(struct bfd_sess *s)
+{
+	for (struct bfd_client **pp = &s->clients; *pp != NULL;) {
+		struct bfd_client *c = *pp;
+
+		if (c->dead) {
+			*pp = c->next;
+			free(c);
+		} else {
+			pp = &c->next;
+		}
+	}
+}
+
 static void sess_gc(struct bfd_sess *s)
 {
+	if (depth > 0) {
+		gc_pending = true;
+		return;
+	}
+	client_free_dead(s);
 	if (!s->configured && s->clients == NULL)
 		sess_free(s);
+}
+
+static void enter(void)
+{
+	depth++;
+}
+
+static void leave(void)
+{
+	struct bfd_sess *s, *next;
+
+	if (--depth > 0 || !gc_pending)
+		return;
+	gc_pending = false;
+	for (s = sessions; s != NULL; s = next) {
+		next = s->next;
+		sess_gc(s);
+	}
 }
 
 const char *bfd_key_str(const struct bfd_key *k, char *buf, size_t len)
@@ -229,22 +322,29 @@ static void notify(struct bfd_sess *s, uint8_t old)
 
 	log_info("BFD peer %s: %s -> %s%s%s", sess_name(s, name, sizeof(name)), bfd_state_str(old),
 		 bfd_state_str(s->state), s->diag ? ", " : "", s->diag ? bfd_diag_str(s->diag) : "");
+	enter();
 	for (c = s->clients; c != NULL; c = next) {
-		next = c->next;
+		next = c->next; /* not freed before leave() */
+		if (c->dead)
+			continue;
 		s->cnt.notifications++;
 		c->cb(c->arg, s, old);
 	}
+	leave();
 }
 
 /* Settings changed (own, profile or a client's profile): recompute, tell
  * the remote at once. */
 static void sess_refresh(struct bfd_sess *s)
 {
+	struct bfd_profile buf;
 	uint8_t old = s->state;
 
-	if (bfd_sess_params(s, sess_profile(s), bfd_now()))
+	enter();
+	if (bfd_sess_params(s, sess_settings(s, &buf), bfd_now()))
 		notify(s, old);
 	tx_schedule(s, true);
+	leave();
 }
 
 struct bfd_sess *bfd_peer_get(const struct bfd_key *k, char *err, size_t errlen)
@@ -323,16 +423,18 @@ static bool sess_uses(const struct bfd_sess *s, const char *name)
 	if (s->profile[0] || s->configured)
 		return strcmp(s->profile, name) == 0;
 	for (const struct bfd_client *c = s->clients; c != NULL; c = c->next)
-		if (c->profile[0])
+		if (!c->dead && c->profile[0])
 			return strcmp(c->profile, name) == 0;
 	return false;
 }
 
 void bfd_profile_changed(struct bfd_profile *p)
 {
+	enter();
 	for (struct bfd_sess *s = sessions; s != NULL; s = s->next)
 		if (sess_uses(s, p->name))
 			sess_refresh(s);
+	leave();
 }
 
 void bfd_profile_del(struct bfd_profile *p)
@@ -345,19 +447,38 @@ void bfd_profile_del(struct bfd_profile *p)
 		;
 	*pp = p->next;
 	free(p);
+	enter();
 	for (struct bfd_sess *s = sessions; s != NULL; s = s->next)
 		if (sess_uses(s, name))
 			sess_refresh(s);
+	leave();
 }
 
 /* ---- clients ---- */
 
-struct bfd_client *bfd_client_add(const struct bfd_key *k, const char *profile, bfd_notify_fn cb,
-				  void *arg)
+/* A configured session the client's key matches where it is open (no local
+ * address, no interface): FRR's bgpd lands on the operator's `peer` line
+ * the same way. */
+static struct bfd_sess *lookup_configured(const struct bfd_key *k)
+{
+	for (struct bfd_sess *s = sessions; s != NULL; s = s->next)
+		if (s->configured && s->key.multihop == k->multihop &&
+		    ipaddr_equal(&s->key.peer, &k->peer) && strcmp(s->key.vrf, k->vrf) == 0 &&
+		    (k->local.af == 0 || (s->key.local.af == k->local.af &&
+					  ipaddr_equal(&s->key.local, &k->local))) &&
+		    (!k->ifname[0] || strcmp(s->key.ifname, k->ifname) == 0))
+			return s;
+	return NULL;
+}
+
+struct bfd_client *bfd_client_add(const struct bfd_key *k, const char *profile, uint8_t min_ttl,
+				  bfd_notify_fn cb, void *arg)
 {
 	struct bfd_sess *s = bfd_sess_lookup(k);
 	struct bfd_client *c = xcalloc(1, sizeof(*c));
 
+	if (s == NULL)
+		s = lookup_configured(k);
 	if (s == NULL) {
 		s = sess_create(k);
 		if (base != NULL)
@@ -367,22 +488,30 @@ struct bfd_client *bfd_client_add(const struct bfd_key *k, const char *profile, 
 	c->cb = cb;
 	c->arg = arg;
 	snprintf(c->profile, sizeof(c->profile), "%s", profile != NULL ? profile : "");
+	c->min_ttl = min_ttl;
 	c->next = s->clients;
 	s->clients = c;
-	if (c->profile[0] && !s->configured)
+	if ((c->profile[0] && !s->configured) || min_ttl != 0)
 		sess_refresh(s);
 	return c;
+}
+
+void bfd_client_set_profile(struct bfd_client *c, const char *profile)
+{
+	snprintf(c->profile, sizeof(c->profile), "%s", profile != NULL ? profile : "");
+	if (!c->s->configured)
+		sess_refresh(c->s);
 }
 
 void bfd_client_del(struct bfd_client *c)
 {
 	struct bfd_sess *s = c->s;
-	struct bfd_client **pp;
 
-	for (pp = &s->clients; *pp != c; pp = &(*pp)->next)
-		;
-	*pp = c->next;
-	free(c);
+	c->dead = true;
+	c->cb = NULL;
+	enter();
+	sess_refresh(s); /* what this client brought (profile, TTL) goes with it */
+	leave();
 	sess_gc(s);
 }
 
@@ -391,7 +520,7 @@ size_t bfd_sess_nclients(const struct bfd_sess *s)
 	size_t n = 0;
 
 	for (const struct bfd_client *c = s->clients; c != NULL; c = c->next)
-		n++;
+		n += !c->dead;
 	return n;
 }
 
@@ -446,8 +575,10 @@ static struct rxsock *rxsock_get(const char *vrf, int af, bool multihop)
 	int fd, nsfd = sess_nsfd(vrf, &ok), one = 1;
 
 	for (r = rxsocks; r != NULL; r = r->next)
-		if (r->af == af && r->multihop == multihop && strcmp(r->vrf, vrf) == 0)
+		if (r->af == af && r->multihop == multihop && strcmp(r->vrf, vrf) == 0) {
+			r->refs++;
 			return r;
+		}
 	if (!ok)
 		return NULL;
 	fd = netns_socket(nsfd, af, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
@@ -477,11 +608,28 @@ static struct rxsock *rxsock_get(const char *vrf, int af, bool multihop)
 	r->af = af;
 	r->multihop = multihop;
 	r->fd = fd;
+	r->refs = 1;
 	r->ev = event_new(base, fd, EV_READ | EV_PERSIST, rx_read, r);
 	event_add(r->ev, NULL);
 	r->next = rxsocks;
 	rxsocks = r;
 	return r;
+}
+
+/* The last session of a VRF/family/mode went: its socket too (a VRF
+ * deleted and created again gets a socket in its new namespace). */
+static void rxsock_put(struct rxsock *r)
+{
+	struct rxsock **pp;
+
+	if (r == NULL || --r->refs > 0)
+		return;
+	for (pp = &rxsocks; *pp != r; pp = &(*pp)->next)
+		;
+	*pp = r->next;
+	event_free(r->ev);
+	close(r->fd);
+	free(r);
 }
 
 static void rx_read(evutil_socket_t fd, short what, void *arg)
@@ -494,20 +642,28 @@ static void rx_read(evutil_socket_t fd, short what, void *arg)
 	} cbuf;
 
 	(void)what;
+	enter();
 	for (int i = 0; i < 64; i++) { /* bounded per wakeup */
 		struct sockaddr_storage from;
-		struct iovec iov = { buf, sizeof(buf) };
-		struct msghdr m = { &from, sizeof(from), &iov, 1, cbuf.b, sizeof(cbuf.b), 0 };
+		struct iovec iov = { .iov_base = buf, .iov_len = sizeof(buf) };
+		struct msghdr m = { .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov,
+				    .msg_iovlen = 1, .msg_control = cbuf.b,
+				    .msg_controllen = sizeof(cbuf.b) };
 		struct ipaddr src = { 0 }, dst = { 0 };
 		int ttl = -1, ifindex = 0;
 		ssize_t n = recvmsg(fd, &m, 0);
 
 		if (n < 0)
-			return;
+			break;
+		if (m.msg_flags & (MSG_CTRUNC | MSG_TRUNC))
+			continue; /* no TTL to check, or longer than any BFD packet */
 		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+			if (c->cmsg_len < CMSG_LEN(sizeof(int)))
+				continue;
 			if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
 				memcpy(&ttl, CMSG_DATA(c), sizeof(int));
-			} else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			} else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO &&
+				   c->cmsg_len >= CMSG_LEN(sizeof(struct in_pktinfo))) {
 				struct in_pktinfo pi;
 
 				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
@@ -515,7 +671,8 @@ static void rx_read(evutil_socket_t fd, short what, void *arg)
 				ifindex = pi.ipi_ifindex;
 			} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT) {
 				memcpy(&ttl, CMSG_DATA(c), sizeof(int));
-			} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+			} else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO &&
+				   c->cmsg_len >= CMSG_LEN(sizeof(struct in6_pktinfo))) {
 				struct in6_pktinfo pi;
 
 				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
@@ -531,6 +688,7 @@ static void rx_read(evutil_socket_t fd, short what, void *arg)
 			continue;
 		bfd_input(buf, (size_t)n, &src, &dst, r->vrf, r->multihop, ttl, ifindex);
 	}
+	leave();
 }
 
 static int sess_ifindex(const struct bfd_sess *s)
@@ -599,6 +757,7 @@ void bfd_input(const uint8_t *buf, size_t len, const struct ipaddr *src, const s
 		s->cnt.rx_dropped++;
 		return;
 	}
+	enter();
 	detect_arm(s);
 	if (s->send_final) {
 		s->send_final = false;
@@ -610,6 +769,7 @@ void bfd_input(const uint8_t *buf, size_t len, const struct ipaddr *src, const s
 	} else if (bfd_sess_tx_interval(s) != old_iv) {
 		tx_schedule(s, false);
 	}
+	leave();
 }
 
 /* ---- timers and transmission ---- */
@@ -667,10 +827,12 @@ static void detect_timer(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	enter();
 	if (bfd_sess_expired(s, bfd_now())) {
 		notify(s, old);
 		tx_schedule(s, true);
 	}
+	leave();
 }
 
 static void detect_arm(struct bfd_sess *s)
@@ -699,6 +861,7 @@ static int tx_socket(struct bfd_sess *s)
 		return -1;
 	if (af == AF_INET6) {
 		setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl, sizeof(ttl));
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &ttl, sizeof(ttl));
 		setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos, sizeof(tos));
 	} else {
 		setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
@@ -710,18 +873,20 @@ static int tx_socket(struct bfd_sess *s)
 	if (local.af == 0)
 		local.af = (uint8_t)af;
 	/* RFC 5881 4: a source port in 49152-65535, distinct per session */
-	for (unsigned i = 0, p0 = rnd(); i < 16384; i++) {
+	for (unsigned i = 0, p0 = rnd_strong(); i < 16384; i++) {
 		uint16_t port = (uint16_t)(49152 + (p0 + i) % 16384);
 
 		sockaddr_of(&local, port, &ss, &sl);
 		if (bind(fd, (struct sockaddr *)&ss, sl) == 0) {
 			s->sport = port;
+			shutdown(fd, SHUT_RD); /* it only sends: nothing piles up */
 			return fd;
 		}
 		if (errno != EADDRINUSE)
 			break;
 	}
-	log_warn("BFD: cannot bind a source port");
+	if (!s->start_warned)
+		log_warn("BFD: cannot bind a source port%s", s->key.local.af ? " on the local address" : "");
 	close(fd);
 	return -1;
 }
@@ -732,12 +897,20 @@ static void sess_start(struct bfd_sess *s)
 
 	if (s->started || base == NULL)
 		return;
-	if (rxsock_get(s->key.vrf, s->key.peer.af, s->key.multihop) == NULL ||
+	if ((s->rx = rxsock_get(s->key.vrf, s->key.peer.af, s->key.multihop)) == NULL ||
 	    (s->txfd = tx_socket(s)) < 0) {
-		log_warnx("BFD peer %s: cannot open its sockets%s", sess_name(s, name, sizeof(name)),
-			  s->key.vrf[0] ? " (VRF namespace missing?)" : "");
+		rxsock_put(s->rx);
+		s->rx = NULL;
+		if (!s->start_warned)
+			log_warnx("BFD peer %s: cannot open its sockets%s; retrying every 5 s",
+				  sess_name(s, name, sizeof(name)),
+				  s->key.vrf[0] ? " (VRF namespace missing?)" : "");
+		s->start_warned = true;
 		return;
 	}
+	if (s->start_warned)
+		log_info("BFD peer %s: sockets open", sess_name(s, name, sizeof(name)));
+	s->start_warned = false;
 	s->tx_ev = evtimer_new(base, tx_timer, s);
 	s->detect_ev = evtimer_new(base, detect_timer, s);
 	s->started = true;
@@ -754,19 +927,35 @@ static void sess_stop(struct bfd_sess *s)
 	if (s->txfd >= 0)
 		close(s->txfd);
 	s->txfd = -1;
+	rxsock_put(s->rx);
+	s->rx = NULL;
 	s->started = false;
+}
+
+static void retry_timer(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	for (struct bfd_sess *s = sessions; s != NULL; s = s->next)
+		if (!s->started)
+			sess_start(s);
 }
 
 void bfd_init(void)
 {
-	rnd_state = (uint32_t)(bfd_now() ^ ((uint64_t)getpid() << 16)) | 1u;
+	rnd_state = rnd_strong() | 1u;
 }
 
 void bfd_start(struct event_base *b)
 {
+	struct timeval five = { 5, 0 };
+
 	base = b;
 	for (struct bfd_sess *s = sessions; s != NULL; s = s->next)
 		sess_start(s);
+	retry_ev = event_new(base, -1, EV_PERSIST, retry_timer, NULL);
+	event_add(retry_ev, &five);
 }
 
 void bfd_fini(void)
@@ -781,9 +970,14 @@ void bfd_fini(void)
 			free(c);
 		}
 		sessions = s->next;
-		sess_stop(s);
+		sess_stop(s); /* no AdminDown: ped stopping is a failure to the remote */
 		free(s);
 	}
+	if (retry_ev != NULL)
+		event_free(retry_ev);
+	retry_ev = NULL;
+	depth = 0;
+	gc_pending = false;
 	nsessions = 0;
 	memset(disc_hash, 0, sizeof(disc_hash));
 	while (profiles != NULL) {
@@ -791,14 +985,6 @@ void bfd_fini(void)
 
 		profiles = p->next;
 		free(p);
-	}
-	while (rxsocks != NULL) {
-		struct rxsock *r = rxsocks;
-
-		rxsocks = r->next;
-		event_free(r->ev);
-		close(r->fd);
-		free(r);
 	}
 	base = NULL;
 }

@@ -102,13 +102,13 @@ struct bfd_sess {
 	bool send_final;              /* answer a Poll with F at once */
 	uint64_t last_rx;             /* clock of the last packet accepted */
 	uint64_t since;               /* clock of the last state change */
-	time_t since_wall;            /* for show: uptime/downtime */
 	struct bfd_counters cnt;
 	/* I/O (bfd.c) */
 	int txfd;
 	uint16_t sport;
 	struct event *tx_ev, *detect_ev;
-	bool started;
+	void *rx;                     /* the receive socket it holds */
+	bool started, start_warned;
 };
 
 /* ---- session.c: RFC 5880 6.8, no I/O; `now` in microseconds ---- */
@@ -164,9 +164,15 @@ void bfd_profile_changed(struct bfd_profile *p);
 /* Clients: cb(arg, s) after every state change of the session. */
 typedef void (*bfd_notify_fn)(void *arg, const struct bfd_sess *s, uint8_t old_state);
 /* profile: applied when the session has no `peer` configuration of its
- * own (FRR: the peer line wins), "" or NULL for none. */
-struct bfd_client *bfd_client_add(const struct bfd_key *k, const char *profile, bfd_notify_fn cb,
-				  void *arg);
+ * own (FRR: the peer line wins), "" or NULL for none. min_ttl (multi-hop,
+ * 0 = the default 254): the lowest TTL the client's packets may arrive
+ * with, as bgpd derives it from the peer's TTL (256 - TTL); a `minimum-ttl`
+ * line wins. A client joins a configured session that matches its key
+ * where the key leaves the local address or interface open (FRR: one
+ * session per neighbor). Callbacks may delete clients, their own too. */
+struct bfd_client *bfd_client_add(const struct bfd_key *k, const char *profile, uint8_t min_ttl,
+				  bfd_notify_fn cb, void *arg);
+void bfd_client_set_profile(struct bfd_client *c, const char *profile);
 void bfd_client_del(struct bfd_client *c);
 const struct bfd_sess *bfd_client_sess(const struct bfd_client *c);
 

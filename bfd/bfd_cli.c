@@ -345,7 +345,7 @@ static void key_json(json_object *o, const struct bfd_sess *s)
 static json_object *peer_json(const struct bfd_sess *s)
 {
 	json_object *o = json_object_new_object();
-	int64_t age = (int64_t)(time(NULL) - s->since_wall);
+	int64_t age = (int64_t)((bfd_now() - s->since) / 1000000u);
 
 	key_json(o, s);
 	jadd(o, "id", json_object_new_int64(s->local_disc));
@@ -427,7 +427,7 @@ static void peer_header(struct cli *cli, const struct bfd_sess *s)
 
 static void peer_text(struct cli *cli, const struct bfd_sess *s)
 {
-	long age = (long)(time(NULL) - s->since_wall);
+	long age = (long)((bfd_now() - s->since) / 1000000u);
 
 	peer_header(cli, s);
 	cli_out(cli, "\t\tID: %u\n\t\tRemote ID: %u\n", s->local_disc, s->remote_disc);
@@ -568,18 +568,28 @@ static const struct cmd_def bfd_cmds[] = {
 };
 
 static const struct cmd_def knob_cmds[] = {
-	{ "[no] detect-multiplier (2-255)$mult",
+	{ "detect-multiplier (1-255)$mult",
+	  "Configure peer detection multiplier\nConfigure peer detection multiplier value\n",
+	  knob_cmd },
+	{ "no detect-multiplier [(1-255)]",
 	  NO_STR "Configure peer detection multiplier\nConfigure peer detection multiplier value\n",
 	  knob_cmd },
-	{ "[no] transmit-interval (10-60000)$ms",
+	{ "transmit-interval (10-60000)$ms",
+	  "Configure peer transmit interval\nConfigure peer transmit interval value in milliseconds\n",
+	  knob_cmd },
+	{ "no transmit-interval [(10-60000)]",
 	  NO_STR "Configure peer transmit interval\nConfigure peer transmit interval value in milliseconds\n",
 	  knob_cmd },
-	{ "[no] receive-interval (10-60000)$ms",
+	{ "receive-interval (10-60000)$ms",
+	  "Configure peer receive interval\nConfigure peer receive interval value in milliseconds\n",
+	  knob_cmd },
+	{ "no receive-interval [(10-60000)]",
 	  NO_STR "Configure peer receive interval\nConfigure peer receive interval value in milliseconds\n",
 	  knob_cmd },
-	{ "[no] minimum-ttl (1-254)$ttl",
-	  NO_STR "Expect packets with at least this TTL\nMinimum TTL expected (multihop)\n", knob_cmd },
-	{ "no minimum-ttl", NO_STR "Expect packets with at least this TTL\n", knob_cmd },
+	{ "minimum-ttl (1-254)$ttl",
+	  "Expect packets with at least this TTL\nMinimum TTL expected (multihop)\n", knob_cmd },
+	{ "no minimum-ttl [(1-254)]", NO_STR "Expect packets with at least this TTL\nMinimum TTL\n",
+	  knob_cmd },
 	{ "[no] passive-mode", NO_STR "Don't attempt to start sessions\n", knob_cmd },
 	{ "[no] shutdown", NO_STR "Disable BFD peer\n", knob_cmd },
 	{ "[no] echo-mode", NO_STR "Configure echo mode\n", echo_cmd },

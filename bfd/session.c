@@ -48,7 +48,6 @@ static void set_state(struct bfd_sess *s, uint8_t st, uint64_t now)
 	}
 	s->state = st;
 	s->since = now;
-	s->since_wall = time(NULL);
 	s->desired_min_tx = tx_for_state(s, st);
 	if (st == BFD_UP && s->desired_min_tx != old_tx)
 		poll_start(s, old_tx, s->required_min_rx); /* from the slow rate to the real one */
@@ -70,7 +69,6 @@ void bfd_sess_init(struct bfd_sess *s, uint64_t now)
 	s->poll = false;
 	s->send_final = false;
 	s->since = now;
-	s->since_wall = time(NULL);
 	if (s->eff.detect_mult == 0) { /* bfd_sess_params not called yet */
 		s->eff.detect_mult = BFD_DEF_MULT;
 		s->eff.tx_ms = BFD_DEF_TX_MS;
@@ -149,12 +147,12 @@ bool bfd_sess_rx(struct bfd_sess *s, const struct bfd_ctl *c, uint64_t now, bool
 	if ((c->flags & BFD_F_FINAL) && s->poll)
 		s->poll = false;
 	s->last_rx = now;
-	if (c->flags & BFD_F_POLL)
-		s->send_final = true;
 	if (s->state == BFD_ADMIN_DOWN) {
 		*dropped = true;
 		return false;
 	}
+	if (c->flags & BFD_F_POLL)
+		s->send_final = true;
 	if (c->state == BFD_ADMIN_DOWN) {
 		if (s->state != BFD_DOWN) {
 			set_state(s, BFD_DOWN, now);

@@ -3,8 +3,10 @@
  *
  * BGP (bgp_bfd_hooks).
  * The session's key follows FRR: the peer's address in the instance's VRF;
- * multi-hop for iBGP and for eBGP with ebgp-multihop (FRR's hop count is
- * the peer's TTL), single-hop otherwise; the local address is the
+ * multi-hop for eBGP with ebgp-multihop and for iBGP to an address outside
+ * the connected subnets (FRR's PEER_IS_MULTIHOP), with a minimum TTL of
+ * 256 - the peer's TTL (1 for iBGP, as bgpd's hop count makes it);
+ * single-hop otherwise; the local address is the
  * update-source, else the local address of the BGP connection once one
  * came up (a multi-hop session waits for it: the remote end keys its
  * session on our address). A session that goes from Up to Down resets the
@@ -34,6 +36,7 @@ struct peer_bfd {
 	struct bfd_client *c;
 	struct bfd_key key;
 	char profile[64];
+	uint8_t min_ttl;
 	time_t last_update;
 };
 
@@ -47,6 +50,29 @@ static void on_state(void *arg, const struct bfd_sess *s, uint8_t old)
 		bgp_peer_bfd_down(p);
 }
 
+static bool connected(const struct vrf *vrf, const struct ipaddr *a)
+{
+	const char *name = vrf != NULL ? vrf->name : "";
+
+	for (const struct iface *i = iface_first(); i != NULL; i = i->next) {
+		if (!i->present || strcmp(i->vrf, name) != 0)
+			continue;
+		for (int j = 0; j < i->nkaddr; j++)
+			if (i->kaddr[j].af == a->af && prefix_contains(&i->kaddr[j], a))
+				return true;
+	}
+	return false;
+}
+
+/* bgpd gives bfdd the peer's TTL as the hop count and bfdd expects packets
+ * with at least 256 - TTL: 1 for iBGP (TTL 255), 256 - N for ebgp-multihop N */
+static uint8_t min_ttl(const struct bgp_peer *p)
+{
+	unsigned ttl = bgp_peer_ebgp(p, p->bgp->asn) ? p->cfg.ebgp_multihop : 255;
+
+	return (uint8_t)(ttl >= 255 ? 1 : 256 - ttl);
+}
+
 static bool want_key(const struct bgp_peer *p, const struct peer_bfd *cur, struct bfd_key *k)
 {
 	const struct bgp *b = p->bgp;
@@ -55,7 +81,10 @@ static bool want_key(const struct bgp_peer *p, const struct peer_bfd *cur, struc
 	k->peer = p->cfg.addr;
 	if (b->vrf != NULL)
 		snprintf(k->vrf, sizeof(k->vrf), "%s", b->vrf_name);
-	k->multihop = !bgp_peer_ebgp(p, b->asn) || p->cfg.ebgp_multihop > 1;
+	/* FRR's PEER_IS_MULTIHOP: eBGP with ebgp-multihop, or iBGP to an
+	 * address outside the connected subnets */
+	k->multihop = p->cfg.ebgp_multihop > 1 ||
+		      (!bgp_peer_ebgp(p, b->asn) && !connected(b->vrf, &p->cfg.addr));
 	if (p->cfg.update_source_addr.af != 0) {
 		k->local = p->cfg.update_source_addr;
 	} else if (p->cfg.update_source[0] && p->cfg.addr.af == AF_INET) {
@@ -104,8 +133,14 @@ static void track(struct bgp_peer *p)
 	}
 	complete = want_key(p, pb, &k);
 	if (pb != NULL && pb->c != NULL && complete && key_same(&pb->key, &k) &&
-	    strcmp(pb->profile, p->cfg.bfd_profile) == 0)
+	    pb->min_ttl == min_ttl(p)) {
+		if (strcmp(pb->profile, p->cfg.bfd_profile) != 0) {
+			/* in place: the session and its discriminator stay */
+			snprintf(pb->profile, sizeof(pb->profile), "%s", p->cfg.bfd_profile);
+			bfd_client_set_profile(pb->c, pb->profile);
+		}
 		return;
+	}
 	if (pb == NULL) {
 		pb = xcalloc(1, sizeof(*pb));
 		p->bfd = pb;
@@ -115,9 +150,10 @@ static void track(struct bgp_peer *p)
 		pb->c = NULL;
 	}
 	pb->key = k;
+	pb->min_ttl = min_ttl(p);
 	snprintf(pb->profile, sizeof(pb->profile), "%s", p->cfg.bfd_profile);
 	if (complete)
-		pb->c = bfd_client_add(&k, pb->profile, on_state, p);
+		pb->c = bfd_client_add(&k, pb->profile, k.multihop ? pb->min_ttl : 0, on_state, p);
 }
 
 static const char *status(const struct bfd_sess *s)
@@ -215,7 +251,7 @@ static void static_track(struct vrf *vrf, struct static_route *sr)
 	sb = xcalloc(1, sizeof(*sb));
 	sb->vrf = vrf;
 	sb->sr = sr;
-	sb->c = bfd_client_add(&k, sr->bfd_profile, static_on_state, sb);
+	sb->c = bfd_client_add(&k, sr->bfd_profile, 0, static_on_state, sb);
 	sr->bfd_handle = sb;
 	sr->bfd_down = path_down(bfd_client_sess(sb->c));
 }

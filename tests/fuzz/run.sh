@@ -24,7 +24,7 @@ while getopts t:o: opt; do
 	esac
 done
 shift $((OPTIND - 1))
-targets=${*:-bgp ldp config ctl topo}
+targets=${*:-bgp ldp config ctl topo bfd}
 build=${BUILD_DIR:-$top/build}
 bindir=$build/fuzz-build/tests/fuzz
 [ -x "$bindir/fuzz_bgp" ] || bindir=$build/tests/fuzz
@@ -36,7 +36,7 @@ python3 "$here/seeds.py" "$work/corpus" >/dev/null || exit 1
 # line 4096 characters) and RSS limit.
 maxlen() {
 	case $1 in
-	bgp) echo 8192 ;; ldp) echo 8192 ;; config) echo 16384 ;; ctl) echo 16384 ;; topo) echo 8192 ;;
+	bgp) echo 8192 ;; ldp) echo 8192 ;; bfd) echo 4096 ;; config) echo 16384 ;; ctl) echo 16384 ;; topo) echo 8192 ;;
 	esac
 }
 

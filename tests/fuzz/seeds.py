@@ -220,7 +220,7 @@ def main():
             put(out, "topo", f.read())
     for s in CTL_SESSIONS:
         put(out, "ctl", b"".join(frame(t, line) for t, line in s))
-    for target in ("bgp", "ldp", "config", "ctl", "topo"):
+    for target in ("bgp", "ldp", "config", "ctl", "topo", "bfd"):
         d = os.path.join(HERE, "corpus", target)
         for path in sorted(glob.glob(os.path.join(d, "*"))):
             with open(path, "rb") as f:

@@ -6,7 +6,8 @@
 #           the core link, 10.2.0.1/30 on a second link that a puts in VRF CUST
 #   ${TP}b: ped "b", loopback 10.255.0.2, 10.1.0.2 + 2001:db8:1::2, 10.2.0.2
 # Checks: a's iBGP session to b's loopback brings up a multi-hop BFD session
-# keyed on both loopbacks (dynamic, one client) and shows "multi hop" in its
+# keyed on both loopbacks (dynamic, one client, minimum TTL 1 as bgpd's hop count
+# of 255 makes it) and shows "multi hop" in its
 # peerBfdInfo; the configured IPv6 and VRF sessions come up; `ip route
 # 192.0.2.0/24 10.1.0.2 bfd profile fast` is in a's table only while its
 # session is up; b losing its route to a's loopback takes the multi-hop
@@ -113,7 +114,7 @@ check "ped -C: a's configuration is a fixed point" sh -c \
 	"'$PED' -C -f '$TMPD/a.conf' > '$TMPD/a1.conf' && '$PED' -C -f '$TMPD/a1.conf' | cmp - '$TMPD/a1.conf'"
 check "a: multi-hop session for the iBGP peer, keyed on both loopbacks" wait_json a \
 	"show bfd peer 10.255.0.2 multihop local-address 10.255.0.1 json" \
-	'{"multihop":true,"peer":"10.255.0.2","local":"10.255.0.1","status":"up","minimum-ttl":254,"peerType":"dynamic","clients":1,"transmit-interval":100}' 100
+	'{"multihop":true,"peer":"10.255.0.2","local":"10.255.0.1","status":"up","minimum-ttl":1,"peerType":"dynamic","clients":1,"transmit-interval":100}' 100
 check "b: the same from its side" wait_json b "show bfd peer 10.255.0.1 multihop local-address 10.255.0.2 json" \
 	'{"status":"up","peerType":"dynamic"}' 50
 check "a: BGP Established, peerBfdInfo multi hop Up" wait_json a "show bgp neighbors 10.255.0.2 json" \

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -352,7 +353,7 @@ START_TEST(registry_demux_ttl_clients)
 	s = bfd_peer_get(&k, err, sizeof(err));
 	ck_assert_ptr_nonnull(s);
 	ck_assert_ptr_eq(bfd_sess_by_disc(s->local_disc), s);
-	c = bfd_client_add(&k, NULL, on_change, NULL);
+	c = bfd_client_add(&k, NULL, 0, on_change, NULL);
 	ck_assert_ptr_eq(bfd_client_sess(c), s); /* the same session */
 	ck_assert_uint_eq(bfd_sess_count(), 1);
 
@@ -422,7 +423,7 @@ START_TEST(profiles_apply_to_client_sessions)
 	bfd_init();
 	memset(&k, 0, sizeof(k));
 	k.peer = ipaddr_v4(0x0a000002);
-	c = bfd_client_add(&k, "fast", on_change, NULL); /* named before it exists */
+	c = bfd_client_add(&k, "fast", 0, on_change, NULL); /* named before it exists */
 	s = bfd_client_sess(c);
 	ck_assert_uint_eq(s->eff.tx_ms, BFD_DEF_TX_MS);
 	p = bfd_profile_get("fast");
@@ -436,6 +437,93 @@ START_TEST(profiles_apply_to_client_sessions)
 	bfd_client_del(c);
 	ck_assert_uint_eq(bfd_sess_count(), 0);
 	bfd_fini();
+}
+END_TEST
+
+/* a client that deletes itself (and its session with it) from its callback */
+static struct bfd_client *self_del;
+
+static void delete_self(void *arg, const struct bfd_sess *s, uint8_t old)
+{
+	(void)arg;
+	(void)s;
+	(void)old;
+	bfd_client_del(self_del);
+	self_del = NULL;
+}
+
+START_TEST(clients_join_delete_and_ttl)
+{
+	struct bfd_key cfg, k;
+	const struct bfd_sess *s;
+	struct bfd_client *c, *c2;
+	struct ipaddr peer = ipaddr_v4(0x0a000002), local = ipaddr_v4(0x0a000001);
+	uint8_t buf[BFD_MAX_LEN];
+	char err[128];
+	uint32_t disc;
+	size_t n;
+
+	bfd_init();
+	/* an operator's peer line with local-address and interface: BGP's
+	 * key without them lands on it (one session per neighbor) */
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.peer = peer;
+	cfg.local = local;
+	snprintf(cfg.ifname, sizeof(cfg.ifname), "eth0");
+	s = bfd_peer_get(&cfg, err, sizeof(err));
+	memset(&k, 0, sizeof(k));
+	k.peer = peer;
+	c = bfd_client_add(&k, NULL, 0, on_change, NULL);
+	ck_assert_ptr_eq(bfd_client_sess(c), s);
+	ck_assert_uint_eq(bfd_sess_count(), 1);
+	bfd_client_del(c);
+
+	/* multi-hop: a client's minimum TTL (iBGP: 1) unless minimum-ttl is set */
+	k.multihop = true;
+	k.local = local;
+	disc = 0;
+	c = bfd_client_add(&k, NULL, 1, on_change, NULL);
+	s = bfd_client_sess(c);
+	disc = s->local_disc;
+	ck_assert_uint_eq(s->eff.min_ttl, 1);
+	n = pkt(BFD_DOWN, 0x99, 0, buf);
+	bfd_input(buf, n, &peer, &local, "", true, 200, 0);
+	ck_assert_uint_eq(s->state, BFD_INIT);
+	/* a profile change keeps the session and its discriminator */
+	bfd_client_set_profile(c, "slow");
+	ck_assert_ptr_eq(bfd_sess_by_disc(disc), s);
+	/* a second client; the first deletes itself from its callback */
+	c2 = bfd_client_add(&k, NULL, 0, on_change, NULL);
+	ck_assert_ptr_eq(bfd_client_sess(c2), s);
+	bfd_client_del(c);
+	ck_assert_uint_eq(s->eff.min_ttl, BFD_DEF_MHOP_TTL); /* its TTL went with it */
+	self_del = bfd_client_add(&k, NULL, 0, delete_self, NULL);
+	bfd_client_del(c2);
+	ck_assert_ptr_eq(bfd_sess_by_disc(disc), s); /* self_del still wants it */
+	n = pkt(BFD_UP, 0x99, disc, buf);
+	bfd_input(buf, n, &peer, &local, "", true, 255, 0); /* Init -> Up: callback frees */
+	ck_assert_ptr_null(self_del);
+	ck_assert_ptr_null(bfd_sess_by_disc(disc));
+	ck_assert_uint_eq(bfd_sess_count(), 1); /* the configured one */
+	bfd_fini();
+}
+END_TEST
+
+START_TEST(no_final_from_admin_down)
+{
+	struct bfd_sess a, b;
+	struct bfd_ctl c;
+	bool dropped;
+
+	up_pair(&a, &b);
+	a.own.set = BFD_SET_SHUTDOWN;
+	a.own.shutdown = true;
+	bfd_sess_params(&a, NULL, 1);
+	bfd_sess_packet(&b, &c, false);
+	c.flags = BFD_F_POLL;
+	bfd_sess_rx(&a, &c, 2, &dropped);
+	ck_assert(dropped);
+	ck_assert(!a.send_final);
 }
 END_TEST
 
@@ -457,6 +545,8 @@ int main(void)
 	tcase_add_test(tc, profile_overlay);
 	tcase_add_test(tc, registry_demux_ttl_clients);
 	tcase_add_test(tc, profiles_apply_to_client_sessions);
+	tcase_add_test(tc, clients_join_delete_and_ttl);
+	tcase_add_test(tc, no_final_from_admin_down);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
