@@ -75,6 +75,7 @@ static const struct {
 	[NODE_LDP_AF] = { "config-ldp-af", NODE_LDP },
 	[NODE_LDP_IF] = { "config-ldp-af-if", NODE_LDP_AF },
 	[NODE_ROUTE_MAP] = { "config-route-map", NODE_CONFIG },
+	[NODE_BGP_RTC] = { "config-router-af", NODE_BGP },
 	[NODE_BFD] = { "config-bfd", NODE_CONFIG },
 	[NODE_BFD_PEER] = { "config-bfd-peer", NODE_BFD },
 	[NODE_BFD_PROFILE] = { "config-bfd-profile", NODE_BFD },

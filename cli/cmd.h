@@ -66,6 +66,7 @@ enum cli_node {
 	NODE_LDP_AF,
 	NODE_LDP_IF,
 	NODE_ROUTE_MAP, /* "pe1(config-route-map)#", ctx = "NAME SEQ" */
+	NODE_BGP_RTC,     /* "pe1(config-router-af)#" of `address-family ipv4 rtc` */
 	NODE_BFD,         /* "pe1(config-bfd)#" */
 	NODE_BFD_PEER,    /* "pe1(config-bfd-peer)#", ctx = the local discriminator */
 	NODE_BFD_PROFILE, /* "pe1(config-bfd-profile)#", ctx = the profile's name */

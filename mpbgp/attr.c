@@ -633,6 +633,16 @@ static enum adec_res dec_mp_reach(struct adec *d, struct wbuf *v, char *err, siz
 		return R_RESET;
 	}
 	af = bgp_af_from_afisafi(afi, safi);
+	if (af < 0 && afi == BGP_AFI_IPV4 && safi == BGP_SAFI_RTC) {
+		/* RFC 4684 4: the next hop (the advertiser's address) is not used */
+		if (wbuf_get_sub(v, &nhb, nhlen) == -1 || wbuf_get_u8(v, &reserved) == -1) {
+			snprintf(err, errlen, "next hop length %u exceeds attribute", nhlen);
+			return R_RESET;
+		}
+		if (bgp_rtc_decode(v, &d->u->rtc_reach, err, errlen) < 0)
+			return R_RESET; /* RFC 7606 5.3: NLRI unparseable */
+		return R_OK;
+	}
 	if (af < 0)
 		return R_OK; /* not ours: ignore */
 	if (wbuf_get_sub(v, &nhb, nhlen) == -1 || wbuf_get_u8(v, &reserved) == -1) {
@@ -673,6 +683,13 @@ static enum adec_res dec_mp_unreach(struct adec *d, struct wbuf *v, char *err, s
 		return R_RESET;
 	}
 	af = bgp_af_from_afisafi(afi, safi);
+	if (af < 0 && afi == BGP_AFI_IPV4 && safi == BGP_SAFI_RTC) {
+		if (wbuf_left(v) == 0)
+			d->u->rtc_eor = true;
+		if (bgp_rtc_decode(v, &d->u->rtc_withdrawn, err, errlen) < 0)
+			return R_RESET;
+		return R_OK;
+	}
 	if (af < 0)
 		return R_OK;
 	if (wbuf_left(v) == 0)

@@ -68,6 +68,7 @@ struct bgp_peer_cfg {
 	char password[81];         /* TCP MD5, "" = none */
 	bool passive;
 	bool shutdown;
+	bool rtc;                  /* `address-family ipv4 rtc` / `neighbor X activate` */
 	bool bfd;                  /* `neighbor X bfd` */
 	bool bfd_cpf;              /* `... bfd check-control-plane-failure` */
 	char bfd_profile[64];      /* `... bfd profile NAME`, "" = none */
@@ -110,6 +111,8 @@ struct bgp_peer {
 	uint16_t keepalive;        /* negotiated */
 	struct bgp_capa capa_sent, capa_rcvd;
 	bool af_nego[BGP_AF_MAX];  /* sent and received */
+	bool rtc_nego;             /* RFC 4684 family sent and received */
+	void *rtc;                 /* rtc.c: memberships both ways */
 	bool as4;
 	char last_error[160];      /* last NOTIFICATION sent/received or reason */
 	bool addr_reachable;       /* speaker.c: a route to the peer at the last check */

@@ -14,6 +14,7 @@
 #include "mpbgp/bgp.h"
 #include "mpbgp/bgp_cfg.h"
 #include "mpbgp/rib.h"
+#include "mpbgp/rtc.h"
 #include "mpbgp/speaker.h"
 #include "vrf/vrf.h"
 
@@ -833,6 +834,7 @@ void bgp_config_write(struct cli *cli)
 		if (b->vrf == NULL) {
 			af_write(cli, b, BGP_AF_VPNV4);
 			af_write(cli, b, BGP_AF_VPNV6);
+			bgp_rtc_config_write(cli, b);
 		}
 		cli_out(cli, "exit\n!\n");
 	}
@@ -1038,6 +1040,7 @@ void bgp_cli_init(void)
 	cmd_install_table(NODE_BGP, bgp_implicit_v4_cmds, ARRAY_SIZE(bgp_implicit_v4_cmds));
 	cmd_install_table(NODE_BGP_AF, af_cmds, ARRAY_SIZE(af_cmds));
 	bgp_neighbor_cli_init();
+	bgp_rtc_cli_init();
 }
 
 struct bgp *bgp_cli_instance(struct cli *cli)

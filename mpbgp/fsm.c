@@ -188,6 +188,7 @@ void bgp_fsm_local_capa(const struct bgp_peer *p, struct bgp_capa *c)
 	memset(c, 0, sizeof(*c));
 	for (af = 0; af < BGP_AF_MAX; af++)
 		c->mp[af] = p->cfg.af_active[af];
+	c->rtc = p->cfg.rtc;
 	c->as4 = true;
 	c->as4_asn = p->bgp != NULL ? p->bgp->asn : 0;
 	c->route_refresh = true;
@@ -220,6 +221,7 @@ void bgp_fsm_negotiate(struct bgp_peer *p, const struct bgp_open *o)
 		p->af_nego[af] = p->capa_sent.mp[af] && rcvd;
 	}
 	p->as4 = p->capa_sent.as4 && o->capa.as4;
+	p->rtc_nego = p->capa_sent.rtc && o->capa.rtc;
 }
 
 /* ------------------------------------------------------------ actions */

@@ -231,6 +231,8 @@ static int capa_decode(uint8_t ccode, struct wbuf *v, struct bgp_capa *c, uint8_
 		af = bgp_af_from_afisafi(afi, safi);
 		if (af >= 0)
 			c->mp[af] = true;
+		else if (afi == BGP_AFI_IPV4 && safi == BGP_SAFI_RTC)
+			c->rtc = true;
 		return 0;
 	case CAPA_RR:
 	case CAPA_RR_OLD: /* RFC 2918 2: length 0 */
@@ -371,6 +373,12 @@ int bgp_open_encode(struct wbuf *w, uint32_t my_as, uint16_t holdtime, uint32_t 
 			v[1] = (uint8_t)bgp_af_table[af].afi;
 			v[2] = 0;
 			v[3] = bgp_af_table[af].safi;
+			if (capa_put(w, CAPA_MP, v, 4) == -1)
+				goto fail;
+		}
+		if (capa->rtc) {
+			uint8_t v[4] = { 0, BGP_AFI_IPV4, 0, BGP_SAFI_RTC };
+
 			if (capa_put(w, CAPA_MP, v, 4) == -1)
 				goto fail;
 		}

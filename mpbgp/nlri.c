@@ -468,3 +468,97 @@ int bgp_prefix_cmp(const struct bgp_prefix *a, const struct bgp_prefix *b)
 
 	return c != 0 ? c : prefix_cmp(&a->pfx, &b->pfx);
 }
+
+/* ---- RFC 4684 route target membership ---- */
+
+int bgp_rtc_decode(struct wbuf *b, struct bgp_rtc_list *out, char *err, size_t errlen)
+{
+	while (wbuf_left(b) > 0) {
+		struct bgp_rtc r;
+		uint8_t len, raw[12] = { 0 };
+		size_t nbytes;
+
+		if (wbuf_get_u8(b, &len) == -1)
+			return -1;
+		/* 4: 0 (default) or at least the origin AS, at most AS + RT */
+		if ((len > 0 && len < 32) || len > 96) {
+			snprintf(err, errlen, "route target membership length %u (0 or 32-96)", len);
+			return -1;
+		}
+		nbytes = (len + 7u) / 8u;
+		if (wbuf_get_bytes(b, raw, nbytes) == -1) {
+			snprintf(err, errlen, "route target membership NLRI truncated");
+			return -1;
+		}
+		if (len % 8)
+			raw[nbytes - 1] &= (uint8_t)(0xff << (8 - len % 8));
+		if (out->n >= BGP_RTC_MAX_PER_UPDATE) {
+			snprintf(err, errlen, "more than %d route target memberships in one UPDATE",
+				 BGP_RTC_MAX_PER_UPDATE);
+			return -1;
+		}
+		memset(&r, 0, sizeof(r));
+		r.len = len;
+		r.origin_as = (uint32_t)raw[0] << 24 | (uint32_t)raw[1] << 16 | (uint32_t)raw[2] << 8 | raw[3];
+		memcpy(r.rt, raw + 4, 8);
+		if (out->n == out->cap) {
+			out->cap = out->cap ? out->cap * 2 : 8;
+			out->v = xrealloc(out->v, (size_t)out->cap * sizeof(*out->v));
+		}
+		out->v[out->n++] = r;
+	}
+	return 0;
+}
+
+size_t bgp_rtc_size(const struct bgp_rtc *r)
+{
+	return 1u + (r->len + 7u) / 8u;
+}
+
+int bgp_rtc_encode(struct wbuf *w, const struct bgp_rtc *r)
+{
+	uint8_t raw[12] = { (uint8_t)(r->origin_as >> 24), (uint8_t)(r->origin_as >> 16),
+			    (uint8_t)(r->origin_as >> 8), (uint8_t)r->origin_as };
+
+	memcpy(raw + 4, r->rt, 8);
+	if (r->len > 96 || wbuf_put_u8(w, r->len) == -1 ||
+	    wbuf_put_bytes(w, raw, (r->len + 7u) / 8u) == -1)
+		return -1;
+	return 0;
+}
+
+const char *bgp_rtc_str(const struct bgp_rtc *r, char *buf, size_t len)
+{
+	struct ecomm e;
+	char rt[RD_STRLEN];
+
+	if (r->len == 0) {
+		snprintf(buf, len, "default");
+		return buf;
+	}
+	memcpy(e.b, r->rt, 8);
+	if (r->len < 96 && r->len > 32)
+		snprintf(buf, len, "%u:%s/%u", r->origin_as, ecomm_format(&e, rt, sizeof(rt)), r->len);
+	else if (r->len == 32)
+		snprintf(buf, len, "%u:*", r->origin_as);
+	else
+		snprintf(buf, len, "%u:%s", r->origin_as, ecomm_format(&e, rt, sizeof(rt)));
+	return buf;
+}
+
+bool bgp_rtc_covers(const struct bgp_rtc *m, const uint8_t rt[8])
+{
+	unsigned bits;
+
+	if (m->len <= 32)
+		return true; /* the default, or every route target of one origin AS */
+	bits = m->len - 32u;
+	if (memcmp(m->rt, rt, bits / 8) != 0)
+		return false;
+	if (bits % 8) {
+		uint8_t mask = (uint8_t)(0xff << (8 - bits % 8));
+
+		return (m->rt[bits / 8] & mask) == (rt[bits / 8] & mask);
+	}
+	return true;
+}

@@ -26,6 +26,7 @@
 #include "mpbgp/peer_filter.h"
 #include "mpbgp/policy.h"
 #include "mpbgp/rib.h"
+#include "mpbgp/rtc.h"
 #include "mpbgp/session.h"
 #include "mpbgp/speaker.h"
 #include "mpbgp/vpn.h"
@@ -489,6 +490,9 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 	struct bgp *b = peer->bgp;
 
 	(void)arg;
+	/* RFC 4684: only the VPN routes the peer has a membership for */
+	if (bgp_af_is_vpn(af) && !bgp_rtc_allows(peer, best->attr))
+		return false;
 	/* RFC 4364 7: Site of Origin: never back into the site it came from */
 	if (c->soo.b[1] == ECOMM_SUB_SOO && ecomm_has(best->attr, &c->soo))
 		return false;
@@ -692,6 +696,7 @@ static void peer_changed(struct bgp_peer *p, bool needs_reset)
 		int af;
 
 		/* an outbound knob (soo, as-override, next-hop-self...): resend the diff */
+		bgp_rtc_peer_changed(p); /* route reflector client: the default membership */
 		for (af = 0; af < BGP_AF_MAX; af++)
 			if (p->af_nego[af] && p->bgp->rib[af] != NULL)
 				bgp_adjout_refresh(p->bgp->rib[af], p);
@@ -728,6 +733,8 @@ void speaker_vrf_cfg_changed(struct vrf *vrf)
 	for (b = bgp_first(); b != NULL; b = bgp_next(b))
 		if (b->vrf == vrf && running)
 			vpn_vrf_refresh(b);
+	if (running && (b = bgp_lookup(NULL)) != NULL)
+		bgp_rtc_local_changed(b); /* its import route targets may have changed */
 }
 
 /* ---- session hooks ---- */
@@ -739,6 +746,9 @@ static void established(struct bgp_peer *p)
 
 	if (bgp_debug_events)
 		log_info("BGP peer %s Established (hold %u, keepalive %u, as4 %s)", bgp_peer_str(p, pb, sizeof(pb)), p->holdtime, p->keepalive, p->as4 ? "yes" : "no");
+	/* RFC 4684 6: our memberships first, so that the peer's VPN routes
+	 * toward us are filtered from the start */
+	bgp_rtc_peer_up(p);
 	for (af = 0; af < BGP_AF_MAX; af++)
 		if (p->af_nego[af] && p->bgp->rib[af] != NULL)
 			bgp_adjout_peer_up(p->bgp->rib[af], p);
@@ -749,6 +759,7 @@ static void down(struct bgp_peer *p, const char *reason)
 	char pb[IPADDR_STRLEN];
 	log_info("BGP peer %s down: %s", bgp_peer_str(p, pb, sizeof(pb)), reason);
 	peer_routes_drop(p);
+	bgp_rtc_peer_down(p);
 }
 
 static void log_update(const struct bgp_peer *p, const struct bgp_update *u)
@@ -854,6 +865,7 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 		p->cnt.updates_attr_discard++;
 		log_update(p, &u);
 	}
+	bgp_rtc_input(p, &u, u.action == BGP_UPD_TREAT_AS_WITHDRAW);
 	for (af = 0; af < BGP_AF_MAX; af++) {
 		struct bgp_rib *rib = b->rib[af];
 		bool pol = bgp_peer_has_policy(p, (enum bgp_af)af, BGP_DIR_IN) ||

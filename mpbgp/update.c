@@ -54,6 +54,8 @@ void bgp_update_free(struct bgp_update *u)
 		bgp_nlri_list_free(&u->withdrawn[af]);
 		bgp_nlri_list_free(&u->reach[af]);
 	}
+	free(u->rtc_reach.v);
+	free(u->rtc_withdrawn.v);
 	bgp_attr_clear(&u->attr);
 	bgp_update_init(u);
 }
@@ -290,6 +292,53 @@ int bgp_update_encode_eor(struct wbuf *w, enum bgp_af af)
 			goto fail;
 		patch_len(w, off);
 	}
+	if (finish(w, start) == -1)
+		goto fail;
+	return 0;
+fail:
+	wbuf_truncate(w, start);
+	return -1;
+}
+
+/* RFC 4684: MP_UNREACH (withdrawals, or nothing at all: End-of-RIB) and
+ * MP_REACH (path attributes, the IPv4 next hop) of AFI 1 / SAFI 132. */
+static int rtc_mp(struct wbuf *w, uint8_t type, const struct ipaddr *nh, const struct bgp_rtc *r,
+		  int n)
+{
+	ssize_t off;
+
+	if (wbuf_put_u8(w, F_OPTIONAL | F_EXTLEN) == -1 || wbuf_put_u8(w, type) == -1 ||
+	    (off = wbuf_reserve(w, 2)) < 0 || wbuf_put_u16(w, BGP_AFI_IPV4) == -1 ||
+	    wbuf_put_u8(w, BGP_SAFI_RTC) == -1)
+		return -1;
+	if (type == BGP_ATTR_MP_REACH &&
+	    (wbuf_put_u8(w, 4) == -1 || wbuf_put_u32(w, nh->af == AF_INET ? nh->v4 : 0) == -1 ||
+	     wbuf_put_u8(w, 0) == -1))
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (bgp_rtc_encode(w, &r[i]) == -1)
+			return -1;
+	patch_len(w, off);
+	return 0;
+}
+
+int bgp_update_encode_rtc(struct wbuf *w, const struct bgp_attr *a, bool as4,
+			  const struct ipaddr *nh, const struct bgp_rtc *reach, int nreach,
+			  const struct bgp_rtc *wd, int nwd)
+{
+	size_t start;
+	ssize_t aoff;
+
+	if (begin(w, &start) == -1)
+		return -1;
+	if (wbuf_put_u16(w, 0) == -1 || (aoff = wbuf_reserve(w, 2)) < 0)
+		goto fail;
+	if ((nwd > 0 || nreach == 0) && rtc_mp(w, BGP_ATTR_MP_UNREACH, NULL, wd, nwd) == -1)
+		goto fail;
+	if (nreach > 0 && (bgp_attr_encode(w, a, BGP_AF_VPNV4, as4) == -1 ||
+			   rtc_mp(w, BGP_ATTR_MP_REACH, nh, reach, nreach) == -1))
+		goto fail;
+	patch_len(w, aoff);
 	if (finish(w, start) == -1)
 		goto fail;
 	return 0;

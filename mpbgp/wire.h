@@ -77,6 +77,7 @@ enum bgp_err {
 #define BGP_AFI_IPV6 2
 #define BGP_SAFI_UNICAST 1
 #define BGP_SAFI_MPLS_VPN 128
+#define BGP_SAFI_RTC 132 /* RFC 4684 route target membership (AFI 1) */
 
 enum bgp_af { BGP_AF_IPV4_UNICAST, BGP_AF_VPNV4, BGP_AF_IPV6_UNICAST, BGP_AF_VPNV6, BGP_AF_MAX };
 
@@ -235,6 +236,7 @@ const char *bgp_attr_name(uint8_t type);
 
 struct bgp_capa {
 	bool mp[BGP_AF_MAX];      /* multiprotocol (RFC 4760) per family */
+	bool rtc;                 /* multiprotocol AFI 1 / SAFI 132 (RFC 4684) */
 	bool as4;                 /* 4-octet AS (RFC 6793) */
 	uint32_t as4_asn;
 	bool route_refresh;       /* RFC 2918 (code 2; FRR's old code 128 accepted too) */
@@ -288,6 +290,20 @@ struct bgp_nlri_list {
 	struct bgp_nlri *v;
 };
 
+/* RFC 4684 4: a route target membership NLRI. len is the prefix length
+ * in bits over origin AS (4 octets) + route target (8 octets): 0 (the
+ * default: every route target) or 32..96; bits past len are zero. */
+struct bgp_rtc {
+	uint8_t len;
+	uint32_t origin_as;
+	uint8_t rt[8];
+};
+struct bgp_rtc_list {
+	int n, cap;
+	struct bgp_rtc *v;
+};
+#define BGP_RTC_MAX_PER_UPDATE 1024 /* bound on what one UPDATE may carry */
+
 struct bgp_update {
 	struct bgp_nlri_list withdrawn[BGP_AF_MAX]; /* IPv4 withdrawn routes + MP_UNREACH */
 	struct bgp_nlri_list reach[BGP_AF_MAX];     /* IPv4 NLRI + MP_REACH */
@@ -295,6 +311,8 @@ struct bgp_update {
 	struct ipaddr nexthop_attr;                  /* the NEXT_HOP attribute itself (IPv4 NLRI
 						      * beside an MP_REACH of another family) */
 	bool eor[BGP_AF_MAX];                        /* End-of-RIB marker (RFC 4724 2) */
+	struct bgp_rtc_list rtc_reach, rtc_withdrawn; /* RFC 4684 (AFI 1 / SAFI 132) */
+	bool rtc_eor;
 	enum bgp_upd_action action;
 	uint8_t code, subcode;                       /* for SESSION_RESET */
 	uint8_t errdata[64];
@@ -310,6 +328,24 @@ struct bgp_decode_ctx {
 	uint32_t peer_as;
 	bool af[BGP_AF_MAX]; /* families negotiated */
 };
+
+/* nlri.c: RFC 4684 NLRI. Decoding: 0, or -1 (unparseable: a length of
+ * 1-31 or over 96, a truncated prefix, more than BGP_RTC_MAX_PER_UPDATE).
+ * Encoding: 0 or -1 (no room). */
+int bgp_rtc_decode(struct wbuf *b, struct bgp_rtc_list *out, char *err, size_t errlen);
+int bgp_rtc_encode(struct wbuf *w, const struct bgp_rtc *r);
+size_t bgp_rtc_size(const struct bgp_rtc *r);
+/* "65000:65000:100" (origin AS:route target), "default", or with a
+ * length below 96 "65000:65000:100/64" */
+const char *bgp_rtc_str(const struct bgp_rtc *r, char *buf, size_t len);
+/* Does membership m cover the route target rt (8 octets)? */
+bool bgp_rtc_covers(const struct bgp_rtc *m, const uint8_t rt[8]);
+/* update.c: an UPDATE of RTC routes (next hop nh, IPv4) or, with both
+ * lists empty, the RTC End-of-RIB. a: the path attributes (ORIGIN,
+ * AS_PATH, LOCAL_PREF...). -1 if it does not fit. */
+int bgp_update_encode_rtc(struct wbuf *w, const struct bgp_attr *a, bool as4,
+			  const struct ipaddr *nh, const struct bgp_rtc *reach, int nreach,
+			  const struct bgp_rtc *wd, int nwd);
 
 /* update.c */
 void bgp_update_init(struct bgp_update *u);
