@@ -585,6 +585,13 @@ void bgp_adjout_flush(struct bgp_peer *peer)
 	}
 }
 
+bool bgp_adjout_eor_sent(const struct bgp_peer *peer, int af)
+{
+	const struct adjout *ao = peer->adj_out[af];
+
+	return ao != NULL && ao->eor_sent;
+}
+
 size_t bgp_adjout_count(const struct bgp_peer *peer, enum bgp_af af)
 {
 	const struct adjout *ao = peer->adj_out[af];

@@ -633,7 +633,7 @@ static enum adec_res dec_mp_reach(struct adec *d, struct wbuf *v, char *err, siz
 		return R_RESET;
 	}
 	af = bgp_af_from_afisafi(afi, safi);
-	if (af < 0 && afi == BGP_AFI_IPV4 && safi == BGP_SAFI_RTC) {
+	if (af < 0 && afi == BGP_AFI_IPV4 && safi == BGP_SAFI_RTC && d->ctx->rtc) {
 		/* RFC 4684 4: the next hop (the advertiser's address) is not used */
 		if (wbuf_get_sub(v, &nhb, nhlen) == -1 || wbuf_get_u8(v, &reserved) == -1) {
 			snprintf(err, errlen, "next hop length %u exceeds attribute", nhlen);
@@ -683,7 +683,7 @@ static enum adec_res dec_mp_unreach(struct adec *d, struct wbuf *v, char *err, s
 		return R_RESET;
 	}
 	af = bgp_af_from_afisafi(afi, safi);
-	if (af < 0 && afi == BGP_AFI_IPV4 && safi == BGP_SAFI_RTC) {
+	if (af < 0 && afi == BGP_AFI_IPV4 && safi == BGP_SAFI_RTC && d->ctx->rtc) {
 		if (wbuf_left(v) == 0)
 			d->u->rtc_eor = true;
 		if (bgp_rtc_decode(v, &d->u->rtc_withdrawn, err, errlen) < 0)
@@ -1035,7 +1035,7 @@ overrun:
 	 * broken attribute when none was seen yet (5.1): reset then. */
 	d.raw = NULL;
 	if (d.mp_seen || !(ctx->af[BGP_AF_VPNV4] || ctx->af[BGP_AF_IPV6_UNICAST] ||
-			   ctx->af[BGP_AF_VPNV6]))
+			   ctx->af[BGP_AF_VPNV6] || ctx->rtc))
 		bgp_update_verdict(u, BGP_UPD_TREAT_AS_WITHDRAW, 0, 0,
 				   "attribute list: attribute at offset %zu overruns the list",
 				   start);

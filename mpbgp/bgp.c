@@ -97,6 +97,8 @@ struct bgp *bgp_create(uint32_t asn, const char *vrf, char *err, size_t errlen)
 	b->retain_rt_all = true;
 	b->default_ipv4_unicast = true;
 	b->ebgp_requires_policy = true;
+	b->gr_restart_time = 120; /* FRR's defaults */
+	b->gr_stalepath_time = 360;
 	b->label_alloc = BGP_LABEL_PER_VRF;
 	/* the default instance first: it holds the VPN table */
 	for (bp = &instances; *bp != NULL; bp = &(*bp)->next)

@@ -14,6 +14,8 @@ struct event_base;
 struct vrf;
 struct bgp;
 
+enum { BGP_GR_HELPER, BGP_GR_RESTART, BGP_GR_DISABLE };
+
 /* RFC 4271 8.2.2 */
 enum bgp_state {
 	BGP_ST_IDLE,
@@ -113,6 +115,11 @@ struct bgp_peer {
 	bool af_nego[BGP_AF_MAX];  /* sent and received */
 	bool rtc_nego;             /* RFC 4684 family sent and received */
 	void *rtc;                 /* rtc.c: memberships both ways */
+	/* graceful restart (gr.c) */
+	bool notif_seen;           /* this session ended with a NOTIFICATION (sent or received) */
+	uint8_t notif_code, notif_subcode;
+	bool eor_rcvd[BGP_AF_MAX]; /* End-of-RIB received in this session */
+	void *gr;                  /* gr.c: stale routes kept for a restarting peer */
 	bool as4;
 	char last_error[160];      /* last NOTIFICATION sent/received or reason */
 	bool addr_reachable;       /* speaker.c: a route to the peer at the last check */
@@ -230,6 +237,10 @@ struct bgp {
 	bool ebgp_requires_policy;
 	bool no_import_check;        /* `no bgp network import-check`: networks without a route too */
 	bool no_enforce_first_as;    /* `no bgp enforce-first-as` (RFC 4271 6.3 check off) */
+	uint8_t gr_mode;             /* BGP_GR_HELPER (default), _RESTART, _DISABLE */
+	uint16_t gr_restart_time;    /* `bgp graceful-restart restart-time` (120) */
+	uint16_t gr_stalepath_time;  /* `bgp graceful-restart stalepath-time` (360) */
+	bool gr_preserve_fw;         /* `bgp graceful-restart preserve-fw-state` */
 	/* `distance bgp EXT INT LOCAL` per unicast family (af_index): of the
 	 * routes put into the VRF's table; 0 = FRR's defaults 20 200 200 */
 	uint8_t distance[AFI_COUNT][3];

@@ -14,6 +14,7 @@
 #include "mpbgp/bgp.h"
 #include "mpbgp/bgp_cfg.h"
 #include "mpbgp/rib.h"
+#include "mpbgp/gr.h"
 #include "mpbgp/rtc.h"
 #include "mpbgp/speaker.h"
 #include "vrf/vrf.h"
@@ -825,6 +826,8 @@ void bgp_config_write(struct cli *cli)
 			cli_out(cli, " no bgp network import-check\n");
 		if (b->no_enforce_first_as)
 			cli_out(cli, " no bgp enforce-first-as\n");
+		if (b->vrf == NULL)
+			bgp_gr_config_write(cli, b);
 
 		if (b->keepalive != BGP_DEFAULT_KEEPALIVE || b->holdtime != BGP_DEFAULT_HOLDTIME)
 			cli_out(cli, " timers bgp %u %u\n", b->keepalive, b->holdtime);
@@ -1041,6 +1044,7 @@ void bgp_cli_init(void)
 	cmd_install_table(NODE_BGP_AF, af_cmds, ARRAY_SIZE(af_cmds));
 	bgp_neighbor_cli_init();
 	bgp_rtc_cli_init();
+	bgp_gr_cli_init();
 }
 
 struct bgp *bgp_cli_instance(struct cli *cli)

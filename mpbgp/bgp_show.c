@@ -13,6 +13,7 @@
 #include "lib/kbatch.h"
 #include "lib/log.h"
 #include "mpbgp/bgp_cfg.h"
+#include "mpbgp/gr.h"
 #include "mpbgp/explain.h"
 #include "mpbgp/peer_filter.h"
 #include "mpbgp/policy.h"
@@ -345,6 +346,8 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 	char buf[512];
 
 	json_object_object_add(o, "valid", json_object_new_boolean((p->flags & BGP_PATH_VALID) != 0));
+	if (p->flags & BGP_PATH_STALE)
+		json_object_object_add(o, "stale", json_object_new_boolean(true)); /* graceful restart */
 	if (!detail && d->best == p) {
 		json_object_object_add(o, "bestpath", json_object_new_boolean(true));
 		json_object_object_add(o, "selectionReason",
@@ -975,6 +978,7 @@ static json_object *neighbor_json(struct bgp *b, struct bgp_peer *p)
 		neighbor_policy_json(p, (enum bgp_af)af, x);
 		json_object_object_add(afs, bgp_af_table[af].json_name, x);
 	}
+	bgp_gr_json(p, o, caps, bgp_adjout_eor_sent);
 	json_object_object_add(o, "neighborCapabilities", caps);
 	json_object_object_add(o, "addressFamilyInfo", afs);
 	json_object_object_add(msgs_o, "opensSent", json_object_new_int64((int64_t)p->cnt.msgs_out[1]));

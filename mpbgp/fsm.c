@@ -31,6 +31,7 @@
 
 #include "lib/log.h"
 #include "mpbgp/bgp_cfg.h"
+#include "mpbgp/gr.h"
 #include "mpbgp/session.h"
 
 const struct bgp_fsm_ops *bgp_fsm_ops;
@@ -189,6 +190,7 @@ void bgp_fsm_local_capa(const struct bgp_peer *p, struct bgp_capa *c)
 	for (af = 0; af < BGP_AF_MAX; af++)
 		c->mp[af] = p->cfg.af_active[af];
 	c->rtc = p->cfg.rtc;
+	bgp_gr_local_capa(p, c);
 	c->as4 = true;
 	c->as4_asn = p->bgp != NULL ? p->bgp->asn : 0;
 	c->route_refresh = true;
@@ -246,6 +248,9 @@ static void notify(struct bgp_peer *p, uint8_t code, uint8_t subcode, const uint
 
 	s->last_sent_code = code;
 	s->last_sent_subcode = subcode;
+	p->notif_seen = true;
+	p->notif_code = code;
+	p->notif_subcode = subcode;
 	snprintf(p->last_error, sizeof(p->last_error), "sent NOTIFICATION %u/%u (%s/%s)%s%s",
 		 code, subcode, bgp_err_name(code), bgp_suberr_name(code, subcode),
 		 why ? ": " : "", why ? why : "");
@@ -334,9 +339,12 @@ static int act_notif_rcvd(struct bgp_peer *p, const struct bgp_fsm_arg *a)
 {
 	struct bgp_sess *s = p->sess;
 
+	p->notif_seen = true;
 	if (a != NULL) {
 		s->last_rcvd_code = a->code;
 		s->last_rcvd_subcode = a->subcode;
+		p->notif_code = a->code;
+		p->notif_subcode = a->subcode;
 		snprintf(p->last_error, sizeof(p->last_error),
 			 "received NOTIFICATION %u/%u (%s/%s)", a->code, a->subcode,
 			 bgp_err_name(a->code), bgp_suberr_name(a->code, a->subcode));
@@ -689,6 +697,8 @@ static void change_state(struct bgp_peer *p, enum bgp_event ev, enum bgp_state t
 	if (to == BGP_ST_ESTABLISHED) {
 		p->cnt.established_count++;
 		p->last_error[0] = '\0';
+		p->notif_seen = false;
+		memset(p->eor_rcvd, 0, sizeof(p->eor_rcvd));
 		if (bgp_hooks != NULL && bgp_hooks->established != NULL)
 			bgp_hooks->established(p);
 	}

@@ -34,6 +34,7 @@
 
 #define CAPA_MP 1
 #define CAPA_RR 2
+#define CAPA_GR 64
 #define CAPA_AS4 65
 #define CAPA_ERR 70
 #define CAPA_RR_OLD 128
@@ -234,6 +235,28 @@ static int capa_decode(uint8_t ccode, struct wbuf *v, struct bgp_capa *c, uint8_
 		else if (afi == BGP_AFI_IPV4 && safi == BGP_SAFI_RTC)
 			c->rtc = true;
 		return 0;
+	case CAPA_GR: { /* RFC 4724 3: flags and time, then AFI/SAFI/flags per family */
+		uint16_t ft;
+		uint8_t fl;
+
+		if (wbuf_left(v) < 2 || (wbuf_left(v) - 2) % 4 != 0 || wbuf_get_u16(v, &ft) == -1)
+			goto bad_len;
+		c->gr = true;
+		c->gr_restarting = (ft & 0x8000) != 0;
+		c->gr_notification = (ft & 0x4000) != 0;
+		c->gr_time = ft & 0x0fff;
+		while (wbuf_left(v) >= 4) {
+			wbuf_get_u16(v, &afi);
+			wbuf_get_u8(v, &safi);
+			wbuf_get_u8(v, &fl);
+			af = bgp_af_from_afisafi(afi, safi);
+			if (af >= 0) { /* other families (RTC, ...) are not kept */
+				c->gr_af[af] = true;
+				c->gr_fwd[af] = (fl & 0x80) != 0;
+			}
+		}
+		return 0;
+	}
 	case CAPA_RR:
 	case CAPA_RR_OLD: /* RFC 2918 2: length 0 */
 		if (wbuf_left(v) != 0)
@@ -385,6 +408,25 @@ int bgp_open_encode(struct wbuf *w, uint32_t my_as, uint16_t holdtime, uint32_t 
 		if (capa->route_refresh &&
 		    (capa_put(w, CAPA_RR, NULL, 0) == -1 || capa_put(w, CAPA_RR_OLD, NULL, 0) == -1))
 			goto fail;
+		if (capa->gr) {
+			uint8_t v[2 + 4 * BGP_AF_MAX];
+			size_t vl = 2;
+			uint16_t ft = (uint16_t)((capa->gr_restarting ? 0x8000 : 0) |
+						 (capa->gr_notification ? 0x4000 : 0) | (capa->gr_time & 0x0fff));
+
+			v[0] = (uint8_t)(ft >> 8);
+			v[1] = (uint8_t)ft;
+			for (af = 0; af < BGP_AF_MAX; af++) {
+				if (!capa->gr_af[af])
+					continue;
+				v[vl++] = (uint8_t)(bgp_af_table[af].afi >> 8);
+				v[vl++] = (uint8_t)bgp_af_table[af].afi;
+				v[vl++] = bgp_af_table[af].safi;
+				v[vl++] = capa->gr_fwd[af] ? 0x80 : 0;
+			}
+			if (capa_put(w, CAPA_GR, v, (uint8_t)vl) == -1)
+				goto fail;
+		}
 		if (capa->as4) {
 			uint8_t v[4] = { (uint8_t)(my_as >> 24), (uint8_t)(my_as >> 16),
 					 (uint8_t)(my_as >> 8), (uint8_t)my_as };

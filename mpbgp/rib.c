@@ -868,6 +868,32 @@ size_t bgp_rib_withdraw_peer(struct bgp_rib *rib, struct bgp_peer *peer)
 	return n;
 }
 
+size_t bgp_rib_mark_peer_stale(struct bgp_rib *rib, struct bgp_peer *peer)
+{
+	struct rib_adjin *ai = peer->adj_in[rib->af];
+	size_t n = 0;
+
+	for (struct rib_path *rp = ai != NULL ? ai->head : NULL; rp != NULL; rp = rp->pnext, n++)
+		rp->p.flags |= BGP_PATH_STALE;
+	return n;
+}
+
+size_t bgp_rib_sweep_stale(struct bgp_rib *rib, struct bgp_peer *peer)
+{
+	struct rib_adjin *ai = peer->adj_in[rib->af];
+	struct rib_path *rp, *next;
+	size_t n = 0;
+
+	for (rp = ai != NULL ? ai->head : NULL; rp != NULL; rp = next) {
+		next = rp->pnext;
+		if (rp->p.flags & BGP_PATH_STALE) {
+			path_remove(rib, rp);
+			n++;
+		}
+	}
+	return n;
+}
+
 void bgp_rib_walk(struct bgp_rib *rib, bgp_rib_walk_fn fn, void *arg)
 {
 	size_t i;

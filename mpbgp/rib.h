@@ -148,6 +148,11 @@ int bgp_rib_withdraw(struct bgp_rib *rib, const struct bgp_rib_src *src,
 		     const struct bgp_prefix *p);
 /* Session down: removes every path of peer in this family; returns how many. */
 size_t bgp_rib_withdraw_peer(struct bgp_rib *rib, struct bgp_peer *peer);
+/* Graceful restart (RFC 4724 4.2): every path of peer becomes stale (kept,
+ * used, replaced by the next announcement of its prefix); the sweep
+ * withdraws those still stale. Both return the number of paths. */
+size_t bgp_rib_mark_peer_stale(struct bgp_rib *rib, struct bgp_peer *peer);
+size_t bgp_rib_sweep_stale(struct bgp_rib *rib, struct bgp_peer *peer);
 struct bgp_dest *bgp_rib_lookup(const struct bgp_rib *rib, const struct bgp_prefix *p);
 /* Every dest ordered by RD then prefix (as `show bgp ipv4 vpn` groups by
  * RD); sorts on demand. The callback must not change the RIB. */
@@ -213,6 +218,7 @@ int bgp_adjout_attach(struct bgp_rib *rib, const struct bgp_adjout_ops *ops);
 void bgp_adjout_peer_up(struct bgp_rib *rib, struct bgp_peer *peer);
 /* Outbound policy changed: re-export every dest, send the differences. */
 void bgp_adjout_refresh(struct bgp_rib *rib, struct bgp_peer *peer);
+bool bgp_adjout_eor_sent(const struct bgp_peer *peer, int af); /* End-of-RIB sent this session */
 /* Session down: forget what was sent. */
 void bgp_adjout_peer_down(struct bgp_rib *rib, struct bgp_peer *peer);
 void bgp_adjout_compact(struct bgp_rib *rib);

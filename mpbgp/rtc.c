@@ -3,15 +3,19 @@
  * With a peer that negotiated the family (`address-family ipv4 rtc`,
  * `neighbor X activate`):
  *  - we advertise one membership per route target our VRFs import (origin
- *    AS: ours, 96 bits), and to a route reflector client the default
- *    membership (length 0), so that the client sends the reflector every
- *    VPN route it has (RFC 4684 3.2: a reflector needs them all to serve
- *    its other clients); then End-of-RIB;
+ *    AS: ours, 96 bits), and the default membership (length 0) to a route
+ *    reflector client, so that the client sends the reflector every VPN
+ *    route it has (RFC 4684 3.2: a reflector needs them all to serve its
+ *    other clients), and for the same reason to every other peer once we
+ *    have VPN clients (another reflector, a non-client PE: Junos'
+ *    advertise-default); then End-of-RIB;
  *  - we keep the memberships the peer advertised, and send it a VPN route
  *    (VPN-IPv4 or VPN-IPv6) only if one of the route's targets is covered
  *    by one of them (or the peer sent the default). A change of the peer's
  *    memberships re-runs the export of the VPN tables toward it, which
- *    advertises what became wanted and withdraws what no longer is.
+ *    advertises what became wanted and withdraws what no longer is; that
+ *    walk of the VPN tables runs once per turn of the event loop for all
+ *    the UPDATEs that arrived, not once per UPDATE.
  * A peer without the family gets every VPN route, as before.
  *
  * Memberships are kept as sets, not as BGP paths with best-path selection:
@@ -22,12 +26,12 @@
  * RTC_MAX_PER_PEER in all. The next hop of received memberships is not used. */
 #include "config.h"
 
+#include <event2/event.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cmd.h"
 #include "lib/log.h"
 #include "lib/wbuf.h"
 #include "mpbgp/bgp_cfg.h"
@@ -46,6 +50,7 @@ struct rtc_set {
 
 struct rtc_peer {
 	struct rtc_set in, out;
+	bool dirty;       /* memberships changed: the VPN export runs again */
 	int nshort;       /* received entries shorter than 96 bits */
 	bool has_default; /* received the default (length 0) */
 	bool eor_rcvd, eor_sent;
@@ -115,6 +120,9 @@ static bool set_del(struct rtc_set *s, const struct bgp_rtc *r)
 	return true;
 }
 
+static struct event_base *base;
+static struct event *refresh_ev;
+
 static struct rtc_peer *rp_get(struct bgp_peer *p)
 {
 	if (p->rtc == NULL)
@@ -169,12 +177,20 @@ static bool rr_client_vpn(const struct bgp_peer *p)
 	return p->cfg.rr_client[BGP_AF_VPNV4] || p->cfg.rr_client[BGP_AF_VPNV6];
 }
 
+static bool has_vpn_clients(const struct bgp *b)
+{
+	for (const struct bgp_peer *q = b->peers; q != NULL; q = q->next)
+		if (rr_client_vpn(q))
+			return true;
+	return false;
+}
+
 static void local_set(const struct bgp_peer *p, struct rtc_set *s)
 {
 	const struct bgp *b = p->bgp;
 
 	memset(s, 0, sizeof(*s));
-	if (rr_client_vpn(p)) {
+	if (rr_client_vpn(p) || has_vpn_clients(b)) {
 		struct bgp_rtc def = { 0, 0, { 0 } };
 
 		set_add(s, &def);
@@ -270,6 +286,8 @@ void bgp_rtc_peer_down(struct bgp_peer *p)
 	set_free(&rp->out);
 	free(rp);
 	p->rtc = NULL;
+	if (p->state != BGP_ST_ESTABLISHED)
+		p->rtc_nego = false; /* until the next OPEN */
 }
 
 void bgp_rtc_local_changed(struct bgp *b)
@@ -295,6 +313,64 @@ static void refresh_vpn(struct bgp_peer *p)
 		bgp_adjout_refresh(b->rib[BGP_AF_VPNV6], p);
 }
 
+static void refresh_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct bgp *b = bgp_lookup(NULL);
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	for (struct bgp_peer *p = b != NULL ? b->peers : NULL; p != NULL; p = p->next) {
+		struct rtc_peer *rp = p->rtc;
+
+		if (rp != NULL && rp->dirty) {
+			rp->dirty = false;
+			refresh_vpn(p);
+		}
+	}
+}
+
+void bgp_rtc_start(struct event_base *b)
+{
+	base = b;
+	refresh_ev = event_new(base, -1, 0, refresh_cb, NULL);
+}
+
+void bgp_rtc_fini(void)
+{
+	if (refresh_ev != NULL)
+		event_free(refresh_ev);
+	refresh_ev = NULL;
+	base = NULL;
+}
+
+/* Many memberships at once: appended, sorted and deduplicated, instead of
+ * one sorted insertion each. */
+static bool set_add_many(struct rtc_set *s, const struct bgp_rtc *v, int n, int max)
+{
+	int k = 0, old = s->n;
+
+	if (n < 16) {
+		bool ch = false;
+
+		for (int i = 0; i < n && s->n < max; i++)
+			ch |= set_add(s, &v[i]);
+		return ch;
+	}
+	if (s->n + n > s->cap) {
+		s->cap = s->n + n;
+		s->v = xrealloc(s->v, (size_t)s->cap * sizeof(*s->v));
+	}
+	memcpy(s->v + s->n, v, (size_t)n * sizeof(*v));
+	s->n += n;
+	qsort(s->v, (size_t)s->n, sizeof(*s->v), rtc_cmp);
+	for (int i = 0; i < s->n; i++)
+		if (k == 0 || rtc_cmp(&s->v[k - 1], &s->v[i]) != 0)
+			s->v[k++] = s->v[i];
+	s->n = k > max ? max : k;
+	return s->n != old;
+}
+
 void bgp_rtc_input(struct bgp_peer *p, const struct bgp_update *u, bool treat_as_withdraw)
 {
 	struct rtc_peer *rp;
@@ -306,20 +382,16 @@ void bgp_rtc_input(struct bgp_peer *p, const struct bgp_update *u, bool treat_as
 	rp = rp_get(p);
 	for (int i = 0; i < u->rtc_withdrawn.n; i++)
 		changed |= set_del(&rp->in, &u->rtc_withdrawn.v[i]);
-	for (int i = 0; i < u->rtc_reach.n; i++) {
-		if (treat_as_withdraw) {
+	if (treat_as_withdraw) {
+		for (int i = 0; i < u->rtc_reach.n; i++)
 			changed |= set_del(&rp->in, &u->rtc_reach.v[i]);
-			continue;
-		}
-		if (rp->in.n >= RTC_MAX_PER_PEER) {
-			if (!rp->warned)
-				log_warnx("BGP peer %s: more than %d route target memberships; "
-					  "the rest ignored", bgp_peer_str(p, pb, sizeof(pb)),
-					  RTC_MAX_PER_PEER);
+	} else if (u->rtc_reach.n > 0) {
+		if (rp->in.n + u->rtc_reach.n > RTC_MAX_PER_PEER && !rp->warned) {
+			log_warnx("BGP peer %s: more than %d route target memberships; the rest ignored",
+				  bgp_peer_str(p, pb, sizeof(pb)), RTC_MAX_PER_PEER);
 			rp->warned = true;
-			break;
 		}
-		changed |= set_add(&rp->in, &u->rtc_reach.v[i]);
+		changed |= set_add_many(&rp->in, u->rtc_reach.v, u->rtc_reach.n, RTC_MAX_PER_PEER);
 	}
 	if (u->rtc_eor)
 		rp->eor_rcvd = true;
@@ -331,165 +403,40 @@ void bgp_rtc_input(struct bgp_peer *p, const struct bgp_update *u, bool treat_as
 		rp->nshort += rp->in.v[i].len < 96;
 		rp->has_default |= rp->in.v[i].len == 0;
 	}
-	refresh_vpn(p);
+	if (refresh_ev == NULL) {
+		refresh_vpn(p); /* no event loop (tests) */
+		return;
+	}
+	rp->dirty = true;
+	event_active(refresh_ev, 0, 0);
 }
 
-/* ---- configuration ---- */
+/* ---- for show (rtc_cli.c) ---- */
 
-static int af_rtc_cmd(struct cli *cli, const struct cmd_args *a)
+const struct bgp_rtc *bgp_rtc_received(const struct bgp_peer *p, int *n)
 {
-	struct bgp *b = bgp_cli_instance(cli);
+	const struct rtc_peer *rp = p->rtc;
 
-	(void)a;
-	if (b == NULL)
-		return CMD_ERROR;
-	if (b->vrf != NULL) {
-		cli_out(cli, "%% The RTC family belongs to the default instance (router bgp %u)\n",
-			b->asn);
-		return CMD_ERROR;
-	}
-	cli_set_node(cli, NODE_BGP_RTC, "ipv4 rtc");
-	return CMD_SUCCESS;
+	*n = rp != NULL ? rp->in.n : 0;
+	return rp != NULL ? rp->in.v : NULL;
 }
 
-static int exit_af_cmd(struct cli *cli, const struct cmd_args *a)
+const struct bgp_rtc *bgp_rtc_advertised(const struct bgp_peer *p, int *n)
 {
-	(void)a;
-	cli_exit_node(cli);
-	return CMD_SUCCESS;
+	const struct rtc_peer *rp = p->rtc;
+
+	*n = rp != NULL ? rp->out.n : 0;
+	return rp != NULL ? rp->out.v : NULL;
 }
 
-static int activate_cmd(struct cli *cli, const struct cmd_args *a)
+bool bgp_rtc_eor(const struct bgp_peer *p, bool sent)
 {
-	struct bgp *b = bgp_cli_instance(cli);
-	struct bgp_peer *p;
-	struct ipaddr addr;
+	const struct rtc_peer *rp = p->rtc;
 
-	if (b == NULL)
-		return CMD_ERROR;
-	if (ipaddr_parse(cmd_arg(a, "peer"), &addr) != 0 || (p = bgp_peer_lookup(b, &addr)) == NULL) {
-		cli_out(cli, "%% Specify remote-as or peer-group commands first\n");
-		return CMD_ERROR;
-	}
-	if (p->cfg.rtc == !cmd_is_no(a))
-		return CMD_SUCCESS;
-	p->cfg.rtc = !cmd_is_no(a);
-	bgp_peer_changed(p, true); /* a capability: the session restarts */
-	return CMD_SUCCESS;
+	return rp != NULL && (sent ? rp->eor_sent : rp->eor_rcvd);
 }
 
-void bgp_rtc_config_write(struct cli *cli, const struct bgp *b)
+bool bgp_rtc_rr_client(const struct bgp_peer *p)
 {
-	bool any = false;
-	char a[IPADDR_STRLEN];
-
-	for (const struct bgp_peer *p = b->peers; p != NULL; p = p->next) {
-		if (!p->cfg.rtc)
-			continue;
-		if (!any)
-			cli_out(cli, " !\n address-family ipv4 rtc\n");
-		any = true;
-		cli_out(cli, "  neighbor %s activate\n", bgp_peer_str(p, a, sizeof(a)));
-	}
-	if (any)
-		cli_out(cli, " exit-address-family\n");
-}
-
-/* ---- show bgp ipv4 rtc [json] ---- */
-
-static json_object *set_json(const struct rtc_set *s)
-{
-	json_object *arr = json_object_new_array();
-	char buf[64];
-
-	for (int i = 0; s != NULL && i < s->n; i++)
-		json_object_array_add(arr, json_object_new_string(bgp_rtc_str(&s->v[i], buf, sizeof(buf))));
-	return arr;
-}
-
-static int show_rtc_cmd(struct cli *cli, const struct cmd_args *a)
-{
-	struct bgp *b = bgp_lookup(NULL);
-	json_object *top = json_object_new_object(), *nbrs = json_object_new_object();
-	char pb[IPADDR_STRLEN], buf[64];
-
-	if (b == NULL) {
-		json_object_put(top);
-		json_object_put(nbrs);
-		if (cmd_has(a, "json"))
-			cli_out(cli, "{}\n");
-		else
-			cli_out(cli, "%% No BGP instance\n");
-		return cmd_has(a, "json") ? CMD_SUCCESS : CMD_ERROR;
-	}
-	json_object_object_add(top, "localAs", json_object_new_int64(b->asn));
-	for (const struct bgp_peer *p = b->peers; p != NULL; p = p->next) {
-		const struct rtc_peer *rp = p->rtc;
-		json_object *o;
-
-		if (!p->cfg.rtc)
-			continue;
-		o = json_object_new_object();
-		json_object_object_add(o, "negotiated", json_object_new_boolean(p->rtc_nego));
-		json_object_object_add(o, "routeReflectorClient", json_object_new_boolean(rr_client_vpn(p)));
-		json_object_object_add(o, "endOfRibReceived",
-				       json_object_new_boolean(rp != NULL && rp->eor_rcvd));
-		json_object_object_add(o, "endOfRibSent", json_object_new_boolean(rp != NULL && rp->eor_sent));
-		json_object_object_add(o, "received", set_json(rp ? &rp->in : NULL));
-		json_object_object_add(o, "advertised", set_json(rp ? &rp->out : NULL));
-		json_object_object_add(nbrs, bgp_peer_str(p, pb, sizeof(pb)), o);
-	}
-	json_object_object_add(top, "neighbors", nbrs);
-	if (cmd_has(a, "json")) {
-		cli_json(cli, top);
-		return CMD_SUCCESS;
-	}
-	cli_out(cli, "Route target membership (RFC 4684), local AS %u\n", b->asn);
-	for (const struct bgp_peer *p = b->peers; p != NULL; p = p->next) {
-		const struct rtc_peer *rp = p->rtc;
-
-		if (!p->cfg.rtc)
-			continue;
-		cli_out(cli, "\nNeighbor %s: %s%s\n", bgp_peer_str(p, pb, sizeof(pb)),
-			p->rtc_nego ? "negotiated" : "not negotiated",
-			rr_client_vpn(p) ? ", route reflector client" : "");
-		cli_out(cli, "  Received (%d):", rp ? rp->in.n : 0);
-		for (int i = 0; rp != NULL && i < rp->in.n; i++)
-			cli_out(cli, " %s", bgp_rtc_str(&rp->in.v[i], buf, sizeof(buf)));
-		cli_out(cli, "\n  Advertised (%d):", rp ? rp->out.n : 0);
-		for (int i = 0; rp != NULL && i < rp->out.n; i++)
-			cli_out(cli, " %s", bgp_rtc_str(&rp->out.v[i], buf, sizeof(buf)));
-		cli_out(cli, "\n");
-	}
-	json_object_put(top);
-	return CMD_SUCCESS;
-}
-
-static const struct cmd_def bgp_cmds[] = {
-	{ "address-family ipv4 rtc",
-	  "Enter Address Family command mode\nAddress Family\n"
-	  "Route target membership (RT-Constrain, RFC 4684)\n",
-	  af_rtc_cmd },
-};
-
-static const struct cmd_def rtc_cmds[] = {
-	{ "[no] neighbor <A.B.C.D$peer|X:X::X:X$peer> activate",
-	  NO_STR "Specify neighbor router\nNeighbor address\nNeighbor IPv6 address\n"
-		 "Enable the Address Family for this Neighbor\n",
-	  activate_cmd },
-	{ "exit-address-family", "Exit from Address Family configuration mode\n", exit_af_cmd },
-};
-
-static const struct cmd_def show_cmds[] = {
-	{ "show bgp ipv4 rtc [json]",
-	  SHOW_STR "BGP information\nAddress Family\nRoute target membership (RFC 4684)\n" JSON_STR,
-	  show_rtc_cmd },
-};
-
-void bgp_rtc_cli_init(void)
-{
-	cmd_node_install(NODE_BGP_RTC, "config-router-af", NODE_BGP);
-	cmd_install_table(NODE_BGP, bgp_cmds, ARRAY_SIZE(bgp_cmds));
-	cmd_install_table(NODE_BGP_RTC, rtc_cmds, ARRAY_SIZE(rtc_cmds));
-	cmd_install_table(NODE_VIEW, show_cmds, ARRAY_SIZE(show_cmds));
+	return rr_client_vpn(p);
 }

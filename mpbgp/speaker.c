@@ -26,6 +26,7 @@
 #include "mpbgp/peer_filter.h"
 #include "mpbgp/policy.h"
 #include "mpbgp/rib.h"
+#include "mpbgp/gr.h"
 #include "mpbgp/rtc.h"
 #include "mpbgp/session.h"
 #include "mpbgp/speaker.h"
@@ -490,8 +491,10 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 	struct bgp *b = peer->bgp;
 
 	(void)arg;
-	/* RFC 4684: only the VPN routes the peer has a membership for */
-	if (bgp_af_is_vpn(af) && !bgp_rtc_allows(peer, best->attr))
+	/* RFC 4684: only the VPN routes the peer has a membership for; with an
+	 * outbound policy (which may set route targets) after it, below */
+	if (bgp_af_is_vpn(af) && !bgp_peer_has_policy(peer, af, BGP_DIR_OUT) &&
+	    !bgp_rtc_allows(peer, best->attr))
 		return false;
 	/* RFC 4364 7: Site of Origin: never back into the site it came from */
 	if (c->soo.b[1] == ECOMM_SUB_SOO && ecomm_has(best->attr, &c->soo))
@@ -509,7 +512,8 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 	if (bgp_ebgp_policy_missing(peer, af, BGP_DIR_OUT)) /* RFC 8212 */
 		return false;
 	if (bgp_peer_has_policy(peer, af, BGP_DIR_OUT) &&
-	    !bgp_policy_out(peer, af, &dest->p, best->attr, out))
+	    (!bgp_policy_out(peer, af, &dest->p, best->attr, out) ||
+	     (bgp_af_is_vpn(af) && !bgp_rtc_allows(peer, out))))
 		return false;
 	if ((af == BGP_AF_IPV4_UNICAST || af == BGP_AF_VPNV4) && out->nexthop.af == AF_INET6)
 		return false; /* IPv4 routes over an IPv6 session need RFC 8950: not done */
@@ -680,6 +684,7 @@ static void peer_routes_drop(struct bgp_peer *p)
 static void peer_deleted(struct bgp_peer *p)
 {
 	mp_restart_cancel(p);
+	bgp_gr_peer_deleted(p);
 	bgp_peer_free_session(p);
 	peer_routes_drop(p);
 }
@@ -723,6 +728,8 @@ static void vpn_cfg_changed(struct bgp *b)
 	speaker_redistribute_refresh(b);
 	if (b->vrf != NULL)
 		vpn_vrf_refresh(b);
+	if (running && (b = bgp_lookup(NULL)) != NULL)
+		bgp_rtc_local_changed(b); /* `rt vpn import` changes what the VRFs import */
 }
 
 /* The VRF block's `rd` / `route-target` changed: as for `rd vpn export`. */
@@ -746,6 +753,7 @@ static void established(struct bgp_peer *p)
 
 	if (bgp_debug_events)
 		log_info("BGP peer %s Established (hold %u, keepalive %u, as4 %s)", bgp_peer_str(p, pb, sizeof(pb)), p->holdtime, p->keepalive, p->as4 ? "yes" : "no");
+	bgp_gr_established(p); /* stale routes it cannot keep go first */
 	/* RFC 4684 6: our memberships first, so that the peer's VPN routes
 	 * toward us are filtered from the start */
 	bgp_rtc_peer_up(p);
@@ -758,7 +766,8 @@ static void down(struct bgp_peer *p, const char *reason)
 {
 	char pb[IPADDR_STRLEN];
 	log_info("BGP peer %s down: %s", bgp_peer_str(p, pb, sizeof(pb)), reason);
-	peer_routes_drop(p);
+	if (!bgp_gr_peer_down(p)) /* a restarting peer's routes stay, stale (RFC 4724) */
+		peer_routes_drop(p);
 	bgp_rtc_peer_down(p);
 }
 
@@ -843,6 +852,7 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 	ctx.peer_as = b->no_enforce_first_as ? 0 : p->cfg.remote_as;
 	for (af = 0; af < BGP_AF_MAX; af++)
 		ctx.af[af] = p->af_nego[af];
+	ctx.rtc = p->rtc_nego;
 	bgp_update_init(&u);
 	bgp_update_decode(body, len, &ctx, &u);
 	if (bgp_debug_updates)
@@ -924,6 +934,11 @@ static void update(struct bgp_peer *p, const uint8_t *body, size_t len)
 	}
 	if (ia != NULL)
 		bgp_attr_unref(ia);
+	for (af = 0; af < BGP_AF_MAX; af++)
+		if (u.eor[af] && p->af_nego[af]) {
+			p->eor_rcvd[af] = true;
+			bgp_gr_eor(p, af); /* what the restarted peer did not announce again goes */
+		}
 	bgp_update_free(&u);
 	/* maximum-prefix (after the UPDATE, as FRR) */
 	for (af = 0; af < BGP_AF_MAX; af++) {
@@ -1179,6 +1194,8 @@ void speaker_start(struct event_base *base)
 	struct bgp *b;
 
 	evbase = base;
+	bgp_rtc_start(base);
+	bgp_gr_start(base);
 	memset(&h, 0, sizeof(h));
 	h.established = established;
 	h.down = down;
@@ -1212,6 +1229,7 @@ void speaker_fini(void)
 		mp_restart_cancel(mp_restarts->peer);
 	bgp_aggregate_stop();
 	bgp_fini();
+	bgp_rtc_fini();
 	if (flush_ev != NULL)
 		event_free(flush_ev);
 	if (reval_ev != NULL)

@@ -128,6 +128,7 @@ void bgp_update_decode(const uint8_t *body, size_t len, const struct bgp_decode_
 	for (af = 0; af < BGP_AF_MAX; af++)
 		if (u->reach[af].n > 0)
 			any_reach = true;
+	any_reach |= u->rtc_reach.n > 0;
 	if (!any_reach)
 		return;
 	if (!(u->attr.present & BGP_ATTR_BIT(BGP_ATTR_ORIGIN)))
@@ -333,10 +334,11 @@ int bgp_update_encode_rtc(struct wbuf *w, const struct bgp_attr *a, bool as4,
 		return -1;
 	if (wbuf_put_u16(w, 0) == -1 || (aoff = wbuf_reserve(w, 2)) < 0)
 		goto fail;
+	/* RFC 7606 5.1: MP_REACH / MP_UNREACH first */
 	if ((nwd > 0 || nreach == 0) && rtc_mp(w, BGP_ATTR_MP_UNREACH, NULL, wd, nwd) == -1)
 		goto fail;
-	if (nreach > 0 && (bgp_attr_encode(w, a, BGP_AF_VPNV4, as4) == -1 ||
-			   rtc_mp(w, BGP_ATTR_MP_REACH, nh, reach, nreach) == -1))
+	if (nreach > 0 && (rtc_mp(w, BGP_ATTR_MP_REACH, nh, reach, nreach) == -1 ||
+			   bgp_attr_encode(w, a, BGP_AF_VPNV4, as4) == -1))
 		goto fail;
 	patch_len(w, aoff);
 	if (finish(w, start) == -1)

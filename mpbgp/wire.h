@@ -237,6 +237,12 @@ const char *bgp_attr_name(uint8_t type);
 struct bgp_capa {
 	bool mp[BGP_AF_MAX];      /* multiprotocol (RFC 4760) per family */
 	bool rtc;                 /* multiprotocol AFI 1 / SAFI 132 (RFC 4684) */
+	bool gr;                  /* graceful restart (RFC 4724 3) */
+	bool gr_restarting;       /* its R bit */
+	bool gr_notification;     /* N bit (RFC 8538) */
+	uint16_t gr_time;         /* Restart Time, seconds (12 bits) */
+	bool gr_af[BGP_AF_MAX];   /* families listed */
+	bool gr_fwd[BGP_AF_MAX];  /* their F bit: forwarding state preserved */
 	bool as4;                 /* 4-octet AS (RFC 6793) */
 	uint32_t as4_asn;
 	bool route_refresh;       /* RFC 2918 (code 2; FRR's old code 128 accepted too) */
@@ -327,6 +333,7 @@ struct bgp_decode_ctx {
 	uint32_t local_as;
 	uint32_t peer_as;
 	bool af[BGP_AF_MAX]; /* families negotiated */
+	bool rtc;            /* RFC 4684 negotiated: its NLRI read, else ignored */
 };
 
 /* nlri.c: RFC 4684 NLRI. Decoding: 0, or -1 (unparseable: a length of

@@ -118,7 +118,7 @@ END_TEST
 
 static void decode_update(const uint8_t *m, size_t len, struct bgp_update *u)
 {
-	struct bgp_decode_ctx ctx = { .as4 = true, .local_as = 65000, .peer_as = 65000 };
+	struct bgp_decode_ctx ctx = { .as4 = true, .local_as = 65000, .peer_as = 65000, .rtc = true };
 
 	ctx.af[BGP_AF_VPNV4] = true;
 	bgp_update_init(u);
@@ -173,8 +173,9 @@ START_TEST(gobgp_update)
 		0x04, 0x0a, 0x00, 0x02, 0x04, 0x00, 0x60, 0x00, 0x00, 0xfd, 0xe8, 0x00,
 		0x02, 0xfd, 0xe8, 0x00, 0x00, 0x00, 0x01,
 	};
-	struct bgp_decode_ctx ctx = { .as4 = true, .local_as = 65000, .peer_as = 65000 };
+	struct bgp_decode_ctx ctx = { .as4 = true, .local_as = 65000, .peer_as = 65000, .rtc = true };
 	struct bgp_update u;
+	uint8_t bad[sizeof(body)];
 	char buf[64];
 
 	bgp_update_init(&u);
@@ -182,6 +183,19 @@ START_TEST(gobgp_update)
 	ck_assert_int_eq(u.action, BGP_UPD_OK);
 	ck_assert_int_eq(u.rtc_reach.n, 1);
 	ck_assert_str_eq(bgp_rtc_str(&u.rtc_reach.v[0], buf, sizeof(buf)), "65000:65000:1");
+	bgp_update_free(&u);
+	/* a prefix length of 5: unparseable (reset) when negotiated, ignored when not */
+	memcpy(bad, body, sizeof(body));
+	bad[30] = 0x05;
+	bgp_update_init(&u);
+	bgp_update_decode(bad, sizeof(bad), &ctx, &u);
+	ck_assert_int_eq(u.action, BGP_UPD_SESSION_RESET);
+	bgp_update_free(&u);
+	ctx.rtc = false;
+	bgp_update_init(&u);
+	bgp_update_decode(bad, sizeof(bad), &ctx, &u);
+	ck_assert_int_eq(u.rtc_reach.n, 0);
+	ck_assert_int_ne(u.action, BGP_UPD_SESSION_RESET);
 	bgp_update_free(&u);
 }
 END_TEST

@@ -1,0 +1,295 @@
+/* BGP graceful restart (RFC 4724) with RFC 8538's notification rules:
+ * the capability, the helper side, and FRR's commands and JSON.
+ *
+ * Modes, per instance as FRR's global ones: helper (the default: the
+ * capability without families, Restart Time, N bit), restart (`bgp
+ * graceful-restart`: our families listed too), disable (`bgp
+ * graceful-restart-disable`: no capability). The F bit (forwarding state
+ * preserved across our restart) is never set: ped does not keep its
+ * dataplane across a restart yet, and RFC 4724 forbids claiming it; the R
+ * bit neither (ped cannot tell a restart from a first start).
+ *
+ * Helper: when a session with a peer that sent the capability ends without
+ * a NOTIFICATION (TCP reset, the process gone), or with one other than
+ * Cease/Administrative Shutdown, Peer De-configured, Administrative Reset
+ * or Hard Reset when both sides set the N bit (RFC 8538 4), the peer's
+ * routes of each family it listed are kept, marked stale, for its Restart
+ * Time; the rest are withdrawn at once. When it comes back: a family it no
+ * longer lists, or lists without the F bit, loses its stale routes at
+ * once; the others keep them until the family's End-of-RIB (or our
+ * stale-path time) and then lose only those not announced again. A peer
+ * that does not come back within its Restart Time loses them all. */
+#include "config.h"
+
+#include <event2/event.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "mpbgp/bgp_cfg.h"
+#include "mpbgp/gr.h"
+#include "mpbgp/rib.h"
+
+struct gr_state {
+	struct event *restart_ev;   /* the peer's Restart Time, from the session's end */
+	struct event *stale_ev;     /* our stale-path time, from its return */
+	bool stale[BGP_AF_MAX];
+	uint16_t restart_time;
+};
+
+static struct event_base *base;
+
+void bgp_gr_start(struct event_base *b)
+{
+	base = b;
+}
+
+void bgp_gr_local_capa(const struct bgp_peer *p, struct bgp_capa *c)
+{
+	const struct bgp *b = p->bgp;
+
+	if (b == NULL || b->gr_mode == BGP_GR_DISABLE)
+		return;
+	c->gr = true;
+	c->gr_notification = true;
+	c->gr_time = b->gr_restart_time;
+	if (b->gr_mode == BGP_GR_RESTART)
+		for (int af = 0; af < BGP_AF_MAX; af++)
+			c->gr_af[af] = p->cfg.af_active[af]; /* F bit: never (see above) */
+}
+
+static bool negotiated(const struct bgp_peer *p)
+{
+	return p->capa_sent.gr && p->capa_rcvd.gr;
+}
+
+/* RFC 4724 4.2, RFC 8538 4 */
+static bool graceful_end(const struct bgp_peer *p)
+{
+	if (!p->notif_seen)
+		return true;
+	if (!(p->capa_sent.gr_notification && p->capa_rcvd.gr_notification))
+		return false;
+	return !(p->notif_code == BGP_ERR_CEASE &&
+		 (p->notif_subcode == 2 || p->notif_subcode == 3 || p->notif_subcode == 4 ||
+		  p->notif_subcode == 9));
+}
+
+static void sweep(struct bgp_peer *p, int af, const char *why)
+{
+	struct gr_state *g = p->gr;
+	char pb[IPADDR_STRLEN];
+	size_t n = 0;
+
+	if (g == NULL || !g->stale[af])
+		return;
+	g->stale[af] = false;
+	if (p->bgp->rib[af] != NULL)
+		n = bgp_rib_sweep_stale(p->bgp->rib[af], p);
+	log_info("BGP peer %s: graceful restart: %zu stale %s routes withdrawn (%s)",
+		 bgp_peer_str(p, pb, sizeof(pb)), n, bgp_af_table[af].name, why);
+}
+
+static void state_free(struct bgp_peer *p)
+{
+	struct gr_state *g = p->gr;
+
+	if (g == NULL)
+		return;
+	if (g->restart_ev != NULL)
+		event_free(g->restart_ev);
+	if (g->stale_ev != NULL)
+		event_free(g->stale_ev);
+	free(g);
+	p->gr = NULL;
+}
+
+static void sweep_all(struct bgp_peer *p, const char *why)
+{
+	for (int af = 0; af < BGP_AF_MAX; af++)
+		sweep(p, af, why);
+	state_free(p);
+}
+
+static void restart_expired(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	sweep_all(arg, "the peer did not come back within its restart time");
+}
+
+static void stale_expired(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	sweep_all(arg, "stale-path time expired before End-of-RIB");
+}
+
+bool bgp_gr_peer_down(struct bgp_peer *p)
+{
+	struct gr_state *g;
+	struct timeval tv;
+	char pb[IPADDR_STRLEN];
+	bool any = false;
+
+	if (p->bgp->gr_mode == BGP_GR_DISABLE || !negotiated(p) || !graceful_end(p) ||
+	    p->capa_rcvd.gr_time == 0 || p->cfg.shutdown || base == NULL) {
+		sweep_all(p, "session ended");
+		return false;
+	}
+	if ((g = p->gr) == NULL)
+		g = p->gr = xcalloc(1, sizeof(*g));
+	for (int af = 0; af < BGP_AF_MAX; af++) {
+		struct bgp_rib *rib = p->bgp->rib[af];
+
+		if (rib == NULL)
+			continue;
+		bgp_adjout_peer_down(rib, p);
+		if (p->capa_rcvd.gr_af[af] && p->af_nego[af]) {
+			bgp_rib_mark_peer_stale(rib, p);
+			g->stale[af] = true;
+			any = true;
+		} else {
+			g->stale[af] = false;
+			bgp_rib_withdraw_peer(rib, p);
+		}
+	}
+	if (!any) {
+		state_free(p);
+		return true;
+	}
+	g->restart_time = p->capa_rcvd.gr_time;
+	if (g->stale_ev != NULL)
+		event_del(g->stale_ev);
+	if (g->restart_ev == NULL)
+		g->restart_ev = evtimer_new(base, restart_expired, p);
+	tv.tv_sec = g->restart_time;
+	tv.tv_usec = 0;
+	evtimer_add(g->restart_ev, &tv);
+	log_info("BGP peer %s: graceful restart: routes kept as stale for up to %u s",
+		 bgp_peer_str(p, pb, sizeof(pb)), g->restart_time);
+	return true;
+}
+
+void bgp_gr_established(struct bgp_peer *p)
+{
+	struct gr_state *g = p->gr;
+	struct timeval tv;
+
+	if (g == NULL)
+		return;
+	if (g->restart_ev != NULL)
+		event_del(g->restart_ev);
+	for (int af = 0; af < BGP_AF_MAX; af++)
+		if (g->stale[af] && !(p->capa_rcvd.gr && p->capa_rcvd.gr_af[af] &&
+				      p->capa_rcvd.gr_fwd[af] && p->af_nego[af]))
+			sweep(p, af, "forwarding state not preserved across the restart");
+	for (int af = 0; af < BGP_AF_MAX; af++)
+		if (g->stale[af]) {
+			if (g->stale_ev == NULL)
+				g->stale_ev = evtimer_new(base, stale_expired, p);
+			tv.tv_sec = p->bgp->gr_stalepath_time;
+			tv.tv_usec = 0;
+			evtimer_add(g->stale_ev, &tv);
+			return;
+		}
+	state_free(p);
+}
+
+void bgp_gr_eor(struct bgp_peer *p, int af)
+{
+	struct gr_state *g = p->gr;
+
+	if (g == NULL)
+		return;
+	sweep(p, af, "End-of-RIB");
+	for (int i = 0; i < BGP_AF_MAX; i++)
+		if (g->stale[i])
+			return;
+	state_free(p);
+}
+
+void bgp_gr_peer_deleted(struct bgp_peer *p)
+{
+	state_free(p); /* its routes go with it anyway */
+}
+
+bool bgp_gr_stale(const struct bgp_peer *p, int af)
+{
+	const struct gr_state *g = p->gr;
+
+	return g != NULL && g->stale[af];
+}
+
+/* ---- show bgp neighbors json: FRR's fields ---- */
+
+static const char *mode_str(const struct bgp *b)
+{
+	return b->gr_mode == BGP_GR_RESTART ? "Restart*" : b->gr_mode == BGP_GR_DISABLE ? "Disable*"
+											 : "Helper*";
+}
+
+static const char *remote_mode(const struct bgp_peer *p)
+{
+	if (!p->capa_rcvd.gr)
+		return p->state == BGP_ST_ESTABLISHED ? "Disable" : "NotApplicable";
+	for (int af = 0; af < BGP_AF_MAX; af++)
+		if (p->capa_rcvd.gr_af[af])
+			return "Restart";
+	return "Helper";
+}
+
+void bgp_gr_json(const struct bgp_peer *p, json_object *o, json_object *caps,
+		 bool (*eor_sent)(const struct bgp_peer *p, int af))
+{
+	json_object *gi = json_object_new_object(), *snd = json_object_new_object(),
+		    *rcv = json_object_new_object(), *t = json_object_new_object();
+
+	json_object_object_add(caps, "gracefulRestart",
+			       json_object_new_string(negotiated(p)	  ? "advertisedAndReceived"
+						      : p->capa_sent.gr ? "advertised"
+						      : p->capa_rcvd.gr ? "received"
+									  : "no"));
+	if (p->capa_rcvd.gr)
+		json_object_object_add(caps, "gracefulRestartRemoteTimerMsecs",
+				       json_object_new_int64((int64_t)p->capa_rcvd.gr_time * 1000));
+	for (int af = 0; af < BGP_AF_MAX; af++) {
+		if (!p->af_nego[af])
+			continue;
+		if (eor_sent(p, af))
+			json_object_object_add(snd, bgp_af_table[af].json_name, json_object_new_boolean(true));
+		if (p->eor_rcvd[af])
+			json_object_object_add(rcv, bgp_af_table[af].json_name, json_object_new_boolean(true));
+	}
+	json_object_object_add(gi, "endOfRibSend", snd);
+	json_object_object_add(gi, "endOfRibRecv", rcv);
+	json_object_object_add(gi, "localGrMode", json_object_new_string(mode_str(p->bgp)));
+	json_object_object_add(gi, "remoteGrMode", json_object_new_string(remote_mode(p)));
+	json_object_object_add(gi, "rBit", json_object_new_boolean(p->capa_rcvd.gr_restarting));
+	json_object_object_add(gi, "nBit", json_object_new_boolean(p->capa_rcvd.gr_notification));
+	json_object_object_add(t, "configuredRestartTimer", json_object_new_int(p->bgp->gr_restart_time));
+	json_object_object_add(t, "receivedRestartTimer", json_object_new_int(p->capa_rcvd.gr_time));
+	json_object_object_add(gi, "timers", t);
+	for (int af = 0; af < BGP_AF_MAX; af++) {
+		json_object *x, *st, *xt;
+
+		if (!p->af_nego[af] && !bgp_gr_stale(p, af))
+			continue;
+		x = json_object_new_object();
+		st = json_object_new_object();
+		xt = json_object_new_object();
+		json_object_object_add(x, "fBit", json_object_new_boolean(p->capa_rcvd.gr_fwd[af]));
+		json_object_object_add(st, "endOfRibSend", json_object_new_boolean(eor_sent(p, af)));
+		json_object_object_add(st, "endOfRibRecv", json_object_new_boolean(p->eor_rcvd[af]));
+		json_object_object_add(x, "endOfRibStatus", st);
+		json_object_object_add(xt, "stalePathTimer", json_object_new_int(p->bgp->gr_stalepath_time));
+		json_object_object_add(x, "timers", xt);
+		/* ours: routes kept stale for this peer right now */
+		json_object_object_add(x, "staleRoutesKept", json_object_new_boolean(bgp_gr_stale(p, af)));
+		json_object_object_add(gi, bgp_af_table[af].json_name, x);
+	}
+	json_object_object_add(o, "gracefulRestartInfo", gi);
+}
+
