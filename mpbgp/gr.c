@@ -147,7 +147,8 @@ bool bgp_gr_peer_down(struct bgp_peer *p)
 		if (rib == NULL)
 			continue;
 		bgp_adjout_peer_down(rib, p);
-		if (p->capa_rcvd.gr_af[af] && p->af_nego[af]) {
+		/* (af_nego is already cleared: the session is gone) */
+		if (p->capa_rcvd.gr_af[af] && p->adj_in[af] != NULL) {
 			bgp_rib_mark_peer_stale(rib, p);
 			g->stale[af] = true;
 			any = true;
