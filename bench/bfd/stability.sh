@@ -40,7 +40,8 @@ cleanup() {
 	for n in p1 p2 f1 f2; do ip netns del "$P$n" 2>/dev/null; done
 	rm -rf "$TMPD"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 pair() { # pair NS1 NS2
 	ip netns add "$1" && ip netns add "$2" || exit 1

@@ -33,7 +33,8 @@ cleanup() {
 	ip netns del "$NB" 2>/dev/null
 	rm -rf "$TMPD"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 1' INT TERM
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
 [ -x /usr/lib/frr/bgpd ] || { echo "SKIP: no FRR"; exit 77; }

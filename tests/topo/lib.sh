@@ -16,7 +16,8 @@ topo_init() {
 	TP="pt$$$1"
 	TMPD=$(mktemp -d "/tmp/$TP.XXXXXX")
 	export PE_RUNDIR="$TMPD/run"
-	trap topo_cleanup EXIT INT TERM
+	trap topo_cleanup EXIT
+	trap 'exit 1' INT TERM # cleanup runs once, then the script stops
 	if [ "$(id -u)" != 0 ]; then
 		echo "SKIP: namespace tests need root"
 		exit 77
