@@ -10,15 +10,22 @@
  * bit neither (ped cannot tell a restart from a first start).
  *
  * Helper: when a session with a peer that sent the capability ends without
- * a NOTIFICATION (TCP reset, the process gone), or with one other than
- * Cease/Administrative Shutdown, Peer De-configured, Administrative Reset
- * or Hard Reset when both sides set the N bit (RFC 8538 4), the peer's
+ * a NOTIFICATION (TCP reset, the process gone, or a new connection from
+ * the peer while the old one still looks up, RFC 4724 4.2), the peer's
  * routes of each family it listed are kept, marked stale, for its Restart
  * Time; the rest are withdrawn at once. When it comes back: a family it no
  * longer lists, or lists without the F bit, loses its stale routes at
  * once; the others keep them until the family's End-of-RIB (or our
  * stale-path time) and then lose only those not announced again. A peer
- * that does not come back within its Restart Time loses them all. */
+ * that does not come back within its Restart Time loses them all; the
+ * stale-path timer, once started, is not restarted by further flaps, so a
+ * peer that keeps flapping without End-of-RIB loses them too.
+ *
+ * Not the N bit (RFC 8538): with it a peer keeps our routes after any
+ * NOTIFICATION but Cease/Hard Reset, so every administrative reset,
+ * maximum-prefix or BFD down of ours would need to be sent as a Hard
+ * Reset first. Without it, a NOTIFICATION either way ends graceful
+ * restart, as RFC 4724 says. */
 #include "config.h"
 
 #include <event2/event.h>
@@ -53,7 +60,6 @@ void bgp_gr_local_capa(const struct bgp_peer *p, struct bgp_capa *c)
 	if (b == NULL || b->gr_mode == BGP_GR_DISABLE)
 		return;
 	c->gr = true;
-	c->gr_notification = true;
 	c->gr_time = b->gr_restart_time;
 	if (b->gr_mode == BGP_GR_RESTART)
 		for (int af = 0; af < BGP_AF_MAX; af++)
@@ -65,16 +71,10 @@ static bool negotiated(const struct bgp_peer *p)
 	return p->capa_sent.gr && p->capa_rcvd.gr;
 }
 
-/* RFC 4724 4.2, RFC 8538 4 */
+/* RFC 4724 4.2 (no N bit: see above) */
 static bool graceful_end(const struct bgp_peer *p)
 {
-	if (!p->notif_seen)
-		return true;
-	if (!(p->capa_sent.gr_notification && p->capa_rcvd.gr_notification))
-		return false;
-	return !(p->notif_code == BGP_ERR_CEASE &&
-		 (p->notif_subcode == 2 || p->notif_subcode == 3 || p->notif_subcode == 4 ||
-		  p->notif_subcode == 9));
+	return !p->notif_seen;
 }
 
 static void sweep(struct bgp_peer *p, int af, const char *why)
@@ -162,8 +162,7 @@ bool bgp_gr_peer_down(struct bgp_peer *p)
 		return true;
 	}
 	g->restart_time = p->capa_rcvd.gr_time;
-	if (g->stale_ev != NULL)
-		event_del(g->stale_ev);
+	/* a stale-path timer already running keeps running (a flapping peer) */
 	if (g->restart_ev == NULL)
 		g->restart_ev = evtimer_new(base, restart_expired, p);
 	tv.tv_sec = g->restart_time;
@@ -184,16 +183,17 @@ void bgp_gr_established(struct bgp_peer *p)
 	if (g->restart_ev != NULL)
 		event_del(g->restart_ev);
 	for (int af = 0; af < BGP_AF_MAX; af++)
-		if (g->stale[af] && !(p->capa_rcvd.gr && p->capa_rcvd.gr_af[af] &&
+		if (g->stale[af] && !(p->capa_sent.gr && p->capa_rcvd.gr && p->capa_rcvd.gr_af[af] &&
 				      p->capa_rcvd.gr_fwd[af] && p->af_nego[af]))
 			sweep(p, af, "forwarding state not preserved across the restart");
 	for (int af = 0; af < BGP_AF_MAX; af++)
 		if (g->stale[af]) {
-			if (g->stale_ev == NULL)
+			if (g->stale_ev == NULL) {
 				g->stale_ev = evtimer_new(base, stale_expired, p);
-			tv.tv_sec = p->bgp->gr_stalepath_time;
-			tv.tv_usec = 0;
-			evtimer_add(g->stale_ev, &tv);
+				tv.tv_sec = p->bgp->gr_stalepath_time;
+				tv.tv_usec = 0;
+				evtimer_add(g->stale_ev, &tv);
+			}
 			return;
 		}
 	state_free(p);
@@ -210,6 +210,11 @@ void bgp_gr_eor(struct bgp_peer *p, int af)
 		if (g->stale[i])
 			return;
 	state_free(p);
+}
+
+void bgp_gr_flush(struct bgp_peer *p)
+{
+	sweep_all(p, "shut down or reconfigured");
 }
 
 void bgp_gr_peer_deleted(struct bgp_peer *p)
@@ -234,8 +239,10 @@ static const char *mode_str(const struct bgp *b)
 
 static const char *remote_mode(const struct bgp_peer *p)
 {
+	if (p->state != BGP_ST_ESTABLISHED || !p->capa_sent.gr)
+		return "NotApplicable"; /* FRR */
 	if (!p->capa_rcvd.gr)
-		return p->state == BGP_ST_ESTABLISHED ? "Disable" : "NotApplicable";
+		return "Disable";
 	for (int af = 0; af < BGP_AF_MAX; af++)
 		if (p->capa_rcvd.gr_af[af])
 			return "Restart";
@@ -248,11 +255,13 @@ void bgp_gr_json(const struct bgp_peer *p, json_object *o, json_object *caps,
 	json_object *gi = json_object_new_object(), *snd = json_object_new_object(),
 		    *rcv = json_object_new_object(), *t = json_object_new_object();
 
-	json_object_object_add(caps, "gracefulRestart",
-			       json_object_new_string(negotiated(p)	  ? "advertisedAndReceived"
-						      : p->capa_sent.gr ? "advertised"
-						      : p->capa_rcvd.gr ? "received"
-									  : "no"));
+	/* FRR: gracefulRestart when both, gracefulRestartCapability when one side */
+	if (negotiated(p))
+		json_object_object_add(caps, "gracefulRestart",
+				       json_object_new_string("advertisedAndReceived"));
+	else if (p->capa_sent.gr || p->capa_rcvd.gr)
+		json_object_object_add(caps, "gracefulRestartCapability",
+				       json_object_new_string(p->capa_sent.gr ? "advertised" : "received"));
 	if (p->capa_rcvd.gr)
 		json_object_object_add(caps, "gracefulRestartRemoteTimerMsecs",
 				       json_object_new_int64((int64_t)p->capa_rcvd.gr_time * 1000));

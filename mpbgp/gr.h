@@ -22,6 +22,8 @@ void bgp_gr_established(struct bgp_peer *p);
 /* End-of-RIB from p for af: its routes still stale go. */
 void bgp_gr_eor(struct bgp_peer *p, int af);
 void bgp_gr_peer_deleted(struct bgp_peer *p);
+/* Stale routes of p go now (shutdown, graceful restart turned off). */
+void bgp_gr_flush(struct bgp_peer *p);
 bool bgp_gr_stale(const struct bgp_peer *p, int af);
 /* FRR's gracefulRestartInfo into o and the capability into caps. */
 void bgp_gr_json(const struct bgp_peer *p, struct json_object *o, struct json_object *caps,

@@ -9,8 +9,11 @@
 
 static void reset_all(struct bgp *b)
 {
-	for (struct bgp_peer *p = b->peers; p != NULL; p = p->next)
+	for (struct bgp_peer *p = b->peers; p != NULL; p = p->next) {
+		if (b->gr_mode == BGP_GR_DISABLE)
+			bgp_gr_flush(p);
 		bgp_peer_changed(p, true); /* a capability: the sessions restart */
+	}
 }
 
 static int gr_cmd(struct cli *cli, const struct cmd_args *a)

@@ -241,7 +241,9 @@ static int capa_decode(uint8_t ccode, struct wbuf *v, struct bgp_capa *c, uint8_
 
 		if (wbuf_left(v) < 2 || (wbuf_left(v) - 2) % 4 != 0 || wbuf_get_u16(v, &ft) == -1)
 			goto bad_len;
-		c->gr = true;
+		c->gr = true; /* RFC 4724 3: only the last instance counts */
+		memset(c->gr_af, 0, sizeof(c->gr_af));
+		memset(c->gr_fwd, 0, sizeof(c->gr_fwd));
 		c->gr_restarting = (ft & 0x8000) != 0;
 		c->gr_notification = (ft & 0x4000) != 0;
 		c->gr_time = ft & 0x0fff;

@@ -487,6 +487,25 @@ static void collision_resolve(struct bgp_peer *p, const struct bgp_open *o)
 	char a[IPADDR_STRLEN];
 	bool keep_new;
 
+	if (p->state == BGP_ST_ESTABLISHED && p->capa_sent.gr && p->capa_rcvd.gr) {
+		/* RFC 4724 4.2: a new connection from a peer that can restart
+		 * gracefully, while the old one still looks up: the peer
+		 * restarted and its FIN got lost. The old session ends as a TCP
+		 * failure would (no NOTIFICATION: its routes are kept, stale) and
+		 * the new one carries on. */
+		struct bgp_fsm_arg arg = { .quiet = true,
+					   .reason = "the peer restarted (a new connection, RFC 4724 4.2)" };
+
+		log_info("peer %s: new connection while Established: the peer restarted",
+			 addr_str(&p->cfg.addr, a, sizeof(a)));
+		bgp_fsm_event(p, BGP_EV_COLLISION_DUMP, &arg);
+		if (p->state == BGP_ST_OPENSENT) {
+			struct bgp_fsm_arg oa = { .open = o };
+
+			bgp_fsm_event(p, BGP_EV_OPEN, &oa);
+		}
+		return;
+	}
 	if (p->state == BGP_ST_ESTABLISHED)
 		keep_new = false; /* 6.8: an Established connection wins */
 	else if (p->state < BGP_ST_OPENSENT || !s->conn->outgoing)

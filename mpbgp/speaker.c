@@ -684,9 +684,10 @@ static void peer_routes_drop(struct bgp_peer *p)
 static void peer_deleted(struct bgp_peer *p)
 {
 	mp_restart_cancel(p);
+	bgp_peer_free_session(p); /* (its down hook runs first) */
 	bgp_gr_peer_deleted(p);
-	bgp_peer_free_session(p);
 	peer_routes_drop(p);
+	bgp_rtc_peer_down(p);
 }
 
 static void peer_changed(struct bgp_peer *p, bool needs_reset)
@@ -695,6 +696,7 @@ static void peer_changed(struct bgp_peer *p, bool needs_reset)
 		return;
 	if (p->cfg.shutdown) {
 		bgp_peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN);
+		bgp_gr_flush(p); /* routes kept for a restarting peer go with it */
 		return;
 	}
 	if (!needs_reset && p->state == BGP_ST_ESTABLISHED) {

@@ -4,8 +4,8 @@
 # its own veth pair, at transmit/receive intervals of 100, 50, 20 and 10 ms
 # with Detect Mult 3, idle and with both CPUs kept busy by two spinning
 # shell loops (one per core). Each step reconfigures the timers live, waits
-# for the session to be up at the new rate, clears the counters, then counts
-# session-down events on both ends for SECS seconds. The two pairs are
+# for the session to be up at the new rate, then counts session-down events
+# on both ends over SECS seconds (counters read before and after). The two pairs are
 # measured one after the other (the other pair shut down), in alternating
 # order over PASSES passes.
 #   bench/bfd/stability.sh [-s SECS] [-p PASSES] [-t "100 50 20 10"]
@@ -103,13 +103,16 @@ measure() { # measure IMPL MS -> "downs pps"
 	done
 	[ $ok = 1 ] || { echo "never-up -"; return; }
 	sleep 1
-	for i in 1 2; do show "$impl" "$i" "clear bfd peer 10.0.0.$((3 - i)) counters" >/dev/null; done
+	# counters read before and after the window (bfdd's `clear ... counters`
+	# leaves session-down alone, so the difference is what counts)
+	a1=$(show "$impl" 1 'show bfd peers counters json' | field session-down)
+	a2=$(show "$impl" 2 'show bfd peers counters json' | field session-down)
 	r0=$(show "$impl" 1 'show bfd peers counters json' | field control-packet-input)
 	sleep "$SECS"
 	d1=$(show "$impl" 1 'show bfd peers counters json' | field session-down)
 	d2=$(show "$impl" 2 'show bfd peers counters json' | field session-down)
 	r1=$(show "$impl" 1 'show bfd peers counters json' | field control-packet-input)
-	echo "$((d1 + d2)) $(( (r1 - r0) / SECS ))"
+	echo "$((d1 - a1 + d2 - a2)) $(( (r1 - r0) / SECS ))"
 }
 busy() {
 	if [ "$1" = 1 ]; then

@@ -10,7 +10,10 @@
 # 10.9.1.0/24: after its End-of-RIB the route it announced again is no
 # longer stale and the other is gone; FRR killed and not restarted: the
 # stale route goes when the 8 s restart time expires (measured); with
-# `bgp graceful-restart-disable` on ped, a killed FRR's routes go at once.
+# `bgp graceful-restart-disable` on ped, a killed FRR's routes go at once;
+# a restart whose FIN was lost (FRR reconnects while ped's session still
+# looks Established) is taken as a restart: the old session ends without a
+# NOTIFICATION and the routes are kept.
 . "$(dirname "$0")/lib.sh"
 topo_init bgr
 if [ ! -x /usr/lib/frr/bgpd ]; then
@@ -89,7 +92,7 @@ in_table() { "$PESH" -N "$NA" -c "show ip route json" | grep -q "\"$1\""; }
 waitfor() { local _; for _ in $(seq "${TRIES:-60}"); do "$@" && return 0; sleep 0.2; done; return 1; }
 
 check "Established with the capability both ways (ped's view, FRR's field names)" "${N[@]}" \
-	'{"10.0.0.2":{"bgpState":"Established","neighborCapabilities":{"gracefulRestart":"advertisedAndReceived","gracefulRestartRemoteTimerMsecs":8000},"gracefulRestartInfo":{"localGrMode":"Helper*","remoteGrMode":"Restart","nBit":true,"timers":{"configuredRestartTimer":120,"receivedRestartTimer":8},"ipv4Unicast":{"fBit":true}}}}' 100
+	'{"10.0.0.2":{"bgpState":"Established","neighborCapabilities":{"gracefulRestart":"advertisedAndReceived","gracefulRestartRemoteTimerMsecs":8000},"gracefulRestartInfo":{"localGrMode":"Helper*","remoteGrMode":"Restart","timers":{"configuredRestartTimer":120,"receivedRestartTimer":8},"ipv4Unicast":{"fBit":true}}}}' 100
 check "FRR sees ped as a helper" sh -c "'${VTY[0]}' '${VTY[1]}' '${VTY[2]}' -c 'show bgp neighbors 10.0.0.1 json' | $JSONCMP '{\"10.0.0.1\":{\"gracefulRestartInfo\":{\"remoteGrMode\":\"Helper\"}}}'"
 check "both routes received" waitfor has_fresh 10.9.2.0/24
 check "FRR's End-of-RIB recorded" "${N[@]}" '{"10.0.0.2":{"gracefulRestartInfo":{"endOfRibRecv":{"ipv4Unicast":true}}}}' 20
@@ -117,10 +120,30 @@ echo "    measured: the stale route went $(( (T1 - T0) / 1000000 )) ms after FRR
 check "gone after the restart time" test $(( (T1 - T0) / 1000000 )) -ge 7500 -a $(( (T1 - T0) / 1000000 )) -le 12000
 check "the kernel route too" sh -c "! '$PESH' -N '$NA' -c 'show ip route json' | grep -q 10.9.1.0/24"
 
+# a restart whose FIN is lost (a blackhole on FRR's side when it dies): ped's
+# session still looks up when FRR's new connection arrives (RFC 4724 4.2)
+frr_start || fail "FRR bgpd restarted"
+check "FRR back once more" "${N[@]}" '{"10.0.0.2":{"bgpState":"Established"}}' 100
+check "its route is back" waitfor has_fresh 10.9.1.0/24
+EST0=$("$PESH" -N "$NA" -c "show bgp neighbors 10.0.0.2 json" | $PY -c 'import json,sys; print(json.load(sys.stdin)["10.0.0.2"]["connectionsEstablished"])')
+ip -n "$NB" route add blackhole 10.0.0.1/32
+frr_kill
+# the dead process's socket would retransmit its FIN once the route is back:
+# destroy it (ss -K, INET_DIAG_DESTROY) so that it never reaches ped
+ip netns exec "$NB" ss -K '( sport = :179 or dport = :179 )' >/dev/null 2>&1
+ip -n "$NB" route del blackhole 10.0.0.1/32
+check "FRR dead with its FIN lost: ped's session still Established" "${N[@]}" '{"10.0.0.2":{"bgpState":"Established"}}' 1
+frr_start || fail "FRR bgpd restarted"
+check "the new connection replaces the old one" "${N[@]}" \
+	"{\"10.0.0.2\":{\"bgpState\":\"Established\",\"connectionsEstablished\":$((EST0 + 1))}}" 100
+check "as a restart: the route stayed and is fresh again after End-of-RIB" waitfor has_fresh 10.9.1.0/24
+check "ped said why" grep -q "new connection while Established: the peer restarted" "$TMPD/$NA.log"
+
 "$PESH" -N "$NA" -c "configure terminal" -c "router bgp 65000" -c "bgp graceful-restart-disable" >/dev/null
+frr_kill
 frr_start || fail "FRR bgpd restarted"
 check "with graceful-restart-disable: Established, no capability from ped" "${N[@]}" \
-	'{"10.0.0.2":{"bgpState":"Established","neighborCapabilities":{"gracefulRestart":"received"},"gracefulRestartInfo":{"localGrMode":"Disable*"}}}' 100
+	'{"10.0.0.2":{"bgpState":"Established","neighborCapabilities":{"gracefulRestartCapability":"received"},"gracefulRestartInfo":{"localGrMode":"Disable*"}}}' 100
 check "the route is back" waitfor has_fresh 10.9.1.0/24
 frr_kill
 check "killed: its routes go at once" waitfor absent 10.9.1.0/24
