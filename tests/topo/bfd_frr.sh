@@ -29,14 +29,7 @@ VB="${TP}y"
 FRUN="$TMPD/frr"
 PY=/usr/bin/python3
 
-ip netns add "$NA" && ip netns add "$NB" || exit 1
-ip -n "$NA" link set lo up
-ip -n "$NB" link set lo up
-ip link add "$VA" netns "$NA" type veth peer name "$VB" netns "$NB" || exit 1
-ip -n "$NA" addr add 10.0.0.1/30 dev "$VA"
-ip -n "$NA" link set "$VA" up
-ip -n "$NB" addr add 10.0.0.2/30 dev "$VB"
-ip -n "$NB" link set "$VB" up
+ns_pair "$NA" "$NB" "$VA" "$VB" 10.0.0.1/30 10.0.0.2/30 || exit 1
 
 mkdir -p "$FRUN"
 cat >"$FRUN/zebra.conf" <<EOF

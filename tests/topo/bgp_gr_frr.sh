@@ -25,14 +25,7 @@ NB="${TP}b"
 FRUN="$TMPD/frr"
 PY=/usr/bin/python3
 
-ip netns add "$NA" && ip netns add "$NB" || exit 1
-ip -n "$NA" link set lo up
-ip -n "$NB" link set lo up
-ip link add "${TP}x" netns "$NA" type veth peer name "${TP}y" netns "$NB" || exit 1
-ip -n "$NA" addr add 10.0.0.1/30 dev "${TP}x"
-ip -n "$NA" link set "${TP}x" up
-ip -n "$NB" addr add 10.0.0.2/30 dev "${TP}y"
-ip -n "$NB" link set "${TP}y" up
+ns_pair "$NA" "$NB" "${TP}x" "${TP}y" 10.0.0.1/30 10.0.0.2/30 || exit 1
 mkdir -p "$FRUN"
 chmod 755 "$TMPD" "$FRUN"
 

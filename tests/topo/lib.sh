@@ -39,6 +39,19 @@ topo_cleanup() {
 	rm -rf "$TMPD"
 }
 
+# ns_pair NSA NSB IFA IFB ADDRA ADDRB: two namespaces with lo up, joined by a
+# veth pair IFA (in NSA, ADDRA) -- IFB (in NSB, ADDRB), both up
+ns_pair() {
+	ip netns add "$1" && ip netns add "$2" || return 1
+	ip -n "$1" link set lo up
+	ip -n "$2" link set lo up
+	ip link add "$3" netns "$1" type veth peer name "$4" netns "$2" || return 1
+	ip -n "$1" addr add "$5" dev "$3"
+	ip -n "$1" link set "$3" up
+	ip -n "$2" addr add "$6" dev "$4"
+	ip -n "$2" link set "$4" up
+}
+
 ok() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
 fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
 check() { # check "description" command...
