@@ -134,7 +134,7 @@ size_t bfd_sess_count(void)
 	return nsessions;
 }
 
-static bool key_equal(const struct bfd_key *a, const struct bfd_key *b)
+bool bfd_key_equal(const struct bfd_key *a, const struct bfd_key *b)
 {
 	return a->multihop == b->multihop && ipaddr_equal(&a->peer, &b->peer) &&
 	       a->local.af == b->local.af && (a->local.af == 0 || ipaddr_equal(&a->local, &b->local)) &&
@@ -144,7 +144,7 @@ static bool key_equal(const struct bfd_key *a, const struct bfd_key *b)
 struct bfd_sess *bfd_sess_lookup(const struct bfd_key *k)
 {
 	for (struct bfd_sess *s = sessions; s != NULL; s = s->next)
-		if (key_equal(&s->key, k))
+		if (bfd_key_equal(&s->key, k))
 			return s;
 	return NULL;
 }
@@ -307,12 +307,6 @@ const char *bfd_key_str(const struct bfd_key *k, char *buf, size_t len)
 	return buf;
 }
 
-static const char *sess_name(const struct bfd_sess *s, char *buf, size_t len)
-{
-	bfd_key_str(&s->key, buf, len);
-	return buf;
-}
-
 static void tx_schedule(struct bfd_sess *s, bool now);
 
 static void notify(struct bfd_sess *s, uint8_t old)
@@ -320,7 +314,7 @@ static void notify(struct bfd_sess *s, uint8_t old)
 	struct bfd_client *c, *next;
 	char name[128];
 
-	log_info("BFD peer %s: %s -> %s%s%s", sess_name(s, name, sizeof(name)), bfd_state_str(old),
+	log_info("BFD peer %s: %s -> %s%s%s", bfd_key_str(&s->key, name, sizeof(name)), bfd_state_str(old),
 		 bfd_state_str(s->state), s->diag ? ", " : "", s->diag ? bfd_diag_str(s->diag) : "");
 	enter();
 	for (c = s->clients; c != NULL; c = next) {
@@ -903,13 +897,13 @@ static void sess_start(struct bfd_sess *s)
 		s->rx = NULL;
 		if (!s->start_warned)
 			log_warnx("BFD peer %s: cannot open its sockets%s; retrying every 5 s",
-				  sess_name(s, name, sizeof(name)),
+				  bfd_key_str(&s->key, name, sizeof(name)),
 				  s->key.vrf[0] ? " (VRF namespace missing?)" : "");
 		s->start_warned = true;
 		return;
 	}
 	if (s->start_warned)
-		log_info("BFD peer %s: sockets open", sess_name(s, name, sizeof(name)));
+		log_info("BFD peer %s: sockets open", bfd_key_str(&s->key, name, sizeof(name)));
 	s->start_warned = false;
 	s->tx_ev = evtimer_new(base, tx_timer, s);
 	s->detect_ev = evtimer_new(base, detect_timer, s);

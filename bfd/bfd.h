@@ -148,6 +148,7 @@ struct bfd_sess *bfd_sess_by_disc(uint32_t disc);
 /* "PEER [multihop] [local-address A] [interface IF] [vrf NAME]", as in
  * the configuration */
 const char *bfd_key_str(const struct bfd_key *k, char *buf, size_t len);
+bool bfd_key_equal(const struct bfd_key *a, const struct bfd_key *b);
 /* A `peer` line: the session, created if absent. NULL + err on refusal. */
 struct bfd_sess *bfd_peer_get(const struct bfd_key *k, char *err, size_t errlen);
 /* `no peer`: drops the configuration; the session stays while clients want it. */

@@ -155,6 +155,9 @@ void bgp_config_write(struct cli *cli);
  * node (NULL, after saying so, when the instance is gone). */
 struct bgp *bgp_cli_instance(struct cli *cli);
 int bgp_cli_af(struct cli *cli);
+struct cmd_args;
+int bgp_cli_exit_af(struct cli *cli, const struct cmd_args *a); /* `exit-address-family` */
+#define BGP_STR "BGP information\n"                            /* command help */
 
 /* neighbor_cli.c */
 void bgp_neighbor_cli_init(void);

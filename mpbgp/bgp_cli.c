@@ -19,7 +19,6 @@
 #include "mpbgp/speaker.h"
 #include "vrf/vrf.h"
 
-#define BGP_STR "BGP information\n"
 #define AS_STR "AS number\n"
 
 /* ---- context ---- */
@@ -239,7 +238,7 @@ static int address_family_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
-static int exit_af_cmd(struct cli *cli, const struct cmd_args *a)
+int bgp_cli_exit_af(struct cli *cli, const struct cmd_args *a)
 {
 	(void)a;
 	cli_exit_node(cli);
@@ -1004,7 +1003,7 @@ static const struct cmd_def af_cmds[] = {
 	  import_vrf_cmd },
 	{ "[no] bgp retain route-target all",
 	  NO_STR BGP_STR "Retain BGP updates\nRetain routes by RT\nRetain all routes\n", bgp_flag_cmd },
-	{ "exit-address-family", "Exit from Address Family configuration mode\n", exit_af_cmd },
+	{ "exit-address-family", "Exit from Address Family configuration mode\n", bgp_cli_exit_af },
 };
 
 /* FRR takes these at the `router bgp` level as IPv4 unicast (ctx_af()

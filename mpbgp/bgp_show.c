@@ -23,7 +23,6 @@
 #include "mpbgp/vpn.h"
 #include "vrf/vrf.h"
 
-#define BGP_STR "BGP information\n"
 
 static const char *a4(uint32_t a, char *buf)
 {

@@ -61,7 +61,6 @@ void bgp_gr_config_write(struct cli *cli, const struct bgp *b)
 		cli_out(cli, " bgp graceful-restart preserve-fw-state\n");
 }
 
-#define BGP_STR "BGP information\n"
 #define GR_STR "Graceful restart capability parameters\n"
 static const struct cmd_def cmds[] = {
 	{ "[no] bgp graceful-restart", NO_STR BGP_STR GR_STR, gr_cmd },

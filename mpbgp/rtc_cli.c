@@ -27,13 +27,6 @@ static int af_rtc_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
-static int exit_af_cmd(struct cli *cli, const struct cmd_args *a)
-{
-	(void)a;
-	cli_exit_node(cli);
-	return CMD_SUCCESS;
-}
-
 static int activate_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	struct bgp *b = bgp_cli_instance(cli);
@@ -157,7 +150,7 @@ static const struct cmd_def rtc_cmds[] = {
 	  NO_STR "Specify neighbor router\nNeighbor address\nNeighbor IPv6 address\n"
 		 "Enable the Address Family for this Neighbor\n",
 	  activate_cmd },
-	{ "exit-address-family", "Exit from Address Family configuration mode\n", exit_af_cmd },
+	{ "exit-address-family", "Exit from Address Family configuration mode\n", bgp_cli_exit_af },
 };
 
 static const struct cmd_def show_cmds[] = {

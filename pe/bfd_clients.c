@@ -114,13 +114,6 @@ static void drop(struct bgp_peer *p)
 	p->bfd = NULL;
 }
 
-static bool key_same(const struct bfd_key *a, const struct bfd_key *b)
-{
-	return a->multihop == b->multihop && ipaddr_equal(&a->peer, &b->peer) &&
-	       a->local.af == b->local.af && (a->local.af == 0 || ipaddr_equal(&a->local, &b->local)) &&
-	       strcmp(a->vrf, b->vrf) == 0 && strcmp(a->ifname, b->ifname) == 0;
-}
-
 static void track(struct bgp_peer *p)
 {
 	struct peer_bfd *pb = p->bfd;
@@ -132,7 +125,7 @@ static void track(struct bgp_peer *p)
 		return;
 	}
 	complete = want_key(p, pb, &k);
-	if (pb != NULL && pb->c != NULL && complete && key_same(&pb->key, &k) &&
+	if (pb != NULL && pb->c != NULL && complete && bfd_key_equal(&pb->key, &k) &&
 	    pb->min_ttl == min_ttl(p)) {
 		if (strcmp(pb->profile, p->cfg.bfd_profile) != 0) {
 			/* in place: the session and its discriminator stay */
