@@ -28,7 +28,17 @@
  *    it to that neighbor until the label changes, it asks (Request) or its
  *    session restarts (A.1.6 LRl.5-6, as ldpd).
  *  - Only next hops in a neighbor's address list count (not its LSR ID);
- *    the LFIB entry carries only next hops with a binding (ECMP). */
+ *    the LFIB entry carries only next hops with a binding (ECMP).
+ *
+ * Graceful restart, helper side (RFC 3478): a neighbor whose session went
+ * down while it preserves its forwarding stays in the table, marked down,
+ * with its received bindings marked stale: they keep their place in the
+ * LFIB and in BGP's labelled paths, its addresses keep mapping next hops,
+ * and nothing is advertised to it. When it comes back, the addresses it had
+ * are kept beside those it advertises again until the sweep, each Label
+ * Mapping it sends again refreshes a binding, and lde_nbr_stale_sweep()
+ * deletes what was not refreshed, as a withdraw would (no Release: those
+ * labels belong to its previous session). The timers are ldp/gr.c's. */
 #include "config.h"
 
 #include <stdio.h>
@@ -43,6 +53,10 @@ struct lde_nbr {
 	uint32_t lsr_id;
 	uint32_t *addrs;
 	int naddrs, addrcap;
+	bool down;           /* session down, kept for its stale bindings (RFC 3478) */
+	uint32_t *old_addrs; /* addresses from before its restart, kept until the sweep */
+	int nold;
+	size_t nstale;       /* its stale bindings */
 };
 
 /* A FEC's state toward one neighbor: its LIB entry and our advertisement. */
@@ -54,6 +68,7 @@ struct fec_nbr {
 	bool released;       /* it released our current label: do not resend */
 	bool req_pending;    /* a Label Request waits for a local label */
 	uint32_t req_id;
+	bool stale;          /* remote kept across the neighbor's restart, not refreshed */
 };
 
 /* A label we withdrew from a neighbor, waiting for its Release (A.1.6). */
@@ -136,27 +151,52 @@ static struct lde_nbr *nbr_find(const struct lde *lde, uint32_t lsr_id)
 	return NULL;
 }
 
+/* A received message's neighbor: up (a down one has no session). */
+static struct lde_nbr *nbr_live(const struct lde *lde, uint32_t lsr_id)
+{
+	struct lde_nbr *n = nbr_find(lde, lsr_id);
+
+	return n != NULL && !n->down ? n : NULL;
+}
+
+static bool addr_in(const uint32_t *v, int n, uint32_t addr)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i] == addr)
+			return true;
+	return false;
+}
+
+/* The neighbor that owns a next hop: by the addresses it advertises now,
+ * else by those it had before a restart while its stale bindings are kept. */
 static struct lde_nbr *nbr_find_addr(const struct lde *lde, uint32_t addr)
 {
 	struct lde_nbr *n;
-	int i;
 
 	if (addr == 0)
 		return NULL;
 	for (n = lde->nbrs; n; n = n->next)
-		for (i = 0; i < n->naddrs; i++)
-			if (n->addrs[i] == addr)
-				return n;
+		if (addr_in(n->addrs, n->naddrs, addr))
+			return n;
+	for (n = lde->nbrs; n; n = n->next)
+		if (addr_in(n->old_addrs, n->nold, addr))
+			return n;
 	return NULL;
 }
 
 static bool nbr_has_addr(const struct lde_nbr *n, uint32_t addr)
 {
-	int i;
+	return addr_in(n->addrs, n->naddrs, addr);
+}
 
-	for (i = 0; i < n->naddrs; i++)
-		if (n->addrs[i] == addr)
+/* Removes addr from v[0..*n); true if it was there. */
+static bool addr_remove(uint32_t *v, int *n, uint32_t addr)
+{
+	for (int i = 0; i < *n; i++)
+		if (v[i] == addr) {
+			v[i] = v[--*n];
 			return true;
+		}
 	return false;
 }
 
@@ -305,6 +345,14 @@ static struct fec_nbr *fn_get(struct fec *f, struct lde_nbr *n)
 static bool fn_empty(const struct fec_nbr *fn)
 {
 	return fn->remote == NONE && fn->sent == NONE && !fn->req_pending && !fn->released;
+}
+
+static void fn_unstale(struct fec_nbr *fn)
+{
+	if (fn->stale) {
+		fn->stale = false;
+		fn->nbr->nstale--;
+	}
 }
 
 /* ---- sends (counted, logged) ---- */
@@ -461,6 +509,8 @@ static bool fec_update(struct lde *lde, struct fec *f)
 	/* 2. advertise it to every neighbor (downstream unsolicited), answer requests */
 	if (f->local != NONE) {
 		for (nb = lde->nbrs; nb; nb = nb->next) {
+			if (nb->down)
+				continue; /* no session: it gets everything when it is back */
 			fn = fn_get(f, nb);
 			if (fn->req_pending || (fn->sent != f->local && !fn->released))
 				send_mapping(lde, f, fn);
@@ -582,6 +632,7 @@ void lde_free(struct lde *lde)
 
 		lde->nbrs = n->next;
 		free(n->addrs);
+		free(n->old_addrs);
 		free(n);
 	}
 	free(lde);
@@ -611,12 +662,37 @@ static void nbr_addr_add(struct lde_nbr *n, uint32_t addr)
 	n->addrs[n->naddrs++] = addr;
 }
 
+/* RFC 3478: the neighbor kept by lde_nbr_down_stale() is back. The
+ * addresses it had keep mapping the next hops of its stale bindings until
+ * the sweep (its Address messages follow the session's start). */
+static int nbr_revive(struct lde *lde, struct lde_nbr *n, const uint32_t *addrs, int naddrs)
+{
+	int i;
+
+	n->down = false;
+	lde->st.nbrs++;
+	if (n->naddrs > 0) { /* once each: a neighbor flapping in recovery adds none */
+		n->old_addrs = xrealloc(n->old_addrs,
+					(size_t)(n->nold + n->naddrs) * sizeof(*n->old_addrs));
+		for (i = 0; i < n->naddrs; i++)
+			if (!addr_in(n->old_addrs, n->nold, n->addrs[i]))
+				n->old_addrs[n->nold++] = n->addrs[i];
+		n->naddrs = 0;
+	}
+	for (i = 0; i < naddrs; i++)
+		nbr_addr_add(n, addrs[i]);
+	fec_update_all(lde); /* 2.6.1.1: every local binding to it again */
+	return 0;
+}
+
 int lde_nbr_up(struct lde *lde, uint32_t lsr_id, const uint32_t *addrs, int naddrs)
 {
 	struct lde_nbr *n, **np;
 	int i;
 
-	if (nbr_find(lde, lsr_id)) {
+	if ((n = nbr_find(lde, lsr_id)) != NULL && n->down)
+		return nbr_revive(lde, n, addrs, naddrs);
+	if (n != NULL) {
 		log_warnx("ldp: neighbor %s already up", id_str(lsr_id));
 		return -1;
 	}
@@ -635,6 +711,25 @@ int lde_nbr_up(struct lde *lde, uint32_t lsr_id, const uint32_t *addrs, int nadd
 	return 0;
 }
 
+/* Its copies of withdrawn labels die with the session. */
+static void nbr_wdraws_drop(struct lde *lde, struct fec *f, const struct lde_nbr *n)
+{
+	struct fec_wdraw *w, **wp;
+
+	for (wp = &f->wdraws; (w = *wp) != NULL;) {
+		if (w->nbr == n) {
+			mpls_label_t l = w->label;
+
+			*wp = w->next;
+			free(w);
+			lde->st.waiting_release--;
+			label_maybe_free(lde, f, l);
+		} else {
+			wp = &w->next;
+		}
+	}
+}
+
 void lde_nbr_down(struct lde *lde, uint32_t lsr_id)
 {
 	struct lde_nbr *n = nbr_find(lde, lsr_id), **np;
@@ -648,7 +743,6 @@ void lde_nbr_down(struct lde *lde, uint32_t lsr_id)
 	for (i = 0; i < lde->tabcap; i++) {
 		struct fec *f = lde->tab[i];
 		struct fec_nbr *fn, **fnp;
-		struct fec_wdraw *w, **wp;
 
 		if (f == NULL)
 			continue;
@@ -660,24 +754,86 @@ void lde_nbr_down(struct lde *lde, uint32_t lsr_id)
 				fnp = &fn->next;
 			}
 		}
-		/* its copies of withdrawn labels die with the session */
-		for (wp = &f->wdraws; (w = *wp) != NULL;) {
-			if (w->nbr == n) {
-				mpls_label_t l = w->label;
-
-				*wp = w->next;
-				free(w);
-				lde->st.waiting_release--;
-				label_maybe_free(lde, f, l);
-			} else {
-				wp = &w->next;
-			}
-		}
+		nbr_wdraws_drop(lde, f, n);
 	}
 	fec_update_all(lde);
+	if (!n->down)
+		lde->st.nbrs--;
 	free(n->addrs);
+	free(n->old_addrs);
 	free(n);
-	lde->st.nbrs--;
+}
+
+void lde_nbr_down_stale(struct lde *lde, uint32_t lsr_id)
+{
+	struct lde_nbr *n = nbr_find(lde, lsr_id);
+	size_t i;
+
+	if (n == NULL)
+		return;
+	if (!n->down) {
+		n->down = true;
+		lde->st.nbrs--;
+	}
+	for (i = 0; i < lde->tabcap; i++) {
+		struct fec *f = lde->tab[i];
+		struct fec_nbr *fn;
+
+		if (f == NULL)
+			continue;
+		for (fn = f->nbrs; fn; fn = fn->next) {
+			if (fn->nbr != n)
+				continue;
+			/* what we told it went with the session; what it told us stays */
+			fn->sent = NONE;
+			fn->released = false;
+			fn->req_pending = false;
+			if (fn->remote != NONE && !fn->stale) {
+				fn->stale = true;
+				n->nstale++;
+			}
+		}
+		nbr_wdraws_drop(lde, f, n);
+	}
+	fec_update_all(lde); /* frees what is left empty; the LFIB stays as it is */
+}
+
+size_t lde_nbr_stale_sweep(struct lde *lde, uint32_t lsr_id)
+{
+	struct lde_nbr *n = nbr_find(lde, lsr_id);
+	size_t i, swept;
+
+	if (n == NULL)
+		return 0;
+	swept = n->nstale;
+	if (n->down) {
+		lde_nbr_down(lde, lsr_id);
+		return swept;
+	}
+	for (i = 0; i < lde->tabcap && n->nstale > 0; i++) {
+		struct fec *f = lde->tab[i];
+		struct fec_nbr *fn;
+
+		if (f == NULL)
+			continue;
+		for (fn = f->nbrs; fn; fn = fn->next)
+			if (fn->nbr == n && fn->stale) {
+				fn_unstale(fn);
+				fn->remote = NONE;
+			}
+	}
+	free(n->old_addrs);
+	n->old_addrs = NULL;
+	n->nold = 0;
+	fec_update_all(lde); /* out of the LFIB and BGP's paths, as withdrawn */
+	return swept;
+}
+
+size_t lde_nbr_stale_count(const struct lde *lde, uint32_t lsr_id)
+{
+	const struct lde_nbr *n = nbr_find(lde, lsr_id);
+
+	return n != NULL ? n->nstale : 0;
 }
 
 void lde_nbr_address_add(struct lde *lde, uint32_t lsr_id, uint32_t addr)
@@ -708,6 +864,8 @@ void lde_nbr_addresses_add(struct lde *lde, uint32_t lsr_id, const uint32_t *add
 		fec_update_all(lde);
 }
 
+/* An address withdrawn also stops mapping from the list of before its
+ * restart. */
 void lde_nbr_addresses_del(struct lde *lde, uint32_t lsr_id, const uint32_t *addrs, int n)
 {
 	struct lde_nbr *nb = nbr_find(lde, lsr_id);
@@ -715,31 +873,19 @@ void lde_nbr_addresses_del(struct lde *lde, uint32_t lsr_id, const uint32_t *add
 
 	if (nb == NULL)
 		return;
-	for (int i = 0; i < n; i++)
-		for (int j = 0; j < nb->naddrs; j++)
-			if (nb->addrs[j] == addrs[i]) {
-				nb->addrs[j] = nb->addrs[--nb->naddrs];
-				changed = true;
-				break;
-			}
+	for (int i = 0; i < n; i++) {
+		if (addr_remove(nb->addrs, &nb->naddrs, addrs[i]))
+			changed = true;
+		if (addr_remove(nb->old_addrs, &nb->nold, addrs[i]))
+			changed = true;
+	}
 	if (changed)
 		fec_update_all(lde);
 }
 
 void lde_nbr_address_del(struct lde *lde, uint32_t lsr_id, uint32_t addr)
 {
-	struct lde_nbr *n = nbr_find(lde, lsr_id);
-	int i;
-
-	if (n == NULL)
-		return;
-	for (i = 0; i < n->naddrs; i++) {
-		if (n->addrs[i] == addr) {
-			n->addrs[i] = n->addrs[--n->naddrs];
-			fec_update_all(lde);
-			return;
-		}
-	}
+	lde_nbr_addresses_del(lde, lsr_id, &addr, 1);
 }
 
 bool lde_nbr_exists(const struct lde *lde, uint32_t lsr_id)
@@ -798,7 +944,7 @@ static bool label_valid(mpls_label_t l)
 void lde_recv_mapping(struct lde *lde, uint32_t lsr_id, const struct prefix4 *fec,
 		      mpls_label_t label)
 {
-	struct lde_nbr *n = nbr_find(lde, lsr_id);
+	struct lde_nbr *n = nbr_live(lde, lsr_id);
 	struct fec_nbr *fn;
 	struct fec *f;
 
@@ -813,6 +959,15 @@ void lde_recv_mapping(struct lde *lde, uint32_t lsr_id, const struct prefix4 *fe
 	lde->st.mappings_rcvd++;
 	f = fec_get(lde, fec);
 	fn = fn_get(f, n);
+	if (fn->stale) {
+		/* RFC 3478: refreshed after its restart; a new label replaces
+		 * the stale one, which its new session never advertised (no
+		 * Release) */
+		fn_unstale(fn);
+		fn->remote = label;
+		fec_update(lde, f);
+		return;
+	}
 	if (fn->remote == label) {
 		fec_update(lde, f); /* same mapping again: nothing changes */
 		return;
@@ -831,8 +986,10 @@ static void withdraw_one(struct lde *lde, struct lde_nbr *n, struct fec *f, mpls
 	/* LWd.2: release to the sender even without a matching binding */
 	send_release(lde, n, &f->pfx, label != NONE ? label : fn ? fn->remote : NONE);
 	/* LWd.3-4: forget the binding when the label matches (or none given) */
-	if (fn && fn->remote != NONE && (label == NONE || label == fn->remote))
+	if (fn && fn->remote != NONE && (label == NONE || label == fn->remote)) {
+		fn_unstale(fn);
 		fn->remote = NONE;
+	}
 	fec_update(lde, f); /* LWd.1: out of forwarding use */
 }
 
@@ -840,7 +997,7 @@ static void withdraw_one(struct lde *lde, struct lde_nbr *n, struct fec *f, mpls
 void lde_recv_withdraw(struct lde *lde, uint32_t lsr_id, const struct prefix4 *fec,
 		       mpls_label_t label)
 {
-	struct lde_nbr *n = nbr_find(lde, lsr_id);
+	struct lde_nbr *n = nbr_live(lde, lsr_id);
 	struct fec *f;
 	size_t i;
 
@@ -905,7 +1062,7 @@ static void release_one(struct lde *lde, struct lde_nbr *n, struct fec *f, mpls_
 void lde_recv_release(struct lde *lde, uint32_t lsr_id, const struct prefix4 *fec,
 		      mpls_label_t label)
 {
-	struct lde_nbr *n = nbr_find(lde, lsr_id);
+	struct lde_nbr *n = nbr_live(lde, lsr_id);
 	struct fec *f;
 	size_t i;
 
@@ -931,7 +1088,7 @@ void lde_recv_release(struct lde *lde, uint32_t lsr_id, const struct prefix4 *fe
 /* A.1.1 (Label Request) */
 void lde_recv_request(struct lde *lde, uint32_t lsr_id, const struct prefix4 *fec, uint32_t msg_id)
 {
-	struct lde_nbr *n = nbr_find(lde, lsr_id);
+	struct lde_nbr *n = nbr_live(lde, lsr_id);
 	struct fec_nbr *fn;
 	struct fec *f;
 
@@ -970,6 +1127,7 @@ static int fec_info_call(const struct lde *lde, const struct fec *f,
 		b[n].lsr_id = x->nbr->lsr_id;
 		b[n].remote_label = x->remote;
 		b[n].sent_label = x->sent;
+		b[n].stale = x->stale;
 		for (i = 0; i < f->npaths; i++)
 			if (f->paths[i].lsr_id == x->nbr->lsr_id)
 				b[n].in_use = true;

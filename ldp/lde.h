@@ -6,7 +6,13 @@
  * A pure engine: no sockets, no timers, no global state. The daemon feeds
  * it neighbors, core routes (the default VRF's RIB) and received messages,
  * and it answers through struct lde_ops (label manager, message sends,
- * LFIB). Neighbors are named by LSR ID. Prefix FECs (IPv4) only. */
+ * LFIB). Neighbors are named by LSR ID. Prefix FECs (IPv4) only.
+ *
+ * Graceful restart (RFC 3478), helper side: a neighbor whose session went
+ * down may be kept with its bindings marked stale (lde_nbr_down_stale):
+ * they keep forwarding, nothing is sent to it; lde_nbr_up revives it, a
+ * mapping received again refreshes a binding, lde_nbr_stale_sweep deletes
+ * the rest. The timers are the caller's (ldp/gr.c). */
 #ifndef PE_LDP_LDE_H
 #define PE_LDP_LDE_H
 
@@ -81,6 +87,7 @@ struct lde_binding_info {
 	mpls_label_t remote_label; /* received mapping, MPLS_LABEL_NONE if none */
 	mpls_label_t sent_label;   /* what we advertised to it, MPLS_LABEL_NONE if none */
 	bool in_use;               /* its label is in the LFIB / BGP path */
+	bool stale;                /* kept across the neighbor's restart, not refreshed yet */
 };
 
 struct lde_fec_info {
@@ -104,14 +111,25 @@ void lde_free(struct lde *lde);
 void lde_set_config(struct lde *lde, const struct lde_config *cfg);
 const struct lde_config *lde_config(const struct lde *lde);
 
-/* Neighbors (session OPERATIONAL / gone; RFC 5036 3.5.5 address lists). */
+/* Neighbors (session OPERATIONAL / gone; RFC 5036 3.5.5 address lists).
+ * lde_nbr_up of a neighbor kept by lde_nbr_down_stale revives it: its
+ * stale bindings and addresses stay until refreshed or swept. */
 int lde_nbr_up(struct lde *lde, uint32_t lsr_id, const uint32_t *addrs, int naddrs);
-void lde_nbr_down(struct lde *lde, uint32_t lsr_id);
+void lde_nbr_down(struct lde *lde, uint32_t lsr_id); /* everything it gave goes */
+/* RFC 3478 helper: the session went down, the neighbor kept its forwarding
+ * state: its bindings stay (stale) and in use, its addresses still map next
+ * hops; what we advertised to it and requests from it are forgotten. */
+void lde_nbr_down_stale(struct lde *lde, uint32_t lsr_id);
+/* Deletes its bindings still stale (and the neighbor itself if its session
+ * is down), as withdrawn: LFIB and labelled paths follow, no Release is
+ * sent (they belong to its previous session). Returns how many went. */
+size_t lde_nbr_stale_sweep(struct lde *lde, uint32_t lsr_id);
+size_t lde_nbr_stale_count(const struct lde *lde, uint32_t lsr_id);
 void lde_nbr_address_add(struct lde *lde, uint32_t lsr_id, uint32_t addr);
 void lde_nbr_address_del(struct lde *lde, uint32_t lsr_id, uint32_t addr);
 void lde_nbr_addresses_add(struct lde *lde, uint32_t lsr_id, const uint32_t *addrs, int n);
 void lde_nbr_addresses_del(struct lde *lde, uint32_t lsr_id, const uint32_t *addrs, int n);
-bool lde_nbr_exists(const struct lde *lde, uint32_t lsr_id);
+bool lde_nbr_exists(const struct lde *lde, uint32_t lsr_id); /* up or kept stale */
 
 /* Core routes (default VRF). egress: connected or our own address. */
 void lde_route_update(struct lde *lde, const struct prefix4 *fec, const struct lde_nh *nh, int nnh,
@@ -119,7 +137,9 @@ void lde_route_update(struct lde *lde, const struct prefix4 *fec, const struct l
 void lde_route_delete(struct lde *lde, const struct prefix4 *fec);
 
 /* Received messages. fec NULL = wildcard FEC (withdraw/release only);
- * label MPLS_LABEL_NONE = no Generic Label TLV in the message. */
+ * label MPLS_LABEL_NONE = no Generic Label TLV in the message. A mapping
+ * for a stale binding refreshes it (RFC 3478: a new label replaces the
+ * stale one, without a Release for a label of the previous session). */
 void lde_recv_mapping(struct lde *lde, uint32_t lsr_id, const struct prefix4 *fec,
 		      mpls_label_t label);
 void lde_recv_withdraw(struct lde *lde, uint32_t lsr_id, const struct prefix4 *fec,

@@ -2,7 +2,8 @@
  *   mpls ldp
  *    router-id A.B.C.D | ordered-control | neighbor A.B.C.D password WORD |
  *    neighbor A.B.C.D session holdtime N | neighbor A.B.C.D ttl-security disable |
- *    discovery hello holdtime|interval N | discovery targeted-hello holdtime|interval N
+ *    discovery hello holdtime|interval N | discovery targeted-hello holdtime|interval N |
+ *    graceful-restart | graceful-restart reconnect-time|recovery-time N
  *    address-family ipv4
  *     discovery transport-address A.B.C.D | discovery hello holdtime|interval N |
  *     neighbor A.B.C.D targeted | session holdtime N | ttl-security disable |
@@ -10,7 +11,9 @@
  *     interface IFNAME
  *      discovery hello holdtime|interval N
  * and the running configuration in FRR's layout. Handlers change
- * ldpd_conf and call ldpd_conf_changed(). Deviation: IPv6 is refused. */
+ * ldpd_conf and call ldpd_conf_changed(). Deviation: IPv6 is refused.
+ * FRR has no LDP graceful restart: its commands follow Cisco's `mpls ldp
+ * graceful-restart` (RFC 3478) in FRR's shape, under `mpls ldp`. */
 #include "config.h"
 
 #include <stdio.h>
@@ -72,6 +75,31 @@ static int ordered_control_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	(void)cli;
 	ldpd_conf.ordered_control = !cmd_is_no(a);
+	ldpd_conf_changed();
+	return CMD_SUCCESS;
+}
+
+/* `graceful-restart`: the FT TLV in our Initialization, and the helper.
+ * Applies to sessions that start from now on (the TLV is in the
+ * Initialization); `no` also deletes the stale bindings kept now. */
+static int gr_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	(void)cli;
+	ldpd_conf.gr = !cmd_is_no(a);
+	ldpd_conf_changed();
+	return CMD_SUCCESS;
+}
+
+/* `graceful-restart reconnect-time|recovery-time (1-1800)` in seconds */
+static int gr_time_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	uint16_t v = cmd_is_no(a) ? 0 : (uint16_t)cmd_arg_u64(a, "secs");
+
+	(void)cli;
+	if (cmd_has(a, "reconnect-time"))
+		ldpd_conf.gr_reconnect = v;
+	else
+		ldpd_conf.gr_recovery = v;
 	ldpd_conf_changed();
 	return CMD_SUCCESS;
 }
@@ -290,6 +318,13 @@ static int no_interface_cmd(struct cli *cli, const struct cmd_args *a)
 	NO_STR DISC_STR "LDP Link Hellos\nLDP Targeted Hellos\nHello holdtime\nHello interval\n" \
 			"Time (seconds)\n"
 
+#define GR_STR "Graceful restart (RFC 3478)\n"
+#define GR_TIMES_HELP                                                                           \
+	"How long a restarting neighbor's bindings are kept for it to reconnect (FT Reconnect " \
+	"Timeout we send)\n"                                                                    \
+	"How long they are kept once it is back (Recovery Time we send)\n"                      \
+	"Time (seconds)\n"
+
 static const struct cmd_def config_cmds[] = {
 	{ "mpls ldp", MPLS_STR LDP_STR, mpls_ldp_cmd },
 	{ "no mpls ldp", NO_STR MPLS_STR LDP_STR, no_mpls_ldp_cmd },
@@ -301,6 +336,11 @@ static const struct cmd_def ldp_cmds[] = {
 	{ "no router-id", NO_STR "Configure router Id\n", router_id_cmd },
 	{ "[no] ordered-control", NO_STR "Configure LDP ordered label distribution control\n",
 	  ordered_control_cmd },
+	{ "[no] graceful-restart", NO_STR GR_STR, gr_cmd },
+	{ "graceful-restart <reconnect-time|recovery-time> (1-1800)$secs", GR_STR GR_TIMES_HELP,
+	  gr_time_cmd },
+	{ "no graceful-restart <reconnect-time|recovery-time> [(1-1800)$secs]",
+	  NO_STR GR_STR GR_TIMES_HELP, gr_time_cmd },
 	{ "[no] neighbor A.B.C.D password WORD",
 	  NO_STR NBR_STR "Configure password for MD5 authentication\nThe password\n",
 	  nbr_password_cmd },
@@ -429,6 +469,12 @@ void ldp_config_write(struct cli *cli)
 		cli_out(cli, " router-id %s\n", addr4_ntop(ldpd_conf.router_id, b, sizeof(b)));
 	if (ldpd_conf.ordered_control)
 		cli_out(cli, " ordered-control\n");
+	if (ldpd_conf.gr)
+		cli_out(cli, " graceful-restart\n");
+	if (ldpd_conf.gr_reconnect)
+		cli_out(cli, " graceful-restart reconnect-time %u\n", ldpd_conf.gr_reconnect);
+	if (ldpd_conf.gr_recovery)
+		cli_out(cli, " graceful-restart recovery-time %u\n", ldpd_conf.gr_recovery);
 	write_nbrs(cli);
 	write_timers(cli, " ", ldpd_conf.link_hold, ldpd_conf.link_interval);
 	if (ldpd_conf.targeted_hold)

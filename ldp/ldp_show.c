@@ -6,6 +6,13 @@
  *   show mpls ldp interface [json]            {"eth1:ipv4":{...}}
  *   show mpls ldp binding [A.B.C.D/M] [detail] [json]
  *                                             {"bindings":[...]}, detail keyed by prefix
+ *   clear mpls ldp neighbor [A.B.C.D]
+ * Graceful restart (RFC 3478, not in FRR) adds per neighbor "grCapable",
+ * "grReconnectTimeMsecs", "grRecoveryTimeMsecs", "grStale" and, while its
+ * bindings are stale, "grState", "grStaleBindings", "grRemainingMsecs"; a
+ * restarting neighbor whose adjacency is gone is still listed (state
+ * NONEXISTENT) while its bindings are kept. Stale remote labels say
+ * "stale" in the binding detail.
  * (`show mpls table`, the installed LFIB, is pe/fwd/fwd_ctl.c's.)
  * Labels are strings in the LDP views ("imp-null", "-"), numbers in the
  * LFIB as zebra prints them. One data walk per view builds a json-c tree;
@@ -60,6 +67,38 @@ static void jint(json_object *o, const char *k, int64_t v)
 
 /* ---- neighbor ---- */
 
+/* RFC 3478: what the neighbor advertised in its last Initialization (n, or
+ * the helper's record p when its neighbor entry is gone) and whether its
+ * bindings are kept stale now. */
+static void nbr_gr_json(json_object *o, uint32_t lsr_id, const struct ldp_nbr *n)
+{
+	const struct ldp_gr_peer *p = ldp_gr_find(ldpd_gr(), lsr_id);
+	const struct ldp_ft *ft = n != NULL && n->peer_has_ft ? &n->peer_ft : NULL;
+	const struct lde *lde = ldpd_lde();
+	uint32_t reconnect = ft ? ft->reconnect_ms : p ? p->reconnect_ms : 0;
+	uint32_t recovery = ft ? ft->recovery_ms : p ? p->recovery_ms : 0;
+
+	json_object_object_add(o, "grCapable",
+			       json_object_new_boolean(p != NULL || ldp_gr_peer_capable(ft)));
+	jint(o, "grReconnectTimeMsecs", reconnect);
+	jint(o, "grRecoveryTimeMsecs", recovery);
+	json_object_object_add(o, "grStale", json_object_new_boolean(p != NULL));
+	if (p == NULL)
+		return;
+	jstr(o, "grState", ldp_gr_state_name(p->state));
+	jint(o, "grStaleBindings", lde ? (int64_t)lde_nbr_stale_count(lde, lsr_id) : 0);
+	jint(o, "grRemainingMsecs", ldpd_gr_remaining_ms(p));
+}
+
+/* A restarting neighbor without a neighbor entry (its adjacency expired). */
+static bool gr_only(const struct ldp_gr_peer *p)
+{
+	for (const struct ldp_nbr *n = ldpd_nbr_first(); n; n = n->next)
+		if (n->lsr_id == p->lsr_id)
+			return false;
+	return true;
+}
+
 static json_object *nbr_detail_json(const struct ldp_nbr *n)
 {
 	json_object *o = json_object_new_object(), *src = json_object_new_array(), *v4;
@@ -95,6 +134,7 @@ static json_object *nbr_detail_json(const struct ldp_nbr *n)
 	}
 	json_object_object_add(v4, "ipv4", src);
 	json_object_object_add(o, "discoverySources", v4);
+	nbr_gr_json(o, n->lsr_id, n);
 	/* the peer's Address messages (RFC 5036 3.5.5), JSON only (not in FRR) */
 	src = json_object_new_array();
 	for (int i = 0; i < n->naddr; i++)
@@ -110,6 +150,19 @@ static const char *js(json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
 }
 
+static void nbr_gr_text(struct cli *cli, json_object *n)
+{
+	if (strcmp(js(n, "grCapable"), "true") != 0) {
+		cli_out(cli, "  Graceful Restart: not capable\n");
+		return;
+	}
+	cli_out(cli, "  Graceful Restart: capable; Reconnect Time: %s ms; Recovery Time: %s ms\n",
+		js(n, "grReconnectTimeMsecs"), js(n, "grRecoveryTimeMsecs"));
+	if (strcmp(js(n, "grStale"), "true") == 0)
+		cli_out(cli, "  Stale bindings: %s (%s, %s ms left)\n", js(n, "grStaleBindings"),
+			js(n, "grState"), js(n, "grRemainingMsecs"));
+}
+
 /* FRR's `show mpls ldp neighbor detail` text, from the JSON objects */
 static void nbr_detail_text(struct cli *cli, json_object *all)
 {
@@ -118,6 +171,13 @@ static void nbr_detail_text(struct cli *cli, json_object *all)
 		json_object *src = NULL, *v4 = NULL;
 
 		cli_out(cli, "Peer LDP Identifier: %s:0\n", id);
+		if (!json_object_object_get_ex(n, "tcpLocalAddress", NULL)) {
+			/* a restarting neighbor kept by graceful restart only */
+			cli_out(cli, "  State: %s\n", js(n, "state"));
+			nbr_gr_text(cli, n);
+			cli_out(cli, "\n");
+			continue;
+		}
 		cli_out(cli, "  TCP connection: %s:%s - %s:%s\n", js(n, "tcpLocalAddress"),
 			js(n, "tcpLocalPort"), js(n, "tcpRemoteAddress"), js(n, "tcpRemotePort"));
 		cli_out(cli, "  Authentication: %s\n", js(n, "authentication"));
@@ -129,6 +189,7 @@ static void nbr_detail_text(struct cli *cli, json_object *all)
 			js(n, "backoffSeconds"));
 		if (*js(n, "lastError"))
 			cli_out(cli, "  Last error: %s\n", js(n, "lastError"));
+		nbr_gr_text(cli, n);
 		cli_out(cli, "  LDP Discovery Sources:\n    IPv4:\n");
 		if (json_object_object_get_ex(n, "discoverySources", &src) &&
 		    json_object_object_get_ex(src, "ipv4", &v4))
@@ -136,6 +197,40 @@ static void nbr_detail_text(struct cli *cli, json_object *all)
 				cli_out(cli, "      %s\n",
 					json_object_get_string(json_object_array_get_idx(v4, i)));
 		cli_out(cli, "\n");
+	}
+}
+
+/* Restarting neighbors whose entry is gone: their stale bindings are
+ * still in use, so they are listed (state NONEXISTENT). */
+static void show_nbr_gr_only(struct cli *cli, const struct cmd_args *a, uint32_t only, bool detail,
+			     json_object *o, json_object *arr)
+{
+	char b[ADDR4_STRLEN];
+
+	for (const struct ldp_gr_peer *p = ldp_gr_first(ldpd_gr()); p; p = p->next) {
+		json_object *e = json_object_new_object();
+		const char *st = ldp_fsm_state_name(LDP_NBR_STA_NONEXISTENT);
+
+		if ((only != 0 && p->lsr_id != only) || !gr_only(p)) {
+			json_object_put(e);
+			continue;
+		}
+		if (detail) {
+			jstr(e, "peerId", a4(p->lsr_id, b));
+			jstr(e, "state", st);
+		} else {
+			jstr(e, "addressFamily", "ipv4");
+			jstr(e, "neighborId", a4(p->lsr_id, b));
+			jstr(e, "state", st);
+		}
+		nbr_gr_json(e, p->lsr_id, NULL);
+		if (detail)
+			json_object_object_add(o, a4(p->lsr_id, b), e);
+		else
+			json_object_array_add(arr, e);
+		if (!detail && !cmd_has(a, "json"))
+			cli_out(cli, "ipv4 %-15s %-11s %-15s %8s\n", a4(p->lsr_id, b), st, "-",
+				"-");
 	}
 }
 
@@ -167,12 +262,14 @@ static int show_nbr_cmd(struct cli *cli, const struct cmd_args *a)
 		jstr(e, "state", ldp_fsm_state_name(n->fsm.state));
 		jstr(e, "transportAddress", a4(n->raddr, b));
 		jstr(e, "upTime", uptime_str(n->uptime, t, sizeof(t)));
+		nbr_gr_json(e, n->lsr_id, n);
 		json_object_array_add(arr, e);
 		if (!cmd_has(a, "json"))
 			cli_out(cli, "ipv4 %-15s %-11s %-15s %8s\n", a4(n->lsr_id, b),
 				ldp_fsm_state_name(n->fsm.state),
 				addr4_ntop(n->raddr, (char[ADDR4_STRLEN]){ 0 }, ADDR4_STRLEN), t);
 	}
+	show_nbr_gr_only(cli, a, only, detail, o, arr);
 	if (!detail)
 		json_object_object_add(o, "neighbors", arr);
 	else
@@ -341,8 +438,9 @@ static void binding_detail_text(struct cli *cli, const char *pfx, json_object *d
 	for (size_t i = 0; i < json_object_array_length(rem); i++) {
 		json_object *r = json_object_array_get_idx(rem, i);
 
-		cli_out(cli, "            %s:0, label %s%s\n", js(r, "neighborId"), js(r, "label"),
-			strcmp(js(r, "inUse"), "1") == 0 ? " (in use)" : "");
+		cli_out(cli, "            %s:0, label %s%s%s\n", js(r, "neighborId"),
+			js(r, "label"), strcmp(js(r, "inUse"), "1") == 0 ? " (in use)" : "",
+			strcmp(js(r, "stale"), "true") == 0 ? " (stale)" : "");
 	}
 }
 
@@ -388,6 +486,8 @@ static int bind_fec_cb(void *arg, const struct lde_fec_info *fi)
 			jstr(e, "neighborId", a4(bi->lsr_id, b));
 			jstr(e, "label", lde_label_str(bi->remote_label, remote, sizeof(remote)));
 			jint(e, "inUse", bi->in_use);
+			if (bi->stale) /* RFC 3478: kept across its restart */
+				json_object_object_add(e, "stale", json_object_new_boolean(true));
 			json_object_array_add(rem, e);
 		}
 	}
@@ -512,6 +612,20 @@ static int debug_ldp_cmd(struct cli *cli, const struct cmd_args *a)
 	return CMD_SUCCESS;
 }
 
+/* FRR's `clear mpls ldp neighbor [A.B.C.D]`: sessions reset (the active
+ * side reconnects), stale bindings of restarting neighbors deleted now. */
+static int clear_nbr_cmd(struct cli *cli, const struct cmd_args *a)
+{
+	uint32_t id = 0;
+
+	if (cmd_has(a, "lsr") && addr4_parse(cmd_arg(a, "lsr"), &id) != 0) {
+		cli_out(cli, "%% Malformed address\n");
+		return CMD_ERROR;
+	}
+	ldpd_clear_neighbor(id);
+	return CMD_SUCCESS;
+}
+
 static int show_debugging_ldp_cmd(struct cli *cli, const struct cmd_args *a)
 {
 	(void)a;
@@ -534,6 +648,9 @@ static const struct cmd_def show_cmds[] = {
 	{ "show mpls ldp neighbor [A.B.C.D$lsr] [detail] [json]",
 	  SHOW_STR MPLS_STR LDP_STR "Neighbor information\nNeighbor LSR-ID\nShow detailed information\n" JSON_STR,
 	  show_nbr_cmd },
+	{ "clear mpls ldp neighbor [A.B.C.D$lsr]",
+	  "Reset functions\n" MPLS_STR LDP_STR "Clear LDP neighbor sessions\nNeighbor LSR-ID\n",
+	  clear_nbr_cmd },
 	{ "show mpls ldp discovery [json]",
 	  SHOW_STR MPLS_STR LDP_STR "Discovery Hello Information\n" JSON_STR, show_disc_cmd },
 	{ "show mpls ldp interface [json]",

@@ -23,7 +23,11 @@
  * time. A failed initialization backs off exponentially (15 s .. 120 s,
  * 2.5.3) before the next connect. Decoder errors answer with the codec's
  * status (advisory: Notification and go on; fatal: Notification and reset).
- * A dropped session frees everything and tells the LDE (lde_nbr_down).
+ * A dropped session frees everything and tells the LDE (lde_nbr_down),
+ * unless the neighbor does graceful restart (RFC 3478, ldp/gr.c): then its
+ * bindings stay, stale, while gr.c's timers run (one libevent timer here at
+ * the next deadline). A session closed by our own configuration or by
+ * `clear mpls ldp neighbor` (L.admin) is never kept.
  *
  * Security: TCP MD5 (RFC 5925's predecessor, RFC 2385) with TCP_MD5SIG for
  * `neighbor X password`; GTSM (RFC 6720) for link sessions: our link
@@ -125,9 +129,17 @@ static struct {
 	uint32_t *adv;
 	bool adv_valid;
 	struct ldpd_stats st;
+	/* graceful restart (RFC 3478) */
+	struct ldp_gr *gr;
+	struct event *ev_gr;    /* at gr's next deadline */
+	bool admin;             /* sessions close by our config or `clear`: no helper */
+	bool fwd_preserved;     /* ldpd_set_fwd_preserved: our forwarding survived */
+	int64_t fwd_hold_until; /* end of our Forwarding State Holding time (0: none) */
+	uint64_t last_mapping_ms;
 } L = { .udp_fd = -1, .tcp_fd = -1 };
 
 static void nbr_close(struct ldp_nbr *n, uint32_t status);
+static int64_t mono_ms(void);
 static void nbr_maybe_connect(struct ldp_nbr *n);
 static void pending_adopt(struct ldp_nbr *n);
 static void hello_fast(const char *ifname);
@@ -295,6 +307,74 @@ static uint16_t session_keepalive(uint32_t lsr_id)
 	if (nc && nc->keepalive)
 		return nc->keepalive;
 	return ldpd_conf.keepalive ? ldpd_conf.keepalive : LDP_DEF_KEEPALIVE;
+}
+
+static uint32_t gr_reconnect_ms(void)
+{
+	return (ldpd_conf.gr_reconnect ? ldpd_conf.gr_reconnect : LDP_GR_DEF_RECONNECT) * 1000u;
+}
+
+static uint32_t gr_recovery_ms(void)
+{
+	return (ldpd_conf.gr_recovery ? ldpd_conf.gr_recovery : LDP_GR_DEF_RECOVERY) * 1000u;
+}
+
+/* The helper's caps, NULL when it does not help: graceful restart off, or
+ * the session closes by our own action. */
+static const struct ldp_gr_limits *gr_limits(void)
+{
+	static struct ldp_gr_limits lim;
+
+	if (!ldpd_conf.gr || L.admin)
+		return NULL;
+	lim.reconnect_ms = gr_reconnect_ms();
+	lim.recovery_ms = gr_recovery_ms();
+	return &lim;
+}
+
+/* gr.c's sweeps end in the LDE (forwarding and BGP's paths follow). */
+static void gr_sweep(void *arg, uint32_t lsr_id, const char *why)
+{
+	char b[ADDR4_STRLEN];
+	size_t n;
+
+	(void)arg;
+	if (L.lde == NULL)
+		return;
+	n = lde_nbr_stale_sweep(L.lde, lsr_id);
+	log_info("ldp nbr %s: graceful restart: %zu stale bindings deleted (%s)",
+		 addr4_ntop(lsr_id, b, sizeof(b)), n, why);
+}
+
+static const struct ldp_gr_ops gr_ops = { gr_sweep };
+
+/* One timer at gr.c's next deadline. */
+static void gr_arm(void)
+{
+	int64_t next;
+	struct timeval tv;
+
+	if (L.gr == NULL || L.ev_gr == NULL)
+		return;
+	if ((next = ldp_gr_next_deadline(L.gr)) < 0) {
+		evtimer_del(L.ev_gr);
+		return;
+	}
+	next -= mono_ms();
+	if (next < 0)
+		next = 0;
+	tv.tv_sec = (time_t)(next / 1000);
+	tv.tv_usec = (suseconds_t)(next % 1000) * 1000;
+	evtimer_add(L.ev_gr, &tv);
+}
+
+static void gr_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	(void)arg;
+	ldp_gr_expire(L.gr, mono_ms());
+	gr_arm();
 }
 
 static struct lde_config lde_cfg_from_conf(void)
@@ -628,6 +708,10 @@ static int op_send_init(void *ctx)
 	m.u_.init.max_pdu = LDP_MAX_PDU_DEFAULT;
 	m.u_.init.receiver.lsr_id = n->lsr_id;
 	m.u_.init.receiver.lspace = 0;
+	if (ldpd_conf.gr) { /* RFC 3478 3: the FT Session TLV */
+		m.u_.init.has_ft = true;
+		ldp_gr_local_ft(&m.u_.init.ft, gr_reconnect_ms(), L.fwd_hold_until, mono_ms());
+	}
 	return nbr_send(n, &m);
 }
 
@@ -807,6 +891,20 @@ static void op_session_up(void *ctx)
 		addr_refresh(false);
 	addr_send_nbr(n, LDP_MSG_ADDRESS, L.adv, L.nadv);
 	lde_nbr_up(L.lde, n->lsr_id, n->addrs, n->naddr);
+	/* RFC 3478: a restarting neighbor is back; its Recovery Time starts */
+	ldp_gr_session_up(L.gr, n->lsr_id, n->peer_has_ft ? &n->peer_ft : NULL, gr_limits(),
+			  mono_ms());
+	gr_arm();
+}
+
+/* An OPERATIONAL session with lsr_id is gone; ft: its Initialization's. */
+static void session_lost(uint32_t lsr_id, const struct ldp_ft *ft)
+{
+	if (ldp_gr_session_down(L.gr, lsr_id, ft, gr_limits(), mono_ms()))
+		lde_nbr_down_stale(L.lde, lsr_id); /* RFC 3478 helper */
+	else
+		lde_nbr_down(L.lde, lsr_id);
+	gr_arm();
 }
 
 static void op_session_down(void *ctx)
@@ -816,7 +914,7 @@ static void op_session_down(void *ctx)
 	L.st.sessions_down++;
 	n->naddr = 0;
 	n->uptime = 0;
-	lde_nbr_down(L.lde, n->lsr_id);
+	session_lost(n->lsr_id, n->peer_has_ft ? &n->peer_ft : NULL);
 }
 
 static void op_start_ka_timeout(void *ctx)
@@ -892,6 +990,8 @@ static int recv_init(struct ldp_nbr *n, const struct ldp_init *in, struct ldp_er
 	if (in->keepalive == 0)
 		return ldp_err_set(err, LDP_ST_REJ_BAD_KEEPALIVE, "keepalive time 0");
 	n->keepalive = in->keepalive < ours ? in->keepalive : ours;
+	n->peer_has_ft = in->has_ft;
+	n->peer_ft = in->ft; /* zero without the TLV */
 	n->max_pdu = ldp_init_max_pdu(in) < LDP_MAX_PDU_DEFAULT ? ldp_init_max_pdu(in)
 								: LDP_MAX_PDU_DEFAULT;
 	if (n->max_pdu < 256)
@@ -981,7 +1081,11 @@ static void recv_oper_msg(struct ldp_nbr *n, struct ldp_msg *m)
 			nbr_addr_del(n, m->u_.addr.addrs[i]);
 		lde_nbr_addresses_del(L.lde, n->lsr_id, m->u_.addr.addrs, m->u_.addr.naddr);
 		break;
-	case LDP_MSG_LABEL_MAPPING: n->st.map_rcvd++; recv_label(n, m); break;
+	case LDP_MSG_LABEL_MAPPING:
+		n->st.map_rcvd++;
+		L.last_mapping_ms = (uint64_t)mono_ms(); /* ped's restart gate */
+		recv_label(n, m);
+		break;
 	case LDP_MSG_LABEL_WITHDRAW: n->st.wd_rcvd++; recv_label(n, m); break;
 	case LDP_MSG_LABEL_RELEASE: n->st.rel_rcvd++; recv_label(n, m); break;
 	case LDP_MSG_LABEL_REQUEST: n->st.req_rcvd++; recv_label(n, m); break;
@@ -1963,10 +2067,23 @@ static void ldpd_stop(void)
 {
 	if (!L.running)
 		return;
+	L.admin = true; /* no helper for sessions we close */
 	while (L.adjs)
 		adj_del(L.adjs);
 	while (L.nbrs) /* neighbors without adjacencies (should not exist) */
 		nbr_del(L.nbrs);
+	/* restarting neighbors' stale bindings go the normal way, so BGP's
+	 * labelled paths hear of it (lde_free does not tell it) */
+	ldp_gr_flush(L.gr, 0, "LDP stopped");
+	ldp_gr_free(L.gr);
+	L.gr = NULL;
+	if (L.ev_gr)
+		event_free(L.ev_gr);
+	L.ev_gr = NULL;
+	L.admin = false;
+	/* a later start is not a restart with forwarding preserved */
+	L.fwd_preserved = false;
+	L.fwd_hold_until = 0;
 	while (L.pending)
 		pending_del(L.pending, true);
 	for (int i = 0; i < L.nifrt; i++)
@@ -2024,6 +2141,10 @@ static void ldpd_run(void)
 		return;
 	}
 	L.lde = lde_new(&ldpd_lde_ops, NULL, &cfg);
+	L.gr = ldp_gr_new(&gr_ops, NULL);
+	/* RFC 3478: our Forwarding State Holding time runs from the start of
+	 * an instance whose forwarding survived the restart */
+	L.fwd_hold_until = L.fwd_preserved ? mono_ms() + gr_recovery_ms() : 0;
 	L.running = true;
 	if (def && def->rib)
 		rib_walk(def->rib, feed_walk_cb, NULL);
@@ -2045,6 +2166,7 @@ static void ldpd_run(void)
 	L.ev_tick = event_new(L.base, -1, EV_PERSIST, tick_cb, NULL);
 	event_add(L.ev_tick, &tv);
 	L.ev_soon = evtimer_new(L.base, tick_cb, NULL);
+	L.ev_gr = evtimer_new(L.base, gr_timer_cb, NULL);
 	tick_cb(-1, 0, NULL);
 	log_info("ldp: started (lsr-id %s)", addr4_ntop(L.rid, (char[ADDR4_STRLEN]){ 0 },
 							 ADDR4_STRLEN));
@@ -2091,10 +2213,74 @@ void ldpd_conf_changed(void)
 		return;
 	}
 	if (L.running) {
+		L.admin = true; /* sessions a config change closes are not kept */
 		lde_set_config(L.lde, &cfg);
 		if (L.base)
 			tick_cb(-1, 0, NULL);
+		if (!ldpd_conf.gr && ldp_gr_first(L.gr) != NULL) {
+			ldp_gr_flush(L.gr, 0, "graceful restart unconfigured");
+			gr_arm();
+		}
+		L.admin = false;
 	}
+}
+
+void ldpd_set_fwd_preserved(bool preserved)
+{
+	L.fwd_preserved = preserved;
+	if (L.running) /* normally set before the start */
+		L.fwd_hold_until = preserved ? mono_ms() + gr_recovery_ms() : 0;
+}
+
+int ldpd_operational_sessions(void)
+{
+	int n = 0;
+
+	for (const struct ldp_nbr *nb = L.nbrs; nb; nb = nb->next)
+		if (nb->fsm.state == LDP_NBR_STA_OPERATIONAL)
+			n++;
+	return n;
+}
+
+uint64_t ldpd_last_mapping_ms(void)
+{
+	return L.last_mapping_ms;
+}
+
+const struct ldp_gr *ldpd_gr(void)
+{
+	return L.gr;
+}
+
+int64_t ldpd_gr_remaining_ms(const struct ldp_gr_peer *p)
+{
+	int64_t left = p->deadline_ms - mono_ms();
+
+	return left > 0 ? left : 0;
+}
+
+int ldpd_clear_neighbor(uint32_t lsr_id)
+{
+	int n = 0;
+
+	if (!L.running)
+		return 0;
+	L.admin = true; /* their bindings go now, not after a restart */
+	for (struct ldp_nbr *nb = L.nbrs; nb; nb = nb->next) {
+		if ((lsr_id != 0 && nb->lsr_id != lsr_id) ||
+		    nb->fsm.state == LDP_NBR_STA_NONEXISTENT)
+			continue;
+		snprintf(nb->last_error, sizeof(nb->last_error), "cleared");
+		nbr_close(nb, LDP_FSM_ST_SHUTDOWN); /* the neighbor stays: it reconnects */
+		n++;
+	}
+	L.admin = false;
+	for (const struct ldp_gr_peer *p = ldp_gr_first(L.gr); p; p = p->next)
+		if (lsr_id == 0 || p->lsr_id == lsr_id)
+			n++;
+	ldp_gr_flush(L.gr, lsr_id, "cleared");
+	gr_arm();
+	return n;
 }
 
 void ldpd_conf_clear(void)
@@ -2122,6 +2308,7 @@ void ldpd_start(struct event_base *base)
 void ldpd_fini(void)
 {
 	ldpd_stop();
+	L.last_mapping_ms = 0;
 	free(L.ifrt);
 	L.ifrt = NULL;
 	L.ifrt_cap = 0;
@@ -2142,4 +2329,15 @@ void ldpd_test_start(struct event_base *base)
 	if (!L.running)
 		ldpd_run();
 	L.base = base;
+}
+
+/* Unit tests: a session with lsr_id that was OPERATIONAL (with ft in its
+ * Initialization) is lost, as op_session_down sees it, without sockets. */
+void ldpd_test_session_loss(uint32_t lsr_id, const struct ldp_ft *ft);
+void ldpd_test_session_loss(uint32_t lsr_id, const struct ldp_ft *ft)
+{
+	if (!L.running)
+		return;
+	lde_nbr_up(L.lde, lsr_id, NULL, 0);
+	session_lost(lsr_id, ft);
 }

@@ -6,6 +6,10 @@
  * ldp/ depends on lib/, vrf/ and cli/ only: the label manager and the
  * router id reach it through struct ldpd_ops set by pe/main.c.
  *
+ * Graceful restart (RFC 3478, ldp/gr.c): the FT Session TLV in our
+ * Initialization with `graceful-restart`, the helper side for neighbors that
+ * send it, and the restart gate's counters for pe/.
+ *
  * Deviations: IPv4 only; one label space (0); no Label Request origination
  * (downstream unsolicited, liberal retention); GTSM (RFC 6720) follows the
  * G bit of link hellos as OpenBSD/FRR ldpd do for IPv4. */
@@ -17,6 +21,7 @@
 #include <time.h>
 
 #include "ldp/fsm.h"
+#include "ldp/gr.h"
 #include "ldp/lde.h"
 #include "lib/label.h"
 #include "lib/prefix.h"
@@ -84,6 +89,8 @@ struct ldpd_conf {
 	uint16_t targeted_hold, targeted_interval; /* `discovery targeted-hello ...` */
 	uint16_t keepalive;                        /* `session holdtime` (seconds) */
 	bool gtsm_off;                             /* `ttl-security disable` */
+	bool gr;                                   /* `graceful-restart` */
+	uint16_t gr_reconnect, gr_recovery;        /* seconds, 0: LDP_GR_DEF_* */
 	/* grow with the configuration (ldpd_iface_conf_add, ldpd_nbr_conf_add) */
 	int niface, iface_cap;
 	struct ldp_iface_conf *iface;
@@ -159,6 +166,8 @@ struct ldp_nbr {
 	struct ldp_nbr_stats st;
 	bool was_oper;
 	char last_error[96];
+	bool peer_has_ft; /* its last Initialization's FT Session TLV (RFC 3478) */
+	struct ldp_ft peer_ft;
 };
 
 struct ldpd_stats {
@@ -192,6 +201,24 @@ void ldpd_conf_clear(void); /* `no mpls ldp`: everything back to the defaults */
 int ldpd_adj_limit(void);
 /* Walks for show commands. */
 struct ldp_adj *ldpd_adj_first(void);
+/* Graceful restart (RFC 3478). Called by ped before ldpd_start: forwarding
+ * (LDP's LFIB and our labels) survived this restart, so our Initialization
+ * advertises the configured recovery time, counting down from the start
+ * (default false: Recovery Time 0). */
+void ldpd_set_fwd_preserved(bool preserved);
+/* For ped's restart gate: neighbors in OPERATIONAL state, and the
+ * CLOCK_MONOTONIC time (ms) of the last Label Mapping message received
+ * from any neighbor (0: none yet). */
+int ldpd_operational_sessions(void);
+uint64_t ldpd_last_mapping_ms(void);
+/* `clear mpls ldp neighbor [A.B.C.D]` (lsr_id 0: all): sessions reset with
+ * Shutdown, stale bindings of restarting neighbors deleted at once.
+ * Returns how many neighbors were cleared. */
+int ldpd_clear_neighbor(uint32_t lsr_id);
+/* The helper's restarting neighbors (NULL when LDP is not running), and the
+ * remaining milliseconds of one (show). */
+const struct ldp_gr *ldpd_gr(void);
+int64_t ldpd_gr_remaining_ms(const struct ldp_gr_peer *p);
 
 /* `debug mpls ldp messages|events` */
 #define LDP_DEBUG_MESSAGES 0x1u

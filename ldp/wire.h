@@ -76,6 +76,7 @@ enum ldp_tlv_type {
 	LDP_TLV_COMMON_SESSION = 0x0500,
 	LDP_TLV_ATM_SESSION = 0x0501,
 	LDP_TLV_FR_SESSION = 0x0502,
+	LDP_TLV_FT_SESSION = 0x0503, /* RFC 3479, sent with U=1 F=0 */
 	LDP_TLV_LABEL_REQUEST_ID = 0x0600,
 };
 
@@ -129,6 +130,16 @@ enum ldp_status {
 /* Common Session Parameters flags (RFC 5036 3.5.3) */
 #define LDP_INIT_A 0x80 /* downstream on demand */
 #define LDP_INIT_D 0x40 /* loop detection */
+
+/* FT Flags of the Fault Tolerant Session TLV (RFC 3479: R is the most
+ * significant bit, S A C L the four least). RFC 3478 3 (graceful restart)
+ * sets L only, the others 0 on transmit and ignored on receipt. */
+#define LDP_FT_R 0x8000 /* FT Reconnect: state preserved (RFC 3479 only) */
+#define LDP_FT_S 0x0008 /* save state (RFC 3479) */
+#define LDP_FT_A 0x0004 /* all labels (RFC 3479) */
+#define LDP_FT_C 0x0002 /* check-pointing (RFC 3479) */
+#define LDP_FT_L 0x0001 /* learn from network: RFC 3478 graceful restart */
+#define LDP_FT_TLV_LEN 12
 
 /* ---- structs ---- */
 
@@ -184,6 +195,14 @@ struct ldp_hello {
 	uint32_t conf_seq;
 };
 
+/* Fault Tolerant Session TLV value (RFC 3479, RFC 3478 3); the 16
+ * reserved bits after the flags are sent 0 and ignored. */
+struct ldp_ft {
+	uint16_t flags;        /* LDP_FT_* */
+	uint32_t reconnect_ms; /* FT Reconnect Timeout; 0: forwarding not kept across a restart */
+	uint32_t recovery_ms;  /* Recovery Time; 0: forwarding not kept across this restart */
+};
+
 struct ldp_init {
 	uint16_t proto_version;
 	uint16_t keepalive;
@@ -191,6 +210,8 @@ struct ldp_init {
 	uint8_t pvlim;    /* path vector limit */
 	uint16_t max_pdu; /* as sent; <= 255 means 4096 (ldp_init_max_pdu()) */
 	struct ldp_id receiver;
+	bool has_ft; /* Fault Tolerant Session TLV present */
+	struct ldp_ft ft;
 };
 
 struct ldp_address {

@@ -47,6 +47,55 @@ struct gr_state {
 };
 
 static struct event_base *base;
+/* our own restart (pe/hitless.c): R bit, the F bit if forwarding was
+ * kept, and our updates held back until the restart completes */
+static bool restarting, fwd_kept;
+
+void bgp_gr_set_restarting(bool forwarding_preserved)
+{
+	restarting = true;
+	fwd_kept = forwarding_preserved;
+}
+
+bool bgp_gr_restarting(void)
+{
+	return restarting;
+}
+
+bool bgp_gr_hold_updates(const struct bgp_peer *p)
+{
+	return restarting && p->bgp != NULL && p->bgp->gr_mode == BGP_GR_RESTART;
+}
+
+void bgp_gr_progress(unsigned *established, unsigned *complete)
+{
+	*established = *complete = 0;
+	for (struct bgp *b = bgp_first(); b != NULL; b = bgp_next(b))
+		for (struct bgp_peer *p = b->peers; p != NULL; p = p->next) {
+			bool all = true;
+
+			if (p->state != BGP_ST_ESTABLISHED)
+				continue;
+			(*established)++;
+			for (int af = 0; af < BGP_AF_MAX; af++)
+				if (p->af_nego[af] && !p->eor_rcvd[af])
+					all = false;
+			if (all)
+				(*complete)++;
+		}
+}
+
+void bgp_gr_restart_done(void (*peer_release)(struct bgp_peer *p))
+{
+	if (!restarting)
+		return;
+	restarting = false;
+	for (struct bgp *b = bgp_first(); b != NULL; b = bgp_next(b))
+		if (b->gr_mode == BGP_GR_RESTART)
+			for (struct bgp_peer *p = b->peers; p != NULL; p = p->next)
+				if (p->state == BGP_ST_ESTABLISHED)
+					peer_release(p);
+}
 
 void bgp_gr_start(struct event_base *b)
 {
@@ -61,9 +110,13 @@ void bgp_gr_local_capa(const struct bgp_peer *p, struct bgp_capa *c)
 		return;
 	c->gr = true;
 	c->gr_time = b->gr_restart_time;
-	if (b->gr_mode == BGP_GR_RESTART)
-		for (int af = 0; af < BGP_AF_MAX; af++)
-			c->gr_af[af] = p->cfg.af_active[af]; /* F bit: never (see above) */
+	if (b->gr_mode == BGP_GR_RESTART) {
+		c->gr_restarting = restarting;
+		for (int af = 0; af < BGP_AF_MAX; af++) {
+			c->gr_af[af] = p->cfg.af_active[af];
+			c->gr_fwd[af] = c->gr_af[af] && restarting && fwd_kept;
+		}
+	}
 }
 
 static bool negotiated(const struct bgp_peer *p)

@@ -1003,6 +1003,13 @@ size_t bgp_peer_outq(const struct bgp_peer *p)
 	return evbuffer_get_length(s->conn->out);
 }
 
+static bool close_quietly;
+
+void bgp_sessions_close_quietly(void)
+{
+	close_quietly = true;
+}
+
 void bgp_peer_free_session(struct bgp_peer *p)
 {
 	struct bgp_fsm_arg arg = { .subcode = BGP_CEASE_PEER_DECONFIG, .reason = "peer deleted" };
@@ -1010,7 +1017,12 @@ void bgp_peer_free_session(struct bgp_peer *p)
 
 	if (s == NULL)
 		return;
-	if (p->state != BGP_ST_IDLE)
+	/* a restart that keeps forwarding: the connection just closes, and a
+	 * helper keeps our routes (RFC 4724 4: a NOTIFICATION would end that) */
+	if (close_quietly && p->state == BGP_ST_ESTABLISHED && p->bgp != NULL &&
+	    p->bgp->gr_mode == BGP_GR_RESTART && p->capa_sent.gr && p->capa_rcvd.gr)
+		log_info("BGP peer: session closed without NOTIFICATION (graceful restart)");
+	else if (p->state != BGP_ST_IDLE)
 		bgp_fsm_event(p, BGP_EV_STOP, &arg); /* Cease/3 when an OPEN went out */
 	if (p->cfg.password[0] != '\0' && p->bgp != NULL && p->bgp->listen != NULL) {
 		struct bgp_listener *l = p->bgp->listen;

@@ -145,6 +145,10 @@ size_t bgp_peer_outq(const struct bgp_peer *p); /* bytes queued */
 /* Peer being deleted: Cease/3 (Peer De-configured) if connected, then free
  * connections, timers and peer->sess. */
 void bgp_peer_free_session(struct bgp_peer *p);
+/* From now on, sessions freed while Established in graceful-restart mode
+ * (both sides sent the capability) close without a NOTIFICATION: ped
+ * exits keeping its forwarding (pe/hitless.c). */
+void bgp_sessions_close_quietly(void);
 void bgp_peer_set_port(struct bgp_peer *p, uint16_t port); /* tests */
 void bgp_peer_read_pause(struct bgp_peer *p, bool pause);  /* tests */
 /* TCP MD5 key for peer p on its instance's listener (after a password change). */

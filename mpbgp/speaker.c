@@ -759,9 +759,32 @@ static void established(struct bgp_peer *p)
 	/* RFC 4684 6: our memberships first, so that the peer's VPN routes
 	 * toward us are filtered from the start */
 	bgp_rtc_peer_up(p);
+	if (bgp_gr_hold_updates(p)) {
+		log_info("BGP peer %s: our routes wait until our restart completes (RFC 4724 4.1)",
+			 bgp_peer_str(p, pb, sizeof(pb)));
+		return;
+	}
 	for (af = 0; af < BGP_AF_MAX; af++)
 		if (p->af_nego[af] && p->bgp->rib[af] != NULL)
 			bgp_adjout_peer_up(p->bgp->rib[af], p);
+}
+
+/* Our restart completed: the routes and End-of-RIB held back. */
+static void restart_release(struct bgp_peer *p)
+{
+	for (int af = 0; af < BGP_AF_MAX; af++)
+		if (p->af_nego[af] && p->bgp->rib[af] != NULL && p->adj_out[af] == NULL)
+			bgp_adjout_peer_up(p->bgp->rib[af], p);
+}
+
+void speaker_restart_done(void)
+{
+	bgp_gr_restart_done(restart_release);
+}
+
+void speaker_close_quietly(void)
+{
+	bgp_sessions_close_quietly();
 }
 
 static void down(struct bgp_peer *p, const char *reason)

@@ -26,6 +26,11 @@ void speaker_set_iface_addr_fn(uint32_t (*fn)(const struct vrf *vrf, const char 
 void speaker_set_iface_addr6_fn(bool (*fn)(const struct vrf *vrf, uint32_t v4, struct ipaddr *out));
 /* After it was accepted: sessions start. */
 void speaker_start(struct event_base *base);
+/* pe/hitless.c: our restart completed (mpbgp/gr.h bgp_gr_restart_done). */
+void speaker_restart_done(void);
+/* pe/hitless.c: ped exits keeping forwarding: sessions in graceful-restart
+ * mode close without a NOTIFICATION. */
+void speaker_close_quietly(void);
 void speaker_fini(void);
 void speaker_vrf_route_changed(struct vrf *vrf, const struct rib_dest *d);
 void speaker_redistribute_refresh(struct bgp *b);

@@ -227,6 +227,6 @@ static int remove_ours(void *arg, struct rib_dest *d)
 
 void core_fini(void)
 {
-	if (ped.kernel_apply)
+	if (ped.kernel_apply && !ped.kept) /* a kept dataplane keeps its core routes */
 		rib_walk(vrf_default()->rib, remove_ours, NULL);
 }

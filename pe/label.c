@@ -205,6 +205,7 @@ void label_mgr_init(void)
 
 void label_mgr_fini(void)
 {
+	label_restore_done();
 	free(bitmap);
 	free(tab);
 	bitmap = NULL;
@@ -279,10 +280,145 @@ static mpls_label_t find_free(mpls_label_t from, mpls_label_t to)
 	return MPLS_LABEL_NONE;
 }
 
+/* ---- hitless restart: the labels a previous ped held ----
+ * Reserved labels have their bit set and no entry, so nobody else gets
+ * them; their owner gets its own back from label_alloc. Keyed by client
+ * and owner as a string (VRF by name: ids may differ after a restart). */
+struct resv {
+	char *key;          /* NULL: empty slot */
+	mpls_label_t label;
+	bool claimed;
+};
+static struct resv *resv;
+static size_t resv_cap, resv_n, resv_claimed;
+
+static uint64_t key_hash(const char *k)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	for (; *k; k++)
+		h = (h ^ (uint8_t)*k) * 1099511628211ull;
+	return h;
+}
+
+static void resv_key(char *buf, size_t len, enum label_client c, const struct label_owner *own)
+{
+	char o[LABEL_OWNER_KEYLEN];
+
+	snprintf(buf, len, "%s %s", label_client_name(c), label_owner_str(own, o, sizeof(o)));
+}
+
+static struct resv *resv_find(const char *key)
+{
+	size_t i;
+
+	if (resv_n == 0)
+		return NULL;
+	for (i = key_hash(key) & (resv_cap - 1); resv[i].key != NULL; i = (i + 1) & (resv_cap - 1))
+		if (strcmp(resv[i].key, key) == 0)
+			return &resv[i];
+	return NULL;
+}
+
+int label_restore_add(enum label_client c, mpls_label_t l, const char *owner)
+{
+	char key[LABEL_OWNER_KEYLEN + 16];
+	size_t i;
+
+	if (c >= LABEL_CLIENT_MAX || l < MPLS_LABEL_FIRST_UNRESERVED || l > MPLS_LABEL_MAX ||
+	    bit_get(l))
+		return -1;
+	snprintf(key, sizeof(key), "%s %s", label_client_name(c), owner);
+	if (resv_find(key) != NULL)
+		return -1;
+	if ((resv_n + 1) * 2 > resv_cap) {
+		size_t ncap = resv_cap ? resv_cap * 2 : 256, j;
+		struct resv *n = xcalloc(ncap, sizeof(*n));
+
+		for (j = 0; j < resv_cap; j++) {
+			if (resv[j].key == NULL)
+				continue;
+			for (i = key_hash(resv[j].key) & (ncap - 1); n[i].key != NULL;
+			     i = (i + 1) & (ncap - 1))
+				;
+			n[i] = resv[j];
+		}
+		free(resv);
+		resv = n;
+		resv_cap = ncap;
+	}
+	for (i = key_hash(key) & (resv_cap - 1); resv[i].key != NULL; i = (i + 1) & (resv_cap - 1))
+		;
+	resv[i].key = xstrdup(key);
+	resv[i].label = l;
+	resv[i].claimed = false;
+	resv_n++;
+	bit_set(l, true);
+	return 0;
+}
+
+size_t label_restore_pending(void)
+{
+	return resv_n - resv_claimed;
+}
+
+size_t label_restore_done(void)
+{
+	size_t i, freed = 0;
+
+	for (i = 0; i < resv_cap; i++) {
+		if (resv[i].key == NULL)
+			continue;
+		if (!resv[i].claimed && ent_find(resv[i].label) == NULL) {
+			bit_set(resv[i].label, false);
+			freed++;
+		}
+		free(resv[i].key);
+	}
+	free(resv);
+	resv = NULL;
+	resv_cap = resv_n = resv_claimed = 0;
+	return freed;
+}
+
+void label_foreach(void (*fn)(void *arg, mpls_label_t l, enum label_client c, const char *owner),
+		   void *arg)
+{
+	char o[LABEL_OWNER_KEYLEN];
+	size_t i;
+
+	for (i = 0; i < tab_cap; i++)
+		if (tab[i].label != MPLS_LABEL_NONE)
+			fn(arg, tab[i].label, (enum label_client)tab[i].client,
+			   label_owner_str(&tab[i].owner, o, sizeof(o)));
+}
+
+/* The label this owner had before the restart, if free. */
+static mpls_label_t restored(enum label_client c, const struct label_owner *own)
+{
+	char key[LABEL_OWNER_KEYLEN + 16];
+	struct resv *r;
+
+	if (resv_n == resv_claimed)
+		return MPLS_LABEL_NONE;
+	resv_key(key, sizeof(key), c, own);
+	if ((r = resv_find(key)) == NULL || r->claimed || ent_find(r->label) != NULL)
+		return MPLS_LABEL_NONE;
+	r->claimed = true;
+	resv_claimed++;
+	return r->label;
+}
+
 mpls_label_t label_alloc(enum label_client c, const struct label_owner *own)
 {
-	mpls_label_t l = find_free(cursor, dyn_hi);
+	mpls_label_t l = restored(c, own);
 	char o[96]; /* the log is not cut to the audit's width */
+
+	if (l != MPLS_LABEL_NONE) {
+		ent_add(c, l, own);
+		return l;
+	}
+	l = find_free(cursor, dyn_hi);
 
 	if (l == MPLS_LABEL_NONE && cursor > dyn_lo)
 		l = find_free(dyn_lo, cursor - 1);

@@ -44,6 +44,17 @@ const char *label_client_name(enum label_client c);
 /* The owner as the audit prints it: "ldp P/L", "vrf NAME",
  * "vrf NAME nexthop A.B.C.D", "vrf NAME prefix P/L" ("" for none). */
 const char *label_owner_str(const struct label_owner *o, char *buf, size_t len);
+/* Hitless restart (pe/hitless.c): before anything allocates, the labels a
+ * previous ped held, by client and owner (label_owner_str with
+ * LABEL_OWNER_KEYLEN): label_alloc gives each owner its old label back,
+ * nobody else gets one of them. done: the unclaimed ones become free
+ * (returns how many). foreach: every label in use, for saving. */
+#define LABEL_OWNER_KEYLEN 128
+int label_restore_add(enum label_client c, mpls_label_t l, const char *owner);
+size_t label_restore_pending(void);
+size_t label_restore_done(void);
+void label_foreach(void (*fn)(void *arg, mpls_label_t l, enum label_client c, const char *owner),
+		   void *arg);
 void label_cli_init(void);
 void label_config_write(struct cli *cli);
 

@@ -19,6 +19,7 @@
 #include "lib/log.h"
 #include "pe/ctl.h"
 #include "pe/fwd/fwd_ctl.h"
+#include "pe/hitless.h"
 #include "pe/iface.h"
 #include "pe/label.h"
 #include "mpbgp/bgp_cfg.h"
@@ -113,6 +114,8 @@ int main(int argc, char **argv)
 		snprintf(ped.netns_prefix, sizeof(ped.netns_prefix), "%s-", ped.node);
 
 	ped_modules_init();
+	if (!check)
+		hitless_open(); /* before anything takes a label */
 
 	/* Nothing reaches the kernel until the whole file has been accepted. */
 	ped.kernel_apply = false;
@@ -152,6 +155,7 @@ int main(int argc, char **argv)
 	ldpd_start(ped.base);
 	bfd_start(ped.base);
 	fwd_ctl_start();
+	hitless_start(ped.base);
 
 	if (sock == NULL) {
 		ctl_socket_path(sockbuf, sizeof(sockbuf), ped.node[0] ? ped.node : NULL);
@@ -176,6 +180,8 @@ int main(int argc, char **argv)
 	event_base_dispatch(ped.base);
 
 	ctl_stop(ctl);
+	if (hitless_keep())
+		speaker_close_quietly(); /* helpers keep our routes (RFC 4724) */
 	ped_modules_fini();
 	for (i = 0; i < 3; i++)
 		event_free(sigev[i]);

@@ -14,6 +14,7 @@
 #include "lib/log.h"
 #include "pe/fwd/fwd_ctl.h"
 #include "pe/iface.h"
+#include "pe/hitless.h"
 #include "pe/label.h"
 #include "mpbgp/bgp_cfg.h"
 #include "mpbgp/policy.h"
@@ -126,6 +127,7 @@ void ped_modules_init(void)
 	config_cli_init();
 	compat_cli_init();
 	label_cli_init();
+	hitless_cli_init();
 	bgp_cli_init();
 	bgp_show_init();
 	policy_cli_init();

@@ -20,6 +20,7 @@ struct ped {
 	char config_file[4096];
 	char netns_prefix[64];
 	bool kernel_apply; /* false while the startup config is loaded and checked */
+	bool kept;         /* hitless.c: forwarding left running at exit */
 };
 
 extern struct ped ped;

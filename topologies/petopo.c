@@ -45,6 +45,10 @@ static void usage(FILE *fp)
 		"                 nodes, namespaces, daemons (pid, alive), links and addresses\n"
 		"  exec [NAME:]NODE [--vrf VRF] [-- CMD [ARG...]]\n"
 		"                 run CMD (default: $SHELL) inside the node's namespace\n"
+		"  restart [NAME:]NODE [--clean]\n"
+		"                 stop the ped of NODE (SIGTERM, SIGKILL after 10 s), start it\n"
+		"                 again as up did; what it pinned in /sys/fs/bpf/pe/ stays for\n"
+		"                 the new one (hitless restart), unless --clean\n"
 		"  audit NAME [--out FILE]\n"
 		"                 one JSON document with every router's show ... json output\n"
 		"  check FILE      validate only; nothing is created\n"
@@ -273,6 +277,31 @@ static int main_exec(int argc, char **argv)
 	return cmd_exec(node, vrf, argv + i);
 }
 
+static int main_restart(int argc, char **argv)
+{
+	const char *node = NULL;
+	bool clean = false;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--clean") == 0)
+			clean = true;
+		else if (node == NULL && argv[i][0] != '-')
+			node = argv[i];
+		else {
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (node == NULL) {
+		usage(stderr);
+		return 2;
+	}
+	if (!need_root())
+		return 1;
+	return cmd_restart(node, clean);
+}
+
 static int main_audit(int argc, char **argv)
 {
 	const char *name = NULL, *out = NULL;
@@ -326,6 +355,8 @@ int main(int argc, char **argv)
 		return main_status(argc, argv);
 	if (strcmp(cmd, "exec") == 0)
 		return main_exec(argc, argv);
+	if (strcmp(cmd, "restart") == 0)
+		return main_restart(argc, argv);
 	if (strcmp(cmd, "audit") == 0)
 		return main_audit(argc, argv);
 	if (strcmp(cmd, "check") == 0)

@@ -8,8 +8,10 @@
  *                  created), its lock, and process identity (pid + start time)
  *   topo_proc.c    running helper commands and daemons (fork/exec, namespaces)
  *   topo_daemon.c  node kinds: how each kind's daemons start, get ready, stop
+ *   topo_bpffs.c   the bpffs where ped pins its XDP state across restarts
  *   topo_up.c      `up`: the creation sequence
  *   topo_down.c    `down`: teardown from the state file, idempotent
+ *   topo_restart.c `restart`: one node's ped stopped and started again
  *   topo_show.c    `status`, `exec`, `audit`
  *   petopo.c       command line
  */
@@ -34,6 +36,7 @@
 
 #define PETOPO_RUNDIR_DEFAULT "/run/petopo"
 #define FRR_DAEMON_DIR "/usr/lib/frr"
+#define PETOPO_BPFFS "/sys/fs/bpf" /* ped pins under PETOPO_BPFFS/pe/NETNS */
 
 enum node_kind { KIND_PED, KIND_FRR, KIND_HOST, KIND_GOBGP, KIND_BIRD, KIND_COUNT };
 
@@ -216,11 +219,21 @@ bool netns_exists(const char *name);
 
 /* topo_daemon.c */
 int node_start(struct state *st, struct topo *t, struct tnode *n, char *err, size_t errlen);
+int ped_start(struct state *st, const char *node, const char *netns, const char *dir,
+	      json_object *argv, char *err, size_t errlen);
 int daemons_stop(json_object *daemons, int grace_ms);
 bool kind_needs_config(enum node_kind k);
 int kind_check(struct topo *t, struct tnode *n);
 const char *frr_daemon_ok(const char *d);
 const char *ped_daemon_ok(const char *d);
+
+/* topo_bpffs.c */
+bool bpffs_is(const char *path);
+int bpffs_ensure(void);
+int bpffs_hold(void);
+void bpffs_attach(int fd);
+int bpffs_node_count(const char *ns);
+int bpffs_node_clear(const char *ns);
 
 /* topo_up.c */
 int cmd_up(const char *file, const char *name, const char *prefix, bool force);
@@ -229,6 +242,9 @@ int cmd_up(const char *file, const char *name, const char *prefix, bool force);
 int topo_teardown(struct state *st, bool verbose);
 int cmd_down(const char *name);
 int cmd_down_all(void);
+
+/* topo_restart.c */
+int cmd_restart(const char *spec, bool clean);
 
 /* topo_show.c */
 int cmd_status(const char *name, bool json);

@@ -5,6 +5,8 @@
  *          foreground (petopo records the pid itself); ready when its control
  *          socket $PE_RUNDIR/NODE/ped.sock accepts. ped reads a copy of the
  *          startup-config, so `write memory` never changes the topology's files.
+ *          `restart` starts it again from that copy with the argv recorded
+ *          in the state file (ped_start).
  *          With `daemons: [ospfd]` (or isisd, ospf6d) and `frr-config: FILE`,
  *          FRR's zebra and those daemons start first, as for an frr node, and
  *          load FILE: the IGP fills the kernel table that ped follows.
@@ -282,38 +284,44 @@ static void status_str(int status, char *buf, size_t len)
 		snprintf(buf, len, "stopped");
 }
 
-/* Starts one daemon: fork (gated), record in the state file, release,
- * wait until ready. On failure err says why, with the log's tail. */
-static int start_one(struct state *st, struct tnode *n, const char *name, char *const argv[],
-		     char *const env_add[], const char *hostname, const char *log,
-		     const struct ready *r, char *err, size_t errlen)
+/* Starts one daemon of node `node` in namespace netns: fork (gated),
+ * record in the state file (with its argv, for `restart`), release, wait
+ * until ready. On failure err says why, with the log's tail. */
+static int start_one(struct state *st, const char *node, const char *netns, const char *name,
+		     char *const argv[], char *const env_add[], const char *hostname,
+		     const char *log, const struct ready *r, char *err, size_t errlen)
 {
-	struct spawn sp = { n->netns, hostname, log, argv, env_add };
+	struct spawn sp = { netns, hostname, log, argv, env_add };
 	unsigned long long start = 0;
+	json_object *d, *ja;
 	struct timespec t0, t1;
 	char how[64], *tail;
-	int gate, status;
+	int gate, status, i;
 	pid_t pid;
 
 	pid = spawn_gated(&sp, &gate);
 	if (pid < 0) {
-		snprintf(err, errlen, "%s on node %s: fork: %s", name, n->name, strerror(errno));
+		snprintf(err, errlen, "%s on node %s: fork: %s", name, node, strerror(errno));
 		return -1;
 	}
 	if (proc_starttime(pid, &start) < 0) {
 		spawn_release(pid, gate, false);
-		snprintf(err, errlen, "%s on node %s: cannot read its start time", name, n->name);
+		snprintf(err, errlen, "%s on node %s: cannot read its start time", name, node);
 		return -1;
 	}
-	state_daemon_add(st, n->name, name, pid, start, log);
+	d = state_daemon_add(st, node, name, pid, start, log);
+	ja = json_object_new_array();
+	for (i = 0; argv[i] != NULL; i++)
+		json_object_array_add(ja, json_object_new_string(argv[i]));
+	json_object_object_add(d, "argv", ja);
 	if (state_write(st) < 0) {
 		spawn_release(pid, gate, false);
 		snprintf(err, errlen, "%s on node %s: state file not written, not started", name,
-			 n->name);
+			 node);
 		return -1;
 	}
 	if (spawn_release(pid, gate, true) < 0) {
-		snprintf(err, errlen, "%s on node %s: could not be started", name, n->name);
+		snprintf(err, errlen, "%s on node %s: could not be started", name, node);
 		return -1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -322,7 +330,7 @@ static int start_one(struct state *st, struct tnode *n, const char *name, char *
 			status_str(status, how, sizeof(how));
 			tail = file_tail(log, 12);
 			snprintf(err, errlen, "%s on node %s %s; last lines of %s:\n%s", name,
-				 n->name, how, log, tail);
+				 node, how, log, tail);
 			free(tail);
 			return -1;
 		}
@@ -330,7 +338,7 @@ static int start_one(struct state *st, struct tnode *n, const char *name, char *
 			return 0;
 		if (topo_interrupted) {
 			snprintf(err, errlen, "interrupted while %s on node %s was starting", name,
-				 n->name);
+				 node);
 			return -1;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -338,7 +346,7 @@ static int start_one(struct state *st, struct tnode *n, const char *name, char *
 			tail = file_tail(log, 12);
 			snprintf(err, errlen, "%s on node %s is not ready after %d s (%s did not "
 					      "accept); last lines of %s:\n%s",
-				 name, n->name, penv.timeout, r->sock ? r->sock : "its API port",
+				 name, node, penv.timeout, r->sock ? r->sock : "its API port",
 				 log, tail);
 			free(tail);
 			return -1;
@@ -375,27 +383,51 @@ static int copy_file(const char *from, const char *to, char *err, size_t errlen)
 	return 0;
 }
 
-static int start_ped(struct state *st, struct tnode *n, const char *dir, char *err,
-		     size_t errlen)
+/* ped of node `node`, in namespace netns, reading DIR/ped.conf, logging to
+ * DIR/ped.log, with argv (a JSON array recorded by an earlier start) or
+ * else the usual one: `up` after copying the config, `restart`. */
+int ped_start(struct state *st, const char *node, const char *netns, const char *dir,
+	      json_object *jargv, char *err, size_t errlen)
 {
 	char conf[700], log[700], prefix[64], sock[700], rundir[700], envb[600];
-	char *argv[] = { penv.ped, (char *)(uintptr_t) "-N", n->name, (char *)(uintptr_t) "-f",
-			 conf, (char *)(uintptr_t) "-P", prefix, (char *)(uintptr_t) "-l", log,
-			 NULL };
+	char *argv[] = { penv.ped, (char *)(uintptr_t) "-N", (char *)(uintptr_t)node,
+			 (char *)(uintptr_t) "-f", conf, (char *)(uintptr_t) "-P", prefix,
+			 (char *)(uintptr_t) "-l", log, NULL };
 	char *env_add[] = { envb, NULL };
 	struct ready r = { sock, NULL, 0 };
+	char **av = argv;
+	size_t i, len;
+	int rc;
 
 	snprintf(conf, sizeof(conf), "%s/ped.conf", dir);
 	snprintf(log, sizeof(log), "%s/ped.log", dir);
-	snprintf(prefix, sizeof(prefix), "%s-", n->netns);
-	snprintf(rundir, sizeof(rundir), "%s/%s", penv.pe_rundir, n->name);
+	snprintf(prefix, sizeof(prefix), "%s-", netns);
+	snprintf(rundir, sizeof(rundir), "%s/%s", penv.pe_rundir, node);
 	snprintf(sock, sizeof(sock), "%s/ped.sock", rundir);
 	snprintf(envb, sizeof(envb), "PE_RUNDIR=%s", penv.pe_rundir);
-	if (copy_file(n->config, conf, err, errlen) < 0)
-		return -1;
+	if (jargv != NULL && (len = json_object_array_length(jargv)) > 0) {
+		av = xcalloc(len + 1, sizeof(*av));
+		for (i = 0; i < len; i++)
+			av[i] = (char *)(uintptr_t)json_object_get_string(
+				json_object_array_get_idx(jargv, i));
+	}
 	/* ped makes $PE_RUNDIR/NODE; recorded first so that down removes it */
 	state_list_add_str(st, "dirs", rundir);
-	return start_one(st, n, "ped", argv, env_add, NULL, log, &r, err, errlen);
+	rc = start_one(st, node, netns, "ped", av, env_add, NULL, log, &r, err, errlen);
+	if (av != argv)
+		free(av);
+	return rc;
+}
+
+static int start_ped(struct state *st, struct tnode *n, const char *dir, char *err,
+		     size_t errlen)
+{
+	char conf[700];
+
+	snprintf(conf, sizeof(conf), "%s/ped.conf", dir);
+	if (copy_file(n->config, conf, err, errlen) < 0)
+		return -1;
+	return ped_start(st, n->name, n->netns, dir, NULL, err, errlen);
 }
 
 /* zebra, then each listed daemon, then vtysh -f CONF. */
@@ -450,7 +482,8 @@ static int start_frr(struct state *st, struct tnode *n, const char *dir, const c
 			argv[a++] = (char *)(uintptr_t)dir;
 		}
 		argv[a] = NULL;
-		if (start_one(st, n, d, argv, NULL, n->name, out, &r, err, errlen) < 0)
+		if (start_one(st, n->name, n->netns, d, argv, NULL, n->name, out, &r, err,
+			      errlen) < 0)
 			return -1;
 	}
 	if (!find_in_path("vtysh", vtysh, sizeof(vtysh))) {
@@ -496,7 +529,8 @@ static int start_gobgp(struct state *st, struct tnode *n, const char *dir, char 
 		return -1;
 	}
 	snprintf(log, sizeof(log), "%s/gobgpd.log", dir);
-	return start_one(st, n, "gobgpd", argv, NULL, n->name, log, &r, err, errlen);
+	return start_one(st, n->name, n->netns, "gobgpd", argv, NULL, n->name, log, &r, err,
+			 errlen);
 }
 
 static int start_bird(struct state *st, struct tnode *n, const char *dir, char *err,
@@ -513,7 +547,7 @@ static int start_bird(struct state *st, struct tnode *n, const char *dir, char *
 	}
 	snprintf(log, sizeof(log), "%s/bird.log", dir);
 	snprintf(sock, sizeof(sock), "%s/bird.ctl", dir);
-	return start_one(st, n, "bird", argv, NULL, n->name, log, &r, err, errlen);
+	return start_one(st, n->name, n->netns, "bird", argv, NULL, n->name, log, &r, err, errlen);
 }
 
 int node_start(struct state *st, struct topo *t, struct tnode *n, char *err, size_t errlen)

@@ -1,13 +1,13 @@
 /* `petopo down NAME`: removes what the state file lists, in reverse order of
- * creation -- daemons (pid + start time checked), veth links, namespaces,
- * directories -- then the state directory itself. Each step tolerates what
- * is already gone, so down is idempotent and also finishes a failed or
- * interrupted up. Besides the recorded namespaces, it removes those ped
- * made at run time for VRFs configured through pesh: they carry the
- * node's namespace name as prefix ("PREFIX-NODE-"), which petopo reserved
- * for that ped with -P. Nothing else is touched; a process that petopo did
- * not start and that still runs inside one of its namespaces is named and
- * left alone. */
+ * creation -- daemons (pid + start time checked), what the peds pinned in
+ * the bpffs, veth links, namespaces, directories -- then the state
+ * directory itself. Each step tolerates what is already gone, so down is
+ * idempotent and also finishes a failed or interrupted up. Besides the
+ * recorded namespaces, it removes those ped made at run time for VRFs
+ * configured through pesh: they carry the node's namespace name as prefix
+ * ("PREFIX-NODE-"), which petopo reserved for that ped with -P. Nothing
+ * else is touched; a process that petopo did not start and that still runs
+ * inside one of its namespaces is named and left alone. */
 #include "config.h"
 
 #include <dirent.h>
@@ -89,6 +89,30 @@ static void scan_vrf_netns(json_object *root, json_object *list)
 	closedir(d);
 }
 
+/* What the stopped peds left pinned in the bpffs (topo_bpffs.c): a pinned
+ * XDP link stays attached and a pinned map stays, so none may outlive the
+ * testbed. -1 if some could not be removed. */
+static int unpin_peds(json_object *root)
+{
+	json_object *nodes;
+	int rc = 0;
+
+	if (!json_object_object_get_ex(root, "nodes", &nodes))
+		return 0;
+	json_object_object_foreach(nodes, name, nv) {
+		const char *ns = jstr(nv, "netns"), *kind = jstr(nv, "kind");
+
+		if (ns == NULL || kind == NULL || strcmp(kind, "ped") != 0)
+			continue;
+		if (bpffs_node_clear(ns) < 0) {
+			msg("petopo: node %s: cannot remove %s/pe/%s: %s", name, PETOPO_BPFFS, ns,
+			    strerror(errno));
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
 static int cmp_len_desc(const void *a, const void *b)
 {
 	const json_object *const *x = a, *const *y = b;
@@ -141,6 +165,8 @@ int topo_teardown(struct state *st, bool verbose)
 	} else {
 		json_object_object_add(st->root, "daemons", json_object_new_array());
 	}
+	if (unpin_peds(st->root) < 0)
+		failed++;
 
 	del_veths(state_list(st, "veths"));
 	json_object_object_add(st->root, "veths", json_object_new_array());

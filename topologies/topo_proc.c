@@ -59,12 +59,14 @@ char *argv_join(char *const argv[])
 
 /* Enters namespace ns (from /run/netns). With remount_sys, also what
  * `ip netns exec` does for programs that read /sys/class/net: a private
- * mount namespace with this namespace's sysfs (best effort). */
+ * mount namespace with this namespace's sysfs (best effort), and on it the
+ * bpffs that was at /sys/fs/bpf, the same instance, so that what ped pins
+ * there outlives it (topo_bpffs.c). */
 int enter_netns(const char *ns, bool remount_sys, char *err, size_t errlen)
 {
 	struct statvfs sv;
 	unsigned long flags = 0;
-	int fd;
+	int fd, bpf;
 
 	fd = netns_open(ns);
 	if (fd < 0) {
@@ -85,8 +87,11 @@ int enter_netns(const char *ns, bool remount_sys, char *err, size_t errlen)
 		return 0;
 	if (statvfs("/sys", &sv) == 0 && (sv.f_flag & ST_RDONLY))
 		flags = MS_RDONLY;
-	if (umount2("/sys", MNT_DETACH) == 0)
-		(void)mount(ns, "/sys", "sysfs", flags, NULL);
+	bpf = bpffs_hold();
+	if (umount2("/sys", MNT_DETACH) == 0 && mount(ns, "/sys", "sysfs", flags, NULL) == 0)
+		bpffs_attach(bpf);
+	else if (bpf >= 0)
+		close(bpf);
 	return 0;
 }
 

@@ -9,7 +9,8 @@
  *      addresses are left as they are), up (interfaces ped moves into a VRF
  *      get their addresses from ped)
  *   4. host routes (either family)
- *   5. daemons, node by node in file order, each waited for
+ *   5. daemons, node by node in file order, each waited for (with ped
+ *      nodes, a bpffs at /sys/fs/bpf first: topo_bpffs.c)
  *   6. a last check that every daemon is still alive
  * Any failure or a signal (Ctrl-C) tears down what the state file lists. */
 #include "config.h"
@@ -486,7 +487,7 @@ int cmd_up(const char *file, const char *name, const char *prefix, bool force)
 	struct state st;
 	struct timespec t0;
 	char *err;
-	int rc;
+	int rc, i;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (t->errors == 0 && name != NULL) {
@@ -549,6 +550,11 @@ int cmd_up(const char *file, const char *name, const char *prefix, bool force)
 		topo_free(t);
 		return 1;
 	}
+	for (i = 0; i < t->nnodes; i++)
+		if (t->nodes[i].kind == KIND_PED) {
+			(void)bpffs_ensure(); /* ped's pins across restarts */
+			break;
+		}
 	state_init(&st, t);
 	err = xcalloc(1, ERRLEN);
 	if (state_write(&st) < 0 || create_all(&st, t, err) < 0) {

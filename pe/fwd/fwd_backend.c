@@ -57,6 +57,8 @@ static struct {
 	size_t nov;
 	size_t nodes;           /* `dataplane xdp route-nodes`, 0: the default */
 	struct event *ev_check;
+	char adopt_dir[256];    /* hitless restart: a previous ped's pins, "" none */
+	int adopted;            /* ports running on an adopted link */
 } be;
 
 const char *fwd_backend_name(enum fwd_backend b)
@@ -138,6 +140,8 @@ static struct fwd_xdp *xdp(void)
 
 			/* everything published so far, VRF FIBs included; ports
 			 * already served by the worker are no redirect targets */
+			if (be.adopt_dir[0])
+				fwd_xdp_adopt(be.x, be.adopt_dir);
 			fwd_xdp_sync(be.x, fc.t, port_nsfd);
 			for (i = 0; i < FWD_MAX_PORTS; i++)
 				if (fc.port[i].used)
@@ -189,6 +193,7 @@ enum fwd_port_kind be_port_open(int idx, const char *ifname, int nsfd, int ifind
 {
 	struct port *p = &fc.port[idx];
 	char err[200];
+	int rc;
 
 	p->backend = FWD_BE_PACKET;
 	p->peer_broken = false;
@@ -204,7 +209,13 @@ enum fwd_port_kind be_port_open(int idx, const char *ifname, int nsfd, int ifind
 	}
 	/* the maps know the port before its program runs */
 	fwd_xdp_set_port(be.x, (uint16_t)idx, cfg, nsfd, false);
-	if (fwd_xdp_attach(be.x, (uint16_t)idx, nsfd, ifindex, err, sizeof(err)) != 0) {
+	if ((rc = fwd_xdp_adopt_port(be.x, (uint16_t)idx, ifname, nsfd, ifindex, err,
+				     sizeof(err))) > 0) {
+		be.adopted++;
+		log_info("dataplane: port %s: the previous ped's program forwards until the "
+			 "restart completes", ifname);
+	} else if (rc < 0 ||
+		   fwd_xdp_attach(be.x, (uint16_t)idx, nsfd, ifindex, err, sizeof(err)) != 0) {
 		snprintf(p->be_why, sizeof(p->be_why), "%s", err);
 		fwd_xdp_set_port(be.x, (uint16_t)idx, cfg, nsfd, true);
 		log_warnx("dataplane: port %s: %s; AF_PACKET worker instead", ifname, err);
@@ -476,6 +487,8 @@ void be_show_port(json_object *o, int idx)
 	json_object_object_add(o, "backend", json_object_new_string(fwd_backend_name(p->backend)));
 	if (p->be_why[0] != '\0')
 		json_object_object_add(o, "backendReason", json_object_new_string(p->be_why));
+	if (be.x != NULL && fwd_xdp_adopting(be.x, (uint16_t)idx))
+		json_object_object_add(o, "adopted", json_object_new_boolean(true));
 }
 
 const char *be_default_name(void)
@@ -598,6 +611,43 @@ void be_start(void)
 
 	be.ev_check = event_new(ped.base, -1, 0, target_check_cb, NULL);
 	event_add(be.ev_check, &first);
+}
+
+/* ---- hitless restart (pe/hitless.c) ---- */
+
+static const char *port_name(uint16_t idx)
+{
+	return fc.port[idx].used && fc.port[idx].backend == FWD_BE_XDP ? fc.port[idx].name : NULL;
+}
+
+int fwd_ctl_keep(const char *dir, char *err, size_t errlen)
+{
+	if (be.x == NULL) {
+		snprintf(err, errlen, "no port is forwarded by XDP");
+		return 0;
+	}
+	return fwd_xdp_keep(be.x, dir, port_name, err, errlen);
+}
+
+void fwd_ctl_adopt_from(const char *dir)
+{
+	snprintf(be.adopt_dir, sizeof(be.adopt_dir), "%s", dir ? dir : "");
+}
+
+int fwd_ctl_adopted_ports(void)
+{
+	return be.adopted;
+}
+
+int fwd_ctl_adopt_finish(void)
+{
+	int n = 0;
+
+	if (be.x != NULL)
+		n = fwd_xdp_adopt_finish(be.x);
+	be.adopt_dir[0] = '\0';
+	be.adopted = 0;
+	return n;
 }
 
 /* After the worker stopped (it polls the ring). */

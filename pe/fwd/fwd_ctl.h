@@ -22,6 +22,16 @@ struct rib_dest;
 void fwd_ctl_init(void);   /* tables, CLI; before the config is loaded */
 void fwd_ctl_start(void);  /* after the config: the worker runs once a port exists */
 void fwd_ctl_fini(void);
+/* Hitless restart (pe/hitless.c). keep: before fwd_ctl_fini, pins the
+ * XDP links in dir and leaves forwarding running after ped exits (the
+ * links pinned, -1 + reason). adopt_from: before the first port opens,
+ * the directory of a previous ped's pins; ports take their links over and
+ * the old programs forward until adopt_finish switches every port to the
+ * new tables at once (returns the ports switched). */
+int fwd_ctl_keep(const char *dir, char *err, size_t errlen);
+void fwd_ctl_adopt_from(const char *dir);
+int fwd_ctl_adopted_ports(void);
+int fwd_ctl_adopt_finish(void);
 void fwd_ctl_config_write(struct cli *cli);
 /* The dataplane lines of `interface IFNAME` in the running config. */
 void fwd_ctl_iface_config_write(struct cli *cli, const char *ifname);

@@ -17,6 +17,7 @@
 #include "cli/cmd.h"
 #include "lib/prefix.h"
 #include "pe/fwd/fwd_ctl.h"
+#include "pe/hitless.h"
 #include "pe/fwd/fwd_ctl_priv.h"
 #include "pe/fwd/worker.h"
 #include "pe/iface.h"
@@ -141,6 +142,7 @@ static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 	json_object_object_add(top, "workerRunning", json_object_new_boolean(fc.running));
 	json_object_object_add(top, "backend", json_object_new_string(be_default_name()));
 	be_show(top);
+	hitless_json(top);
 	json_object_object_add(top, "ttlMode", json_object_new_string(
 			       atomic_load(&fc.t->ttl_pipe) ? "pipe" : "uniform"));
 	json_object_object_add(top, "resolveRequests",
@@ -151,6 +153,20 @@ static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 		cli_out(cli, "Dataplane: backend %s, worker %s, TTL mode %s\n", be_default_name(),
 			fc.running ? "running" : "idle",
 			atomic_load(&fc.t->ttl_pipe) ? "pipe" : "uniform");
+	if (!json) {
+		json_object *r = json_object_object_get(top, "restart");
+		const char *st = json_object_get_string(json_object_object_get(r, "state"));
+
+		if (strcmp(st, "adopting") == 0)
+			cli_out(cli, "Restart: adopting the previous ped's forwarding (%d ports) for "
+				     "%.1f s\n",
+				json_object_get_int(json_object_object_get(r, "adoptedPorts")),
+				json_object_get_double(json_object_object_get(r, "elapsedSecs")));
+		else if (strcmp(st, "complete") == 0)
+			cli_out(cli, "Restart: hitless, complete after %.2f s (%s)\n",
+				json_object_get_double(json_object_object_get(r, "tookSecs")),
+				json_object_get_string(json_object_object_get(r, "completedBy")));
+	}
 	for (i = 0; i < FWD_MAX_PORTS; i++) {
 		struct port *p = &fc.port[i];
 		struct fwd_port_cfg *cfg;
@@ -347,6 +363,7 @@ void fwd_ctl_config_write(struct cli *cli)
 	if (fc.t != NULL && atomic_load(&fc.t->ttl_pipe))
 		cli_out(cli, "no mpls ip propagate-ttl\n!\n");
 	be_config_write(cli);
+	hitless_config_write(cli);
 }
 
 static const struct cmd_def view_cmds[] = {

@@ -17,6 +17,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <dirent.h>
 #include <errno.h>
 #include <linux/if_link.h>
 #include <sched.h>
@@ -104,6 +105,7 @@ static size_t lpm_nodes_next = XF_LPM_NODES;
 struct xport {
 	struct xf_bpf *skel;  /* this port's stub instance, NULL: none loaded */
 	struct bpf_link *link;
+	bool adopted;         /* link is a previous ped's, still running its program */
 	int nsfd;             /* dup of the namespace it is attached in, -1 */
 	int ifindex;
 };
@@ -124,6 +126,13 @@ struct fwd_xdp {
 	void (*resolve)(void *arg, uint16_t port, uint32_t ip);
 	void *arg;
 	unsigned left, done;
+	/* hitless restart: links a previous ped pinned, not claimed by a port
+	 * yet; frozen: the maps belong to a program that outlives us */
+	struct adopted { char name[32]; struct bpf_link *link; } *adopt;
+	size_t nadopt;
+	int old_main[4];      /* the adopted programs' xf_main, held until the switch */
+	int nold_main;
+	bool frozen;
 };
 
 static void errf(char *err, size_t errlen, const char *fmt, ...)
@@ -158,6 +167,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 /* ---- maps ---- */
 
 static int ring_sample(void *ctx, void *data, size_t size);
+static void adopted_drop(struct fwd_xdp *x, size_t i);
 
 struct fwd_xdp *fwd_xdp_new(char *err, size_t errlen)
 {
@@ -244,6 +254,11 @@ void fwd_xdp_free(struct fwd_xdp *x)
 		return;
 	for (i = 0; i < FWD_MAX_PORTS; i++)
 		fwd_xdp_detach(x, (uint16_t)i);
+	while (x->nadopt > 0)
+		adopted_drop(x, x->nadopt - 1);
+	free(x->adopt);
+	while (x->nold_main > 0)
+		close(x->old_main[--x->nold_main]);
 	xf_bpf__destroy(x->prog);
 	ring_buffer__free(x->ring);
 	if (x->lpm.a != MAP_FAILED)
@@ -422,9 +437,12 @@ void fwd_xdp_detach(struct fwd_xdp *x, uint16_t idx)
 	if (idx >= FWD_MAX_PORTS)
 		return;
 	p = &x->port[idx];
+	if (p->link != NULL && p->adopted && !x->frozen)
+		bpf_link__unpin(p->link); /* else its pin would keep it */
 	if (p->link != NULL)
-		bpf_link__destroy(p->link); /* closing the link detaches */
+		bpf_link__destroy(p->link); /* closing the link detaches (not a kept one) */
 	p->link = NULL;
+	p->adopted = false;
 	xf_bpf__destroy(p->skel);
 	p->skel = NULL;
 	if (p->nsfd >= 0)
@@ -436,6 +454,189 @@ void fwd_xdp_detach(struct fwd_xdp *x, uint16_t idx)
 bool fwd_xdp_attached(const struct fwd_xdp *x, uint16_t idx)
 {
 	return idx < FWD_MAX_PORTS && x->port[idx].link != NULL;
+}
+
+/* ---- hitless restart ---- */
+
+/* dir/link_NAME: bpffs refuses names with a dot, so a dot of an interface
+ * name (eth1.100) is written '~' */
+static void pin_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	size_t n = (size_t)snprintf(buf, len, "%s/link_", dir);
+
+	for (; *name && n + 1 < len; name++)
+		buf[n++] = *name == '.' ? '~' : *name;
+	buf[n < len ? n : len - 1] = '\0';
+}
+
+int fwd_xdp_keep(struct fwd_xdp *x, const char *dir, const char *(*name_of)(uint16_t idx),
+		 char *err, size_t errlen)
+{
+	char path[512];
+	int i, n = 0;
+
+	for (i = 0; i < FWD_MAX_PORTS; i++) {
+		struct xport *p = &x->port[i];
+		const char *name;
+
+		if (p->link == NULL || (name = name_of((uint16_t)i)) == NULL)
+			continue;
+		pin_path(path, sizeof(path), dir, name);
+		if (bpf_link__pin(p->link, path) != 0) {
+			errf(err, errlen, "cannot pin %s: %s", path, strerror(errno));
+			while (--i >= 0)
+				if (x->port[i].link != NULL)
+					bpf_link__unpin(x->port[i].link);
+			return -1;
+		}
+		n++;
+	}
+	/* the kernel empties a program array when its last user reference
+	 * goes (the stubs' tail call would then fail): pinned, it stays */
+	for (i = 0; i < x->nold_main; i++) { /* ports still on a previous program */
+		snprintf(path, sizeof(path), "%s/main_array_%d", dir, i);
+		if (bpf_obj_pin(x->old_main[i], path) != 0)
+			log_warnx("dataplane: cannot pin %s: %s", path, strerror(errno));
+	}
+	snprintf(path, sizeof(path), "%s/main_array", dir);
+	if (x->prog != NULL && bpf_obj_pin(bpf_map__fd(x->maps->maps.xf_main), path) != 0) {
+		errf(err, errlen, "cannot pin %s: %s", path, strerror(errno));
+		for (i = 0; i < FWD_MAX_PORTS; i++)
+			if (x->port[i].link != NULL)
+				bpf_link__unpin(x->port[i].link);
+		return -1;
+	}
+	for (i = 0; i < FWD_MAX_PORTS; i++)
+		if (x->port[i].link != NULL)
+			bpf_link__disconnect(x->port[i].link); /* destroy must not detach it */
+	x->frozen = true;
+	return n;
+}
+
+int fwd_xdp_adopt(struct fwd_xdp *x, const char *dir)
+{
+	struct dirent *de;
+	char path[512];
+	DIR *d;
+	int fd;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		struct bpf_link *l;
+
+		char *c;
+
+		if (strncmp(de->d_name, "main_array", 10) == 0 && x->nold_main < 4) {
+			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+			if ((fd = bpf_obj_get(path)) >= 0)
+				x->old_main[x->nold_main++] = fd;
+			continue;
+		}
+		if (strncmp(de->d_name, "link_", 5) != 0 || strlen(de->d_name + 5) >= 32)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if ((l = bpf_link__open(path)) == NULL) {
+			log_warnx("dataplane: pinned link %s cannot be opened: %s", path,
+				  strerror(errno));
+			continue;
+		}
+		x->adopt = xrealloc(x->adopt, (x->nadopt + 1) * sizeof(*x->adopt));
+		snprintf(x->adopt[x->nadopt].name, sizeof(x->adopt[0].name), "%s", de->d_name + 5);
+		for (c = x->adopt[x->nadopt].name; *c; c++)
+			if (*c == '~')
+				*c = '.';
+		x->adopt[x->nadopt++].link = l;
+	}
+	closedir(d);
+	return (int)x->nadopt;
+}
+
+static void adopted_drop(struct fwd_xdp *x, size_t i)
+{
+	bpf_link__unpin(x->adopt[i].link);
+	bpf_link__destroy(x->adopt[i].link); /* the last reference: detached */
+	x->adopt[i] = x->adopt[--x->nadopt];
+}
+
+int fwd_xdp_adopt_port(struct fwd_xdp *x, uint16_t idx, const char *name, int nsfd, int ifindex,
+		       char *err, size_t errlen)
+{
+	struct bpf_link_info info;
+	uint32_t len = sizeof(info);
+	struct xport *p;
+	size_t i;
+
+	for (i = 0; i < x->nadopt; i++)
+		if (strcmp(x->adopt[i].name, name) == 0)
+			break;
+	if (i == x->nadopt || idx >= FWD_MAX_PORTS)
+		return 0;
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(bpf_link__fd(x->adopt[i].link), &info, &len) != 0 ||
+	    info.type != BPF_LINK_TYPE_XDP || (int)info.xdp.ifindex != ifindex) {
+		log_info("dataplane: port %s: its pinned link was another interface's of that name "
+			 "(ifindex %u, now %d); discarded",
+			 name, info.xdp.ifindex, ifindex);
+		adopted_drop(x, i);
+		return 0;
+	}
+	if (fwd_xdp_prog_load(x, idx, err, errlen) != 0)
+		return -1;
+	p = &x->port[idx];
+	if (p->link != NULL)
+		bpf_link__destroy(p->link);
+	p->link = x->adopt[i].link;
+	p->adopted = true;
+	p->ifindex = ifindex;
+	if (p->nsfd >= 0)
+		close(p->nsfd);
+	p->nsfd = nsfd >= 0 ? dup(nsfd) : -1;
+	x->adopt[i] = x->adopt[--x->nadopt];
+	return 1;
+}
+
+int fwd_xdp_adopt_finish(struct fwd_xdp *x)
+{
+	char err[200];
+	int i, n = 0;
+
+	while (x->nadopt > 0)
+		adopted_drop(x, x->nadopt - 1);
+	free(x->adopt);
+	x->adopt = NULL;
+	for (i = 0; i < FWD_MAX_PORTS; i++) {
+		struct xport *p = &x->port[i];
+		int ifindex = p->ifindex, nsfd;
+
+		if (p->link == NULL || !p->adopted)
+			continue;
+		bpf_link__unpin(p->link);
+		p->adopted = false;
+		/* one atomic swap per port: the old program forwards until the new
+		 * one does */
+		if (bpf_link__update_program(p->link, p->skel->progs.fwd_xdp_port) == 0) {
+			n++;
+			continue;
+		}
+		log_warnx("dataplane: port %u: cannot replace the previous program: %s; attaching "
+			  "afresh", (unsigned)i, strerror(errno));
+		bpf_link__destroy(p->link);
+		p->link = NULL;
+		nsfd = p->nsfd >= 0 ? dup(p->nsfd) : -1;
+		if (fwd_xdp_attach(x, (uint16_t)i, nsfd, ifindex, err, sizeof(err)) != 0)
+			log_warnx("dataplane: port %u: %s", (unsigned)i, err);
+		if (nsfd >= 0)
+			close(nsfd);
+	}
+	while (x->nold_main > 0)
+		close(x->old_main[--x->nold_main]);
+	return n;
+}
+
+bool fwd_xdp_adopting(const struct fwd_xdp *x, uint16_t idx)
+{
+	return idx < FWD_MAX_PORTS && x->port[idx].adopted;
 }
 
 /* ---- map writers ---- */
@@ -459,6 +660,8 @@ int fwd_xdp_set_port(struct fwd_xdp *x, uint16_t idx, const struct fwd_port_cfg 
 	uint32_t key = idx;
 	struct xf_port v;
 
+	if (x->frozen)
+		return 0;
 	if (idx >= FWD_MAX_PORTS)
 		return -1;
 	if (cfg == NULL) {
@@ -509,11 +712,15 @@ static int set_nh(int fd, uint32_t key, const struct fwd_nh *nh)
 
 int fwd_xdp_set_nh(struct fwd_xdp *x, uint32_t id, const struct fwd_nh *nh)
 {
+	if (x->frozen)
+		return 0;
 	return set_nh(x->fd_nh, id, nh);
 }
 
 int fwd_xdp_set_lfib(struct fwd_xdp *x, mpls_label_t label, const struct fwd_nh *nh)
 {
+	if (x->frozen)
+		return 0;
 	return set_nh(x->fd_lfib, label, nh);
 }
 
@@ -695,6 +902,8 @@ int fwd_xdp_set_route(struct fwd_xdp *x, uint32_t vrf_id, uint32_t addr, uint8_t
 	uint8_t level, rlen = 0;
 	int k;
 
+	if (x->frozen)
+		return 0;
 	if (len > 32 || vrf_id >= FWD_MAX_VRFS || nh > FIB_NH_MAX) {
 		errno = EINVAL;
 		return -1;
@@ -767,6 +976,8 @@ int fwd_xdp_set_route6(struct fwd_xdp *x, uint32_t vrf_id, const uint8_t addr[16
 	struct xf_lpm6_key k;
 	int i;
 
+	if (x->frozen)
+		return 0;
 	if (len > 128 || vrf_id >= FWD_MAX_VRFS || nh > FIB_NH_MAX) {
 		errno = EINVAL;
 		return -1;
@@ -839,6 +1050,8 @@ int fwd_xdp_set_neigh(struct fwd_xdp *x, uint16_t idx, const struct fwd_neigh_ta
 	uint32_t i;
 	int r = 0;
 
+	if (x->frozen)
+		return 0;
 	k.id = idx;
 	/* additions and changes first, so a present neighbor never vanishes */
 	for (i = 0; new != NULL && i <= new->mask; i++) {
@@ -891,6 +1104,8 @@ int fwd_xdp_set_neigh6(struct fwd_xdp *x, uint16_t idx, const struct fwd_neigh6_
 	uint32_t i;
 	int r = 0;
 
+	if (x->frozen)
+		return 0;
 	k.id = idx;
 	for (i = 0; new != NULL && i <= new->mask; i++) {
 		if (memcmp(new->slot[i].ip, zero, 16) == 0)
@@ -968,6 +1183,8 @@ int fwd_xdp_set_vrf(struct fwd_xdp *x, uint32_t vrf_id, const struct fwd_vrf *ol
 	uint32_t one = 1, state = 0;
 	int i, n;
 
+	if (x->frozen)
+		return 0;
 	if (vrf_id >= FWD_MAX_VRFS)
 		return -1;
 	/* the local port first: an own address is never without its way */
@@ -1005,6 +1222,8 @@ int fwd_xdp_set_flags(struct fwd_xdp *x, bool ttl_pipe, bool icmp_errors)
 	struct xf_cfg cfg = { ttl_pipe, icmp_errors };
 	uint32_t zero = 0;
 
+	if (x->frozen)
+		return 0;
 	return bpf_map_update_elem(x->fd_cfg, &zero, &cfg, BPF_ANY);
 }
 
@@ -1076,6 +1295,8 @@ int fwd_xdp_sync(struct fwd_xdp *x, struct fwd_tables *t, int (*nsfd_of)(uint16_
 	struct fwd_vrf *v;
 	struct fwd_nh *nh;
 
+	if (x->frozen)
+		return 0;
 	map_clear(x->fd_ports, sizeof(uint32_t));
 	map_clear(x->fd_local, sizeof(struct xf_addr_key));
 	map_clear(x->fd_nh, sizeof(uint32_t));

@@ -57,6 +57,27 @@ int fwd_xdp_attach(struct fwd_xdp *x, uint16_t idx, int nsfd, int ifindex, char 
 void fwd_xdp_detach(struct fwd_xdp *x, uint16_t idx);
 bool fwd_xdp_attached(const struct fwd_xdp *x, uint16_t idx);
 
+/* Hitless restart (pe/hitless.c drives it). keep: pins each attached
+ * port's link in dir as link_NAME ('.' written '~') (name_of(idx); NULL: not kept) and
+ * leaves links and maps to outlive the process: every writer becomes a
+ * no-op, and free/detach no longer detach. Returns the links pinned, -1
+ * (nothing pinned) + reason. adopt: opens the links a previous ped pinned
+ * in dir; each keeps running its program, on its maps, until
+ * adopt_finish. adopt_port: port idx named name takes the adopted link of
+ * that name if it is ifindex's XDP link (1), its program loaded but not
+ * running; 0: no such link (attach as usual). adopt_finish: every adopted
+ * port switches to its new program in one atomic link update (the old
+ * program forwards until then); links no port claimed are detached.
+ * Returns the ports switched. Pins are removed as links are claimed or
+ * dropped. */
+int fwd_xdp_keep(struct fwd_xdp *x, const char *dir, const char *(*name_of)(uint16_t idx),
+		 char *err, size_t errlen);
+int fwd_xdp_adopt(struct fwd_xdp *x, const char *dir);
+int fwd_xdp_adopt_port(struct fwd_xdp *x, uint16_t idx, const char *name, int nsfd, int ifindex,
+		       char *err, size_t errlen);
+int fwd_xdp_adopt_finish(struct fwd_xdp *x);
+bool fwd_xdp_adopting(const struct fwd_xdp *x, uint16_t idx);
+
 /* Map writers: NULL or 0 deletes. fwd_xdp_set_port also writes the port's
  * DEVMAP entry from inside nsfd (ifindex is resolved there); slowtx: frames
  * routed to this port are handed to the slow path instead of redirected. */

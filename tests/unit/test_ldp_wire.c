@@ -682,6 +682,12 @@ static void rnd_msg(struct ldp_msg *m, uint16_t t)
 		m->u_.init.max_pdu = (uint16_t)rnd();
 		m->u_.init.receiver.lsr_id = rnd();
 		m->u_.init.receiver.lspace = (uint16_t)rnd();
+		m->u_.init.has_ft = rnd() % 2; /* RFC 3479 FT Session TLV */
+		if (m->u_.init.has_ft) {
+			m->u_.init.ft.flags = (uint16_t)rnd();
+			m->u_.init.ft.reconnect_ms = rnd();
+			m->u_.init.ft.recovery_ms = rnd();
+		}
 		break;
 	case LDP_MSG_KEEPALIVE:
 		break;
