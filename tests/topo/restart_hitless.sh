@@ -14,7 +14,7 @@
 # packets: the loss is measured and printed (and must be > 0, or the test
 # above proves nothing).
 . "$(dirname "$0")/petopo_lib.sh"
-pt_init r
+pt_init h
 
 cp -r "$TOPOS/l3vpn-basic" "$TOPOS/l3vpn-basic.yml" "$TMPD/"
 for n in pe1 pe2; do

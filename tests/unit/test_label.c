@@ -201,6 +201,75 @@ END_TEST
 
 /* Random allocations and releases against a plain array of owners: the
  * hash table's backward-shift deletion must never lose an entry. */
+struct saved {
+	mpls_label_t l[8];
+	int c[8];
+	char o[8][LABEL_OWNER_KEYLEN];
+	int n;
+};
+
+static void save_one(void *arg, mpls_label_t l, enum label_client c, const char *owner)
+{
+	struct saved *s = arg;
+
+	ck_assert_int_lt(s->n, 8);
+	s->l[s->n] = l;
+	s->c[s->n] = (int)c;
+	snprintf(s->o[s->n], sizeof(s->o[0]), "%s", owner);
+	s->n++;
+}
+
+/* Hitless restart: the labels of a previous run, saved by owner, come back
+ * to the same owners whatever the order of the new allocations; nobody
+ * else gets them; the unclaimed ones are freed at the end. */
+START_TEST(test_restore)
+{
+	struct label_owner va = vrf_owner("CUST-A"), vb = vrf_owner("CUST-B");
+	struct label_owner f1 = ldp_owner("10.255.0.1/32"), f2 = ldp_owner("10.255.0.3/32");
+	struct label_owner f3 = ldp_owner("10.255.0.9/32");
+	mpls_label_t la, lb, l1, l2;
+	struct saved s = { .n = 0 };
+	int i;
+
+	la = label_alloc(LABEL_CLIENT_BGP, &va);
+	l1 = label_alloc(LABEL_CLIENT_LDP, &f1);
+	lb = label_alloc(LABEL_CLIENT_BGP, &vb);
+	l2 = label_alloc(LABEL_CLIENT_LDP, &f2);
+	label_foreach(save_one, &s);
+	ck_assert_int_eq(s.n, 4);
+
+	/* a new process: VRFs created in another order (other ids) */
+	label_mgr_fini();
+	vrf_fini();
+	vrf_init();
+	label_mgr_init();
+	vb = vrf_owner("CUST-B");
+	va = vrf_owner("CUST-A");
+	for (i = 0; i < s.n; i++)
+		ck_assert_int_eq(label_restore_add((enum label_client)s.c[i], s.l[i], s.o[i]), 0);
+	/* the same record twice, a reserved label, a bad client: refused */
+	ck_assert_int_eq(label_restore_add((enum label_client)s.c[0], s.l[0], s.o[0]), -1);
+	ck_assert_int_eq(label_restore_add(LABEL_CLIENT_BGP, s.l[1], "vrf OTHER"), -1);
+	ck_assert_int_eq(label_restore_add(LABEL_CLIENT_MAX, 5000, "vrf X"), -1);
+	ck_assert_uint_eq(label_restore_pending(), 4);
+	/* a newcomer does not get any of them */
+	mpls_label_t l3 = label_alloc(LABEL_CLIENT_LDP, &f3);
+	ck_assert(l3 != la && l3 != lb && l3 != l1 && l3 != l2);
+	/* the owners get theirs back, in any order; same FEC, other client: no */
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_LDP, &f2), l2);
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_BGP, &vb), lb);
+	ck_assert_uint_eq(label_alloc(LABEL_CLIENT_BGP, &va), la);
+	ck_assert_uint_eq(label_restore_pending(), 1);
+	/* f1 never comes back: its label is freed at the end, not before */
+	ck_assert(label_in_use(l1, NULL) == false);
+	ck_assert_uint_eq(label_restore_done(), 1);
+	ck_assert_uint_eq(label_restore_pending(), 0);
+	ck_assert_int_eq(label_alloc_specific(LABEL_CLIENT_STATIC, l1, &none, NULL, 0), 0);
+	/* after the restart, allocation is as usual */
+	ck_assert(label_alloc(LABEL_CLIENT_LDP, &f1) != l1);
+}
+END_TEST
+
 START_TEST(test_random)
 {
 	static signed char owner[2048];
@@ -258,6 +327,7 @@ int main(void)
 	tcase_add_test(tc, test_block);
 	tcase_add_test(tc, test_block_change_in_use);
 	tcase_add_test(tc, test_owner);
+	tcase_add_test(tc, test_restore);
 	tcase_add_test(tc, test_random);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
