@@ -110,6 +110,15 @@ static void peer_sweep(struct ldp_gr *gr, struct ldp_gr_peer *p, const char *why
 	gr->ops->sweep(gr->arg, id, why);
 }
 
+/* A neighbor that keeps flapping within its windows keeps nothing stale
+ * longer than our reconnect plus recovery time from its first loss. */
+static int64_t capped(const struct ldp_gr_peer *p, const struct ldp_gr_limits *lim, int64_t when)
+{
+	int64_t limit = p->first_ms + (int64_t)lim->reconnect_ms + (int64_t)lim->recovery_ms;
+
+	return when < limit ? when : limit;
+}
+
 bool ldp_gr_peer_capable(const struct ldp_ft *ft)
 {
 	return ft != NULL && (ft->flags & LDP_FT_L) && ft->reconnect_ms != 0;
@@ -130,6 +139,7 @@ bool ldp_gr_session_down(struct ldp_gr *gr, uint32_t lsr_id, const struct ldp_ft
 	if (p == NULL) {
 		p = xcalloc(1, sizeof(*p));
 		p->lsr_id = lsr_id;
+		p->first_ms = now_ms;
 		p->next = gr->peers;
 		gr->peers = p;
 	}
@@ -137,7 +147,7 @@ bool ldp_gr_session_down(struct ldp_gr *gr, uint32_t lsr_id, const struct ldp_ft
 	p->state = LDP_GR_RECONNECT;
 	p->reconnect_ms = ft->reconnect_ms;
 	p->recovery_ms = ft->recovery_ms;
-	p->deadline_ms = now_ms + wait;
+	p->deadline_ms = capped(p, lim, now_ms + wait);
 	log_info("ldp nbr %s: graceful restart: bindings kept as stale for up to %u ms",
 		 id_str(lsr_id, b), wait);
 	return true;
@@ -164,7 +174,7 @@ void ldp_gr_session_up(struct ldp_gr *gr, uint32_t lsr_id, const struct ldp_ft *
 	p->state = LDP_GR_RECOVERY;
 	p->reconnect_ms = ft->reconnect_ms;
 	p->recovery_ms = ft->recovery_ms;
-	p->deadline_ms = now_ms + wait;
+	p->deadline_ms = capped(p, lim, now_ms + wait);
 	log_info("ldp nbr %s: graceful restart: back, stale bindings recovered for %u ms",
 		 id_str(lsr_id, b), wait);
 }

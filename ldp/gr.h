@@ -30,6 +30,7 @@ struct ldp_gr_peer {
 	uint32_t lsr_id;
 	enum ldp_gr_state state;
 	int64_t deadline_ms;                /* when the rest is swept */
+	int64_t first_ms;                   /* when it first went stale: flaps do not extend */
 	uint32_t reconnect_ms, recovery_ms; /* the FT values it sent last (show) */
 };
 

@@ -309,6 +309,13 @@ static uint16_t session_keepalive(uint32_t lsr_id)
 	return ldpd_conf.keepalive ? ldpd_conf.keepalive : LDP_DEF_KEEPALIVE;
 }
 
+static bool (*fwd_keepable)(void); /* ldpd_set_fwd_keepable_fn */
+
+void ldpd_set_fwd_keepable_fn(bool (*fn)(void))
+{
+	fwd_keepable = fn;
+}
+
 static uint32_t gr_reconnect_ms(void)
 {
 	return (ldpd_conf.gr_reconnect ? ldpd_conf.gr_reconnect : LDP_GR_DEF_RECONNECT) * 1000u;
@@ -710,7 +717,11 @@ static int op_send_init(void *ctx)
 	m.u_.init.receiver.lspace = 0;
 	if (ldpd_conf.gr) { /* RFC 3478 3: the FT Session TLV */
 		m.u_.init.has_ft = true;
-		ldp_gr_local_ft(&m.u_.init.ft, gr_reconnect_ms(), L.fwd_hold_until, mono_ms());
+		/* RFC 3478 3: a reconnect time only if our forwarding would
+		 * survive our restart */
+		ldp_gr_local_ft(&m.u_.init.ft,
+				fwd_keepable == NULL || fwd_keepable() ? gr_reconnect_ms() : 0,
+				L.fwd_hold_until, mono_ms());
 	}
 	return nbr_send(n, &m);
 }

@@ -206,6 +206,10 @@ struct ldp_adj *ldpd_adj_first(void);
  * advertises the configured recovery time, counting down from the start
  * (default false: Recovery Time 0). */
 void ldpd_set_fwd_preserved(bool preserved);
+/* Whether our forwarding would survive a restart of ours now (pe/hitless.c):
+ * the FT Reconnect Timeout we send is 0 when it would not (RFC 3478 3). NULL
+ * (the default): it would. */
+void ldpd_set_fwd_keepable_fn(bool (*fn)(void));
 /* For ped's restart gate: neighbors in OPERATIONAL state, and the
  * CLOCK_MONOTONIC time (ms) of the last Label Mapping message received
  * from any neighbor (0: none yet). */

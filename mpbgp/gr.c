@@ -4,10 +4,11 @@
  * Modes, per instance as FRR's global ones: helper (the default: the
  * capability without families, Restart Time, N bit), restart (`bgp
  * graceful-restart`: our families listed too), disable (`bgp
- * graceful-restart-disable`: no capability). The F bit (forwarding state
- * preserved across our restart) is never set: ped does not keep its
- * dataplane across a restart yet, and RFC 4724 forbids claiming it; the R
- * bit neither (ped cannot tell a restart from a first start).
+ * graceful-restart-disable`: no capability). Restarting side (restart
+ * mode, pe/hitless.c): after a restart that adopted the previous ped's
+ * forwarding, the R bit, the F bit for our families while that forwarding
+ * is really in use, and no updates to a peer (but a restarting one) until
+ * the restart completes; then our routes and End-of-RIB.
  *
  * Helper: when a session with a peer that sent the capability ends without
  * a NOTIFICATION (TCP reset, the process gone, or a new connection from
@@ -49,9 +50,10 @@ struct gr_state {
 static struct event_base *base;
 /* our own restart (pe/hitless.c): R bit, the F bit if forwarding was
  * kept, and our updates held back until the restart completes */
-static bool restarting, fwd_kept;
+static bool restarting;
+static bool (*fwd_kept)(void);
 
-void bgp_gr_set_restarting(bool forwarding_preserved)
+void bgp_gr_set_restarting(bool (*forwarding_preserved)(void))
 {
 	restarting = true;
 	fwd_kept = forwarding_preserved;
@@ -62,9 +64,12 @@ bool bgp_gr_restarting(void)
 	return restarting;
 }
 
+/* Not toward a peer restarting too: it waits for our End-of-RIB as we
+ * would wait for its own (RFC 4724 4.1 excludes such peers). */
 bool bgp_gr_hold_updates(const struct bgp_peer *p)
 {
-	return restarting && p->bgp != NULL && p->bgp->gr_mode == BGP_GR_RESTART;
+	return restarting && p->bgp != NULL && p->bgp->gr_mode == BGP_GR_RESTART &&
+	       !p->capa_rcvd.gr_restarting;
 }
 
 void bgp_gr_progress(unsigned *established, unsigned *complete)
@@ -78,7 +83,7 @@ void bgp_gr_progress(unsigned *established, unsigned *complete)
 				continue;
 			(*established)++;
 			for (int af = 0; af < BGP_AF_MAX; af++)
-				if (p->af_nego[af] && !p->eor_rcvd[af])
+				if (p->af_nego[af] && !p->eor_rcvd[af] && !p->capa_rcvd.gr_restarting)
 					all = false;
 			if (all)
 				(*complete)++;
@@ -114,7 +119,8 @@ void bgp_gr_local_capa(const struct bgp_peer *p, struct bgp_capa *c)
 		c->gr_restarting = restarting;
 		for (int af = 0; af < BGP_AF_MAX; af++) {
 			c->gr_af[af] = p->cfg.af_active[af];
-			c->gr_fwd[af] = c->gr_af[af] && restarting && fwd_kept;
+			c->gr_fwd[af] = c->gr_af[af] && restarting && fwd_kept != NULL &&
+					fwd_kept();
 		}
 	}
 }

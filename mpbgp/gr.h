@@ -29,13 +29,14 @@ bool bgp_gr_stale(const struct bgp_peer *p, int af);
 void bgp_gr_json(const struct bgp_peer *p, struct json_object *o, struct json_object *caps,
 		 bool (*eor_sent)(const struct bgp_peer *p, int af));
 /* Our own restart (pe/hitless.c): set before sessions start; the R bit
- * goes in our capability, the F bit too if forwarding_preserved, and
- * peers of instances in restart mode get no updates until restart_done,
+ * goes in our capability, the F bit too while forwarding_preserved() says
+ * so, and peers (but restarting ones) of instances in restart mode get no
+ * updates until restart_done,
  * which gives each Established one to peer_release (RFC 4724 4.1: our
  * routes and End-of-RIB once our RIB has converged). progress: peers
  * Established, and those of them whose End-of-RIB arrived for every
- * family. */
-void bgp_gr_set_restarting(bool forwarding_preserved);
+ * family (or restarting themselves). */
+void bgp_gr_set_restarting(bool (*forwarding_preserved)(void));
 bool bgp_gr_restarting(void);
 bool bgp_gr_hold_updates(const struct bgp_peer *p);
 void bgp_gr_progress(unsigned *established, unsigned *complete);

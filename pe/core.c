@@ -7,7 +7,9 @@
  * addresses themselves, as zebra does. Routes ped installed (RTPROT_PED) are
  * skipped too: they are already in the RIB as static routes.
  * Out: the selected static routes of the default VRF go into the kernel
- * table with protocol RTPROT_PED; they are removed at shutdown. */
+ * table with protocol RTPROT_PED; they are removed at shutdown, except when
+ * ped exits keeping its forwarding (pe/hitless.c): then the next ped
+ * removes, with core_sweep_ped, those it does not install itself. */
 #include "config.h"
 
 #include <linux/rtnetlink.h>
@@ -48,6 +50,57 @@ void core_resync(bool end)
 	}
 }
 
+/* Prefixes of RTPROT_PED routes the kernel has (a previous ped's too). */
+static struct prefix *ped_routes;
+static size_t ped_n, ped_cap;
+
+static void ped_route_seen(const struct prefix *p, bool add)
+{
+	size_t i;
+
+	for (i = 0; i < ped_n && !prefix_equal(&ped_routes[i], p); i++)
+		;
+	if (!add) {
+		if (i < ped_n)
+			ped_routes[i] = ped_routes[--ped_n];
+		return;
+	}
+	if (i < ped_n)
+		return;
+	if (ped_n == ped_cap) {
+		ped_cap = ped_cap ? ped_cap * 2 : 16;
+		ped_routes = xrealloc(ped_routes, ped_cap * sizeof(*ped_routes));
+	}
+	ped_routes[ped_n++] = *p;
+}
+
+size_t core_sweep_ped(void)
+{
+	struct rib *rib = vrf_default()->rib;
+	struct nl_route r;
+	char err[160];
+	size_t i = 0, n = 0;
+
+	while (i < ped_n) {
+		const struct rib_dest *d = rib_lookup_exact(rib, &ped_routes[i]);
+
+		if (d != NULL && d->selected != NULL && d->selected->installed &&
+		    (d->selected->proto == RIB_STATIC || d->selected->proto == RIB_BGP)) {
+			i++;
+			continue;
+		}
+		memset(&r, 0, sizeof(r));
+		r.dst = ped_routes[i];
+		r.table = RT_TABLE_MAIN;
+		r.protocol = RTPROT_PED;
+		r.metric = 20;
+		if (nl_route_change(netns_self(), false, &r, err, sizeof(err)) == 0)
+			n++;
+		ped_routes[i] = ped_routes[--ped_n];
+	}
+	return n;
+}
+
 void core_route_cb(void *arg, bool add, const struct nl_route *r)
 {
 	struct vrf *vrf = vrf_default();
@@ -56,6 +109,8 @@ void core_route_cb(void *arg, bool add, const struct nl_route *r)
 	int i, n = 0;
 
 	(void)arg;
+	if (r->table == RT_TABLE_MAIN && r->protocol == RTPROT_PED)
+		ped_route_seen(&r->dst, add);
 	if (r->table != RT_TABLE_MAIN || r->protocol == RTPROT_KERNEL ||
 	    r->protocol == RTPROT_PED)
 		return;
@@ -227,6 +282,9 @@ static int remove_ours(void *arg, struct rib_dest *d)
 
 void core_fini(void)
 {
+	free(ped_routes);
+	ped_routes = NULL;
+	ped_n = ped_cap = 0;
 	if (ped.kernel_apply && !ped.kept) /* a kept dataplane keeps its core routes */
 		rib_walk(vrf_default()->rib, remove_ours, NULL);
 }

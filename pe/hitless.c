@@ -20,8 +20,8 @@
  * the old maps, untouched, as new tables are built beside them. When the
  * restart is complete (every BGP peer that was up is back with End-of-RIB
  * for all its families, as many LDP sessions as before are up and no
- * label mapping came for a second, or the hold time passed) every port
- * switches to the new program in one atomic link update, the labels
+ * label mapping came for a second, or the hold time passed) each port
+ * switches to the new program with one atomic link update, the labels
  * nobody claimed are freed, and BGP sends its routes and End-of-RIB.
  * Stale entries are thus replaced only once fresh ones exist.
  *
@@ -59,6 +59,8 @@
 #define META_MAGIC "PEKEEP"
 #define META_VERSION 1
 #define HOLD_DEFAULT 120
+
+static bool is_bpffs(const char *path);
 
 struct meta {
 	char magic[8];
@@ -101,9 +103,12 @@ static double now_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The directory's name must be one plain name (-P and -N come from the
+ * command line: "..", "a/b" or a dot name would point elsewhere in bpffs) */
 static bool have_id(void)
 {
 	size_t n = strlen(ped.netns_prefix);
+	const char *id;
 
 	if (n > 1 && ped.netns_prefix[n - 1] == '-')
 		snprintf(H.dir, sizeof(H.dir), "%s/pe/%.*s", BPFFS, (int)(n - 1), ped.netns_prefix);
@@ -111,7 +116,23 @@ static bool have_id(void)
 		snprintf(H.dir, sizeof(H.dir), "%s/pe/%s", BPFFS, ped.node);
 	else
 		return false;
-	return true;
+	id = H.dir + strlen(BPFFS "/pe/");
+	return id[0] != '\0' && id[0] != '.' && strchr(id, '/') == NULL && strchr(id, '.') == NULL;
+}
+
+/* The F bit: the previous ped's programs forward our ports (or will: the
+ * first OPEN may leave before the ports open, on the first turn) */
+static bool fwd_adopted(void)
+{
+	return H.adopting && H.prev.nlinks > 0 &&
+	       (fwd_ctl_adopted_ports() > 0 || fwd_ctl_ports_pending());
+}
+
+/* RFC 3478's FT Reconnect Timeout is only promised when a restart of ours
+ * would keep forwarding (ldpd_set_fwd_keepable_fn) */
+static bool can_keep(void)
+{
+	return !H.no_keep && have_id() && is_bpffs(BPFFS) && fwd_ctl_xdp_ports() > 0;
 }
 
 static const char *dir_id(void)
@@ -241,19 +262,12 @@ void hitless_open(void)
 		discard(why);
 		return;
 	}
-	/* what remains pinned are the links, removed as ports claim them */
-	{
-		char path[600];
-
-		snprintf(path, sizeof(path), "%s/meta", H.dir);
-		unlink(path);
-		snprintf(path, sizeof(path), "%s/labels", H.dir);
-		unlink(path);
-	}
+	/* everything stays pinned until the switch: a ped that fails or stops
+	 * before it leaves the same state to the next one */
 	H.adopting = true;
 	clock_gettime(CLOCK_MONOTONIC, &H.t0);
 	fwd_ctl_adopt_from(H.dir);
-	bgp_gr_set_restarting(H.prev.nlinks > 0);
+	bgp_gr_set_restarting(fwd_adopted); /* F bit: while ports run the adopted programs */
 	ldpd_set_fwd_preserved(H.prev.nlinks > 0);
 	log_info("hitless restart: adopting the forwarding state saved %lds ago in %s (%u ports, "
 		 "%u labels; before: %u BGP peers up, %u LDP sessions)",
@@ -271,10 +285,11 @@ static void finish(const char *how)
 	snprintf(H.how, sizeof(H.how), "%s", how);
 	dir_clear(H.dir, true);
 	if (H.ev != NULL)
-		event_del(H.ev);
+		event_free(H.ev);
+	H.ev = NULL;
 	log_info("hitless restart complete after %.2f s (%s): %d ports on the new tables, %zu "
-		 "labels of the previous run freed",
-		 H.took, how, H.switched, H.freed);
+		 "labels of the previous run freed, %zu of its kernel routes removed",
+		 H.took, how, H.switched, H.freed, core_sweep_ped());
 	speaker_restart_done(); /* our routes and End-of-RIB, after the FIB (RFC 4724 4.1) */
 }
 
@@ -319,10 +334,28 @@ static void check(evutil_socket_t fd, short what, void *arg)
 	event_add(H.ev, &tick);
 }
 
+/* A cold start after a kept exit: the routes that ped left in the kernel
+ * and this one does not install go once the configuration is applied. */
+static void cold_sweep(evutil_socket_t fd, short what, void *arg)
+{
+	size_t n = core_sweep_ped();
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (n > 0)
+		log_info("%zu kernel routes of a previous ped removed", n);
+}
+
 void hitless_start(struct event_base *base)
 {
-	if (!H.adopting)
+	static const struct timeval later = { 2, 0 };
+
+	if (!H.adopting) {
+		H.ev = event_new(base, -1, 0, cold_sweep, NULL);
+		event_add(H.ev, &later);
 		return;
+	}
 	H.ev = event_new(base, -1, 0, check, NULL);
 	check(-1, 0, NULL);
 }
@@ -382,6 +415,9 @@ bool hitless_keep(void)
 	char err[200], path[320];
 	int n;
 
+	if (H.ev != NULL)
+		event_free(H.ev);
+	H.ev = NULL;
 	if (H.no_keep || !have_id())
 		return false;
 	if (!is_bpffs(BPFFS)) {
@@ -394,10 +430,13 @@ bool hitless_keep(void)
 		log_warnx("keep-on-exit: cannot make %s: %s", H.dir, strerror(errno));
 		return false;
 	}
-	dir_clear(H.dir, false); /* links still adopted are held by us, pinned again below */
+	dir_clear(H.dir, false); /* what we adopted is held by fd and pinned again */
 	n = fwd_ctl_keep(H.dir, err, sizeof(err));
+	if (n < 0)
+		log_warnx("keep-on-exit: nothing kept (%s)", err);
+	else if (n == 0)
+		log_info("keep-on-exit: nothing kept (no port on XDP)");
 	if (n <= 0) {
-		log_info("keep-on-exit: nothing kept (%s)", n == 0 ? "no port on XDP" : err);
 		dir_clear(H.dir, true);
 		return false;
 	}
@@ -436,8 +475,10 @@ static int keep_cmd(struct cli *cli, const struct cmd_args *a)
 
 static int hold_cmd(struct cli *cli, const struct cmd_args *a)
 {
-	(void)cli;
 	H.hold = cmd_is_no(a) ? 0 : (unsigned)cmd_arg_u64(a, "hold");
+	if (H.hold > 360)
+		cli_out(cli, "%% Note: helpers keep our routes for their stale-path time (FRR's "
+			     "and ped's default: 360 s), less than this hold\n");
 	return CMD_SUCCESS;
 }
 
@@ -489,8 +530,13 @@ static const struct cmd_def cmds[] = {
 	  NO_STR "Forwarding plane\n"
 		 "Leave XDP forwarding running when ped exits, for the next ped to adopt (default)\n",
 	  keep_cmd },
-	{ "[no] dataplane restart-hold (5-3600)$hold",
+	{ "no dataplane restart-hold [(5-3600)$hold]",
 	  NO_STR "Forwarding plane\n"
+		 "Longest wait of a restarted ped for its peers (back to 120 s)\n"
+		 "Seconds\n",
+	  hold_cmd },
+	{ "dataplane restart-hold (5-3600)$hold",
+	  "Forwarding plane\n"
 		 "Longest wait of a restarted ped for its peers before it switches to its new "
 		 "tables (default 120)\n"
 		 "Seconds\n",
@@ -500,4 +546,5 @@ static const struct cmd_def cmds[] = {
 void hitless_cli_init(void)
 {
 	cmd_install_table(NODE_CONFIG, cmds, ARRAY_SIZE(cmds));
+	ldpd_set_fwd_keepable_fn(can_keep);
 }

@@ -281,12 +281,15 @@ static mpls_label_t find_free(mpls_label_t from, mpls_label_t to)
 }
 
 /* ---- hitless restart: the labels a previous ped held ----
+ * (keys are the audit's owner strings, not struct label_owner: the VRF
+ * must be matched by name, its id may differ in the new process) ----
  * Reserved labels have their bit set and no entry, so nobody else gets
  * them; their owner gets its own back from label_alloc. Keyed by client
  * and owner as a string (VRF by name: ids may differ after a restart). */
 struct resv {
-	char *key;          /* NULL: empty slot */
+	char *key;          /* "CLIENT OWNER"; NULL: empty slot */
 	mpls_label_t label;
+	uint8_t client;
 	bool claimed;
 };
 static struct resv *resv;
@@ -351,6 +354,7 @@ int label_restore_add(enum label_client c, mpls_label_t l, const char *owner)
 		;
 	resv[i].key = xstrdup(key);
 	resv[i].label = l;
+	resv[i].client = (uint8_t)c;
 	resv[i].claimed = false;
 	resv_n++;
 	bit_set(l, true);
@@ -391,6 +395,12 @@ void label_foreach(void (*fn)(void *arg, mpls_label_t l, enum label_client c, co
 		if (tab[i].label != MPLS_LABEL_NONE)
 			fn(arg, tab[i].label, (enum label_client)tab[i].client,
 			   label_owner_str(&tab[i].owner, o, sizeof(o)));
+	/* still reserved for an owner that has not come back: a restart
+	 * before the last one completed keeps them for the next */
+	for (i = 0; i < resv_cap; i++)
+		if (resv[i].key != NULL && !resv[i].claimed)
+			fn(arg, resv[i].label, (enum label_client)resv[i].client,
+			   strchr(resv[i].key, ' ') + 1);
 }
 
 /* The label this owner had before the restart, if free. */

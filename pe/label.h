@@ -48,7 +48,8 @@ const char *label_owner_str(const struct label_owner *o, char *buf, size_t len);
  * previous ped held, by client and owner (label_owner_str with
  * LABEL_OWNER_KEYLEN): label_alloc gives each owner its old label back,
  * nobody else gets one of them. done: the unclaimed ones become free
- * (returns how many). foreach: every label in use, for saving. */
+ * (returns how many). foreach: every label in use, and those still reserved
+ * for an owner that has not come back, for saving. */
 #define LABEL_OWNER_KEYLEN 128
 int label_restore_add(enum label_client c, mpls_label_t l, const char *owner);
 size_t label_restore_pending(void);

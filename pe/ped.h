@@ -58,6 +58,9 @@ void bfd_clients_init(void);
 void core_init(void);
 void core_start(void);
 void core_fini(void);
+/* Kernel routes of protocol RTPROT_PED that ped does not install (a
+ * previous ped's, kept across a restart) are removed; returns how many. */
+size_t core_sweep_ped(void);
 void core_route_cb(void *arg, bool add, const struct nl_route *r);
 void core_resync(bool end);
 void core_link_down(int ifindex);

@@ -253,4 +253,8 @@ int cmd_audit(const char *name, const char *out);
 int find_node(const char *spec, char *topo_name, size_t tlen, char *node, size_t nlen,
 	      json_object **nodeobj, struct state *st);
 
+/* topo_up.c: seconds since t0 (CLOCK_MONOTONIC) */
+struct timespec;
+double topo_since(const struct timespec *t0);
+
 #endif

@@ -28,14 +28,6 @@
 
 enum stopped { STOP_TERM, STOP_KILL, STOP_STUCK, STOP_INTR };
 
-static double since(const struct timespec *t0)
-{
-	struct timespec t1;
-
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-}
-
 /* Waits up to ms for the process to be gone; false if it is still there. */
 static bool gone_within(pid_t pid, unsigned long long start, int ms, bool interruptible)
 {
@@ -188,11 +180,11 @@ static int restart_locked(struct state *st, const char *tname, const char *node,
 	switch (how) {
 	case STOP_TERM:
 		printf("%s: ped pid %ld exited %.2f s after SIGTERM\n", where, (long)pid,
-		       since(&t0));
+		       topo_since(&t0));
 		break;
 	case STOP_KILL:
 		printf("%s: ped pid %ld did not exit within %d s of SIGTERM: killed (%.2f s)\n",
-		       where, (long)pid, RESTART_GRACE_S, since(&t0));
+		       where, (long)pid, RESTART_GRACE_S, topo_since(&t0));
 		break;
 	case STOP_STUCK:
 		msg("%s: ped pid %ld survives SIGKILL; not restarted", where, (long)pid);
@@ -221,7 +213,7 @@ static int restart_locked(struct state *st, const char *tname, const char *node,
 	idx = ped_index(st, node);
 	d = json_object_array_get_idx(state_list(st, "daemons"), (size_t)idx);
 	printf("%s: ped pid %lld started, ready in %.2f s (log %s)\n", where,
-	       (long long)jint(d, "pid"), since(&t0), jstr(d, "log"));
+	       (long long)jint(d, "pid"), topo_since(&t0), jstr(d, "log"));
 	return 0;
 }
 

@@ -444,7 +444,7 @@ fail:
 	return -1;
 }
 
-static double since(const struct timespec *t0)
+double topo_since(const struct timespec *t0)
 {
 	struct timespec t1;
 
@@ -574,7 +574,7 @@ int cmd_up(const char *file, const char *name, const char *prefix, bool force)
 	json_object_object_del(st.root, "upPid");
 	(void)state_write(&st);
 	free(err);
-	summary(t, since(&t0));
+	summary(t, topo_since(&t0));
 	state_unlock(&st);
 	topo_free(t);
 	return 0;

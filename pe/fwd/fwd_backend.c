@@ -249,6 +249,8 @@ void be_port_close(int idx)
 	}
 	if (be.x == NULL)
 		return;
+	if (fwd_xdp_adopting(be.x, (uint16_t)idx) && be.adopted > 0)
+		be.adopted--;
 	fwd_xdp_detach(be.x, (uint16_t)idx);
 	fwd_xdp_set_port(be.x, (uint16_t)idx, NULL, -1, false);
 	fwd_xdp_set_neigh(be.x, (uint16_t)idx, atomic_load(&fc.t->neigh[idx]), NULL);
@@ -641,12 +643,32 @@ int fwd_ctl_adopted_ports(void)
 
 int fwd_ctl_adopt_finish(void)
 {
-	int n = 0;
+	int i, n = 0;
 
 	if (be.x != NULL)
 		n = fwd_xdp_adopt_finish(be.x);
 	be.adopt_dir[0] = '\0';
 	be.adopted = 0;
+	/* a port whose program could be neither swapped nor attached anew
+	 * opens again: on the AF_PACKET worker if XDP still fails */
+	for (i = 0; be.x != NULL && i < FWD_MAX_PORTS; i++)
+		if (fc.port[i].used && fc.port[i].backend == FWD_BE_XDP &&
+		    !fwd_xdp_attached(be.x, (uint16_t)i)) {
+			log_warnx("dataplane: port %s lost its XDP program at the restart's switch; "
+				  "opening it again",
+				  fc.port[i].name);
+			fwd_ctl_port_reopen(i);
+		}
+	return n;
+}
+
+int fwd_ctl_xdp_ports(void)
+{
+	int i, n = 0;
+
+	for (i = 0; be.x != NULL && i < FWD_MAX_PORTS; i++)
+		n += fc.port[i].used && fc.port[i].backend == FWD_BE_XDP &&
+		     fwd_xdp_attached(be.x, (uint16_t)i);
 	return n;
 }
 

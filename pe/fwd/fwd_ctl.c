@@ -1061,6 +1061,18 @@ static void reclaim_cb(evutil_socket_t fd, short what, void *arg)
 		fwd_reclaim(fc.w);
 }
 
+bool fwd_ctl_ports_pending(void)
+{
+	return fc.ports_dirty;
+}
+
+void fwd_ctl_port_reopen(int idx)
+{
+	if (fc.port[idx].used)
+		port_close(idx);
+	fwd_ctl_ifaces_changed();
+}
+
 void fwd_ctl_ports_reopen(void)
 {
 	int i;

@@ -26,12 +26,14 @@ void fwd_ctl_fini(void);
  * XDP links in dir and leaves forwarding running after ped exits (the
  * links pinned, -1 + reason). adopt_from: before the first port opens,
  * the directory of a previous ped's pins; ports take their links over and
- * the old programs forward until adopt_finish switches every port to the
- * new tables at once (returns the ports switched). */
+ * the old programs forward until adopt_finish switches each port to the
+ * new tables with one atomic link update (returns the ports switched). */
 int fwd_ctl_keep(const char *dir, char *err, size_t errlen);
 void fwd_ctl_adopt_from(const char *dir);
 int fwd_ctl_adopted_ports(void);
 int fwd_ctl_adopt_finish(void);
+int fwd_ctl_xdp_ports(void); /* ports forwarded by an XDP program now */
+bool fwd_ctl_ports_pending(void); /* a change of ports not applied yet (first turn) */
 void fwd_ctl_config_write(struct cli *cli);
 /* The dataplane lines of `interface IFNAME` in the running config. */
 void fwd_ctl_iface_config_write(struct cli *cli, const char *ifname);

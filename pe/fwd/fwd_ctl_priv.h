@@ -95,6 +95,7 @@ extern struct fwd_ctl_state fc;
 struct fwd_nh *fwd_ctl_nh_current(uint32_t id, bool lfib);
 /* Closes every port; the next sync reopens them (a backend change). */
 void fwd_ctl_ports_reopen(void);
+void fwd_ctl_port_reopen(int idx); /* closed, and opened again at the next turn */
 /* fwd_backend.c */
 struct json_object;
 const char *fwd_backend_name(enum fwd_backend b);

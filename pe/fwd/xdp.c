@@ -130,7 +130,7 @@ struct fwd_xdp {
 	 * yet; frozen: the maps belong to a program that outlives us */
 	struct adopted { char name[32]; struct bpf_link *link; } *adopt;
 	size_t nadopt;
-	int old_main[4];      /* the adopted programs' xf_main, held until the switch */
+	int old_main[8];      /* the adopted programs' xf_main, held until the switch */
 	int nold_main;
 	bool frozen;
 };
@@ -469,11 +469,21 @@ static void pin_path(char *buf, size_t len, const char *dir, const char *name)
 	buf[n < len ? n : len - 1] = '\0';
 }
 
+/* Pins one link at dir/link_NAME: by fd, since libbpf refuses to pin a
+ * link it opened from a pin (its pin_path is set) */
+static int pin_link(struct bpf_link *l, const char *dir, const char *name, char *path,
+		    size_t len)
+{
+	pin_path(path, len, dir, name);
+	return bpf_obj_pin(bpf_link__fd(l), path);
+}
+
 int fwd_xdp_keep(struct fwd_xdp *x, const char *dir, const char *(*name_of)(uint16_t idx),
 		 char *err, size_t errlen)
 {
 	char path[512];
 	int i, n = 0;
+	size_t k;
 
 	for (i = 0; i < FWD_MAX_PORTS; i++) {
 		struct xport *p = &x->port[i];
@@ -481,19 +491,20 @@ int fwd_xdp_keep(struct fwd_xdp *x, const char *dir, const char *(*name_of)(uint
 
 		if (p->link == NULL || (name = name_of((uint16_t)i)) == NULL)
 			continue;
-		pin_path(path, sizeof(path), dir, name);
-		if (bpf_link__pin(p->link, path) != 0) {
+		if (pin_link(p->link, dir, name, path, sizeof(path)) != 0) {
 			errf(err, errlen, "cannot pin %s: %s", path, strerror(errno));
-			while (--i >= 0)
-				if (x->port[i].link != NULL)
-					bpf_link__unpin(x->port[i].link);
-			return -1;
+			return -1; /* the caller empties dir */
 		}
 		n++;
 	}
+	/* links of a previous ped no port claimed yet: the next ped may */
+	for (k = 0; k < x->nadopt; k++)
+		if (pin_link(x->adopt[k].link, dir, x->adopt[k].name, path, sizeof(path)) != 0)
+			log_warnx("dataplane: cannot pin %s: %s", path, strerror(errno));
 	/* the kernel empties a program array when its last user reference
-	 * goes (the stubs' tail call would then fail): pinned, it stays */
-	for (i = 0; i < x->nold_main; i++) { /* ports still on a previous program */
+	 * goes (the stubs' tail call would then fail): pinned, it stays;
+	 * so do those of ports still on a previous program */
+	for (i = 0; i < x->nold_main; i++) {
 		snprintf(path, sizeof(path), "%s/main_array_%d", dir, i);
 		if (bpf_obj_pin(x->old_main[i], path) != 0)
 			log_warnx("dataplane: cannot pin %s: %s", path, strerror(errno));
@@ -501,14 +512,13 @@ int fwd_xdp_keep(struct fwd_xdp *x, const char *dir, const char *(*name_of)(uint
 	snprintf(path, sizeof(path), "%s/main_array", dir);
 	if (x->prog != NULL && bpf_obj_pin(bpf_map__fd(x->maps->maps.xf_main), path) != 0) {
 		errf(err, errlen, "cannot pin %s: %s", path, strerror(errno));
-		for (i = 0; i < FWD_MAX_PORTS; i++)
-			if (x->port[i].link != NULL)
-				bpf_link__unpin(x->port[i].link);
 		return -1;
 	}
 	for (i = 0; i < FWD_MAX_PORTS; i++)
 		if (x->port[i].link != NULL)
 			bpf_link__disconnect(x->port[i].link); /* destroy must not detach it */
+	for (k = 0; k < x->nadopt; k++)
+		bpf_link__disconnect(x->adopt[k].link);
 	x->frozen = true;
 	return n;
 }
@@ -527,9 +537,12 @@ int fwd_xdp_adopt(struct fwd_xdp *x, const char *dir)
 
 		char *c;
 
-		if (strncmp(de->d_name, "main_array", 10) == 0 && x->nold_main < 4) {
+		if (strncmp(de->d_name, "main_array", 10) == 0) {
 			snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-			if ((fd = bpf_obj_get(path)) >= 0)
+			if (x->nold_main == (int)(sizeof(x->old_main) / sizeof(x->old_main[0])))
+				log_warnx("dataplane: more than %zu program arrays pinned; %s not held",
+					  sizeof(x->old_main) / sizeof(x->old_main[0]), path);
+			else if ((fd = bpf_obj_get(path)) >= 0)
 				x->old_main[x->nold_main++] = fd;
 			continue;
 		}
@@ -554,7 +567,8 @@ int fwd_xdp_adopt(struct fwd_xdp *x, const char *dir)
 
 static void adopted_drop(struct fwd_xdp *x, size_t i)
 {
-	bpf_link__unpin(x->adopt[i].link);
+	if (!x->frozen)
+		bpf_link__unpin(x->adopt[i].link);
 	bpf_link__destroy(x->adopt[i].link); /* the last reference: detached */
 	x->adopt[i] = x->adopt[--x->nadopt];
 }
@@ -573,8 +587,13 @@ int fwd_xdp_adopt_port(struct fwd_xdp *x, uint16_t idx, const char *name, int ns
 	if (i == x->nadopt || idx >= FWD_MAX_PORTS)
 		return 0;
 	memset(&info, 0, sizeof(info));
-	if (bpf_obj_get_info_by_fd(bpf_link__fd(x->adopt[i].link), &info, &len) != 0 ||
-	    info.type != BPF_LINK_TYPE_XDP || (int)info.xdp.ifindex != ifindex) {
+	if (bpf_obj_get_info_by_fd(bpf_link__fd(x->adopt[i].link), &info, &len) != 0) {
+		log_warnx("dataplane: port %s: its pinned link cannot be read: %s; discarded", name,
+			  strerror(errno));
+		adopted_drop(x, i);
+		return 0;
+	}
+	if (info.type != BPF_LINK_TYPE_XDP || (int)info.xdp.ifindex != ifindex) {
 		log_info("dataplane: port %s: its pinned link was another interface's of that name "
 			 "(ifindex %u, now %d); discarded",
 			 name, info.xdp.ifindex, ifindex);

@@ -68,8 +68,8 @@ bool fwd_xdp_attached(const struct fwd_xdp *x, uint16_t idx);
  * running; 0: no such link (attach as usual). adopt_finish: every adopted
  * port switches to its new program in one atomic link update (the old
  * program forwards until then); links no port claimed are detached.
- * Returns the ports switched. Pins are removed as links are claimed or
- * dropped. */
+ * Returns the ports switched. The pins stay until then (a ped stopped
+ * before the switch pins them again, with the links not claimed yet). */
 int fwd_xdp_keep(struct fwd_xdp *x, const char *dir, const char *(*name_of)(uint16_t idx),
 		 char *err, size_t errlen);
 int fwd_xdp_adopt(struct fwd_xdp *x, const char *dir);

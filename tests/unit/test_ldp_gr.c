@@ -653,6 +653,32 @@ START_TEST(flap_during_recovery)
 }
 END_TEST
 
+/* A neighbor flapping within its windows, never re-advertising 8.8.8.8:
+ * what stays stale goes at our reconnect + recovery time after its first
+ * loss (1000 + 60000 + 90000), not later. */
+START_TEST(flapping_does_not_extend)
+{
+	uint32_t a2[2] = { R2, NH2 };
+
+	r2_down(1000);
+	r2_up(&FT, 40000);
+	rmap(R2, "9.9.9.9/32", 200);
+	r2_down(100000);
+	ck_assert_int_eq(ldp_gr_next_deadline(gr), 151000);
+	r2_up(&FT, 140000);
+	ck_assert_int_eq(ldp_gr_next_deadline(gr), 151000);
+	lde_nbr_addresses_add(lde, R2, a2, 2);
+	rmap(R2, "9.9.9.9/32", 200);
+	ck_assert_uint_eq(out_label("9.9.9.9/32"), 200);
+	ck_assert_uint_eq(lde_nbr_stale_count(lde, R2), 2);
+	ck_assert_int_eq(ldp_gr_expire(gr, 150999), 151000);
+	ck_assert_uint_eq(out_label("8.8.8.8/32"), 201);
+	ck_assert_int_eq(ldp_gr_expire(gr, 151000), -1);
+	ck_assert_uint_eq(out_label("8.8.8.8/32"), NONE);
+	ck_assert_uint_eq(out_label("9.9.9.9/32"), 200);
+}
+END_TEST
+
 /* An address it withdraws after its return stops mapping its next hop,
  * the one from before its restart included. */
 START_TEST(address_withdraw_during_recovery)
@@ -970,6 +996,7 @@ static Suite *gr_suite(void)
 	tcase_add_test(tc, not_kept_when_not_qualified);
 	tcase_add_test(tc, flush_drops_at_once);
 	tcase_add_test(tc, flap_during_recovery);
+	tcase_add_test(tc, flapping_does_not_extend);
 	tcase_add_test(tc, address_withdraw_during_recovery);
 	tcase_add_loop_test(tc, random_sequence, 0, 4);
 	suite_add_tcase(s, tc);
