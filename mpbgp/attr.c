@@ -1152,6 +1152,14 @@ static void *dup_mem(const void *p, size_t n)
 	return q;
 }
 
+bool bgp_attr_has_comm(const struct bgp_attr *a, uint32_t c)
+{
+	for (uint16_t i = 0; a != NULL && i < a->ncommunities; i++)
+		if (a->communities[i] == c)
+			return true;
+	return false;
+}
+
 void bgp_attr_copy(struct bgp_attr *dst, const struct bgp_attr *src)
 {
 	*dst = *src;

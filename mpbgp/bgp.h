@@ -172,11 +172,15 @@ struct bgp_path {
 #define BGP_PATH_MULTIPATH   0x20
 #define BGP_PATH_DENIED      0x40 /* inbound policy denied it: kept in Adj-RIB-In
 				   * only (never valid, not counted, not shown) */
+#define BGP_PATH_LLGR        0x80 /* long-lived stale (RFC 9494): LLGR_STALE added */
+#define BGP_COMM_LLGR_STALE  0xffff0006u /* RFC 9494 */
+#define BGP_COMM_NO_LLGR     0xffff0007u
 
 /* RFC 4271 9.1.2.2 plus the usual tie-breaks; returned by the comparator
  * and shown as bestpath.selectionReason with FRR's words. */
 enum bgp_select_reason {
 	BGP_SEL_NONE,           /* "none" (only one path) */
+	BGP_SEL_LLGR,           /* "LLGR stale" (RFC 9494 4.2: least preferred) */
 	BGP_SEL_WEIGHT,         /* "Weight" */
 	BGP_SEL_LOCAL_PREF,     /* "Local Pref" */
 	BGP_SEL_LOCAL_ROUTE,    /* "Local Route" */
@@ -241,6 +245,7 @@ struct bgp {
 	uint16_t gr_restart_time;    /* `bgp graceful-restart restart-time` (120) */
 	uint16_t gr_stalepath_time;  /* `bgp graceful-restart stalepath-time` (360) */
 	bool gr_preserve_fw;         /* `bgp graceful-restart preserve-fw-state` */
+	uint32_t llgr_stale_time;    /* `bgp long-lived-graceful-restart stale-time`, 0: none */
 	/* `distance bgp EXT INT LOCAL` per unicast family (af_index): of the
 	 * routes put into the VRF's table; 0 = FRR's defaults 20 200 200 */
 	uint8_t distance[AFI_COUNT][3];

@@ -23,7 +23,8 @@
  *
  * Our implementation
  * ==================
- * Before the steps: a path without BGP_PATH_VALID never wins.
+ * Before the steps: a path without BGP_PATH_VALID never wins, and a path
+ * with the LLGR_STALE community loses to any without (RFC 9494 4.2).
  *   1. highest weight (local, never on the wire)
  *   2. highest LOCAL_PREF (100 when absent)
  *   3. locally originated (BGP_SRC_LOCAL) over everything else
@@ -172,6 +173,11 @@ int bgp_path_cmp(const struct bgp_path *a, const struct bgp_path *b,
 	if (va != vb)
 		return va ? -1 : 1;
 
+	/* 0b. RFC 9494 4.2: a long-lived stale route (LLGR_STALE, also on
+	 * the copies imported into VRFs) is the least preferred */
+	PREFER_LOWER(bgp_attr_has_comm(a->attr, BGP_COMM_LLGR_STALE),
+		     bgp_attr_has_comm(b->attr, BGP_COMM_LLGR_STALE), BGP_SEL_LLGR);
+
 	/* 1. weight: higher wins */
 	PREFER_LOWER(b->weight, a->weight, BGP_SEL_WEIGHT);
 
@@ -242,6 +248,7 @@ const char *bgp_select_reason_str(enum bgp_select_reason r)
 {
 	static const char *const names[BGP_SEL_MAX] = {
 		[BGP_SEL_NONE] = "First path received",
+		[BGP_SEL_LLGR] = "LLGR stale",
 		[BGP_SEL_WEIGHT] = "Weight",
 		[BGP_SEL_LOCAL_PREF] = "Local Pref",
 		[BGP_SEL_LOCAL_ROUTE] = "Local Route",

@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "lib/log.h"
 #include "mpbgp/bgp_cfg.h"
@@ -43,7 +44,10 @@
 struct gr_state {
 	struct event *restart_ev;   /* the peer's Restart Time, from the session's end */
 	struct event *stale_ev;     /* our stale-path time, from its return */
+	struct event *llgr_ev;      /* the next family whose long-lived stale time ends */
 	bool stale[BGP_AF_MAX];
+	bool llgr[BGP_AF_MAX];      /* long-lived stale (RFC 9494) */
+	time_t llgr_until[BGP_AF_MAX]; /* CLOCK_MONOTONIC seconds */
 	uint16_t restart_time;
 };
 
@@ -115,6 +119,15 @@ void bgp_gr_local_capa(const struct bgp_peer *p, struct bgp_capa *c)
 		return;
 	c->gr = true;
 	c->gr_time = b->gr_restart_time;
+	if (b->llgr_stale_time > 0) { /* RFC 9494 3: our families, our stale time */
+		c->llgr = true;
+		for (int af = 0; af < BGP_AF_MAX; af++) {
+			c->llgr_af[af] = p->cfg.af_active[af];
+			c->llgr_time[af] = b->llgr_stale_time;
+			c->llgr_fwd[af] = c->llgr_af[af] && restarting && fwd_kept != NULL &&
+					  fwd_kept();
+		}
+	}
 	if (b->gr_mode == BGP_GR_RESTART) {
 		c->gr_restarting = restarting;
 		for (int af = 0; af < BGP_AF_MAX; af++) {
@@ -145,6 +158,7 @@ static void sweep(struct bgp_peer *p, int af, const char *why)
 	if (g == NULL || !g->stale[af])
 		return;
 	g->stale[af] = false;
+	g->llgr[af] = false;
 	if (p->bgp->rib[af] != NULL)
 		n = bgp_rib_sweep_stale(p->bgp->rib[af], p);
 	log_info("BGP peer %s: graceful restart: %zu stale %s routes withdrawn (%s)",
@@ -161,6 +175,8 @@ static void state_free(struct bgp_peer *p)
 		event_free(g->restart_ev);
 	if (g->stale_ev != NULL)
 		event_free(g->stale_ev);
+	if (g->llgr_ev != NULL)
+		event_free(g->llgr_ev);
 	free(g);
 	p->gr = NULL;
 }
@@ -172,11 +188,95 @@ static void sweep_all(struct bgp_peer *p, const char *why)
 	state_free(p);
 }
 
-static void restart_expired(evutil_socket_t fd, short what, void *arg)
+static time_t mono_secs(void)
 {
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec;
+}
+
+/* RFC 9494: the peer keeps af's routes for its long-lived stale time */
+static bool llgr_ok(const struct bgp_peer *p, int af)
+{
+	return p->capa_rcvd.llgr && p->capa_rcvd.llgr_af[af] && p->capa_rcvd.llgr_time[af] > 0;
+}
+
+static void llgr_expired(evutil_socket_t fd, short what, void *arg);
+
+/* The next long-lived deadline, or the end of graceful restart */
+static void llgr_arm(struct bgp_peer *p)
+{
+	struct gr_state *g = p->gr;
+	struct timeval tv = { 0, 0 };
+	time_t next = 0, now = mono_secs();
+	bool any = false;
+
+	for (int af = 0; af < BGP_AF_MAX; af++) {
+		if (g->stale[af] && !g->llgr[af])
+			any = true; /* still in graceful restart: its timers run */
+		if (g->llgr[af] && (next == 0 || g->llgr_until[af] < next))
+			next = g->llgr_until[af];
+	}
+	if (next == 0) {
+		if (!any)
+			state_free(p);
+		return;
+	}
+	if (g->llgr_ev == NULL)
+		g->llgr_ev = evtimer_new(base, llgr_expired, p);
+	tv.tv_sec = next > now ? next - now : 0;
+	evtimer_add(g->llgr_ev, &tv);
+}
+
+/* RFC 9494 4.2: af's stale routes become long-lived stale (LLGR_STALE,
+ * least preferred; NO_LLGR ones go) */
+static void llgr_enter(struct bgp_peer *p, int af)
+{
+	struct gr_state *g = p->gr;
+	char pb[IPADDR_STRLEN];
+	size_t n = 0, dropped = 0;
+
+	if (p->bgp->rib[af] != NULL)
+		n = bgp_rib_llgr_stale(p->bgp->rib[af], p, &dropped);
+	g->llgr[af] = true;
+	g->llgr_until[af] = mono_secs() + (time_t)p->capa_rcvd.llgr_time[af];
+	log_info("BGP peer %s: long-lived graceful restart: %zu %s routes kept as LLGR stale for "
+		 "up to %u s, %zu with NO_LLGR withdrawn",
+		 bgp_peer_str(p, pb, sizeof(pb)), n, bgp_af_table[af].name,
+		 p->capa_rcvd.llgr_time[af], dropped);
+}
+
+static void llgr_expired(evutil_socket_t fd, short what, void *arg)
+{
+	struct bgp_peer *p = arg;
+	struct gr_state *g = p->gr;
+	time_t now = mono_secs();
+
 	(void)fd;
 	(void)what;
-	sweep_all(arg, "the peer did not come back within its restart time");
+	for (int af = 0; af < BGP_AF_MAX; af++)
+		if (g->llgr[af] && g->llgr_until[af] <= now)
+			sweep(p, af, "long-lived stale time expired");
+	llgr_arm(p);
+}
+
+static void restart_expired(evutil_socket_t fd, short what, void *arg)
+{
+	struct bgp_peer *p = arg;
+	struct gr_state *g = p->gr;
+
+	(void)fd;
+	(void)what;
+	for (int af = 0; af < BGP_AF_MAX; af++) {
+		if (!g->stale[af] || g->llgr[af])
+			continue;
+		if (llgr_ok(p, af))
+			llgr_enter(p, af);
+		else
+			sweep(p, af, "the peer did not come back within its restart time");
+	}
+	llgr_arm(p);
 }
 
 static void stale_expired(evutil_socket_t fd, short what, void *arg)
@@ -193,8 +293,12 @@ bool bgp_gr_peer_down(struct bgp_peer *p)
 	char pb[IPADDR_STRLEN];
 	bool any = false;
 
+	bool llgr_any = false;
+
+	for (int af = 0; af < BGP_AF_MAX; af++)
+		llgr_any |= llgr_ok(p, af);
 	if (p->bgp->gr_mode == BGP_GR_DISABLE || !negotiated(p) || !graceful_end(p) ||
-	    p->capa_rcvd.gr_time == 0 || p->cfg.shutdown || base == NULL) {
+	    (p->capa_rcvd.gr_time == 0 && !llgr_any) || p->cfg.shutdown || base == NULL) {
 		sweep_all(p, "session ended");
 		return false;
 	}
@@ -207,10 +311,16 @@ bool bgp_gr_peer_down(struct bgp_peer *p)
 			continue;
 		bgp_adjout_peer_down(rib, p);
 		/* (af_nego is already cleared: the session is gone) */
-		if (p->capa_rcvd.gr_af[af] && p->adj_in[af] != NULL) {
+		if ((p->capa_rcvd.gr_af[af] || llgr_ok(p, af)) && p->adj_in[af] != NULL) {
+			bool was_llgr = g->llgr[af];
+
 			bgp_rib_mark_peer_stale(rib, p);
 			g->stale[af] = true;
 			any = true;
+			/* RFC 9494 4.2: no graceful restart period for this family
+			 * (Restart Time 0, or not listed): long-lived at once */
+			if (!was_llgr && (p->capa_rcvd.gr_time == 0 || !p->capa_rcvd.gr_af[af]))
+				llgr_enter(p, af);
 		} else {
 			g->stale[af] = false;
 			bgp_rib_withdraw_peer(rib, p);
@@ -221,14 +331,17 @@ bool bgp_gr_peer_down(struct bgp_peer *p)
 		return true;
 	}
 	g->restart_time = p->capa_rcvd.gr_time;
-	/* a stale-path timer already running keeps running (a flapping peer) */
-	if (g->restart_ev == NULL)
-		g->restart_ev = evtimer_new(base, restart_expired, p);
-	tv.tv_sec = g->restart_time;
-	tv.tv_usec = 0;
-	evtimer_add(g->restart_ev, &tv);
-	log_info("BGP peer %s: graceful restart: routes kept as stale for up to %u s",
-		 bgp_peer_str(p, pb, sizeof(pb)), g->restart_time);
+	if (g->restart_time > 0) {
+		/* a stale-path timer already running keeps running (a flapping peer) */
+		if (g->restart_ev == NULL)
+			g->restart_ev = evtimer_new(base, restart_expired, p);
+		tv.tv_sec = g->restart_time;
+		tv.tv_usec = 0;
+		evtimer_add(g->restart_ev, &tv);
+		log_info("BGP peer %s: graceful restart: routes kept as stale for up to %u s",
+			 bgp_peer_str(p, pb, sizeof(pb)), g->restart_time);
+	}
+	llgr_arm(p);
 	return true;
 }
 
@@ -241,10 +354,16 @@ void bgp_gr_established(struct bgp_peer *p)
 		return;
 	if (g->restart_ev != NULL)
 		event_del(g->restart_ev);
-	for (int af = 0; af < BGP_AF_MAX; af++)
-		if (g->stale[af] && !(p->capa_sent.gr && p->capa_rcvd.gr && p->capa_rcvd.gr_af[af] &&
-				      p->capa_rcvd.gr_fwd[af] && p->af_nego[af]))
+	if (g->llgr_ev != NULL) /* back: End-of-RIB or our stale-path time decide */
+		event_del(g->llgr_ev);
+	for (int af = 0; af < BGP_AF_MAX; af++) {
+		bool kept = p->capa_sent.gr && p->capa_rcvd.gr && p->af_nego[af] &&
+			    ((p->capa_rcvd.gr_af[af] && p->capa_rcvd.gr_fwd[af]) ||
+			     (!p->capa_rcvd.gr_af[af] && llgr_ok(p, af) && p->capa_rcvd.llgr_fwd[af]));
+
+		if (g->stale[af] && !kept)
 			sweep(p, af, "forwarding state not preserved across the restart");
+	}
 	for (int af = 0; af < BGP_AF_MAX; af++)
 		if (g->stale[af]) {
 			if (g->stale_ev == NULL) {
@@ -321,6 +440,13 @@ void bgp_gr_json(const struct bgp_peer *p, json_object *o, json_object *caps,
 	else if (p->capa_sent.gr || p->capa_rcvd.gr)
 		json_object_object_add(caps, "gracefulRestartCapability",
 				       json_object_new_string(p->capa_sent.gr ? "advertised" : "received"));
+	/* FRR 8.2+: longLivedGracefulRestart, as gracefulRestart */
+	if (p->capa_sent.llgr || p->capa_rcvd.llgr)
+		json_object_object_add(caps, "longLivedGracefulRestart",
+				       json_object_new_string(p->capa_sent.llgr && p->capa_rcvd.llgr
+								      ? "advertisedAndReceived"
+							      : p->capa_sent.llgr ? "advertised"
+										  : "received"));
 	if (p->capa_rcvd.gr)
 		json_object_object_add(caps, "gracefulRestartRemoteTimerMsecs",
 				       json_object_new_int64((int64_t)p->capa_rcvd.gr_time * 1000));

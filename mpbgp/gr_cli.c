@@ -32,6 +32,10 @@ static int gr_cmd(struct cli *cli, const struct cmd_args *a)
 		b->gr_stalepath_time = no ? 360 : (uint16_t)cmd_arg_u64(a, "secs");
 		return CMD_SUCCESS;
 	}
+	if (cmd_has(a, "long-lived-graceful-restart")) {
+		b->llgr_stale_time = no ? 0 : (uint32_t)cmd_arg_u64(a, "secs");
+		return CMD_SUCCESS; /* sent in the next OPEN */
+	}
 	if (cmd_has(a, "preserve-fw-state")) {
 		b->gr_preserve_fw = !no;
 		return CMD_SUCCESS;
@@ -59,6 +63,8 @@ void bgp_gr_config_write(struct cli *cli, const struct bgp *b)
 		cli_out(cli, " bgp graceful-restart stalepath-time %u\n", b->gr_stalepath_time);
 	if (b->gr_preserve_fw)
 		cli_out(cli, " bgp graceful-restart preserve-fw-state\n");
+	if (b->llgr_stale_time)
+		cli_out(cli, " bgp long-lived-graceful-restart stale-time %u\n", b->llgr_stale_time);
 }
 
 #define GR_STR "Graceful restart capability parameters\n"
@@ -82,7 +88,17 @@ static const struct cmd_def cmds[] = {
 	  gr_cmd },
 	{ "[no] bgp graceful-restart preserve-fw-state",
 	  NO_STR BGP_STR GR_STR "Sets F-bit indication that fib is preserved while doing Graceful Restart "
-	  "(ped: never set, its dataplane is not kept yet)\n",
+	  "(ped: set when a restart really kept its forwarding, see `dataplane keep-on-exit`)\n",
+	  gr_cmd },
+	{ "bgp long-lived-graceful-restart stale-time (1-16777215)$secs",
+	  BGP_STR "Long-lived graceful restart (RFC 9494)\n"
+	  "Time to keep a restarting peer's routes, least preferred, after its restart time\n"
+	  "Seconds\n",
+	  gr_cmd },
+	{ "no bgp long-lived-graceful-restart stale-time [(1-16777215)]",
+	  NO_STR BGP_STR "Long-lived graceful restart (RFC 9494)\n"
+	  "Time to keep a restarting peer's routes, least preferred, after its restart time\n"
+	  "Seconds\n",
 	  gr_cmd },
 };
 

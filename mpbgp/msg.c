@@ -37,6 +37,7 @@
 #define CAPA_GR 64
 #define CAPA_AS4 65
 #define CAPA_ERR 70
+#define CAPA_LLGR 71
 #define CAPA_RR_OLD 128
 
 /* ------------------------------------------------------------ names */
@@ -259,6 +260,30 @@ static int capa_decode(uint8_t ccode, struct wbuf *v, struct bgp_capa *c, uint8_
 		}
 		return 0;
 	}
+	case CAPA_LLGR: { /* RFC 9494 3: AFI, SAFI, flags, 24-bit stale time per family */
+		uint32_t t;
+		uint8_t fl;
+
+		if (wbuf_left(v) % 7 != 0)
+			goto bad_len;
+		c->llgr = true; /* as GR: the last instance counts */
+		memset(c->llgr_af, 0, sizeof(c->llgr_af));
+		memset(c->llgr_fwd, 0, sizeof(c->llgr_fwd));
+		memset(c->llgr_time, 0, sizeof(c->llgr_time));
+		while (wbuf_left(v) >= 7) {
+			wbuf_get_u16(v, &afi);
+			wbuf_get_u8(v, &safi);
+			wbuf_get_u8(v, &fl);
+			wbuf_get_u24(v, &t);
+			af = bgp_af_from_afisafi(afi, safi);
+			if (af >= 0) {
+				c->llgr_af[af] = true;
+				c->llgr_fwd[af] = (fl & 0x80) != 0;
+				c->llgr_time[af] = t;
+			}
+		}
+		return 0;
+	}
 	case CAPA_RR:
 	case CAPA_RR_OLD: /* RFC 2918 2: length 0 */
 		if (wbuf_left(v) != 0)
@@ -427,6 +452,24 @@ int bgp_open_encode(struct wbuf *w, uint32_t my_as, uint16_t holdtime, uint32_t 
 				v[vl++] = capa->gr_fwd[af] ? 0x80 : 0;
 			}
 			if (capa_put(w, CAPA_GR, v, (uint8_t)vl) == -1)
+				goto fail;
+		}
+		if (capa->llgr) {
+			uint8_t v[7 * BGP_AF_MAX];
+			size_t vl = 0;
+
+			for (af = 0; af < BGP_AF_MAX; af++) {
+				if (!capa->llgr_af[af])
+					continue;
+				v[vl++] = (uint8_t)(bgp_af_table[af].afi >> 8);
+				v[vl++] = (uint8_t)bgp_af_table[af].afi;
+				v[vl++] = bgp_af_table[af].safi;
+				v[vl++] = capa->llgr_fwd[af] ? 0x80 : 0;
+				v[vl++] = (uint8_t)(capa->llgr_time[af] >> 16);
+				v[vl++] = (uint8_t)(capa->llgr_time[af] >> 8);
+				v[vl++] = (uint8_t)capa->llgr_time[af];
+			}
+			if (capa_put(w, CAPA_LLGR, v, (uint8_t)vl) == -1)
 				goto fail;
 		}
 		if (capa->as4) {

@@ -768,7 +768,7 @@ struct bgp_path *bgp_rib_update_in(struct bgp_rib *rib, const struct bgp_rib_src
 			    memcmp(p->labels, n->labels, sizeof(mpls_label_t) * (size_t)nl) == 0;
 
 		if (same) {
-			p->flags &= ~BGP_PATH_STALE;
+			p->flags &= ~(BGP_PATH_STALE | BGP_PATH_LLGR);
 			return p;
 		}
 		path_set_policy(rib, (struct rib_path *)p, attr, attr_in, denied);
@@ -801,7 +801,7 @@ struct bgp_path *bgp_rib_update_in(struct bgp_rib *rib, const struct bgp_rib_src
 	memcpy(p->labels, n->labels, sizeof(mpls_label_t) * (size_t)nl);
 	p->weight = weight;
 	p->uptime = time(NULL);
-	p->flags &= ~BGP_PATH_STALE;
+	p->flags &= ~(BGP_PATH_STALE | BGP_PATH_LLGR);
 	path_validate(rib, p);
 	reselect(rib, d, p, old_best);
 	return p;
@@ -875,6 +875,56 @@ size_t bgp_rib_mark_peer_stale(struct bgp_rib *rib, struct bgp_peer *peer)
 
 	for (struct rib_path *rp = ai != NULL ? ai->head : NULL; rp != NULL; rp = rp->pnext, n++)
 		rp->p.flags |= BGP_PATH_STALE;
+	return n;
+}
+
+size_t bgp_rib_llgr_stale(struct bgp_rib *rib, struct bgp_peer *peer, size_t *dropped)
+{
+	struct rib_adjin *ai = peer->adj_in[rib->af];
+	struct rib_path *rp, *next;
+	size_t n = 0;
+
+	*dropped = 0;
+	for (rp = ai != NULL ? ai->head : NULL; rp != NULL; rp = next) {
+		struct bgp_path *p = &rp->p;
+		const struct bgp_attr *in = p->attr_in != NULL ? p->attr_in : p->attr, *na;
+		struct bgp_attr t;
+
+		next = rp->pnext;
+		if (!(p->flags & BGP_PATH_STALE) || (p->flags & BGP_PATH_LLGR))
+			continue;
+		if (bgp_attr_has_comm(p->attr, BGP_COMM_NO_LLGR)) { /* RFC 9494 4.3 */
+			path_remove(rib, rp);
+			(*dropped)++;
+			continue;
+		}
+		bgp_attr_copy(&t, p->attr);
+		if (t.ncommunities < 0xffff) {
+			uint16_t k = t.ncommunities;
+
+			t.communities = xrealloc(t.communities,
+						 ((size_t)t.ncommunities + 1) * sizeof(uint32_t));
+			while (k > 0 && t.communities[k - 1] > BGP_COMM_LLGR_STALE) { /* kept sorted */
+				t.communities[k] = t.communities[k - 1];
+				k--;
+			}
+			t.communities[k] = BGP_COMM_LLGR_STALE;
+			t.ncommunities++;
+			t.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+		}
+		na = bgp_attr_intern(&t);
+		bgp_attr_clear(&t);
+		{
+			struct bgp_path *old_best = rp->dest->best;
+
+			path_set_policy(rib, rp, na, in == na ? NULL : in,
+					(p->flags & BGP_PATH_DENIED) != 0);
+			bgp_attr_unref(na); /* the path holds its own reference */
+			p->flags |= BGP_PATH_LLGR;
+			reselect(rib, rp->dest, p, old_best);
+		}
+		n++;
+	}
 	return n;
 }
 

@@ -153,6 +153,10 @@ size_t bgp_rib_withdraw_peer(struct bgp_rib *rib, struct bgp_peer *peer);
  * withdraws those still stale. Both return the number of paths. */
 size_t bgp_rib_mark_peer_stale(struct bgp_rib *rib, struct bgp_peer *peer);
 size_t bgp_rib_sweep_stale(struct bgp_rib *rib, struct bgp_peer *peer);
+/* Long-lived graceful restart (RFC 9494 4.2/4.3): peer's stale paths get
+ * the LLGR_STALE community (least preferred from then on), those with
+ * NO_LLGR go (*dropped); returns the paths now long-lived stale. */
+size_t bgp_rib_llgr_stale(struct bgp_rib *rib, struct bgp_peer *peer, size_t *dropped);
 struct bgp_dest *bgp_rib_lookup(const struct bgp_rib *rib, const struct bgp_prefix *p);
 /* Every dest ordered by RD then prefix (as `show bgp ipv4 vpn` groups by
  * RD); sorts on demand. The callback must not change the RIB. */

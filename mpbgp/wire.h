@@ -202,6 +202,7 @@ struct bgp_attr {
 void bgp_attr_init(struct bgp_attr *a);
 void bgp_attr_clear(struct bgp_attr *a);          /* frees arrays of a template */
 void bgp_attr_copy(struct bgp_attr *dst, const struct bgp_attr *src); /* deep */
+bool bgp_attr_has_comm(const struct bgp_attr *a, uint32_t c);
 /* Hash-consed copy: equal sets share one object. */
 const struct bgp_attr *bgp_attr_intern(const struct bgp_attr *tmpl);
 void bgp_attr_ref(const struct bgp_attr *a);     /* aborts on overflow */
@@ -243,6 +244,10 @@ struct bgp_capa {
 	uint16_t gr_time;         /* Restart Time, seconds (12 bits) */
 	bool gr_af[BGP_AF_MAX];   /* families listed */
 	bool gr_fwd[BGP_AF_MAX];  /* their F bit: forwarding state preserved */
+	bool llgr;                /* long-lived graceful restart (RFC 9494 3, code 71) */
+	bool llgr_af[BGP_AF_MAX];
+	bool llgr_fwd[BGP_AF_MAX];
+	uint32_t llgr_time[BGP_AF_MAX]; /* Long-lived Stale Time, seconds (24 bits) */
 	bool as4;                 /* 4-octet AS (RFC 6793) */
 	uint32_t as4_asn;
 	bool route_refresh;       /* RFC 2918 (code 2; FRR's old code 128 accepted too) */

@@ -98,6 +98,28 @@ START_TEST(t_weight)
 }
 END_TEST
 
+/* RFC 9494 4.2: a long-lived stale path (LLGR_STALE) loses to any other
+ * valid path, weight included; between two such paths the usual steps */
+START_TEST(t_llgr_stale)
+{
+	struct tpath a, b;
+	uint32_t llgr[] = { 0xffff0006u }, other[] = { 0x00010002u };
+
+	mk(&a);
+	mk(&b);
+	b.p.weight = 1000;
+	b.a.communities = llgr;
+	b.a.ncommunities = 1;
+	expect_better(&a, &b, BGP_SEL_LLGR);
+	ck_assert_str_eq(bgp_select_reason_str(BGP_SEL_LLGR), "LLGR stale");
+	a.a.communities = other; /* another community is no LLGR_STALE */
+	a.a.ncommunities = 1;
+	expect_better(&a, &b, BGP_SEL_LLGR);
+	a.a.communities = llgr;
+	expect_better(&b, &a, BGP_SEL_WEIGHT);
+}
+END_TEST
+
 START_TEST(t_local_pref)
 {
 	struct tpath a, b;
@@ -519,6 +541,7 @@ static Suite *decide_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, t_weight);
+	tcase_add_test(tc, t_llgr_stale);
 	tcase_add_test(tc, t_mp_equal_ibgp);
 	tcase_add_test(tc, t_mp_unequal_steps);
 	tcase_add_test(tc, t_mp_as_path_and_type);
