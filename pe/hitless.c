@@ -449,6 +449,12 @@ bool hitless_keep(void)
 	bgp_gr_progress(&est, &eor);
 	m.bgp_established = est;
 	m.ldp_sessions = (uint32_t)ldpd_operational_sessions();
+	if (H.adopting) { /* stopped mid-restart: the next one waits for as much */
+		if (H.prev.bgp_established > m.bgp_established)
+			m.bgp_established = H.prev.bgp_established;
+		if (H.prev.ldp_sessions > m.ldp_sessions)
+			m.ldp_sessions = H.prev.ldp_sessions;
+	}
 	m.saved_at = (uint64_t)time(NULL);
 	snprintf(m.id, sizeof(m.id), "%s", dir_id());
 	if ((ls.n > 0 && pin_array("labels", ls.r, sizeof(*ls.r), ls.n) != 0) ||

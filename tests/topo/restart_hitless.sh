@@ -7,6 +7,8 @@
 # same configuration on pe1, then p1, then pe2. Checks:
 # - each new ped adopts the pinned XDP links (`show dataplane json`:
 #   restart.state adopting, then complete, every XDP port switched);
+# - pe1 restarted a second time while its first restart is still adopting:
+#   0 lost, same labels (everything stays pinned until the switch);
 # - its labels are those of the previous run (show mpls table);
 # - the helpers kept its routes meanwhile (no route lost on the other PE);
 # - 0 packets lost over the three restarts (the figure is printed);
@@ -84,6 +86,31 @@ check "pe1 CUST-A still has 192.168.2.0/24" wait_json pe1 "show ip route vrf CUS
 	'{"192.168.2.0/24":[{"protocol":"bgp","selected":true}]}' 40
 check "pe2: pe1's routes are not stale any more" wait_json pe2 "show ip route vrf CUST-A json" \
 	'{"192.168.1.0/24":[{"protocol":"bgp","selected":true}]}' 40
+
+# pe1 restarted again before its restart completed (still adopting): the
+# second ped adopts what the first one was still running on
+twice() {
+	local st
+	"$PETOPO" restart "$T:pe1" >"$TMPD/restart.twice1" 2>&1 || return 1
+	st=$("$PESH" -N pe1 -c "show dataplane json" | $PY -c 'import json,sys; print(json.load(sys.stdin)["restart"]["state"])')
+	[ "$st" = adopting ] || { echo "first restart already $st"; return 1; }
+	"$PETOPO" restart "$T:pe1" >"$TMPD/restart.twice2" 2>&1 || return 1
+	wait_json pe1 "show dataplane json" '{"restart":{"state":"complete"}}' 400 || return 1
+	"$PESH" -N pe1 -c "show dataplane json" | $PY -c '
+import json,sys
+r = json.load(sys.stdin)["restart"]
+sys.exit(0 if r["portsSwitched"] >= 3 else 1)'
+}
+before=$(labels pe1)
+ping_start twice
+check "pe1 restarted twice in a row, the second time while still adopting" twice
+sleep 1
+read -r ttx trx < <(ping_stop twice)
+echo "    restart during a restart: $ttx sent, $trx received, $((ttx - trx)) lost"
+twice_ok() { [ "$ttx" -gt 100 ] && [ "$trx" -eq "$ttx" ]; }
+check "0 packets lost across both" twice_ok
+same_labels() { [ "$(labels pe1)" = "$before" ]; }
+check "pe1 kept its labels through both" same_labels
 
 # the same restart without keeping forwarding
 "$PESH" -N pe1 -c "conf t" -c "no dataplane keep-on-exit" -c "end" -c "write memory" >/dev/null
