@@ -1,6 +1,6 @@
 /* libFuzzer target: LDP PDU decoding (ldp/packet.c and the message
  * decoders hello.c, init.c, address.c, labelmapping.c, notification.c), as
- * ldp/ldpd.c reads a session's TCP stream and a Hello datagram.
+ * ldp/neighbor.c reads a session's TCP stream and ldp/adjacency.c a Hello datagram.
  *
  * Input: a byte stream of LDP PDUs, 10-byte header included (the seeds are
  * a captured FRR session, tests/data/ldp/). The first PDU is also read as a

@@ -1,4 +1,5 @@
-/* ldp/ldpd.c and ldp/ldp_cli.c without namespaces: the session role by
+/* ldp/ldpd.c (with neighbor.c, adjacency.c, interface.c, socket.c) and
+ * ldp/ldp_cli.c without namespaces: the session role by
  * transport address (RFC 5036 2.5.2), the initialization backoff (2.5.3),
  * hello hold time negotiation (2.5.5 / 3.5.2), the adjacency table bound
  * under a flood of Hellos from random sources, the Hello acceptance rules
