@@ -22,6 +22,17 @@
  * stale-path timer, once started, is not restarted by further flaps, so a
  * peer that keeps flapping without End-of-RIB loses them too.
  *
+ * Long-lived graceful restart (RFC 9494), helper side: a family the peer
+ * listed in its LLGR capability (sent beside the GR one) goes on, when its
+ * Restart Time ends (at once without one), as long-lived stale for its
+ * Long-lived Stale Time: LLGR_STALE added to each path (kept through
+ * inbound policy run again), least preferred (decide.c), not sent to peers
+ * without the capability, NO_LLGR paths withdrawn. A return and End-of-RIB
+ * end it as above; a new loss before that keeps the running deadline (and
+ * stops our stale-path timer). Not done: configuration per family (RFC 9494
+ * 5: here one stale time per instance), a local cap on the received stale
+ * time, NO_EXPORT toward eBGP peers (4.7.1), the partial deployment of 4.6.
+ *
  * Not the N bit (RFC 8538): with it a peer keeps our routes after any
  * NOTIFICATION but Cease/Hard Reset, so every administrative reset,
  * maximum-prefix or BFD down of ours would need to be sent as a Hard
@@ -48,6 +59,10 @@ struct gr_state {
 	bool stale[BGP_AF_MAX];
 	bool llgr[BGP_AF_MAX];      /* long-lived stale (RFC 9494) */
 	time_t llgr_until[BGP_AF_MAX]; /* CLOCK_MONOTONIC seconds */
+	/* the last session's LLGR capability, taken when it ended (a new
+	 * OPEN may overwrite capa_rcvd before the timers fire) */
+	bool llgr_can[BGP_AF_MAX];
+	uint32_t llgr_time[BGP_AF_MAX];
 	uint16_t restart_time;
 };
 
@@ -196,10 +211,12 @@ static time_t mono_secs(void)
 	return t.tv_sec;
 }
 
-/* RFC 9494: the peer keeps af's routes for its long-lived stale time */
+/* RFC 9494: the peer keeps af's routes for its long-lived stale time (the
+ * capability counts only beside graceful restart's, 4.1) */
 static bool llgr_ok(const struct bgp_peer *p, int af)
 {
-	return p->capa_rcvd.llgr && p->capa_rcvd.llgr_af[af] && p->capa_rcvd.llgr_time[af] > 0;
+	return p->capa_rcvd.gr && p->capa_rcvd.llgr && p->capa_rcvd.llgr_af[af] &&
+	       p->capa_rcvd.llgr_time[af] > 0;
 }
 
 static void llgr_expired(evutil_socket_t fd, short what, void *arg);
@@ -237,14 +254,18 @@ static void llgr_enter(struct bgp_peer *p, int af)
 	char pb[IPADDR_STRLEN];
 	size_t n = 0, dropped = 0;
 
+	/* paths learned again since an earlier period are marked too
+	 * (those marked already are skipped) */
 	if (p->bgp->rib[af] != NULL)
 		n = bgp_rib_llgr_stale(p->bgp->rib[af], p, &dropped);
+	if (g->llgr[af]) /* 4.2: a running long-lived timer is not restarted */
+		return;
 	g->llgr[af] = true;
-	g->llgr_until[af] = mono_secs() + (time_t)p->capa_rcvd.llgr_time[af];
+	g->llgr_until[af] = mono_secs() + (time_t)g->llgr_time[af];
 	log_info("BGP peer %s: long-lived graceful restart: %zu %s routes kept as LLGR stale for "
 		 "up to %u s, %zu with NO_LLGR withdrawn",
-		 bgp_peer_str(p, pb, sizeof(pb)), n, bgp_af_table[af].name,
-		 p->capa_rcvd.llgr_time[af], dropped);
+		 bgp_peer_str(p, pb, sizeof(pb)), n, bgp_af_table[af].name, g->llgr_time[af],
+		 dropped);
 }
 
 static void llgr_expired(evutil_socket_t fd, short what, void *arg)
@@ -269,9 +290,9 @@ static void restart_expired(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	for (int af = 0; af < BGP_AF_MAX; af++) {
-		if (!g->stale[af] || g->llgr[af])
+		if (!g->stale[af])
 			continue;
-		if (llgr_ok(p, af))
+		if (g->llgr_can[af])
 			llgr_enter(p, af);
 		else
 			sweep(p, af, "the peer did not come back within its restart time");
@@ -291,9 +312,7 @@ bool bgp_gr_peer_down(struct bgp_peer *p)
 	struct gr_state *g;
 	struct timeval tv;
 	char pb[IPADDR_STRLEN];
-	bool any = false;
-
-	bool llgr_any = false;
+	bool any = false, llgr_any = false;
 
 	for (int af = 0; af < BGP_AF_MAX; af++)
 		llgr_any |= llgr_ok(p, af);
@@ -305,21 +324,30 @@ bool bgp_gr_peer_down(struct bgp_peer *p)
 	if ((g = p->gr) == NULL)
 		g = p->gr = xcalloc(1, sizeof(*g));
 	for (int af = 0; af < BGP_AF_MAX; af++) {
+		g->llgr_can[af] = llgr_ok(p, af);
+		g->llgr_time[af] = p->capa_rcvd.llgr_time[af];
+		/* down again during a long-lived period, before End-of-RIB: that
+		 * period's deadline bounds it, not our stale-path time (4.2) */
+		if (g->llgr[af] && g->stale_ev != NULL) {
+			event_free(g->stale_ev);
+			g->stale_ev = NULL;
+		}
+	}
+	for (int af = 0; af < BGP_AF_MAX; af++) {
 		struct bgp_rib *rib = p->bgp->rib[af];
+		bool gr_period = p->capa_rcvd.gr_af[af] && p->capa_rcvd.gr_time > 0;
 
 		if (rib == NULL)
 			continue;
 		bgp_adjout_peer_down(rib, p);
 		/* (af_nego is already cleared: the session is gone) */
-		if ((p->capa_rcvd.gr_af[af] || llgr_ok(p, af)) && p->adj_in[af] != NULL) {
-			bool was_llgr = g->llgr[af];
-
+		if ((gr_period || g->llgr_can[af]) && p->adj_in[af] != NULL) {
 			bgp_rib_mark_peer_stale(rib, p);
 			g->stale[af] = true;
 			any = true;
 			/* RFC 9494 4.2: no graceful restart period for this family
 			 * (Restart Time 0, or not listed): long-lived at once */
-			if (!was_llgr && (p->capa_rcvd.gr_time == 0 || !p->capa_rcvd.gr_af[af]))
+			if (!gr_period)
 				llgr_enter(p, af);
 		} else {
 			g->stale[af] = false;
@@ -332,7 +360,6 @@ bool bgp_gr_peer_down(struct bgp_peer *p)
 	}
 	g->restart_time = p->capa_rcvd.gr_time;
 	if (g->restart_time > 0) {
-		/* a stale-path timer already running keeps running (a flapping peer) */
 		if (g->restart_ev == NULL)
 			g->restart_ev = evtimer_new(base, restart_expired, p);
 		tv.tv_sec = g->restart_time;
@@ -357,9 +384,12 @@ void bgp_gr_established(struct bgp_peer *p)
 	if (g->llgr_ev != NULL) /* back: End-of-RIB or our stale-path time decide */
 		event_del(g->llgr_ev);
 	for (int af = 0; af < BGP_AF_MAX; af++) {
+		/* in a long-lived period, its LLGR F bit decides (RFC 9494 4.2) */
 		bool kept = p->capa_sent.gr && p->capa_rcvd.gr && p->af_nego[af] &&
-			    ((p->capa_rcvd.gr_af[af] && p->capa_rcvd.gr_fwd[af]) ||
-			     (!p->capa_rcvd.gr_af[af] && llgr_ok(p, af) && p->capa_rcvd.llgr_fwd[af]));
+			    (g->llgr[af] ? llgr_ok(p, af) && p->capa_rcvd.llgr_fwd[af]
+					 : (p->capa_rcvd.gr_af[af] && p->capa_rcvd.gr_fwd[af]) ||
+						   (!p->capa_rcvd.gr_af[af] && llgr_ok(p, af) &&
+						    p->capa_rcvd.llgr_fwd[af]));
 
 		if (g->stale[af] && !kept)
 			sweep(p, af, "forwarding state not preserved across the restart");

@@ -878,6 +878,33 @@ size_t bgp_rib_mark_peer_stale(struct bgp_rib *rib, struct bgp_peer *peer)
 	return n;
 }
 
+/* a with the LLGR_STALE community (kept sorted), interned, one reference
+ * for the caller; a itself when it has it already */
+static const struct bgp_attr *llgr_intern(const struct bgp_attr *a)
+{
+	const struct bgp_attr *na;
+	struct bgp_attr t;
+	uint16_t k;
+
+	if (bgp_attr_has_comm(a, BGP_COMM_LLGR_STALE) || a->ncommunities == 0xffff) {
+		bgp_attr_ref(a);
+		return a;
+	}
+	bgp_attr_copy(&t, a);
+	k = t.ncommunities;
+	t.communities = xrealloc(t.communities, ((size_t)t.ncommunities + 1) * sizeof(uint32_t));
+	while (k > 0 && t.communities[k - 1] > BGP_COMM_LLGR_STALE) {
+		t.communities[k] = t.communities[k - 1];
+		k--;
+	}
+	t.communities[k] = BGP_COMM_LLGR_STALE;
+	t.ncommunities++;
+	t.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	na = bgp_attr_intern(&t);
+	bgp_attr_clear(&t);
+	return na;
+}
+
 size_t bgp_rib_llgr_stale(struct bgp_rib *rib, struct bgp_peer *peer, size_t *dropped)
 {
 	struct rib_adjin *ai = peer->adj_in[rib->af];
@@ -888,41 +915,22 @@ size_t bgp_rib_llgr_stale(struct bgp_rib *rib, struct bgp_peer *peer, size_t *dr
 	for (rp = ai != NULL ? ai->head : NULL; rp != NULL; rp = next) {
 		struct bgp_path *p = &rp->p;
 		const struct bgp_attr *in = p->attr_in != NULL ? p->attr_in : p->attr, *na;
-		struct bgp_attr t;
+		struct bgp_path *old_best;
 
 		next = rp->pnext;
-		if (!(p->flags & BGP_PATH_STALE) || (p->flags & BGP_PATH_LLGR))
+		if (!(p->flags & BGP_PATH_STALE) || (p->flags & (BGP_PATH_LLGR | BGP_PATH_DENIED)))
 			continue;
 		if (bgp_attr_has_comm(p->attr, BGP_COMM_NO_LLGR)) { /* RFC 9494 4.3 */
 			path_remove(rib, rp);
 			(*dropped)++;
 			continue;
 		}
-		bgp_attr_copy(&t, p->attr);
-		if (t.ncommunities < 0xffff) {
-			uint16_t k = t.ncommunities;
-
-			t.communities = xrealloc(t.communities,
-						 ((size_t)t.ncommunities + 1) * sizeof(uint32_t));
-			while (k > 0 && t.communities[k - 1] > BGP_COMM_LLGR_STALE) { /* kept sorted */
-				t.communities[k] = t.communities[k - 1];
-				k--;
-			}
-			t.communities[k] = BGP_COMM_LLGR_STALE;
-			t.ncommunities++;
-			t.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
-		}
-		na = bgp_attr_intern(&t);
-		bgp_attr_clear(&t);
-		{
-			struct bgp_path *old_best = rp->dest->best;
-
-			path_set_policy(rib, rp, na, in == na ? NULL : in,
-					(p->flags & BGP_PATH_DENIED) != 0);
-			bgp_attr_unref(na); /* the path holds its own reference */
-			p->flags |= BGP_PATH_LLGR;
-			reselect(rib, rp->dest, p, old_best);
-		}
+		old_best = rp->dest->best;
+		na = llgr_intern(p->attr);
+		path_set_policy(rib, rp, na, in == na ? NULL : in, false);
+		bgp_attr_unref(na); /* the path holds its own reference */
+		p->flags |= BGP_PATH_LLGR;
+		reselect(rib, rp->dest, p, old_best);
 		n++;
 	}
 	return n;
@@ -1047,6 +1055,17 @@ size_t bgp_rib_reeval_peer(struct bgp_rib *rib, struct bgp_peer *peer, bgp_rib_i
 		if (out == in) { /* the policy gave back what came in */
 			bgp_attr_unref(out);
 			out = NULL;
+		}
+		if (permit && (p->flags & BGP_PATH_LLGR)) { /* RFC 9494 4.3: it stays */
+			const struct bgp_attr *l = llgr_intern(out != NULL ? out : in);
+
+			if (out != NULL)
+				bgp_attr_unref(out);
+			out = l;
+			if (out == in) {
+				bgp_attr_unref(out);
+				out = NULL;
+			}
 		}
 		if ((out != NULL ? out : in) == p->attr && (out != NULL ? in : NULL) == p->attr_in &&
 		    !permit == ((p->flags & BGP_PATH_DENIED) != 0) && p->weight == weight) {

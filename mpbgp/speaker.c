@@ -497,7 +497,8 @@ static bool export_filter(struct bgp_peer *peer, enum bgp_af af, const struct bg
 	    !bgp_rtc_allows(peer, best->attr))
 		return false;
 	/* RFC 9494 4.5: long-lived stale routes only to peers that know them */
-	if (!peer->capa_rcvd.llgr && bgp_attr_has_comm(best->attr, BGP_COMM_LLGR_STALE))
+	if (!(peer->capa_rcvd.llgr && peer->capa_rcvd.gr) &&
+	    bgp_attr_has_comm(best->attr, BGP_COMM_LLGR_STALE))
 		return false;
 	/* RFC 4364 7: Site of Origin: never back into the site it came from */
 	if (c->soo.b[1] == ECOMM_SUB_SOO && ecomm_has(best->attr, &c->soo))

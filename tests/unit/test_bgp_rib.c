@@ -690,6 +690,67 @@ START_TEST(t_best_changes)
 }
 END_TEST
 
+/* a policy that permits and sets local-pref 300 */
+static bool lp300(struct bgp_peer *peer, enum bgp_af af, const struct bgp_prefix *p,
+		  const struct bgp_attr *in, const struct bgp_attr **out, uint32_t *weight,
+		  void *arg)
+{
+	struct bgp_attr t;
+
+	(void)peer, (void)af, (void)p, (void)weight, (void)arg;
+	bgp_attr_copy(&t, in);
+	t.present |= BGP_ATTR_BIT(BGP_ATTR_LOCAL_PREF);
+	t.local_pref = 300;
+	*out = bgp_attr_intern(&t);
+	bgp_attr_clear(&t);
+	return true;
+}
+
+/* RFC 9494: a stale path made long-lived stale gets LLGR_STALE and loses to
+ * any other path; a NO_LLGR one goes; inbound policy run again (soft
+ * reconfiguration) keeps the community; a new announcement clears it. */
+START_TEST(t_llgr_stale)
+{
+	struct bgp_nlri n = mknlri(1, 0x0a010100, 24), m = mknlri(1, 0x0a010200, 24);
+	struct bgp_path *p1, *p2;
+	struct bgp_attr t;
+	size_t dropped;
+	struct bgp_dest *d;
+
+	p1 = upd(&pi1, &n, mkattr(65010, 0x0a000101, 200));
+	p2 = upd(&pi2, &n, mkattr(65010, 0x0a000102, 100));
+	memset(&t, 0, sizeof(t));
+	bgp_attr_copy(&t, p1->attr);
+	t.communities = xcalloc(1, sizeof(uint32_t));
+	t.communities[0] = BGP_COMM_NO_LLGR;
+	t.ncommunities = 1;
+	t.present |= BGP_ATTR_BIT(BGP_ATTR_COMMUNITIES);
+	upd(&pi1, &m, bgp_attr_intern(&t));
+	bgp_attr_clear(&t);
+	d = bgp_rib_lookup(rib, &n.p);
+	ck_assert_ptr_eq(d->best, p1);
+	ck_assert_uint_eq(bgp_rib_mark_peer_stale(rib, &pi1), 2);
+	ck_assert_uint_eq(bgp_rib_llgr_stale(rib, &pi1, &dropped), 1);
+	ck_assert_uint_eq(dropped, 1);
+	ck_assert_ptr_null(bgp_rib_lookup(rib, &m.p));
+	ck_assert(bgp_attr_has_comm(p1->attr, BGP_COMM_LLGR_STALE));
+	ck_assert(p1->flags & BGP_PATH_LLGR);
+	ck_assert_ptr_eq(d->best, p2); /* local-pref 200 no longer helps */
+	ck_assert_int_eq(d->reason, BGP_SEL_LLGR);
+	ck_assert_uint_eq(bgp_rib_llgr_stale(rib, &pi1, &dropped), 0); /* marked once */
+	/* soft reconfiguration: the policy result gets the community again */
+	bgp_rib_reeval_peer(rib, &pi1, lp300, NULL);
+	ck_assert_uint_eq(p1->attr->local_pref, 300);
+	ck_assert(bgp_attr_has_comm(p1->attr, BGP_COMM_LLGR_STALE));
+	ck_assert_ptr_eq(d->best, p2);
+	/* announced again: fresh, best again */
+	ck_assert_ptr_eq(upd(&pi1, &n, mkattr(65010, 0x0a000101, 200)), p1);
+	ck_assert(!(p1->flags & (BGP_PATH_LLGR | BGP_PATH_STALE)));
+	ck_assert(!bgp_attr_has_comm(p1->attr, BGP_COMM_LLGR_STALE));
+	ck_assert_ptr_eq(d->best, p1);
+}
+END_TEST
+
 START_TEST(t_local_and_imported_sources)
 {
 	struct bgp_nlri n = mknlri(1, 0x0a010100, 24);
@@ -1363,6 +1424,7 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, t_pool_shuffled);
 	tcase_add_test(tc, t_rib_compact_after_peer_down);
 	tcase_add_test(tc, t_best_changes);
+	tcase_add_test(tc, t_llgr_stale);
 	tcase_add_test(tc, t_multipath);
 	tcase_add_test(tc, t_local_and_imported_sources);
 	tcase_add_test(tc, t_withdraw_peer);
