@@ -119,6 +119,16 @@ static int64_t capped(const struct ldp_gr_peer *p, const struct ldp_gr_limits *l
 	return when < limit ? when : limit;
 }
 
+/* p waits in state for at most wait ms (capped) with the FT values it sent */
+static void peer_wait(struct ldp_gr_peer *p, enum ldp_gr_state state, const struct ldp_ft *ft,
+		      const struct ldp_gr_limits *lim, int64_t now_ms, uint32_t wait)
+{
+	p->state = state;
+	p->reconnect_ms = ft->reconnect_ms;
+	p->recovery_ms = ft->recovery_ms;
+	p->deadline_ms = capped(p, lim, now_ms + wait);
+}
+
 bool ldp_gr_peer_capable(const struct ldp_ft *ft)
 {
 	return ft != NULL && (ft->flags & LDP_FT_L) && ft->reconnect_ms != 0;
@@ -144,10 +154,7 @@ bool ldp_gr_session_down(struct ldp_gr *gr, uint32_t lsr_id, const struct ldp_ft
 		gr->peers = p;
 	}
 	wait = min_u32(ft->reconnect_ms, lim->reconnect_ms);
-	p->state = LDP_GR_RECONNECT;
-	p->reconnect_ms = ft->reconnect_ms;
-	p->recovery_ms = ft->recovery_ms;
-	p->deadline_ms = capped(p, lim, now_ms + wait);
+	peer_wait(p, LDP_GR_RECONNECT, ft, lim, now_ms, wait);
 	log_info("ldp nbr %s: graceful restart: bindings kept as stale for up to %u ms",
 		 id_str(lsr_id, b), wait);
 	return true;
@@ -171,10 +178,7 @@ void ldp_gr_session_up(struct ldp_gr *gr, uint32_t lsr_id, const struct ldp_ft *
 		return;
 	}
 	wait = min_u32(ft->recovery_ms, lim->recovery_ms);
-	p->state = LDP_GR_RECOVERY;
-	p->reconnect_ms = ft->reconnect_ms;
-	p->recovery_ms = ft->recovery_ms;
-	p->deadline_ms = capped(p, lim, now_ms + wait);
+	peer_wait(p, LDP_GR_RECOVERY, ft, lim, now_ms, wait);
 	log_info("ldp nbr %s: graceful restart: back, stale bindings recovered for %u ms",
 		 id_str(lsr_id, b), wait);
 }

@@ -36,17 +36,16 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <json-c/json.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cmd.h"
 #include "ldp/ldpd.h"
+#include "lib/bpffs.h"
 #include "lib/log.h"
 #include "mpbgp/gr.h"
 #include "mpbgp/speaker.h"
@@ -55,12 +54,10 @@
 #include "pe/label.h"
 #include "pe/ped.h"
 
-#define BPFFS "/sys/fs/bpf"
 #define META_MAGIC "PEKEEP"
 #define META_VERSION 1
 #define HOLD_DEFAULT 120
 
-static bool is_bpffs(const char *path);
 
 struct meta {
 	char magic[8];
@@ -103,25 +100,22 @@ static double now_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/* The directory's name must be one plain name (-P and -N come from the
- * command line: "..", "a/b" or a dot name would point elsewhere in bpffs) */
+/* The directory (lib/bpffs.h's rule, as petopo's): -P and -N come from the
+ * command line, and "..", "a/b" or a dot name would point elsewhere */
 static bool have_id(void)
 {
 	size_t n = strlen(ped.netns_prefix);
-	const char *id;
+	char id[sizeof(ped.netns_prefix)];
 
 	if (n > 1 && ped.netns_prefix[n - 1] == '-')
-		snprintf(H.dir, sizeof(H.dir), "%s/pe/%.*s", BPFFS, (int)(n - 1), ped.netns_prefix);
+		snprintf(id, sizeof(id), "%.*s", (int)(n - 1), ped.netns_prefix);
 	else if (ped.node[0])
-		snprintf(H.dir, sizeof(H.dir), "%s/pe/%s", BPFFS, ped.node);
+		snprintf(id, sizeof(id), "%s", ped.node);
 	else
 		return false;
-	id = H.dir + strlen(BPFFS "/pe/");
-	return id[0] != '\0' && id[0] != '.' && strchr(id, '/') == NULL && strchr(id, '.') == NULL;
+	return bpffs_node_dir(id, H.dir, sizeof(H.dir)) == 0;
 }
 
-/* The F bit: the previous ped's programs forward our ports (or will: the
- * first OPEN may leave before the ports open, on the first turn) */
 static bool fwd_adopted(void)
 {
 	return H.adopting && H.prev.nlinks > 0 &&
@@ -132,19 +126,12 @@ static bool fwd_adopted(void)
  * would keep forwarding (ldpd_set_fwd_keepable_fn) */
 static bool can_keep(void)
 {
-	return !H.no_keep && have_id() && is_bpffs(BPFFS) && fwd_ctl_xdp_ports() > 0;
+	return !H.no_keep && have_id() && bpffs_is(PE_BPFFS) && fwd_ctl_xdp_ports() > 0;
 }
 
 static const char *dir_id(void)
 {
 	return strrchr(H.dir, '/') + 1;
-}
-
-static bool is_bpffs(const char *path)
-{
-	struct statfs s;
-
-	return statfs(path, &s) == 0 && s.f_type == BPF_FS_MAGIC;
 }
 
 static void dir_clear(const char *dir, bool rm)
@@ -420,11 +407,11 @@ bool hitless_keep(void)
 	H.ev = NULL;
 	if (H.no_keep || !have_id())
 		return false;
-	if (!is_bpffs(BPFFS)) {
-		log_info("keep-on-exit: no bpffs at %s here: forwarding stops with ped", BPFFS);
+	if (!bpffs_is(PE_BPFFS)) {
+		log_info("keep-on-exit: no bpffs at %s here: forwarding stops with ped", PE_BPFFS);
 		return false;
 	}
-	snprintf(path, sizeof(path), "%s/pe", BPFFS);
+	snprintf(path, sizeof(path), "%s/pe", PE_BPFFS);
 	if ((mkdir(path, 0700) != 0 && errno != EEXIST) ||
 	    (mkdir(H.dir, 0700) != 0 && errno != EEXIST)) {
 		log_warnx("keep-on-exit: cannot make %s: %s", H.dir, strerror(errno));

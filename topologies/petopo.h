@@ -26,6 +26,7 @@
 
 #include <json-c/json.h>
 
+#include "lib/bpffs.h"
 #include "lib/log.h"
 #include "lib/prefix.h"
 
@@ -36,7 +37,7 @@
 
 #define PETOPO_RUNDIR_DEFAULT "/run/petopo"
 #define FRR_DAEMON_DIR "/usr/lib/frr"
-#define PETOPO_BPFFS "/sys/fs/bpf" /* ped pins under PETOPO_BPFFS/pe/NETNS */
+#define PETOPO_BPFFS PE_BPFFS /* ped pins under PETOPO_BPFFS/pe/NETNS (lib/bpffs.h) */
 
 enum node_kind { KIND_PED, KIND_FRR, KIND_HOST, KIND_GOBGP, KIND_BIRD, KIND_COUNT };
 
@@ -228,7 +229,6 @@ const char *frr_daemon_ok(const char *d);
 const char *ped_daemon_ok(const char *d);
 
 /* topo_bpffs.c */
-bool bpffs_is(const char *path);
 int bpffs_ensure(void);
 int bpffs_hold(void);
 void bpffs_attach(int fd);

@@ -25,15 +25,11 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "topologies/petopo.h"
 
-#ifndef BPF_FS_MAGIC
-#define BPF_FS_MAGIC 0xcafe4a11 /* linux/magic.h */
-#endif
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE 1
 #endif
@@ -43,13 +39,6 @@
 #ifndef MOVE_MOUNT_F_EMPTY_PATH
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
 #endif
-
-bool bpffs_is(const char *path)
-{
-	struct statfs sf;
-
-	return statfs(path, &sf) == 0 && (unsigned long)sf.f_type == BPF_FS_MAGIC;
-}
 
 /* `up` of a topology with ped nodes. 1 mounted now, 0 was there, -1 could
  * not mount (noted; not fatal). */
@@ -97,14 +86,6 @@ void bpffs_attach(int fd)
 
 /* /sys/fs/bpf/pe/ID of a ped whose ID is the namespace name ns; -1 if ns
  * could name anything else. */
-static int node_dir(const char *ns, char *buf, size_t len)
-{
-	if (ns == NULL || ns[0] == '\0' || ns[0] == '.' || strchr(ns, '/') != NULL ||
-	    (size_t)snprintf(buf, len, "%s/pe/%s", PETOPO_BPFFS, ns) >= len)
-		return -1;
-	return 0;
-}
-
 /* Files (pinned objects) under dir, at most depth levels down. */
 static int count_pins(const char *dir, int depth)
 {
@@ -133,7 +114,7 @@ int bpffs_node_count(const char *ns)
 {
 	char dir[600];
 
-	if (node_dir(ns, dir, sizeof(dir)) < 0)
+	if (bpffs_node_dir(ns, dir, sizeof(dir)) < 0)
 		return 0;
 	return count_pins(dir, 4);
 }
@@ -145,7 +126,7 @@ int bpffs_node_clear(const char *ns)
 {
 	char dir[600];
 
-	if (node_dir(ns, dir, sizeof(dir)) < 0) {
+	if (bpffs_node_dir(ns, dir, sizeof(dir)) < 0) {
 		errno = EINVAL;
 		return -1;
 	}
