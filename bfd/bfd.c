@@ -229,9 +229,14 @@ static struct bfd_sess *sess_create(const struct bfd_key *k)
 
 static void tx_send(struct bfd_sess *s, bool final);
 
+static void (*observer)(const struct bfd_sess *s, uint8_t old_state, bool gone);
+
 static void sess_free(struct bfd_sess *s)
 {
 	struct bfd_sess **pp;
+
+	if (observer != NULL)
+		observer(s, s->state, true);
 
 	if (s->started && s->state != BFD_ADMIN_DOWN) {
 		/* 6.8.16: tell the remote it is administrative, not a failure */
@@ -309,10 +314,18 @@ const char *bfd_key_str(const struct bfd_key *k, char *buf, size_t len)
 
 static void tx_schedule(struct bfd_sess *s, bool now);
 
+void bfd_set_observer(void (*fn)(const struct bfd_sess *s, uint8_t old_state, bool gone))
+{
+	observer = fn;
+}
+
 static void notify(struct bfd_sess *s, uint8_t old)
 {
 	struct bfd_client *c, *next;
 	char name[128];
+
+	if (observer != NULL)
+		observer(s, old, false);
 
 	log_info("BFD peer %s: %s -> %s%s%s", bfd_key_str(&s->key, name, sizeof(name)), bfd_state_str(old),
 		 bfd_state_str(s->state), s->diag ? ", " : "", s->diag ? bfd_diag_str(s->diag) : "");

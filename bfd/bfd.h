@@ -177,6 +177,10 @@ void bfd_client_set_profile(struct bfd_client *c, const char *profile);
 void bfd_client_del(struct bfd_client *c);
 const struct bfd_sess *bfd_client_sess(const struct bfd_client *c);
 
+/* Told of every state change of every session, clients or not (gone: the
+ * session is being deleted; its state is then the last one). Set by ped
+ * (PIC edge watches remote PEs). */
+void bfd_set_observer(void (*fn)(const struct bfd_sess *s, uint8_t old_state, bool gone));
 /* The namespace a VRF name maps to (fd, -1 if not there): set by ped. */
 void bfd_set_nsfd_fn(int (*fn)(const char *vrf));
 /* A key's ifname to ifindex in its namespace (0 if unknown). */

@@ -173,6 +173,8 @@ struct bgp_path {
 #define BGP_PATH_DENIED      0x40 /* inbound policy denied it: kept in Adj-RIB-In
 				   * only (never valid, not counted, not shown) */
 #define BGP_PATH_LLGR        0x80 /* long-lived stale (RFC 9494): LLGR_STALE added */
+#define BGP_PATH_BACKUP      0x100 /* PIC edge: the path forwarding falls back to when
+				    * the best's next hop fails (bgp_rib_set_backup) */
 #define BGP_COMM_LLGR_STALE  0xffff0006u /* RFC 9494 */
 #define BGP_COMM_NO_LLGR     0xffff0007u
 
@@ -241,6 +243,7 @@ struct bgp {
 	bool ebgp_requires_policy;
 	bool no_import_check;        /* `no bgp network import-check`: networks without a route too */
 	bool no_enforce_first_as;    /* `no bgp enforce-first-as` (RFC 4271 6.3 check off) */
+	bool no_pic;                 /* `no bgp pic`: no backup paths (PIC edge) in its tables */
 	uint8_t gr_mode;             /* BGP_GR_HELPER (default), _RESTART, _DISABLE */
 	uint16_t gr_restart_time;    /* `bgp graceful-restart restart-time` (120) */
 	uint16_t gr_stalepath_time;  /* `bgp graceful-restart stalepath-time` (360) */

@@ -150,6 +150,16 @@ static int bgp_flag_cmd(struct cli *cli, const struct cmd_args *a)
 				bgp_get_ops()->vpn_changed(b);
 		}
 	}
+	else if (cmd_has(a, "pic")) {
+		if (b->no_pic != !on) {
+			b->no_pic = !on;
+			/* sets the tables' backup selection; the default instance's
+			 * setting covers the VRF instances too */
+			for (struct bgp *x = bgp_first(); x != NULL; x = bgp_next(x))
+				if ((x == b || b->vrf == NULL) && bgp_get_ops()->vpn_changed)
+					bgp_get_ops()->vpn_changed(x);
+		}
+	}
 	else if (cmd_has(a, "labelled-nexthop-resolution")) {
 		b->nh_unlabelled_ok = !on;
 		if (b->rib[BGP_AF_VPNV4] != NULL)
@@ -825,6 +835,8 @@ void bgp_config_write(struct cli *cli)
 			cli_out(cli, " no bgp network import-check\n");
 		if (b->no_enforce_first_as)
 			cli_out(cli, " no bgp enforce-first-as\n");
+		if (b->no_pic)
+			cli_out(cli, " no bgp pic\n");
 		if (b->vrf == NULL)
 			bgp_gr_config_write(cli, b);
 
@@ -879,6 +891,10 @@ static const struct cmd_def bgp_cmds[] = {
 	  "Specify neighbor router\nInterface name\nEnable BGP on interface (unnumbered: refused)\n"
 	  "Arguments\n",
 	  neighbor_interface_cmd },
+	{ "[no] bgp pic",
+	  NO_STR BGP_STR "Prefix independent convergence (PIC edge): install a backup path for "
+	  "VPN routes (default)\n",
+	  bgp_flag_cmd },
 	{ "[no] bgp always-compare-med",
 	  NO_STR BGP_STR "Allow comparing MED from different neighbors\n", bgp_flag_cmd },
 	{ "timers bgp (0-65535)$keepalive (0-65535)$hold",

@@ -430,6 +430,8 @@ static json_object *path_json(struct bgp *b, const struct bgp_dest *d, const str
 	json_object_object_add(o, "nexthops", nhs);
 	if (p->flags & BGP_PATH_MULTIPATH)
 		json_object_object_add(o, "multipath", json_object_new_boolean(true));
+	if (p->flags & BGP_PATH_BACKUP) /* the name of FRR's PIC work (PR 21814) */
+		json_object_object_add(o, "backup", json_object_new_boolean(true));
 	if (p->src != BGP_SRC_PEER && p->origin_bgp != NULL &&
 	    (p->src == BGP_SRC_IMPORTED || p->origin_bgp != b)) {
 		/* leaked (from the VPN table into a VRF, from a VRF into the VPN
@@ -624,7 +626,7 @@ static void dest_text(struct dump *u, struct bgp *b, struct bgp_dest *d)
 			snprintf(lp, sizeof(lp), "%u", at->local_pref);
 		bgp_aspath_str(at, path, sizeof(path));
 		cli_out(cli, "%c%c%c %-18s %-15s %6s %6s %6u %s%s%s", (p->flags & BGP_PATH_VALID) ? '*' : ' ',
-			d->best == p ? '>' : ' ', p->src == BGP_SRC_PEER && !bgp_peer_ebgp(p->peer, b->asn) ? 'i' : ' ',
+			d->best == p ? '>' : (p->flags & BGP_PATH_BACKUP) ? 'b' : ' ', p->src == BGP_SRC_PEER && !bgp_peer_ebgp(p->peer, b->asn) ? 'i' : ' ',
 			first ? prefix_ntop(&d->p.pfx, pfx, sizeof(pfx)) : "",
 			!ipaddr_is_zero(&at->nexthop) ? ipaddr_ntop(&at->nexthop, nh, sizeof(nh)) : "0.0.0.0", med, lp, p->weight, path,
 			path[0] ? " " : "",
@@ -723,7 +725,7 @@ static int show_routes(struct cli *cli, struct bgp *b, enum bgp_af af, bool json
 	} else {
 		cli_out(cli, "BGP table version 0, local router ID is %s, vrf %s\n",
 			a4(bgp_effective_router_id(b), buf), b->vrf_name[0] ? b->vrf_name : VRF_DEFAULT_NAME);
-		cli_out(cli, "Status codes: * valid, > best, i internal\nOrigin codes: i - IGP, e - EGP, ? - incomplete\n\n");
+		cli_out(cli, "Status codes: * valid, > best, b backup (PIC), i internal\nOrigin codes: i - IGP, e - EGP, ? - incomplete\n\n");
 		cli_out(cli, "    %-18s %-15s %6s %6s %6s %s\n", "Network", "Next Hop", "Metric", "LocPrf",
 			"Weight", "Path");
 	}

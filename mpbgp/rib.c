@@ -63,6 +63,7 @@ struct bgp_rib {
 	void *nh_arg;
 	struct bgp_decide_ctx ctx;
 	uint16_t maxpaths_ebgp, maxpaths_ibgp; /* `maximum-paths [ibgp]` (0, 1: none) */
+	bool backup; /* PIC edge: flag a backup path (bgp_rib_set_backup) */
 	void *adjout; /* adjout.c's per-RIB state, freed with the RIB */
 };
 
@@ -374,6 +375,25 @@ void bgp_rib_set_maxpaths(struct bgp_rib *rib, uint16_t ebgp, uint16_t ibgp)
 	}
 }
 
+void bgp_rib_set_backup(struct bgp_rib *rib, bool on)
+{
+	size_t i;
+
+	if (rib->backup == on)
+		return;
+	rib->backup = on;
+	for (i = 0; i <= rib->mask; i++) {
+		struct bgp_dest *d = rib->tab[i];
+
+		while (d != NULL) {
+			struct bgp_dest *dn = DEST_NEXT(d);
+
+			reselect(rib, d, NULL, d->best);
+			d = dn;
+		}
+	}
+}
+
 static void free_path(struct bgp_rib *rib, struct rib_path *rp)
 {
 	bgp_attr_unref(rp->p.attr);
@@ -555,6 +575,42 @@ static bool select_multipath(struct bgp_rib *rib, struct bgp_dest *d, struct bgp
 	return changed;
 }
 
+/* PIC edge: the best valid path, in decision order, that is neither best
+ * nor multipath and whose next hop differs from all of theirs (a second
+ * path through the same next hop protects nothing). Returns true if the
+ * flagged path changed. */
+static bool select_backup(struct bgp_rib *rib, struct bgp_dest *d, struct bgp_path *best)
+{
+	struct bgp_path *bk = NULL, *p, *q;
+	bool changed = false;
+
+	if (rib->backup && best != NULL)
+		for (p = d->paths; p != NULL; p = p->next) {
+			if (p == best || (p->flags & (BGP_PATH_MULTIPATH | BGP_PATH_DENIED)) ||
+			    !(p->flags & BGP_PATH_VALID) || p->src == BGP_SRC_LOCAL)
+				continue;
+			for (q = d->paths; q != NULL; q = q->next)
+				if ((q == best || (q->flags & BGP_PATH_MULTIPATH)) &&
+				    ipaddr_equal(&q->attr->nexthop, &p->attr->nexthop))
+					break;
+			if (q != NULL)
+				continue;
+			if (bk == NULL || bgp_path_cmp(p, bk, &rib->ctx, NULL) < 0)
+				bk = p;
+		}
+	for (p = d->paths; p != NULL; p = p->next) {
+		bool was = (p->flags & BGP_PATH_BACKUP) != 0;
+
+		if (was != (p == bk))
+			changed = true;
+		if (p == bk)
+			p->flags |= BGP_PATH_BACKUP;
+		else
+			p->flags &= ~BGP_PATH_BACKUP;
+	}
+	return changed;
+}
+
 /* Runs the decision over every path of d (RFC 4271 9.1.2); the dest's
  * reason is the step of the last comparison, as FRR shows it. *mp_changed:
  * the multipath set changed. */
@@ -579,6 +635,8 @@ static struct bgp_path *select_best(struct bgp_rib *rib, struct bgp_dest *d, boo
 	d->best = best;
 	d->reason = r;
 	*mp_changed = select_multipath(rib, d, best);
+	if (select_backup(rib, d, best))
+		*mp_changed = true;
 	return best;
 }
 
@@ -601,7 +659,7 @@ static bool reselect_mp(struct bgp_rib *rib, struct bgp_dest *d, const struct bg
 	bool moved = best != old_best || (changed != NULL && best == changed);
 
 	if (moved || mp_changed || force ||
-	    (changed != NULL && (changed->flags & BGP_PATH_MULTIPATH)))
+	    (changed != NULL && (changed->flags & (BGP_PATH_MULTIPATH | BGP_PATH_BACKUP))))
 		run_hooks(rib, d, old_best);
 	if (d->paths == NULL)
 		dest_unlink_free(rib, d);
@@ -812,7 +870,7 @@ static void path_remove(struct bgp_rib *rib, struct rib_path *rp)
 {
 	struct bgp_dest *d = rp->dest;
 	struct bgp_path **pp = &d->paths, *old_best = d->best;
-	bool was_mp = (rp->p.flags & BGP_PATH_MULTIPATH) != 0;
+	bool was_mp = (rp->p.flags & (BGP_PATH_MULTIPATH | BGP_PATH_BACKUP)) != 0;
 
 	while (*pp != &rp->p)
 		pp = &(*pp)->next;

@@ -116,6 +116,10 @@ void bgp_rib_set_always_compare_med(struct bgp_rib *rib, bool on);
  * Reruns the decision of every dest when the numbers change (hooks where
  * the multipath set moved). */
 void bgp_rib_set_maxpaths(struct bgp_rib *rib, uint16_t ebgp, uint16_t ibgp);
+/* BGP PIC edge: after best and multipath, the best remaining valid path
+ * whose next hop is none of theirs gets BGP_PATH_BACKUP (a change of it runs
+ * the hooks like a multipath change). Off: no path is flagged. */
+void bgp_rib_set_backup(struct bgp_rib *rib, bool on);
 
 /* Adds or replaces the path of src for n->p with attr (interned; the RIB
  * takes its own reference) and n's labels, sets VALID/NH_OK/LOOP, runs the

@@ -418,6 +418,16 @@ static void install_in_vrf(struct bgp *b, const struct bgp_dest *d)
 			if (i == n)
 				n++;
 		}
+	/* PIC edge: the backup path's next hop after the primaries, for
+	 * forwarding to fall back to when the primary PE fails (a remote PE's
+	 * path only: the dataplane watches remote PEs) */
+	for (p = d->paths; p != NULL && n < RIB_MAX_NH; p = p->next)
+		if ((p->flags & BGP_PATH_BACKUP) && p->src == BGP_SRC_IMPORTED &&
+		    p->origin_bgp == NULL && b->vrf != NULL) {
+			path_nh(p, &d->p.pfx, &nh[n]);
+			nh[n++].backup = true;
+			break;
+		}
 	{
 		int fi = af_index(d->p.pfx.af);
 		bool ext = (best->src == BGP_SRC_PEER && bgp_peer_ebgp(best->peer, b->asn)) ||
@@ -589,6 +599,21 @@ static void flush_soon(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp
 
 /* ---- instances ---- */
 
+/* PIC edge (`bgp pic`, on unless `no bgp pic`): backups are chosen in the
+ * VPN tables (so that a second path of one VPN route, the same RD from two
+ * PEs, is imported too) and in the VRF instances' unicast tables, whose
+ * backup goes into the VRF routing table beside the best. The default
+ * instance's unicast tables (the core and CE-facing global routes) have
+ * none. */
+static bool pic_wanted(const struct bgp *b, enum bgp_af af)
+{
+	const struct bgp *def = b->vrf != NULL ? bgp_lookup(NULL) : b;
+
+	if (b->no_pic || (def != NULL && def->no_pic))
+		return false;
+	return bgp_af_is_vpn(af) ? b->vrf == NULL : b->vrf != NULL;
+}
+
 static void rib_setup(struct bgp *b, enum bgp_af af)
 {
 	struct bgp_adjout_ops ops = { export_filter, send_hook, NULL };
@@ -600,6 +625,7 @@ static void rib_setup(struct bgp *b, enum bgp_af af)
 	else
 		bgp_rib_set_nh(rib, nh_resolve, b->vrf ? b->vrf : NULL);
 	bgp_rib_set_always_compare_med(rib, b->always_compare_med);
+	bgp_rib_set_backup(rib, pic_wanted(b, af));
 	if (bgp_af_is_vpn(af)) {
 		/* every equal path of a VPN route is marked multipath, so that
 		 * changes to any of them reach the importing VRFs (vpn.c), whose
@@ -723,6 +749,10 @@ static void peer_changed(struct bgp_peer *p, bool needs_reset)
 static void vpn_cfg_changed(struct bgp *b)
 {
 	int af;
+
+	for (af = 0; af < BGP_AF_MAX; af++)
+		if (b->rib[af] != NULL)
+			bgp_rib_set_backup(b->rib[af], pic_wanted(b, (enum bgp_af)af));
 
 	for (af = 0; af < BGP_AF_MAX; af++)
 		if (b->rib[af] != NULL && !bgp_af_is_vpn(af)) {

@@ -719,7 +719,8 @@ static bool import_one(struct bgp *b, const struct bgp_dest *vd)
 	}
 	for (vp = vd->paths; vp != NULL && nkeep < 16; vp = vp->next) {
 		if (vp != vd->best &&
-		    (!(vp->flags & BGP_PATH_MULTIPATH) || !(vp->flags & BGP_PATH_VALID) ||
+		    (!(vp->flags & (BGP_PATH_MULTIPATH | BGP_PATH_BACKUP)) ||
+		     !(vp->flags & BGP_PATH_VALID) ||
 		     vp->origin_bgp == b || !rt_match(vp->attr, &b->vrf->rt_import)))
 			continue;
 		if (import_path(b, vr, vd, vp, &keep[nkeep]))

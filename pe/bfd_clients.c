@@ -28,6 +28,7 @@
 #include "bfd/bfd.h"
 #include "lib/log.h"
 #include "mpbgp/bgp_cfg.h"
+#include "pe/fwd/fwd_ctl.h"
 #include "pe/iface.h"
 #include "pe/ped.h"
 #include "vrf/vrf.h"
@@ -251,8 +252,35 @@ static void static_track(struct vrf *vrf, struct static_route *sr)
 
 static const struct static_bfd_hooks static_hooks = { static_track, static_untrack };
 
+/* PIC edge: the dataplane watches remote PEs. A PE counts as failed while
+ * a session of the default VRF toward its address, which was up, is not
+ * (Down or Init, the remote not AdminDown): the session of a BGP neighbor
+ * or any `peer` line, single or multi-hop. Its next hops then use their
+ * backups, before BGP notices anything. */
+static bool sess_failed(const struct bfd_sess *s)
+{
+	return s->cnt.up > 0 && (s->state == BFD_DOWN || s->state == BFD_INIT) &&
+	       s->remote_state != BFD_ADMIN_DOWN;
+}
+
+static void pic_observer(const struct bfd_sess *s, uint8_t old, bool gone)
+{
+	const struct bfd_sess *o;
+	bool failed = false;
+
+	(void)old;
+	if (s->key.vrf[0] != '\0')
+		return;
+	for (o = bfd_sess_first(); o != NULL; o = bfd_sess_next(o))
+		if ((o != s || !gone) && ipaddr_equal(&o->key.peer, &s->key.peer) &&
+		    o->key.vrf[0] == '\0' && sess_failed(o))
+			failed = true;
+	fwd_ctl_pe_bfd(&s->key.peer, failed);
+}
+
 void bfd_clients_init(void)
 {
 	bgp_set_bfd_hooks(&hooks);
 	static_set_bfd_hooks(&static_hooks);
+	bfd_set_observer(pic_observer);
 }

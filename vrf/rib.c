@@ -378,7 +378,7 @@ static bool nh_same(const struct rib_nh *a, const struct rib_nh *b)
 {
 	return ipaddr_equal(&a->gw, &b->gw) && a->blackhole == b->blackhole && strcmp(a->ifname, b->ifname) == 0 &&
 	       a->nh_vrf_set == b->nh_vrf_set && a->nh_vrf_id == b->nh_vrf_id &&
-	       a->nlabels == b->nlabels &&
+	       a->nlabels == b->nlabels && a->backup == b->backup &&
 	       memcmp(a->labels, b->labels, sizeof(a->labels[0]) * (size_t)a->nlabels) == 0;
 }
 

@@ -32,6 +32,8 @@ struct rib_nh {
 	bool nh_vrf_set;
 	int nlabels;                 /* labels to push (VPN label, outermost first) */
 	uint32_t labels[2];
+	bool backup;                 /* PIC edge: used only while the primaries' remote PE
+				      * is down (backups come after the primaries) */
 	/* computed */
 	bool active;
 	bool fib;

@@ -86,6 +86,7 @@ static uint32_t nhg_get(const struct vrf *vrf, const struct rib_route *r)
 		key.nh[key.count].blackhole = nh->blackhole;
 		key.nh[key.count].nh_vrf_id = nh->nh_vrf_set ? nh->nh_vrf_id : vrf->id;
 		key.nh[key.count].nlabels = nh->nlabels;
+		key.nh[key.count].backup = nh->backup;
 		memcpy(key.nh[key.count].labels, nh->labels, sizeof(nh->labels));
 		key.count++;
 	}

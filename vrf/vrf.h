@@ -73,6 +73,7 @@ struct vrf_nh {
 	uint32_t nh_vrf_id;          /* VRF the gateway is reached in (VPN routes: 0) */
 	int nlabels;                 /* labels to push (VPN label), outermost first */
 	uint32_t labels[2];
+	bool backup;                 /* PIC edge backup (after the primaries) */
 };
 struct vrf_nhg {
 	struct vrf_nhg *hnext;

@@ -499,9 +499,9 @@ static void fmt_uptime(time_t since, char *buf, size_t len)
 static json_object *route_json(const struct vrf *vrf, const struct rib_dest *d,
 			       const struct rib_route *r)
 {
-	json_object *o = json_object_new_object(), *nhs = json_object_new_array();
+	json_object *o = json_object_new_object(), *nhs = json_object_new_array(), *backups = NULL;
 	char buf[PREFIX_STRLEN];
-	int i;
+	int i, nbackup = 0;
 
 	json_object_object_add(o, "prefix",
 			       json_object_new_string(prefix_ntop(&d->pfx, buf, sizeof(buf))));
@@ -528,6 +528,10 @@ static json_object *route_json(const struct vrf *vrf, const struct rib_dest *d,
 	}
 	fmt_uptime(r->uptime, buf, sizeof(buf));
 	json_object_object_add(o, "uptime", json_object_new_string(buf));
+	for (i = 0; i < r->nh_count; i++)
+		nbackup += r->nh[i].backup;
+	if (nbackup > 0)
+		backups = json_object_new_array();
 	for (i = 0; i < r->nh_count; i++) {
 		const struct rib_nh *nh = &r->nh[i];
 		json_object *n = json_object_new_object();
@@ -572,9 +576,23 @@ static json_object *route_json(const struct vrf *vrf, const struct rib_dest *d,
 		}
 		if (r->proto == RIB_STATIC && !nh->blackhole)
 			json_object_object_add(n, "weight", json_object_new_int(1));
+		if (nh->backup) {
+			json_object_array_add(backups, n);
+			continue;
+		}
+		if (nbackup > 0) {
+			/* FRR: a primary names the backups that protect it */
+			json_object *bi = json_object_new_array();
+
+			for (int k = 0; k < nbackup; k++)
+				json_object_array_add(bi, json_object_new_int(k));
+			json_object_object_add(n, "backupIndex", bi);
+		}
 		json_object_array_add(nhs, n);
 	}
 	json_object_object_add(o, "nexthops", nhs);
+	if (backups != NULL)
+		json_object_object_add(o, "backupNexthops", backups);
 	return o;
 }
 
@@ -602,6 +620,8 @@ static void route_text(struct cli *cli, const struct rib_dest *d, const struct r
 				cli_out(cli, " %*s", (int)snprintf(NULL, 0, "[%u/%u]", r->distance,
 								     r->metric), "");
 		}
+		if (nh->backup)
+			cli_out(cli, " b"); /* FRR's mark of a backup next hop */
 		if (nh->blackhole)
 			cli_out(cli, " unreachable (blackhole)");
 		else if (ipaddr_is_zero(&nh->gw))

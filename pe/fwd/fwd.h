@@ -42,6 +42,7 @@ struct fib6;
 #define FWD_MAX_PUSH 3       /* labels one next hop may push */
 #define FWD_MAX_ADJ 16       /* ECMP members of one next hop */
 #define FWD_MAX_LOCAL 16     /* own addresses per VRF (left to the kernel) */
+#define FWD_MAX_PE 4096      /* remote PEs watched for PIC edge: slots 1..FWD_MAX_PE-1 */
 #define FWD_BURST 32         /* packets handed to fwd_process() at once, at most */
 #define FWD_HEADROOM 64      /* bytes before a received frame, for pushes */
 #define FWD_BUF_SIZE 2048    /* headroom + frame: frames up to FWD_BUF_SIZE-FWD_HEADROOM */
@@ -178,13 +179,21 @@ enum fwd_nh_type {
 	FWD_NH_LOOKUP,        /* LFIB only: pop and look up the IP payload in vrf_id */
 };
 
-/* What a FIB next-hop id or an incoming label leads to (immutable). */
+/* What a FIB next-hop id or an incoming label leads to (immutable).
+ * PIC edge (a hierarchical FIB: prefix -> next-hop id -> this): a next hop
+ * toward one remote PE may carry backup adjacencies (through another PE),
+ * after its own, and the liveness slot of its PE; while that slot says
+ * down, packets take the backups. Taking a PE down is one store into
+ * pe_down[] (and one map write for XDP), whatever the number of prefixes
+ * and next hops that lead to it. */
 struct fwd_nh {
 	uint8_t type;         /* enum fwd_nh_type */
-	uint8_t nadj;         /* FWD_NH_FWD: 1..FWD_MAX_ADJ */
-	uint16_t pad;
+	uint8_t nadj;         /* FWD_NH_FWD: 1..FWD_MAX_ADJ (with nbackup) */
+	uint8_t nbackup;      /* backup adjacencies after them: adj[nadj..nadj+nbackup) */
+	uint8_t pad;
 	uint32_t vrf_id;      /* FWD_NH_LOOKUP: the VRF to look up in */
-	struct fwd_adj adj[]; /* nadj entries */
+	uint32_t pe_slot;     /* 0, or the slot of the PE the primaries go to */
+	struct fwd_adj adj[]; /* nadj + nbackup entries */
 };
 
 /* ---- VRFs ---- */
@@ -221,6 +230,8 @@ struct fwd_tables {
 	 * (nlabels 0 = pop: PHP or the last label). */
 	_Atomic(_Atomic(struct fwd_nh *) *) lfib;
 	_Atomic uint32_t lfib_cap;
+	/* PIC edge: remote PE slot -> 1 while that PE is down (struct fwd_nh) */
+	_Atomic uint8_t pe_down[FWD_MAX_PE];
 	/* behaviour */
 	_Atomic bool ttl_pipe;      /* false: uniform (copy TTL), true: pipe (labels 255) */
 	_Atomic bool icmp_errors;   /* originate ICMP time-exceeded / frag-needed and ICMPv6

@@ -316,6 +316,12 @@ void be_nh(uint32_t id, const struct fwd_nh *nh, bool lfib)
 		fwd_xdp_set_nh(be.x, id, nh);
 }
 
+void be_pe_down(uint32_t slot, bool down)
+{
+	if (be.x != NULL)
+		fwd_xdp_set_pe_down(be.x, slot, down);
+}
+
 void be_neigh(int idx, const struct fwd_neigh_tab *old, const struct fwd_neigh_tab *new)
 {
 	if (be.x != NULL)

@@ -450,7 +450,9 @@ void fwd_ctl_ldp_bound(const struct prefix4 *fec, const struct lde_path *paths, 
 /* fwd_nh_new(type, FWD_MAX_ADJ) trimmed to the adjacencies used */
 static struct fwd_nh *nh_shrink(struct fwd_nh *n)
 {
-	return xrealloc(n, sizeof(*n) + sizeof(n->adj[0]) * (n->nadj ? n->nadj : 1));
+	unsigned k = (unsigned)n->nadj + n->nbackup;
+
+	return xrealloc(n, sizeof(*n) + sizeof(n->adj[0]) * (k ? k : 1));
 }
 
 static void want_gw(int port, const struct ipaddr *gw)
@@ -616,32 +618,182 @@ static int port_in_vrf(uint32_t vrf_id, const char *ifname, const struct ipaddr 
 	return -1;
 }
 
+/* ---- PIC edge: remote PE liveness ----
+ *
+ * A next hop whose primaries all go to one remote PE and that has backups
+ * (through another PE) names that PE's slot. The slot is down while a BFD
+ * session to the PE's address that was up is down (a failure, not an
+ * administrative down), or while the core has no path to the PE. Taking a
+ * slot down is one store for the worker and one map write for XDP, so every
+ * prefix behind that PE moves to its backup at once, before BGP withdraws
+ * or re-selects anything; the groups are then re-resolved as usual. */
+struct pe_slot {
+	uint32_t addr;        /* host order; 0: free */
+	bool bfd_down, core_down, down;
+	uint64_t changes;     /* down and up transitions */
+	struct timespec since; /* of the last transition (CLOCK_REALTIME) */
+};
+static struct pe_slot pe_slots[FWD_MAX_PE]; /* slot 0 unused: "none" */
+static uint32_t pe_nslots = 1;
+
+static uint32_t pe_slot_find(uint32_t addr, bool create)
+{
+	uint32_t i;
+
+	for (i = 1; i < pe_nslots; i++)
+		if (pe_slots[i].addr == addr)
+			return i;
+	if (!create || addr == 0 || pe_nslots >= FWD_MAX_PE)
+		return 0; /* full: such next hops get no backup */
+	pe_slots[pe_nslots].addr = addr;
+	return pe_nslots++;
+}
+
+static void pe_slot_update(uint32_t i, const char *why)
+{
+	struct pe_slot *ps = &pe_slots[i];
+	bool down = ps->bfd_down || ps->core_down;
+	char a[IPADDR_STRLEN];
+
+	if (down == ps->down)
+		return;
+	ps->down = down;
+	ps->changes++;
+	clock_gettime(CLOCK_REALTIME, &ps->since);
+	if (fc.t != NULL)
+		atomic_store_explicit(&fc.t->pe_down[i], down, memory_order_relaxed);
+	be_pe_down(i, down);
+	log_info("PIC: remote PE %s %s (%s): its next hops %s", addr4_ntop(ps->addr, a, sizeof(a)),
+		 down ? "down" : "up", why, down ? "use their backups" : "use it again");
+}
+
+void fwd_ctl_pe_bfd(const struct ipaddr *pe, bool down)
+{
+	uint32_t v4, i;
+
+	if (!ipaddr_v4mapped(pe, &v4) && pe->af != AF_INET)
+		return;
+	if (pe->af == AF_INET)
+		v4 = pe->v4;
+	if ((i = pe_slot_find(v4, down)) == 0)
+		return;
+	pe_slots[i].bfd_down = down;
+	pe_slot_update(i, "BFD");
+}
+
+static void resolve_remote(struct fwd_nh *n, uint32_t pe, const uint32_t *vpn, int nvpn);
+
+/* After a change of core routes, LDP bindings or ports: slots whose PE the
+ * core cannot reach any more go down before the groups are re-resolved. */
+static void pe_core_check(void)
+{
+	struct fwd_nh *n = fwd_nh_new(FWD_NH_FWD, FWD_MAX_ADJ);
+	uint32_t i, none[1] = { 0 };
+
+	for (i = 1; i < pe_nslots; i++) {
+		n->nadj = 0;
+		resolve_remote(n, pe_slots[i].addr, none, 0);
+		pe_slots[i].core_down = n->nadj == 0;
+		pe_slot_update(i, "no core path");
+	}
+	free(n);
+}
+
+void fwd_ctl_pic_json(json_object *top)
+{
+	json_object *arr = json_object_new_array();
+	char a[IPADDR_STRLEN];
+	uint32_t i;
+
+	for (i = 1; i < pe_nslots; i++) {
+		const struct pe_slot *ps = &pe_slots[i];
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "address",
+				       json_object_new_string(addr4_ntop(ps->addr, a, sizeof(a))));
+		json_object_object_add(o, "slot", json_object_new_int64(i));
+		json_object_object_add(o, "state", json_object_new_string(ps->down ? "down" : "up"));
+		if (ps->down)
+			json_object_object_add(o, "downReason",
+					       json_object_new_string(ps->bfd_down ? "bfd" : "noCorePath"));
+		json_object_object_add(o, "transitions", json_object_new_int64((int64_t)ps->changes));
+		if (ps->changes > 0)
+			json_object_object_add(o, "lastChangeEpochMsecs",
+					       json_object_new_int64((int64_t)ps->since.tv_sec * 1000 +
+								     ps->since.tv_nsec / 1000000));
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(top, "picRemotePes", arr);
+}
+
+/* The remote PE a group member goes to (host order), 0 if none. */
+static uint32_t member_pe(const struct vrf_nhg *g, const struct vrf_nh *m)
+{
+	uint32_t gw;
+
+	if (m->blackhole || m->nh_vrf_id != VRF_DEFAULT_ID || g->vrf_id == VRF_DEFAULT_ID ||
+	    !gw4(&m->gw, &gw))
+		return 0;
+	return gw;
+}
+
+static void resolve_member(struct fwd_nh *n, const struct vrf_nhg *g, const struct vrf_nh *m)
+{
+	uint32_t gw = member_pe(g, m);
+
+	if (gw != 0 || (m->nh_vrf_id == VRF_DEFAULT_ID && g->vrf_id != VRF_DEFAULT_ID)) {
+		/* a remote PE: IPv4, or IPv4-mapped for 6VPE (no IPv6 core) */
+		if (gw != 0)
+			resolve_remote(n, gw, m->labels, m->nlabels);
+		return;
+	}
+	/* a CE or a connected subnet, of either family, in this VRF or,
+	 * leaked from another VRF of this PE, in that one: its port lives
+	 * in that VRF's namespace (the neighbor table is the port's, XDP
+	 * redirects across namespaces); no labels then */
+	adj_add_ip(n, port_in_vrf(m->nh_vrf_id, m->ifname, &m->gw), &m->gw, m->labels, m->nlabels);
+}
+
+/* The primaries' adjacencies, then (PIC edge) the backups' when the
+ * primaries all go to one remote PE: that PE's slot decides between them.
+ * Primaries that resolve to nothing leave the backups as the only way. */
 static struct fwd_nh *resolve_nhg(const struct vrf_nhg *g)
 {
 	struct fwd_nh *n = fwd_nh_new(FWD_NH_FWD, FWD_MAX_ADJ);
-	int i, blackholes = 0;
+	int i, blackholes = 0, nprim;
+	uint32_t pe = 0;
+	bool one_pe = true;
 
 	n->nadj = 0;
 	for (i = 0; i < g->count; i++) {
 		const struct vrf_nh *m = &g->nh[i];
-		uint32_t gw;
+		uint32_t mp;
 
+		if (m->backup)
+			continue;
 		if (m->blackhole) {
 			blackholes++;
+			one_pe = false;
 			continue;
 		}
-		if (m->nh_vrf_id == VRF_DEFAULT_ID && g->vrf_id != VRF_DEFAULT_ID) {
-			/* a remote PE: IPv4, or IPv4-mapped for 6VPE (no IPv6 core) */
-			if (gw4(&m->gw, &gw))
-				resolve_remote(n, gw, m->labels, m->nlabels);
-			continue;
+		mp = member_pe(g, m);
+		if (mp == 0 || (pe != 0 && mp != pe))
+			one_pe = false;
+		pe = mp;
+		resolve_member(n, g, m);
+	}
+	nprim = n->nadj;
+	for (i = 0; i < g->count; i++)
+		if (g->nh[i].backup && member_pe(g, &g->nh[i]) != pe)
+			resolve_member(n, g, &g->nh[i]);
+	if (n->nadj > nprim && nprim > 0) {
+		uint32_t slot = one_pe && pe != 0 ? pe_slot_find(pe, true) : 0;
+
+		if (slot != 0) {
+			n->nbackup = (uint8_t)(n->nadj - nprim);
+			n->pe_slot = slot;
 		}
-		/* a CE or a connected subnet, of either family, in this VRF or,
-		 * leaked from another VRF of this PE, in that one: its port lives
-		 * in that VRF's namespace (the neighbor table is the port's, XDP
-		 * redirects across namespaces); no labels then */
-		adj_add_ip(n, port_in_vrf(m->nh_vrf_id, m->ifname, &m->gw), &m->gw, m->labels,
-			   m->nlabels);
+		n->nadj = (uint8_t)nprim;
 	}
 	if (n->nadj == 0)
 		n->type = blackholes > 0 ? FWD_NH_DROP : FWD_NH_UNRESOLVED;
@@ -651,7 +803,8 @@ static struct fwd_nh *resolve_nhg(const struct vrf_nhg *g)
 static bool nh_same(const struct fwd_nh *a, const struct fwd_nh *b)
 {
 	return a != NULL && b != NULL && a->type == b->type && a->nadj == b->nadj &&
-	       a->vrf_id == b->vrf_id && memcmp(a->adj, b->adj, sizeof(a->adj[0]) * a->nadj) == 0;
+	       a->nbackup == b->nbackup && a->pe_slot == b->pe_slot && a->vrf_id == b->vrf_id &&
+	       memcmp(a->adj, b->adj, sizeof(a->adj[0]) * ((size_t)a->nadj + a->nbackup)) == 0;
 }
 
 struct fwd_nh *fwd_ctl_nh_current(uint32_t id, bool lfib)
@@ -1044,6 +1197,7 @@ static void sync_cb(evutil_socket_t fd, short what, void *arg)
 		if (fc.want != NULL)
 			memset(fc.want, 0, fc.capwant * sizeof(*fc.want));
 		fc.nwant = 0;
+		pe_core_check(); /* PIC: one write per PE lost, before the walk */
 		vrf_nhg_walk(nhg_reresolve, NULL);
 		lfib_reresolve_all();
 		prewarm();

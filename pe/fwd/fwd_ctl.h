@@ -61,6 +61,9 @@ void fwd_ctl_ldp_bound(const struct prefix4 *fec, const struct lde_path *paths, 
  * (a VRF, a CE next hop of a VRF, or a prefix of a VRF), or freed. */
 void fwd_ctl_bgp_label(mpls_label_t l, const struct label_owner *own);
 void fwd_ctl_bgp_label_del(mpls_label_t l);
+/* PIC edge: a BFD session to a remote PE's address (default VRF) went down
+ * after being up (down), or came up again. */
+void fwd_ctl_pe_bfd(const struct ipaddr *pe, bool down);
 
 /* fwd_explain.c */
 /* Hands `explain` (mpbgp/explain.h) the dataplane's view of a route. */

@@ -109,6 +109,9 @@ enum fwd_port_kind be_port_open(int idx, const char *ifname, int nsfd, int ifind
 void be_port_cfg(int idx, const struct fwd_port_cfg *cfg, int nsfd);
 void be_port_close(int idx);
 void be_nh(uint32_t id, const struct fwd_nh *nh, bool lfib);
+void be_pe_down(uint32_t slot, bool down);
+struct json_object;
+void fwd_ctl_pic_json(struct json_object *top); /* "picRemotePes" of `show dataplane json` */
 void be_neigh(int idx, const struct fwd_neigh_tab *old, const struct fwd_neigh_tab *new);
 void be_neigh6(int idx, const struct fwd_neigh6_tab *old, const struct fwd_neigh6_tab *new);
 void be_vrf(uint32_t id, const struct fwd_vrf *old, const struct fwd_vrf *new);

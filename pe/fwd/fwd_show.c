@@ -143,6 +143,7 @@ static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 	json_object_object_add(top, "backend", json_object_new_string(be_default_name()));
 	be_show(top);
 	hitless_json(top);
+	fwd_ctl_pic_json(top);
 	json_object_object_add(top, "ttlMode", json_object_new_string(
 			       atomic_load(&fc.t->ttl_pipe) ? "pipe" : "uniform"));
 	json_object_object_add(top, "resolveRequests",
@@ -166,6 +167,21 @@ static int show_dataplane_cmd(struct cli *cli, const struct cmd_args *a)
 			cli_out(cli, "Restart: hitless, complete after %.2f s (%s)\n",
 				json_object_get_double(json_object_object_get(r, "tookSecs")),
 				json_object_get_string(json_object_object_get(r, "completedBy")));
+	}
+	if (!json) {
+		json_object *pes = json_object_object_get(top, "picRemotePes");
+
+		for (size_t k = 0; k < json_object_array_length(pes); k++) {
+			json_object *e = json_object_array_get_idx(pes, k);
+			json_object *why = json_object_object_get(e, "downReason");
+
+			cli_out(cli, "PIC: remote PE %s %s%s%s, %lld transitions\n",
+				json_object_get_string(json_object_object_get(e, "address")),
+				json_object_get_string(json_object_object_get(e, "state")),
+				why ? " by " : "", why ? json_object_get_string(why) : "",
+				(long long)json_object_get_int64(
+					json_object_object_get(e, "transitions")));
+		}
 	}
 	for (i = 0; i < FWD_MAX_PORTS; i++) {
 		struct port *p = &fc.port[i];

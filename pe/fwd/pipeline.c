@@ -331,8 +331,8 @@ static inline const uint8_t *adj_mac(const struct fwd_tables *t, struct fwd_pkt 
 
 /* The adjacency of a next hop for a packet (ECMP: by flow), or the verdict
  * for a next hop that does not forward. */
-static inline uint8_t nh_adj(const struct fwd_nh *nh, const uint8_t *ip, uint16_t tot, bool v6,
-			     const struct fwd_adj **ap)
+static inline uint8_t nh_adj(const struct fwd_tables *t, const struct fwd_nh *nh,
+			     const uint8_t *ip, uint16_t tot, bool v6, const struct fwd_adj **ap)
 {
 	switch (nh->type) {
 	case FWD_NH_DROP:
@@ -341,14 +341,23 @@ static inline uint8_t nh_adj(const struct fwd_nh *nh, const uint8_t *ip, uint16_
 		return FWD_DROP_NO_LSP;
 	case FWD_NH_RECEIVE:
 		return FWD_PUNT;
-	case FWD_NH_FWD:
-		if (nh->nadj == 0)
+	case FWD_NH_FWD: {
+		unsigned base = 0, n = nh->nadj;
+
+		/* PIC edge: the primaries' PE is down, the backups take over */
+		if (nh->nbackup > 0 && nh->pe_slot < FWD_MAX_PE &&
+		    atomic_load_explicit(&t->pe_down[nh->pe_slot], memory_order_relaxed)) {
+			base = nh->nadj;
+			n = nh->nbackup;
+		}
+		if (n == 0)
 			return FWD_DROP_NO_ROUTE;
-		if (nh->nadj == 1)
-			*ap = &nh->adj[0];
+		if (n == 1)
+			*ap = &nh->adj[base];
 		else
-			*ap = &nh->adj[(v6 ? flow_hash6(ip, tot) : flow_hash(ip, tot)) % nh->nadj];
+			*ap = &nh->adj[base + (v6 ? flow_hash6(ip, tot) : flow_hash(ip, tot)) % n];
 		return FWD_OK;
+	}
 	default:
 		/* FWD_NH_LOOKUP has no meaning in a FIB */
 		return FWD_DROP_NO_ROUTE;
@@ -393,7 +402,7 @@ static uint8_t ip_route(const struct burst *b, uint32_t vrf_id, const uint8_t *i
 		id = fib_lookup(vrf->fib, dst);
 	if (id == FIB_NH_NONE || (nh = nh_get(b, id)) == NULL)
 		return FWD_DROP_NO_ROUTE;
-	return nh_adj(nh, ip, tot, false, ap);
+	return nh_adj(b->t, nh, ip, tot, false, ap);
 }
 
 /* The same for IPv6 (RFC 4291 2.5.6, 2.7: link-local and multicast
@@ -422,7 +431,7 @@ static uint8_t ip6_route(const struct burst *b, uint32_t vrf_id, const uint8_t *
 	id = fib6_lookup(vrf->fib6, dst);
 	if (id == FIB_NH_NONE || (nh = nh_get(b, id)) == NULL)
 		return FWD_DROP_NO_ROUTE;
-	return nh_adj(nh, ip, tot, true, ap);
+	return nh_adj(b->t, nh, ip, tot, true, ap);
 }
 
 /* Lays out [Ethernet][adj labels] in front of l3, which stays where it is.

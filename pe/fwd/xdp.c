@@ -44,6 +44,7 @@ _Static_assert(XF_MAX_PORTS == FWD_MAX_PORTS, "ports");
 _Static_assert(XF_MAX_VRFS == FWD_MAX_VRFS, "vrfs");
 _Static_assert(XF_MAX_PUSH == FWD_MAX_PUSH, "push");
 _Static_assert(XF_MAX_ADJ == FWD_MAX_ADJ, "adj");
+_Static_assert(XF_MAX_PE == FWD_MAX_PE, "PE slots");
 _Static_assert(XF_DROP_MAX == FWD_DROP_MAX, "drop causes");
 _Static_assert(XF_PUNT == FWD_PUNT, "punt");
 _Static_assert(XF_DROP_STACK == FWD_DROP_STACK && XF_DROP_NO_NEIGH == FWD_DROP_NO_NEIGH &&
@@ -113,7 +114,7 @@ struct xport {
 struct fwd_xdp {
 	struct xf_bpf *maps;  /* the instance that owns the maps */
 	struct xf_bpf *prog;  /* the instance whose fwd_xdp is loaded (xf_main[0]), NULL: not yet */
-	int fd_ports, fd_tx, fd_lpm, fd_local, fd_vrf, fd_nh, fd_lfib, fd_neigh, fd_cfg;
+	int fd_ports, fd_tx, fd_lpm, fd_local, fd_vrf, fd_nh, fd_lfib, fd_neigh, fd_cfg, fd_pedown;
 	int fd_pcnt, fd_vcnt, fd_slow;
 	int fd_lpm6, fd_local6, fd_neigh6, fd_vlocal;
 	uint32_t v6[FWD_MAX_VRFS]; /* struct xf_vrf.v6 of each VRF */
@@ -210,6 +211,7 @@ struct fwd_xdp *fwd_xdp_new(char *err, size_t errlen)
 	x->fd_vrf = bpf_map__fd(x->maps->maps.xf_vrf);
 	x->fd_nh = bpf_map__fd(x->maps->maps.xf_nh);
 	x->fd_lfib = bpf_map__fd(x->maps->maps.xf_lfib);
+	x->fd_pedown = bpf_map__fd(x->maps->maps.xf_pedown);
 	x->fd_neigh = bpf_map__fd(x->maps->maps.xf_neigh);
 	x->fd_cfg = bpf_map__fd(x->maps->maps.xf_cfg);
 	x->fd_pcnt = bpf_map__fd(x->maps->maps.xf_pcnt);
@@ -708,12 +710,24 @@ int fwd_xdp_set_port(struct fwd_xdp *x, uint16_t idx, const struct fwd_port_cfg 
 static void nh_to_xf(const struct fwd_nh *nh, struct xf_nh *v)
 {
 	unsigned n = nh->nadj < FWD_MAX_ADJ ? nh->nadj : FWD_MAX_ADJ;
+	unsigned nb = nh->nbackup <= FWD_MAX_ADJ - n ? nh->nbackup : FWD_MAX_ADJ - n;
 
 	memset(v, 0, sizeof(*v));
 	v->type = nh->type;
 	v->nadj = (uint8_t)n;
+	v->nbackup = (uint8_t)nb;
+	v->pe_slot = nh->pe_slot;
 	v->vrf_id = nh->vrf_id;
-	memcpy(v->adj, nh->adj, n * sizeof(nh->adj[0]));
+	memcpy(v->adj, nh->adj, (n + nb) * sizeof(nh->adj[0]));
+}
+
+int fwd_xdp_set_pe_down(struct fwd_xdp *x, uint32_t slot, bool down)
+{
+	uint32_t v = down;
+
+	if (x->frozen || slot >= XF_MAX_PE)
+		return 0;
+	return bpf_map_update_elem(x->fd_pedown, &slot, &v, BPF_ANY);
 }
 
 static int set_nh(int fd, uint32_t key, const struct fwd_nh *nh)
@@ -1339,6 +1353,9 @@ int fwd_xdp_sync(struct fwd_xdp *x, struct fwd_tables *t, int (*nsfd_of)(uint16_
 		if (fwd_xdp_set_neigh6(x, (uint16_t)i, NULL, atomic_load(&t->neigh6[i])) != 0)
 			w.r = -1;
 	}
+	for (i = 0; i < FWD_MAX_PE; i++)
+		if (fwd_xdp_set_pe_down(x, i, atomic_load(&t->pe_down[i])) != 0)
+			w.r = -1;
 	cap = atomic_load(&t->nh_cap);
 	a = atomic_load(&t->nh);
 	for (i = 0; a != NULL && i < cap; i++)

@@ -85,6 +85,8 @@ int fwd_xdp_set_port(struct fwd_xdp *x, uint16_t idx, const struct fwd_port_cfg 
 		     bool slowtx);
 int fwd_xdp_set_nh(struct fwd_xdp *x, uint32_t id, const struct fwd_nh *nh);
 int fwd_xdp_set_lfib(struct fwd_xdp *x, mpls_label_t label, const struct fwd_nh *nh);
+/* PIC edge: remote PE slot down (next hops that name it use their backups). */
+int fwd_xdp_set_pe_down(struct fwd_xdp *x, uint32_t slot, bool down);
 /* A route that cannot be written (out of trie nodes: errno ENOSPC) puts
  * its VRF on the slow path for good (until fwd_xdp_sync): -1 then. nh 0
  * deletes. */

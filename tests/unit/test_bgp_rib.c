@@ -1410,6 +1410,62 @@ START_TEST(t_multipath)
 }
 END_TEST
 
+/* PIC edge: the backup is the best path that is neither best nor
+ * multipath and goes to another next hop; its changes run the hooks; off,
+ * nothing is flagged. */
+START_TEST(t_backup)
+{
+	struct bgp_nlri n = mknlri(1, 0xc0a80200, 24);
+	struct bgp_path *p1, *p2, *p5;
+	struct bgp_dest *d;
+	int calls;
+
+	bgp_rib_set_backup(rib, true);
+	p1 = upd(&pi1, &n, mkattr(65010, 0x0a000101, 200));
+	d = bgp_rib_lookup(rib, &n.p);
+	ck_assert(!(p1->flags & BGP_PATH_BACKUP)); /* alone: no backup */
+	calls = hook_calls;
+	p2 = upd(&pi2, &n, mkattr(65010, 0x0a000201, 100));
+	ck_assert_ptr_eq(d->best, p1);
+	ck_assert(p2->flags & BGP_PATH_BACKUP);
+	ck_assert_int_gt(hook_calls, calls); /* the best stayed, the hook ran */
+	/* a better candidate through the best's own next hop protects nothing */
+	pi5.next = bgp.peers;
+	bgp.peers = &pi5;
+	p5 = upd(&pi5, &n, mkattr(65010, 0x0a000101, 150));
+	ck_assert(!(p5->flags & BGP_PATH_BACKUP));
+	ck_assert(p2->flags & BGP_PATH_BACKUP);
+	/* ... through another one it becomes the backup, p2 loses the flag */
+	p5 = upd(&pi5, &n, mkattr(65010, 0x0a000501, 150));
+	ck_assert(p5->flags & BGP_PATH_BACKUP);
+	ck_assert(!(p2->flags & BGP_PATH_BACKUP));
+	/* the backup withdrawn: the hook runs, the next one takes over */
+	calls = hook_calls;
+	ck_assert_int_eq(wd(&pi5, &n), 0);
+	ck_assert_int_gt(hook_calls, calls);
+	ck_assert(p2->flags & BGP_PATH_BACKUP);
+	/* the best withdrawn: p2 is best, no backup left */
+	ck_assert_int_eq(wd(&pi1, &n), 0);
+	ck_assert_ptr_eq(d->best, p2);
+	ck_assert(!(p2->flags & BGP_PATH_BACKUP));
+	p1 = upd(&pi1, &n, mkattr(65010, 0x0a000101, 200));
+	ck_assert(p2->flags & BGP_PATH_BACKUP);
+	/* multipath partners are not backups */
+	bgp_rib_set_maxpaths(rib, 1, 4);
+	upd(&pi2, &n, mkattr(65010, 0x0a000201, 200));
+	ck_assert(p2->flags & BGP_PATH_MULTIPATH);
+	ck_assert(!(p2->flags & BGP_PATH_BACKUP));
+	bgp_rib_set_maxpaths(rib, 1, 2);
+	upd(&pi2, &n, mkattr(65010, 0x0a000201, 100));
+	ck_assert(p2->flags & BGP_PATH_BACKUP);
+	/* off: cleared */
+	bgp_rib_set_backup(rib, false);
+	ck_assert(!(p2->flags & BGP_PATH_BACKUP));
+	bgp.peers = bgp.peers->next;
+	bgp_adjout_peer_down(rib, &pi5);
+	bgp_rib_withdraw_peer(rib, &pi5);
+}
+END_TEST
 
 static Suite *rib_suite(void)
 {
@@ -1426,6 +1482,7 @@ static Suite *rib_suite(void)
 	tcase_add_test(tc, t_best_changes);
 	tcase_add_test(tc, t_llgr_stale);
 	tcase_add_test(tc, t_multipath);
+	tcase_add_test(tc, t_backup);
 	tcase_add_test(tc, t_local_and_imported_sources);
 	tcase_add_test(tc, t_withdraw_peer);
 	tcase_add_test(tc, t_loops);

@@ -195,6 +195,27 @@ static void setup6(void)
 	nh->adj[1].labels[0] = 111;
 	nh->adj[1].labels[1] = 211;
 	fwd_set_nh(t, 45, nh, NULL);
+	/* PIC edge: two prefixes (IPv4 and IPv6) behind PE 10.0.0.2, each with
+	 * a backup through PE 10.0.0.3, sharing PE slot 7 */
+	fib_add(fib1, IP4(192, 168, 19, 0), 24, 46);
+	route6(fib61, "2001:db8:19::", 48, 47);
+	for (int k = 46; k <= 47; k++) {
+		nh = fwd_nh_new(FWD_NH_FWD, 2);
+		nh->nadj = 1;
+		nh->nbackup = 1;
+		nh->pe_slot = 7;
+		nh->adj[0].port = 0;
+		nh->adj[0].gw = IP4(10, 0, 0, 2);
+		nh->adj[0].nlabels = 2;
+		nh->adj[0].labels[0] = 120;
+		nh->adj[0].labels[1] = (uint32_t)(220 + k - 46);
+		nh->adj[1].port = 0;
+		nh->adj[1].gw = IP4(10, 0, 0, 3);
+		nh->adj[1].nlabels = 2;
+		nh->adj[1].labels[0] = 121;
+		nh->adj[1].labels[1] = (uint32_t)(320 + k - 46);
+		fwd_set_nh(t, (uint32_t)k, nh, NULL);
+	}
 	/* IPv4 over an IPv6 next hop (RFC 5549) */
 	fib_add(fib1, IP4(192, 168, 12, 0), 24, 43);
 	fwd_set_lfib(t, 601, nh_fwd6(3, "2001:db8:4::5"), NULL); /* per CE, IPv6 */
@@ -1312,6 +1333,39 @@ START_TEST(test_ecmp)
 }
 END_TEST
 
+/* PIC edge: while PE slot 7 is up the primaries' labels and MAC, once it
+ * is down (one store) the backups', for both families; another slot going
+ * down changes nothing; back up, the primaries again. XDP runs the same
+ * frames (xdp_check syncs pe_down into xf_pedown). */
+START_TEST(test_pic_backup)
+{
+	struct ipspec s = ipdef(IP4(192, 168, 19, 1));
+	struct ip6spec s6 = ip6def("2001:db8:19::1");
+	int step;
+
+	for (step = 0; step < 4; step++) {
+		bool down = step == 1;
+		struct fwd_pkt *p;
+
+		atomic_store(&t->pe_down[7], down);
+		atomic_store(&t->pe_down[8], step == 2);
+		p = frame(0, 1, NULL, NULL, 0, &s);
+		run(1);
+		ck_assert_uint_eq(p->verdict, FWD_OK);
+		ck_assert_uint_eq(rd32(p->data + 14) >> 12, down ? 121u : 120u);
+		ck_assert_uint_eq(rd32(p->data + 18) >> 12, down ? 320u : 220u);
+		ck_assert_mem_eq(p->data, down ? mac_p2 : mac_p1, 6);
+		p = frame6(0, 1, NULL, NULL, 0, &s6);
+		run(1);
+		ck_assert_uint_eq(p->verdict, FWD_OK);
+		ck_assert_uint_eq(rd32(p->data + 14) >> 12, down ? 121u : 120u);
+		ck_assert_uint_eq(rd32(p->data + 18) >> 12, down ? 321u : 221u);
+	}
+	atomic_store(&t->pe_down[7], false);
+	atomic_store(&t->pe_down[8], false);
+}
+END_TEST
+
 /* Every prefix of a valid frame: no read past len (ASan), no OK. */
 static void truncate_all(uint16_t in_port, const uint32_t *l, const uint8_t *ttl, int nl,
 			 uint32_t dst, uint16_t min_ok)
@@ -2107,6 +2161,7 @@ static Suite *fwd_suite(void)
 	tcase_add_test(tc, test_no_neighbor);
 	tcase_add_test(tc, test_port_down);
 	tcase_add_test(tc, test_ecmp);
+	tcase_add_test(tc, test_pic_backup);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_burst_mixed);
 	tcase_add_test(tc, test_tables);

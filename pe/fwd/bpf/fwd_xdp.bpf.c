@@ -148,6 +148,13 @@ struct {
 } xf_lfib SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, XF_MAX_PE);
+	__type(key, __u32);
+	__type(value, __u32);
+} xf_pedown SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, XF_NEIGH_MAX);
@@ -404,7 +411,7 @@ INLINE __u32 lpm_lookup(__u32 root, __u32 dst)
 INLINE __u32 nh_adj(const struct xf_nh *nh, const __u8 *ip, const void *end, __u32 tot, int v6,
 		    const struct xf_adj **ap)
 {
-	__u32 i;
+	__u32 i, base, n;
 
 	switch (nh->type) {
 	case XF_NH_DROP:
@@ -414,11 +421,24 @@ INLINE __u32 nh_adj(const struct xf_nh *nh, const __u8 *ip, const void *end, __u
 	case XF_NH_RECEIVE:
 		return XF_PUNT;
 	case XF_NH_FWD:
-		if (nh->nadj == 0)
+		base = 0;
+		n = nh->nadj;
+		if (nh->nbackup > 0) {
+			/* PIC edge: the primaries' PE is down, the backups take over */
+			__u32 slot = nh->pe_slot;
+			const __u32 *down = bpf_map_lookup_elem(&xf_pedown, &slot);
+
+			if (down != 0 && *down != 0) {
+				base = nh->nadj;
+				n = nh->nbackup;
+			}
+		}
+		if (n == 0)
 			return XF_DROP_NO_ROUTE;
 		i = 0;
-		if (nh->nadj > 1)
-			i = (v6 ? flow_hash6(ip, end, tot) : flow_hash(ip, end, tot)) % nh->nadj;
+		if (n > 1)
+			i = (v6 ? flow_hash6(ip, end, tot) : flow_hash(ip, end, tot)) % n;
+		i += base;
 		if (i >= XF_MAX_ADJ)
 			return XF_DROP_NO_ROUTE;
 		*ap = &nh->adj[i];

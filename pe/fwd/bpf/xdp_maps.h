@@ -25,6 +25,8 @@
  *                                               VRF's kernel: its local port)
  *   xf_nh      hash   u32 next-hop id         -> struct xf_nh
  *   xf_lfib    hash   u32 label               -> struct xf_nh
+ *   xf_pedown  array  u32 remote PE slot      -> u32 (non-zero: that PE is down,
+ *                                               PIC edge: next hops use their backups)
  *   xf_neigh   hash   struct xf_addr_key      -> struct xf_mac (key: port, ip)
  *   xf_neigh6  hash   struct xf_addr6_key     -> struct xf_mac (key: port, ip)
  *   xf_vrf     array  VRF id                  -> struct xf_vrf
@@ -40,6 +42,7 @@
 #define XF_MAX_VRFS 4096     /* = FWD_MAX_VRFS */
 #define XF_MAX_PUSH 3        /* = FWD_MAX_PUSH */
 #define XF_MAX_ADJ 16        /* = FWD_MAX_ADJ */
+#define XF_MAX_PE 4096       /* = FWD_MAX_PE */
 #define XF_DROP_MAX 13       /* = FWD_DROP_MAX */
 #define XF_LPM_NODES 2048    /* default xf_lpm size (fwd_xdp_set_lpm_nodes) */
 #define XF_NH_MAX (1u << 20)
@@ -104,12 +107,15 @@ struct xf_adj {
 	unsigned int labels[XF_MAX_PUSH];
 };
 
-/* == struct fwd_nh with room for every member */
+/* == struct fwd_nh with room for every member (nadj + nbackup <= XF_MAX_ADJ;
+ * the backups are used while xf_pedown[pe_slot] is non-zero) */
 struct xf_nh {
 	unsigned char type;   /* enum fwd_nh_type */
 	unsigned char nadj;
-	unsigned short pad;
+	unsigned char nbackup;
+	unsigned char pad;
 	unsigned int vrf_id;
+	unsigned int pe_slot;
 	struct xf_adj adj[XF_MAX_ADJ];
 };
 
