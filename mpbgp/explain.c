@@ -214,6 +214,8 @@ static void rib_route_str(const struct rib_route *r, char *buf, size_t len)
 			off += (size_t)snprintf(buf + off, len - off, "%s via %s%s%s", i ? "," : "",
 						ipaddr_ntop(&nh->gw, gw, sizeof(gw)), ifn[0] ? " " : "",
 						ifn);
+		if (nh->backup && off < len)
+			off += (size_t)snprintf(buf + off, len - off, " (backup)");
 		if (!nh->active && off < len)
 			off += (size_t)snprintf(buf + off, len - off, " (inactive)");
 	}
@@ -872,6 +874,8 @@ static json_object *rib_route_json(const struct rib_route *r)
 			jstr(n, "vrf", nv != NULL ? nv->name : "unknown");
 		}
 		json_object_object_add(n, "active", json_object_new_boolean(nh->active));
+		if (nh->backup)
+			json_object_object_add(n, "backup", json_object_new_boolean(true));
 		if (nh->nlabels > 0) {
 			json_object *l = json_object_new_array();
 

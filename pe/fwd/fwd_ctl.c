@@ -681,6 +681,16 @@ void fwd_ctl_pe_bfd(const struct ipaddr *pe, bool down)
 	pe_slot_update(i, "BFD");
 }
 
+bool fwd_ctl_pe_slot(uint32_t slot, char *addr, size_t len)
+{
+	if (slot == 0 || slot >= pe_nslots) {
+		snprintf(addr, len, "?");
+		return false;
+	}
+	addr4_ntop(pe_slots[slot].addr, addr, len);
+	return pe_slots[slot].down;
+}
+
 static void resolve_remote(struct fwd_nh *n, uint32_t pe, const uint32_t *vpn, int nvpn);
 
 /* After a change of core routes, LDP bindings or ports: slots whose PE the

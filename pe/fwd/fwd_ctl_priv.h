@@ -112,6 +112,8 @@ void be_nh(uint32_t id, const struct fwd_nh *nh, bool lfib);
 void be_pe_down(uint32_t slot, bool down);
 struct json_object;
 void fwd_ctl_pic_json(struct json_object *top); /* "picRemotePes" of `show dataplane json` */
+/* A PIC slot's PE address into addr; true while it is down. */
+bool fwd_ctl_pe_slot(uint32_t slot, char *addr, size_t len);
 void be_neigh(int idx, const struct fwd_neigh_tab *old, const struct fwd_neigh_tab *new);
 void be_neigh6(int idx, const struct fwd_neigh6_tab *old, const struct fwd_neigh6_tab *new);
 void be_vrf(uint32_t id, const struct fwd_vrf *old, const struct fwd_vrf *new);

@@ -164,6 +164,25 @@ static bool fib_entry(const struct vrf *vrf, const struct prefix *pfx, uint32_t 
 						line);
 	}
 	json_object_object_add(o, "adjacencies", adjs);
+	if (n->nbackup > 0) {
+		/* PIC edge: the backups, and whether they are in use now */
+		json_object *bk = json_object_new_array();
+		char pe[IPADDR_STRLEN];
+		bool down = fwd_ctl_pe_slot(n->pe_slot, pe, sizeof(pe));
+
+		for (i = n->nadj; i < n->nadj + n->nbackup; i++) {
+			bool mac_ok;
+
+			json_object_array_add(bk, adj_json(&n->adj[i], line, sizeof(line), &mac_ok));
+		}
+		json_object_object_add(o, "backupAdjacencies", bk);
+		jstr(o, "protectedPe", pe);
+		json_object_object_add(o, "usingBackup", json_object_new_boolean(down));
+		if (off < sizeof(detail))
+			off += (size_t)snprintf(detail + off, sizeof(detail) - off,
+						"; backup through another PE (%s while PE %s is %s)",
+						down ? "in use" : "ready", pe, down ? "down" : "up");
+	}
 	json_object_object_add(o, "neighborsResolved", json_object_new_boolean(all_mac));
 	jstr(o, "detail", detail);
 	/* a missing MAC is asked of the kernel; until then frames are dropped */
