@@ -236,6 +236,17 @@ static struct fec *fec_find(const struct lde *lde, const struct prefix4 *p)
 	return lde->tab[fec_probe(lde, &m)];
 }
 
+int lde_fec_paths(const struct lde *lde, const struct prefix4 *fec, const struct lde_path **paths)
+{
+	const struct fec *f = fec_find(lde, fec);
+
+	*paths = NULL;
+	if (f == NULL || f->npaths == 0)
+		return 0;
+	*paths = f->paths;
+	return f->npaths;
+}
+
 static void fec_tab_grow(struct lde *lde)
 {
 	struct fec **old = lde->tab;
@@ -529,20 +540,11 @@ static bool fec_update(struct lde *lde, struct fec *f)
 		}
 	}
 
-	/* 3. LFIB (local label -> next hop's label) and BGP paths */
+	/* 3. LFIB (local label -> next hop's label) and BGP paths. The FEC's
+	 * paths are stored first: they are the one copy (lde_fec_paths), which
+	 * the callbacks below may read */
 	paths_changed = npaths != f->npaths ||
 			(npaths > 0 && memcmp(paths, f->paths, (size_t)npaths * sizeof(paths[0])) != 0);
-	new_in = label_allocated(f->local) && npaths > 0 ? f->local : NONE;
-	if (f->lfib_in != NONE && f->lfib_in != new_in) {
-		lde->ops->lfib_delete(lde->arg, f->lfib_in, &f->pfx);
-		lde->st.lfib_entries--;
-	}
-	if (new_in != NONE && (f->lfib_in != new_in || paths_changed)) {
-		if (f->lfib_in != new_in)
-			lde->st.lfib_entries++;
-		lde->ops->lfib_update(lde->arg, new_in, &f->pfx, paths, npaths);
-	}
-	f->lfib_in = new_in;
 	if (paths_changed) {
 		free(f->paths);
 		f->paths = NULL;
@@ -551,8 +553,20 @@ static bool fec_update(struct lde *lde, struct fec *f)
 			memcpy(f->paths, paths, (size_t)npaths * sizeof(paths[0]));
 		}
 		f->npaths = npaths;
-		lde->ops->nh_bound(lde->arg, &f->pfx, f->paths, f->npaths);
 	}
+	new_in = label_allocated(f->local) && npaths > 0 ? f->local : NONE;
+	if (f->lfib_in != NONE && f->lfib_in != new_in) {
+		lde->ops->lfib_delete(lde->arg, f->lfib_in, &f->pfx);
+		lde->st.lfib_entries--;
+	}
+	if (new_in != NONE && (f->lfib_in != new_in || paths_changed)) {
+		if (f->lfib_in != new_in)
+			lde->st.lfib_entries++;
+		lde->ops->lfib_update(lde->arg, new_in, &f->pfx, f->paths, f->npaths);
+	}
+	f->lfib_in = new_in;
+	if (paths_changed)
+		lde->ops->nh_bound(lde->arg, &f->pfx, f->paths, f->npaths);
 
 	/* 4. garbage: empty neighbor entries, then the FEC itself */
 	for (fnp = &f->nbrs; (fn = *fnp) != NULL;) {

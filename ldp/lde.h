@@ -156,6 +156,10 @@ int lde_fec_get(const struct lde *lde, const struct prefix4 *fec,
 /* every FEC's prefix, unordered; fn must not change the LIB */
 void lde_fec_keys(const struct lde *lde, void (*fn)(void *arg, const struct prefix4 *fec),
 		  void *arg);
+/* The labelled paths in use for exactly fec (the one copy of them: BGP's
+ * next-hop resolution and the dataplane read it here); 0 and NULL if none.
+ * Valid until the LIB changes. */
+int lde_fec_paths(const struct lde *lde, const struct prefix4 *fec, const struct lde_path **paths);
 /* local label of fec, MPLS_LABEL_NONE if none */
 mpls_label_t lde_local_label(const struct lde *lde, const struct prefix4 *fec);
 /* the label lsr_id advertised for fec, MPLS_LABEL_NONE if none */

@@ -94,100 +94,35 @@ static bool nh_resolve(const struct ipaddr *nexthop, uint32_t *igp_metric, void 
 	return true;
 }
 
-/* FECs (core prefixes) that LDP has a labelled path for: an open-addressing
- * set of (addr << 8 | len) + 1. */
-static uint64_t *lab_set;
-static size_t lab_cap, lab_n;
+/* LDP, reached through hooks that pe/ sets (mpbgp does not depend on ldp/):
+ * whether it runs, and whether a FEC (a core prefix) has a labelled path.
+ * The bindings themselves stay in LDP's LIB, the one copy of them. */
 static bool (*ldp_enabled_fn)(void);
+static bool (*ldp_labelled_fn)(const struct prefix4 *fec);
 
 void speaker_set_ldp_enabled_fn(bool (*fn)(void))
 {
 	ldp_enabled_fn = fn;
 }
 
-static size_t lab_slot(uint64_t k)
+void speaker_set_ldp_labelled_fn(bool (*fn)(const struct prefix4 *fec))
 {
-	return (size_t)((k * 0x9e3779b97f4a7c15ull) >> 20) & (lab_cap - 1);
+	ldp_labelled_fn = fn;
 }
 
-static bool lab_has(uint64_t k)
-{
-	size_t i;
-
-	if (lab_cap == 0)
-		return false;
-	for (i = lab_slot(k); lab_set[i] != 0; i = (i + 1) & (lab_cap - 1))
-		if (lab_set[i] == k)
-			return true;
-	return false;
-}
-
-static void lab_add(uint64_t k)
-{
-	size_t i;
-
-	if (lab_has(k))
-		return;
-	if ((lab_n + 1) * 2 > lab_cap) {
-		uint64_t *old = lab_set;
-		size_t oc = lab_cap, j;
-
-		lab_cap = lab_cap ? lab_cap * 2 : 64;
-		lab_set = xcalloc(lab_cap, sizeof(*lab_set));
-		lab_n = 0;
-		for (j = 0; j < oc; j++)
-			if (old[j] != 0)
-				lab_add(old[j]);
-		free(old);
-	}
-	for (i = lab_slot(k); lab_set[i] != 0; i = (i + 1) & (lab_cap - 1))
-		;
-	lab_set[i] = k;
-	lab_n++;
-}
-
-static void lab_del(uint64_t k)
-{
-	size_t i, j;
-
-	if (!lab_has(k))
-		return;
-	for (i = lab_slot(k); lab_set[i] != k; i = (i + 1) & (lab_cap - 1))
-		;
-	lab_set[i] = 0;
-	lab_n--;
-	for (j = (i + 1) & (lab_cap - 1); lab_set[j] != 0; j = (j + 1) & (lab_cap - 1)) {
-		size_t home = lab_slot(lab_set[j]);
-
-		if ((i <= j) ? (home <= i || home > j) : (home <= i && home > j)) {
-			lab_set[i] = lab_set[j];
-			lab_set[j] = 0;
-			i = j;
-		}
-	}
-}
-
-static uint64_t lab_key(const struct prefix4 *p)
-{
-	return (((uint64_t)p->addr << 8) | p->len) + 1;
-}
-
-static uint64_t lab_key_of(const struct prefix *p)
+static bool labelled(const struct prefix *p)
 {
 	struct prefix4 p4 = prefix_to4(p);
 
-	return p->af == AF_INET ? lab_key(&p4) : 0; /* LDP FECs are IPv4 */
+	/* LDP FECs are IPv4 */
+	return p->af == AF_INET && ldp_labelled_fn != NULL && ldp_labelled_fn(&p4);
 }
 
-void speaker_fec_labelled(const struct prefix4 *fec, bool labelled)
+void speaker_ldp_paths_changed(void)
 {
-	if (labelled == lab_has(lab_key(fec)))
-		return;
-	if (labelled)
-		lab_add(lab_key(fec));
-	else
-		lab_del(lab_key(fec));
-	if (running && reval_ev != NULL)
+	/* VPN next hops are validated again once, 100 ms after the first of
+	 * a burst of changes (not pushed back by each one) */
+	if (running && reval_ev != NULL && !event_pending(reval_ev, EV_TIMEOUT, NULL))
 		event_add(reval_ev, &(struct timeval){ 0, 100000 });
 }
 
@@ -207,8 +142,15 @@ static bool nh_resolve_vpn(const struct ipaddr *nexthop, uint32_t *igp_metric, v
 		return true;
 	d = rib_match(vrf_default()->rib, &nh);
 	/* a directly connected PE needs no transport label (PHP would pop it) */
-	return d != NULL && (lab_has(lab_key_of(&d->pfx)) ||
+	return d != NULL && (labelled(&d->pfx) ||
 			     (d->selected != NULL && d->selected->proto == RIB_CONNECTED));
+}
+
+bool speaker_vpn_nh_usable(const struct ipaddr *nexthop)
+{
+	uint32_t metric;
+
+	return nh_resolve_vpn(nexthop, &metric, NULL);
 }
 
 void speaker_nh_explain(const struct vrf *vrf, const struct ipaddr *nexthop, bool vpn,
@@ -236,7 +178,7 @@ void speaker_nh_explain(const struct vrf *vrf, const struct ipaddr *nexthop, boo
 		out->ldp = SPK_NH_LDP_OFF;
 	else if (def != NULL && def->nh_unlabelled_ok)
 		out->ldp = SPK_NH_LDP_KNOB;
-	else if (lab_has(lab_key_of(&d->pfx)))
+	else if (labelled(&d->pfx))
 		out->ldp = SPK_NH_LDP_LABELLED;
 	else if (d->selected->proto == RIB_CONNECTED)
 		out->ldp = SPK_NH_LDP_CONNECTED;
@@ -1303,7 +1245,4 @@ void speaker_fini(void)
 	free(redist_q);
 	redist_q = NULL;
 	redist_n = redist_cap = 0;
-	free(lab_set);
-	lab_set = NULL;
-	lab_cap = lab_n = 0;
 }

@@ -42,7 +42,10 @@ void speaker_vrf_cfg_changed(struct vrf *vrf);
  * through a labelled path (the core route to them has an LDP binding),
  * unless `no bgp labelled-nexthop-resolution`. */
 void speaker_set_ldp_enabled_fn(bool (*fn)(void));
-void speaker_fec_labelled(const struct prefix4 *fec, bool labelled);
+/* Whether LDP has a labelled path for exactly this FEC (set by pe/). */
+void speaker_set_ldp_labelled_fn(bool (*fn)(const struct prefix4 *fec));
+/* LDP's labelled paths of some FEC changed: VPN next hops are validated again. */
+void speaker_ldp_paths_changed(void);
 
 /* Read-only, for `explain`: how a next hop resolves, step by step, as
  * nh_resolve (vrf: PE-CE paths; NULL: the core) and, with vpn, as
@@ -64,6 +67,9 @@ struct speaker_nh_info {
 	enum speaker_nh_ldp ldp;      /* vpn only */
 	bool usable;                  /* the verdict the RIB got */
 };
+/* Whether a VPN next hop resolves as BGP requires it (a core route, and an
+ * LDP binding for it when LDP runs, unless `no bgp labelled-nexthop-resolution`). */
+bool speaker_vpn_nh_usable(const struct ipaddr *nexthop);
 void speaker_nh_explain(const struct vrf *vrf, const struct ipaddr *nh, bool vpn,
 			struct speaker_nh_info *out);
 

@@ -66,10 +66,22 @@ static void ldp_label_release(mpls_label_t l)
 	label_release(LABEL_CLIENT_LDP, l);
 }
 
+/* LDP's labelled paths live in its LIB only: BGP and the dataplane are told
+ * that they changed and read them there (lde_fec_paths). */
 static void ldp_nh_bound(const struct prefix4 *fec, const struct lde_path *paths, int npaths)
 {
-	fwd_ctl_ldp_bound(fec, paths, npaths);
-	speaker_fec_labelled(fec, npaths > 0);
+	(void)fec;
+	(void)paths;
+	(void)npaths;
+	fwd_ctl_ldp_paths_changed();
+	speaker_ldp_paths_changed();
+}
+
+static bool ldp_fec_labelled(const struct prefix4 *fec)
+{
+	const struct lde_path *p;
+
+	return ldpd_lde() != NULL && lde_fec_paths(ldpd_lde(), fec, &p) > 0;
 }
 
 static bool ldp_enabled(void)
@@ -136,6 +148,7 @@ void ped_modules_init(void)
 	bgp_set_local_addr_fn(iface_local_addr);
 	speaker_set_iface_addr6_fn(iface_addr6_for);
 	speaker_set_ldp_enabled_fn(ldp_enabled);
+	speaker_set_ldp_labelled_fn(ldp_fec_labelled);
 	ldpd_init(&ldp_ops);
 	bfd_init();
 	bfd_cli_init();

@@ -46,6 +46,7 @@
 #include "ldp/ldpd.h"
 #include "lib/log.h"
 #include "lib/netns.h"
+#include "mpbgp/speaker.h"
 #include "pe/fwd/fwd.h"
 #include "pe/fwd/fwd_ctl.h"
 #include "pe/fwd/fwd_ctl_priv.h"
@@ -401,48 +402,18 @@ void fwd_ctl_vrf_deleted(struct vrf *vrf)
 
 /* ---- next-hop resolution ---- */
 
-static uint32_t bound_hash(const struct prefix4 *p)
+/* LDP's labelled paths for exactly fec, read in its LIB (the one copy of
+ * them); 0 if none or LDP does not run. */
+int fwd_ctl_ldp_paths(const struct prefix4 *fec, const struct lde_path **paths)
 {
-	return ((p->addr * 2654435761u) ^ p->len) & (BOUND_BUCKETS - 1);
+	*paths = NULL;
+	return ldpd_lde() != NULL ? lde_fec_paths(ldpd_lde(), fec, paths) : 0;
 }
 
-static struct ldp_bound *bound_find(const struct prefix4 *fec)
+void fwd_ctl_ldp_paths_changed(void)
 {
-	struct ldp_bound *b;
-
-	if (fc.bound == NULL)
-		return NULL;
-	for (b = fc.bound[bound_hash(fec)]; b != NULL; b = b->next)
-		if (b->fec.addr == fec->addr && b->fec.len == fec->len)
-			return b;
-	return NULL;
-}
-
-void fwd_ctl_ldp_bound(const struct prefix4 *fec, const struct lde_path *paths, int npaths)
-{
-	struct ldp_bound *b = bound_find(fec), **bp;
-
 	if (fc.t == NULL)
 		return;
-	if (fc.bound == NULL)
-		fc.bound = xcalloc(BOUND_BUCKETS, sizeof(*fc.bound));
-	if (npaths <= 0) {
-		if (b == NULL)
-			return;
-		for (bp = &fc.bound[bound_hash(fec)]; *bp != b; bp = &(*bp)->next)
-			;
-		*bp = b->next;
-		free(b);
-	} else {
-		if (b == NULL) {
-			b = xcalloc(1, sizeof(*b));
-			b->fec = *fec;
-			b->next = fc.bound[bound_hash(fec)];
-			fc.bound[bound_hash(fec)] = b;
-		}
-		b->npaths = npaths > LDE_MAX_NH ? LDE_MAX_NH : npaths;
-		memcpy(b->paths, paths, sizeof(paths[0]) * (size_t)b->npaths);
-	}
 	fc.resolve_dirty = true;
 	schedule();
 }
@@ -548,22 +519,22 @@ static void resolve_remote(struct fwd_nh *n, uint32_t pe, const uint32_t *vpn, i
 	struct ipaddr pea = ipaddr_v4(pe);
 	struct rib_dest *d = rib_match(core->rib, &pea);
 	struct prefix4 fec;
-	struct ldp_bound *b;
+	const struct lde_path *lp;
 	uint32_t stack[FWD_MAX_PUSH];
-	int i;
+	int i, np;
 
 	if (d == NULL || d->selected == NULL || nvpn > FWD_MAX_PUSH - 1)
 		return;
 	fec = prefix_to4(&d->pfx);
-	if ((b = bound_find(&fec)) != NULL) {
-		for (i = 0; i < b->npaths; i++) {
+	if ((np = fwd_ctl_ldp_paths(&fec, &lp)) > 0) {
+		for (i = 0; i < np; i++) {
 			int nl = 0;
 
-			if (b->paths[i].label != MPLS_LABEL_IMPLICIT_NULL)
-				stack[nl++] = b->paths[i].label;
+			if (lp[i].label != MPLS_LABEL_IMPLICIT_NULL)
+				stack[nl++] = lp[i].label;
 			memcpy(stack + nl, vpn, sizeof(vpn[0]) * (size_t)nvpn);
-			adj_add(n, port_by_name(VRF_DEFAULT_ID, b->paths[i].ifname),
-				b->paths[i].nexthop ? b->paths[i].nexthop : pe, stack, nl + nvpn);
+			adj_add(n, port_by_name(VRF_DEFAULT_ID, lp[i].ifname),
+				lp[i].nexthop ? lp[i].nexthop : pe, stack, nl + nvpn);
 		}
 		return;
 	}
@@ -701,10 +672,13 @@ static void pe_core_check(void)
 	uint32_t i, none[1] = { 0 };
 
 	for (i = 1; i < pe_nslots; i++) {
+		struct ipaddr a = ipaddr_v4(pe_slots[i].addr);
+
 		n->nadj = 0;
 		resolve_remote(n, pe_slots[i].addr, none, 0);
-		pe_slots[i].core_down = n->nadj == 0;
-		pe_slot_update(i, "no core path");
+		/* no core route, or (LDP running) no transport label for it */
+		pe_slots[i].core_down = n->nadj == 0 || !speaker_vpn_nh_usable(&a);
+		pe_slot_update(i, "no core path or LDP label");
 	}
 	free(n);
 }
@@ -898,7 +872,6 @@ static void own_del(mpls_label_t l)
 		return;
 	if (o->owner.kind == LABEL_OWN_VRF_NEXTHOP)
 		fc.nh_labels--;
-	free(o->paths);
 	free(o);
 	fc.own[l] = NULL;
 	nh_install(l, NULL, true);
@@ -913,17 +886,22 @@ static struct fwd_nh *lfib_resolve(const struct lfib_own *o)
 	int i;
 
 	switch (o->owner.kind) {
-	case LABEL_OWN_LDP:
+	case LABEL_OWN_LDP: {
+		struct prefix4 fec = prefix_to4(&o->owner.prefix);
+		const struct lde_path *lp;
+		int np = fwd_ctl_ldp_paths(&fec, &lp);
+
 		n = fwd_nh_new(FWD_NH_FWD, FWD_MAX_ADJ);
 		n->nadj = 0;
-		for (i = 0; i < o->npaths; i++) {
-			lab = o->paths[i].label;
-			adj_add(n, port_by_name(VRF_DEFAULT_ID, o->paths[i].ifname),
-				o->paths[i].nexthop, &lab, lab == MPLS_LABEL_IMPLICIT_NULL ? 0 : 1);
+		for (i = 0; i < np; i++) {
+			lab = lp[i].label;
+			adj_add(n, port_by_name(VRF_DEFAULT_ID, lp[i].ifname), lp[i].nexthop, &lab,
+				lab == MPLS_LABEL_IMPLICIT_NULL ? 0 : 1);
 		}
 		if (n->nadj == 0)
 			n->type = FWD_NH_UNRESOLVED;
 		return nh_shrink(n);
+	}
 	case LABEL_OWN_VRF_NEXTHOP:
 		/* pop and send to that CE, through the VRF's route to it */
 		if ((vrf = vrf_lookup_id(o->owner.vrf_id)) == NULL || vrf->id >= FWD_MAX_VRFS)
@@ -978,11 +956,9 @@ void fwd_ctl_ldp_lfib(mpls_label_t in, const struct prefix4 *fec, const struct l
 
 	if (fc.t == NULL || (o = own_get(in, true)) == NULL)
 		return;
+	(void)paths; /* the LIB's own copy, which lfib_resolve reads */
+	(void)npaths;
 	own_set(o, &ldp);
-	free(o->paths);
-	o->npaths = npaths;
-	o->paths = xcalloc((size_t)(npaths > 0 ? npaths : 1), sizeof(*paths));
-	memcpy(o->paths, paths, sizeof(*paths) * (size_t)npaths);
 	nh_install(in, lfib_resolve(o), true);
 }
 
@@ -1002,9 +978,6 @@ void fwd_ctl_bgp_label(mpls_label_t l, const struct label_owner *own)
 	    (o = own_get(l, true)) == NULL)
 		return;
 	own_set(o, own);
-	free(o->paths);
-	o->paths = NULL;
-	o->npaths = 0;
 	nh_install(l, lfib_resolve(o), true);
 }
 
@@ -1321,7 +1294,6 @@ void fwd_ctl_start(void)
 void fwd_ctl_fini(void)
 {
 	struct neigh_list *l, *ln;
-	struct ldp_bound *b, *bn;
 	struct vrf *v;
 	uint32_t i;
 
@@ -1356,18 +1328,7 @@ void fwd_ctl_fini(void)
 		free(l);
 	}
 	for (i = 0; i < fc.own_cap; i++)
-		if (fc.own[i] != NULL) {
-			free(fc.own[i]->paths);
-			free(fc.own[i]);
-		}
+		free(fc.own[i]);
 	free(fc.own);
-	if (fc.bound != NULL) {
-		for (i = 0; i < BOUND_BUCKETS; i++)
-			for (b = fc.bound[i]; b != NULL; b = bn) {
-				bn = b->next;
-				free(b);
-			}
-		free(fc.bound);
-	}
 	memset(&fc, 0, sizeof(fc));
 }

@@ -56,7 +56,8 @@ void fwd_ctl_route_changed(struct vrf *vrf, const struct rib_dest *d);
 void fwd_ctl_ldp_lfib(mpls_label_t in, const struct prefix4 *fec, const struct lde_path *paths,
 		      int npaths);
 void fwd_ctl_ldp_lfib_del(mpls_label_t in);
-void fwd_ctl_ldp_bound(const struct prefix4 *fec, const struct lde_path *paths, int npaths);
+/* LDP's labelled paths of some FEC changed (they are read in its LIB). */
+void fwd_ctl_ldp_paths_changed(void);
 /* From BGP through the label manager: a VPN label was allocated for own
  * (a VRF, a CE next hop of a VRF, or a prefix of a VRF), or freed. */
 void fwd_ctl_bgp_label(mpls_label_t l, const struct label_owner *own);

@@ -53,18 +53,8 @@ struct port {
 };
 
 struct lfib_own {
-	struct label_owner owner; /* LDP: prefix is the FEC; BGP: a VRF kind */
-	int npaths;               /* LDP: the labelled paths */
-	struct lde_path *paths;
+	struct label_owner owner; /* LDP: prefix is the FEC (its paths: the LIB's); BGP: a VRF kind */
 };
-
-struct ldp_bound { /* labelled paths of a FEC */
-	struct ldp_bound *next;
-	struct prefix4 fec;
-	int npaths;
-	struct lde_path paths[LDE_MAX_NH];
-};
-#define BOUND_BUCKETS 65536
 
 struct fwd_ctl_state {
 	struct fwd_tables *t;
@@ -76,7 +66,6 @@ struct fwd_ctl_state {
 	struct neigh_list *neighs;
 	struct lfib_own **own;
 	uint32_t own_cap;
-	struct ldp_bound **bound;
 	struct fwd_counters vrf_base[FWD_MAX_VRFS];
 	uint64_t resolve_requests;
 	uint64_t resolve_requests6; /* of which ND */
@@ -112,6 +101,8 @@ void be_nh(uint32_t id, const struct fwd_nh *nh, bool lfib);
 void be_pe_down(uint32_t slot, bool down);
 struct json_object;
 void fwd_ctl_pic_json(struct json_object *top); /* "picRemotePes" of `show dataplane json` */
+/* LDP's labelled paths for exactly fec, from its LIB; 0 if none. */
+int fwd_ctl_ldp_paths(const struct prefix4 *fec, const struct lde_path **paths);
 /* A PIC slot's PE address into addr; true while it is down. */
 bool fwd_ctl_pe_slot(uint32_t slot, char *addr, size_t len);
 void be_neigh(int idx, const struct fwd_neigh_tab *old, const struct fwd_neigh_tab *new);

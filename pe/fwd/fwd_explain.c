@@ -192,32 +192,25 @@ static bool fib_entry(const struct vrf *vrf, const struct prefix *pfx, uint32_t 
 static int ldp_binding(const struct prefix *fec, uint32_t *label, json_object *o)
 {
 	struct prefix4 f4 = prefix_to4(fec);
-	const struct ldp_bound *b = NULL;
+	const struct lde_path *lp;
 	json_object *paths;
-	size_t i;
-	int k;
+	int k, np;
 
-	if (fec->af != AF_INET || fc.bound == NULL)
-		return 0;
-	for (i = 0; i < BOUND_BUCKETS && b == NULL; i++) /* rare: a walk beats a second hash */
-		for (b = fc.bound[i]; b != NULL; b = b->next)
-			if (prefix4_equal(&b->fec, &f4))
-				break;
-	if (b == NULL || b->npaths == 0)
+	if (fec->af != AF_INET || (np = fwd_ctl_ldp_paths(&f4, &lp)) == 0)
 		return 0;
 	paths = json_object_new_array();
-	for (k = 0; k < b->npaths; k++) {
+	for (k = 0; k < np; k++) {
 		json_object *p = json_object_new_object();
 		char a[IPADDR_STRLEN];
 
-		json_object_object_add(p, "label", json_object_new_int64(b->paths[k].label));
-		jstr(p, "via", addr4_ntop(b->paths[k].nexthop, a, sizeof(a)));
-		jstr(p, "interface", b->paths[k].ifname);
+		json_object_object_add(p, "label", json_object_new_int64(lp[k].label));
+		jstr(p, "via", addr4_ntop(lp[k].nexthop, a, sizeof(a)));
+		jstr(p, "interface", lp[k].ifname);
 		json_object_array_add(paths, p);
 	}
 	json_object_object_add(o, "ldpPaths", paths);
-	*label = b->paths[0].label;
-	return b->npaths;
+	*label = lp[0].label;
+	return np;
 }
 
 static const struct explain_dp_ops ops = { fib_entry, ldp_binding };

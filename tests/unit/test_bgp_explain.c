@@ -125,6 +125,14 @@ static void vpn_route(const char *rd, const char *pfx, const char *pe, const cha
 	bgp_attr_unref(ia);
 }
 
+/* the one FEC LDP has a labelled path for (len 0: none) */
+static struct prefix4 labelled_fec;
+
+static bool ldp_labelled(const struct prefix4 *fec)
+{
+	return labelled_fec.len != 0 && prefix4_equal(fec, &labelled_fec);
+}
+
 static void setup(void)
 {
 	char err[128];
@@ -135,7 +143,9 @@ static void setup(void)
 	rib_set_ifstate_fn(ifstate);
 	speaker_init(rid, &lops);
 	speaker_set_ldp_enabled_fn(ldp_enabled);
+	speaker_set_ldp_labelled_fn(ldp_labelled);
 	ldp_on = false;
+	labelled_fec = (struct prefix4){ 0, 0 };
 	def = bgp_create(65000, NULL, err, sizeof(err));
 	ck_assert_ptr_nonnull(def);
 	ba = bgp_create(65000, "CUST-A", err, sizeof(err));
@@ -313,7 +323,8 @@ START_TEST(t_no_ldp_label)
 	ck_assert_str_eq(sget(step_of(doc, "nexthopResolution", 0), "status"), "ok");
 	json_object_put(doc);
 	/* the binding arrives: the path is valid after revalidation */
-	speaker_fec_labelled(&(struct prefix4){ 0x0aff0004, 32 }, true);
+	labelled_fec = (struct prefix4){ 0x0aff0004, 32 };
+	speaker_ldp_paths_changed();
 	bgp_rib_revalidate(def->rib[BGP_AF_VPNV4], NULL);
 	doc = explain("192.168.4.0/24", EXPLAIN_BGP);
 	ck_assert_str_eq(sget(doc, "result"), "installed");

@@ -131,6 +131,18 @@ static void f_notif(void *arg, uint32_t lsr, uint32_t status, const struct prefi
 	ev_add(&e);
 }
 
+static struct lde *lde;
+
+/* The LIB is the one copy of the labelled paths (lde_fec_paths): what a
+ * callback is handed must be what a query answers at that moment. */
+static void check_query(const struct prefix4 *fec, const struct lde_path *p, int n)
+{
+	const struct lde_path *q;
+
+	if (lde_fec_paths(lde, fec, &q) != n || (n > 0 && memcmp(p, q, (size_t)n * sizeof(*p)) != 0))
+		env.errors++;
+}
+
 static void f_lfib_upd(void *arg, mpls_label_t in, const struct prefix4 *fec,
 		       const struct lde_path *p, int n)
 {
@@ -138,6 +150,7 @@ static void f_lfib_upd(void *arg, mpls_label_t in, const struct prefix4 *fec,
 
 	(void)arg;
 	ck_assert(n > 0 && n <= LDE_MAX_NH);
+	check_query(fec, p, n);
 	memcpy(e.paths, p, (size_t)n * sizeof(*p));
 	ev_add(&e);
 	if (in >= LBL_LIMIT || !env.alloc[in]) {
@@ -171,6 +184,7 @@ static void f_bound(void *arg, const struct prefix4 *fec, const struct lde_path 
 	struct ev e = { .type = EV_BOUND, .pfx = *fec, .npaths = n };
 
 	(void)arg;
+	check_query(fec, p, n);
 	if (n > 0) /* no paths: p may be NULL */
 		memcpy(e.paths, p, (size_t)n * sizeof(*p));
 	ev_add(&e);
@@ -242,7 +256,6 @@ static void clear(void)
 	env.nev = 0;
 }
 
-static struct lde *lde;
 static uint32_t R2, R3, R4, NH2, NH3;
 
 static struct lde_config cfg(bool ordered, bool expnull, bool hosts)
