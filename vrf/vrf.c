@@ -229,6 +229,139 @@ static void static_track(struct vrf *vrf, struct static_route *s)
 		sbfd->track(vrf, s);
 }
 
+/* Static routes: the VRF's list keeps them in the order they came; an
+ * index by prefix (chained hash, grown at load 1) finds the ones of a
+ * prefix, so that a configuration of N static routes loads in O(N), not
+ * O(N^2) (100,000 routes took minutes). */
+struct static_index {
+	struct static_route **tab;
+	size_t mask, n;
+	struct static_route *tail;
+	uint64_t seq;
+};
+
+static size_t sidx_slot(const struct static_index *x, const struct prefix *p)
+{
+	uint32_t h = 2166136261u ^ (uint32_t)p->af ^ ((uint32_t)p->len << 8);
+	const unsigned char *b = (const unsigned char *)(p->af == AF_INET6 ? (const void *)p->v6
+									  : (const void *)&p->v4);
+	size_t i, n = p->af == AF_INET6 ? 16 : sizeof(p->v4);
+
+	for (i = 0; i < n; i++)
+		h = (h ^ b[i]) * 16777619u;
+	return h & x->mask;
+}
+
+static struct static_index *sidx_get(struct vrf *vrf)
+{
+	if (vrf->sidx == NULL) {
+		vrf->sidx = xcalloc(1, sizeof(*vrf->sidx));
+		vrf->sidx->mask = 63;
+		vrf->sidx->tab = xcalloc(64, sizeof(*vrf->sidx->tab));
+	}
+	return vrf->sidx;
+}
+
+/* The first static route of pfx in its chain (the others follow it in the
+ * same chain: they are inserted together), NULL if none. */
+static struct static_route *sidx_first(const struct vrf *vrf, const struct prefix *pfx)
+{
+	struct static_route *s;
+
+	if (vrf->sidx == NULL)
+		return NULL;
+	for (s = vrf->sidx->tab[sidx_slot(vrf->sidx, pfx)]; s != NULL; s = s->hnext)
+		if (prefix_equal(&s->pfx, pfx))
+			return s;
+	return NULL;
+}
+
+static void sidx_insert(struct vrf *vrf, struct static_route *n)
+{
+	struct static_index *x = sidx_get(vrf);
+	struct static_route **sp;
+
+	if (x->n + 1 > x->mask + 1) {
+		size_t ocap = x->mask + 1, i;
+		struct static_route **old = x->tab;
+
+		x->mask = ocap * 2 - 1;
+		x->tab = xcalloc(ocap * 2, sizeof(*x->tab));
+		for (i = 0; i < ocap; i++) {
+			struct static_route *s = old[i], *next;
+
+			/* move the chain keeping each prefix's routes together and
+			 * in order: append each route to its new chain's end */
+			for (; s != NULL; s = next) {
+				struct static_route **q = &x->tab[sidx_slot(x, &s->pfx)];
+
+				next = s->hnext;
+				while (*q != NULL)
+					q = &(*q)->hnext;
+				s->hnext = NULL;
+				*q = s;
+			}
+		}
+		free(old);
+	}
+	/* after the last route of its prefix, else at the chain's head */
+	sp = &x->tab[sidx_slot(x, &n->pfx)];
+	for (struct static_route **q = sp; *q != NULL; q = &(*q)->hnext)
+		if (prefix_equal(&(*q)->pfx, &n->pfx))
+			sp = &(*q)->hnext;
+	n->hnext = *sp;
+	*sp = n;
+	x->n++;
+	n->seq = ++x->seq;
+	n->next = NULL;
+	if (x->tail != NULL)
+		x->tail->next = n;
+	else
+		vrf->statics = n;
+	x->tail = n;
+}
+
+static void sidx_remove(struct vrf *vrf, struct static_route *n)
+{
+	struct static_index *x = vrf->sidx;
+	struct static_route **sp, *prev = NULL;
+
+	for (sp = &x->tab[sidx_slot(x, &n->pfx)]; *sp != n; sp = &(*sp)->hnext)
+		;
+	*sp = n->hnext;
+	x->n--;
+	for (sp = &vrf->statics; *sp != n; sp = &(*sp)->next)
+		prev = *sp;
+	*sp = n->next;
+	if (x->tail == n)
+		x->tail = prev;
+}
+
+static int static_order(const void *a, const void *b)
+{
+	const struct static_route *x = *(const struct static_route *const *)a;
+	const struct static_route *y = *(const struct static_route *const *)b;
+	int c = prefix_cmp(&x->pfx, &y->pfx);
+
+	return c != 0 ? c : x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+struct static_route **static_sorted(const struct vrf *vrf, size_t *n)
+{
+	struct static_route **a, *s;
+	size_t i = 0;
+
+	*n = vrf->sidx != NULL ? vrf->sidx->n : 0;
+	if (*n == 0)
+		return NULL;
+	a = xmalloc(*n * sizeof(*a));
+	for (s = vrf->statics; s != NULL && i < *n; s = s->next)
+		a[i++] = s;
+	*n = i;
+	qsort(a, i, sizeof(*a), static_order);
+	return a;
+}
+
 static void statics_free(struct vrf *vrf)
 {
 	struct static_route *s, *next;
@@ -239,6 +372,11 @@ static void statics_free(struct vrf *vrf)
 		free(s);
 	}
 	vrf->statics = NULL;
+	if (vrf->sidx != NULL) {
+		free(vrf->sidx->tab);
+		free(vrf->sidx);
+		vrf->sidx = NULL;
+	}
 }
 
 static int release_fib(void *arg, struct rib_dest *d)
@@ -645,8 +783,8 @@ static int static_push(struct vrf *vrf, const struct prefix *pfx)
 	struct static_route *s;
 	int dist, rc = 0;
 
-	for (s = vrf->statics; s != NULL; s = s->next)
-		if (prefix_equal(&s->pfx, pfx) && !(s->bfd && s->bfd_down))
+	for (s = sidx_first(vrf, pfx); s != NULL && prefix_equal(&s->pfx, pfx); s = s->hnext)
+		if (!(s->bfd && s->bfd_down))
 			present[s->distance] = true; /* a next hop whose BFD session is down is not */
 	d = rib_lookup_exact(vrf->rib, pfx);
 	if (d != NULL) {
@@ -670,8 +808,9 @@ static int static_push(struct vrf *vrf, const struct prefix *pfx)
 		if (!present[dist])
 			continue;
 		memset(nh, 0, sizeof(nh));
-		for (s = vrf->statics; s != NULL && n < RIB_MAX_NH; s = s->next) {
-			if (!prefix_equal(&s->pfx, pfx) || s->distance != dist)
+		for (s = sidx_first(vrf, pfx); s != NULL && n < RIB_MAX_NH && prefix_equal(&s->pfx, pfx);
+		     s = s->hnext) {
+			if (s->distance != dist)
 				continue;
 			if (s->bfd && s->bfd_down)
 				continue; /* its BFD session is down */
@@ -688,12 +827,11 @@ static int static_push(struct vrf *vrf, const struct prefix *pfx)
 
 enum static_result static_add(struct vrf *vrf, const struct static_route *sr)
 {
-	struct static_route *s, **sp;
+	struct static_route *s;
 	int nh_same_pfx = 0;
 
-	for (s = vrf->statics; s != NULL; s = s->next) {
-		if (!prefix_equal(&s->pfx, &sr->pfx))
-			continue;
+	for (s = sidx_first(vrf, &sr->pfx); s != NULL && prefix_equal(&s->pfx, &sr->pfx);
+	     s = s->hnext) {
 		nh_same_pfx++;
 		if (static_same_nh(s, sr)) {
 			bool bfd_same = s->bfd == sr->bfd && s->bfd_multihop == sr->bfd_multihop &&
@@ -730,31 +868,24 @@ enum static_result static_add(struct vrf *vrf, const struct static_route *sr)
 	s->bfd_handle = NULL;
 	s->bfd_down = false;
 	static_track(vrf, s);
-	/* keep config order stable: sorted by prefix, then insertion order */
-	for (sp = &vrf->statics; *sp != NULL && prefix_cmp(&(*sp)->pfx, &sr->pfx) <= 0;
-	     sp = &(*sp)->next)
-		;
-	s->next = *sp;
-	*sp = s;
+	sidx_insert(vrf, s);
 	static_push(vrf, &sr->pfx);
 	return STATIC_ADDED;
 }
 
 enum static_result static_del(struct vrf *vrf, const struct static_route *sr, bool any_distance)
 {
-	struct static_route *s, **sp;
+	struct static_route *s, *next;
 	bool found = false;
 
-	for (sp = &vrf->statics; (s = *sp) != NULL;) {
-		if (prefix_equal(&s->pfx, &sr->pfx) && static_same_nh(s, sr) &&
-		    (any_distance || s->distance == sr->distance)) {
-			*sp = s->next;
+	for (s = sidx_first(vrf, &sr->pfx); s != NULL && prefix_equal(&s->pfx, &sr->pfx); s = next) {
+		next = s->hnext;
+		if (static_same_nh(s, sr) && (any_distance || s->distance == sr->distance)) {
+			sidx_remove(vrf, s);
 			static_untrack(s);
 			free(s);
 			found = true;
-			continue;
 		}
-		sp = &s->next;
 	}
 	if (!found)
 		return STATIC_NOTFOUND;
@@ -771,8 +902,11 @@ void static_bfd_changed(struct vrf *vrf, struct static_route *sr)
 void static_refresh(struct vrf *vrf)
 {
 	struct static_route *s;
+	size_t i;
 
-	for (s = vrf->statics; s != NULL; s = s->next)
-		if (s->next == NULL || !prefix_equal(&s->pfx, &s->next->pfx))
-			static_push(vrf, &s->pfx);
+	/* once per prefix: at the last of its routes in its chain */
+	for (i = 0; vrf->sidx != NULL && i <= vrf->sidx->mask; i++)
+		for (s = vrf->sidx->tab[i]; s != NULL; s = s->hnext)
+			if (s->hnext == NULL || !prefix_equal(&s->pfx, &s->hnext->pfx))
+				static_push(vrf, &s->pfx);
 }

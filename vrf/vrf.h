@@ -24,7 +24,9 @@ struct rt_set {
 };
 
 struct static_route {
-	struct static_route *next;
+	struct static_route *next;   /* the VRF's list, in the order they came */
+	struct static_route *hnext;  /* vrf.c's index by prefix (private) */
+	uint64_t seq;                /* vrf.c: insertion order (private) */
 	struct prefix pfx;
 	struct ipaddr gw;            /* af 0 = interface or blackhole route */
 	char ifname[RIB_IFNAMSIZ];   /* "" = none */
@@ -60,7 +62,8 @@ struct vrf {
 	struct rib *rib;
 	struct fib *fib;      /* IPv4 LPM */
 	struct fib6 *fib6;    /* IPv6 LPM (same next-hop group ids) */
-	struct static_route *statics;
+	struct static_route *statics; /* in insertion order; static_sorted() for prefix order */
+	struct static_index *sidx;    /* vrf.c's index of statics by prefix (private) */
 	void *owner;          /* per-VRF state of pe/ (netlink listener...) */
 };
 
@@ -105,6 +108,9 @@ enum static_result { STATIC_ADDED, STATIC_UPDATED, STATIC_EXISTS, STATIC_LIMIT, 
 enum static_result static_add(struct vrf *vrf, const struct static_route *sr);
 enum static_result static_del(struct vrf *vrf, const struct static_route *sr, bool any_distance);
 void static_refresh(struct vrf *vrf);
+/* The VRF's static routes sorted by prefix, then in the order they came (the
+ * running config's order): a malloc'd array of *n (free it), NULL if none. */
+struct static_route **static_sorted(const struct vrf *vrf, size_t *n);
 /* The BFD state of sr's next hop changed (sr->bfd_down): re-feed its prefix. */
 void static_bfd_changed(struct vrf *vrf, struct static_route *sr);
 /* Static routes with `bfd`: track() when one appears or its BFD settings

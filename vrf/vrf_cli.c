@@ -1038,10 +1038,13 @@ static int show_ipv6_route_summary_cmd(struct cli *cli, const struct cmd_args *a
 
 static void static_write(struct cli *cli, const struct vrf *vrf, const char *indent)
 {
-	struct static_route *s;
 	char pfx[PREFIX_STRLEN], gw[IPADDR_STRLEN];
+	size_t n, i;
+	struct static_route **all = static_sorted(vrf, &n);
 
-	for (s = vrf->statics; s != NULL; s = s->next) {
+	for (i = 0; i < n; i++) {
+		const struct static_route *s = all[i];
+
 		cli_out(cli, "%s%s route %s", indent, s->pfx.af == AF_INET6 ? "ipv6" : "ip",
 			prefix_ntop(&s->pfx, pfx, sizeof(pfx)));
 		if (s->blackhole)
@@ -1061,6 +1064,7 @@ static void static_write(struct cli *cli, const struct vrf *vrf, const char *ind
 		}
 		cli_out(cli, "\n");
 	}
+	free(all);
 }
 
 void vrf_config_write(struct cli *cli)
