@@ -21,6 +21,7 @@
 #include "mpbgp/policy.h"
 #include "ldp/ldpd.h"
 #include "pe/fwd/fwd_ctl.h"
+#include "pe/metrics.h"
 #include "pe/ped.h"
 
 #define CONFIG_MAX_LINE 4096
@@ -203,6 +204,7 @@ void config_write(struct cli *cli, bool secrets)
 	ldp_cfg_write_secrets = secrets;
 	label_config_write(cli);
 	fwd_ctl_config_write(cli);
+	metrics_config_write(cli);
 	vrf_config_write(cli);
 	iface_config_write(cli);
 	bgp_config_write(cli);

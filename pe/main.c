@@ -20,6 +20,7 @@
 #include "pe/ctl.h"
 #include "pe/fwd/fwd_ctl.h"
 #include "pe/hitless.h"
+#include "pe/metrics.h"
 #include "pe/iface.h"
 #include "pe/label.h"
 #include "mpbgp/bgp_cfg.h"
@@ -156,6 +157,7 @@ int main(int argc, char **argv)
 	bfd_start(ped.base);
 	fwd_ctl_start();
 	hitless_start(ped.base);
+	metrics_start(ped.base);
 
 	if (sock == NULL) {
 		ctl_socket_path(sockbuf, sizeof(sockbuf), ped.node[0] ? ped.node : NULL);

@@ -16,6 +16,7 @@
 #include "pe/iface.h"
 #include "pe/hitless.h"
 #include "pe/label.h"
+#include "pe/metrics.h" /* metrics */
 #include "mpbgp/bgp_cfg.h"
 #include "mpbgp/policy.h"
 #include "mpbgp/speaker.h"
@@ -140,6 +141,7 @@ void ped_modules_init(void)
 	compat_cli_init();
 	label_cli_init();
 	hitless_cli_init();
+	metrics_init(); /* metrics: `metrics listen`, `show metrics` */
 	bgp_cli_init();
 	bgp_show_init();
 	policy_cli_init();
@@ -162,6 +164,7 @@ void ped_modules_init(void)
 /* Frees what ped_modules_init() and the configuration created. */
 void ped_modules_fini(void)
 {
+	metrics_fini(); /* metrics: its listener first, before what it reads goes */
 	ldpd_fini();
 	speaker_fini();
 	policy_fini();
