@@ -123,6 +123,8 @@ struct bgp_peer {
 	bool as4;
 	char last_error[160];      /* last NOTIFICATION sent/received or reason */
 	bool addr_reachable;       /* speaker.c: a route to the peer at the last check */
+	bool draining;             /* speaker.c: its paths of a lost session are being removed,
+				    * a few thousand per turn of the event loop */
 	struct bgp_peer_counters cnt;
 	void *sess;                /* session.c private */
 	void *bfd;                 /* the BFD tracker's (bgp_bfd_hooks) */

@@ -333,6 +333,17 @@ bool bgp_gr_peer_down(struct bgp_peer *p)
 			g->stale_ev = NULL;
 		}
 	}
+	/* nothing to keep (the families it has routes in are not preserved):
+	 * the caller withdraws them as after any session loss */
+	for (int af = 0; af < BGP_AF_MAX; af++)
+		if (p->bgp->rib[af] != NULL && p->adj_in[af] != NULL &&
+		    ((p->capa_rcvd.gr_af[af] && p->capa_rcvd.gr_time > 0) || g->llgr_can[af]))
+			any = true;
+	if (!any) {
+		state_free(p);
+		return false;
+	}
+	any = false;
 	for (int af = 0; af < BGP_AF_MAX; af++) {
 		struct bgp_rib *rib = p->bgp->rib[af];
 		bool gr_period = p->capa_rcvd.gr_af[af] && p->capa_rcvd.gr_time > 0;

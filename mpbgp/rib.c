@@ -1010,6 +1010,22 @@ size_t bgp_rib_sweep_stale(struct bgp_rib *rib, struct bgp_peer *peer)
 	return n;
 }
 
+size_t bgp_rib_sweep_stale_some(struct bgp_rib *rib, struct bgp_peer *peer, size_t max)
+{
+	struct rib_adjin *ai = peer->adj_in[rib->af];
+	struct rib_path *rp, *next;
+	size_t n = 0;
+
+	for (rp = ai != NULL ? ai->head : NULL; rp != NULL && n < max; rp = next) {
+		next = rp->pnext;
+		if (rp->p.flags & BGP_PATH_STALE) {
+			path_remove(rib, rp);
+			n++;
+		}
+	}
+	return n;
+}
+
 void bgp_rib_walk(struct bgp_rib *rib, bgp_rib_walk_fn fn, void *arg)
 {
 	size_t i;
@@ -1148,6 +1164,34 @@ size_t bgp_rib_reeval_peer(struct bgp_rib *rib, struct bgp_peer *peer, bgp_rib_i
 struct bgp_dest *bgp_rib_path_dest(const struct bgp_path *path)
 {
 	return ((const struct rib_path *)path)->dest;
+}
+
+bool bgp_rib_revalidate_step(struct bgp_rib *rib, size_t *pos, size_t max)
+{
+	size_t changed = 0;
+
+	for (; *pos <= rib->mask; (*pos)++) {
+		struct bgp_dest *d = rib->tab[*pos];
+
+		if (changed >= max)
+			return false;
+		while (d != NULL) {
+			struct bgp_dest *dn = DEST_NEXT(d);
+			struct bgp_path *p, *old_best = d->best;
+			bool any = false;
+
+			for (p = d->paths; p != NULL; p = p->next)
+				if (p->src == BGP_SRC_PEER && path_validate(rib, p))
+					any = true;
+			if (any) {
+				reselect(rib, d, NULL, old_best);
+				changed++;
+			}
+			d = dn;
+		}
+	}
+	*pos = 0;
+	return true;
 }
 
 size_t bgp_rib_revalidate(struct bgp_rib *rib, const struct ipaddr *nexthop)

@@ -180,6 +180,13 @@ size_t bgp_rib_peer_policy_count(const struct bgp_rib *rib, const struct bgp_pee
  * and reruns the decision where a flag or metric changed. Returns how many
  * dests changed best path. */
 size_t bgp_rib_revalidate(struct bgp_rib *rib, const struct ipaddr *nexthop);
+/* The same over the buckets from *pos on, stopping once max dests changed
+ * (their hooks ran); true when the table is done (*pos is reset). Lets the
+ * caller give the event loop back between steps. */
+bool bgp_rib_revalidate_step(struct bgp_rib *rib, size_t *pos, size_t max);
+/* Removes at most max of peer's stale paths; returns how many went (fewer
+ * than max: none is left). */
+size_t bgp_rib_sweep_stale_some(struct bgp_rib *rib, struct bgp_peer *peer, size_t max);
 /* The dest of a path the RIB owns. */
 struct bgp_dest *bgp_rib_path_dest(const struct bgp_path *path);
 /* Loop checks of RFC 4271 9.1.2 / RFC 4456 8 for a peer path: own AS in

@@ -37,7 +37,14 @@ bool bgp_debug_updates, bgp_debug_events;
 static bool running;
 static struct event_base *evbase;
 static void mp_restart_cancel(struct bgp_peer *p);
-static struct event *flush_ev, *reval_ev;
+static struct event *flush_ev, *reval_ev, *drain_ev;
+static void (*peer_lost_fn)(const struct ipaddr *addr, bool lost);
+
+void speaker_set_peer_lost_fn(void (*fn)(const struct ipaddr *addr, bool lost))
+{
+	peer_lost_fn = fn;
+}
+static void reval_request(void);
 static uint32_t (*router_id_fn)(void);
 static uint32_t (*iface_addr_fn)(const struct vrf *vrf, const char *ifname);
 static bool (*iface_addr6_fn)(const struct vrf *vrf, uint32_t v4, struct ipaddr *out);
@@ -122,8 +129,7 @@ void speaker_ldp_paths_changed(void)
 {
 	/* VPN next hops are validated again once, 100 ms after the first of
 	 * a burst of changes (not pushed back by each one) */
-	if (running && reval_ev != NULL && !event_pending(reval_ev, EV_TIMEOUT, NULL))
-		event_add(reval_ev, &(struct timeval){ 0, 100000 });
+	reval_request();
 }
 
 /* VPN next hops (the remote PEs): through the core, and, with LDP running,
@@ -247,22 +253,37 @@ static void mem_freed(void)
 }
 
 /* Core or VRF routes changed: re-check next hops a little later, once per
- * burst of changes. */
-static void reval_cb(evutil_socket_t fd, short what, void *arg)
-{
+ * burst of changes. The pass gives the event loop back every
+ * REVAL_STEP changed prefixes (BFD's timers run in the same loop: a pass
+ * over 100,000 VPN routes that lost their next hop held it for seconds, and
+ * sessions to other PEs timed out); a request during a pass runs another
+ * one after it. */
+#define REVAL_STEP 256
+static struct {
+	bool active, again;
 	struct bgp *b;
 	int af;
+	size_t pos;
+} rv;
 
-	(void)fd;
-	(void)what;
-	(void)arg;
+static void reval_request(void)
+{
+	if (!running || reval_ev == NULL)
+		return;
+	if (rv.active)
+		rv.again = true;
+	else if (!event_pending(reval_ev, EV_TIMEOUT, NULL))
+		event_add(reval_ev, &(struct timeval){ 0, 100000 });
+}
+
+static void reval_peers(void)
+{
+	struct bgp *b;
+
 	for (b = bgp_first(); b != NULL; b = bgp_next(b)) {
 		struct vrf *vrf = b->vrf != NULL ? b->vrf : vrf_default();
 		struct bgp_peer *p;
 
-		for (af = 0; af < BGP_AF_MAX; af++)
-			if (b->rib[af] != NULL)
-				bgp_rib_revalidate(b->rib[af], NULL);
 		/* a peer whose address just became reachable (the IGP beside
 		 * ped brought the remote loopback) is tried at once rather than
 		 * at its next ConnectRetry, up to 120 s away (as FRR's next-hop
@@ -276,6 +297,50 @@ static void reval_cb(evutil_socket_t fd, short what, void *arg)
 				bgp_fsm_event(p, BGP_EV_CONNRETRY_EXP, NULL);
 			p->addr_reachable = reach;
 		}
+	}
+}
+
+static void reval_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct bgp *b;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	if (!rv.active) {
+		rv.active = true;
+		rv.again = false;
+		rv.b = bgp_first();
+		rv.af = 0;
+		rv.pos = 0;
+	}
+	for (b = bgp_first(); b != NULL && b != rv.b; b = bgp_next(b))
+		;
+	if (b == NULL && rv.b != NULL) { /* its instance went: from the start */
+		rv.b = bgp_first();
+		rv.af = 0;
+		rv.pos = 0;
+	}
+	while (rv.b != NULL) {
+		if (rv.af >= BGP_AF_MAX) {
+			rv.b = bgp_next(rv.b);
+			rv.af = 0;
+			rv.pos = 0;
+			continue;
+		}
+		if (rv.b->rib[rv.af] != NULL &&
+		    !bgp_rib_revalidate_step(rv.b->rib[rv.af], &rv.pos, REVAL_STEP)) {
+			event_add(reval_ev, &(struct timeval){ 0, 0 }); /* the rest next turn */
+			return;
+		}
+		rv.af++;
+		rv.pos = 0;
+	}
+	rv.active = false;
+	reval_peers();
+	if (rv.again) {
+		rv.again = false;
+		event_add(reval_ev, &(struct timeval){ 0, 100000 });
 	}
 }
 
@@ -364,8 +429,8 @@ static void install_in_vrf(struct bgp *b, const struct bgp_dest *d)
 	 * forwarding to fall back to when the primary PE fails (a remote PE's
 	 * path only: the dataplane watches remote PEs) */
 	for (p = d->paths; p != NULL && n < RIB_MAX_NH; p = p->next)
-		if ((p->flags & BGP_PATH_BACKUP) && p->src == BGP_SRC_IMPORTED &&
-		    p->origin_bgp == NULL && b->vrf != NULL) {
+		if ((p->flags & BGP_PATH_BACKUP) && p->src == BGP_SRC_IMPORTED && b->vrf != NULL &&
+		    (p->origin_bgp == NULL || p->origin_bgp->vrf == NULL)) {
 			path_nh(p, &d->p.pfx, &nh[n]);
 			nh[n++].backup = true;
 			break;
@@ -646,11 +711,75 @@ static void peer_routes_drop(struct bgp_peer *p)
 {
 	int af;
 
+	p->draining = false;
 	for (af = 0; af < BGP_AF_MAX; af++)
 		if (p->bgp->rib[af] != NULL) {
 			bgp_adjout_peer_down(p->bgp->rib[af], p);
 			bgp_rib_withdraw_peer(p->bgp->rib[af], p);
 		}
+}
+
+/* A lost session's paths go DRAIN_STEP at a time per turn of the event
+ * loop: marked stale at once (a new session's announcements take them
+ * back, as after a graceful restart), then swept. Withdrawing 100,000 paths
+ * in one go held the loop for seconds, and BFD, which runs in it, dropped
+ * the sessions to the other PEs. */
+#define DRAIN_STEP 256
+
+static void drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+	size_t budget = DRAIN_STEP;
+	struct bgp *b;
+	struct bgp_peer *p;
+	int af;
+
+	(void)fd;
+	(void)what;
+	(void)arg;
+	for (b = bgp_first(); b != NULL; b = bgp_next(b))
+		for (p = b->peers; p != NULL; p = p->next) {
+			bool left = false;
+
+			if (!p->draining)
+				continue;
+			for (af = 0; af < BGP_AF_MAX; af++) {
+				size_t n;
+
+				if (b->rib[af] == NULL || budget == 0) {
+					left |= b->rib[af] != NULL;
+					continue;
+				}
+				n = bgp_rib_sweep_stale_some(b->rib[af], p, budget);
+				left |= n == budget;
+				budget -= n;
+			}
+			if (left) {
+				event_add(drain_ev, &(struct timeval){ 0, 0 });
+				return;
+			}
+			p->draining = false;
+			if (p->state != BGP_ST_ESTABLISHED) /* frees its empty Adj-RIB-In */
+				for (af = 0; af < BGP_AF_MAX; af++)
+					if (b->rib[af] != NULL)
+						bgp_rib_withdraw_peer(b->rib[af], p);
+		}
+}
+
+static void peer_routes_drain(struct bgp_peer *p)
+{
+	int af;
+
+	if (drain_ev == NULL) {
+		peer_routes_drop(p);
+		return;
+	}
+	for (af = 0; af < BGP_AF_MAX; af++)
+		if (p->bgp->rib[af] != NULL) {
+			bgp_adjout_peer_down(p->bgp->rib[af], p);
+			bgp_rib_mark_peer_stale(p->bgp->rib[af], p);
+		}
+	p->draining = true;
+	event_add(drain_ev, &(struct timeval){ 0, 0 });
 }
 
 static void peer_deleted(struct bgp_peer *p)
@@ -726,6 +855,8 @@ void speaker_vrf_cfg_changed(struct vrf *vrf)
 
 static void established(struct bgp_peer *p)
 {
+	if (peer_lost_fn != NULL)
+		peer_lost_fn(&p->cfg.addr, false);
 	char pb[IPADDR_STRLEN];
 	int af;
 
@@ -767,8 +898,13 @@ static void down(struct bgp_peer *p, const char *reason)
 {
 	char pb[IPADDR_STRLEN];
 	log_info("BGP peer %s down: %s", bgp_peer_str(p, pb, sizeof(pb)), reason);
-	if (!bgp_gr_peer_down(p)) /* a restarting peer's routes stay, stale (RFC 4724) */
-		peer_routes_drop(p);
+	if (!bgp_gr_peer_down(p)) { /* a restarting peer's routes stay, stale (RFC 4724) */
+		/* PIC edge: forwarding leaves the peer first (one write), then
+		 * its paths go */
+		if (peer_lost_fn != NULL)
+			peer_lost_fn(&p->cfg.addr, true);
+		peer_routes_drain(p);
+	}
 	bgp_rtc_peer_down(p);
 }
 
@@ -1091,8 +1227,8 @@ void speaker_vrf_route_changed(struct vrf *vrf, const struct rib_dest *d)
 {
 	if (!running)
 		return;
-	if (vrf->id == VRF_DEFAULT_ID && reval_ev != NULL)
-		event_add(reval_ev, &(struct timeval){ 0, 100000 });
+	if (vrf->id == VRF_DEFAULT_ID)
+		reval_request();
 	if (instance_of_vrf(vrf) == NULL)
 		return;
 	if (redist_n == redist_cap) {
@@ -1206,6 +1342,7 @@ void speaker_start(struct event_base *base)
 	bgp_session_init(base, &h);
 	flush_ev = event_new(base, -1, 0, flush_cb, NULL);
 	reval_ev = event_new(base, -1, 0, reval_cb, NULL);
+	drain_ev = event_new(base, -1, 0, drain_cb, NULL);
 	redist_ev = event_new(base, -1, 0, redist_cb, NULL);
 	mem_ev = evtimer_new(base, mem_cb, NULL);
 	bgp_mem_set_freed_hook(mem_freed, BGP_MEM_COMPACT_AFTER);
@@ -1235,6 +1372,10 @@ void speaker_fini(void)
 		event_free(flush_ev);
 	if (reval_ev != NULL)
 		event_free(reval_ev);
+	if (drain_ev != NULL)
+		event_free(drain_ev);
+	drain_ev = NULL;
+	memset(&rv, 0, sizeof(rv));
 	if (redist_ev != NULL)
 		event_free(redist_ev);
 	bgp_mem_set_freed_hook(NULL, BGP_MEM_COMPACT_AFTER);

@@ -44,6 +44,9 @@ void speaker_vrf_cfg_changed(struct vrf *vrf);
 void speaker_set_ldp_enabled_fn(bool (*fn)(void));
 /* Whether LDP has a labelled path for exactly this FEC (set by pe/). */
 void speaker_set_ldp_labelled_fn(bool (*fn)(const struct prefix4 *fec));
+/* Told when a session ends whose paths are withdrawn (lost: not a graceful
+ * restart), and when it is established again (PIC edge, set by pe/). */
+void speaker_set_peer_lost_fn(void (*fn)(const struct ipaddr *addr, bool lost));
 /* LDP's labelled paths of some FEC changed: VPN next hops are validated again. */
 void speaker_ldp_paths_changed(void);
 

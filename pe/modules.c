@@ -151,6 +151,7 @@ void ped_modules_init(void)
 	speaker_set_iface_addr6_fn(iface_addr6_for);
 	speaker_set_ldp_enabled_fn(ldp_enabled);
 	speaker_set_ldp_labelled_fn(ldp_fec_labelled);
+	speaker_set_peer_lost_fn(fwd_ctl_pe_bgp);
 	ldpd_init(&ldp_ops);
 	bfd_init();
 	bfd_cli_init();

@@ -600,7 +600,7 @@ static int port_in_vrf(uint32_t vrf_id, const char *ifname, const struct ipaddr 
  * or re-selects anything; the groups are then re-resolved as usual. */
 struct pe_slot {
 	uint32_t addr;        /* host order; 0: free */
-	bool bfd_down, core_down, down;
+	bool bfd_down, core_down, bgp_down, down;
 	uint64_t changes;     /* down and up transitions */
 	struct timespec since; /* of the last transition (CLOCK_REALTIME) */
 };
@@ -623,7 +623,7 @@ static uint32_t pe_slot_find(uint32_t addr, bool create)
 static void pe_slot_update(uint32_t i, const char *why)
 {
 	struct pe_slot *ps = &pe_slots[i];
-	bool down = ps->bfd_down || ps->core_down;
+	bool down = ps->bfd_down || ps->core_down || ps->bgp_down;
 	char a[IPADDR_STRLEN];
 
 	if (down == ps->down)
@@ -660,6 +660,20 @@ bool fwd_ctl_pe_slot(uint32_t slot, char *addr, size_t len)
 	}
 	addr4_ntop(pe_slots[slot].addr, addr, len);
 	return pe_slots[slot].down;
+}
+
+void fwd_ctl_pe_bgp(const struct ipaddr *pe, bool lost)
+{
+	uint32_t v4, i;
+
+	if (pe->af == AF_INET)
+		v4 = pe->v4;
+	else if (!ipaddr_v4mapped(pe, &v4))
+		return;
+	if ((i = pe_slot_find(v4, lost)) == 0)
+		return;
+	pe_slots[i].bgp_down = lost;
+	pe_slot_update(i, "BGP session lost");
 }
 
 static void resolve_remote(struct fwd_nh *n, uint32_t pe, const uint32_t *vpn, int nvpn);
@@ -699,7 +713,9 @@ void fwd_ctl_pic_json(json_object *top)
 		json_object_object_add(o, "state", json_object_new_string(ps->down ? "down" : "up"));
 		if (ps->down)
 			json_object_object_add(o, "downReason",
-					       json_object_new_string(ps->bfd_down ? "bfd" : "noCorePath"));
+					       json_object_new_string(ps->bfd_down    ? "bfd"
+								      : ps->core_down ? "noCorePath"
+										      : "bgpSessionLost"));
 		json_object_object_add(o, "transitions", json_object_new_int64((int64_t)ps->changes));
 		if (ps->changes > 0)
 			json_object_object_add(o, "lastChangeEpochMsecs",

@@ -65,6 +65,9 @@ void fwd_ctl_bgp_label_del(mpls_label_t l);
 /* PIC edge: a BFD session to a remote PE's address (default VRF) went down
  * after being up (down), or came up again. */
 void fwd_ctl_pe_bfd(const struct ipaddr *pe, bool down);
+/* PIC edge: the BGP session with that address ended without graceful
+ * restart (lost), or is established again. */
+void fwd_ctl_pe_bgp(const struct ipaddr *pe, bool lost);
 
 /* fwd_explain.c */
 /* Hands `explain` (mpbgp/explain.h) the dataplane's view of a route. */
