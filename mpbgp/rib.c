@@ -355,14 +355,11 @@ void bgp_rib_set_always_compare_med(struct bgp_rib *rib, bool on)
 static bool reselect(struct bgp_rib *rib, struct bgp_dest *d, const struct bgp_path *changed,
 		     const struct bgp_path *old_best);
 
-void bgp_rib_set_maxpaths(struct bgp_rib *rib, uint16_t ebgp, uint16_t ibgp)
+/* The decision again for every dest (a setting of the table changed). */
+static void reselect_all(struct bgp_rib *rib)
 {
 	size_t i;
 
-	if (rib->maxpaths_ebgp == ebgp && rib->maxpaths_ibgp == ibgp)
-		return;
-	rib->maxpaths_ebgp = ebgp;
-	rib->maxpaths_ibgp = ibgp;
 	for (i = 0; i <= rib->mask; i++) {
 		struct bgp_dest *d = rib->tab[i];
 
@@ -375,23 +372,21 @@ void bgp_rib_set_maxpaths(struct bgp_rib *rib, uint16_t ebgp, uint16_t ibgp)
 	}
 }
 
+void bgp_rib_set_maxpaths(struct bgp_rib *rib, uint16_t ebgp, uint16_t ibgp)
+{
+	if (rib->maxpaths_ebgp == ebgp && rib->maxpaths_ibgp == ibgp)
+		return;
+	rib->maxpaths_ebgp = ebgp;
+	rib->maxpaths_ibgp = ibgp;
+	reselect_all(rib);
+}
+
 void bgp_rib_set_backup(struct bgp_rib *rib, bool on)
 {
-	size_t i;
-
 	if (rib->backup == on)
 		return;
 	rib->backup = on;
-	for (i = 0; i <= rib->mask; i++) {
-		struct bgp_dest *d = rib->tab[i];
-
-		while (d != NULL) {
-			struct bgp_dest *dn = DEST_NEXT(d);
-
-			reselect(rib, d, NULL, d->best);
-			d = dn;
-		}
-	}
+	reselect_all(rib);
 }
 
 static void free_path(struct bgp_rib *rib, struct rib_path *rp)
