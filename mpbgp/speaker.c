@@ -44,7 +44,17 @@ void speaker_set_peer_lost_fn(void (*fn)(const struct ipaddr *addr, bool lost))
 {
 	peer_lost_fn = fn;
 }
+
+/* Only sessions of the default instance name PEs (a VRF's CE may have any
+ * address, a PE's loopback too); the mark lasts until the session is back
+ * or its paths are gone. */
+static void peer_lost(const struct bgp_peer *p, bool lost)
+{
+	if (peer_lost_fn != NULL && p->bgp->vrf == NULL)
+		peer_lost_fn(&p->cfg.addr, lost);
+}
 static void reval_request(void);
+static void reval_tables_compacted(void);
 static uint32_t (*router_id_fn)(void);
 static uint32_t (*iface_addr_fn)(const struct vrf *vrf, const char *ifname);
 static bool (*iface_addr6_fn)(const struct vrf *vrf, uint32_t v4, struct ipaddr *out);
@@ -217,6 +227,7 @@ static void mem_compact(void)
 			if (b->rib[af] != NULL)
 				bgp_rib_compact(b->rib[af]);
 	bgp_attr_compact();
+	reval_tables_compacted();
 #ifdef __GLIBC__
 	malloc_trim(0);
 #endif
@@ -274,6 +285,14 @@ static void reval_request(void)
 		rv.again = true;
 	else if (!event_pending(reval_ev, EV_TIMEOUT, NULL))
 		event_add(reval_ev, &(struct timeval){ 0, 100000 });
+}
+
+/* A table shrank: buckets a pass in progress had not reached moved below
+ * its position. Another pass follows this one. */
+static void reval_tables_compacted(void)
+{
+	if (rv.active)
+		rv.again = true;
 }
 
 static void reval_peers(void)
@@ -758,10 +777,12 @@ static void drain_cb(evutil_socket_t fd, short what, void *arg)
 				return;
 			}
 			p->draining = false;
-			if (p->state != BGP_ST_ESTABLISHED) /* frees its empty Adj-RIB-In */
+			if (p->state != BGP_ST_ESTABLISHED) { /* frees its empty Adj-RIB-In */
 				for (af = 0; af < BGP_AF_MAX; af++)
 					if (b->rib[af] != NULL)
 						bgp_rib_withdraw_peer(b->rib[af], p);
+				peer_lost(p, false); /* its paths are gone: nothing to protect */
+			}
 		}
 }
 
@@ -788,6 +809,7 @@ static void peer_deleted(struct bgp_peer *p)
 	bgp_peer_free_session(p); /* (its down hook runs first) */
 	bgp_gr_peer_deleted(p);
 	peer_routes_drop(p);
+	peer_lost(p, false);
 	bgp_rtc_peer_down(p);
 }
 
@@ -855,8 +877,7 @@ void speaker_vrf_cfg_changed(struct vrf *vrf)
 
 static void established(struct bgp_peer *p)
 {
-	if (peer_lost_fn != NULL)
-		peer_lost_fn(&p->cfg.addr, false);
+	peer_lost(p, false);
 	char pb[IPADDR_STRLEN];
 	int af;
 
@@ -901,9 +922,10 @@ static void down(struct bgp_peer *p, const char *reason)
 	if (!bgp_gr_peer_down(p)) { /* a restarting peer's routes stay, stale (RFC 4724) */
 		/* PIC edge: forwarding leaves the peer first (one write), then
 		 * its paths go */
-		if (peer_lost_fn != NULL)
-			peer_lost_fn(&p->cfg.addr, true);
+		peer_lost(p, true);
 		peer_routes_drain(p);
+	} else {
+		p->draining = false; /* graceful restart's timers own its stale paths now */
 	}
 	bgp_rtc_peer_down(p);
 }

@@ -1347,4 +1347,6 @@ void fwd_ctl_fini(void)
 		free(fc.own[i]);
 	free(fc.own);
 	memset(&fc, 0, sizeof(fc));
+	memset(pe_slots, 0, sizeof(pe_slots));
+	pe_nslots = 1;
 }
